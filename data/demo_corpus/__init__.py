@@ -1,0 +1,1 @@
+"""Deterministic bilingual demo corpus generator."""

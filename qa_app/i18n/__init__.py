@@ -1,0 +1,60 @@
+"""One catalogue of UI strings in Russian and English.
+
+The catalogue is kept in one file per area (``strings/<area>.yaml``) so pages stay easy to
+edit, and merged at load; a key defined twice, or missing one language, is an error that
+tests catch.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("en", "ru")
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """All strings: ``{key: {"en": ..., "ru": ...}}``, merged from every area file."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(STRINGS_DIR.glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, texts in entries.items():
+            if key in merged:
+                raise ValueError(f"{path.name}: key {key!r} is already defined in another file")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = "en", /, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` with ``{params}`` filled; the key itself if unknown."""
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    text = texts.get(lang) or texts.get("en") or key
+    return text.format(**params) if params else text
+
+
+def problems() -> list[str]:
+    """Keys lacking a language or with placeholders that differ between languages."""
+    import string
+
+    found = []
+    for key, texts in catalogue().items():
+        for lang in LANGUAGES:
+            if not isinstance(texts, dict) or not texts.get(lang):
+                found.append(f"{key}: missing {lang}")
+        if isinstance(texts, dict) and all(texts.get(lang) for lang in LANGUAGES):
+            fields = [
+                {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
+                for lang in LANGUAGES
+            ]
+            if fields[0] != fields[1]:
+                found.append(
+                    f"{key}: placeholders differ {sorted(fields[0])} / {sorted(fields[1])}"
+                )
+    return found

@@ -1,0 +1,31 @@
+"""The audit log: who did what to which record, and when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from qa_app.services.actor import Actor
+from qa_app.storage.models import AuditEvent
+
+
+def record_event(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str = "",
+    entity_id: object = "",
+    **details: Any,
+) -> None:
+    """Add an audit event to the caller's unit of work (committed with the change itself)."""
+    session.add(
+        AuditEvent(
+            user_id=actor.user_id,
+            actor=actor.username,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            details=details,
+        )
+    )

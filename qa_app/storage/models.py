@@ -1,0 +1,403 @@
+"""Typed SQLAlchemy 2.0 models: the core of the data model in DESIGN.md.
+
+Mystery-shopper and coaching tables (MysteryScenario, MysteryVisit, CoachingTopic,
+CoachingSession) come with their own issues and migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from qa_app.storage.types import JsonValue, UtcDateTime, utc_now
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+CHANNELS = ("phone", "email", "chat", "messenger", "social")
+LANGUAGES = ("ru", "en")
+MESSAGE_ROLES = ("customer", "agent", "system")
+CONVERSATION_STATUSES = ("resolved", "open", "pending")
+REVIEW_STATUSES = ("draft", "submitted", "disputed", "final")
+ASSIGNMENT_STATUSES = ("pending", "in_progress", "done", "cancelled")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JsonValue, list[Any]: JsonValue}
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    agents: Mapped[list[Agent]] = relationship(back_populates="team")
+
+
+class Agent(Base):
+    """A support agent as seen in conversations (``author`` of agent messages)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    team: Mapped[Team | None] = relationship(back_populates="agents")
+
+
+class User(Base):
+    """Someone who signs in. An agent user is linked to their Agent and sees only their own."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    agent: Mapped[Agent | None] = relationship()
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_conversations_source_external_id"),
+        Index("ix_conversations_agent_started", "agent_id", "started_at"),
+        Index("ix_conversations_customer_started", "customer_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(120), default="import")
+    external_id: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(2), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    customer_id: Mapped[str | None] = mapped_column(String(200))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    csat: Mapped[int | None] = mapped_column(Integer)
+    nps: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="resolved")
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_response_seconds: Mapped[float | None] = mapped_column(Float)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
+    )
+    team: Mapped[Team | None] = relationship()
+    agent: Mapped[Agent | None] = relationship()
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_messages_conv_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(10))
+    author: Mapped[str | None] = mapped_column(String(200))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class ImportRun(Base):
+    """One import of one file: what came in and what happened to it."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(120), default="system")
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    entity_type: Mapped[str] = mapped_column(String(80), default="")
+    entity_id: Mapped[str] = mapped_column(String(80), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- Rubrics and the reviewer's workflow (migration 0002) -------------------------------
+
+
+class Rubric(Base):
+    __tablename__ = "rubrics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    versions: Mapped[list[RubricVersion]] = relationship(
+        back_populates="rubric", order_by="RubricVersion.version"
+    )
+
+
+class RubricVersion(Base):
+    """An immutable version of a rubric; reviews keep the version they were graded on."""
+
+    __tablename__ = "rubric_versions"
+    __table_args__ = (UniqueConstraint("rubric_id", "version", name="uq_rubric_versions_rv"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    change_note: Mapped[str] = mapped_column(Text, default="")
+
+    rubric: Mapped[Rubric] = relationship(back_populates="versions")
+
+
+class CalibrationSession(Base):
+    __tablename__ = "calibration_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    closed_at: Mapped[datetime | None]
+
+
+class CalibrationConsensus(Base):
+    """The grade a calibration lead records as the agreed answer, with notes."""
+
+    __tablename__ = "calibration_consensus"
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "conversation_id", "criterion_id", name="uq_calibration_consensus_item"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Assignment(Base):
+    """A conversation put in a reviewer's queue by sampling or a calibration session."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_reviewer_status", "reviewer_id", "status"),
+        Index("ix_assignments_conversation", "conversation_id"),
+        # Outside calibration a conversation is reviewed once: the database enforces it,
+        # so two leads sampling at the same moment cannot double-assign.
+        Index(
+            "uq_assignments_single_review",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("calibration_session_id IS NULL AND status <> 'cancelled'"),
+            postgresql_where=text("calibration_session_id IS NULL AND status <> 'cancelled'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    calibration_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_sessions.id")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    sample_label: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    due_at: Mapped[datetime | None]
+
+    conversation: Mapped[Conversation] = relationship()
+
+
+class Review(Base):
+    """A reviewer's grading of one conversation against one rubric version.
+
+    ``lock_version`` implements optimistic locking: two reviewers (or two tabs) cannot
+    silently overwrite each other.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_conversation", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    calibration_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_sessions.id")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    overall_score: Mapped[float | None] = mapped_column(Float)
+    critical_fail: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    submitted_at: Mapped[datetime | None]
+
+    grades: Mapped[list[ReviewGrade]] = relationship(
+        back_populates="review", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ReviewGrade(Base):
+    __tablename__ = "review_grades"
+    __table_args__ = (UniqueConstraint("review_id", "criterion_id", name="uq_review_grades_rc"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    auto_value: Mapped[float | None] = mapped_column(Float)
+
+    review: Mapped[Review] = relationship(back_populates="grades")
+
+
+class GradeChange(Base):
+    """History of a grade: every change after submission, with who, why and which dispute."""
+
+    __tablename__ = "grade_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    old_value: Mapped[float | None] = mapped_column(Float)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Dispute(Base):
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    criterion_id: Mapped[str | None] = mapped_column(String(120))
+    raised_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_value: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[datetime | None]
+
+
+# --- Automatic scoring (migration 0003) ---------------------------------------------------
+
+
+class AutoScore(Base):
+    """One automatic score: per message (``message_id`` set) or per conversation.
+
+    ``task`` is the scorer or signal name; ``scorer_version`` lets a scorer change trigger
+    rescoring. Evidence holds the spans and rules that explain the score.
+    """
+
+    __tablename__ = "auto_scores"
+    __table_args__ = (
+        Index("ix_auto_scores_conversation_task", "conversation_id", "task"),
+        Index("ix_auto_scores_message", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    task: Mapped[str] = mapped_column(String(60))
+    scorer_version: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AutoScoreRun(Base):
+    """Which conversation was scored with which pipeline version and content hash."""
+
+    __tablename__ = "auto_score_runs"
+
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    pipeline_version: Mapped[str] = mapped_column(String(120))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    scored_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,0 +1,87 @@
+"""Shared fixtures: a real SQLite file and the real PostgreSQL server, each test isolated.
+
+``db_url`` is parametrised over both databases; PostgreSQL tests get a schema of their own
+(dropped afterwards) and are skipped, with the reason, only where no server answers.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from qa_app.storage import db as storage_db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get(
+    "QA_STUDIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def datasets_dir() -> Path:
+    return Path(os.environ.get("QA_STUDIO_DATASETS", REPO_ROOT.parent / "shared" / "datasets"))
+
+
+@pytest.fixture(scope="session")
+def pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means "skip with this reason"
+        return f"PostgreSQL at {PG_URL} does not answer: {type(exc).__name__}: {exc}"
+
+
+def _pg_schema_url(schema: str) -> str:
+    joiner = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path, pg_available) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'qa.db'}"
+        storage_db.upgrade(url)
+        yield url
+        storage_db.dispose_engine(url)
+        return
+    if pg_available:
+        pytest.skip(pg_available)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = _pg_schema_url(schema)
+    try:
+        storage_db.upgrade(url)
+        yield url
+    finally:
+        storage_db.dispose_engine(url)
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> Iterator[str]:
+    """A migrated SQLite file only, for tests where the database kind does not matter."""
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    storage_db.upgrade(url)
+    yield url
+    storage_db.dispose_engine(url)
+
+
+@pytest.fixture
+def session(db_url):
+    """A session on the parametrised database; committed changes are visible to services."""
+    factory = storage_db.session_factory(db_url)
+    with factory() as s:
+        yield s
