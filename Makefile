@@ -1,0 +1,56 @@
+# QA Studio: two commands do all set-up on a fresh machine.
+#   make run   - create .venv, install, load the demo into the default SQLite file, start the app
+#   make test  - create/update .venv, install .[dev] and Debian packages the tests need, run all tests
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-deps lint format eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium drives the end-to-end browser tests (no browser download from the net).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+run: install
+	$(BIN)/qa-studio db upgrade
+	$(BIN)/qa-studio demo --if-empty
+	$(BIN)/qa-studio serve --port $(PORT)
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+
+eval: install
+	$(BIN)/qa-studio eval
+
+bench: install
+	$(BIN)/qa-studio bench import
+	$(BIN)/qa-studio bench scoring
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
