@@ -1,0 +1,221 @@
+"""Was the customer's problem solved? Markers per message, a verdict per conversation.
+
+Four kinds of marker, from editable lexicons (``lexicons/resolution_{ru,en}.tsv``):
+the customer confirms ("спасибо, всё заработало"), the agent gives next steps ("в течение
+3 рабочих дней"), the customer says it is still unresolved ("still broken"), and
+escalation ("передам коллегам", "supervisor"). A confirmation preceded by a negation in
+the same clause ("не заработало", "that didn't fix it") counts as unresolved. Repeat
+contacts by the same customer within N days are computed from data by ``repeat_contacts``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scoring.base import Evidence, ScoreResult
+from scoring.text import detect_languages
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+CATEGORIES = ("confirmed", "next_steps", "unresolved", "escalation")
+CATEGORY_WEIGHT = {"confirmed": 1.0, "next_steps": 0.5, "unresolved": -1.0, "escalation": -0.25}
+_NEGATIONS = {
+    "ru": {"не", "ни", "нет", "ничего", "никак", "никогда"},
+    "en": {"not", "never", "no", "nothing", "hardly", "cannot"},
+}
+_NEG_SUFFIX = ("n't", "n’t", "nt")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\n]")
+_WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=4)
+def load_patterns(lang: str) -> dict[str, re.Pattern]:
+    """One alternation per category so a message is scanned once per category."""
+    parts: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    path = LEXICON_DIR / f"resolution_{lang}.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, pattern = line.split("\t", 1)
+        parts[category].append(f"(?:{pattern.strip()})")
+    return {c: re.compile(r"(?<!\w)(?:" + "|".join(p) + r")(?!\w)") for c, p in parts.items() if p}
+
+
+def is_negated(lowered: str, start: int, lang: str) -> bool:
+    """A negation among the three words before ``start`` in the same clause."""
+    window = lowered[max(0, start - 40) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window = window[breaks[-1].end() :]
+    words = _WORD.findall(window)[-3:]
+    negations = _NEGATIONS.get(lang, _NEGATIONS["en"])
+    return any(w in negations or w.endswith(_NEG_SUFFIX) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionMarks:
+    """Markers found in one message: flags per category plus the evidence spans."""
+
+    confirmed: bool
+    next_steps: bool
+    unresolved: bool
+    escalation: bool
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def label(self) -> str:
+        for name in ("unresolved", "escalation", "confirmed", "next_steps"):
+            if getattr(self, name):
+                return name
+        return "none"
+
+
+def find_marks(text: str, lang: str) -> ResolutionMarks:
+    """Scan one text for the four kinds of marker, negation-aware."""
+    lowered = (text or "").lower().replace("ё", "е")
+    patterns = load_patterns(lang if lang in ("ru", "en") else "en")
+    found: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
+    for category in ("unresolved", "confirmed", "next_steps", "escalation"):
+        for match in patterns[category].finditer(lowered):
+            start, end = match.span()
+            if category == "confirmed":
+                if any(e.start < end and start < e.end for e in found["unresolved"]):
+                    continue
+                if is_negated(lowered, start, lang):
+                    found["unresolved"].append(
+                        Evidence(
+                            start, end, "resolution.negated_confirmation", -1.0, text[start:end]
+                        )
+                    )
+                    continue
+            found[category].append(
+                Evidence(
+                    start, end, f"resolution.{category}", CATEGORY_WEIGHT[category], text[start:end]
+                )
+            )
+    evidence = tuple(sorted((e for c in CATEGORIES for e in found[c]), key=lambda e: e.start))
+    return ResolutionMarks(*(bool(found[c]) for c in CATEGORIES), evidence=evidence)
+
+
+class ResolutionScorer:
+    """Per-message resolution markers, following the TextScorer contract.
+
+    ``score`` is -1 (unresolved) .. 1 (confirmed): the weight of the strongest marker.
+    """
+
+    task = "resolution"
+    version = "resolution-1"
+    labels = ("unresolved", "escalation", "none", "next_steps", "confirmed")
+
+    def __init__(self, lang: str = "auto") -> None:
+        self.lang = lang
+
+    def find(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> list[ResolutionMarks]:
+        langs = detect_languages(texts, langs if langs is not None else self._langs(texts))
+        return [find_marks(t, lang) for t, lang in zip(texts, langs, strict=True)]
+
+    def predict_flags(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
+        """Numbers only: an (n, 4) boolean array in the order of ``CATEGORIES``."""
+        marks = self.find(texts, langs)
+        return np.array([[getattr(m, c) for c in CATEGORIES] for m in marks], dtype=bool).reshape(
+            len(marks), len(CATEGORIES)
+        )
+
+    def score_texts(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> list[ScoreResult]:
+        langs = detect_languages(texts, langs if langs is not None else self._langs(texts))
+        out = []
+        for text, lang in zip(texts, langs, strict=True):
+            marks = find_marks(text, lang)
+            score = CATEGORY_WEIGHT.get(marks.label, 0.0)
+            out.append(ScoreResult(marks.label, score, lang, marks.evidence))
+        return out
+
+    def _langs(self, texts: Sequence[str]) -> list[str] | None:
+        return None if self.lang == "auto" else [self.lang] * len(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationResolution:
+    """Conversation verdict: status plus the message index of the deciding evidence."""
+
+    status: str  # resolved | pending | unresolved | escalated | unknown
+    confirmed: bool
+    next_steps: bool
+    unresolved: bool
+    escalation: bool
+    evidence: tuple[tuple[int, Evidence], ...]
+
+
+def resolve_conversation(
+    roles: Sequence[str], marks: Sequence[ResolutionMarks]
+) -> ConversationResolution:
+    """The customer's *last* word decides confirmed vs unresolved: a confirmation followed
+    by a later complaint is unresolved, and vice versa."""
+    last_customer_state: str | None = None
+    next_steps = escalation = False
+    evidence: list[tuple[int, Evidence]] = []
+    for index, (role, mark) in enumerate(zip(roles, marks, strict=True)):
+        evidence.extend((index, e) for e in mark.evidence)
+        escalation = escalation or mark.escalation
+        if role == "customer":
+            if mark.unresolved:
+                last_customer_state = "unresolved"
+            elif mark.confirmed:
+                last_customer_state = "confirmed"
+        elif role == "agent":
+            next_steps = next_steps or mark.next_steps
+    confirmed = last_customer_state == "confirmed"
+    unresolved = last_customer_state == "unresolved"
+    if confirmed:
+        status = "resolved"
+    elif escalation:
+        status = "escalated"
+    elif unresolved:
+        status = "unresolved"
+    elif next_steps:
+        status = "pending"
+    else:
+        status = "unknown"
+    return ConversationResolution(
+        status, confirmed, next_steps, unresolved, escalation, tuple(evidence)
+    )
+
+
+def repeat_contacts(
+    records: pd.DataFrame | Iterable[tuple[str, str, object]], within_days: float = 7
+) -> pd.DataFrame:
+    """Repeat contacts by the same customer within ``within_days``, from data.
+
+    ``records`` are (conversation_id, customer_id, started_at) rows. Returns one row per
+    conversation with ``is_repeat`` (an earlier contact within the window), the previous
+    conversation and the gap in days, and ``followed_by_repeat`` (the customer came back
+    within the window: the usual proxy for "not resolved at first contact").
+    """
+    frame = (
+        records.loc[:, ["conversation_id", "customer_id", "started_at"]].copy()
+        if isinstance(records, pd.DataFrame)
+        else pd.DataFrame(list(records), columns=["conversation_id", "customer_id", "started_at"])
+    )
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True, format="mixed")
+    frame = frame.sort_values(["customer_id", "started_at", "conversation_id"], kind="stable")
+    by_customer = frame.groupby("customer_id", sort=False, dropna=True)
+    gap_prev = (frame["started_at"] - by_customer["started_at"].shift(1)).dt.total_seconds() / 86400
+    gap_next = (
+        by_customer["started_at"].shift(-1) - frame["started_at"]
+    ).dt.total_seconds() / 86400
+    known = frame["customer_id"].notna()
+    frame["previous_conversation_id"] = by_customer["conversation_id"].shift(1)
+    frame["days_since_previous"] = gap_prev
+    frame["is_repeat"] = known & (gap_prev <= within_days).fillna(False)
+    frame["followed_by_repeat"] = known & (gap_next <= within_days).fillna(False)
+    return frame.reset_index(drop=True)
