@@ -1,0 +1,185 @@
+"""Lexicon + rules polarity, in the spirit of VADER, for Russian and English support text.
+
+Why rules beside a trained model: they explain themselves span by span and they know the
+things support text is full of that little training data covers: ")))" and "(((",
+"не работает", "ничего хорошего", sarcastic "отлично, опять ..." and "but" clauses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from scoring.lexicons import modifiers, polarity_lexicon, symbol_weights, word_key
+from scoring.text import tokenize
+from scoring.text.tokens import Token, stem
+
+NEGATION_SCALE = -0.74  # VADER's published negation factor (Hutto & Gilbert, 2014)
+CAPS_BOOST = 0.3
+CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
+ALPHA = 15.0  # VADER's normalisation constant: score / sqrt(score^2 + alpha)
+_CLAUSE_BREAK = re.compile(r"[.!?;,:]")
+_PAREN_RUN = re.compile(r"^(\)+|\(+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PolarityHit:
+    """One reason the polarity moved: span, rule name and signed contribution."""
+
+    start: int
+    end: int
+    rule: str
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Polarity:
+    """Rules verdict for one text: compound in -1..1, positive/negative sums, hits."""
+
+    compound: float
+    positive: float
+    negative: float
+    hits: tuple[PolarityHit, ...]
+
+
+def _symbol_weight(tok: Token, table: dict[str, float]) -> float:
+    if tok.text in table:
+        return table[tok.text]
+    if _PAREN_RUN.match(tok.text):  # Russian smiles: ")))" happy, "(((" sad; longer = stronger
+        strength = min(1.2 + 0.35 * (len(tok.text) - 2), 2.6)
+        return strength if tok.text[0] == ")" else -strength
+    base = tok.text[:1]
+    return table.get(base, 0.0) if tok.kind == "emoji" else 0.0
+
+
+class PolarityRules:
+    """Scores texts of one language with the lexicon and the modifier rules."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def _prepare(self) -> None:
+        mods = modifiers()
+        self.lex_ = polarity_lexicon(self.lang)
+        self.symbols_ = symbol_weights()
+        key = self._key
+        self.negators_ = {key(w) for w in mods["negators"][self.lang]}
+        self.boosters_ = {key(w): v for w, v in mods["boosters"][self.lang].items()}
+        self.contrast_ = {key(w) for w in mods["contrast"][self.lang]}
+        self.repeats_ = {key(w) for w in mods["repeat_markers"][self.lang]}
+        self.openers_ = {key(w) for w in mods["sarcastic_openers"][self.lang]}
+
+    def _key(self, word: str) -> str:
+        return word_key(word, self.lang)
+
+    def _word_weight(self, key: str) -> float:
+        lex = self.lex_
+        weight = lex.words.get(key)
+        if weight is None and lex.stems:
+            weight = lex.stems.get(stem(key, self.lang), 0.0)
+        return weight or 0.0
+
+    def score(self, text: str) -> Polarity:
+        """Score one text; see module docstring for the rules applied."""
+        if not hasattr(self, "lex_"):
+            self._prepare()
+        tokens = tokenize(text)
+        keys = [self._key(t.text) if t.kind == "word" else t.text for t in tokens]
+        items = self._items(text, tokens, keys)
+        items = self._apply_contrast_and_sarcasm(tokens, keys, items)
+        return self._finish(text, items)
+
+    def _items(self, text: str, tokens: list[Token], keys: list[str]) -> list[list]:
+        """Find lexicon hits (phrases first) and apply boosters, negation and CAPS."""
+        lex, items, i, n = self.lex_, [], 0, len(tokens)
+        text_caps = text.isupper()
+        while i < n:
+            tok = tokens[i]
+            span, weight, rule = 1, 0.0, "lexicon"
+            if tok.kind == "word":
+                for size in range(min(lex.max_phrase, n - i), 1, -1):
+                    phrase = tuple(keys[i : i + size])
+                    if phrase in lex.phrases:
+                        span, weight, rule = size, lex.phrases[phrase], "phrase"
+                        break
+                if rule == "lexicon":
+                    weight = self._word_weight(keys[i])
+            elif tok.kind in ("emoticon", "emoji") or tok.text in self.symbols_:
+                weight, rule = _symbol_weight(tok, self.symbols_), "emoticon"
+            if weight and tok.kind == "word":
+                weight, rule = self._modify(tokens, keys, i, weight, rule, text_caps)
+            if weight:
+                last = tokens[i + span - 1]
+                items.append([tok.start, last.end, rule, weight, i])
+            i += span
+        return items
+
+    def _modify(self, tokens, keys, i, weight, rule, text_caps) -> tuple[float, str]:
+        """Boosters and negators in the three words before, CAPS on the word itself."""
+        boost, negated, seen = 0.0, False, 0
+        for j in range(i - 1, -1, -1):
+            if tokens[j].kind != "word":
+                if _CLAUSE_BREAK.match(tokens[j].text):
+                    break
+                continue
+            seen += 1
+            if seen > 3:
+                break
+            boost += self.boosters_.get(keys[j], 0.0) * (1.0 if seen == 1 else 0.6)
+            if keys[j] in self.negators_ and rule != "phrase":
+                negated = True
+        tok = tokens[i]
+        if tok.kind == "word" and tok.text.isupper() and len(tok.text) > 1 and not text_caps:
+            boost += CAPS_BOOST
+        weight *= 1.0 + boost
+        if negated:
+            return weight * NEGATION_SCALE, "negation"
+        return weight, rule
+
+    def _apply_contrast_and_sarcasm(self, tokens, keys, items) -> list[list]:
+        contrast_at = max(
+            (i for i, k in enumerate(keys) if tokens[i].kind == "word" and k in self.contrast_),
+            default=-1,
+        )
+        if contrast_at >= 0:
+            for item in items:
+                item[3] *= CONTRAST_BEFORE if item[4] < contrast_at else CONTRAST_AFTER
+        if items and items[0][3] > 0 and self._sarcastic(tokens, keys, items):
+            first = items[0]
+            first[2], first[3] = "sarcasm", -abs(first[3]) * 0.8
+        return items
+
+    def _sarcastic(self, tokens, keys, items) -> bool:
+        """'Отлично, опять ничего не работает': praise opener, then a negative complaint."""
+        first = items[0][4]
+        words_before = sum(1 for t in tokens[:first] if t.kind == "word")
+        if words_before > 1 or keys[first] not in self.openers_:
+            return False
+        after = tokens[first + 1] if first + 1 < len(tokens) else None
+        if after is None or after.text[:1] not in ",!.…-—":
+            return False
+        rest = sum(item[3] for item in items[1:])
+        repeat = any(k in self.repeats_ for k in keys[first + 1 :])
+        return rest < -1.0 or (repeat and rest < 0)
+
+    def _finish(self, text: str, items: list[list]) -> Polarity:
+        hits = [PolarityHit(s, e, r, w, text[s:e]) for s, e, r, w, _ in items]
+        total = sum(h.weight for h in hits)
+        bangs = min(text.count("!"), 4)
+        if bangs and total:
+            emphasis = math.copysign(0.292 * bangs, total)
+            total += emphasis
+            pos = text.find("!")
+            hits.append(PolarityHit(pos, pos + 1, "exclamation", emphasis, "!"))
+        questions = text.count("?")
+        if questions > 1 and total:
+            emphasis = math.copysign(min(0.18 * questions, 0.96), total)
+            total += emphasis
+            pos = text.find("?")
+            hits.append(PolarityHit(pos, pos + 1, "questions", emphasis, "?"))
+        compound = total / math.sqrt(total * total + ALPHA) if total else 0.0
+        positive = sum(h.weight for h in hits if h.weight > 0)
+        negative = -sum(h.weight for h in hits if h.weight < 0)
+        return Polarity(compound, positive, negative, tuple(hits))

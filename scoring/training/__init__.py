@@ -1,0 +1,3 @@
+"""Trainers for the shipped models; placeholder registry filled in below."""
+
+TRAINERS: dict = {}

@@ -1,0 +1,133 @@
+"""Hashed word + character n-gram TF-IDF features and a linear model stored as plain arrays.
+
+Hashing keeps the shipped model free of a vocabulary (smaller, no pickles) and handles
+unseen Russian word forms through character n-grams. The same code runs at training and at
+scoring time, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_DIGITS = re.compile(r"\d+")
+_WORD_PATTERN = (
+    r"(?u)[^\W\d_]+(?:['’-][^\W\d_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
+    r"|[:;=]-?[()DPp]|\)\)+|\(\(+|!+|\?+"
+)
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, fold ё, and replace URLs, @mentions and digits by placeholders."""
+    text = _URL.sub(" url ", text or "")
+    text = _MENTION.sub(" @user ", text)
+    return _DIGITS.sub("0", text).lower().replace("ё", "е")
+
+
+class HashedTfidf:
+    """Sublinear TF-IDF over hashed word 1-2-grams and character 3-5-grams, l2-normalised."""
+
+    def __init__(self, word_bits: int = 18, char_bits: int = 18) -> None:
+        self.word_bits = word_bits
+        self.char_bits = char_bits
+
+    def _vectorisers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
+        common = {"alternate_sign": False, "norm": None, "preprocessor": normalise_text}
+        words = HashingVectorizer(
+            n_features=2**self.word_bits,
+            analyzer="word",
+            ngram_range=(1, 2),
+            token_pattern=_WORD_PATTERN,
+            **common,
+        )
+        chars = HashingVectorizer(
+            n_features=2**self.char_bits, analyzer="char_wb", ngram_range=(3, 5), **common
+        )
+        return words, chars
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Raw hashed counts, word block then character block."""
+        words, chars = self._vectorisers()
+        return sp.hstack([words.transform(texts), chars.transform(texts)], format="csr")
+
+    def fit(self, texts: Sequence[str]) -> HashedTfidf:
+        counts = self.counts(texts)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.idf_ = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        x = self.counts(texts).astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        x = x.multiply(self.idf_).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.diags(1.0 / norms) @ x
+
+    def word_feature(self, token: str) -> int:
+        """Column of one word unigram, used to explain a model's decision."""
+        words, _ = self._vectorisers()
+        row = words.transform([token])
+        return int(row.indices[0]) if row.nnz else -1
+
+
+class LinearTextModel:
+    """Linear classifier over ``HashedTfidf``: softmax (one label) or sigmoid (multi-label)."""
+
+    def __init__(self, classes: Sequence[str], multilabel: bool = False) -> None:
+        self.classes = tuple(classes)
+        self.multilabel = multilabel
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        x = self.features_.transform(texts)
+        return np.asarray(x @ self.coef_.T, dtype=np.float64) + self.intercept_
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        z = self.decision_function(texts)
+        if self.multilabel:
+            return 1.0 / (1.0 + np.exp(-z))
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def to_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """Plain arrays for ``save_model``: float16 weights, small ones pruned to zero."""
+        return {
+            f"{prefix}coef": self.coef_.astype(np.float16),
+            f"{prefix}intercept": self.intercept_.astype(np.float32),
+            f"{prefix}idf": self.features_.idf_.astype(np.float16),
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], meta: dict, prefix: str = ""
+    ) -> LinearTextModel:
+        model = cls(meta["classes"], bool(meta.get("multilabel", False)))
+        model.features_ = HashedTfidf(meta["word_bits"], meta["char_bits"])
+        model.features_.idf_ = arrays[f"{prefix}idf"].astype(np.float32)
+        model.coef_ = arrays[f"{prefix}coef"].astype(np.float32)
+        model.intercept_ = arrays[f"{prefix}intercept"].astype(np.float64)
+        return model
+
+    def meta(self) -> dict:
+        return {
+            "classes": list(self.classes),
+            "multilabel": self.multilabel,
+            "word_bits": self.features_.word_bits,
+            "char_bits": self.features_.char_bits,
+        }
+
+
+def prune(coef: np.ndarray, keep: float = 0.25) -> np.ndarray:
+    """Zero all but the largest ``keep`` share of weights per class (compresses well)."""
+    out = np.array(coef, dtype=np.float32)
+    for row in out:
+        cutoff = np.quantile(np.abs(row), 1.0 - keep)
+        row[np.abs(row) < cutoff] = 0.0
+    return out
