@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from scoring.base import Evidence, ScoreResult
+from scoring.conversation import Signal
 from scoring.text import Token, detect_languages, tokenize
 from scoring.text.tokens import _morph, lemma, stem
 
@@ -124,6 +125,7 @@ class ClarityReport:
     jargon_density: float
     typos: int
     typo_rate: float
+    checked_words: int
     structure: float
     length_fit: float
     evidence: tuple[Evidence, ...]
@@ -241,7 +243,7 @@ class ClarityScorer:
         )
         return ClarityReport(
             score, label, lang, words, round(ease, 1), jargon, jargon / n_words, typos,
-            typos / max(1, checked), parts["structure"], parts["length"],
+            typos / max(1, checked), checked, parts["structure"], parts["length"],
             tuple(sorted(evidence, key=lambda e: (e.start, e.end))),
         )  # fmt: skip
 
@@ -370,3 +372,31 @@ class ClarityScorer:
             )
             return value
         return 1.0
+
+
+def clarity_signals(reports: Sequence[tuple[int, ClarityReport]]) -> list[Signal]:
+    """Conversation signals over the agent's messages (index, report): mean clarity,
+    jargon density (terms per word) and typo rate (typos per checked word)."""
+    if not reports:
+        return [
+            Signal(n, None, u, None)
+            for n, u in (("clarity", "score_0_1"), ("jargon", "ratio"), ("typos", "ratio"))
+        ]
+    words = sum(r.words for _, r in reports)
+    jargon = sum(r.jargon_terms for _, r in reports) / max(1, words)
+    typos = sum(r.typos for _, r in reports) / max(1, sum(r.checked_words for _, r in reports))
+    clarity = sum(r.score for _, r in reports) / len(reports)
+
+    def spans(prefix: tuple[str, ...]) -> tuple[tuple[int, Evidence], ...]:
+        return tuple((i, e) for i, r in reports for e in r.evidence if e.rule.startswith(prefix))
+
+    worst = min(reports, key=lambda item: item[1].score)
+    return [
+        Signal("clarity", round(clarity, 4), "score_0_1", round(clarity, 4),
+               "unclear" if clarity < THRESHOLDS[0] else "ok" if clarity < THRESHOLDS[1] else "clear",
+               tuple((worst[0], e) for e in worst[1].evidence if e.weight < 0)[:5]),
+        Signal("jargon", round(jargon, 4), "ratio", round(1.0 - min(1.0, jargon / 0.15), 4),
+               evidence=spans(("clarity.jargon", "clarity.acronym"))[:10]),
+        Signal("typos", round(typos, 4), "ratio", round(1.0 - min(1.0, typos / 0.15), 4),
+               evidence=spans(("clarity.typo",))[:10]),
+    ]  # fmt: skip

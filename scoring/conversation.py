@@ -6,9 +6,16 @@ any list of chats, emails or call transcripts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from scoring.base import Evidence, ScoreResult
+
+if TYPE_CHECKING:
+    from scoring.resolution import ResolutionMarks
+    from scoring.timing import TimingResult
 
 CUSTOMER = "customer"
 AGENT = "agent"
@@ -119,3 +126,61 @@ def normalise_role(role: str | None) -> str:
     if value in {"operator", "оператор", "support", "staff", "агент", "сотрудник"}:
         return AGENT
     return SYSTEM
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One conversation-level AutoQA signal.
+
+    ``value`` is in ``unit`` (seconds, ratio, probability, score_-1_1, flag, share);
+    ``normalised`` maps it to 0..1 with 1 = good, so a rubric criterion can be pre-scored;
+    ``evidence`` pairs a message index with the span that supports the signal.
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    normalised: float | None
+    label: str | None = None
+    evidence: tuple[tuple[int, Evidence], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "normalised": self.normalised,
+            "label": self.label,
+            "evidence": [{"message": i, **e.to_dict()} for i, e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MessageScores:
+    """Results of every scorer that applies to one message (keyed by task)."""
+
+    index: int
+    role: str
+    lang: str
+    results: Mapping[str, ScoreResult]
+    marks: ResolutionMarks
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationScores:
+    """Per-message results, conversation signals and timing."""
+
+    conversation_id: str
+    language: str
+    version: str
+    messages: tuple[MessageScores, ...]
+    signals: Mapping[str, Signal]
+    timing: TimingResult
+
+    def values(self) -> dict[str, float | None]:
+        """Flat ``{signal: value}`` in each signal's own unit."""
+        return {name: s.value for name, s in self.signals.items()}
+
+    def auto_scores(self) -> dict[str, float | None]:
+        """``{signal: 0..1}`` with 1 = good, to pre-score rubric criteria."""
+        return {name: s.normalised for name, s in self.signals.items()}

@@ -20,11 +20,14 @@ import numpy as np
 import pandas as pd
 
 from scoring.base import Evidence, ScoreResult
+from scoring.conversation import Signal
 from scoring.text import detect_languages
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 CATEGORIES = ("confirmed", "next_steps", "unresolved", "escalation")
+ETIQUETTE = ("greeting", "closing", "clarifying", "apology", "thanks")
 CATEGORY_WEIGHT = {"confirmed": 1.0, "next_steps": 0.5, "unresolved": -1.0, "escalation": -0.25}
+CATEGORY_WEIGHT.update(dict.fromkeys(ETIQUETTE, 0.0))
 _NEGATIONS = {
     "ru": {"не", "ни", "нет", "ничего", "никак", "никогда"},
     "en": {"not", "never", "no", "nothing", "hardly", "cannot"},
@@ -37,7 +40,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
 @lru_cache(maxsize=4)
 def load_patterns(lang: str) -> dict[str, re.Pattern]:
     """One alternation per category so a message is scanned once per category."""
-    parts: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    parts: dict[str, list[str]] = {c: [] for c in CATEGORIES + ETIQUETTE}
     path = LEXICON_DIR / f"resolution_{lang}.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -60,47 +63,48 @@ def is_negated(lowered: str, start: int, lang: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ResolutionMarks:
-    """Markers found in one message: flags per category plus the evidence spans."""
+    """Marker kinds found in one message (``CATEGORIES`` and ``ETIQUETTE``) with spans."""
 
-    confirmed: bool
-    next_steps: bool
-    unresolved: bool
-    escalation: bool
+    found: frozenset[str]
     evidence: tuple[Evidence, ...]
+
+    confirmed = property(lambda self: "confirmed" in self.found)
+    next_steps = property(lambda self: "next_steps" in self.found)
+    unresolved = property(lambda self: "unresolved" in self.found)
+    escalation = property(lambda self: "escalation" in self.found)
 
     @property
     def label(self) -> str:
         for name in ("unresolved", "escalation", "confirmed", "next_steps"):
-            if getattr(self, name):
+            if name in self.found:
                 return name
         return "none"
 
 
 def find_marks(text: str, lang: str) -> ResolutionMarks:
-    """Scan one text for the four kinds of marker, negation-aware."""
+    """Scan one text for every kind of marker; a negated confirmation is unresolved."""
     lowered = (text or "").lower().replace("ё", "е")
     patterns = load_patterns(lang if lang in ("ru", "en") else "en")
-    found: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
-    for category in ("unresolved", "confirmed", "next_steps", "escalation"):
-        for match in patterns[category].finditer(lowered):
+    evidence: list[Evidence] = []
+    unresolved_spans: list[tuple[int, int]] = []
+    for category in ("unresolved", "confirmed", "next_steps", "escalation", *ETIQUETTE):
+        pattern = patterns.get(category)
+        for match in pattern.finditer(lowered) if pattern else ():
             start, end = match.span()
-            if category == "confirmed":
-                if any(e.start < end and start < e.end for e in found["unresolved"]):
+            rule, weight = f"resolution.{category}", CATEGORY_WEIGHT[category]
+            if category == "unresolved":
+                unresolved_spans.append((start, end))
+            elif category == "confirmed":
+                if any(s < end and start < e for s, e in unresolved_spans):
                     continue
                 if is_negated(lowered, start, lang):
-                    found["unresolved"].append(
-                        Evidence(
-                            start, end, "resolution.negated_confirmation", -1.0, text[start:end]
-                        )
-                    )
-                    continue
-            found[category].append(
-                Evidence(
-                    start, end, f"resolution.{category}", CATEGORY_WEIGHT[category], text[start:end]
-                )
-            )
-    evidence = tuple(sorted((e for c in CATEGORIES for e in found[c]), key=lambda e: e.start))
-    return ResolutionMarks(*(bool(found[c]) for c in CATEGORIES), evidence=evidence)
+                    rule, weight = "resolution.negated_confirmation", -1.0
+            evidence.append(Evidence(start, end, rule, weight, text[start:end]))
+    found = frozenset(
+        "unresolved" if e.rule == "resolution.negated_confirmation" else e.rule[11:]
+        for e in evidence
+    )
+    return ResolutionMarks(found, tuple(sorted(evidence, key=lambda e: e.start)))
 
 
 class ResolutionScorer:
@@ -125,9 +129,8 @@ class ResolutionScorer:
     def predict_flags(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
         """Numbers only: an (n, 4) boolean array in the order of ``CATEGORIES``."""
         marks = self.find(texts, langs)
-        return np.array([[getattr(m, c) for c in CATEGORIES] for m in marks], dtype=bool).reshape(
-            len(marks), len(CATEGORIES)
-        )
+        flags = [[c in m.found for c in CATEGORIES] for m in marks]
+        return np.array(flags, dtype=bool).reshape(len(marks), len(CATEGORIES))
 
     def score_texts(
         self, texts: Sequence[str], langs: Sequence[str] | None = None
@@ -219,3 +222,47 @@ def repeat_contacts(
     frame["is_repeat"] = known & (gap_prev <= within_days).fillna(False)
     frame["followed_by_repeat"] = known & (gap_next <= within_days).fillna(False)
     return frame.reset_index(drop=True)
+
+
+def _first_evidence(
+    marks: Sequence[ResolutionMarks], indices: Iterable[int], category: str
+) -> tuple[tuple[int, Evidence], ...]:
+    rule = f"resolution.{category}"
+    return tuple((i, e) for i in indices for e in marks[i].evidence if e.rule == rule)[:3]
+
+
+def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -> list[Signal]:
+    """Conversation signals: resolution verdict, next steps, escalation, clarifying
+    questions, greeting (first agent message) and closing (last two agent messages)."""
+    verdict = resolve_conversation(roles, marks)
+    agent = [i for i, r in enumerate(roles) if r == "agent"]
+    customer = [i for i, r in enumerate(roles) if r == "customer"]
+
+    def flag(category: str, indices: Sequence[int]) -> tuple[float, tuple]:
+        evidence = _first_evidence(marks, indices, category)
+        return float(bool(evidence)), evidence
+
+    confirmed = 1.0 if verdict.confirmed else 0.0 if verdict.unresolved else 0.5
+    negated = _first_evidence(marks, customer, "negated_confirmation")
+    next_steps, next_ev = flag("next_steps", agent)
+    greeting, greet_ev = flag("greeting", agent[:1])
+    closing, close_ev = flag("closing", agent[-2:])
+    clarifying, clar_ev = flag("clarifying", agent)
+    apology, apology_ev = flag("apology", agent)
+    thanks, thanks_ev = flag("thanks", agent)
+    return [
+        Signal("resolution_confirmed", float(verdict.confirmed), "flag", confirmed, verdict.status,
+               _first_evidence(marks, customer, "confirmed") + negated),
+        Signal("unresolved", float(verdict.unresolved), "flag", 1.0 - float(verdict.unresolved),
+               evidence=(_first_evidence(marks, customer[::-1], "unresolved") + negated)
+               if verdict.unresolved else ()),
+        Signal("next_steps", next_steps, "flag", max(next_steps, float(verdict.confirmed)),
+               evidence=next_ev),
+        Signal("escalation", float(verdict.escalation), "flag", None,
+               evidence=_first_evidence(marks, range(len(marks)), "escalation")),
+        Signal("clarifying_questions", clarifying, "flag", clarifying, evidence=clar_ev),
+        Signal("greeting", greeting, "flag", greeting if agent else None, evidence=greet_ev),
+        Signal("closing", closing, "flag", closing if agent else None, evidence=close_ev),
+        Signal("apology", apology, "flag", apology if agent else None, evidence=apology_ev),
+        Signal("thanks", thanks, "flag", thanks if agent else None, evidence=thanks_ev),
+    ]  # fmt: skip

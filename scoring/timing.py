@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from scoring.base import Evidence
 from scoring.conversation import (
     AGENT,
     CUSTOMER,
+    ChannelSla,
     Conversation,
     Message,
+    Signal,
     SlaTargets,
     normalise_role,
 )
@@ -67,6 +70,7 @@ class TimingResult:
     breaches: tuple[SlaBreach, ...]
     unmeasured_pairs: int
     unanswered: int
+    targets: ChannelSla | None = None
 
     def breached(self, kind: str) -> bool:
         return any(b.kind == kind for b in self.breaches)
@@ -135,7 +139,7 @@ class TimingAnalyzer:
         if handle is not None and targets.handle is not None and handle > targets.handle:
             breaches.append(SlaBreach("handle", handle, targets.handle, first_i, last_i))
         if targets.first_response is None and targets.response is None:
-            return TimingResult(None, None, None, handle, (), tuple(breaches), 0, 0)
+            return TimingResult(None, None, None, handle, (), tuple(breaches), 0, 0, targets)
         pairs, unmeasured, unanswered = response_pairs(messages)
         seconds = [p.seconds for p in pairs]
         first_customer = next(
@@ -168,7 +172,56 @@ class TimingAnalyzer:
             breaches=tuple(breaches),
             unmeasured_pairs=unmeasured,
             unanswered=unanswered,
+            targets=targets,
         )
 
     def analyze_many(self, conversations: Sequence[Conversation]) -> list[TimingResult]:
         return [self.analyze(c) for c in conversations]
+
+
+def _within(seconds: float | None, target: float | None) -> float | None:
+    """1 within target, falling linearly to 0 at three times the target."""
+    if seconds is None or target is None:
+        return None
+    return round(min(1.0, max(0.0, 1.0 - (seconds - target) / (2.0 * target))), 4)
+
+
+def _breach_evidence(result: TimingResult, kind: str) -> tuple[tuple[int, Evidence], ...]:
+    return tuple(
+        (
+            b.end_index,
+            Evidence(0, 0, f"timing.{kind}_breach", -1.0, f"{b.seconds:.0f}s > {b.target:.0f}s"),
+        )
+        for b in result.breaches
+        if b.kind == kind
+    )
+
+
+def timing_signals(result: TimingResult) -> list[Signal]:
+    """Conversation signals in seconds, flags and shares, normalised against the targets."""
+    targets = result.targets or ChannelSla(None, None, None)
+    first_ok = None
+    if result.first_response is not None and targets.first_response is not None:
+        first_ok = float(result.first_response <= targets.first_response)
+    measured = result.pairs
+    share = None
+    if measured and targets.response is not None:
+        share = round(sum(p.seconds <= targets.response for p in measured) / len(measured), 4)
+    handle_ok = None
+    if result.handle is not None and targets.handle is not None:
+        handle_ok = float(result.handle <= targets.handle)
+    return [
+        Signal("first_response_time", result.first_response, "seconds",
+               _within(result.first_response, targets.first_response)),
+        Signal("first_response_sla", first_ok, "flag", first_ok,
+               evidence=_breach_evidence(result, "first_response")),
+        Signal("avg_response_time", result.avg_response, "seconds",
+               _within(result.avg_response, targets.response)),
+        Signal("longest_response_time", result.longest_response, "seconds",
+               _within(result.longest_response, targets.response)),
+        Signal("response_time_sla", share, "share", share,
+               evidence=_breach_evidence(result, "response")),
+        Signal("handle_time", result.handle, "seconds", _within(result.handle, targets.handle)),
+        Signal("handle_time_sla", handle_ok, "flag", handle_ok,
+               evidence=_breach_evidence(result, "handle")),
+    ]  # fmt: skip
