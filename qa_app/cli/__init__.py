@@ -13,7 +13,11 @@ import click
 
 from qa_app.cli.errors import CliError, run_guarded
 
-COMMAND_MODULES = ("qa_app.cli.commands_db",)
+COMMAND_MODULES = (
+    "qa_app.cli.commands_db",
+    "qa_app.cli.commands_users",
+    "qa_app.cli.commands_serve",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,145 @@
+"""``qa-studio users ...``: who may sign in (the first admin is created here)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qa_app.cli.errors import CliError
+from qa_app.i18n import t
+from qa_app.services import database as services_db
+from qa_app.services import users as users_service
+from qa_app.services.actor import SYSTEM
+from qa_app.services.errors import NotFound, PermissionDenied, ServiceError
+
+ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+
+
+def _fail(exc: ServiceError) -> CliError:
+    """A service error as one English line (the terminal speaks English; keys stay stable)."""
+    text = t(exc.key, "en", **{"detail": exc.message, **exc.params})
+    code = 3 if isinstance(exc, NotFound) else 4 if isinstance(exc, PermissionDenied) else 2
+    return CliError(text, exit_code=code)
+
+
+def _run(ctx: click.Context, action):
+    url = services_db.database_url(ctx.obj.get("database_url"))
+    try:
+        services_db.prepare_database(url)
+        with services_db.unit_of_work(url) as session:
+            return action(session)
+    except ServiceError as exc:
+        raise _fail(exc) from exc
+    except KeyError as exc:  # a catalogue placeholder the message did not fill
+        raise CliError(f"error: {exc}") from exc
+
+
+def _read_password_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CliError("no password on standard input")
+    return password
+
+
+@click.group("users")
+def users_group() -> None:
+    """Add users, change roles, reset passwords, deactivate accounts."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES, case_sensitive=False))
+@click.option("--name", "display_name", default="", help="Full name shown in the app.")
+@click.option("--agent", "agent_login", default=None, help="Agent login (required for agents).")
+@click.option("--team", "team_name", default=None, help="Team of a lead (optional).")
+@click.option(
+    "--lang", "language", default="en", show_default=True, type=click.Choice(("ru", "en"))
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of generating one.",
+)
+@click.pass_context
+def add(ctx, username, role, display_name, agent_login, team_name, language, password_stdin):
+    """Create a user; prints a generated password once unless --password-stdin is given."""
+    password = _read_password_stdin() if password_stdin else None
+    row, generated = _run(
+        ctx,
+        lambda s: users_service.add_user(
+            s,
+            SYSTEM,
+            username,
+            role,
+            password=password,
+            display_name=display_name,
+            agent_login=agent_login,
+            team_name=team_name,
+            language=language,
+        ),
+    )
+    click.echo(f"added {row.username} ({row.role})")
+    if generated:
+        click.echo(f"password: {generated}")
+        click.echo("(shown once; the user can change it in My account)", err=True)
+
+
+@users_group.command("list")
+@click.option("--active-only", is_flag=True, help="Hide deactivated users.")
+@click.pass_context
+def list_users(ctx, active_only):
+    """List users with role, agent link, team and state."""
+    rows = _run(
+        ctx, lambda s: users_service.list_users(s, SYSTEM, include_inactive=not active_only)
+    )
+    if not rows:
+        click.echo("no users yet: qa-studio users add NAME --role admin")
+        return
+    click.echo(f"{'username':<24} {'role':<9} {'lang':<4} {'agent':<18} {'team':<16} state")
+    for r in rows:
+        state = "active" if r.is_active else "inactive"
+        click.echo(
+            f"{r.username:<24} {r.role:<9} {r.language:<4} {r.agent_login or '-':<18} "
+            f"{r.team_name or '-':<16} {state}"
+        )
+
+
+@users_group.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
+@click.option("--agent", "agent_login", default=None, help="Agent login when ROLE is agent.")
+@click.option("--team", "team_name", default=None, help="Team of a lead.")
+@click.pass_context
+def set_role(ctx, username, role, agent_login, team_name):
+    """Change a user's role (takes effect on their next click)."""
+    row = _run(
+        ctx,
+        lambda s: users_service.set_role(
+            s, SYSTEM, username, role, agent_login=agent_login, team_name=team_name
+        ),
+    )
+    click.echo(f"{row.username} is now {row.role}")
+
+
+@users_group.command("reset-password")
+@click.argument("username")
+@click.pass_context
+def reset_password(ctx, username):
+    """Generate a new password (printed once) and lift any lockout."""
+    password = _run(ctx, lambda s: users_service.reset_password(s, SYSTEM, username))
+    click.echo(f"password: {password}")
+    click.echo("(shown once)", err=True)
+
+
+@users_group.command("deactivate")
+@click.argument("username")
+@click.pass_context
+def deactivate(ctx, username):
+    """Stop a user signing in (their history stays); effective on their next click."""
+    row = _run(ctx, lambda s: users_service.deactivate(s, SYSTEM, username))
+    click.echo(f"{row.username} deactivated")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(users_group)

@@ -1,0 +1,96 @@
+"""QA Studio in the browser: ``streamlit run qa_app/ui/app.py`` (or ``qa-studio serve``).
+
+One ``st.navigation`` router built from ``PAGES``, filtered by the signed-in user's role;
+nobody signed in sees the sign-in page only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa_app.services.actor import Actor
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import tr
+from qa_app.ui.data import prepare_database
+from qa_app.ui.pages import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+
+
+def render_guarded(spec: PageSpec) -> None:
+    """Run one page behind its role guard; service errors become a translated message."""
+    context.require_page_role(*spec.roles)
+    try:
+        spec.render()
+    except ServiceError as exc:
+        context.show_error(exc)
+
+
+def _page_object(spec: PageSpec) -> st.Page:
+    return st.Page(
+        lambda: render_guarded(spec),
+        title=tr(spec.title_key),
+        icon=spec.icon or None,
+        url_path=spec.key.replace("_", "-"),
+        default=spec.key == DEFAULT_PAGE,
+    )
+
+
+def navigation_for(role: str) -> dict[str, list[st.Page]]:
+    """Sidebar sections with the pages this role may open, in ``PAGES`` order."""
+    grouped: dict[str, list[st.Page]] = {}
+    for section, title_key in SECTIONS.items():
+        pages = [_page_object(s) for s in PAGES if s.section == section and s.allows(role)]
+        if pages:
+            grouped[tr(title_key)] = pages
+    return grouped
+
+
+def render_sidebar() -> None:
+    """Who is signed in, the language switch (saved per user) and sign out."""
+    from qa_app.ui.pages import account
+
+    actor = context.current_actor()
+    with st.sidebar:
+        st.markdown(f"**{tr('shell.signed_in_as')}**")
+        st.text(actor.username)
+        st.caption(tr(f"role.{actor.role}"))
+        account.render_language_switch(key="sidebar_language")
+        if st.button(tr("shell.sign_out"), icon=":material/logout:", key="sign_out"):
+            with context.db_session() as session:
+                from qa_app.services.audit import record_event
+
+                record_event(session, actor, "auth.signed_out", "user", actor.user_id)
+            context.end_session("shell.signed_out")
+            st.rerun()
+
+
+def start_run() -> Actor | None:
+    """Shared start of every run: database ready, signed-in user resolved."""
+    prepare_database(context.database_url())
+    return context.resolve_actor()
+
+
+def render_page_by_key(page_key: str) -> None:
+    """One page with the full shell but without the router (used by the test harness)."""
+    actor = start_run()
+    if actor is None:
+        sign_in.render()
+        return
+    render_sidebar()
+    render_guarded(page_by_key(page_key))
+
+
+def main() -> None:
+    st.set_page_config(page_title="QA Studio", page_icon=":material/fact_check:", layout="wide")
+    actor = start_run()
+    if actor is None:
+        page = st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in")
+        st.navigation([page], position="hidden").run()
+        return
+    router = st.navigation(navigation_for(actor.role))
+    render_sidebar()
+    router.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""What every page needs: who is signed in, in which language, and one way to the database.
+
+Pages call ``current_actor()``, ``tr(key)``, ``db_session()`` and ``show_error(exc)``; the
+sign-in state lives in ``st.session_state`` under the keys below, which the test harness
+sets exactly as the sign-in page does (``session_entries``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import string
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from qa_app.i18n import LANGUAGES, catalogue, t
+from qa_app.services import auth
+from qa_app.services import database as services_db
+from qa_app.services.actor import Actor
+from qa_app.services.errors import ServiceError
+
+LOG = logging.getLogger("qa_app.ui")
+
+SESSION_USER = "qa_user_id"
+SESSION_SEEN = "qa_last_seen"
+SESSION_ACTOR = "qa_actor"
+SESSION_DB = "qa_database_url"
+SESSION_FORM_LANG = "qa_form_lang"
+SESSION_NOTICE = "qa_notice"
+
+IDLE_ENV = "QA_STUDIO_SESSION_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 8 * 60
+LANGUAGE_ENV = "QA_STUDIO_LANGUAGE"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def idle_limit_seconds() -> float:
+    """Inactivity after which a browser session signs out (default 8 hours)."""
+    raw = os.environ.get(IDLE_ENV, "")
+    try:
+        minutes = float(raw) if raw.strip() else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return max(minutes, 1.0) * 60.0
+
+
+def default_language() -> str:
+    lang = os.environ.get(LANGUAGE_ENV, "en").strip().lower()
+    return lang if lang in LANGUAGES else "en"
+
+
+def database_url() -> str:
+    """The database of this browser session (set once from the configuration)."""
+    url = st.session_state.get(SESSION_DB)
+    if not url:
+        url = services_db.database_url()
+        st.session_state[SESSION_DB] = url
+    return url
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A unit of work on the configured database: commits on success, rolls back on error."""
+    with services_db.unit_of_work(database_url()) as session:
+        yield session
+
+
+def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:
+    """The session-state entries that mean "signed in as ``actor``"."""
+    return {SESSION_USER: actor.user_id, SESSION_SEEN: time.time() if now is None else now}
+
+
+def start_session(actor: Actor) -> None:
+    st.session_state.update(session_entries(actor))
+    st.session_state[SESSION_ACTOR] = actor
+    st.session_state.pop(SESSION_NOTICE, None)
+
+
+def end_session(notice: str | None = None) -> None:
+    lang = current_lang()
+    for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR):
+        st.session_state.pop(key, None)
+    st.session_state[SESSION_FORM_LANG] = lang
+    if notice:
+        st.session_state[SESSION_NOTICE] = notice
+
+
+def resolve_actor() -> Actor | None:
+    """The signed-in user as stored now (role and activity re-read), or None.
+
+    Signs out after the idle limit, and when the account was deactivated meanwhile.
+    """
+    user_id = st.session_state.get(SESSION_USER)
+    if user_id is None:
+        st.session_state.pop(SESSION_ACTOR, None)
+        return None
+    last_seen = float(st.session_state.get(SESSION_SEEN) or 0.0)
+    if time.time() - last_seen > idle_limit_seconds():
+        end_session("shell.session_expired")
+        return None
+    with db_session() as session:
+        actor = auth.load_actor(session, int(user_id))
+    if actor is None:
+        end_session("shell.account_inactive")
+        return None
+    st.session_state[SESSION_SEEN] = time.time()
+    st.session_state[SESSION_ACTOR] = actor
+    return actor
+
+
+def current_actor() -> Actor:
+    """The signed-in user; stops the page when nobody is (the router prevents that)."""
+    actor = st.session_state.get(SESSION_ACTOR)
+    if actor is None:
+        st.warning(t("shell.sign_in_required", current_lang()))
+        st.stop()
+    return actor
+
+
+def current_lang() -> str:
+    actor = st.session_state.get(SESSION_ACTOR)
+    if actor is not None and actor.language in LANGUAGES:
+        return actor.language
+    lang = st.session_state.get(SESSION_FORM_LANG)
+    return lang if lang in LANGUAGES else default_language()
+
+
+def tr(key: str, **params: Any) -> str:
+    """``key`` translated into the user's language."""
+    return t(key, current_lang(), **params)
+
+
+class _Lenient(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def describe_error(exc: BaseException, lang: str) -> str:
+    """A user-facing sentence for an error in ``lang``; never a traceback."""
+    if not isinstance(exc, ServiceError):
+        return t("shell.unexpected_error", lang)
+    texts = catalogue().get(exc.key) or catalogue()["error.generic"]
+    template = texts.get(lang) or texts.get("en", "")
+    params = _Lenient(detail=exc.message, **exc.params)
+    try:
+        return string.Formatter().vformat(template, (), params)
+    except (ValueError, IndexError):
+        return template
+
+
+def show_error(exc: BaseException) -> None:
+    """Show an error in the user's language; unexpected ones are logged for the admin."""
+    if not isinstance(exc, ServiceError):
+        LOG.error("unexpected error on a page", exc_info=exc)
+    st.error(describe_error(exc, current_lang()), icon=":material/error:")
+
+
+def role_allows(role: str, roles: tuple[str, ...]) -> bool:
+    """Admins may open every page; others only pages that list their role."""
+    return role == "admin" or role in roles
+
+
+def require_page_role(*roles: str) -> Actor:
+    """Second guard inside a page: stop with a clear message if the role may not see it."""
+    actor = current_actor()
+    if not role_allows(actor.role, roles):
+        st.error(tr("shell.page_denied", role=tr(f"role.{actor.role}")), icon=":material/block:")
+        st.stop()
+    return actor

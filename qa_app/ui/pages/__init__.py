@@ -1,0 +1,64 @@
+"""The page registry: the single ``PAGES`` list the router and the tests both use.
+
+Note: this is ``qa_app/ui/pages/__init__.py`` (import ``qa_app.ui.pages``). A sibling
+``qa_app/ui/pages.py`` could never be imported because this package shadows it.
+
+To add a page: write ``qa_app/ui/pages/<name>.py`` with a ``render()`` function, import it
+below and add one ``PageSpec`` line to ``PAGES``. ``roles`` lists who may open it (admins
+always may); ``section`` groups it in the sidebar (see ``SECTIONS``); ``icon`` is a
+Material icon such as ``":material/insights:"``; ``title_key`` is a catalogue key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa_app.ui.pages import account, overview, users_admin
+
+ALL_ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+STAFF = ("admin", "lead", "reviewer", "trainer")
+
+#: Sidebar sections in display order, each with its catalogue key.
+SECTIONS = {
+    "work": "shell.section.work",
+    "insights": "shell.section.insights",
+    "admin": "shell.section.admin",
+    "account": "shell.section.account",
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title_key: str
+    render: Callable[[], None]
+    roles: tuple[str, ...]
+    icon: str = ""
+    section: str = "work"
+
+    def allows(self, role: str) -> bool:
+        return role == "admin" or role in self.roles
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "overview", "overview.title", overview.render, ALL_ROLES, ":material/dashboard:", "insights"
+    ),
+    PageSpec("users", "users.title", users_admin.render, ("admin",), ":material/group:", "admin"),
+    PageSpec("account", "account.title", account.render, ALL_ROLES, ":material/person:", "account"),
+]
+
+#: The page a user lands on after signing in.
+DEFAULT_PAGE = "overview"
+
+
+def page_by_key(key: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.key == key:
+            return spec
+    raise KeyError(f"no page {key!r}; known: {', '.join(p.key for p in PAGES)}")
+
+
+def pages_for_role(role: str) -> list[PageSpec]:
+    return [spec for spec in PAGES if spec.allows(role)]

@@ -1,0 +1,75 @@
+"""The signed-in user's own settings: interface language and password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa_app.services import auth, users
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import tr
+
+LANGUAGE_WIDGETS = ("sidebar_language", "account_language")
+
+
+def _save_language(widget_key: str) -> None:
+    choice = st.session_state.get(widget_key)
+    actor = context.current_actor()
+    if not choice or choice == actor.language:
+        st.session_state[widget_key] = actor.language
+        return
+    for other in LANGUAGE_WIDGETS:
+        if other in st.session_state:
+            st.session_state[other] = choice
+    try:
+        with context.db_session() as session:
+            users.set_language(session, actor, choice)
+    except ServiceError as exc:
+        context.show_error(exc)
+
+
+def render_language_switch(key: str = "account_language") -> None:
+    """RU/EN switch saved to the user's profile, so it follows them to any browser."""
+    st.segmented_control(
+        tr("shell.language"),
+        options=list(context.LANGUAGE_NAMES),
+        format_func=context.LANGUAGE_NAMES.get,
+        default=context.current_lang(),
+        key=key,
+        on_change=_save_language,
+        args=(key,),
+    )
+
+
+def render_password_form() -> None:
+    st.subheader(tr("account.change_password"))
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input(tr("account.current_password"), type="password")
+        new = st.text_input(
+            tr("account.new_password"),
+            type="password",
+            help=tr("account.password_rules", min=auth.MIN_PASSWORD_LENGTH),
+        )
+        repeat = st.text_input(tr("account.repeat_password"), type="password")
+        submitted = st.form_submit_button(tr("account.save_password"), type="primary")
+    if not submitted:
+        return
+    if new != repeat:
+        st.error(tr("account.passwords_differ"))
+        return
+    try:
+        with context.db_session() as session:
+            auth.change_password(session, context.current_actor(), current, new)
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.success(tr("account.password_changed"))
+
+
+def render() -> None:
+    actor = context.current_actor()
+    st.title(tr("account.title"))
+    st.markdown(f"**{tr('account.username')}:** `{actor.username}` · {tr(f'role.{actor.role}')}")
+    st.subheader(tr("shell.language"))
+    render_language_switch()
+    render_password_form()

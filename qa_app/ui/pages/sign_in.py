@@ -1,0 +1,70 @@
+"""The sign-in form: username, password and the language of the form itself."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa_app.services import auth, users
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import tr
+
+
+def render_form_language() -> None:
+    """Choose the form's language before signing in (the user's own setting wins after)."""
+    current = context.current_lang()
+    choice = st.segmented_control(
+        tr("shell.language"),
+        options=list(context.LANGUAGE_NAMES),
+        format_func=context.LANGUAGE_NAMES.get,
+        default=current,
+        key="signin_language",
+        label_visibility="collapsed",
+    )
+    if choice and choice != current:
+        st.session_state[context.SESSION_FORM_LANG] = choice
+        st.rerun()
+
+
+def render_notice() -> None:
+    notice = st.session_state.pop(context.SESSION_NOTICE, None)
+    if notice:
+        st.info(tr(notice), icon=":material/info:")
+
+
+def render_first_run_hint() -> None:
+    with context.db_session() as session:
+        has_users = users.count_users(session) > 0
+    if not has_users:
+        st.warning(tr("signin.no_users"), icon=":material/person_add:")
+
+
+def attempt_sign_in(username: str, password: str) -> None:
+    """Check the credentials; on success start the session, else show why not."""
+    if not username.strip() or not password:
+        st.error(tr("signin.fill_both"))
+        return
+    try:
+        with context.db_session() as session:
+            actor = auth.authenticate(session, username, password)
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    context.start_session(actor)
+    st.rerun()
+
+
+def render() -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        render_form_language()
+        st.title(tr("signin.title"))
+        st.caption(tr("signin.subtitle"))
+        render_notice()
+        render_first_run_hint()
+        with st.form("sign_in", border=True):
+            username = st.text_input(tr("signin.username"), key="signin_username")
+            password = st.text_input(tr("signin.password"), type="password", key="signin_password")
+            submitted = st.form_submit_button(tr("signin.submit"), type="primary")
+        if submitted:
+            attempt_sign_in(username, password)

@@ -1,0 +1,138 @@
+"""Admin: who may sign in, with which role; add users, reset passwords, deactivate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_app.services import users
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import tr
+
+ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+
+
+def _role_label(role: str) -> str:
+    return tr(f"role.{role}")
+
+
+def render_user_table(rows: list[users.UserRow]) -> None:
+    frame = pd.DataFrame(
+        {
+            tr("users.col.username"): [r.username for r in rows],
+            tr("users.col.name"): [r.display_name for r in rows],
+            tr("users.col.role"): [_role_label(r.role) for r in rows],
+            tr("users.col.agent"): [r.agent_login or "" for r in rows],
+            tr("users.col.team"): [r.team_name or "" for r in rows],
+            tr("users.col.language"): [r.language for r in rows],
+            tr("users.col.active"): [r.is_active for r in rows],
+            tr("users.col.last_login"): [r.last_login_at for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def render_add_user() -> None:
+    with st.form("add_user", clear_on_submit=True):
+        st.subheader(tr("users.add"))
+        left, right = st.columns(2)
+        username = left.text_input(tr("users.col.username"))
+        name = right.text_input(tr("users.col.name"))
+        role = left.selectbox(tr("users.col.role"), ROLES, index=2, format_func=_role_label)
+        language = right.selectbox(
+            tr("users.col.language"), ("ru", "en"), format_func=context.LANGUAGE_NAMES.get
+        )
+        agent = left.text_input(tr("users.col.agent"), help=tr("users.agent_help"))
+        team = right.text_input(tr("users.col.team"), help=tr("users.team_help"))
+        submitted = st.form_submit_button(tr("users.add_submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        with context.db_session() as session:
+            row, password = users.add_user(
+                session,
+                context.current_actor(),
+                username,
+                role,
+                display_name=name,
+                agent_login=agent or None,
+                team_name=team or None,
+                language=language,
+            )
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.success(tr("users.added", username=row.username))
+    render_one_time_password(password)
+
+
+def render_one_time_password(password: str | None) -> None:
+    if password:
+        st.info(tr("users.password_once"), icon=":material/key:")
+        st.code(password, language=None)
+
+
+def render_change_user(rows: list[users.UserRow]) -> None:
+    st.subheader(tr("users.change"))
+    names = [r.username for r in rows]
+    if not names:
+        return
+    username = st.selectbox(tr("users.col.username"), names, key="users_target")
+    left, middle, right = st.columns(3)
+    with left:
+        new_role = st.selectbox(
+            tr("users.col.role"), ROLES, format_func=_role_label, key="users_new_role"
+        )
+        new_agent = st.text_input(tr("users.col.agent"), key="users_new_agent")
+        if st.button(tr("users.set_role"), key="users_set_role"):
+            _apply(
+                lambda s, a: users.set_role(
+                    s, a, username, new_role, agent_login=new_agent or None
+                ),
+                tr("users.role_set", username=username),
+            )
+    with middle:
+        if st.button(tr("users.reset_password"), key="users_reset"):
+            password = _apply(
+                lambda s, a: users.reset_password(s, a, username),
+                tr("users.password_reset", username=username),
+            )
+            render_one_time_password(password)
+    with right:
+        if st.button(tr("users.deactivate"), key="users_deactivate", type="secondary"):
+            _apply(
+                lambda s, a: users.deactivate(s, a, username),
+                tr("users.deactivated", username=username),
+            )
+        if st.button(tr("users.reactivate"), key="users_reactivate"):
+            _apply(
+                lambda s, a: users.reactivate(s, a, username),
+                tr("users.reactivated", username=username),
+            )
+
+
+def _apply(action, success: str):
+    """Run one admin action in its own unit of work; report success or the reason not."""
+    try:
+        with context.db_session() as session:
+            result = action(session, context.current_actor())
+    except ServiceError as exc:
+        context.show_error(exc)
+        return None
+    st.success(success)
+    return result
+
+
+def render() -> None:
+    actor = context.require_page_role("admin")
+    st.title(tr("users.title"))
+    table_slot = st.container()
+    render_add_user()
+    with context.db_session() as session:
+        names = users.list_users(session, actor)
+    render_change_user(names)
+    with context.db_session() as session:
+        rows = users.list_users(session, actor)
+    with table_slot:
+        render_user_table(rows)

@@ -1,0 +1,177 @@
+"""Run one page of the app in Streamlit's ``AppTest`` with a real database and a signed-in user.
+
+Usage in a page test::
+
+    from tests.ui_harness import run_page, seed
+
+    def test_my_page_renders(sqlite_url):
+        seed(sqlite_url, lambda session: session.add(Team(name="Tier 1")))
+        at = run_page("my_page", "reviewer", sqlite_url, lang="ru")
+        assert not at.exception
+        assert at.title[0].value == "..."
+
+* ``run_page(page_key, role, db_url, lang="en", username=None)`` creates (or reuses) a user
+  of ``role`` through the users service, signs them in by setting ``st.session_state``
+  exactly as the sign-in page does, and renders the page with the full shell (sidebar,
+  role guard) but without the router. It returns the ``AppTest`` after the first run, so
+  you can click and ``.run()`` again (``at.button(key="...").click().run()``).
+* Agent users are linked to an agent with the login ``username`` (created if missing);
+  pass ``agent_login`` to link an existing one. ``team`` gives a lead a team.
+* ``make_user(db_url, role, ...) -> Actor`` creates a user without running a page (e.g. to
+  own seeded records); ``seed(db_url, fn)`` runs ``fn(session)`` in one committed unit of
+  work and returns what it returns.
+* ``run_app(db_url, ...)`` runs the real entry point ``qa_app/ui/app.py`` (router included).
+* ``visible_text(at)`` joins titles, headers, markdown, captions and alerts, handy for
+  asserting wording in both languages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from qa_app.services import auth, users
+from qa_app.services.actor import SYSTEM, Actor
+from qa_app.storage.db import unit_of_work
+from qa_app.storage.models import Agent, Team
+from qa_app.ui import context
+
+APP_PATH = Path(__file__).resolve().parent.parent / "qa_app" / "ui" / "app.py"
+TEST_PASSWORD = "correct-horse-battery"
+DEFAULT_TIMEOUT = 60.0
+
+T = TypeVar("T")
+
+
+def seed(db_url: str, fn: Callable[[Any], T]) -> T:
+    """Run ``fn(session)`` in one unit of work on ``db_url`` (committed) and return its result."""
+    with unit_of_work(db_url) as session:
+        return fn(session)
+
+
+def _ensure_agent(session, login: str, team: str | None) -> None:
+    if session.scalar(select(Agent).where(func.lower(Agent.login) == login.lower())):
+        return
+    team_row = _ensure_team(session, team) if team else None
+    session.add(Agent(login=login, display_name=login, team_id=team_row.id if team_row else None))
+    session.flush()
+
+
+def _ensure_team(session, name: str) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def make_user(
+    db_url: str,
+    role: str,
+    *,
+    username: str | None = None,
+    lang: str = "en",
+    agent_login: str | None = None,
+    team: str | None = None,
+    password: str = TEST_PASSWORD,
+) -> Actor:
+    """The user ``username`` (default ``test-<role>``) with ``role``, created if missing."""
+    username = username or f"test-{role}"
+
+    def create(session) -> Actor:
+        existing = auth.find_user(session, username)
+        if existing is not None:
+            existing.language = lang
+            return auth.actor_for(existing)
+        if team:
+            _ensure_team(session, team)
+        login = None
+        if role == "agent":
+            login = agent_login or username
+            _ensure_agent(session, login, team)
+        row, _ = users.add_user(
+            session,
+            SYSTEM,
+            username,
+            role,
+            password=password,
+            agent_login=login,
+            team_name=team,
+            language=lang,
+        )
+        return auth.load_actor(session, row.id)
+
+    return seed(db_url, create)
+
+
+def _page_script(page_key: str) -> None:
+    from qa_app.ui.app import render_page_by_key
+
+    render_page_by_key(page_key)
+
+
+def _signed_in(at: AppTest, db_url: str, actor: Actor | None) -> AppTest:
+    at.session_state[context.SESSION_DB] = db_url
+    if actor is not None:
+        for key, value in context.session_entries(actor, time.time()).items():
+            at.session_state[key] = value
+    return at
+
+
+def run_page(
+    page_key: str,
+    role: str,
+    db_url: str,
+    lang: str = "en",
+    *,
+    username: str | None = None,
+    agent_login: str | None = None,
+    team: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> AppTest:
+    """Render page ``page_key`` for a signed-in user of ``role``; returns the AppTest."""
+    actor = make_user(
+        db_url, role, username=username, lang=lang, agent_login=agent_login, team=team
+    )
+    at = AppTest.from_function(_page_script, args=(page_key,), default_timeout=timeout)
+    return _signed_in(at, db_url, actor).run()
+
+
+def run_app(
+    db_url: str,
+    role: str | None = None,
+    lang: str = "en",
+    *,
+    username: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> AppTest:
+    """Run the real entry point; signed in as a user of ``role`` unless ``role`` is None."""
+    actor = make_user(db_url, role, username=username, lang=lang) if role else None
+    at = AppTest.from_file(str(APP_PATH), default_timeout=timeout)
+    if actor is None:
+        at.session_state[context.SESSION_FORM_LANG] = lang
+    return _signed_in(at, db_url, actor).run()
+
+
+def visible_text(at: AppTest) -> str:
+    """Titles, headers, markdown, captions and alerts of the last run, one per line."""
+    parts: list[str] = []
+    for group in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+    ):
+        parts.extend(str(el.value) for el in group)
+    return "\n".join(parts)
