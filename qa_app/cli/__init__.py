@@ -14,6 +14,7 @@ import click
 from qa_app.cli.errors import CliError, run_guarded
 
 COMMAND_MODULES = (
+    "qa_app.cli.commands_rubric",
     "qa_app.cli.commands_db",
     "qa_app.cli.commands_users",
     "qa_app.cli.commands_serve",
