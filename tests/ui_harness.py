@@ -27,6 +27,7 @@ Usage in a page test::
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,9 @@ TEST_PASSWORD = "correct-horse-battery"
 DEFAULT_TIMEOUT = 60.0
 
 T = TypeVar("T")
+
+# Cheap argon2 parameters for test users (the standard cost is tested in test_auth.py).
+os.environ.setdefault(auth.HASH_COST_ENV, "test")
 
 
 def seed(db_url: str, fn: Callable[[Any], T]) -> T:

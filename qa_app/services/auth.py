@@ -6,7 +6,9 @@ lockout holds across browser sessions, server processes and restarts.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,9 +27,27 @@ FAILURES_BEFORE_LOCK = 5
 FIRST_LOCK = timedelta(minutes=1)
 LONGEST_LOCK = timedelta(hours=24)
 
-_HASHER = PasswordHasher()
-#: Verified against when the user does not exist, so both failures take the same time.
-_DUMMY_HASH = _HASHER.hash("qa-studio-timing-equaliser")
+#: ``test`` selects cheap argon2 parameters so test suites stay fast; never use it live.
+HASH_COST_ENV = "QA_STUDIO_PASSWORD_HASH_COST"
+_COSTS = {
+    "standard": {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4},
+    "test": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+}
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(cost: str) -> PasswordHasher:
+    return PasswordHasher(**_COSTS.get(cost, _COSTS["standard"]))
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(os.environ.get(HASH_COST_ENV, "standard"))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(cost: str) -> str:
+    """Verified against when the user does not exist, so both failures take the same time."""
+    return _hasher_for(cost).hash("qa-studio-timing-equaliser")
 
 
 class SignInFailed(ServiceError):
@@ -42,12 +62,12 @@ class AccountLocked(ServiceError):
 
 def hash_password(password: str) -> str:
     """An argon2id hash with its own random salt."""
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -120,7 +140,7 @@ def authenticate(
     now = now or datetime.now(UTC)
     user = find_user(session, username)
     if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password or "")
+        verify_password(_dummy_hash(os.environ.get(HASH_COST_ENV, "standard")), password or "")
         record_event(
             session,
             _anonymous(username),
@@ -175,7 +195,7 @@ def _record_success(session: Session, user: User, password: str, now: datetime) 
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    if _HASHER.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     actor = actor_for(user)
     record_event(session, actor, "auth.signed_in", "user", user.id)
