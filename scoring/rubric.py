@@ -7,22 +7,26 @@ serialises back, so ``load_rubric(dump_rubric(r)) == r``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scoring.rubric_schema import (
+from scoring.rubric_model import (
     AUTO_SIGNALS,
     BUILTIN_SCALES,
     CRITICAL_SCOPES,
     LANGUAGES,
-    RubricProblem,
-    resolve_critical,
-    validate_rubric,
+    Category,
+    Criterion,
+    Level,
+    LocalText,
+    Rubric,
+    RubricSettings,
+    Scale,
 )
+from scoring.rubric_schema import RubricProblem, resolve_critical, validate_rubric
 
 __all__ = [
     "AUTO_SIGNALS",
@@ -53,143 +57,6 @@ class RubricError(ValueError):
         shown = "; ".join(str(p) for p in self.problems[:5])
         more = f" (+{len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"invalid rubric: {shown}{more}")
-
-
-@dataclass(frozen=True, slots=True)
-class LocalText:
-    """The same text in English and Russian: both languages are first-class."""
-
-    en: str
-    ru: str
-
-    def get(self, lang: str) -> str:
-        """Text in ``lang``; unknown languages fall back to English."""
-        return self.ru if lang == "ru" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One point of a scale with its label and what a reviewer should see to give it."""
-
-    value: int | float
-    label: LocalText
-    descriptor: LocalText
-
-
-@dataclass(frozen=True, slots=True)
-class Scale:
-    """An ordered set of levels; scores are a level's position between min and max."""
-
-    kind: str
-    levels: tuple[Level, ...]
-
-    @property
-    def values(self) -> tuple[int | float, ...]:
-        return tuple(level.value for level in self.levels)
-
-    @property
-    def min_value(self) -> int | float:
-        return self.levels[0].value
-
-    @property
-    def max_value(self) -> int | float:
-        return self.levels[-1].value
-
-    def level(self, value: float) -> Level:
-        """The level with this value; KeyError when the value is not on the scale."""
-        for level in self.levels:
-            if level.value == value:
-                return level
-        raise KeyError(value)
-
-    def position(self, value: float) -> float:
-        """0-100: where ``value`` sits between the lowest and the highest level."""
-        return (value - self.min_value) / (self.max_value - self.min_value) * 100.0
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """One thing a reviewer grades; ``critical`` is None, 'category' or 'conversation'."""
-
-    id: str
-    name: LocalText
-    description: LocalText
-    scale: Scale
-    weight: float
-    na_allowed: bool
-    critical: str | None
-    fail_below: float | None
-    coaching_topic: str
-    auto_signal: str | None = None
-
-    def is_fail(self, value: float) -> bool:
-        """A fail is a value below ``fail_below``, or else the lowest level of the scale."""
-        if self.fail_below is not None:
-            return value < self.fail_below
-        return value == self.scale.min_value
-
-
-@dataclass(frozen=True, slots=True)
-class Category:
-    """A weighted group of criteria (empathy, accuracy...)."""
-
-    id: str
-    name: LocalText
-    description: LocalText | None
-    weight: float
-    criteria: tuple[Criterion, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RubricSettings:
-    """Rubric-wide options: the default critical scope and an optional passing score."""
-
-    critical_default: str = "conversation"
-    passing_score: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rubric:
-    """A complete, valid rubric version."""
-
-    id: str
-    version: int
-    name: LocalText
-    description: LocalText
-    categories: tuple[Category, ...]
-    settings: RubricSettings = RubricSettings()
-
-    def criteria(self) -> Iterator[Criterion]:
-        """Every criterion in rubric order."""
-        for category in self.categories:
-            yield from category.criteria
-
-    def criterion_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.criteria())
-
-    def criterion(self, criterion_id: str) -> Criterion:
-        """Look a criterion up by id; KeyError names the rubric when it is unknown."""
-        for criterion in self.criteria():
-            if criterion.id == criterion_id:
-                return criterion
-        raise KeyError(f"rubric {self.id} v{self.version} has no criterion '{criterion_id}'")
-
-    def category(self, category_id: str) -> Category:
-        for category in self.categories:
-            if category.id == category_id:
-                return category
-        raise KeyError(f"rubric {self.id} v{self.version} has no category '{category_id}'")
-
-    def category_of(self, criterion_id: str) -> Category:
-        """The category holding a criterion."""
-        for category in self.categories:
-            if any(c.id == criterion_id for c in category.criteria):
-                return category
-        raise KeyError(f"rubric {self.id} v{self.version} has no criterion '{criterion_id}'")
-
-    def coaching_topics(self) -> tuple[str, ...]:
-        """Distinct coaching topics in rubric order."""
-        return tuple(dict.fromkeys(c.coaching_topic for c in self.criteria()))
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -13,49 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-LANGUAGES = ("en", "ru")
-
-#: Automatic signals a criterion may be pre-scored from; scorers map their output to these.
-AUTO_SIGNALS: tuple[str, ...] = (
-    "sentiment_end",
-    "politeness",
-    "rudeness",
-    "toxicity",
-    "empathy",
-    "missed_empathy",
-    "clarity",
-    "jargon",
-    "typos",
-    "resolution_confirmed",
-    "next_steps",
-    "clarifying_questions",
-    "first_response_sla",
-    "response_time_sla",
-    "greeting",
-    "closing",
-    "customer_name",
-    "apology",
-    "thanks",
+from scoring.rubric_model import (
+    AUTO_SIGNALS,
+    BUILTIN_SCALES,
+    CRITICAL_SCOPES,
+    LANGUAGES,
+    SCALE_TYPES,
 )
-
-#: Built-in scales: level values and their standard labels (en, ru).
-BUILTIN_SCALES: dict[str, tuple[tuple[int, str, str], ...]] = {
-    "pass_fail": ((0, "Fail", "Не выполнено"), (1, "Pass", "Выполнено")),
-    "1-3": (
-        (1, "Below expectations", "Ниже ожиданий"),
-        (2, "Meets", "Соответствует"),
-        (3, "Exceeds", "Превосходит"),
-    ),
-    "1-5": (
-        (1, "Poor", "Плохо"),
-        (2, "Weak", "Слабо"),
-        (3, "Acceptable", "Приемлемо"),
-        (4, "Good", "Хорошо"),
-        (5, "Excellent", "Отлично"),
-    ),
-}
-SCALE_TYPES = (*BUILTIN_SCALES, "custom")
-CRITICAL_SCOPES = ("category", "conversation")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 SLUG_HINT = "must be a slug: lowercase latin letters, digits, '-' or '_' (e.g. 'first-contact')"
