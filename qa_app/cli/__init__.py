@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_db",
     "qa_app.cli.commands_users",
     "qa_app.cli.commands_serve",
+    "qa_app.cli.commands_import",
     "qa_app.cli.commands_sample",
 )
 

@@ -1,0 +1,136 @@
+"""``qa-studio import FILE...``: load conversation files (CSV, JSONL) into the database.
+
+Exit codes: 0 every row imported; 1 imported, but some rows were rejected (listed on
+stderr and in the errors CSV); 2 a file could not be read at all (nothing from it was
+imported; other files are still imported). With several files the worst code wins.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qa_app.cli.errors import CliError
+from qa_app.i18n import t
+from qa_app.ingest import parse_timezone
+from qa_app.services import database as services_db
+from qa_app.services.actor import SYSTEM
+from qa_app.services.errors import ServiceError
+from qa_app.services.importing import (
+    DEFAULT_SOURCE,
+    ImportFailed,
+    ImportOptions,
+    ImportProgress,
+    ImportSummary,
+    default_timezone_name,
+    import_file,
+)
+
+SHOWN_IN_TERMINAL = 50
+
+
+def _check_tz(_ctx, _param, value: str | None) -> str:
+    name = value or default_timezone_name()
+    try:
+        parse_timezone(name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return name
+
+
+class _ProgressLine:
+    """One self-overwriting stderr line (only on a terminal, so logs stay clean)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, p: ImportProgress) -> None:
+        if not self.enabled:
+            return
+        eta = f", ETA {p.eta_seconds:.0f} s" if p.eta_seconds is not None else ""
+        line = f"{self.name}: {p.rows:,} rows, {p.rate:,.0f} rows/s, {p.fraction:.0%}{eta}"
+        click.echo(f"\r{line:<78}", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+
+
+def _report(summary: ImportSummary, lang: str) -> None:
+    click.echo(
+        f"{summary.file_name}: {summary.imported} imported, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.rejected_rows} rejected rows "
+        f"({summary.rejected_conversations} conversations rejected as a whole); "
+        f"{summary.messages} messages stored in {summary.elapsed:.1f} s"
+    )
+    lines = [line for r in summary.rejections for line in r.describe(lang)]
+    for line in lines[:SHOWN_IN_TERMINAL]:
+        click.echo(line, err=True)
+    total = summary.rejected_rows + summary.rejected_conversations
+    if len(lines) > SHOWN_IN_TERMINAL or len(summary.rejections) < total:
+        click.echo("... more in the errors file", err=True)
+    if summary.errors_path:
+        click.echo(f"rejected rows written to {summary.errors_path}", err=True)
+
+
+def _import_one(url: str, path: str, options: ImportOptions, lang: str) -> int:
+    progress = _ProgressLine(Path(path).name)
+    try:
+        with services_db.unit_of_work(url) as session:
+            summary = import_file(session, path, SYSTEM, options, progress)
+    except ImportFailed as exc:
+        progress.clear()
+        click.secho(f"error: {exc.message}", err=True, fg="red")
+        return 2
+    except ServiceError as exc:
+        progress.clear()
+        raise CliError(t(exc.key, lang, **{"detail": exc.message, **exc.params})) from exc
+    progress.clear()
+    _report(summary, lang)
+    return summary.exit_code
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--default-tz",
+    callback=_check_tz,
+    help="Zone for timestamps without one, e.g. Europe/Moscow "
+    "(default: $QA_STUDIO_DEFAULT_TZ, else UTC).",
+)
+@click.option(
+    "--source",
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    help="Name of the system the files come from; conversation ids are unique per source.",
+)
+@click.option(
+    "--errors-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the errors CSV (default: next to each input file).",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    type=click.Choice(("en", "ru")),
+    help="Language of the reasons in the terminal and the errors CSV.",
+)
+@click.pass_context
+def import_command(ctx, files, default_tz, source, errors_dir, lang) -> None:
+    """Import conversations from CSV (one row per message) or JSONL (one per line) files."""
+    url = services_db.prepare_database(services_db.database_url(ctx.obj.get("database_url")))
+    options = ImportOptions(source=source, default_tz=default_tz, errors_dir=errors_dir, lang=lang)
+    worst = 0
+    for path in files:
+        worst = max(worst, _import_one(url, path, options, lang))
+    ctx.exit(worst)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_command)
