@@ -206,10 +206,11 @@ def raise_dispute(
 
 
 def _flush(session: Session, review: Review) -> None:
+    review_id = review.id  # read before a failed flush expires the row
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict(f"review {review.id} changed meanwhile", key="review.error.stale") from exc
+        raise Conflict(f"review {review_id} changed meanwhile", key="review.error.stale") from exc
 
 
 def _change_grades(

@@ -232,12 +232,11 @@ def _apply(
 
 
 def _flush(session: Session, review: Review) -> None:
+    review_id = review.id  # read before a failed flush expires the row
     try:
         session.flush()
-    except StaleDataError as exc:
-        raise _stale(review.id) from exc
-    except IntegrityError as exc:  # two first saves of the same assignment at once
-        raise _stale(review.id) from exc
+    except (StaleDataError, IntegrityError) as exc:  # IntegrityError: two first saves at once
+        raise _stale(review_id) from exc
 
 
 def _check_values(rubric: Rubric, draft: ReviewDraft) -> None:
