@@ -246,3 +246,9 @@ def test_alpha_is_bounded_and_matches_nltk(rows: list[tuple]) -> None:
         return
     assert alpha <= 1 + 1e-9  # perfect agreement is the ceiling; no floor below -1 exists
     assert alpha == pytest.approx(_nltk(records, interval_distance).alpha())
+
+
+def test_matrix_labels_must_fit_its_shape() -> None:
+    with pytest.raises(ValueError, match="shape"):
+        Ratings.from_matrix([[1, 2], [1]], raters=["a", "b"])
+    assert Ratings.from_matrix([[1, np.nan], [1, 2]]).pairable() == {0: [1, 1]}

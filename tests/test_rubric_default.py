@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
 from test_rubric_schema import minimal_rubric
+from test_score_maths import rubric_data, rubric_of
 
 from scoring.rubric import (
     AUTO_SIGNALS,
@@ -95,3 +97,22 @@ def test_an_admin_edit_becomes_a_new_valid_version(default: Rubric) -> None:
     assert edited.version == default.version + 1
     assert edited.category("empathy").weight == 30
     assert edited.criterion_ids() == default.criterion_ids()
+
+
+@settings(max_examples=40, deadline=None)
+@given(rubric_data())
+def test_any_valid_rubric_survives_dump_and_load(categories: list) -> None:
+    rubric = rubric_of(categories)
+    assert load_rubric(dump_rubric(rubric)) == rubric
+
+
+def test_custom_labels_on_a_builtin_scale_survive_the_round_trip() -> None:
+    data = minimal_rubric()
+    level = data["categories"][0]["criteria"][1]["scale"]["levels"][0]
+    level["label"] = {"en": "Awful", "ru": "Ужасно"}
+    data["categories"][0]["criteria"][1]["fail_below"] = 2.5
+    rubric = parse_rubric(data)
+    assert rubric.criterion("warmth").scale.level(1).label.en == "Awful"
+    assert rubric.criterion("warmth").scale.level(2).label.en == "Weak"
+    assert "Awful" in dump_rubric(rubric)
+    assert load_rubric(dump_rubric(rubric)) == rubric
