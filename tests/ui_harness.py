@@ -21,6 +21,10 @@ Usage in a page test::
   own seeded records); ``seed(db_url, fn)`` runs ``fn(session)`` in one committed unit of
   work and returns what it returns.
 * ``run_app(db_url, ...)`` runs the real entry point ``qa_app/ui/app.py`` (router included).
+* ``seed_conversations(db_url, count=40)`` inserts varied conversations (every channel,
+  ru/en, CSAT/NPS, first-response times, two agents in two teams, one customer and one agent
+  message each) and returns their ids; ``conversation_rows`` gives plain rows for bulk
+  inserts (the Overview benchmark uses it for 100,000 rows).
 * ``visible_text(at)`` joins titles, headers, markdown, captions and alerts, handy for
   asserting wording in both languages.
 """
@@ -28,8 +32,10 @@ Usage in a page test::
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +45,7 @@ from streamlit.testing.v1 import AppTest
 from qa_app.services import auth, users
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.storage.db import unit_of_work
-from qa_app.storage.models import Agent, Team
+from qa_app.storage.models import Agent, Conversation, Message, Team
 from qa_app.ui import context
 
 APP_PATH = Path(__file__).resolve().parent.parent / "qa_app" / "ui" / "app.py"
@@ -179,3 +185,96 @@ def visible_text(at: AppTest) -> str:
     ):
         parts.extend(str(el.value) for el in group)
     return "\n".join(parts)
+
+
+def conversation_rows(
+    count: int,
+    *,
+    seed_value: int = 7,
+    start: datetime | None = None,
+    agent_ids: tuple[int | None, ...] = (None,),
+    team_ids: tuple[int | None, ...] = (None,),
+) -> list[dict[str, Any]]:
+    """Deterministic plain rows for ``Conversation`` (bulk insert; no messages)."""
+    rng = random.Random(seed_value)
+    start = start or datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    channels = ("chat", "email", "messenger", "social", "phone")
+    rows = []
+    for i in range(count):
+        channel = channels[i % len(channels)]
+        started = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 28))
+        rows.append(
+            {
+                "source": "test",
+                "external_id": f"c-{seed_value}-{i}",
+                "channel": channel,
+                "language": "ru" if i % 3 else "en",
+                "started_at": started,
+                "customer_id": f"u-{rng.randrange(max(count // 3, 1))}",
+                "csat": rng.choice((None, 1, 2, 3, 4, 5, 5)),
+                "nps": rng.choice((None, 0, 3, 6, 7, 8, 9, 10)),
+                "status": "resolved",
+                "escalated": rng.random() < 0.1,
+                "tags": [],
+                "team_id": team_ids[i % len(team_ids)],
+                "agent_id": agent_ids[i % len(agent_ids)],
+                "message_count": 2,
+                "first_response_seconds": None if channel == "phone" else rng.expovariate(1 / 900),
+                "content_hash": f"{seed_value}-{i}",
+            }
+        )
+    return rows
+
+
+def seed_conversations(
+    db_url: str,
+    count: int = 40,
+    *,
+    seed_value: int = 7,
+    agents: tuple[str, ...] = ("a.petrova", "i.ivanov"),
+    teams: tuple[str, ...] = ("Tier 1", "Tier 2"),
+    with_messages: bool = True,
+) -> list[int]:
+    """Insert ``count`` varied conversations (all channels, ru/en, CSAT/NPS, timings) handled
+    by ``agents`` in ``teams`` (created if missing), each with a customer and an agent
+    message; returns their ids. Deterministic for a given ``seed_value``."""
+
+    def insert(session) -> list[int]:
+        team_rows = [_ensure_team(session, name) for name in teams]
+        for i, login in enumerate(agents):
+            _ensure_agent(session, login, teams[i % len(teams)] if teams else None)
+        agent_rows = [session.scalar(select(Agent).where(Agent.login == login)) for login in agents]
+        rows = conversation_rows(
+            count,
+            seed_value=seed_value,
+            agent_ids=tuple(a.id for a in agent_rows) or (None,),
+            team_ids=tuple(t.id for t in team_rows) or (None,),
+        )
+        ids = []
+        for row in rows:
+            conversation = Conversation(**row)
+            if with_messages:
+                agent_login = next(a.login for a in agent_rows if a.id == row["agent_id"])
+                conversation.messages = [
+                    Message(
+                        seq=0,
+                        role="customer",
+                        text="Здравствуйте, не проходит оплата.",
+                        sent_at=row["started_at"],
+                    ),
+                    Message(
+                        seq=1,
+                        role="agent",
+                        author=agent_login,
+                        agent_id=row["agent_id"],
+                        text="Добрый день! Сейчас проверю.",
+                        sent_at=row["started_at"]
+                        + timedelta(seconds=row["first_response_seconds"] or 30),
+                    ),
+                ]
+            session.add(conversation)
+            session.flush()
+            ids.append(conversation.id)
+        return ids
+
+    return seed(db_url, insert)

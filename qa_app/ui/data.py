@@ -10,9 +10,42 @@ from __future__ import annotations
 import streamlit as st
 
 from qa_app.services import database as services_db
+from qa_app.services import overview
+from qa_app.services.actor import Actor
 
 
 @st.cache_resource(show_spinner=False)
 def prepare_database(url: str) -> str:
     """Apply pending migrations once per server process for this database."""
     return services_db.prepare_database(url)
+
+
+def _scope(actor: Actor) -> Actor:
+    """Only what decides visibility, so staff share one cache entry and agents get their own."""
+    if actor.is_agent:
+        return Actor(user_id=None, username="", role="agent", agent_id=actor.agent_id)
+    return Actor(user_id=None, username="", role="staff")
+
+
+def overview_options(url: str, actor: Actor, tz: str) -> overview.FilterOptions:
+    return _overview_options(url, _scope(actor), tz)
+
+
+def overview_figures(
+    url: str, actor: Actor, filters: overview.OverviewFilters, tz: str
+) -> overview.Overview:
+    return _overview_figures(url, _scope(actor), filters, tz)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def _overview_options(url: str, scope: Actor, tz: str) -> overview.FilterOptions:
+    with services_db.unit_of_work(url) as session:
+        return overview.filter_options(session, scope, tz)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def _overview_figures(
+    url: str, scope: Actor, filters: overview.OverviewFilters, tz: str
+) -> overview.Overview:
+    with services_db.unit_of_work(url) as session:
+        return overview.load_overview(session, scope, filters, tz=tz)
