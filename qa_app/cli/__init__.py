@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_serve",
     "qa_app.cli.commands_import",
     "qa_app.cli.commands_sample",
+    "qa_app.cli.commands_models",
+    "qa_app.cli.commands_eval",
 )
 
 
