@@ -11,11 +11,19 @@ def line(scene: Scene, *path: str) -> str:
 
 
 def lines(scene: Scene, count: int, *path: str) -> list[str]:
-    return [scene.say(t) for t in scene.book.sample(scene.rng, count, *path)]
+    """Different phrases, preferring ones this agent has not used yet in the conversation."""
+    return fresh_lines(scene, count, scene.book.options(*path))
+
+
+def fresh_lines(scene: Scene, count: int, pool: list[str]) -> list[str]:
+    fresh = [t for t in pool if t not in scene.used]
+    chosen = scene.rng.sample(fresh if len(fresh) >= count else pool, min(count, len(pool)))
+    scene.used.update(chosen)
+    return [scene.say(t) for t in chosen]
 
 
 def topic_lines(scene: Scene, kind: str, count: int) -> list[str]:
-    return lines(scene, count, "topics", scene.topic, kind)
+    return fresh_lines(scene, count, scene.topic_lines(kind))
 
 
 def finish(scene: Scene, parts: list[str]) -> str:
@@ -60,7 +68,7 @@ def first_reply(scene: Scene, greet: bool = True, question: bool = True) -> str:
     if plot.asks_bug_details:
         parts += lines(scene, 2 if p.key in ("warm_slow", "resolver") else 1, "bug_request")
     elif question and rng.random() < 0.7:
-        parts.append(scene.say(scene.book.topic(rng, scene.topic, "ask")))
+        parts += topic_lines(scene, "ask", 1)
     elif question:
         parts.append(line(scene, "ack"))
     return finish(scene, parts)
@@ -77,7 +85,8 @@ def explanations(scene: Scene, count: int) -> list[str]:
         parts.append(line(scene, "jargon_general"))
     if parts:
         opener = line(scene, "openers")
-        parts[0] = opener + lower_first(parts[0]) if opener else parts[0]
+        if opener and ":" not in parts[0]:
+            parts[0] = opener + lower_first(parts[0])
     return parts
 
 
@@ -108,7 +117,10 @@ def solution_reply(scene: Scene, attempt: int = 0) -> str:
     parts = lines(scene, 1, "empathy") if p.key == "warm_slow" else []
     if plot.wrong_info or plot.misses_point:
         parts.append(line(scene, "typo_fix" if plot.wrong_info else "ack"))
-    return finish(scene, parts + explanations(scene, p.sentences) + steps(scene))
+    parts += explanations(scene, p.sentences) + steps(scene)
+    if rng.random() < p.confirms * 0.6:
+        parts.append(line(scene, "check_back"))
+    return finish(scene, parts)
 
 
 def closing_reply(scene: Scene) -> str:

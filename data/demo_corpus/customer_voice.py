@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demo_corpus.phrasebook import join_sentences, lower_first
+from demo_corpus.phrasebook import calm_down_caps, join_sentences, lower_first
 from demo_corpus.scene import Scene
 
 EMOJI = {"angry": ("😡", "🤬", ""), "calm": ("🙏", "", ""), "confused": ("🤔", "😕", "")}
@@ -12,13 +12,15 @@ def said(scene: Scene, *path: str) -> str:
     return scene.hear(scene.book.pick(scene.rng, "customer", *path))
 
 
-def topic_said(scene: Scene, *path: str) -> str:
-    return scene.hear(scene.book.topic(scene.rng, scene.topic, *path))
+def topic_said(scene: Scene, kind: str, mood: str = "") -> str:
+    return scene.hear(scene.rng.choice(scene.topic_lines(kind, mood)))
 
 
 def problem(scene: Scene) -> str:
     """The complaint itself, in the customer's mood of the day."""
-    parts = [topic_said(scene, "open", scene.mood)]
+    if not scene.question:
+        scene.question = topic_said(scene, "open", scene.mood)
+    parts = [scene.question]
     if scene.previous is not None:
         parts.insert(0, scene.hear(scene.book.pick(scene.rng, "repeat_open")))
     if scene.mood == "confused" and scene.rng.random() < 0.5:
@@ -50,7 +52,7 @@ def details(scene: Scene) -> str:
 
 def repeats_question(scene: Scene) -> str:
     """The agent missed the point: the customer asks again."""
-    restated = lower_first(topic_said(scene, "open", "calm"))
+    restated = lower_first(calm_down_caps(scene.question or topic_said(scene, "open", "calm")))
     return join_sentences([said(scene, "repeat"), said(scene, "restate") + restated])
 
 

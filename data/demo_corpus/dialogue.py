@@ -11,6 +11,7 @@ from datetime import timedelta
 from demo_corpus import agent_voice as agent
 from demo_corpus import customer_voice as customer
 from demo_corpus import traffic
+from demo_corpus.describe import split_sentences
 from demo_corpus.phrasebook import calm_down_caps
 from demo_corpus.scene import Scene
 
@@ -123,9 +124,12 @@ def phone(s: Scene) -> list[dict]:
     say("agent", agent.first_reply(s, greet=False))
     say("customer", customer.details(s))
     say("agent", agent.line(s, "phone_filler"))
-    answer = agent.solution_reply(s)
-    say("agent", answer, pause=s.rng.uniform(15, 70))
-    say("customer", customer.said(s, "phone_filler"))
+    answer = split_sentences(agent.solution_reply(s))
+    half = len(answer) // 2 if len(answer) > 2 else len(answer)
+    say("agent", " ".join(answer[:half]), pause=s.rng.uniform(15, 70))
+    if half < len(answer):
+        say("customer", customer.said(s, "phone_filler"))
+        say("agent", " ".join(answer[half:]))
     if s.plot.misses_point:
         say("customer", customer.repeats_question(s))
         say("agent", agent.solution_reply(s, 1))

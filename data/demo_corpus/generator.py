@@ -10,7 +10,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from demo_corpus import feedback, traffic
@@ -53,7 +53,7 @@ def write_conversation(
     calendar: Calendar,
     customer: Customer,
     channel: str,
-    topic: str,
+    issue: tuple[str, str],
     agent: Agent,
     start: datetime,
     previous: date | None,
@@ -65,7 +65,8 @@ def write_conversation(
         agent=agent,
         customer=customer,
         channel=channel,
-        topic=topic,
+        topic=issue[0],
+        case=issue[1],
         mood=pick_mood(rng, customer),
         start=start,
         week=calendar.week_of(start),
@@ -96,7 +97,7 @@ def write_conversation(
         "status": feedback.status(scene),
     }
     if channel == "email":
-        record["subject"] = scene.say(scene.book.topic(scene.rng, topic, "subject"))
+        record["subject"] = scene.say(scene.rng.choice(scene.topic_lines("subject")))
     record["messages"] = messages
     return scene, record
 
@@ -114,10 +115,11 @@ class _Run:
         customer = pick_customer(rng, self.pools[language])
         agent = pick_agent(rng, language)
         topic = rng.choice(TEAM_TOPICS[agent.team])
+        issue = (topic, rng.choice(PhraseBook(language).cases(topic)))
         channel = rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0]
         cal = self.calendar
         start = traffic.pick_start(rng, cal.first_day, 7 * cal.weeks, customer.zone)
-        return write_conversation(rng, cal, customer, channel, topic, agent, start, None)
+        return write_conversation(rng, cal, customer, channel, issue, agent, start, None)
 
     def repeat_contact(self, scene: Scene) -> tuple[Scene, dict] | None:
         """The same customer, the same problem, a few days later (if still in the window)."""
@@ -131,7 +133,7 @@ class _Run:
         channel = scene.channel if rng.random() < 0.6 else rng.choice(list(CHANNEL_WEIGHTS))
         agent = pick_agent(rng, scene.customer.language, scene.topic)
         return write_conversation(
-            rng, self.calendar, scene.customer, channel, scene.topic, agent, start,
+            rng, self.calendar, scene.customer, channel, (scene.topic, scene.case), agent, start,
             scene.start.date(),
         )  # fmt: skip
 
@@ -163,7 +165,7 @@ def generate_corpus(
     order = sorted(
         range(len(run.records)),
         key=lambda i: (
-            datetime.fromisoformat(run.records[i]["started_at"]).astimezone(timezone.utc),
+            datetime.fromisoformat(run.records[i]["started_at"]).astimezone(UTC),
             i,
         ),
     )

@@ -33,8 +33,10 @@ EN_MONTHS = (
 @lru_cache(maxsize=2)
 def load_bank(language: str) -> dict[str, Any]:
     """The parsed phrase bank for ``ru`` or ``en`` (cached: read once per process)."""
-    text = resources.files("demo_corpus").joinpath(f"phrases/{language}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    folder = resources.files("demo_corpus").joinpath("phrases")
+    bank = yaml.safe_load(folder.joinpath(f"{language}.yaml").read_text("utf-8"))
+    bank["topics"] = yaml.safe_load(folder.joinpath(f"{language}_topics.yaml").read_text("utf-8"))
+    return bank
 
 
 class PhraseBook:
@@ -58,8 +60,16 @@ class PhraseBook:
         pool = self.options(*path)
         return rng.sample(pool, min(count, len(pool)))
 
-    def topic(self, rng: random.Random, topic: str, *path: str) -> str:
-        return self.pick(rng, "topics", topic, *path)
+    def cases(self, topic: str) -> list[str]:
+        return list(self.bank["topics"][topic]["cases"])
+
+    def topic_options(self, topic: str, case: str, kind: str, mood: str = "") -> list[str]:
+        """Lines of one case of a topic, falling back to the topic's shared lines."""
+        node = self.bank["topics"][topic]
+        found = node["cases"][case].get(kind, node.get(kind))
+        if isinstance(found, dict):
+            found = found.get(mood) or found["calm"]
+        return found
 
 
 def render(template: str, slots: dict[str, str], speaker: str, addressee: str = "m") -> str:
@@ -83,6 +93,8 @@ def join_sentences(parts: list[str]) -> str:
 
 def lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word is an acronym (SLA, API...)."""
+    if text.startswith(("I ", "I'")):
+        return text
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text

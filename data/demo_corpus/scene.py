@@ -46,6 +46,7 @@ class Scene:
     customer: Customer
     channel: str
     topic: str
+    case: str  # the concrete problem within the topic (a key of the topic's cases)
     mood: str
     start: datetime
     week: int
@@ -53,6 +54,8 @@ class Scene:
     previous: date | None = None
     slots: dict[str, str] = field(default_factory=dict)
     plot: Plot | None = None
+    question: str = ""  # the customer's problem as first stated, restated when missed
+    used: set[str] = field(default_factory=set)  # agent templates already used here
 
     @property
     def persona(self) -> Persona:
@@ -69,6 +72,9 @@ class Scene:
             return 1.0
         return self.week / max(1, self.weeks - 1)
 
+    def topic_lines(self, kind: str, mood: str = "") -> list[str]:
+        return self.book.topic_options(self.topic, self.case, kind, mood)
+
     def say(self, template: str) -> str:
         """Render a template as the agent speaking to this customer."""
         return render(template, self.slots, self.agent.gender, self.customer.gender)
@@ -81,7 +87,8 @@ class Scene:
 def fill_slots(scene: Scene) -> None:
     """Concrete facts (order number, amount, dates...) shared by both sides."""
     rng, lang = scene.rng, scene.language
-    day = scene.start.date() + timedelta(days=rng.choice((-6, -4, -3, -2, -1, 1, 2, 3, 5)))
+    day = scene.start.date() - timedelta(days=rng.randint(1, 9))
+    due = scene.start.date() + timedelta(days=rng.randint(1, 12))
     if lang == "ru":
         amount = f"{rng.choice(RU_PRICES):,} ₽".replace(",", " ")
         order = str(rng.randint(100000, 999999))
@@ -100,6 +107,7 @@ def fill_slots(scene: Scene) -> None:
         "order": order,
         "amount": amount,
         "date": spoken_date(day, lang),
+        "due": spoken_date(due, lang),
         "days": days,
         "plan": rng.choice(PLANS[lang]),
         "last4": f"{rng.randint(0, 9999):04d}",
