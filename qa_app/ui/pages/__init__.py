@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_app.ui.pages import account, overview, users_admin
+from qa_app.ui.pages import (
+    account,
+    disputes_page,
+    overview,
+    queue_page,
+    review_page,
+    rubrics_page,
+    sampling_page,
+    users_admin,
+)
 
 ALL_ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
 STAFF = ("admin", "lead", "reviewer", "trainer")
@@ -42,6 +51,17 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("queue", "queue.title", queue_page.render, queue_page.ROLES, ":material/inbox:"),
+    PageSpec(
+        "review", "review.title", review_page.render, review_page.ROLES, ":material/rate_review:"
+    ),
+    PageSpec(
+        "disputes", "disputes.title", disputes_page.render, disputes_page.ROLES, ":material/gavel:"
+    ),
+    PageSpec("sampling", "sampling.title", sampling_page.render, ("lead",), ":material/shuffle:"),
+    PageSpec(
+        "rubrics", "rubrics.title", rubrics_page.render, STAFF, ":material/checklist:", "admin"
+    ),
     PageSpec(
         "overview", "overview.title", overview.render, ALL_ROLES, ":material/dashboard:", "insights"
     ),

@@ -1,0 +1,120 @@
+"""Review queue: what is due, in progress and done, and one click to the next conversation.
+
+Leads also see every reviewer's counts and can open anyone's queue (read only).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_app.services import queue
+from qa_app.ui import context
+from qa_app.ui.context import tr
+from qa_app.ui.pages.review_page import TARGET
+
+ROLES = ("reviewer", "lead")
+
+
+def open_review(assignment_id: int) -> None:
+    """Go to the review page showing ``assignment_id`` (the URL keeps it across reloads)."""
+    st.session_state[TARGET] = assignment_id
+    page = st.Page(lambda: None, title=tr("review.title"), url_path="review")
+    st.switch_page(page, query_params={"assignment": str(assignment_id)})
+
+
+def render_counts(counts: queue.QueueCounts) -> None:
+    cols = st.columns(3)
+    cols[0].metric(tr("queue.due"), counts.due)
+    cols[1].metric(tr("queue.in_progress"), counts.in_progress)
+    cols[2].metric(tr("queue.done"), counts.done)
+
+
+def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
+    rows = []
+    for item in items:
+        row = {
+            tr("queue.col.conversation"): item.external_id,
+            tr("queue.col.channel"): tr(f"review.channel.{item.channel}"),
+            tr("queue.col.language"): item.language.upper(),
+            tr("queue.col.started"): item.started_at.strftime("%Y-%m-%d %H:%M"),
+            tr("queue.col.agent"): item.agent or tr("queue.hidden"),
+        }
+        if with_reviewer:
+            row[tr("queue.col.reviewer")] = item.reviewer
+        if item.review_status:
+            row[tr("queue.col.status")] = tr(f"review.status.{item.review_status}")
+        row[tr("queue.col.score")] = None if item.score is None else round(item.score)
+        row[tr("queue.col.why")] = item.sample_label
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
+    with context.db_session() as session:
+        items = queue.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
+    if not items:
+        st.caption(tr("queue.empty"))
+        return
+    st.dataframe(
+        _frame(items, with_reviewer=reviewer_id is None and actor.role != "reviewer"),
+        hide_index=True,
+        use_container_width=True,
+    )
+    labels = {i.assignment_id: f"{i.external_id} · {i.started_at:%Y-%m-%d}" for i in items}
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = cols[0].selectbox(
+        tr("queue.pick"), list(labels), format_func=labels.get, key=f"queue.pick.{bucket}"
+    )
+    if cols[1].button(tr("queue.open"), key=f"queue.open.{bucket}", icon=":material/open_in_new:"):
+        open_review(chosen)
+
+
+def render_lead_overview(actor) -> int | None:
+    """All reviewers' counts and a choice of whose queue to list (None = everyone)."""
+    with context.db_session() as session:
+        frame = queue.all_queues(session, actor)
+        options = queue.reviewer_options(session, actor)
+    st.subheader(tr("queue.all_reviewers"))
+    if frame.empty:
+        st.caption(tr("queue.empty"))
+    else:
+        st.dataframe(
+            frame.rename(
+                columns={
+                    "reviewer": tr("queue.col.reviewer"),
+                    "due": tr("queue.due"),
+                    "in_progress": tr("queue.in_progress"),
+                    "done": tr("queue.done"),
+                }
+            ),
+            hide_index=True,
+        )
+    names = {None: tr("queue.everyone")} | dict(options)
+    return st.selectbox(
+        tr("queue.reviewer"), list(names), format_func=names.get, key="queue.reviewer"
+    )
+
+
+def render() -> None:
+    actor = context.require_page_role(*ROLES)
+    st.title(tr("queue.title"))
+    with context.db_session() as session:
+        counts = queue.queue_counts(session, actor, actor.user_id)
+        next_id = queue.next_assignment(session, actor)
+    render_counts(counts)
+    if st.button(
+        tr("queue.open_next"),
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=next_id is None,
+        key="queue.open_next",
+    ):
+        open_review(next_id)
+    reviewer_id = actor.user_id
+    if actor.role in ("lead", "admin"):
+        reviewer_id = render_lead_overview(actor)
+    tabs = st.tabs([tr("queue.due"), tr("queue.in_progress"), tr("queue.done")])
+    for tab, bucket in zip(tabs, ("due", "in_progress", "done"), strict=True):
+        with tab:
+            render_bucket(actor, bucket, reviewer_id)

@@ -1,0 +1,174 @@
+"""Review: the transcript on the left, the rubric on the right, drafts saved on every change.
+
+The page keeps the lock version it last saw; a save after someone else's shows a clear
+conflict, keeps the reviewer's input, and offers to load the other version or keep theirs.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa_app.services import queue, reviews
+from qa_app.services.errors import Conflict, InvalidInput, ServiceError
+from qa_app.ui import context, review_form
+from qa_app.ui.context import current_lang, tr
+from qa_app.ui.data_review import ensure_rubrics
+from qa_app.ui.transcript_view import render_transcript
+
+TARGET = "review.assignment_id"
+ROLES = ("reviewer", "lead")
+
+
+def _lock_key(aid: int) -> str:
+    return f"rv{aid}.lock"
+
+
+def _saved_key(aid: int) -> str:
+    return f"rv{aid}.saved"
+
+
+def _conflict_key(aid: int) -> str:
+    return f"rv{aid}.conflict"
+
+
+def target_assignment(actor) -> int | None:
+    """The assignment to show: chosen on the queue page, in the URL, or the next in queue."""
+    raw = st.session_state.get(TARGET) or st.query_params.get("assignment")
+    if raw:
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+    with context.db_session() as session:
+        found = queue.next_assignment(session, actor)
+    if found is not None:
+        st.session_state[TARGET] = found
+    return found
+
+
+def _load(actor, aid: int) -> reviews.ReviewContext:
+    with context.db_session() as session:
+        ctx = reviews.open_review(session, actor, aid)
+    if _lock_key(aid) not in st.session_state:
+        st.session_state[_lock_key(aid)] = ctx.lock_version
+        st.session_state[_saved_key(aid)] = review_form.normalised(ctx.draft)
+    review_form.load_state(ctx)
+    return ctx
+
+
+def autosave(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
+    """Save the draft when it differs from what was last saved (every change, no button)."""
+    aid = ctx.assignment_id
+    if not ctx.editable or review_form.normalised(draft) == st.session_state.get(_saved_key(aid)):
+        return
+    if st.session_state.get(_conflict_key(aid)):
+        return  # wait for the reviewer to choose how to resolve the conflict
+    try:
+        with context.db_session() as session:
+            saved = reviews.save_draft(session, actor, aid, draft, st.session_state[_lock_key(aid)])
+    except Conflict:
+        st.session_state[_conflict_key(aid)] = True
+        st.rerun()  # show the two ways out right away; the widgets keep the input
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.session_state[_lock_key(aid)] = saved.lock_version
+    st.session_state[_saved_key(aid)] = review_form.normalised(draft)
+    st.toast(tr("review.draft_saved"), icon=":material/cloud_done:")
+
+
+def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
+    """Two ways out of a conflict; until one is chosen the reviewer's input stays as is."""
+    aid = ctx.assignment_id
+    if not st.session_state.get(_conflict_key(aid)):
+        return
+    st.warning(tr("review.error.stale"), icon=":material/sync_problem:")
+    cols = st.columns(2)
+    if cols[0].button(tr("review.conflict.take_theirs"), key=f"rv{aid}.theirs"):
+        review_form.forget_state(aid)
+        st.rerun()
+    if cols[1].button(tr("review.conflict.keep_mine"), key=f"rv{aid}.mine", type="primary"):
+        with context.db_session() as session:
+            fresh = reviews.open_review(session, actor, aid)
+        st.session_state[_lock_key(aid)] = fresh.lock_version
+        st.session_state[_saved_key(aid)] = review_form.normalised(fresh.draft)
+        st.session_state[_conflict_key(aid)] = False
+        st.rerun()
+
+
+def _submit(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
+    aid = ctx.assignment_id
+    st.session_state[f"rv{aid}.tried"] = True
+    try:
+        with context.db_session() as session:
+            result = reviews.submit_review(
+                session, actor, aid, draft, st.session_state[_lock_key(aid)]
+            )
+    except InvalidInput as exc:
+        context.show_error(exc)
+        return
+    except Conflict:
+        st.session_state[_conflict_key(aid)] = True
+        st.rerun()
+    review_form.forget_state(aid)
+    score = "—" if result.score.overall is None else f"{result.score.overall:.0f}"
+    st.session_state["review.flash"] = tr("review.submitted", score=score)
+    if result.next_assignment_id is not None:
+        st.session_state[TARGET] = result.next_assignment_id
+    else:
+        st.session_state.pop(TARGET, None)
+        st.session_state["review.queue_empty"] = True
+    st.query_params.clear()
+    st.rerun()
+
+
+def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
+    if not ctx.editable:
+        status = ctx.review_status or ctx.assignment_status
+        st.info(tr("review.read_only", status=tr(f"review.status.{status}")))
+        return
+    if st.button(tr("review.submit"), type="primary", icon=":material/send:", key="review.submit"):
+        _submit(actor, ctx, draft)
+
+
+def render_title(ctx: reviews.ReviewContext) -> None:
+    header = ctx.transcript.header
+    st.title(tr("review.title"))
+    parts = [tr("review.assignment_of", reviewer=ctx.reviewer)]
+    parts.append(
+        tr(
+            "review.rubric_version",
+            name=ctx.rubric.rubric.name.get(current_lang()),
+            version=ctx.rubric.version,
+        )
+    )
+    if ctx.blind:
+        parts.append(tr("review.blind"))
+    st.caption(" · ".join(parts) + f" · #{header.conversation_id}")
+
+
+def render() -> None:
+    actor = context.require_page_role(*ROLES)
+    ensure_rubrics(context.database_url())
+    flash = st.session_state.pop("review.flash", None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    aid = target_assignment(actor)
+    if aid is None:
+        st.title(tr("review.title"))
+        st.info(tr("review.queue_empty"), icon=":material/inbox:")
+        return
+    ctx = _load(actor, aid)
+    render_title(ctx)
+    draft = review_form.current_draft(ctx)
+    score = reviews.preview_score(ctx.rubric.rubric, draft)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        render_transcript(ctx.transcript, current_lang())
+    with right:
+        render_conflict(actor, ctx)
+        review_form.render_score(score, len(ctx.rubric.rubric.criterion_ids()))
+        with st.container(height=560, border=False):
+            review_form.render_form(ctx, score)
+        render_actions(actor, ctx, draft)
+    autosave(actor, ctx, review_form.current_draft(ctx))

@@ -1,0 +1,190 @@
+"""The rubric form beside the transcript: one radio per criterion with its level descriptors,
+N/A where the rubric allows it, a comment per criterion, automatic suggestions marked as such.
+
+Widget values live in ``st.session_state`` under keys derived from the assignment, so a
+rerun, a failed save or a conflict never loses what the reviewer entered.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from qa_app.services.review_suggestions import Suggestion
+from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
+from qa_app.ui.context import current_lang, tr
+from scoring.rubric import Criterion
+from scoring.score_maths import ReviewScore
+
+NA = "na"
+
+
+def state_key(assignment_id: int, criterion_id: str, part: str) -> str:
+    return f"rv{assignment_id}.{criterion_id}.{part}"
+
+
+def comment_key(assignment_id: int) -> str:
+    return f"rv{assignment_id}.comment"
+
+
+def load_state(ctx: ReviewContext, *, force: bool = False) -> None:
+    """Put the stored draft into the widgets' state once (or again after a reload)."""
+    marker = f"rv{ctx.assignment_id}.loaded"
+    if st.session_state.get(marker) and not force:
+        return
+    for criterion in ctx.rubric.rubric.criteria():
+        grade = ctx.draft.grades.get(criterion.id, GradeInput())
+        value = NA if grade.not_applicable else grade.value
+        st.session_state[state_key(ctx.assignment_id, criterion.id, "v")] = value
+        st.session_state[state_key(ctx.assignment_id, criterion.id, "c")] = grade.comment
+    st.session_state[comment_key(ctx.assignment_id)] = ctx.draft.comment
+    st.session_state[marker] = True
+
+
+def forget_state(assignment_id: int) -> None:
+    prefix = f"rv{assignment_id}."
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+
+
+def current_draft(ctx: ReviewContext) -> ReviewDraft:
+    """The draft as the widgets show it now."""
+    grades = {}
+    for criterion in ctx.rubric.rubric.criteria():
+        value = st.session_state.get(state_key(ctx.assignment_id, criterion.id, "v"))
+        comment = st.session_state.get(state_key(ctx.assignment_id, criterion.id, "c")) or ""
+        grades[criterion.id] = GradeInput(
+            value=None if value in (None, NA) else value,
+            not_applicable=value == NA,
+            comment=comment,
+        )
+    return ReviewDraft(grades, st.session_state.get(comment_key(ctx.assignment_id)) or "")
+
+
+def normalised(draft: ReviewDraft) -> tuple:
+    """What autosave compares: entered grades and comments, ignoring untouched criteria."""
+    grades = tuple(
+        sorted(
+            (cid, g.value, g.not_applicable, g.comment.strip())
+            for cid, g in draft.grades.items()
+            if not g.is_empty
+        )
+    )
+    return grades, draft.comment.strip()
+
+
+def _level_text(criterion: Criterion, value, lang: str) -> str:
+    if value == NA:
+        return tr("review.na")
+    return f"{value:g} · {criterion.scale.level(value).label.get(lang)}"
+
+
+def _levels_help(criterion: Criterion, lang: str) -> str:
+    lines = [criterion.description.get(lang), ""]
+    for level in criterion.scale.levels:
+        lines.append(
+            f"- **{level.value:g} {level.label.get(lang)}** — {level.descriptor.get(lang)}"
+        )
+    return "\n".join(lines)
+
+
+def _use_suggestion(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+def render_suggestion(ctx: ReviewContext, criterion: Criterion, suggestion: Suggestion) -> None:
+    """An automatic suggestion, clearly marked, with evidence and an explicit "use" button."""
+    lang = current_lang()
+    value_text = (
+        _level_text(criterion, suggestion.value, lang) if suggestion.value is not None else "—"
+    )
+    detail = ", ".join(
+        html.escape(str(x)) for x in (suggestion.label, suggestion.score) if x is not None
+    )
+    st.caption(
+        f":material/smart_toy: **{tr('review.auto.title')}:** {value_text}"
+        + (f" ({detail})" if detail else "")
+        + f" · {tr('review.auto.source', source=html.escape(suggestion.source))}"
+    )
+    if suggestion.evidence:
+        st.caption(
+            tr("review.auto.evidence")
+            + " "
+            + " · ".join(f"«{html.escape(e)}»" for e in suggestion.evidence)
+        )
+    if ctx.editable and suggestion.value is not None:
+        st.button(
+            tr("review.auto.use"),
+            key=f"rv{ctx.assignment_id}.{criterion.id}.use",
+            on_click=_use_suggestion,
+            args=(state_key(ctx.assignment_id, criterion.id, "v"), suggestion.value),
+            type="tertiary",
+            icon=":material/smart_toy:",
+        )
+
+
+def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) -> None:
+    lang = current_lang()
+    options = list(criterion.scale.values) + ([NA] if criterion.na_allowed else [])
+    key = state_key(ctx.assignment_id, criterion.id, "v")
+    flag = " :red[*]" if missing else ""
+    if criterion.critical:
+        flag += f" :orange-badge[{tr('review.critical')}]"
+    value = st.radio(
+        f"**{html.escape(criterion.name.get(lang))}**{flag}",
+        options,
+        index=None,
+        key=key,
+        horizontal=True,
+        format_func=lambda v: _level_text(criterion, v, lang),
+        help=_levels_help(criterion, lang),
+        disabled=not ctx.editable,
+    )
+    if value is not None and value != NA:
+        st.caption(criterion.scale.level(value).descriptor.get(lang))
+    suggestion = ctx.suggestions.get(criterion.id)
+    if suggestion is not None:
+        render_suggestion(ctx, criterion, suggestion)
+    st.text_input(
+        tr("review.criterion_comment"),
+        key=state_key(ctx.assignment_id, criterion.id, "c"),
+        placeholder=tr("review.criterion_comment"),
+        label_visibility="collapsed",
+        disabled=not ctx.editable,
+    )
+
+
+def render_score(score: ReviewScore, total: int) -> None:
+    """Live score preview from the one score formula."""
+    lang = current_lang()
+    graded = total - len(score.missing)
+    overall = "—" if score.overall is None else f"{score.overall:.0f}"
+    cols = st.columns(3)
+    cols[0].metric(tr("review.score_preview"), overall)
+    cols[1].metric(tr("review.graded"), f"{graded}/{total}")
+    if score.passed is not None:
+        cols[2].metric(tr("review.result"), tr("review.pass" if score.passed else "review.fail"))
+    if score.critical_fails:
+        st.error(
+            tr("review.critical_fail", count=len(score.critical_fails)), icon=":material/gpp_bad:"
+        )
+    del lang
+
+
+def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
+    """All categories and criteria; category headers carry their live scores."""
+    lang = current_lang()
+    missing = set(score.missing) if st.session_state.get(f"rv{ctx.assignment_id}.tried") else set()
+    for category in ctx.rubric.rubric.categories:
+        cat_score = score.categories[category.id].score
+        shown = "—" if cat_score is None else f"{cat_score:.0f}"
+        with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
+            for criterion in category.criteria:
+                render_criterion(ctx, criterion, criterion.id in missing)
+    st.text_area(
+        tr("review.overall_comment"),
+        key=comment_key(ctx.assignment_id),
+        disabled=not ctx.editable,
+        height=100,
+    )

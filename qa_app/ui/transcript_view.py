@@ -1,0 +1,122 @@
+"""The transcript as a chat: customer on the left, agent on the right, waits that broke the
+SLA marked in red. Every piece of conversation text is escaped here, before any HTML."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import streamlit as st
+
+from qa_app.i18n import t
+from qa_app.services.transcript import ConversationHeader, Transcript
+
+CHAT_CSS = """
+<style>
+.qa-chat {display: flex; flex-direction: column; gap: .45rem; font-size: .93rem;}
+.qa-msg {max-width: 82%; padding: .45rem .7rem; border-radius: .7rem; line-height: 1.4;
+  overflow-wrap: anywhere; white-space: normal;}
+.qa-customer {align-self: flex-start; background: rgba(128,128,128,.12);
+  border-bottom-left-radius: .2rem;}
+.qa-agent {align-self: flex-end; background: rgba(45,120,220,.14);
+  border-bottom-right-radius: .2rem;}
+.qa-system {align-self: center; font-style: italic; opacity: .75; font-size: .82rem;}
+.qa-meta {font-size: .75rem; opacity: .72; margin-bottom: .15rem;}
+.qa-breach {border: 1px solid rgba(220,50,50,.75);}
+.qa-late {color: rgb(200,40,40); font-weight: 600;}
+</style>
+"""
+
+
+def duration_text(seconds: float | None, lang: str) -> str:
+    """A short human duration: 45 s, 3 min, 2 h 05 min, 1 d 3 h."""
+    if seconds is None:
+        return "—"
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return t("review.duration.s", lang, n=seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return t("review.duration.min", lang, n=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return t("review.duration.h", lang, h=hours, m=f"{minutes:02d}")
+    days, hours = divmod(hours, 24)
+    return t("review.duration.d", lang, d=days, h=hours)
+
+
+def _clock(moment: datetime | None) -> str:
+    return moment.strftime("%d.%m %H:%M:%S") if moment else ""
+
+
+def _row_html(row, lang: str) -> str:
+    side_name = t(f"review.side.{row.side}", lang)
+    who = html.escape(row.author or side_name)
+    meta = [who, html.escape(_clock(row.sent_at))]
+    if row.gap_seconds is not None and row.side != "system":
+        meta.append("+" + html.escape(duration_text(row.gap_seconds, lang)))
+    breach = ""
+    if row.sla_breach:
+        breach = f' <span class="qa-late">⚠ {html.escape(t("review.sla_breach", lang, wait=duration_text(row.wait_seconds, lang), target=duration_text(row.sla_target, lang)))}</span>'
+    text = html.escape(row.text).replace("\n", "<br>")
+    classes = f"qa-msg qa-{row.side}" + (" qa-breach" if row.sla_breach else "")
+    return (
+        f'<div class="{classes}"><div class="qa-meta">{" · ".join(meta)}{breach}</div>'
+        f"<div>{text}</div></div>"
+    )
+
+
+def transcript_html(transcript: Transcript, lang: str) -> str:
+    """The whole chat as one HTML block (one render call keeps long transcripts fast)."""
+    rows = "".join(_row_html(row, lang) for row in transcript.rows)
+    if not rows:
+        rows = f'<div class="qa-msg qa-system">{html.escape(t("review.no_messages", lang))}</div>'
+    return f'<div class="qa-chat">{rows}</div>'
+
+
+def _facts(header: ConversationHeader, lang: str) -> list[str]:
+    dash = "—"
+    facts = [
+        f"**{t('review.fact.channel', lang)}:** {t('review.channel.' + header.channel, lang)}",
+        f"**{t('review.fact.language', lang)}:** {header.language.upper()}",
+        f"**CSAT:** {header.csat if header.csat is not None else dash}",
+        f"**NPS:** {header.nps if header.nps is not None else dash}",
+    ]
+    if header.agent:
+        facts.append(f"**{t('review.fact.agent', lang)}:** {_md(header.agent)}")
+    if header.team:
+        facts.append(f"**{t('review.fact.team', lang)}:** {_md(header.team)}")
+    if header.escalated:
+        facts.append(f"**{t('review.fact.escalated', lang)}**")
+    return facts
+
+
+def _md(text: str) -> str:
+    """Escape user text for markdown: HTML first, then markdown punctuation."""
+    escaped = html.escape(text)
+    for char in "\\`*_[]#<>|~$":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+def render_header(header: ConversationHeader, lang: str) -> None:
+    st.markdown(" · ".join(_facts(header, lang)))
+    first = duration_text(header.first_response_seconds, lang)
+    line = t("review.first_response", lang, wait=first)
+    if header.first_response_breach:
+        target = duration_text(header.first_response_target, lang)
+        st.markdown(f":red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
+    else:
+        st.caption(f"{_md(header.external_id)} · {_clock(header.started_at)} · {line}")
+    if header.subject:
+        st.markdown(f"**{_md(header.subject)}**")
+    if header.tags:
+        st.markdown(" ".join(f":blue-badge[{_md(tag)}]" for tag in header.tags))
+
+
+def render_transcript(transcript: Transcript, lang: str, height: int = 640) -> None:
+    """Header facts and the scrollable chat."""
+    st.markdown(CHAT_CSS, unsafe_allow_html=True)
+    render_header(transcript.header, lang)
+    with st.container(height=height, border=True):
+        st.markdown(transcript_html(transcript, lang), unsafe_allow_html=True)

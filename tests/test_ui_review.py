@@ -1,0 +1,113 @@
+"""AppTest of the review workflow pages for each role, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from review_fixtures import seed_workflow
+from ui_harness import run_page, visible_text
+
+from qa_app.services import reviews, sampling
+from qa_app.services.transcript import load_transcript
+from qa_app.storage import db as storage_db
+from qa_app.storage.models import Conversation, Message, Review
+from qa_app.ui.review_form import state_key
+from qa_app.ui.transcript_view import transcript_html
+
+
+def _assigned(url: str, count: int = 2, *, evil: bool = False):
+    flow = seed_workflow(url, conversations=max(count, 2))
+    with storage_db.unit_of_work(url) as session:
+        if evil:
+            conv = session.get(Conversation, flow.conversation_ids[0])
+            conv.messages.append(
+                Message(seq=5, role="customer", text='<script>alert("x")</script> **bold**')
+            )
+            session.flush()
+        ids = [
+            sampling.assign_conversation(session, flow.lead, conv_id, "rev1")
+            for conv_id in flow.conversation_ids[:count]
+        ]
+    return flow, ids
+
+
+def test_transcript_html_escapes_script(sqlite_url):
+    flow, _ids = _assigned(sqlite_url, evil=True)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        transcript = load_transcript(session, flow.conversation_ids[0])
+    rendered = transcript_html(transcript, "en")
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in rendered
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_queue_page_reviewer_sees_counts_and_own_items(sqlite_url, lang):
+    _assigned(sqlite_url)
+    at = run_page("queue", "reviewer", sqlite_url, lang=lang, username="rev1")
+    assert not at.exception
+    assert at.title[0].value == ("My queue" if lang == "en" else "Моя очередь")
+    assert [m.value for m in at.metric] == ["2", "0", "0"]
+    assert at.button(key="queue.open_next").disabled is False
+
+
+def test_queue_page_lead_sees_all_reviewers(sqlite_url):
+    _assigned(sqlite_url)
+    at = run_page("queue", "lead", sqlite_url, username="lead")
+    assert not at.exception
+    assert "All reviewers" in visible_text(at)
+    assert "rev1" in at.dataframe[0].value.to_string()
+
+
+def test_review_page_renders_escaped_transcript_and_autosaves(sqlite_url):
+    flow, ids = _assigned(sqlite_url, evil=True)
+    at = run_page("review", "reviewer", sqlite_url, username="rev1")
+    assert not at.exception, at.exception
+    html_blocks = [m.value for m in at.markdown if m.value.startswith('<div class="qa-chat')]
+    assert html_blocks and "<script>" not in html_blocks[0]
+    assert "&lt;script&gt;" in html_blocks[0]
+    at.radio(key=state_key(ids[0], "politeness", "v")).set_value(2).run()
+    assert not at.exception
+    with storage_db.unit_of_work(sqlite_url) as session:
+        review = session.query(Review).filter_by(assignment_id=ids[0]).one()
+        assert {g.criterion_id: g.value for g in review.grades} == {"politeness": 2}
+
+
+def test_review_submit_lists_missing_then_moves_to_next(sqlite_url):
+    flow, ids = _assigned(sqlite_url)
+    at = run_page("review", "reviewer", sqlite_url, username="rev1")
+    at.button(key="review.submit").click().run()
+    assert "Greeting" in visible_text(at) and not at.exception
+    at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3)
+    at.radio(key=state_key(ids[0], "greeting", "v")).set_value("na")
+    at.radio(key=state_key(ids[0], "correct_info", "v")).set_value(1).run()
+    at.button(key="review.submit").click().run()
+    assert not at.exception
+    assert "Review submitted: score 100" in visible_text(at)
+    assert at.radio(key=state_key(ids[1], "politeness", "v")).value is None
+    with storage_db.unit_of_work(sqlite_url) as session:
+        assert session.query(Review).filter_by(assignment_id=ids[0]).one().status == "submitted"
+
+
+def test_review_page_conflict_keeps_input(sqlite_url):
+    flow, ids = _assigned(sqlite_url)
+    at = run_page("review", "reviewer", sqlite_url, username="rev1", lang="ru")
+    at.radio(key=state_key(ids[0], "politeness", "v")).set_value(2).run()
+    with storage_db.unit_of_work(sqlite_url) as session:  # another tab saves meanwhile
+        ctx = reviews.open_review(session, flow.reviewers[0], ids[0])
+        draft = ctx.draft
+        draft.comment = "other tab"
+        reviews.save_draft(session, flow.reviewers[0], ids[0], draft, ctx.lock_version)
+    at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3).run()
+    assert not at.exception
+    assert "Кто-то сохранил эту оценку" in visible_text(at)
+    assert at.radio(key=state_key(ids[0], "politeness", "v")).value == 3
+    at.button(key=f"rv{ids[0]}.mine").click().run()
+    with storage_db.unit_of_work(sqlite_url) as session:
+        review = session.query(Review).filter_by(assignment_id=ids[0]).one()
+        assert {g.criterion_id: g.value for g in review.grades} == {"politeness": 3}
+
+
+def test_review_page_denied_for_agents(sqlite_url):
+    _assigned(sqlite_url)
+    at = run_page("review", "agent", sqlite_url, username="a.petrova")
+    assert not at.exception
+    assert at.error and "not available" in at.error[0].value
