@@ -110,6 +110,8 @@ def broken_rows() -> list[list[str]]:
     records = [
         r for r in pick_conversations(None, 40, "broken") if r["channel"] in ("chat", "social")
     ]
+    for number, record in enumerate(records[:5], start=1):
+        record["conversation_id"] = f"broken-{number:03d}"
     good = [row for r in records[:5] for row in message_rows(r)[:4] if "\n" not in row[5]]
     rows: list[list[str]] = []
     for line in range(2, 2 + len(good) + len(BROKEN_LINES)):

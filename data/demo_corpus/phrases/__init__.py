@@ -1,0 +1,1 @@
+"""Phrase banks (YAML data files) of the demo corpus."""
