@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from demo_corpus.describe import agent_sentences, describe, split_sentences
 from demo_corpus.feedback import first_response_minutes
-from demo_corpus.generator import DemoCorpus, generate_corpus, write_jsonl
+from demo_corpus.generator import DemoCorpus, default_records, generate_corpus, write_jsonl
 from demo_corpus.personas import AGENTS, PERSONAS, TEAMS
 
 CHANNELS = {"chat", "email", "phone", "messenger", "social"}
@@ -18,7 +18,7 @@ LOGINS = {a.login for a in AGENTS}
 
 @pytest.fixture(scope="module")
 def corpus() -> list[dict]:
-    return DemoCorpus().records
+    return list(default_records())
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +179,11 @@ def test_sentence_splitter_and_persona_catalogue() -> None:
     assert {"warm_slow", "fast_curt", "jargon", "resolver", "polite_misses"} <= set(PERSONAS)
     assert {"rude_under_pressure", "new_hire", "solid"} <= set(PERSONAS)
     assert agent_sentences([], "ru") == set()
+
+
+def test_demo_corpus_keeps_records_and_summary_for_a_small_window() -> None:
+    small = DemoCorpus(seed=3, n_conversations=120, weeks=4, end=date(2026, 2, 1))
+    summary = small.summary()
+    assert summary["conversations"] == 120
+    assert set(summary["weeks"]) <= {0, 1, 2, 3}
+    assert all(r["started_at"] < "2026-02-02" for r in small.records)

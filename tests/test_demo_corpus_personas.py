@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from demo_corpus.feedback import first_response_minutes
-from demo_corpus.generator import DemoCorpus
+from demo_corpus.generator import default_records
 from demo_corpus.personas import AGENTS
 
 PERSONA_OF = {a.login: a.persona for a in AGENTS}
@@ -25,7 +25,7 @@ WORD = re.compile(r"[^\W\d_]+")
 
 @pytest.fixture(scope="module")
 def corpus() -> list[dict]:
-    return DemoCorpus().records
+    return list(default_records())
 
 
 def agent_messages(corpus: list[dict]) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from demo_corpus import feedback, traffic
@@ -97,7 +98,7 @@ def write_conversation(
         "status": feedback.status(scene),
     }
     if channel == "email":
-        record["subject"] = scene.say(scene.rng.choice(scene.topic_lines("subject")))
+        record["subject"] = scene.hear(scene.rng.choice(scene.topic_lines("subject")))
     record["messages"] = messages
     return scene, record
 
@@ -209,3 +210,9 @@ class DemoCorpus:
         from demo_corpus.describe import describe
 
         return describe(self.records, first_day=self.end - timedelta(days=7 * self.weeks - 1))
+
+
+@lru_cache(maxsize=1)
+def default_records() -> tuple[dict, ...]:
+    """The default corpus, generated once per process; treat the dicts as read-only."""
+    return tuple(generate_corpus())
