@@ -111,3 +111,92 @@ def test_review_page_denied_for_agents(sqlite_url):
     at = run_page("review", "agent", sqlite_url, username="a.petrova")
     assert not at.exception
     assert at.error and "not available" in at.error[0].value
+
+
+def _submitted_review(url: str):
+    flow, ids = _assigned(url, 1)
+    draft = reviews.ReviewDraft(
+        grades={
+            "politeness": reviews.GradeInput(1),
+            "greeting": reviews.GradeInput(1),
+            "correct_info": reviews.GradeInput(1),
+        }
+    )
+    with storage_db.unit_of_work(url) as session:
+        reviews.submit_review(session, flow.reviewers[0], ids[0], draft, None)
+    return flow
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_rubrics_page_shows_descriptors_in_the_user_language(sqlite_url, lang):
+    _assigned(sqlite_url, 1)
+    at = run_page("rubrics", "reviewer", sqlite_url, lang=lang, username="rev1")
+    assert not at.exception
+    text = " ".join(str(df.value.to_string()) for df in at.dataframe)
+    assert ("Warm." if lang == "en" else "Тепло.") in text
+    assert len(at.tabs) == 2  # reviewers cannot edit
+
+
+def test_rubrics_page_lead_edit_reports_paths_then_saves_a_version(sqlite_url):
+    _assigned(sqlite_url, 1)
+    at = run_page("rubrics", "lead", sqlite_url, username="lead")
+    assert not at.exception and len(at.tabs) == 3
+    area = at.text_area(key="rubrics.yaml.small-test")
+    good = area.value
+    area.set_value(good.replace("weight: 1", "weight: zero", 1))
+    at.text_input(key="rubrics.note.small-test").set_value("typo")
+    at.button(key="rubrics.save").click().run()
+    problems = " ".join(df.value.to_string() for df in at.dataframe)
+    assert "categories[0].weight" in problems
+    assert at.text_area(key="rubrics.yaml.small-test").value.count("weight: zero") == 1
+    at.text_area(key="rubrics.yaml.small-test").set_value(good.replace("Small test", "Tiny"))
+    at.button(key="rubrics.save").click().run()
+    assert not at.exception
+    assert "Saved as version 2" in visible_text(at)
+
+
+def test_sampling_page_preview_then_create(sqlite_url):
+    _assigned(sqlite_url, 0)
+    at = run_page("sampling", "lead", sqlite_url, username="lead")
+    assert not at.exception
+    at.multiselect[0].set_value(["rev1", "rev2"])
+    at.button[0].click().run()  # the form's Preview button
+    assert not at.exception
+    assert at.dataframe and "quota for" in at.dataframe[-1].value.to_string()
+    at.button(key="sampling.create").click().run()
+    assert "assignments created" in visible_text(at)
+
+
+def test_sampling_page_is_for_leads_only(sqlite_url):
+    at = run_page("sampling", "reviewer", sqlite_url)
+    assert at.error and not at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_disputes_page_agent_raises_on_own_review(sqlite_url, lang):
+    _submitted_review(sqlite_url)
+    at = run_page("disputes", "agent", sqlite_url, lang=lang, username="a.petrova")
+    assert not at.exception
+    at.text_area[0].set_value("I was polite")
+    at.button[0].click().run()
+    assert not at.exception
+    at = run_page("disputes", "agent", sqlite_url, lang=lang, username="a.petrova")
+    table = at.dataframe[0].value.to_string()
+    assert "I was polite" in table
+
+
+def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_url):
+    flow = _submitted_review(sqlite_url)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        from qa_app.services import disputes
+
+        review_id = session.query(Review).one().id
+        disputes.raise_dispute(session, flow.agents[0], review_id, "unfair", "politeness", 3)
+    at = run_page("disputes", "reviewer", sqlite_url, username="rev1")
+    assert not at.exception
+    at.text_area[0].set_value("Grades stand")
+    at.button[1].click().run()  # Reject
+    assert not at.exception
+    assert "Dispute rejected" in visible_text(at)
+    other = run_page("disputes", "agent", sqlite_url, username="b.smith")
+    assert "unfair" not in " ".join(df.value.to_string() for df in other.dataframe)

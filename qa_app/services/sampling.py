@@ -420,3 +420,44 @@ def assign_conversation(
         ) from exc
     record_event(session, actor, "assignment.created", "assignment", row.id, reviewer=reviewer)
     return row.id
+
+
+@dataclass(frozen=True, slots=True)
+class SampleOptions:
+    """Choices for the sampling form."""
+
+    reviewers: tuple[str, ...]
+    teams: tuple[str, ...]
+    agents: tuple[str, ...]
+    channels: tuple[str, ...]
+    languages: tuple[str, ...]
+    first_day: date | None
+    last_day: date | None
+
+
+def sample_options(session: Session, actor: Actor) -> SampleOptions:
+    """Reviewers, teams, agents, channels, languages and the date span of the corpus."""
+    require_role(actor, *SAMPLE_ROLES)
+    reviewers = session.scalars(
+        select(User.username)
+        .where(User.role.in_(("reviewer", "lead", "admin")), User.is_active.is_(True))
+        .order_by(User.username)
+    )
+    span = session.execute(
+        select(func.min(Conversation.started_at), func.max(Conversation.started_at))
+    ).one()
+    return SampleOptions(
+        reviewers=tuple(reviewers),
+        teams=tuple(session.scalars(select(Team.name).order_by(Team.name))),
+        agents=tuple(session.scalars(select(Agent.login).order_by(Agent.login))),
+        channels=tuple(
+            session.scalars(select(Conversation.channel).distinct().order_by(Conversation.channel))
+        ),
+        languages=tuple(
+            session.scalars(
+                select(Conversation.language).distinct().order_by(Conversation.language)
+            )
+        ),
+        first_day=span[0].date() if span[0] else None,
+        last_day=span[1].date() if span[1] else None,
+    )

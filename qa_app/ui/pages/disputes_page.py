@@ -1,11 +1,179 @@
-"""Placeholder while the page is written."""
+"""Disputes: agents (their own reviews) and leads challenge a grade; the reviewer or a lead
+accepts (the grade changes and the score is recomputed) or rejects with an answer."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+from qa_app.services import disputes
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import tr
+
+ROLES = ("agent", "reviewer", "lead")
+WHOLE = "__whole__"
+
+
+def _value(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
+    if not items:
+        st.caption(tr("disputes.none"))
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "#": d.dispute_id,
+                tr("disputes.col.status"): tr(f"disputes.status.{d.status}"),
+                tr("queue.col.conversation"): d.conversation,
+                tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
+                tr("disputes.col.raised_by"): d.raised_by,
+                tr("disputes.col.reason"): d.reason,
+                tr("disputes.col.proposed"): _value(d.proposed_value),
+                tr("disputes.col.answer"): d.answer,
+                tr("disputes.col.resolved_by"): d.resolved_by or "",
+            }
+            for d in items
+        ]
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+
+
+def render_review(summary: disputes.ReviewSummary) -> None:
+    score = "—" if summary.overall_score is None else f"{summary.overall_score:.0f}"
+    st.markdown(
+        tr(
+            "disputes.review_line",
+            conversation=summary.conversation,
+            score=score,
+            status=tr(f"review.status.{summary.status}"),
+            version=summary.rubric_version,
+        )
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                tr("disputes.col.category"): g.category,
+                tr("disputes.col.criterion"): g.name,
+                tr("disputes.col.grade"): tr("review.na")
+                if g.not_applicable
+                else f"{_value(g.value)} {g.level_label}".strip(),
+                tr("disputes.col.comment"): g.comment,
+            }
+            for g in summary.grades
+        ]
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+    if summary.comment:
+        st.caption(tr("disputes.overall_comment", comment=summary.comment))
+
+
+def render_raise_form(actor, summary: disputes.ReviewSummary) -> None:
+    """Dispute one criterion (optionally proposing a value) or the whole review."""
+    names = {WHOLE: tr("disputes.whole")} | {g.criterion_id: g.name for g in summary.grades}
+    with st.form(f"disputes.raise.{summary.review_id}", clear_on_submit=True):
+        target = st.selectbox(tr("disputes.target"), list(names), format_func=names.get)
+        reason = st.text_area(tr("disputes.reason"))
+        proposed = st.text_input(tr("disputes.proposed"), help=tr("disputes.proposed_help"))
+        pressed = st.form_submit_button(tr("disputes.raise"), icon=":material/gavel:")
+    if not pressed:
+        return
+    criterion = None if target == WHOLE else target
+    try:
+        value = float(proposed.replace(",", ".")) if proposed.strip() and criterion else None
+    except ValueError:
+        st.error(tr("disputes.error.value"))
+        return
+    try:
+        with context.db_session() as session:
+            disputes.raise_dispute(session, actor, summary.review_id, reason, criterion, value)
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.success(tr("disputes.raised"), icon=":material/task_alt:")
+
+
+def render_reviews(actor) -> None:
+    with context.db_session() as session:
+        summaries = disputes.visible_reviews(session, actor)
+    if not summaries:
+        st.caption(tr("disputes.no_reviews"))
+        return
+    labels = {
+        s.review_id: f"{s.conversation} · {'—' if s.overall_score is None else round(s.overall_score)}"
+        for s in summaries
+    }
+    chosen = st.selectbox(
+        tr("disputes.pick_review"), list(labels), format_func=labels.get, key="disputes.review"
+    )
+    summary = next(s for s in summaries if s.review_id == chosen)
+    render_review(summary)
+    if actor.role in ("agent", "lead", "admin"):
+        render_raise_form(actor, summary)
+
+
+def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
+    """The reviewer or a lead answers an open dispute."""
+    labels = {
+        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · {d.criterion_name or tr('disputes.whole')}"
+        for d in open_items
+    }
+    chosen = st.selectbox(
+        tr("disputes.pick_open"), list(labels), format_func=labels.get, key="disputes.open"
+    )
+    item = next(d for d in open_items if d.dispute_id == chosen)
+    with context.db_session() as session:
+        render_review(disputes.review_summary(session, actor, item.review_id))
+    with st.form(f"disputes.decide.{item.dispute_id}"):
+        answer = st.text_area(tr("disputes.answer"))
+        new_value = ""
+        if item.criterion_id:
+            new_value = st.text_input(
+                tr("disputes.new_value"), value=_value(item.proposed_value).replace("—", "")
+            )
+        cols = st.columns(2)
+        accept = cols[0].form_submit_button(tr("disputes.accept"), type="primary")
+        reject = cols[1].form_submit_button(tr("disputes.reject"))
+    if not (accept or reject):
+        return
+    values = None
+    if accept and item.criterion_id and new_value.strip():
+        try:
+            values = {item.criterion_id: float(new_value.replace(",", "."))}
+        except ValueError:
+            st.error(tr("disputes.error.value"))
+            return
+    try:
+        with context.db_session() as session:
+            result = disputes.resolve_dispute(
+                session, actor, item.dispute_id, accept, answer, values
+            )
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.session_state["disputes.flash"] = tr(f"disputes.done.{result.status}")
+    st.rerun()
 
 
 def render() -> None:
-    st.title("…")
+    actor = context.require_page_role(*ROLES)
+    st.title(tr("disputes.title"))
+    flash = st.session_state.pop("disputes.flash", None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    with context.db_session() as session:
+        items = disputes.list_disputes(session, actor)
+    open_items = [d for d in items if d.status == "open"]
+    tab_list, tab_reviews = st.tabs(
+        [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
+    )
+    with tab_list:
+        render_disputes_table(items)
+        if open_items and actor.role in ("reviewer", "lead", "admin"):
+            st.subheader(tr("disputes.decide"))
+            render_decide(actor, open_items)
+    with tab_reviews:
+        render_reviews(actor)

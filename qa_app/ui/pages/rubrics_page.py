@@ -1,11 +1,165 @@
-"""Placeholder while the page is written."""
+"""Rubrics: read any version in your language; admins and leads edit the YAML (checked with
+precise paths before saving) and every save becomes a new version with a change note."""
 
 from __future__ import annotations
 
+import html
+
+import pandas as pd
 import streamlit as st
 
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+from qa_app.services import rubrics
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import current_lang, tr
+from qa_app.ui.data_review import ensure_rubrics
+from scoring.rubric import Criterion, Rubric
+
+ROLES = ("admin", "lead", "reviewer", "trainer")
+EDITORS = ("admin", "lead")
+
+
+def _md(text: str) -> str:
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_")
+
+
+def _flags(criterion: Criterion) -> list[str]:
+    flags = [tr("rubrics.weight", weight=f"{criterion.weight:g}")]
+    if criterion.na_allowed:
+        flags.append(tr("rubrics.na_allowed"))
+    if criterion.critical:
+        flags.append(tr(f"rubrics.critical.{criterion.critical}"))
+    if criterion.auto_signal:
+        flags.append(tr("rubrics.auto_signal", signal=criterion.auto_signal))
+    return flags
+
+
+def render_criterion(criterion: Criterion, lang: str) -> None:
+    st.markdown(f"**{_md(criterion.name.get(lang))}** · " + " · ".join(_flags(criterion)))
+    st.caption(_md(criterion.description.get(lang)))
+    levels = pd.DataFrame(
+        [
+            {
+                tr("rubrics.col.value"): f"{level.value:g}",
+                tr("rubrics.col.label"): level.label.get(lang),
+                tr("rubrics.col.descriptor"): level.descriptor.get(lang),
+            }
+            for level in criterion.scale.levels
+        ]
+    )
+    st.dataframe(levels, hide_index=True, use_container_width=True)
+
+
+def render_rubric(rubric: Rubric) -> None:
+    """Categories, criteria, scales and level descriptors in the user's language."""
+    lang = current_lang()
+    st.markdown(_md(rubric.description.get(lang)))
+    if rubric.settings.passing_score is not None:
+        st.caption(tr("rubrics.passing", score=f"{rubric.settings.passing_score:g}"))
+    for category in rubric.categories:
+        title = f"{category.name.get(lang)} · {tr('rubrics.weight', weight=f'{category.weight:g}')}"
+        with st.expander(title, expanded=False):
+            if category.description is not None:
+                st.caption(_md(category.description.get(lang)))
+            for criterion in category.criteria:
+                render_criterion(criterion, lang)
+
+
+def render_history(slug: str) -> list[rubrics.VersionInfo]:
+    with context.db_session() as session:
+        versions = rubrics.list_versions(session, slug)
+    frame = pd.DataFrame(
+        [
+            {
+                tr("rubrics.col.version"): v.version,
+                tr("rubrics.col.saved"): v.created_at.strftime("%Y-%m-%d %H:%M"),
+                tr("rubrics.col.by"): v.created_by,
+                tr("rubrics.col.note"): v.change_note,
+            }
+            for v in versions
+        ]
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+    return versions
+
+
+def _problems_table(problems) -> None:
+    st.error(tr("rubrics.error.invalid", count=len(problems)), icon=":material/error:")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {tr("rubrics.col.path"): p.path or "—", tr("rubrics.col.problem"): p.message}
+                for p in problems
+            ]
+        ),
+        hide_index=True,
+        use_container_width=True,
+    )
+
+
+def render_editor(actor, stored: rubrics.StoredRubric) -> None:
+    """YAML editor: check first, save as a new version; input is kept when saving fails."""
+    key = f"rubrics.yaml.{stored.slug}"
+    if key not in st.session_state:
+        st.session_state[key] = stored.yaml_text
+    st.caption(tr("rubrics.edit_hint"))
+    text = st.text_area(tr("rubrics.yaml"), key=key, height=420)
+    note = st.text_input(tr("rubrics.change_note"), key=f"rubrics.note.{stored.slug}")
+    cols = st.columns(2)
+    if cols[0].button(tr("rubrics.check"), key="rubrics.check", icon=":material/rule:"):
+        problems = rubrics.check_yaml(text)
+        if problems:
+            _problems_table(problems)
+        else:
+            st.success(tr("rubrics.valid"), icon=":material/check_circle:")
+    if cols[1].button(tr("rubrics.save"), key="rubrics.save", type="primary"):
+        try:
+            with context.db_session() as session:
+                saved = rubrics.save_rubric(session, actor, text, note)
+        except rubrics.RubricInvalid as exc:
+            _problems_table(exc.problems)
+            return
+        except ServiceError as exc:  # shown translated; the text stays in the editor
+            context.show_error(exc)
+            return
+        st.session_state.pop(key, None)
+        st.session_state["rubrics.flash"] = tr("rubrics.saved", version=saved.version)
+        st.rerun()
 
 
 def render() -> None:
-    st.title("…")
+    actor = context.require_page_role(*ROLES)
+    ensure_rubrics(context.database_url())
+    st.title(tr("rubrics.title"))
+    flash = st.session_state.pop("rubrics.flash", None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    with context.db_session() as session:
+        summaries = rubrics.list_rubrics(session)
+    if not summaries:
+        st.info(tr("rubrics.none"))
+        return
+    lang = current_lang()
+    names = {s.slug: f"{s.name_ru if lang == 'ru' else s.name_en} ({s.slug})" for s in summaries}
+    slug = st.selectbox(
+        tr("rubrics.choose"), list(names), format_func=names.get, key="rubrics.slug"
+    )
+    tabs = [tr("rubrics.tab.view"), tr("rubrics.tab.history")]
+    if actor.role in EDITORS:
+        tabs.append(tr("rubrics.tab.edit"))
+    view, history, *edit = st.tabs(tabs)
+    with history:
+        versions = render_history(slug)
+    with view:
+        numbers = {v.version_id: tr("rubrics.version", version=v.version) for v in versions}
+        version_id = st.selectbox(
+            tr("rubrics.col.version"), list(numbers), format_func=numbers.get, key="rubrics.version"
+        )
+        with context.db_session() as session:
+            stored = rubrics.get_version(session, version_id)
+        render_rubric(stored.rubric)
+    if edit:
+        with context.db_session() as session:
+            latest = rubrics.active_version(session, slug)
+        with edit[0]:
+            render_editor(actor, latest)

@@ -1,11 +1,162 @@
-"""Placeholder while the page is written."""
+"""Sampling for leads: choose a strategy and filters, preview who gets what and why, then
+create the assignments. The same settings and seed always give the same sample."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+from qa_app.services import sampling
+from qa_app.services.errors import ServiceError
+from qa_app.services.sampling_strategies import RISK_WEIGHTS, STRATEGIES
+from qa_app.ui import context
+from qa_app.ui.context import tr
+from qa_app.ui.data_review import ensure_rubrics
+
+ROLES = ("lead",)
+PLAN = "sampling.plan"
+
+
+def reason_text(code: str) -> str:
+    """A sampling reason code in words (``quota:agent:week`` keeps its details)."""
+    head, _, rest = code.partition(":")
+    if head == "quota":
+        agent, _, week = rest.partition(":")
+        return tr("sampling.reason.quota", agent=agent, week=week)
+    if head == "stratum":
+        return tr("sampling.reason.stratum", stratum=rest)
+    return tr(f"sampling.reason.{code}")
+
+
+def _request(form: dict) -> sampling.SampleRequest:
+    dates = form["dates"] or ()
+    return sampling.SampleRequest(
+        strategy=form["strategy"],
+        per_agent_week=int(form["per_agent_week"]),
+        size=int(form["size"]) if form["size"] else None,
+        reviewers=tuple(form["reviewers"]),
+        seed=int(form["seed"]),
+        date_from=dates[0] if len(dates) > 0 else None,
+        date_to=dates[1] if len(dates) > 1 else (dates[0] if dates else None),
+        channels=tuple(form["channels"]),
+        languages=tuple(form["languages"]),
+        teams=tuple(form["teams"]),
+        agents=tuple(form["agents"]),
+        blind=bool(form["blind"]),
+    )
+
+
+def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | None:
+    """The sampling settings; returns a request when Preview is pressed."""
+    with st.form("sampling.form"):
+        cols = st.columns(4)
+        form = {
+            "strategy": cols[0].selectbox(
+                tr("sampling.strategy"),
+                STRATEGIES,
+                index=STRATEGIES.index("stratified"),
+                format_func=lambda s: tr(f"sampling.strategy.{s}"),
+            ),
+            "per_agent_week": cols[1].number_input(tr("sampling.per_agent_week"), 1, 100, 5),
+            "size": cols[2].number_input(
+                tr("sampling.size"), 0, 10000, 0, help=tr("sampling.size_help")
+            ),
+            "seed": cols[3].number_input(tr("sampling.seed"), 0, 2**31 - 1, 42),
+        }
+        form["reviewers"] = st.multiselect(tr("sampling.reviewers"), options.reviewers)
+        span = (options.first_day, options.last_day) if options.first_day else ()
+        form["dates"] = st.date_input(tr("sampling.dates"), value=span)
+        cols = st.columns(4)
+        form["channels"] = cols[0].multiselect(
+            tr("sampling.channels"),
+            options.channels,
+            format_func=lambda c: tr(f"review.channel.{c}"),
+        )
+        form["languages"] = cols[1].multiselect(tr("sampling.languages"), options.languages)
+        form["teams"] = cols[2].multiselect(tr("sampling.teams"), options.teams)
+        form["agents"] = cols[3].multiselect(tr("sampling.agents"), options.agents)
+        form["blind"] = st.checkbox(tr("sampling.blind"))
+        pressed = st.form_submit_button(tr("sampling.preview"), icon=":material/preview:")
+    return _request(form) if pressed else None
+
+
+def render_plan(plan: sampling.SamplePlan) -> None:
+    st.subheader(tr("sampling.plan_title", count=len(plan.items), candidates=plan.candidates))
+    per = ", ".join(f"{name}: {count}" for name, count in sorted(plan.per_reviewer().items()))
+    if per:
+        st.caption(tr("sampling.per_reviewer", counts=per))
+    if plan.skipped_no_reviewer:
+        st.warning(tr("sampling.skipped", count=plan.skipped_no_reviewer))
+    if not plan.items:
+        st.info(tr("sampling.nothing"))
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                tr("queue.col.conversation"): i.external_id,
+                tr("queue.col.agent"): i.agent,
+                tr("sampling.col.week"): i.week,
+                tr("queue.col.channel"): tr(f"review.channel.{i.channel}"),
+                tr("queue.col.language"): i.language.upper(),
+                tr("queue.col.reviewer"): i.reviewer,
+                tr("sampling.col.risk"): i.risk,
+                tr("queue.col.why"): "; ".join(reason_text(r) for r in i.reasons),
+            }
+            for i in plan.items
+        ]
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+
+
+def render_weights() -> None:
+    with st.expander(tr("sampling.weights_title")):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {tr("sampling.col.signal"): reason_text(k), tr("sampling.col.weight"): v}
+                    for k, v in RISK_WEIGHTS.items()
+                ]
+            ),
+            hide_index=True,
+        )
+
+
+def create(actor, request: sampling.SampleRequest) -> None:
+    try:
+        with context.db_session() as session:
+            plan = sampling.create_sample(session, actor, request)
+    except ServiceError as exc:  # shown translated; the preview stays
+        context.show_error(exc)
+        return
+    st.session_state.pop(PLAN, None)
+    st.session_state["sampling.flash"] = tr("sampling.created", count=len(plan.created_ids))
+    st.rerun()
 
 
 def render() -> None:
-    st.title("…")
+    actor = context.require_page_role(*ROLES)
+    ensure_rubrics(context.database_url())
+    st.title(tr("sampling.title"))
+    st.caption(tr("sampling.intro"))
+    flash = st.session_state.pop("sampling.flash", None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    with context.db_session() as session:
+        options = sampling.sample_options(session, actor)
+    request = render_form(options)
+    render_weights()
+    if request is not None:
+        try:
+            with context.db_session() as session:
+                st.session_state[PLAN] = sampling.preview_sample(session, actor, request)
+        except ServiceError as exc:
+            context.show_error(exc)
+            st.session_state.pop(PLAN, None)
+    plan = st.session_state.get(PLAN)
+    if plan is None:
+        return
+    render_plan(plan)
+    if plan.items and st.button(
+        tr("sampling.create", count=len(plan.items)), type="primary", key="sampling.create"
+    ):
+        create(actor, plan.request)
