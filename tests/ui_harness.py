@@ -2,7 +2,7 @@
 
 Usage in a page test::
 
-    from tests.ui_harness import run_page, seed
+    from ui_harness import run_page, seed  # tests/ is on sys.path under pytest
 
     def test_my_page_renders(sqlite_url):
         seed(sqlite_url, lambda session: session.add(Team(name="Tier 1")))
@@ -20,7 +20,8 @@ Usage in a page test::
 * ``make_user(db_url, role, ...) -> Actor`` creates a user without running a page (e.g. to
   own seeded records); ``seed(db_url, fn)`` runs ``fn(session)`` in one committed unit of
   work and returns what it returns.
-* ``run_app(db_url, ...)`` runs the real entry point ``qa_app/ui/app.py`` (router included).
+* ``run_app(db_url, role=None, lang="en")`` runs the real entry point ``qa_app.ui.app.main``
+  (router included); with ``role=None`` nobody is signed in (the sign-in page).
 * ``seed_conversations(db_url, count=40)`` inserts varied conversations (every channel,
   ru/en, CSAT/NPS, first-response times, two agents in two teams, one customer and one agent
   message each) and returns their ids; ``conversation_rows`` gives plain rows for bulk
@@ -126,6 +127,12 @@ def _page_script(page_key: str) -> None:
     render_page_by_key(page_key)
 
 
+def _app_script() -> None:
+    from qa_app.ui.app import main
+
+    main()
+
+
 def _signed_in(at: AppTest, db_url: str, actor: Actor | None) -> AppTest:
     at.session_state[context.SESSION_DB] = db_url
     if actor is not None:
@@ -163,7 +170,10 @@ def run_app(
 ) -> AppTest:
     """Run the real entry point; signed in as a user of ``role`` unless ``role`` is None."""
     actor = make_user(db_url, role, username=username, lang=lang) if role else None
-    at = AppTest.from_file(str(APP_PATH), default_timeout=timeout)
+    # The real ``main()`` through a one-line script: run straight from ``qa_app/ui/app.py``,
+    # AppTest sees the ``pages/`` folder beside it and replays reruns as a legacy multipage
+    # app, which renders nothing after the first run (the live server is unaffected).
+    at = AppTest.from_function(_app_script, default_timeout=timeout)
     if actor is None:
         at.session_state[context.SESSION_FORM_LANG] = lang
     return _signed_in(at, db_url, actor).run()

@@ -165,7 +165,9 @@ def _team_counts(session: Session, conditions: list) -> pd.DataFrame:
         .group_by(Team.name)
         .order_by(func.count(Conversation.id).desc())
     ).all()
-    return pd.DataFrame(rows, columns=["team", "n"])
+    frame = pd.DataFrame(rows, columns=["team", "n"])
+    frame["team"] = frame["team"].fillna("")  # "" = conversations without a team
+    return frame
 
 
 def _score_counts(session: Session, column, conditions: list) -> pd.Series:

@@ -139,7 +139,7 @@ def wait_heatmap(timing: pd.DataFrame, tz: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["weekday", "hour", "median_minutes", "n"])
     local = known["started_at"].dt.tz_convert(tz)
     return (
-        known.assign(weekday=local.dt.weekday, hour=local.dt.hour, minutes=known["frt"] / 60.0)
+        known.assign(weekday=local.dt.day_of_week, hour=local.dt.hour, minutes=known["frt"] / 60.0)
         .groupby(["weekday", "hour"])
         .agg(median_minutes=("minutes", "median"), n=("minutes", "size"))
         .reset_index()

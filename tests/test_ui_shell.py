@@ -1,0 +1,169 @@
+"""The app shell in Streamlit's AppTest: every page in PAGES for every role allowed (and a
+denial for one that is not), sign-in, lockout message, idle timeout, deactivation, language."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from ui_harness import (
+    TEST_PASSWORD,
+    make_user,
+    run_app,
+    run_page,
+    seed,
+    seed_conversations,
+    visible_text,
+)
+
+from qa_app.i18n import t
+from qa_app.services import users
+from qa_app.services.actor import SYSTEM
+from qa_app.storage import db as storage_db
+from qa_app.ui import context
+from qa_app.ui.pages import ALL_ROLES, PAGES, page_by_key, pages_for_role
+
+CASES = [(spec.key, role) for spec in PAGES for role in ALL_ROLES if spec.allows(role)]
+DENIALS = [
+    (spec.key, next(role for role in reversed(ALL_ROLES) if not spec.allows(role)))
+    for spec in PAGES
+    if not all(spec.allows(role) for role in ALL_ROLES)
+]
+
+
+@pytest.fixture(scope="module")
+def shared_url(tmp_path_factory):
+    """One migrated SQLite file with conversations, shared by the page smoke tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'qa.db'}"
+    storage_db.upgrade(url)
+    seed_conversations(url, 60)
+    yield url
+    storage_db.dispose_engine(url)
+
+
+def _agent_kwargs(role: str) -> dict:
+    return {"agent_login": "a.petrova"} if role == "agent" else {}
+
+
+@pytest.mark.parametrize(("page_key", "role"), CASES)
+def test_every_page_renders_for_allowed_roles(shared_url, page_key, role):
+    at = run_page(page_key, role, shared_url, **_agent_kwargs(role))
+    assert not at.exception, at.exception
+    denied = t("shell.page_denied", "en", role=t(f"role.{role}", "en"))
+    assert denied not in visible_text(at)
+
+
+@pytest.mark.parametrize("page_key", [spec.key for spec in PAGES])
+def test_every_page_renders_in_russian(shared_url, page_key):
+    role = "admin"
+    at = run_page(page_key, role, shared_url, "ru", username="admin-ru")
+    assert not at.exception, at.exception
+    assert t(page_by_key(page_key).title_key, "ru") in visible_text(at) or at.title
+
+
+@pytest.mark.parametrize(("page_key", "role"), DENIALS)
+def test_page_denied_for_other_roles(shared_url, page_key, role):
+    at = run_page(page_key, role, shared_url, **_agent_kwargs(role))
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        t("shell.page_denied", "en", role=t(f"role.{role}", "en"))
+    ]
+
+
+def test_navigation_lists_only_allowed_pages():
+    agent_pages = {spec.key for spec in pages_for_role("agent")}
+    assert "users" not in agent_pages and {"overview", "account"} <= agent_pages
+    assert {spec.key for spec in pages_for_role("admin")} == {spec.key for spec in PAGES}
+
+
+def _sign_in(at, username: str, password: str):
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    return at.button[0].click().run() if not at.form_submit_button else (
+        at.form_submit_button[0].click().run()
+    )  # fmt: skip
+
+
+def test_sign_in_wrong_then_right(sqlite_url):
+    make_user(sqlite_url, "reviewer", username="olga")
+    at = run_app(sqlite_url, None, "ru")
+    assert t("signin.title", "ru") in visible_text(at)
+    at = _sign_in(at, "olga", "wrong-password")
+    assert [e.value for e in at.error] == [t("auth.invalid_credentials", "ru")]
+    at = _sign_in(at, "olga", TEST_PASSWORD)
+    assert not at.exception
+    assert at.session_state[context.SESSION_USER] is not None
+    assert t("overview.title", "en") in visible_text(at)
+
+
+def test_lockout_message_tells_time_left(sqlite_url):
+    make_user(sqlite_url, "reviewer", username="olga")
+    at = run_app(sqlite_url, None, "en")
+    for _ in range(5):
+        at = _sign_in(at, "olga", "wrong-password")
+    at = _sign_in(at, "olga", TEST_PASSWORD)
+    assert [e.value for e in at.error] == [t("auth.locked", "en", minutes=1)]
+
+
+def test_first_run_explains_how_to_create_an_admin(sqlite_url):
+    at = run_app(sqlite_url, None, "en")
+    assert t("signin.no_users", "en") in [w.value for w in at.warning]
+
+
+def test_idle_session_signs_out(sqlite_url):
+    at = run_app(sqlite_url, "lead")
+    at.session_state[context.SESSION_SEEN] = time.time() - context.idle_limit_seconds() - 5
+    at.run()
+    assert context.SESSION_USER not in at.session_state
+    assert t("shell.session_expired", "en") in [i.value for i in at.info]
+
+
+def test_deactivation_and_role_change_apply_on_next_run(sqlite_url):
+    make_user(sqlite_url, "admin", username="root")
+    at = run_page("users", "reviewer", sqlite_url, username="olga")
+    assert at.error  # reviewers may not manage users
+    seed(sqlite_url, lambda s: users.set_role(s, SYSTEM, "olga", "admin"))
+    at.run()
+    assert not at.error and t("users.title", "en") in visible_text(at)
+    seed(sqlite_url, lambda s: users.deactivate(s, SYSTEM, "olga"))
+    at.run()
+    assert t("shell.account_inactive", "en") in [i.value for i in at.info]
+
+
+def test_language_switch_is_saved_for_the_user(sqlite_url):
+    at = run_page("account", "trainer", sqlite_url)
+    assert at.title[0].value == t("account.title", "en")
+    at.segmented_control(key="account_language").set_value("ru").run()
+    assert at.title[0].value == t("account.title", "ru")
+    again = run_page("overview", "trainer", sqlite_url, "ru")
+    assert again.title[0].value == t("overview.title", "ru")
+
+
+def test_sign_out(sqlite_url):
+    at = run_app(sqlite_url, "lead")
+    at.button(key="sign_out").click().run()
+    assert context.SESSION_USER not in at.session_state
+    assert t("shell.signed_out", "en") in [i.value for i in at.info]
+
+
+def test_admin_adds_a_user_and_sees_the_password_once(sqlite_url):
+    at = run_page("users", "admin", sqlite_url)
+    at.text_input[0].input("new.reviewer")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert t("users.added", "en", username="new.reviewer") in [s.value for s in at.success]
+    assert len(at.code) == 1 and len(at.code[0].value) >= 16
+    assert "new.reviewer" in at.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_overview_empty_state_in_both_languages(sqlite_url):
+    for lang in ("en", "ru"):
+        at = run_page("overview", "lead", sqlite_url, lang)
+        assert [i.value for i in at.info] == [t("overview.empty", lang)]
+
+
+def test_agent_overview_shows_only_own_count(shared_url):
+    at = run_page("overview", "agent", shared_url, agent_login="a.petrova", username="anna")
+    assert at.metric[0].value == "30"  # half of the 60 seeded conversations
+    lead = run_page("overview", "lead", shared_url)
+    assert lead.metric[0].value == "60"
