@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from demo_corpus.describe import agent_sentences, describe, split_sentences
@@ -187,3 +188,16 @@ def test_demo_corpus_keeps_records_and_summary_for_a_small_window() -> None:
     assert summary["conversations"] == 120
     assert set(summary["weeks"]) <= {0, 1, 2, 3}
     assert all(r["started_at"] < "2026-02-02" for r in small.records)
+
+
+def test_readme_figures_match_the_default_corpus(summary: dict) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text("utf-8")
+    sentences = summary["distinct_agent_sentences"]
+    expected = [
+        f"| conversations / messages | {summary['conversations']:,} / {summary['messages']:,} |",
+        f"| with CSAT / with NPS | {summary['with_csat']:,} / {summary['with_nps']:,} |",
+        f"| distinct agent sentences | ru {sentences['ru']:,}, en {sentences['en']:,} |",
+        f"| escalated | {summary['escalated']:,} |",
+    ]
+    for line in expected:
+        assert line in readme

@@ -138,7 +138,7 @@ def closing_reply(scene: Scene) -> str:
     elif not plot.resolved and p.key == "polite_misses":
         parts += topic_lines(scene, "miss", 1)
     elif not plot.resolved and not plot.rude:
-        parts.append(scene.book.bank["next_steps"][-1])
+        parts.append(line(scene, "pending_next"))
     if p.key == "polite_misses":
         parts += lines(scene, 2, "fluff")
     if not plot.rude and rng.random() < p.thanks:
@@ -156,7 +156,7 @@ def email_reply(scene: Scene, body: list[str], sign: bool = True) -> str:
     if sign and scene.persona.key != "fast_curt":
         paragraphs.append(line(scene, "email_sign"))
     elif sign:
-        paragraphs.append(scene.agent.first_name)
+        paragraphs.append(scene.slots["agent"])
     return "\n\n".join(paragraphs)
 
 

@@ -46,7 +46,7 @@ def public_post(scene: Scene) -> str:
 def details(scene: Scene) -> str:
     """Answers to the agent's question; a bug checklist gets steps, expected, actual."""
     if scene.plot.asks_bug_details:
-        return scene.hear(scene.book.pick(scene.rng, "bug_details"))
+        return topic_said(scene, "bug_details")
     return topic_said(scene, "detail")
 
 

@@ -167,10 +167,11 @@ class Agent:
     languages: tuple[str, ...]
     persona: str
     load: float = 1.0  # relative share of conversations
+    name_en: str = ""  # how a bilingual agent signs in English
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0]
+    def name_for(self, language: str) -> str:
+        """The name the customer sees: bilingual agents sign in the customer's script."""
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 TEAMS: dict[str, str] = {
@@ -195,8 +196,25 @@ AGENTS: tuple[Agent, ...] = (
     Agent("m.sokolova", "Мария Соколова", "f", "Billing", ("ru",), "polite_misses"),
     Agent("s.orlov", "Сергей Орлов", "m", "Tech Support", ("ru",), "rude_under_pressure"),
     Agent("n.ivanova", "Наталья Иванова", "f", "Tier 1", ("ru",), "solid"),
-    Agent("k.lebedeva", "Ксения Лебедева", "f", "International", ("ru", "en"), "new_hire", 1.2),
-    Agent("p.novak", "Pavel Novak", "m", "International", ("ru", "en"), "solid"),
+    Agent(
+        "k.lebedeva",
+        "Ксения Лебедева",
+        "f",
+        "International",
+        ("ru", "en"),
+        "new_hire",
+        1.2,
+        name_en="Ksenia Lebedeva",
+    ),
+    Agent(
+        "p.novak",
+        "Павел Новак",
+        "m",
+        "International",
+        ("ru", "en"),
+        "solid",
+        name_en="Pavel Novak",
+    ),
     Agent("j.carter", "Jessica Carter", "f", "Tier 1", ("en",), "warm_slow"),
     Agent("t.baker", "Tom Baker", "m", "Tier 1", ("en",), "fast_curt", 1.3),
     Agent("r.singh", "Raj Singh", "m", "Tech Support", ("en",), "jargon"),

@@ -101,8 +101,8 @@ def fill_slots(scene: Scene) -> None:
         days = f"{rng.choice((5, 7, 10, 14))} business days"
     scene.slots = {
         "customer": scene.customer.name,
-        "agent": scene.agent.first_name,
-        "agent_full": scene.agent.name,
+        "agent": scene.agent.name_for(lang).split()[0],
+        "agent_full": scene.agent.name_for(lang),
         "team": scene.agent.team,
         "order": order,
         "amount": amount,
