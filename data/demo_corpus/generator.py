@@ -76,11 +76,16 @@ def write_conversation(
     )
     fill_slots(scene)
     scene.plot = decide_plot(scene)
-    messages = write_messages(scene)
+    return scene, conversation_record(scene, write_messages(scene))
+
+
+def conversation_record(scene: Scene, messages: list[dict]) -> dict:
+    """The import-format dict (without its id, assigned once the corpus is sorted)."""
+    customer = scene.customer
     csat, nps = feedback.survey(scene, messages)
     record: dict = {
         "conversation_id": "",
-        "channel": channel,
+        "channel": scene.channel,
         "language": customer.language,
         "started_at": messages[0]["sent_at"],
         "customer_id": customer.customer_id,
@@ -93,14 +98,14 @@ def write_conversation(
         record["nps"] = nps
     record |= {
         "tags": feedback.tags(scene),
-        "team": agent.team,
+        "team": scene.agent.team,
         "escalated": scene.plot.escalated,
         "status": feedback.status(scene),
     }
-    if channel == "email":
+    if scene.channel == "email":
         record["subject"] = scene.hear(scene.rng.choice(scene.topic_lines("subject")))
     record["messages"] = messages
-    return scene, record
+    return record
 
 
 @dataclass
