@@ -23,7 +23,13 @@ CSV_COLUMNS = (
     "language", "customer_id", "csat", "nps", "team", "tags",
 )  # fmt: skip
 # How a Russian help desk's Excel export names the channels.
-EXCEL_CHANNELS = {"chat": "Чат", "phone": "Телефон", "email": "e-mail", "social": "VK"}
+EXCEL_CHANNELS = {
+    "chat": ("Чат", "Чат"),
+    "phone": ("Телефон", "Телефон"),
+    "email": ("e-mail", "Почта"),
+    "social": ("VK", "VK"),
+    "messenger": ("Telegram", "WhatsApp"),
+}
 CP1251_SWAPS = {"₽": "руб.", "→": ">", "👍": "", "🙏": "", "😡": "", "🤬": "", "🤔": "", "😕": ""}
 CP1251_SWAPS["👋"] = "Привет"
 # The deliberately broken rows of broken.csv: physical line number -> what is wrong.
@@ -94,7 +100,7 @@ def excel_rows(records: list[dict]) -> list[list[str]]:
     """Russian Excel style: dd.mm.yyyy hh:mm local times, channel names as people type them."""
     rows = []
     for number, record in enumerate(records):
-        channel = EXCEL_CHANNELS.get(record["channel"]) or ("Telegram", "WhatsApp")[number % 2]
+        channel = EXCEL_CHANNELS[record["channel"]][number % 2]
         for row in message_rows(record):
             row[1] = channel
             row[2] = datetime.fromisoformat(row[2]).strftime("%d.%m.%Y %H:%M")
