@@ -155,3 +155,21 @@ def test_warm_agents_turn_angry_customers_around(corpus: list[dict]) -> None:
         "solid",
         "new_hire",
     }
+
+
+def test_russian_past_tense_agrees_with_the_agent_gender(corpus: list[dict]) -> None:
+    gender = {a.login: a.gender for a in AGENTS}
+    masculine = re.compile(r"\b[Яя] (проверил|оформил|передал|отключил|обновил|снял)\b")
+    feminine = re.compile(r"\b[Яя] (проверила|оформила|передала|отключила|обновила|сняла)\b")
+    seen = {"m": 0, "f": 0}
+    for r in corpus:
+        if r["language"] != "ru":
+            continue
+        for m in r["messages"]:
+            if m["role"] != "agent":
+                continue
+            wrong = feminine if gender[m["author"]] == "m" else masculine
+            right = masculine if gender[m["author"]] == "m" else feminine
+            assert not wrong.search(m["text"]), m["text"]
+            seen[gender[m["author"]]] += bool(right.search(m["text"]))
+    assert seen["m"] > 50 and seen["f"] > 50
