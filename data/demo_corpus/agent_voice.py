@@ -123,8 +123,11 @@ def solution_reply(scene: Scene, attempt: int = 0) -> str:
     return finish(scene, parts)
 
 
-def closing_reply(scene: Scene) -> str:
-    """The last word: confirmation and next steps, an escalation, or a brush-off."""
+def closing_reply(scene: Scene, confirmed: bool = True) -> str:
+    """The last word: confirmation and next steps, an escalation, or a brush-off.
+
+    ``confirmed`` is False in an e-mail written before the customer could try the fix.
+    """
     p, rng, plot = scene.persona, scene.rng, scene.plot
     if p.key == "fast_curt":
         return line(scene, "escalate" if plot.escalated else "curt_close")
@@ -142,7 +145,8 @@ def closing_reply(scene: Scene) -> str:
     if p.key == "polite_misses":
         parts += lines(scene, 2, "fluff")
     if not plot.rude and rng.random() < p.thanks:
-        parts.append(line(scene, "closing"))
+        glad = plot.resolved and confirmed and rng.random() < 0.4
+        parts.append(line(scene, "closing_resolved" if glad else "closing"))
     if p.key == "warm_slow":
         parts += lines(scene, 2, "warm_extra")
     return finish(scene, parts)

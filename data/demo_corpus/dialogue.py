@@ -90,16 +90,22 @@ def email(s: Scene) -> list[dict]:
     if plot.asks_bug_details:
         t.agent(agent.email_reply(s, [agent.first_reply(s, greet=False)]), first=True)
         t.customer(customer.email(s, customer.details(s)))
-        t.agent(agent.email_reply(s, [agent.solution_reply(s), agent.closing_reply(s)]))
+        t.agent(
+            agent.email_reply(s, [agent.solution_reply(s), agent.closing_reply(s, confirmed=False)])
+        )
     elif plot.misses_point or plot.wrong_info:
         opening = agent.first_reply(s, greet=False, question=False)
         t.agent(agent.email_reply(s, [opening, agent.solution_reply(s)]), first=True)
         again = customer.repeats_question(s) if plot.misses_point else None
         t.customer(customer.email(s, again or customer.reaction(s, worked=False)))
-        t.agent(agent.email_reply(s, [agent.solution_reply(s, 1), agent.closing_reply(s)]))
+        t.agent(
+            agent.email_reply(
+                s, [agent.solution_reply(s, 1), agent.closing_reply(s, confirmed=False)]
+            )
+        )
     else:
         opening = agent.first_reply(s, greet=False, question=False)
-        body = [opening, agent.solution_reply(s), agent.closing_reply(s)]
+        body = [opening, agent.solution_reply(s), agent.closing_reply(s, confirmed=False)]
         t.agent(agent.email_reply(s, body), first=True)
     if plot.resolved and s.rng.random() < 0.7:
         t.customer(customer.email(s, customer.reaction(s, worked=True)))
