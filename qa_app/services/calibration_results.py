@@ -29,7 +29,13 @@ from qa_app.services.calibration import (
     session_row,
 )
 from qa_app.services.errors import PermissionDenied
-from qa_app.storage.models import CalibrationConsensus, Conversation, Review, ReviewGrade
+from qa_app.storage.models import (
+    Assignment,
+    CalibrationConsensus,
+    Conversation,
+    Review,
+    ReviewGrade,
+)
 from scoring import agreement
 from scoring.rubric import Criterion, Rubric
 
@@ -123,6 +129,7 @@ class CalibrationResults:
     discussion: tuple[DiscussionItem, ...]
     consensus_agreement: tuple[ConsensusAgreement, ...]
     consensus_count: int
+    assignment_for: dict[int, int]  # conversation -> the assignment to open it with
 
 
 @dataclass
@@ -370,4 +377,19 @@ def calibration_results(
         discussion=tuple(_discussion(data, lang, limit)),
         consensus_agreement=tuple(_consensus_agreement(data)),
         consensus_count=len(data.consensus),
+        assignment_for=_assignment_for(session, actor, session_id),
     )
+
+
+def _assignment_for(session: Session, actor: Actor, session_id: int) -> dict[int, int]:
+    """Which assignment opens each conversation: the actor's own if any, else the first."""
+    rows = session.execute(
+        select(Assignment.conversation_id, Assignment.id, Assignment.reviewer_id)
+        .where(Assignment.calibration_session_id == session_id)
+        .order_by(Assignment.id)
+    ).all()
+    out: dict[int, int] = {}
+    for conv_id, assignment_id, reviewer_id in rows:
+        if conv_id not in out or reviewer_id == actor.user_id:
+            out[conv_id] = assignment_id
+    return out

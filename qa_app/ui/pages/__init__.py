@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from qa_app.ui.pages import (
     account,
+    calibration_page,
     disputes_page,
     overview,
     queue_page,
@@ -57,6 +58,13 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec(
         "disputes", "disputes.title", disputes_page.render, disputes_page.ROLES, ":material/gavel:"
+    ),
+    PageSpec(
+        "calibration",
+        "calibration.title",
+        calibration_page.render,
+        calibration_page.ROLES,
+        ":material/balance:",
     ),
     PageSpec("sampling", "sampling.title", sampling_page.render, ("lead",), ":material/shuffle:"),
     PageSpec(

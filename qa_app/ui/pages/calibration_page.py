@@ -1,0 +1,310 @@
+"""Calibration: leads create sessions, read agreement and record the consensus; reviewers
+see their sessions, their progress, and everyone's grades once the session is closed."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from qa_app.services import calibration, queue, rubrics
+from qa_app.services.calibration_results import (
+    CalibrationResults,
+    DiscussionItem,
+    calibration_results,
+)
+from qa_app.services.errors import InvalidInput, ServiceError
+from qa_app.ui import calibration_view as view
+from qa_app.ui import context
+from qa_app.ui.context import current_lang, tr
+from qa_app.ui.pages.queue_page import open_review
+from scoring.rubric import Rubric
+
+ROLES = ("lead", "reviewer")
+SELECTED = "calibration.session_id"
+
+
+def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.DataFrame:
+    rows = []
+    for s in items:
+        row = {
+            tr("calibration.col.name"): s.name,
+            tr("calibration.col.status"): tr(f"calibration.status.{s.status}"),
+            tr("calibration.col.rubric"): f"{s.rubric_slug} v{s.rubric_version}",
+            tr("calibration.col.reviewers"): ", ".join(s.reviewers),
+            tr("calibration.col.conversations"): s.conversations,
+            tr("calibration.col.progress"): tr(
+                "calibration.progress", graded=s.graded, total=s.total
+            ),
+            tr("calibration.col.created"): s.created_at.strftime("%Y-%m-%d"),
+        }
+        if mine and s.my_total is not None:
+            row[tr("calibration.col.mine")] = tr(
+                "calibration.progress", graded=s.my_graded, total=s.my_total
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | None:
+    """The sessions table and a chooser; returns the chosen session id."""
+    if not items:
+        key = (
+            "calibration.no_sessions_reviewer"
+            if actor.role == "reviewer"
+            else "calibration.no_sessions"
+        )
+        st.info(tr(key), icon=":material/groups:")
+        return None
+    st.dataframe(
+        _sessions_frame(items, actor.role == "reviewer"), hide_index=True, use_container_width=True
+    )
+    ids = [s.session_id for s in items]
+    labels = {s.session_id: f"{s.name} · {tr(f'calibration.status.{s.status}')}" for s in items}
+    current = st.session_state.get(SELECTED)
+    return st.selectbox(
+        tr("calibration.choose_session"),
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=labels.get,
+        key="calibration.chooser",
+    )
+
+
+def _parse_ids(text: str) -> list[int]:
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    bad = [p for p in parts if not p.isdigit()]
+    if bad:
+        raise InvalidInput("bad ids", key="calibration.form.bad_ids", value=", ".join(bad[:5]))
+    return [int(p) for p in parts]
+
+
+def render_create_form(actor) -> None:
+    with context.db_session() as session:
+        people = queue.reviewer_options(session, actor)
+        versions = rubrics.list_rubrics(session)
+    lang = current_lang()
+    with st.form("calibration.create"):
+        name = st.text_input(
+            tr("calibration.form.name"), placeholder=tr("calibration.form.name_help")
+        )
+        version = st.selectbox(
+            tr("calibration.form.rubric"),
+            [v.latest_version_id for v in versions],
+            format_func=lambda vid: next(
+                f"{v.name_ru if lang == 'ru' else v.name_en} v{v.latest_version}"
+                for v in versions
+                if v.latest_version_id == vid
+            ),
+        )
+        chosen = st.multiselect(tr("calibration.form.reviewers"), [u for _, u in people])
+        how = st.radio(
+            tr("calibration.form.how"),
+            ("sample", "ids"),
+            format_func=lambda k: tr(f"calibration.form.how.{k}"),
+            horizontal=True,
+        )
+        cols = st.columns(2)
+        size = cols[0].number_input(
+            tr("calibration.form.size"), 2, calibration.MAX_CONVERSATIONS, 8
+        )
+        seed = cols[1].number_input(tr("calibration.form.seed"), 0, 10**9, 42)
+        ids_text = st.text_input(tr("calibration.form.ids"))
+        notes = st.text_area(tr("calibration.form.notes"))
+        submitted = st.form_submit_button(tr("calibration.form.create"), type="primary")
+    if not submitted:
+        return
+    try:
+        ids = _parse_ids(ids_text) if how == "ids" else None
+        with context.db_session() as session:
+            sid = calibration.create_session(
+                session, actor, name, chosen, ids, sample_size=int(size), seed=int(seed),
+                rubric_version_id=version, notes=notes,
+            )  # fmt: skip
+            total = calibration.get_session(session, actor, sid).total
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.session_state[SELECTED] = sid
+    st.success(tr("calibration.created", n=total), icon=":material/check_circle:")
+
+
+def _value_label(rubric: Rubric, item: DiscussionItem, value: float | None) -> str:
+    if value is None:
+        return tr("calibration.grade.na")
+    level = rubric.criterion(item.criterion_id).scale.level(value)
+    return f"{view.number(value, 0)} {level.label.get(current_lang())}"
+
+
+def render_consensus_form(actor, sid: int, rubric: Rubric, item: DiscussionItem) -> None:
+    criterion = rubric.criterion(item.criterion_id)
+    options: list[float | None] = list(criterion.scale.values)
+    if criterion.na_allowed:
+        options.append(None)
+    key = f"cal{sid}.{item.conversation_id}.{item.criterion_id}"
+    with st.form(key):
+        current = (
+            options.index(item.consensus) if item.consensus_set and item.consensus in options else 0
+        )
+        value = st.selectbox(
+            tr("calibration.consensus.value"),
+            options,
+            index=current,
+            format_func=lambda v: _value_label(rubric, item, v),
+        )
+        notes = st.text_input(tr("calibration.consensus.notes"), value=item.consensus_notes)
+        if st.form_submit_button(tr("calibration.consensus.save")):
+            try:
+                with context.db_session() as session:
+                    calibration.record_consensus(
+                        session, actor, sid, item.conversation_id, item.criterion_id, value, notes
+                    )
+            except ServiceError as exc:
+                context.show_error(exc)
+                return
+            st.session_state["calibration.flash"] = tr("calibration.consensus.saved")
+            st.rerun()
+
+
+def render_discussion(actor, results: CalibrationResults, rubric: Rubric, editable: bool) -> None:
+    st.subheader(tr("calibration.header.discussion"))
+    st.caption(tr("calibration.discussion.help"))
+    if not results.discussion:
+        st.caption(tr("calibration.no_disagreement"))
+    lang = current_lang()
+    for item in results.discussion:
+        title = tr(
+            "calibration.discussion.item",
+            conversation=view.md(item.external_id),
+            criterion=view.md(item.criterion_name),
+            gap=view.number(item.disagreement, 0),
+            n=item.n,
+        )
+        with st.expander(title, expanded=False):
+            labels = {
+                lv.value: lv.label.get(lang)
+                for lv in rubric.criterion(item.criterion_id).scale.levels
+            }
+            if item.na_split:
+                st.caption(tr("calibration.discussion.na_split"))
+            st.markdown("\n".join(view.grade_text(g, labels) for g in item.grades))
+            if item.consensus_set:
+                value = _value_label(rubric, item, item.consensus)
+                note = f" — {view.md(item.consensus_notes)}" if item.consensus_notes else ""
+                st.markdown(
+                    f"**{tr('calibration.consensus.current', value=view.md(value))}**{note}"
+                )
+            elif not editable:
+                st.caption(tr("calibration.consensus.none"))
+            assignment = results.assignment_for.get(item.conversation_id)
+            if assignment is not None and st.button(
+                tr("calibration.discussion.open"),
+                key=f"calopen.{item.conversation_id}.{item.criterion_id}",
+            ):
+                open_review(assignment)
+            if editable:
+                render_consensus_form(actor, results.summary.session_id, rubric, item)
+
+
+def render_close(actor, results: CalibrationResults) -> None:
+    summary = results.summary
+    st.subheader(tr("calibration.header.close"))
+    pending = summary.total - summary.graded
+    if pending:
+        st.warning(tr("calibration.close.pending", n=pending), icon=":material/pending:")
+    with st.form(f"calibration.close.{summary.session_id}"):
+        notes = st.text_area(tr("calibration.close.notes"), value=summary.notes)
+        if st.form_submit_button(tr("calibration.close.button"), type="primary"):
+            try:
+                with context.db_session() as session:
+                    calibration.close_session(session, actor, summary.session_id, notes)
+            except ServiceError as exc:
+                context.show_error(exc)
+                return
+            st.session_state["calibration.flash"] = tr("calibration.close.done")
+            st.rerun()
+
+
+def render_reviewer_progress(actor, summary: calibration.SessionSummary) -> None:
+    if summary.my_total is None:
+        return
+    st.progress(
+        (summary.my_graded or 0) / max(summary.my_total, 1),
+        text=tr("calibration.my_progress", graded=summary.my_graded, total=summary.my_total),
+    )
+    if summary.is_closed:
+        return
+    with context.db_session() as session:
+        mine = calibration.my_assignments(session, actor, summary.session_id)
+    todo = [a for a in mine if a.status in ("pending", "in_progress")]
+    if todo:
+        if st.button(tr("calibration.grade_next"), type="primary", key="calibration.next"):
+            open_review(todo[0].assignment_id)
+    else:
+        st.success(tr("calibration.all_done"), icon=":material/task_alt:")
+
+
+def render_results(actor, summary: calibration.SessionSummary) -> None:
+    with context.db_session() as session:
+        results = calibration_results(session, actor, summary.session_id)
+        rubric = rubrics.get_version(session, summary.rubric_version_id).rubric
+    if summary.notes and summary.is_closed:
+        st.info(
+            tr("calibration.closed_notes", notes=view.md(summary.notes)), icon=":material/notes:"
+        )
+    if results.reviews == 0:
+        st.info(tr("calibration.no_grades"), icon=":material/hourglass_empty:")
+        return
+    view.render_tables(results)
+    if summary.is_closed:
+        st.subheader(tr("calibration.header.consensus_agreement"))
+        if results.consensus_agreement:
+            st.dataframe(view.consensus_frame(results), hide_index=True, use_container_width=True)
+        else:
+            st.caption(tr("calibration.consensus_empty"))
+    editable = actor.role in ("lead", "admin") and not summary.is_closed
+    render_discussion(actor, results, rubric, editable)
+    if editable:
+        render_close(actor, results)
+
+
+def render_session(actor, sid: int) -> None:
+    st.session_state[SELECTED] = sid
+    try:
+        with context.db_session() as session:
+            summary = calibration.get_session(session, actor, sid)
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    st.header(view.md(summary.name), divider="gray")
+    render_reviewer_progress(actor, summary)
+    if actor.role == "reviewer" and not summary.is_closed:
+        st.info(tr("calibration.results_hidden"), icon=":material/visibility_off:")
+        return
+    try:
+        render_results(actor, summary)
+    except ServiceError as exc:
+        context.show_error(exc)
+
+
+def render() -> None:
+    actor = context.require_page_role(*ROLES)
+    st.title(tr("calibration.title"))
+    st.caption(tr("calibration.intro"))
+    flash = st.session_state.pop("calibration.flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    if actor.role in ("lead", "admin"):
+        sessions_tab, new_tab = st.tabs([tr("calibration.tab.sessions"), tr("calibration.tab.new")])
+        with new_tab:
+            render_create_form(actor)
+        container = sessions_tab
+    else:
+        container = st.container()
+    with container:
+        with context.db_session() as session:
+            items = calibration.list_sessions(session, actor)
+        sid = render_sessions(actor, items)
+        if sid is not None:
+            render_session(actor, sid)
