@@ -84,3 +84,39 @@ def _day(value) -> date | None:
 
 def register(group: click.Group) -> None:
     group.add_command(sample_command)
+    _bench_group(group).add_command(bench_review)
+
+
+@click.command("review")
+@click.option("-n", "count", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--corpus", type=click.IntRange(min=1), default=100_000, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.pass_context
+def bench_review(ctx: click.Context, count: int, corpus: int, seed: int) -> None:
+    """Median time to open the next conversation for review with a large corpus.
+
+    Fills the database (use a scratch one) up to --corpus synthetic conversations once.
+    """
+    from qa_app.services.review_bench import measure_open_next
+    from qa_app.storage.settings import database_url
+
+    url = database_url(ctx.obj["database_url"])
+    click.echo(f"preparing {corpus} conversations in {url} (first run takes a while)...")
+    figures = measure_open_next(url, count, corpus, seed)
+    click.echo(
+        f"open next: median {figures.median_open_ms:.1f} ms, p95 {figures.p95_open_ms:.1f} ms "
+        f"over {figures.opened} opens with {figures.conversations} conversations; "
+        f"submit: median {figures.median_submit_ms:.1f} ms"
+    )
+
+
+def _bench_group(group: click.Group) -> click.Group:
+    """The shared ``bench`` group (owned by commands_bench), added to the CLI if missing."""
+    if "bench" in group.commands:
+        return group.commands["bench"]
+    try:
+        from qa_app.cli.commands_bench import bench_group
+    except ImportError:  # the bench module is optional here
+        bench_group = click.Group("bench", help="Benchmarks that print figures.")
+    group.add_command(bench_group)
+    return bench_group

@@ -156,20 +156,18 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
 
 
 def render_score(score: ReviewScore, total: int) -> None:
-    """Live score preview from the one score formula."""
-    lang = current_lang()
+    """Live score preview from the one score formula; pass/fail only once complete."""
     graded = total - len(score.missing)
     overall = "—" if score.overall is None else f"{score.overall:.0f}"
     cols = st.columns(3)
     cols[0].metric(tr("review.score_preview"), overall)
     cols[1].metric(tr("review.graded"), f"{graded}/{total}")
-    if score.passed is not None:
+    if score.passed is not None and not score.missing:
         cols[2].metric(tr("review.result"), tr("review.pass" if score.passed else "review.fail"))
     if score.critical_fails:
         st.error(
             tr("review.critical_fail", count=len(score.critical_fails)), icon=":material/gpp_bad:"
         )
-    del lang
 
 
 def render_form(ctx: ReviewContext, score: ReviewScore) -> None:

@@ -114,9 +114,15 @@ def render_header(header: ConversationHeader, lang: str) -> None:
         st.markdown(" ".join(f":blue-badge[{_md(tag)}]" for tag in header.tags))
 
 
+def chat_height(transcript: Transcript, limit: int = 640) -> int:
+    """A scroll box no taller than the chat needs (roughly 40 px a line of text)."""
+    lines = sum(3 + len(row.text) // 60 for row in transcript.rows)
+    return max(160, min(limit, 30 + lines * 22))
+
+
 def render_transcript(transcript: Transcript, lang: str, height: int = 640) -> None:
     """Header facts and the scrollable chat."""
     st.markdown(CHAT_CSS, unsafe_allow_html=True)
     render_header(transcript.header, lang)
-    with st.container(height=height, border=True):
+    with st.container(height=chat_height(transcript, height), border=True):
         st.markdown(transcript_html(transcript, lang), unsafe_allow_html=True)

@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import queue
+from qa_app.services.sampling_strategies import STRATEGIES
 from qa_app.ui import context
 from qa_app.ui.context import tr
 from qa_app.ui.pages.review_page import TARGET
+from qa_app.ui.pages.sampling_page import reason_text
 
 ROLES = ("reviewer", "lead")
 
@@ -21,6 +23,17 @@ def open_review(assignment_id: int) -> None:
     st.session_state[TARGET] = assignment_id
     page = st.Page(lambda: None, title=tr("review.title"), url_path="review")
     st.switch_page(page, query_params={"assignment": str(assignment_id)})
+
+
+def describe_label(label: str) -> str:
+    """``"risk seed=42: low_csat, escalated"`` in the reader's words."""
+    head, _, codes = label.partition(": ")
+    if not codes:
+        return label
+    strategy = head.split(" ")[0]
+    words = "; ".join(reason_text(code) for code in codes.split(", "))
+    name = tr(f"sampling.strategy.{strategy}") if strategy in STRATEGIES else head
+    return f"{words} ({name})"
 
 
 def render_counts(counts: queue.QueueCounts) -> None:
@@ -44,8 +57,8 @@ def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
             row[tr("queue.col.reviewer")] = item.reviewer
         if item.review_status:
             row[tr("queue.col.status")] = tr(f"review.status.{item.review_status}")
-        row[tr("queue.col.score")] = None if item.score is None else round(item.score)
-        row[tr("queue.col.why")] = item.sample_label
+        row[tr("queue.col.score")] = "—" if item.score is None else f"{item.score:.0f}"
+        row[tr("queue.col.why")] = describe_label(item.sample_label)
         rows.append(row)
     return pd.DataFrame(rows)
 
