@@ -146,22 +146,24 @@ class PolarityRules:
         if contrast_at >= 0:
             for item in items:
                 item[3] *= CONTRAST_BEFORE if item[4] < contrast_at else CONTRAST_AFTER
-        if items and items[0][3] > 0 and self._sarcastic(tokens, keys, items):
-            first = items[0]
-            first[2], first[3] = "sarcasm", -abs(first[3]) * 0.8
+        else:
+            for n, item in enumerate(items):
+                if item[3] > 0 and self._sarcastic(tokens, keys, items, n):
+                    item[2], item[3] = "sarcasm", -abs(item[3]) * 0.8
         return items
 
-    def _sarcastic(self, tokens, keys, items) -> bool:
-        """'Отлично, опять ничего не работает': praise opener, then a negative complaint."""
-        first = items[0][4]
-        words_before = sum(1 for t in tokens[:first] if t.kind == "word")
-        if words_before > 1 or keys[first] not in self.openers_:
+    def _sarcastic(self, tokens, keys, items, n) -> bool:
+        """Praise followed, in the same sentence, by a complaint: 'great, broken again',
+        'thanks for losing my bag', 'отлично, опять ничего не работает'."""
+        at = items[n][4]
+        if tokens[at].kind != "word" or keys[at] not in self.openers_:
             return False
-        after = tokens[first + 1] if first + 1 < len(tokens) else None
-        if after is None or after.text[:1] not in ",!.…-—":
-            return False
-        rest = sum(item[3] for item in items[1:])
-        repeat = any(k in self.repeats_ for k in keys[first + 1 :])
+        end = next(
+            (j for j in range(at + 1, len(tokens)) if tokens[j].text[:1] in ".!?…"),
+            len(tokens),
+        )
+        rest = sum(item[3] for item in items[n + 1 :] if item[4] < end)
+        repeat = any(k in self.repeats_ for k in keys[at + 1 : end])
         return rest < -1.0 or (repeat and rest < 0)
 
     def _finish(self, text: str, items: list[list]) -> Polarity:
