@@ -8,6 +8,7 @@ imported; other files are still imported). With several files the worst code win
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -134,3 +135,47 @@ def import_command(ctx, files, default_tz, source, errors_dir, lang) -> None:
 
 def register(group: click.Group) -> None:
     group.add_command(import_command)
+
+
+@click.command("import")
+@click.option(
+    "--messages", "n_messages", default=200_000, show_default=True, type=click.IntRange(10)
+)
+@click.option(
+    "--db",
+    "sqlite_url",
+    default=None,
+    help="Import into this database instead of a fresh SQLite file (source 'bench').",
+)
+@click.option(
+    "--postgres/--no-postgres",
+    default=True,
+    show_default=True,
+    help="Also import into a fresh schema on PostgreSQL ($QA_STUDIO_TEST_PG_URL) when it answers.",
+)
+def bench_import_command(n_messages: int, sqlite_url: str | None, postgres: bool) -> None:
+    """Import a synthetic JSONL export of N messages; print messages/s and peak memory."""
+    from qa_app.services import import_benchmark as bench
+
+    with tempfile.TemporaryDirectory(prefix="qa-bench-import-") as folder:
+        path = Path(folder) / "bench.jsonl"
+        conversations = bench.write_synthetic_jsonl(path, n_messages)
+        size_mb = path.stat().st_size / 1e6
+        click.echo(
+            f"file: {n_messages:,} messages in {conversations:,} conversations, {size_mb:,.1f} MB"
+        )
+        target = sqlite_url or f"sqlite:///{folder}/bench.db"
+        label = "SQLite" if target.startswith("sqlite") else target.split(":", 1)[0]
+        results = [bench.import_in_fresh_process(label, target, path)]
+        if postgres:
+            url = bench.postgres_url()
+            reason = bench.postgres_answers(url)
+            if reason:
+                click.echo(f"PostgreSQL: skipped ({reason})")
+            else:
+                results.append(bench.bench_postgres(url, path))
+    for r in results:
+        click.echo(
+            f"{r.database:<11} {r.messages:>10,} messages in {r.seconds:7.1f} s = "
+            f"{r.rate:>9,.0f} messages/s; peak memory {r.peak_mb:,.0f} MB"
+        )

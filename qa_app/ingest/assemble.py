@@ -7,7 +7,6 @@ the rules (aliases, ranges, defaults, derived fields, content hash) identical fo
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping
 from datetime import tzinfo
@@ -72,36 +71,46 @@ def parse_conversation_fields(
     return parsed, problems
 
 
+_ROLES = {name: name for name in ("customer", "agent", "system")}
+
+
+def _present(value: object) -> str | None:
+    """The stripped text of a cell, or None when blank (hot path: one call per cell)."""
+    if value is None:
+        return None
+    text = value.strip() if type(value) is str else str(value).strip()
+    return text or None
+
+
 def parse_message(
     raw: Mapping[str, object], default_tz: tzinfo, line: int, prefix: str = ""
 ) -> tuple[ParsedMessage | None, list[Problem]]:
     """One message: ``role`` and non-empty ``text`` required, ``author`` and ``sent_at`` not."""
     problems: list[Problem] = []
-    role = text = author = sent_at = None
-    if v.is_blank(raw.get("role")):
-        problems.append(Problem(f"{prefix}role", "required"))
+    role, text = _present(raw.get("role")), _present(raw.get("text"))
+    author, sent = _present(raw.get("author")), _present(raw.get("sent_at"))
+    sent_at = None
+    try:
+        role = _ROLES.get(role) or v.parse_role(role) if role else None
+    except v.FieldProblem as exc:
+        problems.append(Problem(f"{prefix}role", exc.code, exc.params))
     else:
-        try:
-            role = v.parse_role(str(raw["role"]))
-        except v.FieldProblem as exc:
-            problems.append(Problem(f"{prefix}role", exc.code, exc.params))
-    if v.is_blank(raw.get("text")):
+        if role is None:
+            problems.append(Problem(f"{prefix}role", "required"))
+    if text is None:
         problems.append(Problem(f"{prefix}text", "required"))
-    else:
-        text = str(raw["text"]).strip()
-    if not v.is_blank(raw.get("author")):
+    if author is not None and len(author) > 120:
+        problems.append(
+            Problem(f"{prefix}author", "too_long", {"limit": 120, "length": len(author)})
+        )
+    if sent is not None:
         try:
-            author = v.clean_text(raw["author"], 120)
-        except v.FieldProblem as exc:
-            problems.append(Problem(f"{prefix}author", exc.code, exc.params))
-    if not v.is_blank(raw.get("sent_at")):
-        try:
-            sent_at = v.parse_timestamp(raw["sent_at"], default_tz)
+            sent_at = v.parse_timestamp(sent, default_tz)
         except v.FieldProblem as exc:
             problems.append(Problem(f"{prefix}sent_at", exc.code, exc.params))
     if problems:
         return None, problems
-    return ParsedMessage(role=role, text=text, author=author, sent_at=sent_at, line=line), []
+    return ParsedMessage(role, text, author, sent_at, line), []
 
 
 def parse_external_id(raw: object) -> str:
@@ -133,14 +142,30 @@ def _main_agent(messages: list[ParsedMessage]) -> str | None:
 def content_hash(
     external_id: str, fields: Mapping[str, object], messages: list[ParsedMessage]
 ) -> str:
-    """SHA-256 over the normalised content: equal hash means nothing to update."""
-    body = [
-        external_id,
-        [[name, fields.get(name)] for name in CONVERSATION_FIELDS],
-        [[m.role, m.author, m.text, m.sent_at] for m in messages],
-    ]
-    encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    """SHA-256 over the normalised content: equal hash means nothing to update.
+
+    Every free-text part is length-prefixed so no two different conversations can collide
+    by shifting text between fields.
+    """
+    parts = [f"{len(external_id)}:{external_id}"]
+    parts.extend(repr(fields.get(name)) for name in CONVERSATION_FIELDS)
+    for m in messages:
+        author = m.author or ""
+        when = m.sent_at.timestamp() if m.sent_at else ""
+        parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}")
+    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
+
+
+def conversation_language(messages: list[ParsedMessage], sample_chars: int = 300) -> str:
+    """``dominant_language`` over the messages, reading at most ``sample_chars`` of text:
+    the script of a support conversation is settled long before that."""
+    texts, seen = [], 0
+    for message in messages:
+        texts.append(message.text)
+        seen += len(message.text)
+        if seen >= sample_chars:
+            break
+    return dominant_language(texts)
 
 
 def finish_conversation(
@@ -155,7 +180,7 @@ def finish_conversation(
         problem = Problem("messages", "no_valid_messages")
         return Rejection(file, line, external_id, [problem], rows=0, whole=True)
     times = [m.sent_at for m in messages if m.sent_at is not None]
-    language = fields.get("language") or dominant_language(m.text for m in messages)
+    language = fields.get("language") or conversation_language(messages)
     return ParsedConversation(
         external_id=external_id,
         channel=fields.get("channel") or DEFAULT_CHANNEL,

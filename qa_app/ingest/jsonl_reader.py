@@ -73,7 +73,10 @@ def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConvers
         raise UnreadableFile(source.name, "no_json")
 
 
-def _lower_keys(item: dict) -> dict:
+def _lower_keys(item: dict, expected: str) -> dict:
+    """Keys as lower-case names (``Role`` -> ``role``); skipped when already so."""
+    if expected in item:
+        return item
     return {str(key).strip().lower(): value for key, value in item.items()}
 
 
@@ -84,7 +87,7 @@ def _conversation(
     if not isinstance(item, dict):
         yield Rejection(file, line, "", [Problem("line", "not_object")], whole=True)
         return
-    obj = _lower_keys(item)
+    obj = _lower_keys(item, "conversation_id")
     try:
         external_id = parse_external_id(obj.get("conversation_id", obj.get("id")))
     except FieldProblem as exc:
@@ -111,7 +114,7 @@ def _conversation(
         if not isinstance(raw, dict):
             yield Rejection(file, line, external_id, [Problem(prefix[:-1], "not_object")])
             continue
-        message, found = parse_message(_lower_keys(raw), default_tz, line, prefix)
+        message, found = parse_message(_lower_keys(raw, "role"), default_tz, line, prefix)
         if message is None:
             yield Rejection(file, line, external_id, found)
         else:

@@ -62,7 +62,9 @@ def _key(raw: str) -> str:
 
 
 def _choice(raw: str, table: dict[str, str], code: str, accepted: tuple[str, ...]) -> str:
-    found = table.get(_key(raw))
+    found = table.get(raw)  # fast path: already a canonical lower-case name
+    if found is None:
+        found = table.get(_key(raw))
     if found is None:
         raise FieldProblem(code, value=raw, accepted=", ".join(accepted))
     return found
@@ -141,20 +143,26 @@ def parse_timestamp(raw: object, default_tz: tzinfo) -> datetime:
     A time without a zone is read in ``default_tz``; the result is always aware UTC.
     """
     text = str(raw).strip()
-    match = _DOTTED.match(text)
     try:
-        if match:
-            day, month, year, hour, minute, second = match.groups()
-            value = datetime(
-                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-            )
-        else:
-            value = datetime.fromisoformat(text.replace("z", "Z"))
+        value = datetime.fromisoformat(text)
     except ValueError:
-        raise FieldProblem("bad_timestamp", value=text) from None
+        value = _dotted(text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=default_tz)
     return value.astimezone(UTC)
+
+
+def _dotted(text: str) -> datetime:
+    match = _DOTTED.match(text)
+    try:
+        if not match:
+            return datetime.fromisoformat(text.replace("z", "Z"))
+        day, month, year, hour, minute, second = match.groups()
+        return datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        raise FieldProblem("bad_timestamp", value=text) from None
 
 
 def clean_text(raw: object, limit: int | None = None) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_app.ingest import ParsedConversation
+from qa_app.services.import_copy import copy_messages, insert_messages
 from qa_app.storage.models import Agent, Conversation, Message, Team
 
 CONVERSATIONS = Conversation.__table__
@@ -202,10 +203,7 @@ class BatchWriter:
         if not rows:
             return 0
         if self.connection.dialect.name == "postgresql":
-            from qa_app.services.import_copy import copy_messages
-
             copy_messages(self.connection, rows)
         else:
-            dict_rows = [dict(zip(MESSAGE_COLUMNS, row, strict=True)) for row in rows]
-            self.connection.execute(insert(MESSAGES), dict_rows)
+            insert_messages(self.connection, rows)
         return len(rows)

@@ -8,9 +8,11 @@ rows go to an errors CSV and into the summary; an unreadable file imports nothin
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +54,7 @@ class ImportOptions:
     lang: str = "en"  # language of the reasons in the errors CSV
     batch_size: int = 2000
     batch_messages: int = 20_000
+    progress_interval: float = 0.25  # seconds between progress callbacks
 
 
 @dataclass(slots=True)
@@ -187,7 +190,8 @@ def import_file(
     errors_path = errors_file_path(source.path, source.name, options.errors_dir, state.now)
     report = ErrorReport(errors_path, options.lang)
     try:
-        _stream(state, read_conversations(source, tz), report, progress)
+        with _fewer_gc_passes():
+            _stream(state, read_conversations(source, tz), report, progress)
     except UnreadableFile as exc:
         report.discard()
         session.rollback()
@@ -195,6 +199,18 @@ def import_file(
     finally:
         report.close()
     return _finish(state, report)
+
+
+@contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Collect cycles less often while importing: the parsed rows hold no cycles, and
+    default thresholds spend a third of the import re-scanning live batches."""
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _failed(exc: UnreadableFile) -> ImportFailed:
@@ -214,9 +230,11 @@ def _stream(state: _Run, items, report: ErrorReport, progress: ProgressCallback 
         state.rows += len(item.messages)
         if len(state.batch) >= options.batch_size or state.batch_messages >= options.batch_messages:
             state.flush()
-        if progress and time.perf_counter() - last_report > 0.25:
+        if progress and time.perf_counter() - last_report >= options.progress_interval:
             progress(state.progress())
             last_report = time.perf_counter()
+    if progress:
+        progress(state.progress())
 
 
 def _reject(summary: ImportSummary, rejection: Rejection, report: ErrorReport) -> None:
