@@ -19,6 +19,8 @@ import yaml
 SPEAKER_FORM = re.compile(r"\[([^\[\]|]*)\|([^\[\]|]*)\]")
 ADDRESSEE_FORM = re.compile(r"<([^<>|]*)\|([^<>|]*)>")
 SLOT = re.compile(r"\{(\w+)\}")
+LETTER = re.compile(r"[^\W\d_]")
+CAPITAL = re.compile(r"[A-ZА-ЯЁ]")
 
 RU_MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -34,8 +36,10 @@ EN_MONTHS = (
 def load_bank(language: str) -> dict[str, Any]:
     """The parsed phrase bank for ``ru`` or ``en`` (cached: read once per process)."""
     folder = resources.files("demo_corpus").joinpath("phrases")
-    bank = yaml.safe_load(folder.joinpath(f"{language}.yaml").read_text("utf-8"))
-    bank["topics"] = yaml.safe_load(folder.joinpath(f"{language}_topics.yaml").read_text("utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+    bank = yaml.load(folder.joinpath(f"{language}.yaml").read_text("utf-8"), Loader=loader)
+    topics = folder.joinpath(f"{language}_topics.yaml").read_text("utf-8")
+    bank["topics"] = yaml.load(topics, Loader=loader)
     return bank
 
 
@@ -102,8 +106,8 @@ def lower_first(text: str) -> str:
 
 def calm_down_caps(text: str) -> str:
     """Phone transcripts carry no shouting in capitals: keep the words, drop the caps."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.5:
+    letters = len(LETTER.findall(text))
+    if not letters or len(CAPITAL.findall(text)) / letters < 0.5:
         return text
     lowered = text.lower()
     return lowered[0].upper() + lowered[1:]

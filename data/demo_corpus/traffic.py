@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from itertools import accumulate
 
 WEEKDAY_WEIGHTS = (1.45, 1.1, 0.7, 0.85, 1.0, 0.88, 0.82)  # Monday .. Sunday
 HOUR_WEIGHTS = (
@@ -48,10 +50,17 @@ def utc_offset(zone: str, day: date) -> timezone:
     return timezone(timedelta(hours=-4 if summer else -5))
 
 
+@lru_cache(maxsize=8)
+def _day_weights(first_day: date, days: int) -> tuple[float, ...]:
+    """Cumulative weekday weights over the window (computed once per window)."""
+    weights = [WEEKDAY_WEIGHTS[(first_day + timedelta(days=d)).weekday()] for d in range(days)]
+    return tuple(accumulate(weights))
+
+
 def pick_start(rng: random.Random, first_day: date, days: int, zone: str) -> datetime:
     """A local start time following the weekday and hour patterns."""
-    weights = [WEEKDAY_WEIGHTS[(first_day + timedelta(days=d)).weekday()] for d in range(days)]
-    day = first_day + timedelta(days=rng.choices(range(days), weights)[0])
+    offset = rng.choices(range(days), cum_weights=_day_weights(first_day, days))[0]
+    day = first_day + timedelta(days=offset)
     hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
     naive = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60))
     return naive.replace(tzinfo=utc_offset(zone, day))
