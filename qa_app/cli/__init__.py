@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_sample",
     "qa_app.cli.commands_models",
     "qa_app.cli.commands_eval",
+    "qa_app.cli.commands_calibration",
+    "qa_app.cli.commands_demo",
 )
 
 
