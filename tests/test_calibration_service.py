@@ -257,3 +257,32 @@ def test_consensus_close_and_visibility(db_url):
         outsider = flow.agents[0]
         with pytest.raises(PermissionDenied):
             calibration_results(session, outsider, sid)
+
+
+def test_cli_create_and_results(sqlite_url):
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    flow, sid = _krippendorff_session(sqlite_url)
+    runner = CliRunner()
+    out = runner.invoke(
+        cli,
+        ["--db", sqlite_url, "calibration", "create", "--name", "CLI", "--reviewers",
+         "rev1,rev2", "--conversations", "c-1,c-2,10"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "3 conversations x 2 reviewers = 6 blind assignments" in out.output
+    bad = runner.invoke(
+        cli,
+        ["--db", sqlite_url, "calibration", "create", "--name", "x", "--reviewers", "rev1",
+         "--conversations", "2"],
+    )  # fmt: skip
+    assert bad.exit_code != 0 and "at least two reviewers" in bad.output
+    shown = runner.invoke(cli, ["--db", sqlite_url, "calibration", "results", str(sid)])
+    assert shown.exit_code == 0, shown.output
+    line = next(x for x in shown.output.splitlines() if x.startswith("objections"))
+    assert line.split()[-1] == "0.82"  # Krippendorff's published 0.815
+    assert "patience" in shown.output and "all same" in shown.output
+    missing = runner.invoke(cli, ["--db", sqlite_url, "calibration", "results", "999"])
+    assert missing.exit_code != 0 and "not found" in missing.output

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from qa_app.services import rubrics
 from qa_app.services.actor import Actor
-from qa_app.services.calibration import (
+from qa_app.services.calibration_sessions import (
     GRADED,
     SessionSummary,
     check_can_view,
