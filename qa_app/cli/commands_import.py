@@ -69,7 +69,8 @@ def _report(summary: ImportSummary, lang: str) -> None:
         f"({summary.rejected_conversations} conversations rejected as a whole); "
         f"{summary.messages} messages stored in {summary.elapsed:.1f} s"
     )
-    lines = [line for r in summary.rejections for line in r.describe(lang)]
+    ordered = sorted(summary.rejections, key=lambda r: r.line)
+    lines = [line for r in ordered for line in r.describe(lang)]
     for line in lines[:SHOWN_IN_TERMINAL]:
         click.echo(line, err=True)
     total = summary.rejected_rows + summary.rejected_conversations

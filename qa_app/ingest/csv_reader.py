@@ -141,16 +141,25 @@ def read_csv(
     columns = check_csv(source)
     last_line = _last_lines(source, columns["conversation_id"])
     rows = _open(source)
+    width = len(rows.header)
     buffer = RowBuffer(buffer_limit)
     try:
         for line, cells in rows:
             key = _cell(cells, columns["conversation_id"])
-            if not key:
+            if len(cells) > width:
+                problem = _problem("row", "extra_columns", found=len(cells), expected=width)
+                yield Rejection(source.name, line, key, [problem])
+            elif not key:
                 yield Rejection(source.name, line, "", [_problem("conversation_id", "required")])
-                continue
-            buffer.add(key, line, cells)
-            if last_line.get(key) == line:
-                yield from _conversation(source.name, key, buffer.pop(key), columns, default_tz)
+            else:
+                buffer.add(key, line, cells)
+            if key and last_line.get(key) == line:
+                group = buffer.pop(key)
+                if group:
+                    yield from _conversation(source.name, key, group, columns, default_tz)
+                else:
+                    problem = _problem("messages", "no_valid_messages")
+                    yield Rejection(source.name, line, key, [problem], rows=0, whole=True)
     finally:
         rows.close()
         buffer.close()

@@ -20,7 +20,7 @@ CHANNEL_ALIASES = {
 ROLE_ALIASES = {
     "customer": ("customer", "client", "user", "клиент", "покупатель", "пользователь"),
     "agent": ("agent", "operator", "support", "staff", "оператор", "агент", "сотрудник"),
-    "system": ("system", "bot", "система", "бот"),
+    "system": ("system", "система", "системное"),
 }
 STATUS_ALIASES = {
     "resolved": ("resolved", "closed", "solved", "done", "решён", "решен", "закрыт"),
