@@ -109,12 +109,7 @@ def render_lead_overview(actor) -> int | None:
     )
 
 
-def render() -> None:
-    actor = context.require_page_role(*ROLES)
-    st.title(tr("queue.title"))
-    with context.db_session() as session:
-        counts = queue.queue_counts(session, actor, actor.user_id)
-        next_id = queue.next_assignment(session, actor)
+def render_own_queue(actor, counts: queue.QueueCounts, next_id: int | None) -> None:
     render_counts(counts)
     if st.button(
         tr("queue.open_next"),
@@ -124,9 +119,19 @@ def render() -> None:
         key="queue.open_next",
     ):
         open_review(next_id)
-    reviewer_id = actor.user_id
-    if actor.role in ("lead", "admin"):
-        reviewer_id = render_lead_overview(actor)
+
+
+def render() -> None:
+    actor = context.require_page_role(*ROLES)
+    is_lead = actor.role in ("lead", "admin")
+    with context.db_session() as session:
+        counts = queue.queue_counts(session, actor, actor.user_id)
+        next_id = queue.next_assignment(session, actor)
+    has_own = counts.open + counts.done > 0
+    st.title(tr("queue.title_lead" if is_lead and not has_own else "queue.title"))
+    if has_own or not is_lead:
+        render_own_queue(actor, counts, next_id)
+    reviewer_id = render_lead_overview(actor) if is_lead else actor.user_id
     tabs = st.tabs([tr("queue.due"), tr("queue.in_progress"), tr("queue.done")])
     for tab, bucket in zip(tabs, ("due", "in_progress", "done"), strict=True):
         with tab:

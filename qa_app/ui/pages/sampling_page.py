@@ -105,6 +105,8 @@ def render_plan(plan: sampling.SamplePlan) -> None:
             for i in plan.items
         ]
     )
+    if plan.request.strategy != "risk":
+        frame = frame.drop(columns=[tr("sampling.col.risk")])
     st.dataframe(frame, hide_index=True, use_container_width=True)
 
 
