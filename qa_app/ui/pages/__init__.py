@@ -18,6 +18,7 @@ from qa_app.ui.pages import (
     account,
     calibration_page,
     disputes_page,
+    import_page,
     overview,
     queue_page,
     review_page,
@@ -73,6 +74,7 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "overview", "overview.title", overview.render, ALL_ROLES, ":material/dashboard:", "insights"
     ),
+    PageSpec("import", "import.title", import_page.render, ("lead",), ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ("admin",), ":material/group:", "admin"),
     PageSpec("account", "account.title", account.render, ALL_ROLES, ":material/person:", "account"),
 ]

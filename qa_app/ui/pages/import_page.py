@@ -1,0 +1,219 @@
+"""Import: upload a CSV or JSONL export, watch it land, see exactly which rows were refused.
+
+AppTest cannot drive ``st.file_uploader``, so the upload path is split: ``render_upload``
+draws the form and hands the bytes to ``import_upload(name, data, tz, source)``, which the
+page tests call directly inside an AppTest script.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from qa_app.services import importing
+from qa_app.services.errors import ServiceError
+from qa_app.ui import context
+from qa_app.ui.context import current_lang, tr
+
+ROLES = ("lead",)
+UPLOAD_LIMIT_ENV = "QA_STUDIO_UPLOAD_LIMIT_MB"
+DEFAULT_UPLOAD_LIMIT_MB = 50
+LAST_RESULT = "import_last_result"
+ZONES = (
+    "UTC",
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+    "Europe/Minsk",
+    "Asia/Almaty",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+)
+FORMATS = ("csv", "jsonl", "json")
+
+
+def upload_limit_mb() -> int:
+    """The page's upload limit (Streamlit's ``server.maxUploadSize`` must be at least this)."""
+    try:
+        return max(1, int(os.environ.get(UPLOAD_LIMIT_ENV, DEFAULT_UPLOAD_LIMIT_MB)))
+    except ValueError:
+        return DEFAULT_UPLOAD_LIMIT_MB
+
+
+@dataclass
+class ImportResult:
+    """What the page shows after an import (kept in session state across reruns)."""
+
+    file_name: str
+    counts: dict[str, int]
+    rejected: pd.DataFrame
+    errors_csv: bytes | None = None
+    errors_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _rejected_frame(summary: importing.ImportSummary, lang: str) -> pd.DataFrame:
+    rows = [
+        {
+            tr("import.column.line"): rejection.line,
+            tr("import.column.conversation_id"): rejection.conversation_id,
+            tr("import.column.field"): problem.field,
+            tr("import.column.reason"): problem.reason(lang),
+        }
+        for rejection in sorted(summary.rejections, key=lambda r: r.line)
+        for problem in rejection.problems
+    ]
+    return pd.DataFrame(rows)
+
+
+def _progress_text(p: importing.ImportProgress) -> str:
+    eta = tr("import.eta", seconds=f"{p.eta_seconds:.0f}") if p.eta_seconds is not None else ""
+    return tr("import.progress", rows=f"{p.rows:,}", rate=f"{p.rate:,.0f}", eta=eta)
+
+
+def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult | None:
+    """Import uploaded bytes through the service; show errors; return what to display."""
+    limit = upload_limit_mb()
+    if len(data) > limit * 1024 * 1024:
+        st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
+        return None
+    lang = current_lang()
+    bar = st.progress(0.0, text=tr("import.starting"))
+    with tempfile.TemporaryDirectory(prefix="qa-upload-") as folder:
+        path = Path(folder) / f"upload{Path(name).suffix.lower()[:8]}"
+        path.write_bytes(data)
+        options = importing.ImportOptions(
+            source=source.strip() or importing.DEFAULT_SOURCE,
+            default_tz=tz,
+            errors_dir=Path(folder),
+            display_name=Path(name).name,
+            lang=lang,
+        )
+        try:
+            with context.db_session() as session:
+                summary = importing.import_file(
+                    session,
+                    path,
+                    context.current_actor(),
+                    options,
+                    lambda p: bar.progress(p.fraction, text=_progress_text(p)),
+                )
+        except ServiceError as exc:
+            bar.empty()
+            context.show_error(exc)
+            return None
+        errors = summary.errors_path.read_bytes() if summary.errors_path else None
+    bar.progress(1.0, text=tr("import.done", seconds=f"{summary.elapsed:.1f}"))
+    counts = {
+        "imported": summary.imported,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "rejected_rows": summary.rejected_rows,
+        "rejected_conversations": summary.rejected_conversations,
+        "messages": summary.messages,
+    }
+    errors_name = summary.errors_path.name if summary.errors_path else ""
+    return ImportResult(
+        summary.file_name, counts, _rejected_frame(summary, lang), errors, errors_name
+    )
+
+
+def render_upload() -> None:
+    limit = upload_limit_mb()
+    configured = importing.default_timezone_name()
+    zones = ZONES if configured in ZONES else (configured, *ZONES)
+    with st.form("import_form"):
+        upload = st.file_uploader(
+            tr("import.file"), type=list(FORMATS), help=tr("import.file_help", limit=limit)
+        )
+        left, right = st.columns(2)
+        tz = left.selectbox(
+            tr("import.default_tz"), zones, index=zones.index(configured), help=tr("import.tz_help")
+        )
+        source = right.text_input(
+            tr("import.source"), value=importing.DEFAULT_SOURCE, help=tr("import.source_help")
+        )
+        submitted = st.form_submit_button(tr("import.submit"), type="primary")
+    if not submitted:
+        return
+    if upload is None:
+        st.warning(tr("import.no_file"))
+        return
+    result = import_upload(upload.name, upload.getvalue(), tz, source)
+    if result is not None:
+        st.session_state[LAST_RESULT] = result
+
+
+def render_result(result: ImportResult) -> None:
+    st.subheader(tr("import.result", file=result.file_name))
+    counts = result.counts
+    columns = st.columns(4)
+    for column, key in zip(
+        columns, ("imported", "updated", "unchanged", "rejected_rows"), strict=True
+    ):
+        column.metric(tr(f"import.count.{key}"), f"{counts[key]:,}")
+    st.caption(
+        tr(
+            "import.result_caption",
+            messages=f"{counts['messages']:,}",
+            conversations=counts["rejected_conversations"],
+        )
+    )
+    if result.rejected.empty:
+        st.success(tr("import.all_good"), icon=":material/check_circle:")
+        return
+    st.warning(tr("import.some_rejected"), icon=":material/warning:")
+    st.dataframe(result.rejected, hide_index=True, width="stretch")
+    if result.errors_csv:
+        st.download_button(
+            tr("import.download_errors"),
+            result.errors_csv,
+            file_name=result.errors_name,
+            mime="text/csv",
+            icon=":material/download:",
+        )
+
+
+def render_history() -> None:
+    st.subheader(tr("import.history"))
+    try:
+        with context.db_session() as session:
+            runs = importing.recent_imports(session, context.current_actor())
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    if not runs:
+        st.caption(tr("import.history_empty"))
+        return
+    names = ("file_name", "started_at", "imported", "updated", "unchanged", "rejected_rows")
+    frame = pd.DataFrame(
+        {tr(f"import.history.{name}"): [run[name] for run in runs] for name in (*names, "messages")}
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def render() -> None:
+    context.require_page_role(*ROLES)
+    st.title(tr("import.title"))
+    st.caption(tr("import.intro"))
+    render_upload()
+    result = st.session_state.get(LAST_RESULT)
+    if result is not None:
+        render_result(result)
+    render_history()
