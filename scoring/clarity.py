@@ -25,7 +25,7 @@ import numpy as np
 
 from scoring.base import Evidence, ScoreResult
 from scoring.conversation import Signal
-from scoring.text import Token, detect_languages, tokenize
+from scoring.text import detect_languages
 from scoring.text.tokens import _morph, lemma, stem
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -38,6 +38,13 @@ WEIGHTS = {"readability": 0.3, "jargon": 0.3, "typos": 0.2, "structure": 0.1, "l
 THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
 _CYR = re.compile(r"[а-яё]")
 _VOWELS = {"ru": re.compile(r"[аеёиоуыэюя]"), "en": re.compile(r"[aeiouy]+")}
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
+_SCAN = re.compile(
+    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)"
+    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
+    r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
+)
 _LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-•*–—]|[a-zа-я][.)])\s+\S")
 _PARAGRAPH = re.compile(r"\n")
 
@@ -171,7 +178,7 @@ class ClarityScorer:
             else None
         )
         self.not_jargon_ = frozenset(allowed)
-        self.jargon_cache_: dict[tuple[str, bool], str | None] = {}
+        self.word_cache_: dict[tuple, tuple[int, str | None, bool | None]] = {}
         return self
 
     def _company_terms(self) -> tuple[set[str], set[str]]:
@@ -218,10 +225,12 @@ class ClarityScorer:
 
     def _analyze_one(self, text: str, lang: str, question: str | None) -> ClarityReport:
         evidence: list[Evidence] = []
-        tokens = tokenize(text)
-        jargon_spans = self._phrase_jargon(text)
+        lowered = text.lower().replace("ё", "е")
+        if len(lowered) != len(text):  # rare case-mapping that changes length
+            lowered = "".join(ch.lower()[0] for ch in text).replace("ё", "е")
+        jargon_spans = self._phrase_jargon(text, lowered, evidence)
         words, syllable_count, sentences, long_words, checked = self._scan(
-            text, tokens, lang, jargon_spans, evidence
+            text, lowered, lang, jargon_spans, evidence
         )
         jargon = sum(e.rule.startswith(("clarity.jargon", "clarity.acronym")) for e in evidence)
         typos = sum(e.rule == "clarity.typo" for e in evidence)
@@ -247,84 +256,70 @@ class ClarityScorer:
             tuple(sorted(evidence, key=lambda e: (e.start, e.end))),
         )  # fmt: skip
 
-    def _phrase_jargon(self, text: str) -> list[tuple[int, int]]:
+    def _phrase_jargon(
+        self, text: str, lowered: str, evidence: list[Evidence]
+    ) -> list[tuple[int, int]]:
         """Multi-word and alphanumeric glossary terms ("вторая линия", "L2")."""
         if self.jargon_phrases_ is None:
             return []
-        lowered = text.lower().replace("ё", "е")
-        return [m.span() for m in self.jargon_phrases_.finditer(lowered)]
+        spans = [m.span() for m in self.jargon_phrases_.finditer(lowered)]
+        evidence.extend(Evidence(s, e, "clarity.jargon", -0.15, text[s:e]) for s, e in spans)
+        return spans
 
     def _scan(
         self,
         text: str,
-        tokens: list[Token],
+        lowered: str,
         lang: str,
         jargon_spans: list[tuple[int, int]],
         evidence: list[Evidence],
     ) -> tuple[int, int, int, int, int]:
         """One pass: words, syllables, sentences, words in long sentences, spell-checked
         words; evidence for jargon, typos and long sentences."""
-        evidence.extend(Evidence(s, e, "clarity.jargon", -0.15, text[s:e]) for s, e in jargon_spans)
         limit = LONG_SENTENCE.get(lang, 25)
         words = syllable_count = sentences = long_words = checked = 0
-        current: list[Token] = []
-        prev_end = 0
-        for token in [*tokens, None]:
-            ends_sentence = token is None or text.find("\n", prev_end, token.start) != -1
-            if token is not None and token.kind == "punct":
-                ends_sentence = ends_sentence or token.text[-1] in ".!?…"
-            if ends_sentence and current:
+        current: list[tuple[int, int]] = []
+        for match in [*_SCAN.finditer(text), None]:
+            kind = match.lastgroup if match is not None else "end"
+            if kind == "end" and current:
                 sentences += 1
                 words += len(current)
                 if len(current) > limit:
                     long_words += len(current)
                     evidence.append(
-                        Evidence(current[0].start, current[-1].end, "clarity.long_sentence", -0.1 * len(current) / limit, f"{len(current)} words")
+                        Evidence(current[0][0], current[-1][1], "clarity.long_sentence", -0.1 * len(current) / limit, f"{len(current)} words")
                     )  # fmt: skip
                 current = []
-            if token is None:
-                break
-            prev_end = token.end
-            if token.kind == "word":
-                first_in_sentence = not current
-                current.append(token)
-                n_syllables, was_checked = self._word(
-                    token, lang, first_in_sentence, jargon_spans, evidence
-                )
-                syllable_count += n_syllables
-                checked += was_checked
+            if kind != "word":
+                continue
+            start, end = match.span()
+            n_syllables, rule, typo = self._word_facts(lowered[start:end], match.group(), lang)
+            syllable_count += n_syllables
+            if typo is not None and match.group()[0].isupper() and current:
+                typo = None  # capitalised inside a sentence: a name
+            current.append((start, end))
+            if jargon_spans and any(s <= start < e for s, e in jargon_spans):
+                continue
+            if rule is not None:
+                evidence.append(Evidence(start, end, rule, -0.15, match.group()))
+            elif typo is not None:
+                checked += 1
+                if typo:
+                    evidence.append(Evidence(start, end, "clarity.typo", -0.1, match.group()))
         return words, syllable_count, sentences, long_words, checked
 
-    def _word(
-        self,
-        token: Token,
-        lang: str,
-        first_in_sentence: bool,
-        jargon_spans: list[tuple[int, int]],
-        evidence: list[Evidence],
-    ) -> tuple[int, bool]:
-        """Jargon and spelling checks of one word: (syllables, was it spell-checked)."""
-        low = token.lower
-        script, n_syllables = word_shape(low)
-        if jargon_spans and any(s <= token.start < e for s, e in jargon_spans):
-            return n_syllables, False
-        rule = self._jargon_rule(low, script, token.text)
-        if rule:
-            evidence.append(Evidence(token.start, token.end, rule, -0.15, token.text))
-            return n_syllables, False
-        if len(low) < 3 or script != lang or token.text.isupper():
-            return n_syllables, False
-        if token.text[0].isupper() and not first_in_sentence:
-            return n_syllables, False  # a name
-        if not all(is_known_word(part, lang) for part in low.split("-") if part):
-            evidence.append(Evidence(token.start, token.end, "clarity.typo", -0.1, token.text))
-        return n_syllables, True
+    def _word_facts(
+        self, low: str, original: str, lang: str
+    ) -> tuple[int, str | None, bool | None]:
+        """(syllables, jargon rule or None, typo: True/False, None when not spell-checked).
 
-    def _jargon_rule(self, low: str, script: str, original: str) -> str | None:
-        key = (low, original.isupper())
-        cached = self.jargon_cache_.get(key, "")
-        if cached != "":
-            return cached
+        Cached per word shape: support texts repeat the same words all day long.
+        """
+        key = (low, lang, original.isupper(), original[:1].isupper())
+        facts = self.word_cache_.get(key)
+        if facts is not None:
+            return facts
+        script, n_syllables = word_shape(low)
         rule = None
         if low not in self.not_jargon_:
             if stem(low, script) in self.jargon_stems_ or (
@@ -333,9 +328,13 @@ class ClarityScorer:
                 rule = "clarity.jargon"
             elif original.isupper() and 2 <= len(original) <= 6:
                 rule = "clarity.acronym"
-        if len(self.jargon_cache_) < 200_000:
-            self.jargon_cache_[key] = rule
-        return rule
+        typo = None
+        if rule is None and len(low) >= 3 and script == lang and not original.isupper():
+            typo = not all(is_known_word(part, lang) for part in low.split("-") if part)
+        facts = (n_syllables, rule, typo)
+        if len(self.word_cache_) < 300_000:
+            self.word_cache_[key] = facts
+        return facts
 
     @staticmethod
     def _structure(text: str, words: int, evidence: list[Evidence]) -> float:
@@ -358,7 +357,7 @@ class ClarityScorer:
         """Too short for a long question, or a wall of text for a short one."""
         if not question:
             return 1.0
-        asked = sum(1 for t in tokenize(question) if t.kind == "word")
+        asked = len(_WORD.findall(question))
         if asked >= 25 and words < max(5.0, 0.15 * asked):
             value = words / max(5.0, 0.15 * asked)
             evidence.append(

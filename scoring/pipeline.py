@@ -14,6 +14,8 @@ import hashlib
 import importlib
 import json
 import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -30,7 +32,7 @@ from scoring.conversation import (
     SlaTargets,
     normalise_role,
 )
-from scoring.resolution import find_marks, resolution_signals
+from scoring.resolution import ROLE_KINDS, find_marks, resolution_signals
 from scoring.text import detect_language
 from scoring.text.language import dominant_language
 from scoring.timing import TimingAnalyzer, TimingResult, timing_signals
@@ -107,12 +109,17 @@ class AutoQAPipeline:
             for batch in batches:
                 yield from self.score_batch(batch)
             return
-        processes = self.n_jobs if self.n_jobs and self.n_jobs > 0 else None
+        processes = self.n_jobs if self.n_jobs and self.n_jobs > 0 else os.cpu_count() or 1
         context = multiprocessing.get_context("spawn")
         params = (self.sla, self.glossary, self.batch_size)
         with context.Pool(processes, initializer=_init_worker, initargs=(params,)) as pool:
-            for results in pool.imap(_score_in_worker, batches, chunksize=1):
-                yield from results
+            pending: deque = deque()
+            for batch in batches:  # at most two batches per worker in flight: bounded memory
+                pending.append(pool.apply_async(_score_in_worker, (batch,)))
+                if len(pending) >= 2 * processes:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
 
     def score_batch(self, conversations: Sequence[Conversation]) -> list[ConversationScores]:
         """One batch in this process: each scorer is called once per role."""
@@ -128,7 +135,9 @@ class AutoQAPipeline:
                     role=table.roles[row],
                     lang=table.langs[row],
                     results={task: res[row] for task, res in results.items() if row in res},
-                    marks=find_marks(table.texts[row], table.langs[row]),
+                    marks=find_marks(
+                        table.texts[row], table.langs[row], ROLE_KINDS.get(table.roles[row], ())
+                    ),
                 )
                 for row in table.rows_of(c_index)
             )
@@ -152,26 +161,35 @@ class AutoQAPipeline:
     def _run_scorers(
         self, table: _MessageTable
     ) -> tuple[dict[str, dict[int, ScoreResult]], dict[int, ClarityReport]]:
-        """Call each scorer once over the batch's texts of the role it applies to."""
+        """Call each scorer once over the batch's *distinct* texts of the role it applies
+        to: support chats repeat templates ("Спасибо!", canned answers) all day long."""
         results: dict[str, dict[int, ScoreResult]] = {}
         reports: dict[int, ClarityReport] = {}
         for role, tasks in ((CUSTOMER, CUSTOMER_TASKS), (AGENT, AGENT_TASKS)):
             rows = [i for i, r in enumerate(table.roles) if r == role]
             if not rows:
                 continue
-            texts = [table.texts[i] for i in rows]
-            langs = [table.langs[i] for i in rows]
+            keys = [(table.texts[i], table.langs[i]) for i in rows]
+            distinct = list(dict.fromkeys(keys))
+            texts = [t for t, _ in distinct]
+            langs = [lang for _, lang in distinct]
             for task in tasks:
                 scorer = self.scorers_.get(task)
                 if scorer is None:
                     continue
                 if task == "clarity":
-                    analysed = scorer.analyze(texts, langs, [table.question[i] for i in rows])
-                    reports = dict(zip(rows, analysed, strict=True))
-                    scored = [ScoreResult(r.label, r.score, r.lang, r.evidence) for r in analysed]
-                else:
-                    scored = scorer.score_texts(texts, langs)
-                results[task] = dict(zip(rows, scored, strict=True))
+                    asked = [(table.texts[i], table.langs[i], table.question[i]) for i in rows]
+                    unique = list(dict.fromkeys(asked))
+                    analysed = scorer.analyze(*map(list, zip(*unique, strict=True)))
+                    report_of = dict(zip(unique, analysed, strict=True))
+                    reports = {row: report_of[key] for row, key in zip(rows, asked, strict=True)}
+                    results[task] = {
+                        row: ScoreResult(r.label, r.score, r.lang, r.evidence)
+                        for row, r in reports.items()
+                    }
+                    continue
+                by_key = dict(zip(distinct, scorer.score_texts(texts, langs), strict=True))
+                results[task] = {row: by_key[key] for row, key in zip(rows, keys, strict=True)}
         return results, reports
 
 

@@ -81,13 +81,21 @@ class ResolutionMarks:
         return "none"
 
 
-def find_marks(text: str, lang: str) -> ResolutionMarks:
-    """Scan one text for every kind of marker; a negated confirmation is unresolved."""
+ALL_KINDS = ("unresolved", "confirmed", "next_steps", "escalation", *ETIQUETTE)
+# What each side of a conversation can say: the pipeline scans only these.
+ROLE_KINDS = {
+    "customer": ("unresolved", "confirmed", "escalation"),
+    "agent": ("next_steps", "escalation", *ETIQUETTE),
+}
+
+
+def find_marks(text: str, lang: str, kinds: Sequence[str] = ALL_KINDS) -> ResolutionMarks:
+    """Scan one text for markers of ``kinds``; a negated confirmation is unresolved."""
     lowered = (text or "").lower().replace("ё", "е")
     patterns = load_patterns(lang if lang in ("ru", "en") else "en")
     evidence: list[Evidence] = []
     unresolved_spans: list[tuple[int, int]] = []
-    for category in ("unresolved", "confirmed", "next_steps", "escalation", *ETIQUETTE):
+    for category in kinds:
         pattern = patterns.get(category)
         for match in pattern.finditer(lowered) if pattern else ():
             start, end = match.span()
