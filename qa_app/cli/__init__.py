@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_eval",
     "qa_app.cli.commands_calibration",
     "qa_app.cli.commands_demo",
+    "qa_app.cli.commands_score",
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
 )
