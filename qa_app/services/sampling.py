@@ -8,6 +8,7 @@ nobody gets a conversation they already reviewed. Load is balanced by open queue
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -144,31 +145,35 @@ def _conversation_filters(session: Session, request: SampleRequest) -> list:
 
 
 def _repeat_customers(session: Session, rows: list) -> set[int]:
-    """Conversation ids whose customer came back within 7 days (probably not solved)."""
-    by_customer: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-    for row in rows:
-        if row.customer_id:
-            by_customer[row.customer_id].append((row.started_at, row.id))
-    if not by_customer:
+    """Conversation ids whose customer came back within 7 days (probably not solved).
+
+    One range scan over the started_at index from the first candidate to 7 days after
+    the last, then a binary search per conversation in its customer's sorted start times.
+    """
+    customers = {row.customer_id for row in rows if row.customer_id}
+    if not customers:
         return set()
-    latest = max(r.started_at for r in rows) + REPEAT_WINDOW
     earliest = min(r.started_at for r in rows)
-    later: dict[str, list[datetime]] = defaultdict(list)
-    customers = list(by_customer)
-    for chunk_start in range(0, len(customers), 500):
-        chunk = customers[chunk_start : chunk_start + 500]
-        query = select(Conversation.customer_id, Conversation.started_at).where(
-            Conversation.customer_id.in_(chunk),
-            Conversation.started_at > earliest,
-            Conversation.started_at <= latest,
-        )
-        for customer, started in session.execute(query):
-            later[customer].append(started)
+    latest = max(r.started_at for r in rows) + REPEAT_WINDOW
+    starts: dict[str, list[datetime]] = defaultdict(list)
+    query = select(Conversation.customer_id, Conversation.started_at).where(
+        Conversation.started_at > earliest,
+        Conversation.started_at <= latest,
+        Conversation.customer_id.is_not(None),
+    )
+    for customer, started in session.execute(query):
+        if customer in customers:
+            starts[customer].append(started)
+    for values in starts.values():
+        values.sort()
     repeat = set()
-    for customer, items in by_customer.items():
-        for started, conv_id in items:
-            if any(started < other <= started + REPEAT_WINDOW for other in later[customer]):
-                repeat.add(conv_id)
+    for row in rows:
+        later = starts.get(row.customer_id) if row.customer_id else None
+        if not later:
+            continue
+        index = bisect_right(later, row.started_at)
+        if index < len(later) and later[index] <= row.started_at + REPEAT_WINDOW:
+            repeat.add(row.id)
     return repeat
 
 
