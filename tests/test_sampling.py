@@ -170,3 +170,23 @@ def test_cli_dry_run_then_create(sqlite_url):
         assert session.query(Assignment).count() > 0
     bad = runner.invoke(cli, ["--db", flow.url, "sample", "--reviewers", "nobody"])
     assert bad.exit_code != 0 and "nobody" in bad.output
+
+
+def test_repeat_contact_found_in_the_database(db_url):
+    flow = seed_workflow(db_url, conversations=6)
+    first, second, far = (
+        flow.conversation_ids[0],
+        flow.conversation_ids[2],
+        flow.conversation_ids[4],
+    )
+    with storage_db.unit_of_work(db_url) as session:
+        convs = {c.id: c for c in session.query(Conversation)}
+        for conv_id in (first, second, far):
+            convs[conv_id].customer_id = "same-customer"
+        convs[second].started_at = convs[first].started_at + timedelta(days=3)
+        convs[far].started_at = convs[first].started_at + timedelta(days=30)
+    with storage_db.unit_of_work(db_url) as session:
+        candidates = {c.conversation_id: c for c in sampling.load_candidates(session, _request())}
+    assert candidates[first].repeat_contact
+    assert not candidates[second].repeat_contact
+    assert not candidates[far].repeat_contact
