@@ -10,6 +10,7 @@ signals are documented in ``docs/autoqa.md``.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import json
@@ -20,7 +21,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from scoring.base import ScoreResult
+import numpy as np
+
+from scoring.base import Evidence, ScoreResult
 from scoring.clarity import ClarityReport, ClarityScorer, clarity_signals
 from scoring.conversation import (
     AGENT,
@@ -39,7 +42,7 @@ from scoring.timing import TimingAnalyzer, TimingResult, timing_signals
 
 PIPELINE_VERSION = "autoqa-1"
 CUSTOMER_TASKS = ("sentiment", "emotions")
-AGENT_TASKS = ("politeness", "empathy", "clarity", "toxicity")
+AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 # task -> (module, class): loaded when present, so the pipeline runs while a scorer is absent.
 SCORER_CLASSES = {
     "sentiment": ("scoring.sentiment", "SentimentScorer"),
@@ -48,6 +51,41 @@ SCORER_CLASSES = {
     "empathy": ("scoring.empathy", "EmpathyScorer"),
     "toxicity": ("scoring.toxicity", "ToxicityScorer"),
 }
+
+
+def politeness_with_rudeness(
+    scorer, texts: list[str], langs: list[str], toxic: list[ScoreResult]
+) -> tuple[list[ScoreResult], list[ScoreResult]]:
+    """Politeness and rudeness in one pass, reusing the toxicity results already computed.
+
+    ``PolitenessScorer`` folds toxicity in (``TOXICITY_LOGIT``) by running the toxicity
+    scorer again; here it runs without it and the same adjustment is applied to the
+    results the pipeline already has. ``tests/test_scoring_pipeline.py`` checks that the
+    numbers equal ``PolitenessScorer().score_texts`` and ``score_rudeness``.
+    """
+    from scoring.politeness import RUDENESS_WEIGHTS, TOXICITY_LOGIT
+    from scoring.politeness_strategies import RUDE_STRATEGIES
+
+    plain = copy.copy(scorer)  # shares the loaded model; skips the second toxicity pass
+    plain.use_toxicity = False
+    polite_out, rude_out = [], []
+    for base, tox_result in zip(plain.score_texts(texts, langs), toxic, strict=True):
+        tox = tox_result.score if tox_result.evidence else 0.0
+        p = min(max(base.score, 1e-12), 1 - 1e-12)
+        polite = 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) - TOXICITY_LOGIT * tox)))
+        rude_rules = [e for e in base.evidence if e.rule in RUDE_STRATEGIES]
+        keep = 1.0 - tox
+        for strategy in {e.rule for e in rude_rules}:
+            keep *= 1.0 - RUDENESS_WEIGHTS[strategy]
+        rude = 1.0 - keep
+        label = scorer.label_for(float(polite), rude)
+        polite_out.append(ScoreResult(label, float(polite), base.lang, base.evidence))
+        rude_label = "rude" if rude >= scorer.rude_threshold else "ok"
+        evidence = tuple(
+            Evidence(e.start, e.end, e.rule, RUDENESS_WEIGHTS[e.rule], e.text) for e in rude_rules
+        ) + tuple(e for e in tox_result.evidence if e.rule != "mild")
+        rude_out.append(ScoreResult(rude_label, rude, base.lang, evidence))
+    return polite_out, rude_out
 
 
 def load_scorers(glossary=None) -> dict[str, object]:
@@ -188,7 +226,14 @@ class AutoQAPipeline:
                         for row, r in reports.items()
                     }
                     continue
-                by_key = dict(zip(distinct, scorer.score_texts(texts, langs), strict=True))
+                if task == "politeness" and "toxicity" in results:
+                    toxic = [results["toxicity"][rows[keys.index(k)]] for k in distinct]
+                    polite, rude = politeness_with_rudeness(scorer, texts, langs, toxic)
+                    rude_of = dict(zip(distinct, rude, strict=True))
+                    results["rudeness"] = {r: rude_of[k] for r, k in zip(rows, keys, strict=True)}
+                else:
+                    polite = scorer.score_texts(texts, langs)
+                by_key = dict(zip(distinct, polite, strict=True))
                 results[task] = {row: by_key[key] for row, key in zip(rows, keys, strict=True)}
         return results, reports
 
@@ -258,6 +303,7 @@ def _score_in_worker(batch: list[Conversation]) -> list[ConversationScores]:
 NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
+EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
 
 
 def _clip01(value: float) -> float:
@@ -326,27 +372,50 @@ def agent_signals(messages: Sequence[MessageScores]) -> list[Signal]:
 
 
 def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
-    """Empathy shown (best agent message) and whether an upset customer got none."""
+    """Empathy shown (best agent message) and missed empathy: an upset customer turn whose
+    agent replies, until the customer speaks again, all stay below ``EMPATHY_SHOWN`` (the
+    rule of ``scoring.empathy.find_missed_empathy``, on the scores already computed)."""
     agent = [m for m in messages if m.role == AGENT and "empathy" in m.results]
     if not agent:
         return []
     best = max(agent, key=lambda m: m.results["empathy"].score)
-    upset = [m for m in messages if m.role == CUSTOMER and _is_upset(m)]
-    missed: MessageScores | None = None
+    customer = [m for m in messages if m.role == CUSTOMER]
+    upset = [m for m in customer if _is_upset(m)]
+    missed: list[tuple[MessageScores, MessageScores]] = []
     for item in upset:
-        replies = [m for m in agent if m.index > item.index]
-        if replies and all(m.results["empathy"].label == "none" for m in replies):
-            missed = item
-            break
-    value = float(missed is not None)
+        following = [m.index for m in customer if m.index > item.index]
+        end = following[0] if following else len(messages)
+        replies = [m for m in agent if item.index < m.index < end]
+        if replies and max(m.results["empathy"].score for m in replies) < EMPATHY_SHOWN:
+            missed.append((item, replies[0]))
     label = "missed" if missed else "shown" if upset else "not_needed"
-    evidence = _top_evidence(missed, "sentiment") if missed else ()
+    evidence = tuple(
+        ev
+        for turn, reply in missed[:3]
+        for ev in _top_evidence(turn, "sentiment", 2)
+        + ((reply.index, Evidence(0, 0, "empathy.none_in_reply", -1.0, "")),)
+    )
     score = best.results["empathy"].score
     return [
         Signal("empathy", round(score, 4), "score_0_1", _clip01(score), best.results["empathy"].label,
                _top_evidence(best, "empathy")),
-        Signal("missed_empathy", value, "flag", 1.0 - value, label, evidence),
+        Signal("missed_empathy", float(len(missed)), "count", 0.0 if missed else 1.0, label, evidence),
     ]  # fmt: skip
+
+
+def customer_name_signal(messages: Sequence[MessageScores]) -> Signal:
+    """Did the agent address the customer by name (politeness ``customer_name`` spans)?"""
+    agent = [m for m in messages if m.role == AGENT and "politeness" in m.results]
+    if not agent:
+        return Signal("customer_name", None, "flag", None)
+    evidence = tuple(
+        (m.index, e)
+        for m in agent
+        for e in m.results["politeness"].evidence
+        if e.rule == "customer_name"
+    )[:3]
+    value = float(bool(evidence))
+    return Signal("customer_name", value, "flag", value, evidence=evidence)
 
 
 def conversation_signals(
@@ -360,6 +429,7 @@ def conversation_signals(
     roles = [m.role for m in messages]
     signals += resolution_signals(roles, [m.marks for m in messages])
     signals += timing_signals(timing)
+    signals.append(customer_name_signal(messages))
     out = {s.name: s for s in signals}
     apology = out.get("apology")
     if apology is not None and apology.value == 0.0 and not any(map(_is_upset, customer)):
