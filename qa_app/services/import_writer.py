@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_app.ingest import ParsedConversation
-from qa_app.services.import_copy import copy_messages, insert_messages
+from qa_app.services.import_copy import bulk_insert, copy_rows, is_postgres, reserve_ids
 from qa_app.storage.models import Agent, Conversation, Message, Team
 
 CONVERSATIONS = Conversation.__table__
@@ -154,6 +154,7 @@ class BatchWriter:
         }
 
     def _insert_conversations(self, new: list[ParsedConversation]) -> dict[str, int]:
+        """Insert new conversations; returns external_id -> id."""
         if not new:
             return {}
         rows = [
@@ -165,8 +166,17 @@ class BatchWriter:
             }
             for c in new
         ]
-        statement = insert(CONVERSATIONS).returning(CONVERSATIONS.c.external_id, CONVERSATIONS.c.id)
-        return dict(self.connection.execute(statement, rows).all())
+        columns = list(rows[0])
+        if is_postgres(self.connection):
+            ids = reserve_ids(self.connection, CONVERSATIONS, len(rows))
+            tuples = [(row_id, *row.values()) for row_id, row in zip(ids, rows, strict=True)]
+            copy_rows(self.connection, CONVERSATIONS, ["id", *columns], tuples)
+            return {c.external_id: row_id for c, row_id in zip(new, ids, strict=True)}
+        bulk_insert(self.connection, CONVERSATIONS, columns, [tuple(r.values()) for r in rows])
+        return {
+            external_id: row_id
+            for external_id, (row_id, _) in self._existing([c.external_id for c in new]).items()
+        }
 
     def _update_conversations(self, changed: list[tuple[int, ParsedConversation]]) -> None:
         if not changed:
@@ -202,8 +212,5 @@ class BatchWriter:
         rows = self._message_rows(pairs)
         if not rows:
             return 0
-        if self.connection.dialect.name == "postgresql":
-            copy_messages(self.connection, rows)
-        else:
-            insert_messages(self.connection, rows)
+        bulk_insert(self.connection, MESSAGES, MESSAGE_COLUMNS, rows)
         return len(rows)
