@@ -73,6 +73,7 @@ class SignalReading:
     normalised: float | None
     label: str | None
     evidence: tuple[dict, ...] = ()
+    version: str = ""
 
 
 def fallback_normalised(signal: str, raw: Any) -> float | None:
@@ -113,12 +114,14 @@ def signal_readings(session: Session, conversation_id: int) -> dict[str, SignalR
         doc = stored.get(row.task) or {}
         normalised = doc.get("normalised", fallback_normalised(row.task, row.score))
         evidence = tuple(e for e in (row.evidence or ()) if isinstance(e, dict))
-        out[row.task] = SignalReading(row.score, normalised, row.label, evidence)
+        out[row.task] = SignalReading(
+            row.score, normalised, row.label, evidence, row.scorer_version
+        )
     for name, doc in stored.items():
         if name not in out and isinstance(doc, dict):
             value = doc.get("value")
             normalised = doc.get("normalised", fallback_normalised(name, value))
-            out[name] = SignalReading(value, normalised, doc.get("label"))
+            out[name] = SignalReading(value, normalised, doc.get("label"), (), run.pipeline_version)
     return out
 
 
@@ -194,11 +197,13 @@ def _suggestion(
     evidence = reading.evidence[:MAX_EVIDENCE]
     common = dict(score=reading.value, normalised=reading.normalised, label=reading.label)
     if model is not None:
-        value, confidence = model.predict_one(signals)
-        source = f"calibrated on {model.n} reviews"
+        predicted, confidence = model.predict_one(signals)
+        value = min(criterion.scale.values, key=lambda v: abs(v - predicted))
+        source = f"calibrated n={model.n} p={confidence:.2f} · {reading.version}"
         return Suggestion(value, confidence, signal, evidence, True, source=source, **common)
     value = default_level(criterion, reading.normalised)
-    return Suggestion(value, None, signal, evidence, False, source="default mapping", **common)
+    source = f"default mapping · {reading.version}"
+    return Suggestion(value, None, signal, evidence, False, source=source, **common)
 
 
 def suggestions_for_conversation(

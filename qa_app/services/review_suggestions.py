@@ -1,8 +1,8 @@
 """Automatic suggestions beside rubric criteria: what a scorer thought, never the grade.
 
-A criterion naming an ``auto_signal`` gets the conversation's automatic score for that
-signal (AutoScore rows first, then AutoScoreRun.signals), mapped onto the criterion's
-scale, with the scorer's evidence. The reviewer decides; nothing is prefilled.
+A criterion naming an ``auto_signal`` gets the conversation's automatic pre-score from
+:mod:`qa_app.services.autoqa` (default mapping, or a model calibrated to the team's
+reviewers), with the scorer's evidence. The reviewer decides; nothing is prefilled.
 """
 
 from __future__ import annotations
@@ -10,16 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_app.storage.models import AutoScore, AutoScoreRun
-from scoring.rubric import Criterion, Rubric
+from scoring.rubric import Rubric
 
-#: Signals where a high score is bad for the agent: the scale is read upside down.
-NEGATIVE_SIGNALS = frozenset({"rudeness", "toxicity", "missed_empathy", "jargon", "typos"})
-#: Signals scored on -1..1 rather than 0..1.
-SIGNED_SIGNALS = frozenset({"sentiment_end"})
 MAX_EVIDENCE = 4
 
 
@@ -41,84 +35,27 @@ def _evidence_text(item: Any) -> str:
     return str(item)
 
 
-def _as_fraction(signal: str, raw: Any) -> float | None:
-    """0..1 where 1 is best for the agent, or None when the value is not usable."""
-    if isinstance(raw, bool):
-        fraction = 1.0 if raw else 0.0
-    elif isinstance(raw, int | float):
-        fraction = (raw + 1) / 2 if signal in SIGNED_SIGNALS else float(raw)
-        if not 0.0 <= fraction <= 1.0:
-            return None
-    else:
-        return None
-    return 1.0 - fraction if signal in NEGATIVE_SIGNALS else fraction
-
-
-def level_for(criterion: Criterion, signal: str, raw: Any, level: Any = None) -> float | None:
-    """The scale level nearest to an automatic score (or the level a scorer named)."""
-    values = criterion.scale.values
-    if level is not None and level in values:
-        return level
-    fraction = _as_fraction(signal, raw)
-    if fraction is None:
-        return None
-    target = values[0] + fraction * (values[-1] - values[0])
-    return min(values, key=lambda v: (abs(v - target), v))
-
-
-def _from_run(criterion: Criterion, signal: str, raw: Any, source: str) -> Suggestion:
-    score, label, level, evidence = raw, None, None, ()
-    if isinstance(raw, dict):
-        score = raw.get("score", raw.get("value"))
-        label = raw.get("label")
-        level = raw.get("level")
-        evidence = tuple(_evidence_text(e) for e in (raw.get("evidence") or ())[:MAX_EVIDENCE])
-    return Suggestion(
-        criterion.id,
-        signal,
-        level_for(criterion, signal, score, level),
-        float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None,
-        label if label is not None else (str(score) if isinstance(score, bool) else None),
-        evidence,
-        source,
-    )
-
-
 def suggestions_for(
     session: Session, conversation_id: int, rubric: Rubric
 ) -> dict[str, Suggestion]:
-    """Suggestions keyed by criterion id (only criteria with an auto_signal and a score)."""
-    wanted = {c.auto_signal: c for c in rubric.criteria() if c.auto_signal}
-    if not wanted:
-        return {}
-    found: dict[str, Suggestion] = {}
-    rows = session.scalars(
-        select(AutoScore)
-        .where(
-            AutoScore.conversation_id == conversation_id,
-            AutoScore.message_id.is_(None),
-            AutoScore.task.in_(list(wanted)),
+    """Suggestions keyed by criterion id (only criteria with an auto_signal and a score).
+
+    The mapping and calibration live in :mod:`qa_app.services.autoqa` (one place); this
+    adapts its suggestions to what the review form shows.
+    """
+    from qa_app.services.autoqa import suggestions_for_conversation
+
+    return {
+        criterion_id: Suggestion(
+            criterion_id,
+            found.signal,
+            found.value,
+            found.score,
+            found.label,
+            tuple(_evidence_text(e) for e in found.evidence[:MAX_EVIDENCE]),
+            found.source,
         )
-        .order_by(AutoScore.created_at.desc(), AutoScore.id.desc())
-    )
-    for row in rows:
-        criterion = wanted[row.task]
-        if criterion.id in found:
-            continue
-        found[criterion.id] = Suggestion(
-            criterion.id,
-            row.task,
-            level_for(criterion, row.task, row.score),
-            row.score,
-            row.label,
-            tuple(_evidence_text(e) for e in (row.evidence or [])[:MAX_EVIDENCE]),
-            row.scorer_version,
-        )
-    run = session.get(AutoScoreRun, conversation_id)
-    if run is not None:
-        for signal, criterion in wanted.items():
-            if criterion.id not in found and signal in (run.signals or {}):
-                found[criterion.id] = _from_run(
-                    criterion, signal, run.signals[signal], run.pipeline_version
-                )
-    return found
+        for criterion_id, found in suggestions_for_conversation(
+            session, conversation_id, rubric
+        ).items()
+    }
