@@ -36,7 +36,15 @@ def rules_logits(polarities: Sequence[Polarity], margin: float) -> np.ndarray:
 
 
 def stack_features(model_proba: np.ndarray, polarities: Sequence[Polarity]) -> np.ndarray:
-    """Inputs of the stacker: model log-probabilities and rules summaries."""
+    """Inputs of the stacker: model log-probabilities and rules summaries.
+
+    Where the rules found sarcastic praise, the model's positive and negative probabilities
+    are swapped: n-gram models read "отлично"/"great" literally and cannot see the irony.
+    """
+    sarcastic = np.array([any(h.rule == "sarcasm" for h in p.hits) for p in polarities])
+    if sarcastic.any():
+        model_proba = model_proba.copy()
+        model_proba[sarcastic] = model_proba[sarcastic][:, ::-1]
     pos = np.array([p.positive for p in polarities])
     neg = np.array([p.negative for p in polarities])
     comp = np.array([p.compound for p in polarities])
@@ -148,7 +156,7 @@ class SentimentScorer:
     def _model_evidence(self, text: str, lang: str, model_proba: np.ndarray) -> list[Evidence]:
         """The model's verdict plus the three words whose weights pushed it most."""
         model = self.models_[lang][0]
-        out = [Evidence(0, len(text), "model", float(model_proba[2] - model_proba[0]), "")]
+        out = [Evidence(0, 0, "model", float(model_proba[2] - model_proba[0]), "")]
         scored = []
         for tok in tokenize(text):
             if tok.kind != "word":

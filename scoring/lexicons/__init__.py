@@ -43,6 +43,7 @@ class PolarityLexicon:
     phrases: dict[tuple[str, ...], float]
     stems: dict[str, float]
     max_phrase: int
+    phrase_starts: frozenset[str] = frozenset()
 
 
 def _vader_words() -> dict[str, float]:
@@ -75,7 +76,8 @@ def polarity_lexicon(lang: str) -> PolarityLexicon:
             if len(s) >= 4:
                 stems.setdefault(s, weight)
     max_phrase = max((len(k) for k in phrases), default=1)
-    return PolarityLexicon(lang, words, phrases, stems, max_phrase)
+    starts = frozenset(k[0] for k in phrases)
+    return PolarityLexicon(lang, words, phrases, stems, max_phrase, starts)
 
 
 @lru_cache(maxsize=1)

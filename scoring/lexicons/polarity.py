@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from scoring.lexicons import modifiers, polarity_lexicon, symbol_weights, word_key
-from scoring.text import tokenize
-from scoring.text.tokens import Token, stem
+from scoring.text.tokens import _TOKEN_RE as TOKEN_PATTERN  # same tokens as tokenize()
+from scoring.text.tokens import stem
 
 NEGATION_SCALE = -0.74  # VADER's published negation factor (Hutto & Gilbert, 2014)
 CAPS_BOOST = 0.3
@@ -21,6 +22,23 @@ CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
 ALPHA = 15.0  # VADER's normalisation constant: score / sqrt(score^2 + alpha)
 _CLAUSE_BREAK = re.compile(r"[.!?;,:]")
 _PAREN_RUN = re.compile(r"^(\)+|\(+)$")
+
+
+class Token(NamedTuple):
+    """``scoring.text.Token`` as a light tuple: the rules run per token, so it matters."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+def scan(text: str) -> list[Token]:
+    """The shared tokenizer's tokens, built as tuples for speed."""
+    return [
+        Token(m.group(), m.start(), m.end(), m.lastgroup or "punct")
+        for m in TOKEN_PATTERN.finditer(text or "")
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +103,7 @@ class PolarityRules:
         """Score one text; see module docstring for the rules applied."""
         if not hasattr(self, "lex_"):
             self._prepare()
-        tokens = tokenize(text)
+        tokens = scan(text)
         keys = [self._key(t.text) if t.kind == "word" else t.text for t in tokens]
         items = self._items(text, tokens, keys)
         items = self._apply_contrast_and_sarcasm(tokens, keys, items)
@@ -94,12 +112,14 @@ class PolarityRules:
     def _items(self, text: str, tokens: list[Token], keys: list[str]) -> list[list]:
         """Find lexicon hits (phrases first) and apply boosters, negation and CAPS."""
         lex, items, i, n = self.lex_, [], 0, len(tokens)
+        starts = lex.phrase_starts
         text_caps = text.isupper()
         while i < n:
             tok = tokens[i]
             span, weight, rule = 1, 0.0, "lexicon"
             if tok.kind == "word":
-                for size in range(min(lex.max_phrase, n - i), 1, -1):
+                sizes = range(min(lex.max_phrase, n - i), 1, -1) if keys[i] in starts else ()
+                for size in sizes:
                     phrase = tuple(keys[i : i + size])
                     if phrase in lex.phrases:
                         span, weight, rule = size, lex.phrases[phrase], "phrase"

@@ -1,6 +1,6 @@
 """Train the multi-label emotion models (``emotions_en``, ``emotions_ru``).
 
-One binary logistic regression per support emotion over shared hashed TF-IDF features.
+One binary logistic regression (SGD, log loss) per support emotion over shared hashed TF-IDF features.
 Russian mixes two sources that label different emotions: CEDR knows joy, sadness,
 surprise, fear, anger (and "none" = neutral); translated GoEmotions knows all eleven.
 Each label therefore learns only from rows where it was annotated (a label mask), and
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import SGDClassifier
 
 from scoring.datasets import CEDR_LABELS, load_cedr, load_goemotions, load_goemotions_ru
 from scoring.emotions import EMOTIONS
@@ -93,8 +93,8 @@ def train_emotions_language(datasets_dir: Path, out_dir: Path, seed: int, lang: 
     intercept, thresholds, metrics = np.zeros(len(EMOTIONS)), np.zeros(len(EMOTIONS)), {}
     for k, emotion in enumerate(EMOTIONS):
         rows = mask[:, k]
-        clf = LogisticRegression(C=4.0, solver="liblinear", class_weight="balanced",
-                                 random_state=seed)  # fmt: skip
+        clf = SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=12, tol=None,
+                            class_weight="balanced", random_state=seed)  # fmt: skip
         clf.fit(x[rows], y[rows, k])
         coef[k], intercept[k] = clf.coef_[0], clf.intercept_[0]
         dev_rows = mask_dev[:, k]

@@ -21,6 +21,7 @@ _WORD_PATTERN = (
     r"(?u)[^\W\d_]+(?:['’-][^\W\d_]+)*|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
     r"|[:;=]-?[()DPp]|\)\)+|\(\(+|!+|\?+"
 )
+_TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def normalise_text(text: str) -> str:
@@ -30,15 +31,26 @@ def normalise_text(text: str) -> str:
     return _DIGITS.sub("0", text).lower().replace("ё", "е")
 
 
-class HashedTfidf:
-    """Sublinear TF-IDF over hashed word 1-2-grams and character 3-5-grams, l2-normalised."""
+def word_prefixes(doc: str) -> list[str]:
+    """4- and 6-letter prefixes of longer words: a cheap stand-in for Russian stems."""
+    words = [w for w in _TOKEN.findall(doc) if len(w) > 4]
+    return [w[:4] + "~" for w in words] + [w[:6] + "~" for w in words if len(w) > 6]
 
-    def __init__(self, word_bits: int = 18, char_bits: int = 18) -> None:
+
+class HashedTfidf:
+    """Sublinear TF-IDF over hashed word 1-2-grams plus a sub-word block, l2-normalised.
+
+    ``subwords`` is "prefix" (word prefixes: fast, the default) or "char_wb" (character
+    3-5-grams: a little more accurate on unseen forms, but slower than VADER on its own).
+    """
+
+    def __init__(self, word_bits: int = 18, char_bits: int = 18, subwords: str = "prefix"):
         self.word_bits = word_bits
         self.char_bits = char_bits
+        self.subwords = subwords
 
     def _vectorisers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
-        common = {"alternate_sign": False, "norm": None, "preprocessor": normalise_text}
+        common = {"alternate_sign": False, "norm": None, "preprocessor": str}
         words = HashingVectorizer(
             n_features=2**self.word_bits,
             analyzer="word",
@@ -46,15 +58,19 @@ class HashedTfidf:
             token_pattern=_WORD_PATTERN,
             **common,
         )
-        chars = HashingVectorizer(
-            n_features=2**self.char_bits, analyzer="char_wb", ngram_range=(3, 5), **common
-        )
-        return words, chars
+        if self.subwords == "char_wb":
+            sub = HashingVectorizer(
+                n_features=2**self.char_bits, analyzer="char_wb", ngram_range=(3, 5), **common
+            )
+        else:
+            sub = HashingVectorizer(n_features=2**self.char_bits, analyzer=word_prefixes, **common)
+        return words, sub
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw hashed counts, word block then character block."""
-        words, chars = self._vectorisers()
-        return sp.hstack([words.transform(texts), chars.transform(texts)], format="csr")
+        """Raw hashed counts, word block then sub-word block."""
+        words, sub = self._vectorisers()
+        normalised = [normalise_text(t) for t in texts]
+        return sp.hstack([words.transform(normalised), sub.transform(normalised)], format="csr")
 
     def fit(self, texts: Sequence[str]) -> HashedTfidf:
         counts = self.counts(texts)
@@ -73,7 +89,7 @@ class HashedTfidf:
     def word_feature(self, token: str) -> int:
         """Column of one word unigram, used to explain a model's decision."""
         words, _ = self._vectorisers()
-        row = words.transform([token])
+        row = words.transform([normalise_text(token)])
         return int(row.indices[0]) if row.nnz else -1
 
 
@@ -109,7 +125,9 @@ class LinearTextModel:
         cls, arrays: dict[str, np.ndarray], meta: dict, prefix: str = ""
     ) -> LinearTextModel:
         model = cls(meta["classes"], bool(meta.get("multilabel", False)))
-        model.features_ = HashedTfidf(meta["word_bits"], meta["char_bits"])
+        model.features_ = HashedTfidf(
+            meta["word_bits"], meta["char_bits"], meta.get("subwords", "char_wb")
+        )
         model.features_.idf_ = arrays[f"{prefix}idf"].astype(np.float32)
         model.coef_ = arrays[f"{prefix}coef"].astype(np.float32)
         model.intercept_ = arrays[f"{prefix}intercept"].astype(np.float64)
@@ -121,6 +139,7 @@ class LinearTextModel:
             "multilabel": self.multilabel,
             "word_bits": self.features_.word_bits,
             "char_bits": self.features_.char_bits,
+            "subwords": self.features_.subwords,
         }
 
 

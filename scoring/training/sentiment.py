@@ -65,7 +65,7 @@ def train_sentiment_language(datasets_dir: Path, out_dir: Path, seed: int, lang:
     """Train, stack, measure on the dev part and save ``sentiment_<lang>``."""
     texts, labels = sentiment_corpus(datasets_dir, lang, "train")
     dev_texts, dev_labels = sentiment_corpus(datasets_dir, lang, "dev")
-    model = fit_linear(texts, labels, LABELS, c=4.0, bits=(18, 18), seed=seed)
+    model = fit_linear(texts, labels, LABELS, c=1.0, bits=(18, 18), seed=seed)
     rules = PolarityRules(lang)
     polarities = [rules.score(t) for t in dev_texts]
     model_proba = model.predict_proba(dev_texts)
