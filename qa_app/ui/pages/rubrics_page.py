@@ -37,17 +37,11 @@ def _flags(criterion: Criterion) -> list[str]:
 def render_criterion(criterion: Criterion, lang: str) -> None:
     st.markdown(f"**{_md(criterion.name.get(lang))}** · " + " · ".join(_flags(criterion)))
     st.caption(_md(criterion.description.get(lang)))
-    levels = pd.DataFrame(
-        [
-            {
-                tr("rubrics.col.value"): f"{level.value:g}",
-                tr("rubrics.col.label"): level.label.get(lang),
-                tr("rubrics.col.descriptor"): level.descriptor.get(lang),
-            }
-            for level in criterion.scale.levels
-        ]
-    )
-    st.dataframe(levels, hide_index=True, use_container_width=True)
+    lines = [
+        f"- **{level.value:g} · {_md(level.label.get(lang))}** — {_md(level.descriptor.get(lang))}"
+        for level in criterion.scale.levels
+    ]
+    st.markdown("\n".join(lines))
 
 
 def render_rubric(rubric: Rubric) -> None:

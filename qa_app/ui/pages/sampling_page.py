@@ -55,6 +55,7 @@ def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | Non
                 tr("sampling.strategy"),
                 STRATEGIES,
                 index=STRATEGIES.index("stratified"),
+                help=tr("sampling.strategy_help"),
                 format_func=lambda s: tr(f"sampling.strategy.{s}"),
             ),
             "per_agent_week": cols[1].number_input(tr("sampling.per_agent_week"), 1, 100, 5),
@@ -63,7 +64,9 @@ def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | Non
             ),
             "seed": cols[3].number_input(tr("sampling.seed"), 0, 2**31 - 1, 42),
         }
-        form["reviewers"] = st.multiselect(tr("sampling.reviewers"), options.reviewers)
+        form["reviewers"] = st.multiselect(
+            tr("sampling.reviewers"), options.reviewers, placeholder=tr("sampling.choose")
+        )
         span = (options.first_day, options.last_day) if options.first_day else ()
         form["dates"] = st.date_input(tr("sampling.dates"), value=span)
         cols = st.columns(4)
@@ -71,10 +74,17 @@ def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | Non
             tr("sampling.channels"),
             options.channels,
             format_func=lambda c: tr(f"review.channel.{c}"),
+            placeholder=tr("sampling.any"),
         )
-        form["languages"] = cols[1].multiselect(tr("sampling.languages"), options.languages)
-        form["teams"] = cols[2].multiselect(tr("sampling.teams"), options.teams)
-        form["agents"] = cols[3].multiselect(tr("sampling.agents"), options.agents)
+        form["languages"] = cols[1].multiselect(
+            tr("sampling.languages"), options.languages, placeholder=tr("sampling.any")
+        )
+        form["teams"] = cols[2].multiselect(
+            tr("sampling.teams"), options.teams, placeholder=tr("sampling.any")
+        )
+        form["agents"] = cols[3].multiselect(
+            tr("sampling.agents"), options.agents, placeholder=tr("sampling.any")
+        )
         form["blind"] = st.checkbox(tr("sampling.blind"))
         pressed = st.form_submit_button(tr("sampling.preview"), icon=":material/preview:")
     return _request(form) if pressed else None
