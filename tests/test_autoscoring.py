@@ -107,3 +107,37 @@ def test_only_leads_and_admins_start_a_run(db_url):
         autoscoring.score_conversations(session, reviewer, pipeline=PIPELINE)
     with unit_of_work(db_url) as session, pytest.raises(InvalidInput):
         autoscoring.score_conversations(session, SYSTEM, pipeline=PIPELINE, batch_size=0)
+
+
+def test_read_side_evidence_distributions_and_status(db_url):
+    from qa_app.services import autoscore_queries as queries
+
+    ids = seed_conversations(db_url, count=6)
+    with unit_of_work(db_url) as session:
+        before = queries.scoring_status(session, SYSTEM, PIPELINE.version)
+        assert (before.total, before.scored, before.to_score, before.last_run) == (6, 0, 6, None)
+    _score(db_url)
+    with unit_of_work(db_url) as session:
+        status = queries.scoring_status(session, SYSTEM, PIPELINE.version)
+        assert (status.scored, status.current, status.to_score) == (6, 6, 0)
+        assert status.versions == {PIPELINE.version: 6} and status.last_run is not None
+        evidence = queries.message_evidence(session, ids[0])
+        assert set(evidence) == {0, 1}
+        assert [lab.task for lab in evidence[0].labels] == ["sentiment"]
+        assert {lab.task for lab in evidence[1].labels} >= {"politeness", "empathy"}
+        text = session.scalar(
+            select(Message.text).where(Message.conversation_id == ids[0], Message.seq == 1)
+        )
+        polite = [s for s in evidence[1].spans if s.kind == "polite"]
+        assert polite and all(0 <= s.start < s.end <= len(text) for s in polite)
+        frame = queries.agent_signal_frame(session, SYSTEM)
+        assert set(frame["signal"]) <= set(queries.KEY_SIGNALS)
+        assert sorted(frame["agent"].unique()) == ["a.petrova", "i.ivanov"]
+        summary = queries.agent_signal_summary(frame)
+        assert summary.query("signal == 'politeness'")["n"].tolist() == [3, 3]
+        own_id = int(frame["agent_id"].iloc[0])
+        agent = Actor(None, "a", "agent", agent_id=own_id)
+        mine = queries.agent_signal_frame(session, agent)
+        assert set(mine["agent_id"]) == {own_id}
+        with pytest.raises(PermissionDenied):
+            queries.scoring_status(session, agent, PIPELINE.version)

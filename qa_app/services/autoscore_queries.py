@@ -1,0 +1,217 @@
+"""The read side of automatic scoring: evidence per message, per-agent distributions, status.
+
+Which evidence spans are worth highlighting is decided here (a rule of the product), so
+the UI only maps each span's ``kind`` to a colour: politeness strategies (``polite``),
+rudeness and toxicity (``rude``), empathy (``empathy``), jargon, acronyms and typos
+(``clarity``) and the customer's sentiment words (``sentiment_pos`` / ``sentiment_neg``).
+Weak features (pronouns, whole-text readability) explain scores but would drown the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qa_app.services.actor import Actor, require_role
+from qa_app.storage.models import Agent, AutoScore, AutoScoreRun, Conversation, Message
+
+KINDS = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
+#: Conversation signals shown as per-agent distributions (name -> unit of the value).
+KEY_SIGNALS = (
+    "politeness",
+    "empathy",
+    "clarity",
+    "jargon",
+    "sentiment_trajectory",
+    "response_time_sla",
+)
+#: Per-message labels shown beside each message, by role.
+LABEL_TASKS = {
+    "customer": ("sentiment",),
+    "agent": ("politeness", "empathy", "clarity", "toxicity"),
+}
+SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "model_word", "negation")
+MIN_POLITE, MIN_RUDE, MIN_EMPATHY, MIN_SENTIMENT = 0.5, -0.5, 0.25, 1.0
+CLARITY_RULES = ("clarity.jargon", "clarity.acronym", "clarity.typo", "clarity.long_sentence")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    rule: str
+    weight: float
+    task: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLabel:
+    task: str
+    label: str | None
+    score: float | None
+
+
+@dataclass
+class MessageEvidence:
+    """What the scorers said about one message (keyed by its ``seq`` in the transcript)."""
+
+    seq: int
+    role: str
+    labels: list[MessageLabel] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+
+
+def span_kind(task: str, rule: str, weight: float) -> str | None:
+    """The highlight kind of one evidence item, or None when it is not worth a highlight."""
+    base = rule.split(":")[0]
+    if task == "toxicity":
+        return "rude"
+    if task == "politeness":
+        return "polite" if weight >= MIN_POLITE else "rude" if weight <= MIN_RUDE else None
+    if task == "empathy":
+        return "empathy" if weight >= MIN_EMPATHY else None
+    if task == "clarity":
+        return "clarity" if base in CLARITY_RULES else None
+    if task == "sentiment" and base in SENTIMENT_RULES and abs(weight) >= MIN_SENTIMENT:
+        return "sentiment_pos" if weight > 0 else "sentiment_neg"
+    return None
+
+
+def _spans(task: str, evidence: list, text_length: int) -> list[Span]:
+    out = []
+    for item in evidence or ():
+        if not isinstance(item, dict):
+            continue
+        start, end = int(item.get("start", 0)), int(item.get("end", 0))
+        if not 0 <= start < end <= text_length:
+            continue
+        rule, weight = str(item.get("rule", "")), float(item.get("weight", 0.0))
+        kind = span_kind(task, rule, weight)
+        if kind is not None:
+            out.append(Span(start, end, kind, rule, weight, task))
+    return out
+
+
+def message_evidence(session: Session, conversation_id: int) -> dict[int, MessageEvidence]:
+    """Highlightable spans and labels of every scored message of a conversation, by seq."""
+    rows = session.execute(
+        select(
+            Message.seq,
+            Message.role,
+            func.length(Message.text),
+            AutoScore.task,
+            AutoScore.label,
+            AutoScore.score,
+            AutoScore.evidence,
+        )
+        .join(AutoScore, AutoScore.message_id == Message.id)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.seq, AutoScore.task)
+    ).all()
+    out: dict[int, MessageEvidence] = {}
+    for seq, role, length, task, label, score, evidence in rows:
+        item = out.setdefault(seq, MessageEvidence(seq, role))
+        if task in LABEL_TASKS.get(role, ()):
+            item.labels.append(MessageLabel(task, label, score))
+        item.spans.extend(_spans(task, evidence, length or 0))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringStatus:
+    total: int
+    scored: int
+    current: int  # scored with this pipeline version and unchanged since
+    pipeline_version: str | None
+    last_run: datetime | None
+    versions: dict[str, int]
+
+    @property
+    def to_score(self) -> int:
+        return self.total - self.current
+
+
+def scoring_status(session: Session, actor: Actor, pipeline_version: str | None) -> ScoringStatus:
+    """How much of the corpus carries automatic scores, and from which pipeline; staff only."""
+    require_role(actor, "lead", "reviewer", "trainer")
+    total = session.scalar(select(func.count()).select_from(Conversation)) or 0
+    versions = dict(
+        session.execute(
+            select(AutoScoreRun.pipeline_version, func.count()).group_by(
+                AutoScoreRun.pipeline_version
+            )
+        ).all()
+    )
+    current = session.scalar(
+        select(func.count())
+        .select_from(AutoScoreRun)
+        .join(Conversation, Conversation.id == AutoScoreRun.conversation_id)
+        .where(
+            AutoScoreRun.pipeline_version == (pipeline_version or ""),
+            AutoScoreRun.content_hash == Conversation.content_hash,
+        )
+    )
+    last_run = session.scalar(select(func.max(AutoScoreRun.scored_at)))
+    return ScoringStatus(
+        total, sum(versions.values()), current or 0, pipeline_version, last_run, versions
+    )
+
+
+def agent_signal_frame(
+    session: Session,
+    actor: Actor,
+    signals: tuple[str, ...] = KEY_SIGNALS,
+    team_id: int | None = None,
+) -> pd.DataFrame:
+    """One row per (conversation, signal): agent, signal, value; agents get only their own.
+
+    Columns: conversation_id, agent_id, agent, team_id, signal, value, label.
+    """
+    query = (
+        select(
+            AutoScore.conversation_id,
+            Conversation.agent_id,
+            func.coalesce(func.nullif(Agent.display_name, ""), Agent.login).label("agent"),
+            Conversation.team_id,
+            AutoScore.task.label("signal"),
+            AutoScore.score.label("value"),
+            AutoScore.label,
+        )
+        .join(Conversation, Conversation.id == AutoScore.conversation_id)
+        .join(Agent, Agent.id == Conversation.agent_id)
+        .where(AutoScore.message_id.is_(None), AutoScore.task.in_(list(signals)))
+        .where(AutoScore.score.is_not(None))
+    )
+    if actor.is_agent:
+        query = query.where(Conversation.agent_id == (actor.agent_id or -1))
+    else:
+        require_role(actor, "lead", "reviewer", "trainer")
+    if team_id is not None:
+        query = query.where(Conversation.team_id == team_id)
+    rows = session.execute(query.order_by(AutoScore.conversation_id)).all()
+    columns = ["conversation_id", "agent_id", "agent", "team_id", "signal", "value", "label"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def agent_signal_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """n, median and quartiles per agent and signal (the numbers behind the box plots)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["agent", "signal", "n", "q1", "median", "q3"])
+    grouped = frame.groupby(["agent", "signal"])["value"]
+    return (
+        pd.DataFrame(
+            {
+                "n": grouped.size(),
+                "q1": grouped.quantile(0.25),
+                "median": grouped.median(),
+                "q3": grouped.quantile(0.75),
+            }
+        )
+        .reset_index()
+        .round(3)
+    )
