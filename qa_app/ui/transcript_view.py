@@ -10,6 +10,7 @@ import streamlit as st
 
 from qa_app.i18n import t
 from qa_app.services.transcript import ConversationHeader, Transcript
+from qa_app.ui.evidence_highlight import EVIDENCE_CSS, evidence_for, legend_html, message_html
 
 CHAT_CSS = """
 <style>
@@ -49,7 +50,7 @@ def _clock(moment: datetime | None) -> str:
     return moment.strftime("%d.%m %H:%M:%S") if moment else ""
 
 
-def _row_html(row, lang: str) -> str:
+def _row_html(row, lang: str, evidence: dict | None = None) -> str:
     side_name = t(f"review.side.{row.side}", lang)
     who = html.escape(row.author or side_name)
     meta = [who, html.escape(_clock(row.sent_at))]
@@ -58,7 +59,7 @@ def _row_html(row, lang: str) -> str:
     breach = ""
     if row.sla_breach:
         breach = f' <span class="qa-late">⚠ {html.escape(t("review.sla_breach", lang, wait=duration_text(row.wait_seconds, lang), target=duration_text(row.sla_target, lang)))}</span>'
-    text = html.escape(row.text).replace("\n", "<br>")
+    text = message_html(row.text, (evidence or {}).get(row.seq), lang)
     classes = f"qa-msg qa-{row.side}" + (" qa-breach" if row.sla_breach else "")
     return (
         f'<div class="{classes}"><div class="qa-meta">{" · ".join(meta)}{breach}</div>'
@@ -66,9 +67,10 @@ def _row_html(row, lang: str) -> str:
     )
 
 
-def transcript_html(transcript: Transcript, lang: str) -> str:
-    """The whole chat as one HTML block (one render call keeps long transcripts fast)."""
-    rows = "".join(_row_html(row, lang) for row in transcript.rows)
+def transcript_html(transcript: Transcript, lang: str, evidence: dict | None = None) -> str:
+    """The whole chat as one HTML block (one render call keeps long transcripts fast);
+    ``evidence`` (by message seq) highlights the automatic scorers' spans."""
+    rows = "".join(_row_html(row, lang, evidence) for row in transcript.rows)
     if not rows:
         rows = f'<div class="qa-msg qa-system">{html.escape(t("review.no_messages", lang))}</div>'
     return f'<div class="qa-chat">{rows}</div>'
@@ -122,7 +124,10 @@ def chat_height(transcript: Transcript, limit: int = 640) -> int:
 
 def render_transcript(transcript: Transcript, lang: str, height: int = 640) -> None:
     """Header facts and the scrollable chat."""
-    st.markdown(CHAT_CSS, unsafe_allow_html=True)
+    evidence = evidence_for(transcript.header.conversation_id)
+    st.markdown(CHAT_CSS + EVIDENCE_CSS, unsafe_allow_html=True)
     render_header(transcript.header, lang)
+    if evidence:
+        st.markdown(legend_html(lang), unsafe_allow_html=True)
     with st.container(height=chat_height(transcript, height), border=True):
-        st.markdown(transcript_html(transcript, lang), unsafe_allow_html=True)
+        st.markdown(transcript_html(transcript, lang, evidence), unsafe_allow_html=True)
