@@ -6,12 +6,12 @@ import re
 
 from click.testing import CliRunner
 
-from qa_app.cli.commands_import import bench_import_command
+from qa_app.cli import cli
 
 
 def test_bench_import_prints_rate_and_peak_memory_per_database(pg_available):
     result = CliRunner().invoke(
-        bench_import_command, ["--messages", "300", "--postgres"], catch_exceptions=False
+        cli, ["bench", "import", "--messages", "300", "--postgres"], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     assert re.search(r"file: 300 messages in \d+ conversations", result.output)

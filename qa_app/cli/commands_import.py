@@ -134,10 +134,6 @@ def import_command(ctx, files, default_tz, source, errors_dir, lang) -> None:
     ctx.exit(worst)
 
 
-def register(group: click.Group) -> None:
-    group.add_command(import_command)
-
-
 @click.command("import")
 @click.option(
     "--messages", "n_messages", default=200_000, show_default=True, type=click.IntRange(10)
@@ -180,3 +176,11 @@ def bench_import_command(n_messages: int, sqlite_url: str | None, postgres: bool
             f"{r.database:<11} {r.messages:>10,} messages in {r.seconds:7.1f} s = "
             f"{r.rate:>9,.0f} messages/s; peak memory {r.peak_mb:,.0f} MB"
         )
+
+
+def register(group: click.Group) -> None:
+    """``import``, and ``bench import`` added to the ``bench`` group of ``commands_bench``."""
+    from qa_app.cli.commands_bench import bench_group
+
+    group.add_command(import_command)
+    bench_group.add_command(bench_import_command)
