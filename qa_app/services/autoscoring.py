@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor, require_role
@@ -322,5 +322,6 @@ def score_everything_for_demo(session: Session, n_jobs: int = 1) -> ScoringSumma
     return score_conversations(session, SYSTEM, n_jobs=n_jobs)
 
 
-def scored_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(AutoScoreRun)) or 0
+def current_pipeline_version() -> str:
+    """The version a run would stamp now (loads the scorers: cache it in long-lived callers)."""
+    return AutoQAPipeline().version

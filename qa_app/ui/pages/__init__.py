@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from qa_app.ui.pages import (
     account,
+    autoqa_page,
     calibration_page,
     disputes_page,
     import_page,
@@ -73,6 +74,14 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec(
         "overview", "overview.title", overview.render, ALL_ROLES, ":material/dashboard:", "insights"
+    ),
+    PageSpec(
+        "autoqa",
+        "autoqa.title",
+        autoqa_page.render,
+        autoqa_page.ROLES,
+        ":material/smart_toy:",
+        "insights",
     ),
     PageSpec("import", "import.title", import_page.render, ("lead",), ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ("admin",), ":material/group:", "admin"),

@@ -1,0 +1,161 @@
+"""Pieces of the Automatic scoring page: status metrics, per-agent box plots, agreement table.
+
+Every title and axis says "automatic": these numbers come from scorers, not reviewers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qa_app.services.autoqa import MIN_CALIBRATION_REVIEWS, AgreementReport
+from qa_app.services.autoqa_training import FOLDS
+from qa_app.services.autoscore_queries import ScoringStatus
+from qa_app.ui.charts import PALETTE
+from qa_app.ui.context import current_lang, tr
+
+
+def render_status(status: ScoringStatus) -> None:
+    st.subheader(tr("autoqa.status.header"))
+    if status.total == 0:
+        st.info(tr("autoqa.status.empty"), icon=":material/inbox:")
+        return
+    cols = st.columns(4)
+    cols[0].metric(
+        tr("autoqa.status.scored"),
+        tr("autoqa.status.scored_value", scored=f"{status.scored:,}", total=f"{status.total:,}"),
+    )
+    cols[1].metric(tr("autoqa.status.current"), f"{status.current:,}")
+    cols[2].metric(tr("autoqa.status.to_score"), f"{status.to_score:,}")
+    last = status.last_run.strftime("%Y-%m-%d %H:%M UTC") if status.last_run else None
+    cols[3].metric(tr("autoqa.status.last_run"), last or tr("autoqa.status.never"))
+    st.caption(tr("autoqa.status.version", version=status.pipeline_version or "—"))
+    stale = status.scored - status.current
+    if stale > 0:
+        st.caption(tr("autoqa.status.older", count=f"{stale:,}"))
+
+
+def _agent_axis(frame: pd.DataFrame) -> pd.Series:
+    counts = frame.groupby("agent")["value"].transform("size")
+    return frame["agent"] + " (n=" + counts.astype(str) + ")"
+
+
+def signal_box(frame: pd.DataFrame, signal: str) -> go.Figure:
+    """One box per agent (all points shown when few), agents sorted by median."""
+    data = frame[frame["signal"] == signal].copy()
+    data["who"] = _agent_axis(data)
+    order = data.groupby("who")["value"].median().sort_values().index.tolist()
+    fig = go.Figure()
+    for i, who in enumerate(order):
+        values = data.loc[data["who"] == who, "value"]
+        fig.add_trace(
+            go.Box(
+                x=values,
+                name=who,
+                orientation="h",
+                boxpoints="all" if len(values) <= 30 else "outliers",
+                marker_color=PALETTE[i % len(PALETTE)],
+                showlegend=False,
+            )
+        )
+    label = tr(f"autoqa.signal.{signal}")
+    fig.update_layout(
+        title={"text": tr("autoqa.dist.chart_title", signal=label), "font": {"size": 15}},
+        xaxis_title=tr("autoqa.dist.value"),
+        yaxis_title=tr("autoqa.dist.agent"),
+        height=max(260, 60 + 28 * len(order)),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def breach_bar(frame: pd.DataFrame) -> go.Figure | None:
+    """First-response SLA breaches per agent (the flag is 1 when met)."""
+    data = frame[frame["signal"] == "first_response_sla"]
+    if data.empty:
+        return None
+    grouped = data.groupby("agent")["value"].agg(["size", "mean"]).reset_index()
+    grouped["breach"] = 1 - grouped["mean"]
+    grouped = grouped.sort_values("breach")
+    labels = grouped["agent"] + " (n=" + grouped["size"].astype(str) + ")"
+    fig = go.Figure(
+        go.Bar(
+            x=grouped["breach"],
+            y=labels,
+            orientation="h",
+            marker_color=PALETTE[1],
+            text=[f"{v:.0%}" for v in grouped["breach"]],
+        )
+    )
+    fig.update_layout(
+        title={"text": tr("autoqa.dist.sla_first"), "font": {"size": 15}},
+        xaxis_title=tr("autoqa.dist.breach_rate"),
+        xaxis_tickformat=".0%",
+        height=max(260, 60 + 28 * len(grouped)),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def render_distributions(frame: pd.DataFrame, signals: tuple[str, ...]) -> None:
+    st.subheader(tr("autoqa.dist.header"))
+    st.caption(tr("autoqa.dist.caption"))
+    if frame.empty:
+        st.info(tr("autoqa.dist.empty"), icon=":material/query_stats:")
+        return
+    present = [s for s in signals if (frame["signal"] == s).any()]
+    tabs = st.tabs([tr(f"autoqa.signal.{s}") for s in present] + [tr("autoqa.dist.sla_first")])
+    for tab, signal in zip(tabs, present, strict=False):
+        with tab:
+            st.plotly_chart(signal_box(frame, signal), use_container_width=True)
+    with tabs[-1]:
+        figure = breach_bar(frame)
+        if figure is not None:
+            st.plotly_chart(figure, use_container_width=True)
+
+
+def agreement_frame(report: AgreementReport, lang: str) -> pd.DataFrame:
+    rows = []
+    for row in report.rows:
+        rows.append(
+            {
+                tr("autoqa.col.criterion"): row.name_ru if lang == "ru" else row.name_en,
+                tr("autoqa.col.signal"): row.signal,
+                tr("autoqa.col.mode"): tr(f"autoqa.mode.{row.mode}"),
+                tr("autoqa.col.n"): row.n,
+                tr("autoqa.col.kappa"): row.kappa,
+                tr("autoqa.col.exact"): row.exact,
+                tr("autoqa.col.default_kappa"): row.default_kappa,
+                tr("autoqa.col.pairs"): row.reviewer_pairs,
+                tr("autoqa.col.reviewer_kappa"): row.reviewer_kappa,
+                tr("autoqa.col.reviewer_exact"): row.reviewer_exact,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> None:
+    st.subheader(tr("autoqa.agreement.header"))
+    st.caption(tr("autoqa.agreement.caption", min=MIN_CALIBRATION_REVIEWS, folds=FOLDS))
+    if not reports:
+        st.info(tr("autoqa.agreement.empty"), icon=":material/rule:")
+        return
+    lang = current_lang()
+    for report in reports:
+        name = names.get(report.rubric_slug, report.rubric_slug)
+        st.markdown(
+            "**"
+            + tr("autoqa.agreement.rubric", name=_md(name), version=report.rubric_version)
+            + "**"
+        )
+        st.dataframe(agreement_frame(report, lang), hide_index=True, use_container_width=True)
+
+
+def _md(text: str) -> str:
+    import html
+
+    escaped = html.escape(text)
+    for char in "\\`*_[]#<>|~$":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped

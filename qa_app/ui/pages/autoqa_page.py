@@ -1,0 +1,113 @@
+"""Automatic scoring: status of the corpus, a run button for leads, per-agent automatic
+signals and how well AutoQA agrees with the team's reviewers.
+
+Agents do not open this page (their own automatic scores appear with their results).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa_app.services import autoqa, autoscoring, rubrics
+from qa_app.services import autoscore_queries as queries
+from qa_app.services.errors import ServiceError
+from qa_app.ui import autoqa_view, context
+from qa_app.ui.context import tr
+from qa_app.ui.transcript_view import duration_text
+
+ROLES = ("lead", "reviewer", "trainer")
+RUNNERS = ("lead",)
+CHART_SIGNALS = (*queries.KEY_SIGNALS, "first_response_sla")
+
+
+@st.cache_resource(show_spinner=False)
+def pipeline_version() -> str:
+    """Loading every scorer takes seconds: once per server process."""
+    return autoscoring.current_pipeline_version()
+
+
+def _progress_callback(bar):
+    lang = context.current_lang()
+
+    def show(done: int, total: int, rate: float, eta: float | None) -> None:
+        text = tr(
+            "autoqa.run.progress",
+            done=f"{done:,}",
+            total=f"{total:,}",
+            rate=f"{rate:,.0f}",
+            eta=duration_text(eta, lang),
+        )
+        bar.progress(done / total if total else 1.0, text=text)
+
+    return show
+
+
+def render_run(actor, status: queries.ScoringStatus) -> None:
+    """Lead/admin: score new and changed conversations here, with a progress bar."""
+    st.subheader(tr("autoqa.run.header"))
+    cols = st.columns([1, 3])
+    jobs = cols[0].number_input(tr("autoqa.run.jobs"), 1, 8, 1, key="autoqa.jobs")
+    rescore_all = cols[1].checkbox(tr("autoqa.run.all"), key="autoqa.all")
+    st.caption(tr("autoqa.run.hint"))
+    if not st.button(
+        tr("autoqa.run.start"), type="primary", icon=":material/play_arrow:", key="autoqa.start"
+    ):
+        return
+    bar = st.progress(0.0)
+    try:
+        with context.db_session() as session:
+            summary = autoscoring.score_conversations(
+                session,
+                actor,
+                rescore_all=rescore_all,
+                n_jobs=int(jobs),
+                progress=_progress_callback(bar),
+            )
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    if summary.scored == 0:
+        st.success(tr("autoqa.run.nothing"), icon=":material/task_alt:")
+        return
+    st.session_state["autoqa.flash"] = tr(
+        "autoqa.run.done",
+        scored=f"{summary.scored:,}",
+        messages=f"{summary.messages:,}",
+        seconds=f"{summary.seconds:.1f}",
+    )
+    st.rerun()
+
+
+def render_distributions(actor) -> None:
+    with context.db_session() as session:
+        frame = queries.agent_signal_frame(session, actor, CHART_SIGNALS)
+    autoqa_view.render_distributions(frame, queries.KEY_SIGNALS)
+
+
+def render_agreement(actor) -> None:
+    with context.db_session() as session:
+        reports = autoqa.agreement_reports(session, actor)
+        names = {
+            r.slug: (r.name_ru if context.current_lang() == "ru" else r.name_en)
+            for r in rubrics.list_rubrics(session)
+        }
+    autoqa_view.render_agreement(reports, names)
+
+
+def render() -> None:
+    actor = context.require_page_role(*ROLES)
+    st.title(tr("autoqa.title"))
+    st.caption(tr("autoqa.intro"))
+    flash = st.session_state.pop("autoqa.flash", None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    try:
+        with context.db_session() as session:
+            status = queries.scoring_status(session, actor, pipeline_version())
+        autoqa_view.render_status(status)
+        if context.role_allows(actor.role, RUNNERS):
+            render_run(actor, status)
+        render_distributions(actor)
+        render_agreement(actor)
+    except ServiceError as exc:
+        context.show_error(exc)
