@@ -39,7 +39,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
             for d in items
         ]
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def render_review(summary: disputes.ReviewSummary) -> None:
@@ -66,7 +66,7 @@ def render_review(summary: disputes.ReviewSummary) -> None:
             for g in summary.grades
         ]
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     if summary.comment:
         st.caption(tr("disputes.overall_comment", comment=summary.comment))
 

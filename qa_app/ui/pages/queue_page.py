@@ -72,7 +72,7 @@ def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
     st.dataframe(
         _frame(items, with_reviewer=reviewer_id is None and actor.role != "reviewer"),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     labels = {i.assignment_id: f"{i.external_id} · {i.started_at:%Y-%m-%d}" for i in items}
     cols = st.columns([3, 1], vertical_alignment="bottom")

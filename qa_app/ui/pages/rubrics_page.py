@@ -73,7 +73,7 @@ def render_history(slug: str) -> list[rubrics.VersionInfo]:
             for v in versions
         ]
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     return versions
 
 
@@ -87,7 +87,7 @@ def _problems_table(problems) -> None:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 

@@ -117,7 +117,7 @@ def render_plan(plan: sampling.SamplePlan) -> None:
     )
     if plan.request.strategy != "risk":
         frame = frame.drop(columns=[tr("sampling.col.risk")])
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def render_weights() -> None:
