@@ -17,22 +17,24 @@ from functools import lru_cache
 import numpy as np
 
 from scoring.base import Evidence, ScoreResult
+from scoring.politeness_features import count_matrix, lexical_counts, tfidf_matrix
 from scoring.politeness_lexicon import Detection, PhraseLexicon, is_negated, split_words
 from scoring.politeness_strategies import detect_strategies
 from scoring.text import detect_languages
 
+MODEL_NAME = "empathy_v1"
 # Chance that one mechanism alone makes a reply empathetic (noisy-OR), hand-set.
 MECHANISM_WEIGHTS: dict[str, float] = {
     "acknowledgement": 0.45, "emotion_strong": 0.6, "emotion_weak": 0.3, "validation": 0.4,
     "reassurance": 0.35, "exploration": 0.25, "personalisation": 0.15, "customer_name": 0.1,
-    "apology_ownership": 0.4,
+    "apology_ownership": 0.4, "caring_language": 0.3, "caring_language_strong": 0.3,
 }  # fmt: skip
 NEGATABLE = frozenset({"acknowledgement", "validation", "emotion_weak", "emotion_strong"})
 # EPITOME mechanisms (Sharma et al. 2020) -> (weak-level rules, strong-level rules).
 EPITOME_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "emotional-reactions": (
-        frozenset({"emotion_weak", "reassurance", "acknowledgement"}),
-        frozenset({"emotion_strong"}),
+        frozenset({"emotion_weak", "reassurance", "acknowledgement", "caring_language"}),
+        frozenset({"emotion_strong", "caring_language_strong"}),
     ),
     "interpretations": (
         frozenset({"acknowledgement", "validation"}),
@@ -78,27 +80,89 @@ def _noisy_or(strategies: set[str]) -> float:
 
 
 class EmpathyScorer:
-    """How much empathy an agent reply shows: none / weak / strong, score 0..1."""
+    """How much empathy an agent reply shows: none / weak / strong, score 0..1.
+
+    Phrase rules give the mechanisms; where the shipped ``empathy_v1`` model exists, a
+    caring-language probability (GoEmotions) adds "caring_language" for free wording.
+    """
 
     task = "empathy"
-    version = "1.0"
+    version = "1.1"
     labels = ("none", "weak", "strong")
 
     def __init__(
-        self, lang: str = "auto", weak_threshold: float = 0.2, strong_threshold: float = 0.55
+        self,
+        lang: str = "auto",
+        weak_threshold: float = 0.2,
+        strong_threshold: float = 0.55,
+        model: str | None = MODEL_NAME,
     ) -> None:
         self.lang = lang
         self.weak_threshold = weak_threshold
         self.strong_threshold = strong_threshold
+        self.model = model
+
+    def _ensure_model(self) -> None:
+        if hasattr(self, "models_"):
+            return
+        self.models_: dict[str, dict] = {}
+        if not self.model:
+            return
+        from scoring.models import load_model
+
+        try:
+            arrays, meta = load_model(self.model)
+        except FileNotFoundError:
+            return
+        self.model_card_ = meta
+        for lang in ("en", "ru"):
+            part = {k[3:]: v.astype(np.float32) for k, v in arrays.items() if k[:3] == f"{lang}_"}
+            part["threshold"] = meta["metrics"][lang]["threshold"]
+            part["strong_threshold"] = meta["metrics"][lang]["strong_threshold"]
+            self.models_[lang] = part
 
     def _resolve(self, texts: list[str], langs) -> list[str]:
         if langs is None and self.lang in ("ru", "en"):
             langs = self.lang
         return detect_languages(texts, langs)
 
+    def caring_probability(self, texts: Sequence[str], langs=None) -> np.ndarray:
+        """P(caring language) from the GoEmotions model; zeros when no model is shipped."""
+        self._ensure_model()
+        texts = [t or "" for t in texts]
+        resolved = self._resolve(texts, langs)
+        out = np.zeros(len(texts))
+        for lang, part in self.models_.items():
+            rows = [i for i, r in enumerate(resolved) if r == lang]
+            if rows:
+                counts = [lexical_counts(texts[i]) for i in rows]
+                z = float(part["intercept"]) + sum(
+                    tfidf_matrix(count_matrix(counts, b), part[f"{b}_idf"]) @ part[f"{b}_coef"]
+                    for b in ("word", "char")
+                )
+                out[rows] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return out
+
+    def _mechanisms(self, texts: list[str], langs) -> list[set[str]]:
+        resolved = self._resolve(texts, langs)
+        proba = self.caring_probability(texts, resolved)
+        return [
+            {d.strategy for d in detect_mechanisms(text)} | self._caring_levels(p, lang)
+            for text, lang, p in zip(texts, resolved, proba, strict=True)
+        ]
+
+    def _caring_levels(self, p: float, lang: str) -> set[str]:
+        part = self.models_.get(lang)
+        if part is None:
+            return set()
+        if p >= part["strong_threshold"]:
+            return {"caring_language", "caring_language_strong"}
+        return {"caring_language"} if p >= part["threshold"] else set()
+
     def predict_scores(self, texts: Sequence[str], langs=None) -> np.ndarray:
         """Empathy score per text (fast path: no evidence objects)."""
-        return np.array([_noisy_or({d.strategy for d in detect_mechanisms(t)}) for t in texts])
+        texts = [t or "" for t in texts]
+        return np.array([_noisy_or(found) for found in self._mechanisms(texts, langs)])
 
     def label_for(self, score: float) -> str:
         if score >= self.strong_threshold:
@@ -109,26 +173,44 @@ class EmpathyScorer:
         """Label, score and the phrases that carry the empathy, per text."""
         texts = [t or "" for t in texts]
         resolved = self._resolve(texts, langs)
+        proba = self.caring_probability(texts, resolved)
         results = []
-        for text, lang in zip(texts, resolved, strict=True):
+        for text, lang, p in zip(texts, resolved, proba, strict=True):
             found = detect_mechanisms(text)
-            score = _noisy_or({d.strategy for d in found})
-            evidence = tuple(
+            caring = self._caring_levels(p, lang)
+            score = _noisy_or({d.strategy for d in found} | caring)
+            evidence = [
                 Evidence(d.start, d.end, d.strategy, MECHANISM_WEIGHTS.get(d.strategy, 0.0),
                          text[d.start : d.end])
                 for d in found
-            )  # fmt: skip
-            results.append(ScoreResult(self.label_for(score), score, lang, evidence))
+            ]  # fmt: skip
+            if caring:
+                evidence += self._caring_evidence(text, lang, float(p))
+            results.append(ScoreResult(self.label_for(score), score, lang, tuple(evidence)))
         return results
 
-    def mechanism_levels(self, texts: Sequence[str], mechanism: str) -> np.ndarray:
-        """EPITOME-style level 0/1/2 of one mechanism per text, from the matched rules."""
+    def _caring_evidence(self, text: str, lang: str, p: float, top: int = 2) -> list[Evidence]:
+        """The words that made the caring-language model fire, else the whole message."""
+        part = self.models_[lang]
+        counts = lexical_counts(text)
+        weights = part["word_coef"][counts.word_columns] * counts.word_tf
+        best = {
+            col for col, w in zip(counts.word_columns.tolist(), weights, strict=True) if w > 0.5
+        }
+        spans = sorted(
+            ((float(part["word_coef"][col]), s, e) for col, s, e, g in counts.spans
+             if col in best and g[0].isalnum()),
+            reverse=True,
+        )[:top]  # fmt: skip
+        if not spans:
+            return [Evidence(0, len(text), "caring_language", p, text[:80])]
+        return [Evidence(s, e, "caring_language", p, text[s:e]) for _, s, e in spans]
+
+    def mechanism_levels(self, texts: Sequence[str], mechanism: str, langs=None) -> np.ndarray:
+        """EPITOME-style level 0/1/2 of one mechanism per text, from rules and the model."""
         weak, strong = EPITOME_RULES[mechanism]
-        out = np.zeros(len(texts), dtype=np.int64)
-        for i, text in enumerate(texts):
-            found = {d.strategy for d in detect_mechanisms(text or "")}
-            out[i] = 2 if found & strong else 1 if found & weak else 0
-        return out
+        found = self._mechanisms([t or "" for t in texts], langs)
+        return np.array([2 if f & strong else 1 if f & weak else 0 for f in found], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)

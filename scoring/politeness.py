@@ -20,8 +20,9 @@ from scoring.politeness_features import (
     STRATEGY_INDEX,
     MessageAnalysis,
     analyse_message,
-    ngram_matrix,
+    count_matrix,
     strategy_matrix,
+    tfidf_matrix,
 )
 from scoring.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
 from scoring.text import detect_languages
@@ -68,7 +69,7 @@ class PolitenessScorer:
         impolite_threshold: float = 0.35,
         rude_threshold: float = 0.5,
         use_toxicity: bool = True,
-        C: float = 3.0,
+        C: float = 10.0,
     ) -> None:
         self.lang = lang
         self.model = model
@@ -90,8 +91,10 @@ class PolitenessScorer:
         self.strategy_coef_ = np.asarray(arrays["strategy_coef"], dtype=np.float64)
         self.strategy_intercept_ = float(arrays["strategy_intercept"])
         self.full_strategy_coef_ = np.asarray(arrays["full_strategy_coef"], dtype=np.float64)
-        self.ngram_coef_ = np.asarray(arrays["ngram_coef"], dtype=np.float32)
         self.full_intercept_ = float(arrays["full_intercept"])
+        for block in ("word", "char"):
+            setattr(self, f"{block}_coef_", np.asarray(arrays[f"{block}_coef"], np.float32))
+            setattr(self, f"{block}_idf_", np.asarray(arrays[f"{block}_idf"], np.float32))
         return self
 
     def _ensure_model(self) -> None:
@@ -113,7 +116,8 @@ class PolitenessScorer:
             {
                 "strategy_coef": priors, "strategy_intercept": 0.0,
                 "full_strategy_coef": priors, "full_intercept": 0.0,
-                "ngram_coef": np.zeros(1, dtype=np.float32),
+                "word_coef": np.zeros(1), "word_idf": np.ones(1),
+                "char_coef": np.zeros(1), "char_idf": np.ones(1),
             }
         )  # fmt: skip
 
@@ -136,9 +140,11 @@ class PolitenessScorer:
         x = strategy_matrix(analyses)
         english = np.array([lang == "en" for lang in langs])
         z = x @ self.strategy_coef_ + self.strategy_intercept_
-        if english.any() and self.ngram_coef_.size > 1:
+        if english.any() and self.word_coef_.size > 1:
             rows = np.flatnonzero(english)
-            lexical = ngram_matrix([analyses[i] for i in rows]) @ self.ngram_coef_
+            sub = [analyses[i] for i in rows]
+            lexical = tfidf_matrix(count_matrix(sub, "word"), self.word_idf_) @ self.word_coef_
+            lexical += tfidf_matrix(count_matrix(sub, "char"), self.char_idf_) @ self.char_coef_
             z[rows] = x[rows] @ self.full_strategy_coef_ + self.full_intercept_ + lexical
         return z
 
@@ -151,12 +157,12 @@ class PolitenessScorer:
             out[i] = 1.0 - keep
         return out
 
-    def _compute(self, texts: Sequence[str], langs):
+    def _compute(self, texts: Sequence[str], langs, toxicity=None):
         self._ensure_model()
         texts = [t or "" for t in texts]
         resolved = self._resolve(texts, langs)
         analyses = [analyse_message(t) for t in texts]
-        toxic = self._toxicity(texts)
+        toxic = list(toxicity) if toxicity is not None else self._toxicity(texts)
         # Only messages with toxic words count: the scorer's floor is not evidence.
         tox = np.array(
             [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
@@ -165,9 +171,9 @@ class PolitenessScorer:
         rude = self._rudeness(analyses, tox)
         return texts, resolved, analyses, toxic, polite, rude
 
-    def predict_scores(self, texts: Sequence[str], langs=None) -> np.ndarray:
+    def predict_scores(self, texts: Sequence[str], langs=None, toxicity=None) -> np.ndarray:
         """Probability of polite per text (fast path: no evidence objects)."""
-        return self._compute(texts, langs)[4]
+        return self._compute(texts, langs, toxicity)[4]
 
     def predict_rudeness(self, texts: Sequence[str], langs=None) -> np.ndarray:
         """Probability that a reply is rude (blame, dismissal, sarcasm, shouting, insults)."""
@@ -193,7 +199,7 @@ class PolitenessScorer:
             Evidence(d.start, d.end, f"negated_{d.strategy}", 0.0, text[d.start : d.end])
             for d in analysis.negated
         ]
-        if lang == "en" and self.ngram_coef_.size > 1:
+        if lang == "en" and self.word_coef_.size > 1:
             out += self._word_evidence(text, analysis)
         if toxic is not None:
             out += [
@@ -207,12 +213,14 @@ class PolitenessScorer:
 
     def _word_evidence(self, text: str, analysis: MessageAnalysis, top: int = 3) -> list:
         """The few words or word pairs whose learned weights moved the score most."""
-        lookup = dict(
-            zip(analysis.ngram_columns.tolist(), analysis.ngram_values.tolist(), strict=True)
-        )
+        values = analysis.word_tf * self.word_idf_[analysis.word_columns]
+        values /= float(np.sqrt((values**2).sum())) or 1.0
+        lookup = dict(zip(analysis.word_columns.tolist(), values.tolist(), strict=True))
         scored = []
-        for col, start, end, gram in analysis.ngram_spans:
-            contribution = float(self.ngram_coef_[col]) * lookup[col]
+        for col, start, end, gram in analysis.spans:
+            if not gram[0].isalnum():
+                continue
+            contribution = float(self.word_coef_[col]) * lookup[col]
             if abs(contribution) >= 0.15:
                 scored.append((abs(contribution), start, end, gram, contribution))
         scored.sort(reverse=True)
@@ -220,7 +228,9 @@ class PolitenessScorer:
 
     def score_texts(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
         """Label, probability of polite and evidence (strategies, words, insults) per text."""
-        texts, resolved, analyses, toxic, polite, rude = self._compute(texts, langs)
+        return self._politeness_results(*self._compute(texts, langs))
+
+    def _politeness_results(self, texts, resolved, analyses, toxic, polite, rude) -> list:
         return [
             ScoreResult(
                 self.label_for(float(polite[i]), float(rude[i])),
@@ -231,9 +241,19 @@ class PolitenessScorer:
             for i in range(len(texts))
         ]
 
+    def score_with_rudeness(
+        self, texts: Sequence[str], langs=None, toxicity: Sequence[ScoreResult] | None = None
+    ) -> tuple[list[ScoreResult], list[ScoreResult]]:
+        """Politeness and rudeness in one pass; pass ``toxicity`` results already computed
+        by ``ToxicityScorer.score_texts`` on the same texts to skip a second toxicity pass."""
+        computed = self._compute(texts, langs, toxicity)
+        return self._politeness_results(*computed), self._rudeness_results(*computed)
+
     def score_rudeness(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
         """Rudeness as its own signal: label rude/ok, score 0..1, only the rude evidence."""
-        texts, resolved, analyses, toxic, _, rude = self._compute(texts, langs)
+        return self._rudeness_results(*self._compute(texts, langs))
+
+    def _rudeness_results(self, texts, resolved, analyses, toxic, polite, rude) -> list:
         results = []
         for i, text in enumerate(texts):
             evidence = tuple(

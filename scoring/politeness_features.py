@@ -1,58 +1,105 @@
 """Message analysis shared by training and scoring of the politeness model.
 
-One pass per message yields the strategy detections (language-independent features) and
-hashed word uni/bigrams (English lexical features). Support agents reuse macros, so the
-analysis is memoised per text: a repeated template costs one dictionary lookup.
+One pass per message yields the strategy detections (language-independent features),
+hashed word uni/bigrams and hashed character 2-5-grams inside word boundaries (English
+lexical features; punctuation such as "?" and "!" counts as a token). Character n-grams
+of a word never change, so they are cached per word, and support agents reuse macros, so
+the whole analysis is memoised per text: a repeated template costs one lookup.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from scoring.politeness_lexicon import Detection, split_words
+from scoring.politeness_lexicon import Detection
 from scoring.politeness_strategies import STRATEGIES, detect_strategies
 
 STRATEGY_INDEX = {name: i for i, name in enumerate(STRATEGIES)}
 NGRAM_BITS = 18
+_MASK = (1 << NGRAM_BITS) - 1
+_TOKEN_RE = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
+_CHAR_RANGE = (2, 5)
 
 
 class MessageAnalysis(NamedTuple):
-    """Strategies kept, courtesy cancelled by negation, and hashed n-grams with spans."""
+    """Strategies kept, courtesy cancelled by negation, and hashed n-gram counts."""
 
     detections: tuple[Detection, ...]
     negated: tuple[Detection, ...]
-    ngram_columns: np.ndarray  # int32, unique hashed columns
-    ngram_values: np.ndarray  # float32, 1 + log(count), l2-normalised
-    ngram_spans: tuple[tuple[int, int, int, str], ...]  # (column, start, end, gram)
+    word_columns: np.ndarray  # int32, unique hashed word uni/bigram columns
+    word_tf: np.ndarray  # float32, 1 + log(count)
+    char_columns: np.ndarray
+    char_tf: np.ndarray
+    spans: tuple[tuple[int, int, int, str], ...]  # (word column, start, end, gram)
 
 
 def _hash(gram: str) -> int:
-    return zlib.crc32(gram.encode("utf-8")) & ((1 << NGRAM_BITS) - 1)
+    return zlib.crc32(gram.encode("utf-8")) & _MASK
+
+
+@lru_cache(maxsize=100_000)
+def _char_columns(token: str) -> tuple[int, ...]:
+    padded = f" {token} "
+    low, high = _CHAR_RANGE
+    return tuple(
+        _hash(padded[i : i + n]) for n in range(low, high + 1) for i in range(len(padded) - n + 1)
+    )
+
+
+def _counts(columns: list[int] | tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    cols, counts = np.unique(np.asarray(columns, dtype=np.int32), return_counts=True)
+    return cols, (1.0 + np.log(counts)).astype(np.float32)
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    lowered = text.lower().replace("ё", "е").replace("’", "'")
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower()[:1] for c in text).replace("ё", "е").replace("’", "'")
+    out, pos = [], 0
+    for piece in _TOKEN_RE.findall(lowered):
+        start = lowered.find(piece, pos)
+        pos = start + len(piece)
+        out.append((piece, start, pos))
+    return out
+
+
+class LexicalCounts(NamedTuple):
+    """Hashed n-gram counts of one message, shared by the politeness and empathy models."""
+
+    word_columns: np.ndarray
+    word_tf: np.ndarray
+    char_columns: np.ndarray
+    char_tf: np.ndarray
+    spans: tuple[tuple[int, int, int, str], ...]
+
+
+@lru_cache(maxsize=20_000)
+def lexical_counts(text: str) -> LexicalCounts:
+    """Word uni/bigram and char 2-5-gram counts with word spans (memoised per text)."""
+    tokens = _tokens(text)
+    spans = [(_hash(t), s, e, t) for t, s, e in tokens]
+    spans += [
+        (_hash(f"{a} {b}"), s, e, f"{a} {b}")
+        for (a, s, _), (b, _, e) in zip(tokens, tokens[1:], strict=False)
+    ]
+    word_cols, word_tf = _counts([col for col, *_ in spans])
+    char_cols, char_tf = _counts(tuple(chain.from_iterable(_char_columns(t) for t, _, _ in tokens)))
+    return LexicalCounts(word_cols, word_tf, char_cols, char_tf, tuple(spans))
 
 
 @lru_cache(maxsize=20_000)
 def analyse_message(text: str) -> MessageAnalysis:
     """Strategies and n-grams of one message (memoised: templates repeat in support)."""
     kept, negated = detect_strategies(text)
-    words, _ = split_words(text)
-    spans = [(_hash(w.lower), w.start, w.end, w.lower) for w in words]
-    spans += [
-        (_hash(f"{a.lower} {b.lower}"), a.start, b.end, f"{a.lower} {b.lower}")
-        for a, b in zip(words, words[1:], strict=False)
-    ]
-    counts: dict[int, int] = {}
-    for col, *_ in spans:
-        counts[col] = counts.get(col, 0) + 1
-    columns = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
-    values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-    norm = float(np.sqrt((values**2).sum())) or 1.0
-    return MessageAnalysis(tuple(kept), tuple(negated), columns, values / norm, tuple(spans))
+    return MessageAnalysis(tuple(kept), tuple(negated), *lexical_counts(text))
 
 
 def strategy_matrix(analyses: Sequence[MessageAnalysis]) -> np.ndarray:
@@ -64,12 +111,29 @@ def strategy_matrix(analyses: Sequence[MessageAnalysis]) -> np.ndarray:
     return out
 
 
-def ngram_matrix(analyses: Sequence[MessageAnalysis]) -> sp.csr_matrix:
-    """Hashed, l2-normalised word uni/bigram matrix, for training."""
+def count_matrix(analyses: Sequence[MessageAnalysis | LexicalCounts], block: str) -> sp.csr_matrix:
+    """Sublinear term counts of one block ("word" or "char") as a CSR matrix."""
+    cols = [getattr(a, f"{block}_columns") for a in analyses]
+    vals = [getattr(a, f"{block}_tf") for a in analyses]
     indptr = np.zeros(len(analyses) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(a.ngram_columns) for a in analyses])
+    indptr[1:] = np.cumsum([len(c) for c in cols])
     if not analyses:
         return sp.csr_matrix((0, 1 << NGRAM_BITS), dtype=np.float32)
-    indices = np.concatenate([a.ngram_columns for a in analyses])
-    data = np.concatenate([a.ngram_values for a in analyses]).astype(np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(analyses), 1 << NGRAM_BITS))
+    return sp.csr_matrix(
+        (np.concatenate(vals), np.concatenate(cols), indptr), shape=(len(analyses), 1 << NGRAM_BITS)
+    )
+
+
+def tfidf_matrix(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """TF-IDF rows, l2-normalised, from sublinear counts and an idf vector."""
+    x = counts.copy()
+    x.data = x.data * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+
+
+def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed idf of each hashed column over the training rows only."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)

@@ -18,6 +18,8 @@ TASK_MODULES = [
     "scoring.evaluation.toxicity_ru",
     "scoring.evaluation.emotions_ru_cedr",
     "scoring.evaluation.emotions_en_goemotions",
+    "scoring.evaluation.politeness",
+    "scoring.evaluation.empathy",
 ]
 
 

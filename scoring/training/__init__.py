@@ -26,4 +26,6 @@ def _deferred(module: str, function: str) -> Trainer:
 TRAINERS: dict[str, Trainer] = {
     "sentiment": _deferred("scoring.training.sentiment", "train_sentiment"),
     "emotions": _deferred("scoring.training.emotions", "train_emotions"),
+    "politeness": _deferred("scoring.training.politeness", "train_politeness"),
+    "empathy": _deferred("scoring.training.empathy", "train_empathy"),
 }
