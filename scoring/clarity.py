@@ -57,7 +57,7 @@ def _script(word: str) -> str:
     return "ru" if _CYR.search(word) else "en"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def word_shape(low: str) -> tuple[str, int]:
     """Script and syllable count of a lower-case word, cached: words repeat a lot."""
     script = _script(low)
@@ -107,7 +107,7 @@ def russian_allowlist() -> frozenset[str]:
     return frozenset(_read_terms("spelling_ru.txt")[0])
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def is_known_word(word: str, lang: str) -> bool:
     """Dictionary check of one lower-case word; British -our/-ise spellings accepted."""
     if lang == "ru":
@@ -332,7 +332,7 @@ class ClarityScorer:
         if rule is None and len(low) >= 3 and script == lang and not original.isupper():
             typo = not all(is_known_word(part, lang) for part in low.split("-") if part)
         facts = (n_syllables, rule, typo)
-        if len(self.word_cache_) < 300_000:
+        if len(self.word_cache_) < 50_000:
             self.word_cache_[key] = facts
         return facts
 

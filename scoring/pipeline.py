@@ -11,6 +11,7 @@ signals are documented in ``docs/autoqa.md``.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import importlib
 import json
@@ -293,6 +294,7 @@ def _init_worker(params: tuple) -> None:
     sla, glossary, batch_size = params
     _WORKER = AutoQAPipeline(sla=sla, glossary=glossary, n_jobs=1, batch_size=batch_size)
     _WORKER._ensure_loaded()
+    gc.freeze()  # the loaded models live as long as the worker: keep them out of GC passes
 
 
 def _score_in_worker(batch: list[Conversation]) -> list[ConversationScores]:

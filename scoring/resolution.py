@@ -15,13 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from scoring.base import Evidence, ScoreResult
 from scoring.conversation import Signal
 from scoring.text import detect_languages
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 CATEGORIES = ("confirmed", "next_steps", "unresolved", "escalation")
@@ -212,6 +215,8 @@ def repeat_contacts(
     conversation and the gap in days, and ``followed_by_repeat`` (the customer came back
     within the window: the usual proxy for "not resolved at first contact").
     """
+    import pandas as pd  # only this function needs it; scorer workers stay lighter
+
     frame = (
         records.loc[:, ["conversation_id", "customer_id", "started_at"]].copy()
         if isinstance(records, pd.DataFrame)

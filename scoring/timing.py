@@ -112,6 +112,11 @@ def response_pairs(messages: Sequence[Message]) -> tuple[list[ResponsePair], int
     return pairs, unmeasured, int(waiting_index is not None)
 
 
+def later_pairs(pairs: Sequence[ResponsePair], first: ResponsePair | None) -> list[ResponsePair]:
+    """Replies after the first response: the ones the per-response target applies to."""
+    return [p for p in pairs if p is not first]
+
+
 def handle_time(messages: Sequence[Message]) -> tuple[float | None, int, int]:
     """First to last known timestamp: (seconds, index of earliest, index of latest)."""
     stamps = [(to_epoch(m.sent_at), i) for i, m in enumerate(messages) if m.sent_at]
@@ -157,10 +162,10 @@ class TimingAnalyzer:
                     first.agent_index,
                 )
             )
-        if targets.response is not None:
+        if targets.response is not None:  # the first reply is judged by its own target
             breaches.extend(
                 SlaBreach("response", p.seconds, targets.response, p.customer_index, p.agent_index)
-                for p in pairs
+                for p in later_pairs(pairs, first)
                 if p.seconds > targets.response
             )
         return TimingResult(
@@ -203,7 +208,8 @@ def timing_signals(result: TimingResult) -> list[Signal]:
     first_ok = None
     if result.first_response is not None and targets.first_response is not None:
         first_ok = float(result.first_response <= targets.first_response)
-    measured = result.pairs
+    first = result.pairs[0] if result.first_response is not None else None
+    measured = later_pairs(result.pairs, first)
     share = None
     if measured and targets.response is not None:
         share = round(sum(p.seconds <= targets.response for p in measured) / len(measured), 4)

@@ -1,0 +1,100 @@
+"""Clarity of agent answers: readability, jargon, typos, structure and length, ru and en."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.clarity import ClarityScorer, flesch_reading_ease, syllables
+
+
+def rules(report, prefix: str) -> list[str]:
+    return [e.text for e in report.evidence if e.rule.startswith(prefix)]
+
+
+def test_flesch_and_oborneva_formulas_by_hand():
+    # 100 words, 10 sentences, 150 syllables: 206.835 - 1.015*10 - 84.6*1.5
+    assert flesch_reading_ease(100, 10, 150, "en") == pytest.approx(69.785)
+    # Oborneva: 206.835 - 1.3*10 - 60.1*2.5
+    assert flesch_reading_ease(100, 10, 250, "ru") == pytest.approx(43.585)
+    assert syllables("restart", "en") == 2
+    assert syllables("make", "en") == 1
+    assert syllables("перезагрузите", "ru") == 6
+
+
+def test_russian_jargon_matches_inflections_and_points_at_spans():
+    text = "Проверьте DNS и очистите кэш, потом эскалирую тикет на L2."
+    report = ClarityScorer().analyze([text], ["ru"])[0]
+    assert rules(report, "clarity.jargon") == ["DNS", "кэш", "эскалирую", "тикет", "L2"]
+    for e in report.evidence:
+        if e.rule == "clarity.jargon":
+            assert text[e.start : e.end] == e.text
+    plain = ClarityScorer().analyze(["Перезагрузите роутер и попробуйте ещё раз."], ["ru"])[0]
+    assert plain.jargon_terms == 0
+    assert report.score < plain.score
+    assert report.label == "unclear"
+
+
+def test_english_jargon_and_company_glossary_adds_and_removes_terms():
+    text = "Please flush the cache and reopen the CRM widget in the Omnidesk."
+    default = ClarityScorer(lang="en").analyze([text])[0]
+    assert "cache" in rules(default, "clarity.jargon")
+    assert "Omnidesk" not in rules(default, "clarity.jargon")
+    company = ClarityScorer(lang="en", glossary={"add": ["omnidesk"], "remove": ["cache"]})
+    report = company.analyze([text])[0]
+    assert "Omnidesk" in rules(report, "clarity.jargon")
+    assert "cache" not in rules(report, "clarity.jargon")
+    assert "CRM" in rules(report, "clarity")  # still jargon via the default glossary
+
+
+def test_typos_found_in_both_languages_names_are_not_typos():
+    scorer = ClarityScorer()
+    ru_bad, ru_good = scorer.analyze(
+        ["Здраствуйте, проверте пожалуста настройки.", "Здравствуйте, Анна! Проверьте настройки."],
+        ["ru", "ru"],
+    )
+    assert rules(ru_bad, "clarity.typo") == ["Здраствуйте", "проверте", "пожалуста"]
+    assert ru_good.typos == 0
+    en_bad, en_good = scorer.analyze(
+        ["Hi, plese restrat the aplication.", "Hi Anna, please restart the application."],
+        ["en", "en"],
+    )
+    assert rules(en_bad, "clarity.typo") == ["plese", "restrat", "aplication"]
+    assert en_good.typos == 0
+    assert en_bad.typo_rate > 0.5 and en_bad.score < en_good.score
+
+
+def test_structure_long_answer_with_steps_beats_a_wall_of_text():
+    sentence = "Откройте настройки приложения и выберите раздел с платежами, затем нажмите кнопку"
+    wall = " ".join([sentence] * 6) + "."
+    steps = "\n".join(f"{i}. {sentence}." for i in range(1, 7))
+    wall_report, steps_report = ClarityScorer().analyze([wall, steps], ["ru", "ru"])
+    assert wall_report.structure < steps_report.structure
+    assert "clarity.wall_of_text" in {e.rule for e in wall_report.evidence}
+    assert "clarity.long_sentence" in {e.rule for e in wall_report.evidence}
+    assert "clarity.steps" in {e.rule for e in steps_report.evidence}
+    assert steps_report.score > wall_report.score
+
+
+def test_answer_length_is_judged_against_the_question():
+    question = (
+        "I ordered a laptop two weeks ago, paid by card, the tracking page says delivered "
+        "but nothing came, the courier does not answer and the shop says to contact you. "
+        "What should I do now and when will I get my money back?"
+    )
+    short, proper = ClarityScorer(lang="en").analyze(
+        ["Ok.", "I'm sorry about this. We will open a claim with the courier today. "
+                "You will receive a full refund within 5 business days."],
+        questions=[question, question],
+    )  # fmt: skip
+    assert short.length_fit < 1.0 and "clarity.too_short" in {e.rule for e in short.evidence}
+    assert proper.length_fit == 1.0
+    assert proper.score > short.score
+
+
+def test_contract_labels_scores_and_languages():
+    scorer = ClarityScorer()
+    results = scorer.score_texts(["Hello! Please restart the router.", "Перезагрузите роутер.", ""])
+    assert [r.lang for r in results] == ["en", "ru", "en"]
+    assert all(r.label in scorer.labels and 0.0 <= r.score <= 1.0 for r in results)
+    scores = scorer.predict_scores(["Hello! Please restart the router."])
+    assert scores[0] == pytest.approx(results[0].score)

@@ -1,0 +1,111 @@
+"""Resolution markers (negation-aware), conversation verdicts and repeat contacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.resolution import (
+    CATEGORIES,
+    ResolutionScorer,
+    find_marks,
+    repeat_contacts,
+    resolution_signals,
+    resolve_conversation,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Спасибо, всё заработало!", "ru", "confirmed"),
+        ("Теперь работает, спасибо", "ru", "confirmed"),
+        ("Нет, не заработало.", "ru", "unresolved"),
+        ("Всё ещё не работает", "ru", "unresolved"),
+        ("Вы не ответили на мой вопрос", "ru", "unresolved"),
+        ("Это не помогло", "ru", "unresolved"),
+        ("That fixed it, thanks!", "en", "confirmed"),
+        ("It works now", "en", "confirmed"),
+        ("That didn't fix it", "en", "unresolved"),
+        ("No, it's not working now", "en", "unresolved"),
+        ("It is still broken", "en", "unresolved"),
+        ("Деньги вернутся в течение 3 рабочих дней.", "ru", "next_steps"),
+        ("You'll receive an email within 2 business days.", "en", "next_steps"),
+        ("Next, please restart the app.", "en", "next_steps"),
+        ("Я передам ваш вопрос коллегам из технического отдела.", "ru", "escalation"),
+        ("Позовите руководителя!", "ru", "escalation"),
+        ("Let me escalate this to my supervisor.", "en", "escalation"),
+        ("Какая сегодня погода?", "ru", "none"),
+    ],
+)
+def test_message_labels(text, lang, label):
+    assert find_marks(text, lang).label == label
+
+
+def test_negated_confirmation_is_evidence_of_unresolved_with_exact_span():
+    text = "Увы, не заработало."
+    marks = find_marks(text, "ru")
+    assert marks.unresolved and not marks.confirmed
+    (evidence,) = marks.evidence
+    assert text[evidence.start : evidence.end] == evidence.text
+    english = find_marks("Sadly it did not work.", "en")
+    assert english.unresolved and not english.confirmed
+
+
+def test_scorer_contract_and_flags():
+    scorer = ResolutionScorer()
+    texts = ["Спасибо, всё заработало", "It is still broken", "Hello"]
+    results = scorer.score_texts(texts)
+    assert [r.label for r in results] == ["confirmed", "unresolved", "none"]
+    assert [r.score for r in results] == [1.0, -1.0, 0.0]
+    flags = scorer.predict_flags(texts)
+    assert flags.shape == (3, len(CATEGORIES))
+    assert flags[0, CATEGORIES.index("confirmed")] and flags[1, CATEGORIES.index("unresolved")]
+
+
+def test_the_customers_last_word_decides():
+    roles = ["customer", "agent", "customer", "agent", "customer"]
+    texts = [
+        "Не приходит код.",
+        "Перезагрузите телефон, мы пришлём новый код в течение 5 минут.",
+        "Спасибо, всё заработало!",
+        "Рада помочь!",
+        "Хотя нет, опять не приходит код, всё ещё не работает.",
+    ]
+    verdict = resolve_conversation(roles, [find_marks(t, "ru") for t in texts])
+    assert verdict.status == "unresolved" and not verdict.confirmed and verdict.next_steps
+    verdict = resolve_conversation(roles[:4], [find_marks(t, "ru") for t in texts[:4]])
+    assert verdict.status == "resolved"
+
+
+def test_resolution_signals_flags_and_normalised_values():
+    roles = ["customer", "agent", "customer", "agent"]
+    texts = [
+        "Hi, my refund never arrived.",
+        "Hello! Sorry for the wait. You will receive the refund within 3 business days.",
+        "Ok.",
+        "Have a nice day!",
+    ]
+    signals = {s.name: s for s in resolution_signals(roles, [find_marks(t, "en") for t in texts])}
+    assert signals["next_steps"].value == 1.0
+    assert signals["greeting"].value == 1.0 and signals["closing"].value == 1.0
+    assert signals["apology"].value == 1.0
+    assert signals["resolution_confirmed"].normalised == 0.5  # neither confirmed nor denied
+    assert signals["next_steps"].evidence[0][0] == 1
+
+
+def test_repeat_contacts_within_seven_days_time_zones_and_unknown_customers():
+    rows = [
+        ("a", "u1", "2026-03-01T23:30:00+03:00"),  # 20:30 UTC
+        ("b", "u1", "2026-03-08T20:00:00+00:00"),  # 6.98 days later: repeat
+        ("c", "u1", "2026-03-20T10:00:00+00:00"),  # 11.6 days later: not a repeat
+        ("d", None, "2026-03-02T10:00:00+00:00"),
+        ("e", None, "2026-03-02T11:00:00+00:00"),  # unknown customers never match
+        ("f", "u2", "2026-03-02T10:00:00+00:00"),
+    ]
+    frame = repeat_contacts(rows, within_days=7).set_index("conversation_id")
+    assert bool(frame.loc["b", "is_repeat"]) and frame.loc["b", "previous_conversation_id"] == "a"
+    assert frame.loc["b", "days_since_previous"] == pytest.approx(167.5 / 24)
+    assert bool(frame.loc["a", "followed_by_repeat"])
+    assert not frame.loc["c", "is_repeat"] and not frame.loc["b", "followed_by_repeat"]
+    assert not frame.loc[["d", "e", "f"], "is_repeat"].any()
+    assert not frame.loc[["d", "e", "f"], "followed_by_repeat"].any()
