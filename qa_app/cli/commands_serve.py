@@ -13,6 +13,8 @@ from qa_app.cli.errors import CliError
 from qa_app.services import database as services_db
 
 APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+REPO_DIR = APP_PATH.parent.parent.parent
+REPO_DIR = APP_PATH.parent.parent.parent
 #: Safety settings applied wherever the server starts (not only from the repository root).
 SERVER_FLAGS = (
     "--server.headless=true",
@@ -25,18 +27,26 @@ SERVER_FLAGS = (
 )
 
 
+#: Starts Streamlit with its legacy "pages/ folder" mode switched off. The app's page modules
+#: live in ``qa_app/ui/pages/`` beside the entry script, which Streamlit would otherwise
+#: take, on the first run after start, for old-style page scripts (showing "page not
+#: found" on a bookmarked address). ``st.navigation`` switches the mode off anyway from the
+#: first run on; this only makes the first run behave like the rest.
+LAUNCHER = (
+    "import sys;"
+    "from streamlit.runtime.pages_manager import PagesManager;"
+    "PagesManager.uses_pages_directory = False;"
+    "from streamlit.web.cli import main;"
+    "sys.exit(main())"
+)
+
+
 def streamlit_command(host: str, port: int) -> list[str]:
     """The command line that starts the app (shown by ``--dry-run``)."""
     return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_PATH),
-        f"--server.port={port}",
-        f"--server.address={host}",
-        *SERVER_FLAGS,
-    ]
+        sys.executable, "-c", LAUNCHER, "run", str(APP_PATH),
+        f"--server.port={port}", f"--server.address={host}", *SERVER_FLAGS,
+    ]  # fmt: skip
 
 
 @click.command("serve")
@@ -62,7 +72,11 @@ def serve(ctx: click.Context, port: int, host: str, dry_run: bool) -> None:
         return
     env = {**os.environ, services_db.DATABASE_URL_ENV: url}
     click.echo(f"QA Studio on http://{host}:{port} (Ctrl+C stops it)", err=True)
-    completed = subprocess.run(command, env=env, cwd=APP_PATH.parent.parent.parent, check=False)
+    os.chdir(REPO_DIR)  # where .streamlit/config.toml (theme) lives in a source checkout
+    if os.name == "posix":
+        # Become the server: signals reach it directly and no orphan is left behind.
+        os.execvpe(command[0], command, env)
+    completed = subprocess.run(command, env=env, check=False)
     if completed.returncode not in (0, -2, 130):
         raise CliError(
             f"the web server stopped with exit code {completed.returncode}",

@@ -14,9 +14,6 @@ CHANNEL_ORDER = ("chat", "email", "messenger", "social", "phone")
 REPEAT_WINDOW = pd.Timedelta(days=7)
 #: First-response buckets in minutes: upper bounds, the last one open-ended.
 FRT_BUCKETS = (1, 5, 15, 30, 60, 120, 240, 480, 1440)
-FRT_LABELS = (
-    "<1m", "1-5m", "5-15m", "15-30m", "30-60m", "1-2h", "2-4h", "4-8h", "8-24h", ">24h",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,19 +101,23 @@ def weekly_volume(timing: pd.DataFrame, tz: str) -> pd.DataFrame:
 
 
 def first_response_buckets(timing: pd.DataFrame) -> pd.DataFrame:
-    """How many first replies fell in each time bucket, per channel (a histogram)."""
+    """How many first replies fell in each time bucket, per channel (a histogram).
+
+    ``bucket`` is the index into ``FRT_BUCKETS``: 0 is under the first bound, the last
+    index is over the last bound; pages turn it into a label in the user's language.
+    """
     known = timing.dropna(subset=["frt"])
     if known.empty:
         return pd.DataFrame(columns=["channel", "bucket", "n"])
     edges = [-np.inf, *(m * 60.0 for m in FRT_BUCKETS), np.inf]
-    bucket = pd.cut(known["frt"], bins=edges, labels=FRT_LABELS, right=False)
+    bucket = pd.cut(known["frt"], bins=edges, labels=False, right=False)
     counted = (
         known.assign(bucket=bucket)
-        .groupby(["channel", "bucket"], observed=False)
+        .groupby(["channel", "bucket"])
         .size()
         .reset_index(name="n")
     )
-    counted["bucket"] = counted["bucket"].astype(str)
+    counted["bucket"] = counted["bucket"].astype(int)
     return counted
 
 

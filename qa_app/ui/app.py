@@ -45,6 +45,22 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
     return grouped
 
 
+def sign_in_navigation() -> list[st.Page]:
+    """Every page address shows the sign-in form, so a bookmarked or reloaded page opens
+    straight after signing in (when the role allows it) instead of "page not found"."""
+    pages = [st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in")]
+    for spec in PAGES:
+        pages.append(
+            st.Page(
+                lambda: sign_in.render(),
+                title=tr("signin.title"),
+                url_path=spec.key.replace("_", "-"),
+                default=spec.key == DEFAULT_PAGE,
+            )
+        )
+    return pages
+
+
 def render_sidebar() -> None:
     """Who is signed in, the language switch (saved per user) and sign out."""
     from qa_app.ui.pages import account
@@ -84,8 +100,7 @@ def main() -> None:
     st.set_page_config(page_title="QA Studio", page_icon=":material/fact_check:", layout="wide")
     actor = start_run()
     if actor is None:
-        page = st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in")
-        st.navigation([page], position="hidden").run()
+        st.navigation(sign_in_navigation(), position="hidden").run()
         return
     router = st.navigation(navigation_for(actor.role))
     render_sidebar()

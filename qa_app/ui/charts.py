@@ -12,6 +12,14 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 PALETTE = ("#2f6fb3", "#e07b39", "#3a9d5d", "#b04a8f", "#7f7f7f", "#c9a227")
+#: One colour per channel everywhere, whatever order the data comes in.
+CHANNEL_COLOURS = {
+    "chat": "#2f6fb3",
+    "email": "#e07b39",
+    "messenger": "#3a9d5d",
+    "social": "#b04a8f",
+    "phone": "#7f7f7f",
+}
 NPS_COLOURS = {"detractor": "#c0392b", "passive": "#c9a227", "promoter": "#3a9d5d"}
 HEIGHT = 340
 
@@ -64,9 +72,20 @@ def bar(
 
 
 def stacked_over_time(
-    frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, x_title: str, y_title: str
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colour_map: dict[str, str] | None = None,
 ) -> go.Figure:
-    fig = px.bar(frame, x=x, y=y, color=color, color_discrete_sequence=PALETTE)
+    fig = px.bar(
+        frame, x=x, y=y, color=color, color_discrete_map=colour_map,
+        color_discrete_sequence=PALETTE,
+    )  # fmt: skip
     fig.update_layout(barmode="stack")
     return _layout(fig, title, x_title, y_title)
 

@@ -28,7 +28,7 @@ def _save_language(widget_key: str) -> None:
         context.show_error(exc)
 
 
-def render_language_switch(key: str = "account_language") -> None:
+def render_language_switch(key: str = "account_language", *, show_label: bool = True) -> None:
     """RU/EN switch saved to the user's profile, so it follows them to any browser."""
     st.segmented_control(
         tr("shell.language"),
@@ -38,6 +38,7 @@ def render_language_switch(key: str = "account_language") -> None:
         key=key,
         on_change=_save_language,
         args=(key,),
+        label_visibility="visible" if show_label else "collapsed",
     )
 
 
@@ -71,5 +72,5 @@ def render() -> None:
     st.title(tr("account.title"))
     st.markdown(f"**{tr('account.username')}:** `{actor.username}` · {tr(f'role.{actor.role}')}")
     st.subheader(tr("shell.language"))
-    render_language_switch()
+    render_language_switch(show_label=False)
     render_password_form()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import overview
-from qa_app.services.overview_stats import CHANNEL_ORDER, FRT_LABELS
+from qa_app.services.overview_stats import CHANNEL_ORDER, FRT_BUCKETS
 from qa_app.ui import charts, context, data
 from qa_app.ui.context import tr
 
@@ -17,12 +17,37 @@ def _channel(code: str) -> str:
     return tr(f"overview.channel.{code}") if code in CHANNEL_ORDER else str(code)
 
 
+def _channel_colours() -> dict[str, str]:
+    return {_channel(code): colour for code, colour in charts.CHANNEL_COLOURS.items()}
+
+
 def _language(code: str) -> str:
     return tr(f"overview.language.{code}") if code in ("ru", "en") else str(code)
 
 
 def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
+
+
+def _count(n: int) -> str:
+    """Thousands grouped the way each language writes them: 12,345 / 12 345."""
+    return f"{n:,}".replace(",", "\u00a0" if context.current_lang() == "ru" else ",")
+
+
+def _duration(minutes: float) -> str:
+    if minutes >= 60:
+        return tr("overview.sla.hours", h=f"{minutes / 60:g}")
+    return tr("overview.sla.minutes", m=f"{minutes:g}")
+
+
+def bucket_labels() -> list[str]:
+    """First-response buckets in the user's language: "< 1 min", "1–5 min", … "> 24 h"."""
+    labels = [f"< {_duration(FRT_BUCKETS[0])}"]
+    for low, high in zip(FRT_BUCKETS, FRT_BUCKETS[1:], strict=False):
+        same_unit = (low < 60) == (high < 60)
+        start = _duration(low).split()[0] if same_unit else _duration(low)
+        labels.append(f"{start}–{_duration(high)}")
+    return [*labels, f"> {_duration(FRT_BUCKETS[-1])}"]
 
 
 def render_filters(options: overview.FilterOptions, is_agent: bool) -> overview.OverviewFilters:
@@ -57,29 +82,28 @@ def render_filters(options: overview.FilterOptions, is_agent: bool) -> overview.
 
 
 def render_headline(figures: overview.Overview) -> None:
-    """Key numbers, each with the count it rests on."""
-    cols = st.columns(6)
-    cols[0].metric(tr("overview.metric.conversations"), f"{figures.total:,}".replace(",", " "))
-    csat = figures.csat
-    cols[1].metric(
+    """Key numbers in two rows (volume and satisfaction, then service), each with its n."""
+    csat, nps = figures.csat, figures.nps
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric(tr("overview.metric.conversations"), _count(figures.total))
+    first[1].metric(
         tr("overview.metric.csat"), "—" if csat.mean is None else f"{csat.mean:.2f}",
         help=tr("overview.metric.csat_help", n=csat.n, share=_percent(csat.top_two_share)),
     )  # fmt: skip
-    nps = figures.nps
-    cols[2].metric(
+    first[2].metric(
         tr("overview.metric.nps"), "—" if nps.score is None else f"{nps.score:+.0f}",
         help=tr("overview.metric.nps_help", n=nps.n),
     )  # fmt: skip
     breached = int(figures.sla["breached"].sum()) if not figures.sla.empty else 0
     with_target = int(figures.sla["n"].sum()) if not figures.sla.empty else 0
-    cols[3].metric(
+    second[0].metric(
         tr("overview.metric.sla_breach"),
         _percent(breached / with_target if with_target else None),
         help=tr("overview.metric.n_help", n=with_target),
     )
     for col, key, rate in (
-        (cols[4], "overview.metric.repeat", figures.repeat_contacts),
-        (cols[5], "overview.metric.escalation", figures.escalations),
+        (second[1], "overview.metric.repeat", figures.repeat_contacts),
+        (second[2], "overview.metric.escalation", figures.escalations),
     ):
         col.metric(tr(key), _percent(rate.share), help=tr(f"{key}_help", n=rate.n))
 
@@ -94,7 +118,7 @@ def render_volume(figures: overview.Overview) -> None:
     st.plotly_chart(
         charts.stacked_over_time(
             weekly, "week", "n", "channel", title=tr("overview.chart.by_week"),
-            x_title=tr("overview.axis.week"), y_title=n_title,
+            x_title=tr("overview.axis.week"), y_title=n_title, colour_map=_channel_colours(),
         ), key="chart_week",
     )  # fmt: skip
     left, middle, right = st.columns(3)
@@ -149,10 +173,13 @@ def render_satisfaction(figures: overview.Overview) -> None:
 
 def render_response_times(figures: overview.Overview) -> None:
     left, right = st.columns(2)
+    labels = bucket_labels()
     frt = _named(figures.first_response, "channel", _channel)
+    frt = frt.assign(bucket=frt["bucket"].map(lambda i: labels[int(i)]))
     left.plotly_chart(
         charts.bar(
-            frt, "bucket", "n", color="channel", category_order=FRT_LABELS,
+            frt, "bucket", "n", color="channel", category_order=labels,
+            colour_map=_channel_colours(),
             title=tr("overview.chart.first_response"), x_title=tr("overview.axis.first_response"),
             y_title=tr("overview.axis.conversations"),
         ), key="chart_frt",
@@ -175,11 +202,7 @@ def render_response_times(figures: overview.Overview) -> None:
 
 def render_targets(targets: dict[str, float | None]) -> str:
     def show(seconds: float | None) -> str:
-        if seconds is None:
-            return tr("overview.sla.none")
-        minutes = seconds / 60
-        return tr("overview.sla.hours", h=f"{minutes / 60:g}") if minutes >= 60 else tr(
-            "overview.sla.minutes", m=f"{minutes:g}")  # fmt: skip
+        return tr("overview.sla.none") if seconds is None else _duration(seconds / 60)
 
     parts = ", ".join(f"{_channel(ch)} {show(v)}" for ch, v in targets.items())
     return tr("overview.sla.targets", targets=parts)

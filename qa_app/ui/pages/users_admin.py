@@ -17,6 +17,11 @@ def _role_label(role: str) -> str:
     return tr(f"role.{role}")
 
 
+def _when(moment) -> str:
+    """UTC time to the minute; empty when it never happened."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""
+
+
 def render_user_table(rows: list[users.UserRow]) -> None:
     frame = pd.DataFrame(
         {
@@ -27,7 +32,7 @@ def render_user_table(rows: list[users.UserRow]) -> None:
             tr("users.col.team"): [r.team_name or "" for r in rows],
             tr("users.col.language"): [r.language for r in rows],
             tr("users.col.active"): [r.is_active for r in rows],
-            tr("users.col.last_login"): [r.last_login_at for r in rows],
+            tr("users.col.last_login"): [_when(r.last_login_at) for r in rows],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -74,38 +79,45 @@ def render_one_time_password(password: str | None) -> None:
 
 
 def render_change_user(rows: list[users.UserRow]) -> None:
+    """Pick a user, then change the role, reset the password or switch the account off/on."""
     st.subheader(tr("users.change"))
-    names = [r.username for r in rows]
-    if not names:
+    by_name = {r.username: r for r in rows}
+    if not by_name:
         return
-    username = st.selectbox(tr("users.col.username"), names, key="users_target")
-    left, middle, right = st.columns(3)
-    with left:
+    username = st.selectbox(tr("users.col.username"), list(by_name), key="users_target")
+    row = by_name[username]
+    role_col, password_col, state_col = st.columns(3, border=True)
+    with role_col:
         new_role = st.selectbox(
-            tr("users.col.role"), ROLES, format_func=_role_label, key="users_new_role"
-        )
-        new_agent = st.text_input(tr("users.col.agent"), key="users_new_agent")
+            tr("users.col.role"), ROLES, index=ROLES.index(row.role), format_func=_role_label,
+            key=f"users_new_role_{row.id}",
+        )  # fmt: skip
+        new_agent = st.text_input(
+            tr("users.col.agent"), value=row.agent_login or "", key=f"users_new_agent_{row.id}",
+            help=tr("users.agent_help"),
+        )  # fmt: skip
         if st.button(tr("users.set_role"), key="users_set_role"):
+            agent = new_agent.strip() or None if new_role == "agent" else None
             _apply(
-                lambda s, a: users.set_role(
-                    s, a, username, new_role, agent_login=new_agent or None
-                ),
+                lambda s, a: users.set_role(s, a, username, new_role, agent_login=agent),
                 tr("users.role_set", username=username),
             )
-    with middle:
+    with password_col:
+        st.caption(tr("users.reset_help"))
         if st.button(tr("users.reset_password"), key="users_reset"):
             password = _apply(
                 lambda s, a: users.reset_password(s, a, username),
                 tr("users.password_reset", username=username),
             )
             render_one_time_password(password)
-    with right:
-        if st.button(tr("users.deactivate"), key="users_deactivate", type="secondary"):
+    with state_col:
+        st.caption(tr("users.state_active" if row.is_active else "users.state_inactive"))
+        if row.is_active and st.button(tr("users.deactivate"), key="users_deactivate"):
             _apply(
                 lambda s, a: users.deactivate(s, a, username),
                 tr("users.deactivated", username=username),
             )
-        if st.button(tr("users.reactivate"), key="users_reactivate"):
+        if not row.is_active and st.button(tr("users.reactivate"), key="users_reactivate"):
             _apply(
                 lambda s, a: users.reactivate(s, a, username),
                 tr("users.reactivated", username=username),
