@@ -146,6 +146,9 @@ def test_suggestions_blind_mode_and_transcript_gaps(db_url):
         session.add(AutoScoreRun(conversation_id=conv_id, pipeline_version="p1", content_hash="h"))
         conv = session.get(Conversation, conv_id)
         conv.messages.append(Message(seq=2, role="customer", text="<script>x</script>"))
+        conv.messages.append(
+            Message(seq=3, role="agent", text="Anna here. Anna Petrova, a.petrova")
+        )
         session.flush()
         assignment_id = sampling.assign_conversation(
             session, flow.lead, conv_id, "rev1", blind=True
@@ -160,7 +163,8 @@ def test_suggestions_blind_mode_and_transcript_gaps(db_url):
         agent_rows = [r for r in ctx.transcript.rows if r.side == "agent"]
         assert agent_rows[0].author == transcript.HIDDEN_AUTHOR
         assert agent_rows[0].gap_seconds == 90 and not agent_rows[0].sla_breach
-        assert ctx.transcript.rows[-1].text == "<script>x</script>"  # escaped at render
+        assert ctx.transcript.rows[-2].text == "<script>x</script>"  # escaped at render
+        assert ctx.transcript.rows[-1].text == "••• here. •••, •••"
 
 
 def test_lead_sees_all_queues_reviewer_only_own(db_url):

@@ -6,6 +6,7 @@ stays fast with a large corpus. Text is returned raw: escaping happens at render
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,7 +83,25 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
     return (later - earlier).total_seconds()
 
 
-def build_rows(messages: list[Message], channel: str, blind: bool) -> tuple[TranscriptRow, ...]:
+def blind_names(agent: Agent | None) -> tuple[str, ...]:
+    """Words that identify the agent in message text: login, full name, first name."""
+    if agent is None:
+        return ()
+    names = [agent.login, agent.display_name or ""]
+    names += (agent.display_name or "").split()[:1]
+    return tuple(sorted({n for n in names if len(n) >= 3}, key=len, reverse=True))
+
+
+def mask_names(text: str, names: tuple[str, ...]) -> str:
+    """Replace the agent's names in text (blind review: signatures give agents away)."""
+    for name in names:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN_AUTHOR, text, flags=re.IGNORECASE)
+    return text
+
+
+def build_rows(
+    messages: list[Message], channel: str, blind: bool, hidden: tuple[str, ...] = ()
+) -> tuple[TranscriptRow, ...]:
     """Display rows with gaps and SLA flags.
 
     An agent reply is checked against the first *unanswered* customer message (three
@@ -124,7 +143,7 @@ def build_rows(messages: list[Message], channel: str, blind: bool) -> tuple[Tran
                 wait_seconds=wait,
                 sla_target=target,
                 sla_breach=breach,
-                text=message.text,
+                text=mask_names(message.text, hidden) if blind else message.text,
             )
         )
     return tuple(rows)
@@ -170,4 +189,7 @@ def load_transcript(session: Session, conversation_id: int, *, blind: bool = Fal
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
         )
     )
-    return Transcript(_header(session, conv, blind), build_rows(messages, conv.channel, blind))
+    hidden = blind_names(session.get(Agent, conv.agent_id)) if blind and conv.agent_id else ()
+    return Transcript(
+        _header(session, conv, blind), build_rows(messages, conv.channel, blind, hidden)
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import sampling
+from qa_app.services import rubrics, sampling
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling_strategies import RISK_WEIGHTS, STRATEGIES
 from qa_app.ui import context
@@ -43,10 +43,13 @@ def _request(form: dict) -> sampling.SampleRequest:
         teams=tuple(form["teams"]),
         agents=tuple(form["agents"]),
         blind=bool(form["blind"]),
+        rubric_slug=form.get("rubric"),
     )
 
 
-def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | None:
+def render_form(
+    options: sampling.SampleOptions, rubric_names: dict[str, str]
+) -> sampling.SampleRequest | None:
     """The sampling settings; returns a request when Preview is pressed."""
     with st.form("sampling.form"):
         cols = st.columns(4)
@@ -85,7 +88,11 @@ def render_form(options: sampling.SampleOptions) -> sampling.SampleRequest | Non
         form["agents"] = cols[3].multiselect(
             tr("sampling.agents"), options.agents, placeholder=tr("sampling.any")
         )
-        form["blind"] = st.checkbox(tr("sampling.blind"))
+        cols = st.columns([3, 2], vertical_alignment="bottom")
+        form["rubric"] = cols[0].selectbox(
+            tr("sampling.rubric"), list(rubric_names), format_func=rubric_names.get
+        )
+        form["blind"] = cols[1].checkbox(tr("sampling.blind"))
         pressed = st.form_submit_button(tr("sampling.preview"), icon=":material/preview:")
     return _request(form) if pressed else None
 
@@ -155,7 +162,14 @@ def render() -> None:
         st.success(flash, icon=":material/task_alt:")
     with context.db_session() as session:
         options = sampling.sample_options(session, actor)
-    request = render_form(options)
+        summaries = rubrics.list_rubrics(session)
+    lang = context.current_lang()
+    rubric_names = {
+        r.slug: f"{r.name_ru if lang == 'ru' else r.name_en} · v{r.latest_version}"
+        for r in summaries
+        if r.is_active
+    }
+    request = render_form(options, rubric_names)
     render_weights()
     if request is not None:
         try:
