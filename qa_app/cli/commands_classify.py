@@ -13,6 +13,7 @@ import csv
 import importlib
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,6 +74,20 @@ def load_scorer(task: str, lang: str):
         raise CliError(f"task '{task}' is not available in this installation ({exc})") from exc
 
 
+def _next_chunk(reader, path: Path) -> pd.DataFrame:
+    """The next chunk; a row with more fields than the header is an error, never data loss."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return next(reader)
+    except pd.errors.ParserWarning:
+        raise CliError(
+            f"{path}: a row has more fields than the header; quote texts that contain the delimiter"
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read as CSV ({str(exc).splitlines()[0]})") from exc
+
+
 def read_chunks(path: Path, text_column: str) -> tuple[Iterator[pd.DataFrame], str]:
     """Chunks of the input as strings exactly as written, and the delimiter used."""
     if not path.is_file():
@@ -86,23 +101,23 @@ def read_chunks(path: Path, text_column: str) -> tuple[Iterator[pd.DataFrame], s
             encoding=encoding,
             dtype=str,
             keep_default_na=False,
+            index_col=False,
             chunksize=CHUNK_ROWS,
         )
-        first = next(reader)
+        first = _next_chunk(reader, path)
     except StopIteration:
         raise CliError(f"{path}: the file has a header but no rows") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CliError(f"{path}: cannot read as CSV ({str(exc).splitlines()[0]})") from exc
     if text_column not in first.columns:
         columns = ", ".join(map(str, first.columns))
         raise CliError(f"column '{text_column}' not found in {path.name}; columns: {columns}")
 
     def chunks() -> Iterator[pd.DataFrame]:
         yield first
-        try:
-            yield from reader
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise CliError(f"{path}: cannot read as CSV ({str(exc).splitlines()[0]})") from exc
+        while True:
+            try:
+                yield _next_chunk(reader, path)
+            except StopIteration:
+                return
 
     return chunks(), delimiter
 
@@ -155,7 +170,13 @@ def classify_command(
     """Add <task>_label and <task>_score columns to a CSV of texts."""
     if output_path.parent and not output_path.parent.exists():
         raise CliError(f"output folder not found: {output_path.parent}")
-    rows = classify_file(input_path, output_path, task, lang, text_column, explain)
+    existed = output_path.exists()
+    try:
+        rows = classify_file(input_path, output_path, task, lang, text_column, explain)
+    except CliError:
+        if not existed:
+            output_path.unlink(missing_ok=True)  # no half-written file left behind
+        raise
     click.echo(f"{rows} rows scored for {task} -> {output_path}")
 
 
