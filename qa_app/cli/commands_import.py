@@ -66,7 +66,7 @@ def _report(summary: ImportSummary, lang: str) -> None:
     click.echo(
         f"{summary.file_name}: {summary.imported} imported, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.rejected_rows} rejected rows "
-        f"({summary.rejected_conversations} conversations rejected as a whole); "
+        f"(whole conversations rejected: {summary.rejected_conversations}); "
         f"{summary.messages} messages stored in {summary.elapsed:.1f} s"
     )
     ordered = sorted(summary.rejections, key=lambda r: r.line)

@@ -202,6 +202,8 @@ def render_history() -> None:
         st.caption(tr("import.history_empty"))
         return
     names = ("file_name", "started_at", "imported", "updated", "unchanged", "rejected_rows")
+    for run in runs:
+        run["started_at"] = f"{run['started_at']:%Y-%m-%d %H:%M} UTC"
     frame = pd.DataFrame(
         {tr(f"import.history.{name}"): [run[name] for run in runs] for name in (*names, "messages")}
     )
