@@ -105,12 +105,27 @@ def _stored(session: Session, row: RubricVersion, slug: str) -> StoredRubric:
     )
 
 
+_VERSION_CACHE: dict[tuple[str, int], StoredRubric] = {}
+
+
 def get_version(session: Session, version_id: int) -> StoredRubric:
-    """A rubric version by its row id (what reviews and assignments store)."""
+    """A rubric version by its row id (what reviews and assignments store).
+
+    Versions never change once saved, so they are cached per database and id: opening
+    the next review then costs no rubric queries at all.
+    """
+    key = (str(session.get_bind().url), version_id)
+    cached = _VERSION_CACHE.get(key)
+    if cached is not None:
+        return cached
     row = session.get(RubricVersion, version_id)
     if row is None:
         raise NotFound(f"rubric version {version_id} not found", key="rubrics.error.not_found")
-    return _stored(session, row, row.rubric.slug)
+    stored = _stored(session, row, row.rubric.slug)
+    if len(_VERSION_CACHE) > 256:
+        _VERSION_CACHE.clear()
+    _VERSION_CACHE[key] = stored
+    return stored
 
 
 def _rubric_row(session: Session, slug: str) -> RubricRow:
