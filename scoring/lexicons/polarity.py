@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from scoring.lexicons import modifiers, polarity_lexicon, symbol_weights, word_key
@@ -41,8 +40,7 @@ def scan(text: str) -> list[Token]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class PolarityHit:
+class PolarityHit(NamedTuple):
     """One reason the polarity moved: span, rule name and signed contribution."""
 
     start: int
@@ -52,8 +50,7 @@ class PolarityHit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Polarity:
+class Polarity(NamedTuple):
     """Rules verdict for one text: compound in -1..1, positive/negative sums, hits."""
 
     compound: float
