@@ -199,3 +199,21 @@ def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_u
     assert "Dispute rejected" in visible_text(at)
     other = run_page("disputes", "agent", sqlite_url, username="b.smith")
     assert "unfair" not in " ".join(df.value.to_string() for df in other.dataframe)
+
+
+def test_lead_opens_a_reviewers_assignment_read_only(sqlite_url):
+    _flow, ids = _assigned(sqlite_url)
+    at = run_page("review", "lead", sqlite_url, username="lead")
+    assert "Your queue is empty" in visible_text(at)
+    at.session_state["review.assignment_id"] = ids[1]
+    at.run()
+    assert not at.exception
+    assert "Read only" in visible_text(at)
+    assert at.radio(key=state_key(ids[1], "politeness", "v")).disabled
+
+
+def test_open_next_from_the_queue_targets_the_oldest_assignment(sqlite_url):
+    _flow, ids = _assigned(sqlite_url)
+    at = run_page("queue", "reviewer", sqlite_url, username="rev1")
+    at.button(key="queue.open_next").click().run()
+    assert at.session_state["review.assignment_id"] == ids[0]
