@@ -10,7 +10,6 @@ signals are documented in ``docs/autoqa.md``.
 
 from __future__ import annotations
 
-import copy
 import gc
 import hashlib
 import importlib
@@ -21,8 +20,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-
-import numpy as np
 
 from scoring.base import Evidence, ScoreResult
 from scoring.clarity import ClarityReport, ClarityScorer, clarity_signals
@@ -55,38 +52,13 @@ SCORER_CLASSES = {
 
 
 def politeness_with_rudeness(
-    scorer, texts: list[str], langs: list[str], toxic: list[ScoreResult]
+    scorer, texts: list[str], langs: list[str] | None, toxic: list[ScoreResult]
 ) -> tuple[list[ScoreResult], list[ScoreResult]]:
-    """Politeness and rudeness in one pass, reusing the toxicity results already computed.
-
-    ``PolitenessScorer`` folds toxicity in (``TOXICITY_LOGIT``) by running the toxicity
-    scorer again; here it runs without it and the same adjustment is applied to the
-    results the pipeline already has. ``tests/test_scoring_pipeline.py`` checks that the
-    numbers equal ``PolitenessScorer().score_texts`` and ``score_rudeness``.
-    """
-    from scoring.politeness import RUDENESS_WEIGHTS, TOXICITY_LOGIT
-    from scoring.politeness_strategies import RUDE_STRATEGIES
-
-    plain = copy.copy(scorer)  # shares the loaded model; skips the second toxicity pass
-    plain.use_toxicity = False
-    polite_out, rude_out = [], []
-    for base, tox_result in zip(plain.score_texts(texts, langs), toxic, strict=True):
-        tox = tox_result.score if tox_result.evidence else 0.0
-        p = min(max(base.score, 1e-12), 1 - 1e-12)
-        polite = 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) - TOXICITY_LOGIT * tox)))
-        rude_rules = [e for e in base.evidence if e.rule in RUDE_STRATEGIES]
-        keep = 1.0 - tox
-        for strategy in {e.rule for e in rude_rules}:
-            keep *= 1.0 - RUDENESS_WEIGHTS[strategy]
-        rude = 1.0 - keep
-        label = scorer.label_for(float(polite), rude)
-        polite_out.append(ScoreResult(label, float(polite), base.lang, base.evidence))
-        rude_label = "rude" if rude >= scorer.rude_threshold else "ok"
-        evidence = tuple(
-            Evidence(e.start, e.end, e.rule, RUDENESS_WEIGHTS[e.rule], e.text) for e in rude_rules
-        ) + tuple(e for e in tox_result.evidence if e.rule != "mild")
-        rude_out.append(ScoreResult(rude_label, rude, base.lang, evidence))
-    return polite_out, rude_out
+    """Politeness and rudeness in one pass, reusing the toxicity results already computed
+    (``PolitenessScorer.score_with_rudeness``); older scorers fall back to two calls."""
+    if hasattr(scorer, "score_with_rudeness"):
+        return scorer.score_with_rudeness(texts, langs, toxicity=toxic)
+    return scorer.score_texts(texts, langs), scorer.score_rudeness(texts, langs)
 
 
 def load_scorers(glossary=None) -> dict[str, object]:

@@ -120,6 +120,7 @@ def test_one_pass_politeness_equals_the_politeness_scorer():
     scorer = PolitenessScorer()
     toxic = ToxicityScorer().score_texts(texts)
     polite, rude = politeness_with_rudeness(scorer, texts, None, toxic)
+    assert polite[1].label == "impolite" and rude[1].label == "rude"
     expected_polite = scorer.score_texts(texts)
     expected_rude = scorer.score_rudeness(texts)
     assert [r.score for r in polite] == pytest.approx([r.score for r in expected_polite])
