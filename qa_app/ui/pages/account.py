@@ -43,7 +43,7 @@ def render_language_switch(key: str = "account_language", *, show_label: bool = 
 
 
 def render_password_form() -> None:
-    st.subheader(tr("account.change_password"))
+    st.subheader(tr("account.change_password"), anchor=False)
     with st.form("change_password", clear_on_submit=True):
         current = st.text_input(tr("account.current_password"), type="password")
         new = st.text_input(
@@ -69,8 +69,8 @@ def render_password_form() -> None:
 
 def render() -> None:
     actor = context.current_actor()
-    st.title(tr("account.title"))
+    st.title(tr("account.title"), anchor=False)
     st.markdown(f"**{tr('account.username')}:** `{actor.username}` · {tr(f'role.{actor.role}')}")
-    st.subheader(tr("shell.language"))
+    st.subheader(tr("shell.language"), anchor=False)
     render_language_switch(show_label=False)
     render_password_form()

@@ -34,6 +34,12 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0" if context.current_lang() == "ru" else ",")
 
 
+def _decimal(value: float) -> str:
+    """Two decimals with the user's decimal mark: 3.32 / 3,32."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if context.current_lang() == "ru" else text
+
+
 def _duration(minutes: float) -> str:
     if minutes >= 60:
         return tr("overview.sla.hours", h=f"{minutes / 60:g}")
@@ -87,7 +93,7 @@ def render_headline(figures: overview.Overview) -> None:
     first, second = st.columns(3), st.columns(3)
     first[0].metric(tr("overview.metric.conversations"), _count(figures.total))
     first[1].metric(
-        tr("overview.metric.csat"), "—" if csat.mean is None else f"{csat.mean:.2f}",
+        tr("overview.metric.csat"), "—" if csat.mean is None else _decimal(csat.mean),
         help=tr("overview.metric.csat_help", n=csat.n, share=_percent(csat.top_two_share)),
     )  # fmt: skip
     first[2].metric(
@@ -229,7 +235,7 @@ def render_heatmap(figures: overview.Overview) -> None:
 
 def render() -> None:
     actor = context.current_actor()
-    st.title(tr("overview.title"))
+    st.title(tr("overview.title"), anchor=False)
     url, tz = context.database_url(), overview.display_timezone()
     options = data.overview_options(url, actor, tz)
     if actor.is_agent:

@@ -58,7 +58,7 @@ def render() -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         render_form_language()
-        st.title(tr("signin.title"))
+        st.title(tr("signin.title"), anchor=False)
         st.caption(tr("signin.subtitle"))
         render_notice()
         render_first_run_hint()

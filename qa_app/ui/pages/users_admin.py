@@ -40,7 +40,7 @@ def render_user_table(rows: list[users.UserRow]) -> None:
 
 def render_add_user() -> None:
     with st.form("add_user", clear_on_submit=True):
-        st.subheader(tr("users.add"))
+        st.subheader(tr("users.add"), anchor=False)
         left, right = st.columns(2)
         username = left.text_input(tr("users.col.username"))
         name = right.text_input(tr("users.col.name"))
@@ -80,7 +80,7 @@ def render_one_time_password(password: str | None) -> None:
 
 def render_change_user(rows: list[users.UserRow]) -> None:
     """Pick a user, then change the role, reset the password or switch the account off/on."""
-    st.subheader(tr("users.change"))
+    st.subheader(tr("users.change"), anchor=False)
     by_name = {r.username: r for r in rows}
     if not by_name:
         return
@@ -138,7 +138,7 @@ def _apply(action, success: str):
 
 def render() -> None:
     actor = context.require_page_role("admin")
-    st.title(tr("users.title"))
+    st.title(tr("users.title"), anchor=False)
     table_slot = st.container()
     render_add_user()
     with context.db_session() as session:
