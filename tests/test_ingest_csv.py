@@ -181,3 +181,14 @@ def test_missing_file_is_unreadable(tmp_path):
     with pytest.raises(UnreadableFile) as caught:
         inspect_file(tmp_path / "nope.csv")
     assert caught.value.code == "missing"
+
+
+def test_excel_sep_hint_line_sets_delimiter_and_keeps_line_numbers(tmp_path):
+    path = tmp_path / "hint.csv"
+    path.write_bytes(
+        "sep=;\r\nconversation_id;role;text;csat\r\nh1;customer;Привет, это я;9\r\n"
+        "h1;customer;Ещё раз;\r\n".encode("cp1251")
+    )
+    _, conversations, rejections = _read(path)
+    assert [m.text for m in conversations["h1"].messages] == ["Ещё раз"]
+    assert rejections[0].line == 3 and rejections[0].problems[0].field == "csat"

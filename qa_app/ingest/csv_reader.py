@@ -47,6 +47,7 @@ HEADER_ALIASES = {
 }
 REQUIRED_COLUMNS = ("conversation_id", "role", "text")
 _NON_WORD = re.compile(r"[\s\-./]+")
+_SEP_HINT = re.compile(r"^\s*sep=(.)\s*$")
 _ALIASES = {alias: field for field, names in HEADER_ALIASES.items() for alias in names.split()}
 
 
@@ -82,15 +83,19 @@ class _Rows:
         self.raw = source.path.open("rb")
         self.text = io.TextIOWrapper(self.raw, encoding=source.encoding, newline="")
         first = self.text.readline()
-        self.delimiter = _sniff_delimiter(first)
-        self.text.seek(0)
+        hint = _SEP_HINT.match(first)
+        # Excel's "sep=;" first line names the delimiter; line numbers still count it.
+        self.skipped = 1 if hint else 0
+        self.delimiter = hint.group(1) if hint else _sniff_delimiter(first)
+        if not hint:
+            self.text.seek(0)
         self.reader = csv.reader(self.text, delimiter=self.delimiter)
         self.header = next(self.reader, [])
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        last = self.reader.line_num
+        last = self.reader.line_num + self.skipped
         for cells in self.reader:
-            start, last = last + 1, self.reader.line_num
+            start, last = last + 1, self.reader.line_num + self.skipped
             self.source.position = self.raw.tell()
             if any(cell.strip() for cell in cells):
                 yield start, cells

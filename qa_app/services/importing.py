@@ -178,6 +178,9 @@ def import_file(
     """Import one CSV/JSONL file; raises ``ImportFailed`` when it cannot be read at all."""
     require_role(actor, *IMPORT_ROLES)
     options = options or ImportOptions()
+    if not options.source.strip() or len(options.source) > 120:
+        detail = "source must be a name of 1-120 characters"
+        raise InvalidInput(detail, key="error.invalid_input", detail=detail)
     try:
         tz = parse_timezone(options.default_tz or default_timezone_name())
     except ValueError as exc:
