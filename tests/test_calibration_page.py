@@ -36,7 +36,8 @@ def test_lead_reads_results_in_both_languages(sqlite_url):
     assert "March &lt;calibration&gt;" in text  # the session name is escaped
     table = at.dataframe[1].value
     patience = table[table["Criterion"] == "Patience"].iloc[0]
-    assert patience["Krippendorff's α (ordinal)"].startswith("not defined (all reviewers")
+    assert patience["Krippendorff's α (ordinal)"] == "—"
+    assert patience["Note"].startswith("not defined (all reviewers gave the same value)")
     assert len(at.get("plotly_chart")) == 2
     markdown = "\n".join(m.value for m in at.markdown)
     assert "&lt;b&gt;late&lt;/b&gt; reply" in markdown and "<b>" not in markdown

@@ -101,6 +101,8 @@ class DiscussionItem:
     disagreement: float
     n: int
     na_split: bool
+    critical_split: bool  # some reviewers' grades fail a critical criterion, others' pass
+    weight: float
     grades: tuple[Grade, ...]
     consensus: float | None
     consensus_set: bool
@@ -287,6 +289,18 @@ def _item_score(criterion: Criterion, by_reviewer: dict[str, ReviewGrade]) -> tu
     return (statistics.fmean(gaps) if gaps else 0.0), na_split
 
 
+def _critical_split(criterion: Criterion, by_reviewer: dict[str, ReviewGrade]) -> bool:
+    """Reviewers disagree whether a critical criterion failed: the score swings to zero."""
+    if not criterion.critical:
+        return False
+    fails = {
+        criterion.is_fail(g.value)
+        for g in by_reviewer.values()
+        if not g.not_applicable and g.value is not None
+    }
+    return len(fails) == 2
+
+
 def _discussion(data: _Data, lang: str, limit: int) -> list[DiscussionItem]:
     items = []
     for (conv_id, crit_id), by_reviewer in data.grades.items():
@@ -309,6 +323,8 @@ def _discussion(data: _Data, lang: str, limit: int) -> list[DiscussionItem]:
                 disagreement=score,
                 n=len(by_reviewer),
                 na_split=na_split,
+                critical_split=_critical_split(criterion, by_reviewer),
+                weight=criterion.weight,
                 grades=tuple(
                     Grade(r, g.value, g.not_applicable, g.comment or "")
                     for r, g in sorted(by_reviewer.items())
@@ -318,7 +334,16 @@ def _discussion(data: _Data, lang: str, limit: int) -> list[DiscussionItem]:
                 consensus_notes=consensus.notes if consensus else "",
             )
         )
-    items.sort(key=lambda i: (-i.disagreement, -i.n, i.external_id, i.criterion_id))
+    items.sort(
+        key=lambda i: (
+            not i.critical_split,
+            -i.disagreement,
+            -i.weight,
+            -i.n,
+            i.external_id,
+            i.criterion_id,
+        )
+    )
     return items[:limit]
 
 

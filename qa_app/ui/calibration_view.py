@@ -65,25 +65,38 @@ def render_metrics(results: CalibrationResults) -> None:
         st.info(tr("calibration.small_sample", n=summary.conversations), icon=":material/info:")
 
 
+def scale_name(kind: str) -> str:
+    return tr(f"calibration.scale.{kind}") if kind in ("pass_fail", "custom") else kind
+
+
+def _short(value: float) -> str:
+    return "—" if math.isnan(value) else number(value)
+
+
 def criteria_frame(results: CalibrationResults) -> pd.DataFrame:
+    """One row per criterion; undefined coefficients are a dash with the reason in Note."""
     rows = []
     for c in results.criteria:
-        weighting = tr("calibration.weighted") if c.weighting else tr("calibration.unweighted")
+        undefined = math.isnan(c.alpha) or math.isnan(c.mean_kappa) or math.isnan(c.fleiss)
         rows.append(
             {
                 tr("calibration.col.criterion"): c.name,
-                tr("calibration.col.scale"): c.scale,
+                tr("calibration.col.scale"): scale_name(c.scale),
                 tr("calibration.col.n_items"): c.n_items,
                 tr("calibration.col.n_raters"): c.n_raters,
                 tr("calibration.col.percent"): percent(c.percent_agreement),
-                tr("calibration.col.kappa"): f"{coefficient(c.mean_kappa, c)} ({weighting})"
-                if not math.isnan(c.mean_kappa)
-                else coefficient(c.mean_kappa, c),
-                tr("calibration.col.fleiss"): coefficient(c.fleiss, c),
-                tr("calibration.col.alpha"): coefficient(c.alpha, c),
+                tr("calibration.col.kappa"): _short(c.mean_kappa),
+                tr("calibration.col.fleiss"): _short(c.fleiss),
+                tr("calibration.col.alpha"): _short(c.alpha),
+                tr("calibration.col.note"): coefficient(math.nan, c) if undefined else "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def table_height(rows: int) -> int:
+    """Tall enough to show every row without an inner scrollbar."""
+    return 38 + 35 * rows
 
 
 def pairs_frame(results: CalibrationResults) -> pd.DataFrame:
@@ -121,12 +134,13 @@ def agreement_chart(results: CalibrationResults) -> go.Figure:
         annotation_text=tr("calibration.chart.substantial"),
         annotation_position="top",
     )
+    low = min([v for _, vs in series for v in vs if not math.isnan(v)] + [0.0])
     fig.update_layout(
         title={"text": tr("calibration.chart.agreement"), "font": {"size": 15}},
         barmode="group",
         height=max(340, 34 * len(names) + 140),
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        xaxis={"title": tr("calibration.chart.coefficient"), "range": [-1, 1]},
+        xaxis={"title": tr("calibration.chart.coefficient"), "range": [min(-0.2, low - 0.1), 1.05]},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "y": -0.12},
     )
@@ -148,7 +162,7 @@ def severity_chart(results: CalibrationResults) -> go.Figure:
         )
     )
     fig.add_vline(x=0, line_color="#555")
-    limit = max([abs(s.offset) for s in rows] + [10.0]) * 1.4
+    limit = max([abs(s.offset) for s in rows] + [10.0]) * 1.9
     fig.update_layout(
         title={"text": tr("calibration.chart.severity"), "font": {"size": 15}},
         height=max(260, 48 * len(rows) + 120),
@@ -227,15 +241,23 @@ def render_tables(results: CalibrationResults) -> None:
     """Agreement table, pairwise kappas, the chart, severity and score spread."""
     st.subheader(tr("calibration.header.results"))
     render_metrics(results)
-    st.dataframe(criteria_frame(results), hide_index=True, use_container_width=True)
+    frame = criteria_frame(results)
+    st.dataframe(frame, hide_index=True, use_container_width=True, height=table_height(len(frame)))
+    st.caption(tr("calibration.table.help"))
     with st.expander(tr("calibration.pairs")):
-        st.dataframe(pairs_frame(results), hide_index=True, use_container_width=True)
+        pairs = pairs_frame(results)
+        st.dataframe(
+            pairs, hide_index=True, use_container_width=True, height=table_height(len(pairs))
+        )
     st.plotly_chart(agreement_chart(results), use_container_width=True)
+    st.caption(tr("calibration.chart.empty_bars"))
     st.subheader(tr("calibration.header.severity"))
     st.caption(tr("calibration.severity.help"))
     if results.severity:
-        cols = st.columns([3, 2])
-        cols[0].dataframe(severity_frame(results), hide_index=True, use_container_width=True)
-        cols[1].plotly_chart(severity_chart(results), use_container_width=True)
+        st.dataframe(severity_frame(results), hide_index=True, use_container_width=True)
+        st.plotly_chart(severity_chart(results), use_container_width=True)
     st.subheader(tr("calibration.header.spread"))
-    st.dataframe(spread_frame(results), hide_index=True, use_container_width=True)
+    spread = spread_frame(results)
+    st.dataframe(
+        spread, hide_index=True, use_container_width=True, height=table_height(len(spread))
+    )

@@ -181,11 +181,17 @@ def render_discussion(actor, results: CalibrationResults, rubric: Rubric, editab
             gap=view.number(item.disagreement, 0),
             n=item.n,
         )
+        if item.critical_split:
+            title = f":red[{tr('calibration.discussion.critical_badge')}] {title}"
+        if item.consensus_set:
+            title += f" · :green[{tr('calibration.discussion.agreed_badge')}]"
         with st.expander(title, expanded=False):
             labels = {
                 lv.value: lv.label.get(lang)
                 for lv in rubric.criterion(item.criterion_id).scale.levels
             }
+            if item.critical_split:
+                st.caption(tr("calibration.discussion.critical_split"))
             if item.na_split:
                 st.caption(tr("calibration.discussion.na_split"))
             st.markdown("\n".join(view.grade_text(g, labels) for g in item.grades))
