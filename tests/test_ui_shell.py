@@ -167,3 +167,13 @@ def test_agent_overview_shows_only_own_count(shared_url):
     assert at.metric[0].value == "30"  # half of the 60 seeded conversations
     lead = run_page("overview", "lead", shared_url)
     assert lead.metric[0].value == "60"
+
+
+def test_errors_are_translated_never_raw():
+    from qa_app.services.errors import InvalidInput, PermissionDenied
+
+    denied = context.describe_error(PermissionDenied("x", role="agent"), "ru")
+    assert denied == t("error.permission_denied", "ru", role=t("role.agent", "ru"))
+    assert context.describe_error(InvalidInput("bad date"), "en") == "Invalid input: bad date"
+    unexpected = context.describe_error(ValueError("secret path /etc"), "en")
+    assert unexpected == t("shell.unexpected_error", "en") and "/etc" not in unexpected

@@ -147,6 +147,8 @@ def describe_error(exc: BaseException, lang: str) -> str:
     texts = catalogue().get(exc.key) or catalogue()["error.generic"]
     template = texts.get(lang) or texts.get("en", "")
     params = _Lenient(detail=exc.message, **exc.params)
+    if isinstance(params.get("role"), str) and f"role.{params['role']}" in catalogue():
+        params["role"] = t(f"role.{params['role']}", lang)
     try:
         return string.Formatter().vformat(template, (), params)
     except (ValueError, IndexError):

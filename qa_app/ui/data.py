@@ -49,3 +49,9 @@ def _overview_figures(
 ) -> overview.Overview:
     with services_db.unit_of_work(url) as session:
         return overview.load_overview(session, scope, filters, tz=tz)
+
+
+def forget_overview() -> None:
+    """Drop cached Overview figures, e.g. right after an import, so they show at once."""
+    _overview_options.clear()
+    _overview_figures.clear()
