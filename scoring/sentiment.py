@@ -8,6 +8,7 @@ them. Without a shipped model file the scorer falls back to the rules alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from scoring.text import detect_languages, tokenize
 from scoring.training.linear import LinearTextModel
 
 LABELS = ("negative", "neutral", "positive")
+_LETTER = re.compile(r"[^\W\d_]")
 RULES_SLOPE = 5.0
 
 
@@ -112,7 +114,10 @@ class SentimentScorer:
                 continue
             mp = model.predict_proba([texts[i] for i in idx])
             feats = stack_features(mp, [polarities[i] for i in idx])
-            proba[idx] = softmax(feats @ coef.T + intercept)
+            stacked = softmax(feats @ coef.T + intercept)
+            # Emoji/emoticon-only messages ("😡😡", ")))"): no words for the model to read.
+            wordless = np.array([_LETTER.search(texts[i]) is None for i in idx])
+            proba[idx] = np.where(wordless[:, None], proba[idx], stacked)
             model_proba[idx] = mp
         return proba, model_proba
 

@@ -124,3 +124,8 @@ def test_shipped_models_load_offline_with_model_card():
         card = meta["model_card"]
         assert card["training_data"] and card["licence"] and card["citation"]
         assert (MODELS_DIR / f"sentiment_{lang}.npz").stat().st_size < 15_000_000
+
+
+def test_emoji_only_messages_follow_the_rules(scorer):
+    angry, happy, sad = scorer.score_texts(["😡😡", ")))", "((("])
+    assert (angry.label, happy.label, sad.label) == ("negative", "positive", "negative")
