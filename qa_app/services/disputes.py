@@ -7,9 +7,6 @@ conversations: the filter is applied here, not only in the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,131 +14,34 @@ from sqlalchemy.orm.exc import StaleDataError
 from qa_app.services import reviews as review_service
 from qa_app.services.actor import Actor, require_role
 from qa_app.services.audit import record_event
+from qa_app.services.dispute_views import (
+    DISPUTABLE,
+    DisputeInfo,
+    GradeLine,
+    ReviewSummary,
+    can_see,
+    dispute_info,
+    grade_history,
+    list_disputes,
+    review_summary,
+    visible_reviews,
+)
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from qa_app.storage.models import Conversation, Dispute, GradeChange, Review, ReviewGrade, User
+from qa_app.storage.models import Dispute, GradeChange, Review, ReviewGrade
 from qa_app.storage.types import utc_now
 from scoring.score_maths import check_grades
 
-DISPUTABLE = ("submitted", "final", "disputed")
-
-
-@dataclass(frozen=True, slots=True)
-class GradeLine:
-    criterion_id: str
-    name: str
-    category: str
-    value: float | None
-    level_label: str
-    not_applicable: bool
-    comment: str
-    scale_values: tuple[float, ...]
-    na_allowed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DisputeInfo:
-    dispute_id: int
-    review_id: int
-    conversation: str
-    criterion_id: str | None
-    criterion_name: str
-    raised_by: str
-    reason: str
-    proposed_value: float | None
-    status: str
-    answer: str
-    resolved_by: str | None
-    created_at: datetime
-    resolved_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewSummary:
-    review_id: int
-    conversation_id: int
-    conversation: str
-    reviewer: str
-    status: str
-    overall_score: float | None
-    submitted_at: datetime | None
-    rubric_version: int
-    grades: tuple[GradeLine, ...]
-    comment: str
-
-
-def _can_see(session: Session, actor: Actor, review: Review) -> None:
-    """Agents: own conversations only; reviewers: reviews they wrote; leads: all."""
-    if actor.role in ("admin", "lead"):
-        return
-    if actor.is_agent:
-        conv = session.get(Conversation, review.conversation_id)
-        if actor.agent_id is not None and conv is not None and conv.agent_id == actor.agent_id:
-            return
-    elif actor.role == "reviewer" and review.reviewer_id == actor.user_id:
-        return
-    raise PermissionDenied("not your review", key="disputes.error.not_yours", role=actor.role)
-
-
-def _summary(session: Session, actor: Actor, review: Review) -> ReviewSummary:
-    _r, stored, _score = review_service.stored_score(session, review.id)
-    rubric, lang = stored.rubric, actor.language
-    by_id = {g.criterion_id: g for g in review.grades}
-    lines = []
-    for criterion in rubric.criteria():
-        grade = by_id.get(criterion.id)
-        value = grade.value if grade else None
-        label = criterion.scale.level(value).label.get(lang) if value is not None else ""
-        lines.append(
-            GradeLine(
-                criterion.id,
-                criterion.name.get(lang),
-                rubric.category_of(criterion.id).name.get(lang),
-                value,
-                label,
-                bool(grade and grade.not_applicable),
-                grade.comment if grade else "",
-                tuple(criterion.scale.values),
-                criterion.na_allowed,
-            )
-        )
-    conv = session.get(Conversation, review.conversation_id)
-    reviewer = session.get(User, review.reviewer_id)
-    return ReviewSummary(
-        review.id,
-        review.conversation_id,
-        conv.external_id if conv else str(review.conversation_id),
-        reviewer.username if reviewer else "",
-        review.status,
-        review.overall_score,
-        review.submitted_at,
-        stored.version,
-        tuple(lines),
-        review.comment,
-    )
-
-
-def visible_reviews(session: Session, actor: Actor, limit: int = 200) -> list[ReviewSummary]:
-    """Submitted reviews the actor may see and dispute (agents: their own conversations)."""
-    query = select(Review).where(Review.status.in_(DISPUTABLE)).order_by(Review.id.desc())
-    if actor.is_agent:
-        if actor.agent_id is None:
-            return []
-        query = query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
-        )
-    elif actor.role == "reviewer":
-        query = query.where(Review.reviewer_id == actor.user_id)
-    elif actor.role not in ("admin", "lead"):
-        return []
-    return [_summary(session, actor, r) for r in session.scalars(query.limit(limit))]
-
-
-def review_summary(session: Session, actor: Actor, review_id: int) -> ReviewSummary:
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound(f"review {review_id} not found", key="error.not_found")
-    _can_see(session, actor, review)
-    return _summary(session, actor, review)
+__all__ = [
+    "DisputeInfo",
+    "GradeLine",
+    "ReviewSummary",
+    "grade_history",
+    "list_disputes",
+    "raise_dispute",
+    "resolve_dispute",
+    "review_summary",
+    "visible_reviews",
+]
 
 
 def raise_dispute(
@@ -157,7 +57,7 @@ def raise_dispute(
     review = session.get(Review, review_id)
     if review is None:
         raise NotFound(f"review {review_id} not found", key="error.not_found")
-    _can_see(session, actor, review)
+    can_see(session, actor, review)
     if review.status not in DISPUTABLE:
         raise Conflict("only submitted reviews can be disputed", key="disputes.error.not_submitted")
     if not reason.strip():
@@ -295,71 +195,4 @@ def resolve_dispute(
         changes=new_values or {},
         score=review.overall_score,
     )
-    return _info(session, actor, dispute)
-
-
-def _info(session: Session, actor: Actor, d: Dispute) -> DisputeInfo:
-    names = dict(session.execute(select(User.id, User.username)).all())
-    review = session.get(Review, d.review_id)
-    conv = session.get(Conversation, review.conversation_id)
-    criterion_name = ""
-    if d.criterion_id:
-        _, stored, _ = review_service.stored_score(session, review.id)
-        criterion_name = stored.rubric.criterion(d.criterion_id).name.get(actor.language)
-    return DisputeInfo(
-        d.id,
-        d.review_id,
-        conv.external_id,
-        d.criterion_id,
-        criterion_name,
-        names.get(d.raised_by, ""),
-        d.reason,
-        d.proposed_value,
-        d.status,
-        d.answer,
-        names.get(d.resolved_by) if d.resolved_by else None,
-        d.created_at,
-        d.resolved_at,
-    )
-
-
-def list_disputes(session: Session, actor: Actor, status: str | None = None) -> list[DisputeInfo]:
-    """Disputes the actor may see: agents their own conversations', reviewers their reviews'."""
-    query = select(Dispute).join(Review, Review.id == Dispute.review_id).order_by(Dispute.id.desc())
-    if status:
-        query = query.where(Dispute.status == status)
-    if actor.is_agent:
-        if actor.agent_id is None:
-            return []
-        query = query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
-        )
-    elif actor.role == "reviewer":
-        query = query.where(Review.reviewer_id == actor.user_id)
-    elif actor.role not in ("admin", "lead"):
-        return []
-    return [_info(session, actor, d) for d in session.scalars(query.limit(500))]
-
-
-def grade_history(session: Session, actor: Actor, review_id: int) -> list[dict]:
-    """Every grade change of a review after submission (who, when, which dispute)."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound(f"review {review_id} not found", key="error.not_found")
-    _can_see(session, actor, review)
-    names = dict(session.execute(select(User.id, User.username)).all())
-    rows = session.scalars(
-        select(GradeChange).where(GradeChange.review_id == review_id).order_by(GradeChange.id)
-    )
-    return [
-        {
-            "criterion_id": c.criterion_id,
-            "old_value": c.old_value,
-            "new_value": c.new_value,
-            "changed_by": names.get(c.changed_by, ""),
-            "dispute_id": c.dispute_id,
-            "reason": c.reason,
-            "at": c.at,
-        }
-        for c in rows
-    ]
+    return dispute_info(session, actor, dispute)

@@ -8,12 +8,11 @@ nobody gets a conversation they already reviewed. Load is balanced by open queue
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,40 +20,35 @@ from qa_app.services import rubrics
 from qa_app.services.actor import Actor, require_role
 from qa_app.services.audit import record_event
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
-from qa_app.services.sampling_strategies import STRATEGIES, Candidate, Pick, choose
-from qa_app.services.transcript import first_response_breached
+from qa_app.services.sampling_candidates import (
+    SAMPLE_ROLES,
+    SampleOptions,
+    SampleRequest,
+    load_candidates,
+    sample_options,
+    signal_number,
+)
+from qa_app.services.sampling_strategies import STRATEGIES, Pick, choose
 from qa_app.storage.models import (
-    Agent,
     Assignment,
-    AutoScoreRun,
-    Conversation,
     Review,
-    Team,
     User,
 )
 
-REPEAT_WINDOW = timedelta(days=7)
-SAMPLE_ROLES = ("lead",)
+__all__ = [
+    "PlannedAssignment",
+    "SampleOptions",
+    "SamplePlan",
+    "SampleRequest",
+    "assign_conversation",
+    "create_sample",
+    "load_candidates",
+    "preview_sample",
+    "sample_options",
+    "signal_number",
+]
+
 OPEN_STATUSES = ("pending", "in_progress")
-
-
-@dataclass(frozen=True, slots=True)
-class SampleRequest:
-    """What a lead asks for; dates are inclusive days in UTC."""
-
-    strategy: str = "stratified"
-    per_agent_week: int = 5
-    reviewers: tuple[str, ...] = ()
-    seed: int = 42
-    date_from: date | None = None
-    date_to: date | None = None
-    channels: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    agents: tuple[str, ...] = ()
-    size: int | None = None
-    rubric_slug: str | None = None
-    blind: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,145 +95,6 @@ def _validate(request: SampleRequest) -> None:
         raise InvalidInput("date range is reversed", key="sampling.error.dates")
     if not request.reviewers:
         raise InvalidInput("choose at least one reviewer", key="sampling.error.no_reviewers")
-
-
-def _window(request: SampleRequest) -> tuple[datetime | None, datetime | None]:
-    start = datetime.combine(request.date_from, time.min, UTC) if request.date_from else None
-    end = (
-        datetime.combine(request.date_to + timedelta(days=1), time.min, UTC)
-        if request.date_to
-        else None
-    )
-    return start, end
-
-
-def _conversation_filters(session: Session, request: SampleRequest) -> list:
-    start, end = _window(request)
-    filters = [
-        Conversation.agent_id.is_not(None),
-        ~select(Assignment.id)
-        .where(
-            Assignment.conversation_id == Conversation.id,
-            Assignment.calibration_session_id.is_(None),
-            Assignment.status != "cancelled",
-        )
-        .exists(),
-    ]
-    if start:
-        filters.append(Conversation.started_at >= start)
-    if end:
-        filters.append(Conversation.started_at < end)
-    if request.channels:
-        filters.append(Conversation.channel.in_(request.channels))
-    if request.languages:
-        filters.append(Conversation.language.in_(request.languages))
-    if request.teams:
-        filters.append(
-            Conversation.team_id.in_(select(Team.id).where(Team.name.in_(request.teams)))
-        )
-    if request.agents:
-        filters.append(
-            Conversation.agent_id.in_(select(Agent.id).where(Agent.login.in_(request.agents)))
-        )
-    return filters
-
-
-def _repeat_customers(session: Session, rows: list) -> set[int]:
-    """Conversation ids whose customer came back within 7 days (probably not solved).
-
-    One range scan over the started_at index from the first candidate to 7 days after
-    the last, then a binary search per conversation in its customer's sorted start times.
-    """
-    customers = {row.customer_id for row in rows if row.customer_id}
-    if not customers:
-        return set()
-    earliest = min(r.started_at for r in rows)
-    latest = max(r.started_at for r in rows) + REPEAT_WINDOW
-    starts: dict[str, list[datetime]] = defaultdict(list)
-    query = select(Conversation.customer_id, Conversation.started_at).where(
-        Conversation.started_at > earliest,
-        Conversation.started_at <= latest,
-        Conversation.customer_id.is_not(None),
-    )
-    for customer, started in session.execute(query):
-        if customer in customers:
-            starts[customer].append(started)
-    for values in starts.values():
-        values.sort()
-    repeat = set()
-    for row in rows:
-        later = starts.get(row.customer_id) if row.customer_id else None
-        if not later:
-            continue
-        index = bisect_right(later, row.started_at)
-        if index < len(later) and later[index] <= row.started_at + REPEAT_WINDOW:
-            repeat.add(row.id)
-    return repeat
-
-
-def _auto_signals(session: Session, ids: list[int]) -> dict[int, dict]:
-    signals: dict[int, dict] = {}
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start : chunk_start + 900]
-        query = select(AutoScoreRun.conversation_id, AutoScoreRun.signals).where(
-            AutoScoreRun.conversation_id.in_(chunk)
-        )
-        signals.update(dict(session.execute(query).all()))
-    return signals
-
-
-def signal_number(signals: dict | None, name: str) -> float | None:
-    """A numeric signal from AutoScoreRun.signals: a number or a mapping with ``score``."""
-    value = (signals or {}).get(name)
-    if isinstance(value, dict):
-        value = value.get("score", value.get("value"))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def load_candidates(session: Session, request: SampleRequest) -> list[Candidate]:
-    """Unassigned conversations matching the filters, with the columns sampling needs."""
-    query = (
-        select(
-            Conversation.id,
-            Conversation.external_id,
-            Conversation.channel,
-            Conversation.language,
-            Conversation.started_at,
-            Conversation.csat,
-            Conversation.escalated,
-            Conversation.first_response_seconds,
-            Conversation.customer_id,
-            Agent.login,
-            Team.name.label("team"),
-        )
-        .join(Agent, Agent.id == Conversation.agent_id)
-        .outerjoin(Team, Team.id == Conversation.team_id)
-        .where(and_(*_conversation_filters(session, request)))
-        .order_by(Conversation.id)
-    )
-    rows = session.execute(query).all()
-    repeat = _repeat_customers(session, rows)
-    signals = _auto_signals(session, [r.id for r in rows])
-    return [
-        Candidate(
-            conversation_id=r.id,
-            external_id=r.external_id,
-            agent=r.login,
-            team=r.team or "",
-            channel=r.channel,
-            language=r.language,
-            started_at=r.started_at,
-            csat=r.csat,
-            escalated=bool(r.escalated),
-            repeat_contact=r.id in repeat,
-            sla_breach=first_response_breached(r.channel, r.first_response_seconds),
-            sentiment_end=signal_number(signals.get(r.id), "sentiment_end"),
-            politeness=signal_number(signals.get(r.id), "politeness"),
-        )
-        for r in rows
-    ]
 
 
 def _reviewers(session: Session, usernames: tuple[str, ...]) -> list[User]:
@@ -425,44 +280,3 @@ def assign_conversation(
         ) from exc
     record_event(session, actor, "assignment.created", "assignment", row.id, reviewer=reviewer)
     return row.id
-
-
-@dataclass(frozen=True, slots=True)
-class SampleOptions:
-    """Choices for the sampling form."""
-
-    reviewers: tuple[str, ...]
-    teams: tuple[str, ...]
-    agents: tuple[str, ...]
-    channels: tuple[str, ...]
-    languages: tuple[str, ...]
-    first_day: date | None
-    last_day: date | None
-
-
-def sample_options(session: Session, actor: Actor) -> SampleOptions:
-    """Reviewers, teams, agents, channels, languages and the date span of the corpus."""
-    require_role(actor, *SAMPLE_ROLES)
-    reviewers = session.scalars(
-        select(User.username)
-        .where(User.role.in_(("reviewer", "lead", "admin")), User.is_active.is_(True))
-        .order_by(User.username)
-    )
-    span = session.execute(
-        select(func.min(Conversation.started_at), func.max(Conversation.started_at))
-    ).one()
-    return SampleOptions(
-        reviewers=tuple(reviewers),
-        teams=tuple(session.scalars(select(Team.name).order_by(Team.name))),
-        agents=tuple(session.scalars(select(Agent.login).order_by(Agent.login))),
-        channels=tuple(
-            session.scalars(select(Conversation.channel).distinct().order_by(Conversation.channel))
-        ),
-        languages=tuple(
-            session.scalars(
-                select(Conversation.language).distinct().order_by(Conversation.language)
-            )
-        ),
-        first_day=span[0].date() if span[0] else None,
-        last_day=span[1].date() if span[1] else None,
-    )
