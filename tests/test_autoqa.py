@@ -129,7 +129,7 @@ def test_calibrated_model_agreement_and_review_page_hook(db_url):
         from qa_app.services.review_suggestions import suggestions_for
 
         shown = suggestions_for(session, cid, rubric)["politeness"]
-        assert shown.value == suggestion.value and "calibrated" in shown.source
+        assert shown.value == suggestion.value and "n=70" in shown.source
 
 
 def test_agreement_needs_staff(db_url):

@@ -199,10 +199,10 @@ def _suggestion(
     if model is not None:
         predicted, confidence = model.predict_one(signals)
         value = min(criterion.scale.values, key=lambda v: abs(v - predicted))
-        source = f"calibrated n={model.n} p={confidence:.2f} · {reading.version}"
+        source = f"{reading.version} · n={model.n} · p={confidence:.2f}"
         return Suggestion(value, confidence, signal, evidence, True, source=source, **common)
     value = default_level(criterion, reading.normalised)
-    source = f"default mapping · {reading.version}"
+    source = reading.version
     return Suggestion(value, None, signal, evidence, False, source=source, **common)
 
 

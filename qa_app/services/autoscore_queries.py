@@ -34,7 +34,8 @@ LABEL_TASKS = {
     "customer": ("sentiment",),
     "agent": ("politeness", "empathy", "clarity", "toxicity"),
 }
-SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "model_word", "negation")
+#: Lexicon words and phrases only: the model's per-word weights touch pronouns too.
+SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "negation")
 MIN_POLITE, MIN_RUDE, MIN_EMPATHY, MIN_SENTIMENT = 0.5, -0.5, 0.25, 1.0
 CLARITY_RULES = ("clarity.jargon", "clarity.acronym", "clarity.typo", "clarity.long_sentence")
 

@@ -28,7 +28,7 @@ def render_status(status: ScoringStatus) -> None:
     )
     cols[1].metric(tr("autoqa.status.current"), f"{status.current:,}")
     cols[2].metric(tr("autoqa.status.to_score"), f"{status.to_score:,}")
-    last = status.last_run.strftime("%Y-%m-%d %H:%M UTC") if status.last_run else None
+    last = status.last_run.strftime("%d.%m.%Y %H:%M") if status.last_run else None
     cols[3].metric(tr("autoqa.status.last_run"), last or tr("autoqa.status.never"))
     st.caption(tr("autoqa.status.version", version=status.pipeline_version or "—"))
     stale = status.scored - status.current

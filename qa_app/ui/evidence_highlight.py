@@ -75,8 +75,14 @@ def highlight_html(text: str, spans: Sequence[SpanLike] | None) -> str:
     return "".join(parts)
 
 
-def _number(score: float) -> str:
-    return f"{score:+.2f}".replace("-", "−")
+def _number(score: float, signed: bool) -> str:
+    return (f"{score:+.2f}" if signed else f"{score:.2f}").replace("-", "−")
+
+
+def _label_text(label: str, lang: str) -> str:
+    key = f"autoqa.label.{label}"
+    text = t(key, lang)
+    return label if text == key else text
 
 
 def labels_html(role: str, labels: Sequence[LabelLike], lang: str) -> str:
@@ -86,8 +92,9 @@ def labels_html(role: str, labels: Sequence[LabelLike], lang: str) -> str:
     items = []
     for item in labels:
         task = t(f"autoqa.task.{item.task}", lang)
-        value = html.escape(str(item.label or ""))
-        score = "" if item.score is None else " " + _number(float(item.score))
+        value = html.escape(_label_text(str(item.label or ""), lang))
+        signed = item.task == "sentiment"  # -1..1; the other scores are 0..1
+        score = "" if item.score is None else " " + _number(float(item.score), signed)
         items.append(f"{html.escape(task)}: {value}{score}")
     who = html.escape(t(f"autoqa.role.{role}", lang))
     automatic = html.escape(t("autoqa.automatic", lang))
