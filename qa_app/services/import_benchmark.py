@@ -2,17 +2,18 @@
 
 Writes a synthetic bilingual JSONL export of N messages (realistic message lengths,
 Russian and English), imports it into a fresh SQLite file and, when a server answers, a
-fresh PostgreSQL schema (dropped afterwards). Each import runs in a fresh process so the
+fresh PostgreSQL schema (dropped afterwards). Each import runs in a new interpreter so the
 peak memory reported (``ru_maxrss``) is that import's own.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import random
 import resource
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ class BenchResult:
         return self.messages / self.seconds if self.seconds else 0.0
 
 
-def _import_in_this_process(url: str, path: str, queue) -> None:
+def _import_here(url: str, path: str) -> dict:
+    """Run one import in this process and return its figures (the child's entry point)."""
     from qa_app.services.importing import ImportOptions, import_file
     from qa_app.storage import db as storage_db
 
@@ -137,22 +139,25 @@ def _import_in_this_process(url: str, path: str, queue) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     with storage_db.unit_of_work(url) as session:
         summary = import_file(session, path, options=ImportOptions(source="bench"))
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((summary.messages, summary.imported, seconds, peak, cpu))
+    return {
+        "messages": summary.messages,
+        "conversations": summary.imported,
+        "seconds": time.perf_counter() - started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_seconds": time.process_time() - cpu,
+    }
 
 
 def import_in_fresh_process(database: str, url: str, path: Path) -> BenchResult:
-    """Import ``path`` into ``url`` in a spawned process and collect its figures."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_import_in_this_process, args=(url, str(path), queue))
-    process.start()
-    process.join()
-    if process.exitcode != 0:
-        raise RuntimeError(f"the {database} import process failed (exit {process.exitcode})")
-    messages, conversations, seconds, peak, cpu = queue.get(timeout=10)
-    return BenchResult(database, messages, conversations, seconds, peak, cpu)
+    """Import ``path`` into ``url`` in a new interpreter (``python -m`` this module), so the
+    peak memory measured is that import's alone."""
+    command = [sys.executable, "-m", "qa_app.services.import_benchmark", url, str(path)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines:
+        last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the {database} import process failed: {last}")
+    return BenchResult(database, **json.loads(lines[-1]))
 
 
 def postgres_url() -> str:
@@ -186,3 +191,7 @@ def bench_postgres(url: str, path: Path) -> BenchResult:
         with admin.begin() as connection:
             connection.execute(DropSchema(schema, cascade=True))
         admin.dispose()
+
+
+if __name__ == "__main__":
+    print(json.dumps(_import_here(sys.argv[1], sys.argv[2])))
