@@ -27,7 +27,7 @@ MODEL_NAME = "empathy_v1"
 MECHANISM_WEIGHTS: dict[str, float] = {
     "acknowledgement": 0.45, "emotion_strong": 0.6, "emotion_weak": 0.3, "validation": 0.4,
     "reassurance": 0.35, "exploration": 0.25, "personalisation": 0.15, "customer_name": 0.1,
-    "apology_ownership": 0.4, "caring_language": 0.3, "caring_language_strong": 0.3,
+    "apology_ownership": 0.4, "caring_language": 0.2, "caring_language_strong": 0.15,
 }  # fmt: skip
 NEGATABLE = frozenset({"acknowledgement", "validation", "emotion_weak", "emotion_strong"})
 # EPITOME mechanisms (Sharma et al. 2020) -> (weak-level rules, strong-level rules).
@@ -96,11 +96,13 @@ class EmpathyScorer:
         weak_threshold: float = 0.2,
         strong_threshold: float = 0.55,
         model: str | None = MODEL_NAME,
+        caring_floor: float = 0.5,
     ) -> None:
         self.lang = lang
         self.weak_threshold = weak_threshold
         self.strong_threshold = strong_threshold
         self.model = model
+        self.caring_floor = caring_floor
 
     def _ensure_model(self) -> None:
         if hasattr(self, "models_"):
@@ -117,8 +119,10 @@ class EmpathyScorer:
         self.model_card_ = meta
         for lang in ("en", "ru"):
             part = {k[3:]: v.astype(np.float32) for k, v in arrays.items() if k[:3] == f"{lang}_"}
-            part["threshold"] = meta["metrics"][lang]["threshold"]
-            part["strong_threshold"] = meta["metrics"][lang]["strong_threshold"]
+            # best-F1 thresholds on noisy data can be low; never fire below the floor
+            metrics = meta["metrics"][lang]
+            part["threshold"] = max(metrics["threshold"], self.caring_floor)
+            part["strong_threshold"] = max(metrics["strong_threshold"], part["threshold"])
             self.models_[lang] = part
 
     def _resolve(self, texts: list[str], langs) -> list[str]:
@@ -199,7 +203,7 @@ class EmpathyScorer:
         }
         spans = sorted(
             ((float(part["word_coef"][col]), s, e) for col, s, e, g in counts.spans
-             if col in best and g[0].isalnum()),
+             if col in best and g.replace(" ", "").replace("'", "").isalnum()),
             reverse=True,
         )[:top]  # fmt: skip
         if not spans:

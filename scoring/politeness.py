@@ -47,7 +47,20 @@ RUDENESS_WEIGHTS: dict[str, float] = {
     "command": 0.25, "informal_address": 0.3, "exclamation": 0.15,
 }  # fmt: skip
 TOXICITY_LOGIT = 3.0
+SEVERE_RUDENESS = frozenset({"blame", "dismissive", "sarcasm", "repetition", "shouting"})
+# Pronoun, position and sentiment-word features alone are not politeness markers. The model
+# learned from Wikipedia *requests*; a support message with no marker at all ("Your order
+# has shipped") is pulled halfway to neutral and never labelled impolite on those alone.
+NON_MARKERS = frozenset(
+    {"first_person", "first_person_start", "first_person_plural", "second_person"}
+    | {"second_person_start", "positive_lexicon", "negative_lexicon", "formal_address"}
+)
+UNMARKED_SHRINK = 0.5
 _TOXIC_RULES = ("profanity", "insult", "threat")
+
+
+def _has_marker(analysis: MessageAnalysis) -> bool:
+    return any(d.strategy not in NON_MARKERS for d in analysis.detections)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -92,6 +105,9 @@ class PolitenessScorer:
         self.strategy_intercept_ = float(arrays["strategy_intercept"])
         self.full_strategy_coef_ = np.asarray(arrays["full_strategy_coef"], dtype=np.float64)
         self.full_intercept_ = float(arrays["full_intercept"])
+        identity = np.array([1.0, 0.0])
+        self.full_calibration_ = np.asarray(arrays.get("full_calibration", identity), float)
+        self.strategy_calibration_ = np.asarray(arrays.get("strategy_calibration", identity), float)
         for block in ("word", "char"):
             setattr(self, f"{block}_coef_", np.asarray(arrays[f"{block}_coef"], np.float32))
             setattr(self, f"{block}_idf_", np.asarray(arrays[f"{block}_idf"], np.float32))
@@ -136,23 +152,41 @@ class PolitenessScorer:
             return None
         return ToxicityScorer().score_texts(texts)
 
-    def _logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
+    def raw_logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
+        """Uncalibrated logits: full model for English rows, strategies only otherwise."""
         x = strategy_matrix(analyses)
-        english = np.array([lang == "en" for lang in langs])
         z = x @ self.strategy_coef_ + self.strategy_intercept_
-        if english.any() and self.word_coef_.size > 1:
-            rows = np.flatnonzero(english)
+        rows = np.flatnonzero(np.array([lang == "en" for lang in langs], dtype=bool))
+        if rows.size and self.word_coef_.size > 1:
             sub = [analyses[i] for i in rows]
             lexical = tfidf_matrix(count_matrix(sub, "word"), self.word_idf_) @ self.word_coef_
             lexical += tfidf_matrix(count_matrix(sub, "char"), self.char_idf_) @ self.char_coef_
             z[rows] = x[rows] @ self.full_strategy_coef_ + self.full_intercept_ + lexical
         return z
 
-    def _rudeness(self, analyses: list[MessageAnalysis], tox: np.ndarray) -> np.ndarray:
+    def _logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
+        """Platt-calibrated logits (scale and shift fitted on out-of-fold predictions)."""
+        z = self.raw_logits(analyses, langs)
+        english = np.array([lang == "en" for lang in langs], dtype=bool)
+        if self.word_coef_.size <= 1:
+            english[:] = False
+        full_a, full_b = self.full_calibration_
+        strat_a, strat_b = self.strategy_calibration_
+        return np.where(english, full_a * z + full_b, strat_a * z + strat_b)
+
+    def decision_function(self, texts: Sequence[str], langs=None) -> np.ndarray:
+        """Calibrated politeness logit per text, before the toxicity adjustment."""
+        self._ensure_model()
+        texts = [t or "" for t in texts]
+        return self._logits([analyse_message(t) for t in texts], self._resolve(texts, langs))
+
+    def _rudeness(
+        self, analyses: list[MessageAnalysis], tox: np.ndarray, kinds=RUDE_STRATEGIES
+    ) -> np.ndarray:
         out = np.empty(len(analyses))
         for i, analysis in enumerate(analyses):
             keep = 1.0 - tox[i]
-            for strategy in {d.strategy for d in analysis.detections} & RUDE_STRATEGIES:
+            for strategy in {d.strategy for d in analysis.detections} & kinds:
                 keep *= 1.0 - RUDENESS_WEIGHTS[strategy]
             out[i] = 1.0 - keep
         return out
@@ -167,7 +201,12 @@ class PolitenessScorer:
         tox = np.array(
             [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
         )
-        polite = _sigmoid(self._logits(analyses, resolved) - TOXICITY_LOGIT * tox)
+        marked = np.array([_has_marker(a) for a in analyses], dtype=bool)
+        z = self._logits(analyses, resolved)
+        polite = _sigmoid(np.where(marked, z, UNMARKED_SHRINK * z) - TOXICITY_LOGIT * tox)
+        # Courteous wrapping does not redeem blame or dismissal: "Thank you for your
+        # patience, unfortunately that's not our problem" must not come out polite.
+        polite *= 1.0 - self._rudeness(analyses, np.zeros(len(texts)), SEVERE_RUDENESS)
         rude = self._rudeness(analyses, tox)
         return texts, resolved, analyses, toxic, polite, rude
 
@@ -179,9 +218,10 @@ class PolitenessScorer:
         """Probability that a reply is rude (blame, dismissal, sarcasm, shouting, insults)."""
         return self._compute(texts, langs)[5]
 
-    def label_for(self, polite: float, rude: float) -> str:
-        """Impolite when rude or unlikely polite; polite only when not rude at all."""
-        if rude >= self.rude_threshold or polite < self.impolite_threshold:
+    def label_for(self, polite: float, rude: float, marked: bool = True) -> str:
+        """Impolite when rude, or unlikely polite with some marker to show for it; polite
+        only when not rude at all."""
+        if rude >= self.rude_threshold or (marked and polite < self.impolite_threshold):
             return "impolite"
         if polite >= self.polite_threshold and rude < self.rude_threshold / 2:
             return "polite"
@@ -233,7 +273,7 @@ class PolitenessScorer:
     def _politeness_results(self, texts, resolved, analyses, toxic, polite, rude) -> list:
         return [
             ScoreResult(
-                self.label_for(float(polite[i]), float(rude[i])),
+                self.label_for(float(polite[i]), float(rude[i]), _has_marker(analyses[i])),
                 float(polite[i]),
                 resolved[i],
                 tuple(self._evidence(texts[i], resolved[i], analyses[i], toxic and toxic[i])),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,10 +58,12 @@ def word_key(lower: str) -> str:
     return lower
 
 
-def split_words(text: str) -> tuple[list[Word], frozenset[int]]:
+@lru_cache(maxsize=20_000)
+def split_words(text: str) -> tuple[tuple[Word, ...], frozenset[int]]:
     """Words with offsets, and the indices of sentences that end with a question mark.
 
     Punctuation is not kept as words: it only marks sentence starts and clause boundaries.
+    Memoised: politeness, empathy and the upset-customer check all read the same words.
     """
     lowered = text.lower().replace("ё", "е").replace("’", "'")
     if len(lowered) != len(text):  # rare characters whose lower case is longer
@@ -95,7 +98,7 @@ def split_words(text: str) -> tuple[list[Word], frozenset[int]]:
             )
         )
         sentence_start = False
-    return words, frozenset(questions)
+    return tuple(words), frozenset(questions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,7 @@ class PhraseLexicon:
                     entries.append((strategy.strip(), phrase.strip()))
         return cls(entries)
 
-    def find(self, words: list[Word]) -> list[Detection]:
+    def find(self, words: Sequence[Word]) -> list[Detection]:
         """All entries matching at any word; spans run from first to last matched word."""
         found: list[Detection] = []
         seen: set[tuple[str, int, int]] = set()
@@ -165,7 +168,7 @@ def _drop_nested(found: list[Detection]) -> list[Detection]:
     ]
 
 
-def _match_from(words: list[Word], i: int, keys: tuple[str, ...]) -> int:
+def _match_from(words: Sequence[Word], i: int, keys: tuple[str, ...]) -> int:
     """Index of the last word of a match of ``keys`` starting at word ``i``, or -1."""
     pos = i
     k = 0
@@ -189,7 +192,7 @@ def _match_from(words: list[Word], i: int, keys: tuple[str, ...]) -> int:
     return pos - 1
 
 
-def is_negated(words: list[Word], index: int, window: int = 3) -> bool:
+def is_negated(words: Sequence[Word], index: int, window: int = 3) -> bool:
     """Whether one of the few words before ``index`` (same clause) negates it."""
     clause = words[index].clause
     for j in range(index - 1, max(-1, index - 1 - window), -1):

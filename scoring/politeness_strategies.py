@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
 
 from scoring.politeness_lexicon import Detection, PhraseLexicon, Word, is_negated, split_words
@@ -92,7 +93,7 @@ def _is_cyrillic(word: Word) -> bool:
     return word.key != word.lower or "а" <= word.lower[0] <= "я"
 
 
-def _russian_commands(words: list[Word], taken: set[int]) -> list[Detection]:
+def _russian_commands(words: Sequence[Word], taken: set[int]) -> list[Detection]:
     """Sentence-initial Russian imperatives ("пришлите", "читай") and informal "ты" forms."""
     found = []
     for i, word in enumerate(words):
@@ -106,7 +107,7 @@ def _russian_commands(words: list[Word], taken: set[int]) -> list[Detection]:
     return found
 
 
-def _customer_names(text: str, words: list[Word]) -> list[Detection]:
+def _customer_names(text: str, words: Sequence[Word]) -> list[Detection]:
     """A name in the opening words ("Anna, ...", "Hi John", "Здравствуйте, Анна")."""
     found = []
     for i, word in enumerate(words[:5]):
@@ -126,7 +127,7 @@ def _customer_names(text: str, words: list[Word]) -> list[Detection]:
     return found
 
 
-def _shouting(words: list[Word]) -> list[Detection]:
+def _shouting(words: Sequence[Word]) -> list[Detection]:
     """Runs of capitalised words ("THIS IS NOT OUR PROBLEM"); lone acronyms do not count."""
     found, run = [], []
     if not any(w.text.isupper() for w in words):
@@ -151,7 +152,7 @@ def _applies(strategy: str, sentence: int, softened: set[int], questions: frozen
 
 
 def _filter(
-    detections: list[Detection], words: list[Word], questions: frozenset[int]
+    detections: list[Detection], words: Sequence[Word], questions: frozenset[int]
 ) -> tuple[list[Detection], list[Detection]]:
     """Apply context: negation, "please" softening commands, questions vs statements."""
     starts = [w.start for w in words]
@@ -174,11 +175,15 @@ def _filter(
     return kept, negated
 
 
-def detect_strategies(text: str) -> tuple[list[Detection], list[Detection]]:
-    """Strategies in one message and the courtesy detections cancelled by negation."""
+@lru_cache(maxsize=20_000)
+def detect_strategies(text: str) -> tuple[tuple[Detection, ...], tuple[Detection, ...]]:
+    """Strategies in one message and the courtesy detections cancelled by negation.
+
+    Memoised per text: the politeness and empathy scorers both need them.
+    """
     text = text or ""
     words, questions = split_words(text)
-    detections = politeness_lexicon().find(words)
+    detections = list(politeness_lexicon().find(words))
     starts = {d.start for d in detections}
     taken = {i for i, w in enumerate(words) if w.start in starts}
     if _CYRILLIC_RE.search(text):
@@ -188,4 +193,5 @@ def detect_strategies(text: str) -> tuple[list[Detection], list[Detection]]:
     detections += [
         Detection("exclamation", m.start(), m.end()) for m in _EXCLAMATION_RE.finditer(text)
     ]
-    return _filter(detections, words, questions)
+    kept, negated = _filter(detections, words, questions)
+    return tuple(kept), tuple(negated)

@@ -69,8 +69,8 @@ def test_negated_understanding_is_not_empathy(scorer):
     assert [r.label for r in results] == ["none", "none"]
 
 
-def test_epitome_levels_follow_the_rules(scorer):
-    levels = scorer.mechanism_levels(
+def test_epitome_levels_follow_the_rules():
+    levels = EmpathyScorer(model=None).mechanism_levels(
         ["I'm so sorry, I feel for you.", "Sorry to hear that.", "Try restarting it."],
         "emotional-reactions",
     )
@@ -101,3 +101,18 @@ def test_missed_empathy_uses_given_negativity_and_ignores_calm_customers():
     events = find_missed_empathy(roles, texts, customer_negativity=[0.9, None])
     assert len(events) == 1 and events[0].upset == pytest.approx(0.9)
     assert customer_upset(["Спасибо, всё отлично"])[0] == 0.0
+
+
+def test_caring_language_model_when_shipped(scorer):
+    from scoring.models import MODELS_DIR
+
+    if not (MODELS_DIR / "empathy_v1.npz").exists():
+        pytest.skip("empathy_v1 not trained yet (qa-studio models train empathy)")
+    proba = scorer.caring_probability(
+        ["That breaks my heart, hang in there.", "The invoice is attached."], "en"
+    )
+    assert proba[0] > proba[1]
+    result = scorer.score_texts(["That breaks my heart, hang in there."])[0]
+    assert result.label != "none"
+    for e in result.evidence:
+        assert "That breaks my heart, hang in there."[e.start : e.end] == e.text

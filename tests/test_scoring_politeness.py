@@ -164,7 +164,7 @@ def test_shipped_model_loads_offline_without_pickle():
     if not npz.exists():
         pytest.skip("politeness model not trained yet (run qa-studio train politeness)")
     with np.load(npz, allow_pickle=False) as data:
-        assert {"strategy_coef", "ngram_coef", "full_intercept"} <= set(data.files)
+        assert {"strategy_coef", "word_coef", "char_coef", "full_calibration"} <= set(data.files)
         assert data["strategy_coef"].shape == (len(STRATEGIES),)
     card = json.loads((MODELS_DIR / "politeness_v1.json").read_text(encoding="utf-8"))
     assert card["licence"].startswith("CC BY")
@@ -177,3 +177,30 @@ def test_shipped_model_loads_offline_without_pickle():
 def _datasets() -> Path:
     env = os.environ.get("QA_STUDIO_DATASETS")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+needs_data = pytest.mark.skipif(
+    not (_datasets() / "politeness-en-wikipedia").is_dir(),
+    reason=f"politeness dataset absent under {_datasets()}",
+)
+
+
+@needs_data
+def test_cross_validation_never_scores_rows_it_was_fitted_on():
+    from scoring.training.politeness import (
+        cross_validate_politeness,
+        fit_politeness_arrays,
+        politeness_quartiles,
+    )
+
+    texts, y = politeness_quartiles(_datasets())
+    assert len(texts) == 2176 and y.sum() == 1088
+    rows = np.r_[np.arange(60), len(y) - 1 - np.arange(60)]
+    sample, labels = [texts[i] for i in rows], y[rows]
+    arrays, _ = fit_politeness_arrays(sample, labels)
+    fitted = PolitenessScorer(model=None, use_toxicity=False)._set_arrays(arrays)
+    resubstitution = np.mean((fitted.predict_scores(sample, "en") >= 0.5) == labels)
+    cv = cross_validate_politeness(sample, labels, folds=3, seed=13)
+    assert resubstitution > 0.95  # a model scoring its own rows looks perfect...
+    assert cv["accuracy"] < resubstitution - 0.05  # ...held-out folds do not
+    assert 0.5 <= cv["accuracy"] <= 1.0 and cv["n"] == 120

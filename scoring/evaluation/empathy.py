@@ -36,7 +36,7 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
         binary = f1_score([g > 0 for g in gold], pred > 0, zero_division=0)
         results += [
             EvalResult(task, dataset, "macro-F1 (levels 0/1/2)", float(macro), published, target, n,
-                       "rules only, nothing fitted on EPITOME; all pairs (no official split)"),
+                       "rules + GoEmotions caring model; nothing fitted on EPITOME; all pairs"),
             EvalResult(task, dataset, "accuracy (levels 0/1/2)", float(accuracy_score(gold, pred)),
                        "", None, n),
             EvalResult(task, dataset, "F1 (any level vs none)", float(binary), "", None, n),

@@ -99,6 +99,7 @@ def cross_validate_politeness(
 
     texts = list(texts)
     full_acc, transfer_acc = [], []
+    oof = np.zeros((2, len(texts)))  # out-of-fold raw logits: full model, strategies only
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(texts, y):
         arrays, _ = fit_politeness_arrays([texts[i] for i in train], y[train], C)
@@ -106,7 +107,12 @@ def cross_validate_politeness(
         held_out = [texts[i] for i in test]
         full_acc.append(np.mean((scorer.predict_scores(held_out, "en") >= 0.5) == y[test]))
         transfer_acc.append(np.mean((scorer.predict_scores(held_out, "ru") >= 0.5) == y[test]))
+        analyses = [analyse_message(t) for t in held_out]
+        oof[0, test] = scorer.raw_logits(analyses, ["en"] * len(test))
+        oof[1, test] = scorer.raw_logits(analyses, ["ru"] * len(test))
     return {
+        "full_calibration": _platt(oof[0], y),
+        "strategy_calibration": _platt(oof[1], y),
         "folds": folds,
         "seed": seed,
         "accuracy": float(np.mean(full_acc)),
@@ -117,6 +123,12 @@ def cross_validate_politeness(
     }
 
 
+def _platt(logits: np.ndarray, y: np.ndarray) -> list[float]:
+    """Scale and shift mapping out-of-fold logits to calibrated ones (Platt 1999)."""
+    fit = LogisticRegression(C=1e4, max_iter=1000).fit(logits.reshape(-1, 1), y)
+    return [float(fit.coef_[0][0]), float(fit.intercept_[0])]
+
+
 def train_politeness(datasets_dir: Path, out_dir: Path, seed: int = 13) -> dict:
     """Cross-validate, then fit on all 2,176 quartile requests and save ``politeness_v1``."""
     from scoring.models import save_model
@@ -125,6 +137,13 @@ def train_politeness(datasets_dir: Path, out_dir: Path, seed: int = 13) -> dict:
     texts, y = politeness_quartiles(datasets_dir)
     metrics = cross_validate_politeness(texts, y, folds=10, seed=seed)
     arrays, info = fit_politeness_arrays(texts, y)
+    arrays["full_calibration"] = np.array(metrics.pop("full_calibration"), dtype=np.float32)
+    arrays["strategy_calibration"] = np.array(metrics.pop("strategy_calibration"), np.float32)
+    info["calibration"] = {
+        "full": arrays["full_calibration"].tolist(),
+        "strategies_only": arrays["strategy_calibration"].tolist(),
+        "method": "Platt scaling on out-of-fold logits of the same cross-validation",
+    }
     meta = {
         "name": MODEL_NAME,
         "task": "politeness",
