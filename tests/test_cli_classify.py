@@ -131,3 +131,17 @@ def test_large_file_streams_in_chunks(tmp_path, monkeypatch):
 )  # fmt: skip
 def test_spreadsheet_safe(cell, safe):
     assert spreadsheet_safe(cell) == safe
+
+
+def test_bench_cycles_conversations_with_fresh_ids_and_texts():
+    from qa_app.cli.commands_bench import _fallback_pool, cycle_conversations
+
+    pool = _fallback_pool(3, seed=1)
+    size = sum(len(c.messages) for c in pool)
+    stream = list(cycle_conversations(pool, 2 * size + 1))
+    assert sum(len(c.messages) for c in stream) == 2 * size + 1
+    ids = [c.conversation_id for c in stream]
+    assert len(ids) == len(set(ids))
+    first, repeat = stream[0], stream[len(pool)]
+    assert repeat.messages[0].text.startswith(first.messages[0].text)
+    assert repeat.messages[0].text != first.messages[0].text  # no free whole-text cache hits
