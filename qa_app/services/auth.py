@@ -215,3 +215,8 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> N
         raise InvalidInput("new password equals old", key="auth.password_unchanged")
     user.password_hash = hash_password(new)
     record_event(session, actor, "auth.password_changed", "user", user.id)
+
+
+def record_sign_out(session: Session, actor: Actor) -> None:
+    """Sign-outs are audited like sign-ins, so a session's end is visible in the log."""
+    record_event(session, actor, "auth.signed_out", "user", actor.user_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qa_app.services import auth
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
@@ -73,9 +74,7 @@ def render_sidebar() -> None:
         account.render_language_switch(key="sidebar_language")
         if st.button(tr("shell.sign_out"), icon=":material/logout:", key="sign_out"):
             with context.db_session() as session:
-                from qa_app.services.audit import record_event
-
-                record_event(session, actor, "auth.signed_out", "user", actor.user_id)
+                auth.record_sign_out(session, actor)
             context.end_session("shell.signed_out")
             st.rerun()
 
