@@ -274,6 +274,16 @@ def _score_in_worker(batch: list[Conversation]) -> list[ConversationScores]:
     return _WORKER.score_batch(batch)
 
 
+# Signals that need a scorer or an agent message: present (as None) even when they cannot
+# be computed, so every result has the same keys.
+SIGNAL_UNITS = {
+    "politeness": "probability",
+    "politeness_min": "probability",
+    "rudeness": "probability",
+    "toxicity": "probability",
+    "empathy": "score_0_1",
+    "missed_empathy": "count",
+}
 NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
@@ -408,4 +418,6 @@ def conversation_signals(
     apology = out.get("apology")
     if apology is not None and apology.value == 0.0 and not any(map(_is_upset, customer)):
         out["apology"] = Signal("apology", 0.0, "flag", 1.0, "not_needed")
+    for name, unit in SIGNAL_UNITS.items():  # same keys for every conversation
+        out.setdefault(name, Signal(name, None, unit, None))
     return out

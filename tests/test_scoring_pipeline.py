@@ -135,3 +135,14 @@ def test_two_workers_give_the_same_signals_as_one_process(scored):
     assert [r.conversation_id for r in parallel] == ["ru-good", "en-curt"]
     for result in parallel:
         assert result.values() == scored[result.conversation_id].values()
+
+
+def test_degenerate_conversations_keep_every_signal_key():
+    empty = Conversation("empty", "chat", None, [])
+    lonely = Conversation("lonely", "phone", "ru", [Message("customer", "Алло")])
+    results = AutoQAPipeline().score_conversations([empty, lonely])
+    for result in results:
+        auto = result.auto_scores()
+        assert set(AUTO_SIGNALS) <= set(auto)
+        assert auto["politeness"] is None and auto["next_steps"] is None
+        assert auto["first_response_sla"] is None  # nothing to measure
