@@ -327,10 +327,13 @@ def criterion_agreement(
 
 
 def agreement_reports(
-    session: Session, actor: Actor, *, slug: str | None = None
+    session: Session, actor: Actor, *, slug: str | None = None, check_only: bool = False
 ) -> list[AgreementReport]:
-    """Per rubric (active version) and criterion with an auto_signal; staff only."""
+    """Per rubric (active version) and criterion with an auto_signal; staff only
+    (``check_only`` checks the role and returns nothing, for callers that cache results)."""
     require_role(actor, "lead", "reviewer", "trainer")
+    if check_only:
+        return []
     from qa_app.services import rubrics
 
     slugs = [slug] if slug else [r.slug for r in rubrics.list_rubrics(session) if r.is_active]

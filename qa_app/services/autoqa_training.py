@@ -72,12 +72,9 @@ def feature_matrix(
     signal_docs: Sequence[dict], features: Sequence[str], means: np.ndarray | None = None
 ) -> np.ndarray:
     """Rows of normalised values; a missing value takes the training mean (or 0.5)."""
-    rows = np.full((len(signal_docs), len(features)), np.nan)
-    for i, doc in enumerate(signal_docs):
-        for j, name in enumerate(features):
-            value = _normalised(doc.get(name))
-            if value is not None:
-                rows[i, j] = value
+    rows = np.array(
+        [[_normalised(doc.get(name)) for name in features] for doc in signal_docs], dtype=float
+    ).reshape(len(signal_docs), len(features))  # None becomes nan
     fill = means if means is not None else np.full(len(features), 0.5)
     missing = np.isnan(rows)
     rows[missing] = np.take(fill, np.nonzero(missing)[1])
@@ -87,6 +84,7 @@ def feature_matrix(
 def fit_model(examples: Sequence[GradedExample], scale: Sequence[float]) -> CalibratedModel:
     """Fit on every example; a single observed grade gives a constant model."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     features = feature_names(examples)
     raw = feature_matrix([ex.signals for ex in examples], features)
@@ -101,7 +99,8 @@ def fit_model(examples: Sequence[GradedExample], scale: Sequence[float]) -> Cali
         coef = np.zeros((len(classes), len(features)))
         return CalibratedModel(features, means, classes, coef, intercept, len(examples))
     model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
-    model.fit(rows, grades)
+    with threadpool_limits(1):  # tiny problems: BLAS threads only contend with each other
+        model.fit(rows, grades)
     coef, intercept = model.coef_, model.intercept_
     if len(model.classes_) == 2:  # binary: sklearn keeps one row; make it a two-class softmax
         coef = np.vstack([np.zeros_like(coef[0]), coef[0]])

@@ -84,13 +84,23 @@ def render_distributions(actor) -> None:
     autoqa_view.render_distributions(frame, queries.KEY_SIGNALS)
 
 
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def _agreement(url: str) -> tuple[list, list]:
+    """Held-out fits take seconds on a large review history: cached five minutes per database
+    (the same for every staff member, so the key holds no user)."""
+    from qa_app.services.actor import SYSTEM
+
+    with context.db_session() as session:
+        reports = autoqa.agreement_reports(session, SYSTEM)
+        return reports, rubrics.list_rubrics(session)
+
+
 def render_agreement(actor) -> None:
     with context.db_session() as session:
-        reports = autoqa.agreement_reports(session, actor)
-        names = {
-            r.slug: (r.name_ru if context.current_lang() == "ru" else r.name_en)
-            for r in rubrics.list_rubrics(session)
-        }
+        autoqa.agreement_reports(session, actor, slug=None, check_only=True)
+    reports, summaries = _agreement(context.database_url())
+    lang = context.current_lang()
+    names = {r.slug: (r.name_ru if lang == "ru" else r.name_en) for r in summaries}
     autoqa_view.render_agreement(reports, names)
 
 
