@@ -125,7 +125,8 @@ def render_volume(figures: overview.Overview) -> None:
         charts.stacked_over_time(
             weekly, "week", "n", "channel", title=tr("overview.chart.by_week"),
             x_title=tr("overview.axis.week"), y_title=n_title, colour_map=_channel_colours(),
-        ), key="chart_week",
+        ).update_xaxes(tickformat="%d.%m.%Y" if context.current_lang() == "ru" else "%b %d, %Y"),
+        key="chart_week",
     )  # fmt: skip
     left, middle, right = st.columns(3)
     for col, frame, column, namer, title in (
