@@ -112,10 +112,7 @@ def first_response_buckets(timing: pd.DataFrame) -> pd.DataFrame:
     edges = [-np.inf, *(m * 60.0 for m in FRT_BUCKETS), np.inf]
     bucket = pd.cut(known["frt"], bins=edges, labels=False, right=False)
     counted = (
-        known.assign(bucket=bucket)
-        .groupby(["channel", "bucket"])
-        .size()
-        .reset_index(name="n")
+        known.assign(bucket=bucket).groupby(["channel", "bucket"]).size().reset_index(name="n")
     )
     counted["bucket"] = counted["bucket"].astype(int)
     return counted
