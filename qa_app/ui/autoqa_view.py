@@ -16,6 +16,12 @@ from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr
 
 
+def count_text(n: int) -> str:
+    """Thousands grouped the way each language writes them (1,234 / 1 234)."""
+    text = f"{n:,}"
+    return text.replace(",", "\u202f") if current_lang() == "ru" else text
+
+
 def render_status(status: ScoringStatus) -> None:
     st.subheader(tr("autoqa.status.header"))
     if status.total == 0:
@@ -24,16 +30,20 @@ def render_status(status: ScoringStatus) -> None:
     cols = st.columns(4)
     cols[0].metric(
         tr("autoqa.status.scored"),
-        tr("autoqa.status.scored_value", scored=f"{status.scored:,}", total=f"{status.total:,}"),
+        tr(
+            "autoqa.status.scored_value",
+            scored=count_text(status.scored),
+            total=count_text(status.total),
+        ),
     )
-    cols[1].metric(tr("autoqa.status.current"), f"{status.current:,}")
-    cols[2].metric(tr("autoqa.status.to_score"), f"{status.to_score:,}")
-    last = status.last_run.strftime("%d.%m.%Y %H:%M") if status.last_run else None
+    cols[1].metric(tr("autoqa.status.current"), count_text(status.current))
+    cols[2].metric(tr("autoqa.status.to_score"), count_text(status.to_score))
+    last = status.last_run.strftime("%d.%m %H:%M") if status.last_run else None
     cols[3].metric(tr("autoqa.status.last_run"), last or tr("autoqa.status.never"))
     st.caption(tr("autoqa.status.version", version=status.pipeline_version or "—"))
     stale = status.scored - status.current
     if stale > 0:
-        st.caption(tr("autoqa.status.older", count=f"{stale:,}"))
+        st.caption(tr("autoqa.status.older", count=count_text(stale)))
 
 
 def _agent_axis(frame: pd.DataFrame) -> pd.Series:
@@ -149,7 +159,12 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
             + tr("autoqa.agreement.rubric", name=_md(name), version=report.rubric_version)
             + "**"
         )
-        st.dataframe(agreement_frame(report, lang), hide_index=True, use_container_width=True)
+        frame = agreement_frame(report, lang)
+        ratios = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
+        config = {
+            tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(format="%.2f") for c in ratios
+        }
+        st.dataframe(frame, hide_index=True, use_container_width=True, column_config=config)
 
 
 def _md(text: str) -> str:
