@@ -17,7 +17,12 @@ from functools import lru_cache
 import numpy as np
 
 from scoring.base import Evidence, ScoreResult
-from scoring.politeness_features import count_matrix, lexical_counts, tfidf_matrix
+from scoring.politeness_features import (
+    count_matrix,
+    lexical_counts,
+    tfidf_matrix,
+    unique_counts,
+)
 from scoring.politeness_lexicon import Detection, PhraseLexicon, is_negated, split_words
 from scoring.politeness_strategies import detect_strategies
 from scoring.text import detect_languages
@@ -197,10 +202,9 @@ class EmpathyScorer:
         """The words that made the caring-language model fire, else the whole message."""
         part = self.models_[lang]
         counts = lexical_counts(text)
-        weights = part["word_coef"][counts.word_columns] * counts.word_tf
-        best = {
-            col for col, w in zip(counts.word_columns.tolist(), weights, strict=True) if w > 0.5
-        }
+        columns, tf = unique_counts(counts.word_raw)
+        weights = part["word_coef"][columns] * tf
+        best = {col for col, w in zip(columns.tolist(), weights, strict=True) if w > 0.5}
         spans = sorted(
             ((float(part["word_coef"][col]), s, e) for col, s, e, g in counts.spans
              if col in best and g.replace(" ", "").replace("'", "").isalnum()),

@@ -23,6 +23,7 @@ from scoring.politeness_features import (
     count_matrix,
     strategy_matrix,
     tfidf_matrix,
+    unique_counts,
 )
 from scoring.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
 from scoring.text import detect_languages
@@ -253,9 +254,10 @@ class PolitenessScorer:
 
     def _word_evidence(self, text: str, analysis: MessageAnalysis, top: int = 3) -> list:
         """The few words or word pairs whose learned weights moved the score most."""
-        values = analysis.word_tf * self.word_idf_[analysis.word_columns]
+        columns, tf = unique_counts(analysis.word_raw)
+        values = tf * self.word_idf_[columns]
         values /= float(np.sqrt((values**2).sum())) or 1.0
-        lookup = dict(zip(analysis.word_columns.tolist(), values.tolist(), strict=True))
+        lookup = dict(zip(columns.tolist(), values.tolist(), strict=True))
         scored = []
         for col, start, end, gram in analysis.spans:
             if not gram[0].isalnum():
