@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
 
 # Order matters: URLs and emails first, then emoticons, words (with inner hyphen or
 # apostrophe), numbers, emoji, runs of punctuation.
@@ -44,8 +43,13 @@ def tokenize(text: str) -> list[Token]:
     ]
 
 
-_EN_STEMMER = SnowballStemmer("english")
-_RU_STEMMER = SnowballStemmer("russian")
+@lru_cache(maxsize=2)
+def _snowball(lang: str):
+    """Snowball stemmer, imported on first use: importing nltk costs ~1 s and ~150 MB, which
+    every process that only tokenises or detects language should not pay."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("russian" if lang == "ru" else "english")
 
 
 @lru_cache(maxsize=1)
@@ -62,11 +66,11 @@ def lemma(word: str, lang: str) -> str:
     if lang == "ru":
         parses = _morph().parse(word)
         return parses[0].normal_form.replace("ё", "е") if parses else word
-    return _EN_STEMMER.stem(word)
+    return _snowball("en").stem(word)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, lang: str) -> str:
     """Snowball stem in either language: cheaper than a lemma, for features."""
     word = word.lower().replace("ё", "е")
-    return (_RU_STEMMER if lang == "ru" else _EN_STEMMER).stem(word)
+    return _snowball(lang).stem(word)
