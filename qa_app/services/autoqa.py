@@ -164,30 +164,42 @@ def graded_examples(
     ]
 
 
-_MODELS: dict[tuple, CalibratedModel | None] = {}
+#: Fitted models per (database, rubric version, criterion): (graded count at fit time, model).
+_MODELS: dict[tuple, tuple[int, CalibratedModel | None]] = {}
+#: Refit once the graded count has grown by this share since the last fit. Refitting on every
+#: submitted review would make a season of reviews quadratic; a model fitted on 400 grades
+#: barely changes with the 401st.
+REFIT_GROWTH = 0.10
 
 
 def calibrated_model(
     session: Session, rubric_version_id: int, criterion: Criterion
 ) -> CalibratedModel | None:
     """The model for a criterion, or None while there are too few grades to trust one."""
-    fingerprint = session.execute(
-        select(func.count(ReviewGrade.id), func.max(Review.updated_at), func.max(Review.id))
-        .join(Review, ReviewGrade.review_id == Review.id)
-        .where(
-            Review.rubric_version_id == rubric_version_id,
-            Review.status.in_(GRADED_STATUSES),
-            ReviewGrade.criterion_id == criterion.id,
+    graded = (
+        session.scalar(
+            select(func.count(ReviewGrade.id))
+            .join(Review, ReviewGrade.review_id == Review.id)
+            .where(
+                Review.rubric_version_id == rubric_version_id,
+                Review.status.in_(GRADED_STATUSES),
+                ReviewGrade.criterion_id == criterion.id,
+            )
         )
-    ).one()
-    key = (str(session.get_bind().url), rubric_version_id, criterion.id, tuple(fingerprint))
-    if key not in _MODELS:
-        examples = graded_examples(session, rubric_version_id, criterion.id)
-        model = None
-        if len(examples) >= MIN_CALIBRATION_REVIEWS:
-            model = fit_model(examples, criterion.scale.values)
-        _MODELS[key] = model
-    return _MODELS[key]
+        or 0
+    )
+    key = (str(session.get_bind().url), rubric_version_id, criterion.id)
+    if graded < MIN_CALIBRATION_REVIEWS:
+        return None
+    cached = _MODELS.get(key)
+    if cached is not None and cached[0] <= graded <= cached[0] * (1 + REFIT_GROWTH):
+        return cached[1]
+    examples = graded_examples(session, rubric_version_id, criterion.id)
+    model = None
+    if len(examples) >= MIN_CALIBRATION_REVIEWS:
+        model = fit_model(examples, criterion.scale.values)
+    _MODELS[key] = (graded, model)
+    return model
 
 
 def _suggestion(

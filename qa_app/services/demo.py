@@ -105,8 +105,17 @@ def load_demo(
     n_conversations: int = 2400,
     password: str | None = None,
     progress: Callable | None = None,
+    n_jobs: int = 2,
 ) -> DemoResult:
-    """Import the corpus, create the accounts and rubric, then the optional later steps."""
+    """Import the corpus, create accounts and rubric, score everything, then a review season.
+
+    Scoring comes before the reviews so risk-weighted sampling and the review page's
+    suggestions see the automatic scores, as they would in a team's daily work.
+    """
+    from qa_app.services.autoscoring import score_conversations
+    from qa_app.services.demo_reviews import create_demo_reviews
+    from qa_app.services.rubrics import active_version
+
     result = DemoResult()
     result.import_summary = import_demo_corpus(session, seed, n_conversations, progress)
     result.accounts = create_demo_accounts(session, password)
@@ -114,4 +123,17 @@ def load_demo(
     session.commit()
     if result.rubrics:
         result.notes.append(f"rubrics loaded: {', '.join(result.rubrics)}")
+    scoring = score_conversations(session, SYSTEM, n_jobs=n_jobs)
+    result.notes.append(
+        f"automatic scores: {scoring.scored:,} conversations, {scoring.messages:,} messages "
+        f"in {scoring.seconds:.0f} s ({scoring.messages_per_second:,.0f} messages/s)"
+    )
+    season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
+    session.commit()
+    result.notes.append(
+        f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "
+        f"{season.pending:,} waiting in queues; disputes: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
+        + f"; calibration sessions: {len(season.calibration_sessions)}"
+    )
     return result
