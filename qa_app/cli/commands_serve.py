@@ -11,9 +11,9 @@ import click
 
 from qa_app.cli.errors import CliError
 from qa_app.services import database as services_db
+from qa_app.services.importing import upload_limit_mb
 
 APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-REPO_DIR = APP_PATH.parent.parent.parent
 REPO_DIR = APP_PATH.parent.parent.parent
 #: Safety settings applied wherever the server starts (not only from the repository root).
 SERVER_FLAGS = (
@@ -46,6 +46,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
     return [
         sys.executable, "-c", LAUNCHER, "run", str(APP_PATH),
         f"--server.port={port}", f"--server.address={host}", *SERVER_FLAGS,
+        f"--server.maxUploadSize={upload_limit_mb()}",
     ]  # fmt: skip
 
 

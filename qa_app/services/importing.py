@@ -106,6 +106,18 @@ class ImportSummary:
         self.messages += counts.messages
 
 
+UPLOAD_LIMIT_ENV = "QA_STUDIO_UPLOAD_LIMIT_MB"
+DEFAULT_UPLOAD_LIMIT_MB = 50
+
+
+def upload_limit_mb() -> int:
+    """The largest upload the app accepts, in MB (the server is started with the same limit)."""
+    try:
+        return max(1, int(os.environ.get(UPLOAD_LIMIT_ENV, DEFAULT_UPLOAD_LIMIT_MB)))
+    except ValueError:
+        return DEFAULT_UPLOAD_LIMIT_MB
+
+
 def default_timezone_name() -> str:
     return os.environ.get(DEFAULT_TZ_ENV) or "UTC"
 

@@ -7,7 +7,6 @@ page tests call directly inside an AppTest script.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +20,6 @@ from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 
 ROLES = ("lead",)
-UPLOAD_LIMIT_ENV = "QA_STUDIO_UPLOAD_LIMIT_MB"
-DEFAULT_UPLOAD_LIMIT_MB = 50
 LAST_RESULT = "import_last_result"
 ZONES = (
     "UTC",
@@ -46,14 +43,6 @@ ZONES = (
     "America/Los_Angeles",
 )
 FORMATS = ("csv", "jsonl", "json")
-
-
-def upload_limit_mb() -> int:
-    """The page's upload limit (Streamlit's ``server.maxUploadSize`` must be at least this)."""
-    try:
-        return max(1, int(os.environ.get(UPLOAD_LIMIT_ENV, DEFAULT_UPLOAD_LIMIT_MB)))
-    except ValueError:
-        return DEFAULT_UPLOAD_LIMIT_MB
 
 
 @dataclass
@@ -89,7 +78,7 @@ def _progress_text(p: importing.ImportProgress) -> str:
 
 def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult | None:
     """Import uploaded bytes through the service; show errors; return what to display."""
-    limit = upload_limit_mb()
+    limit = importing.upload_limit_mb()
     if len(data) > limit * 1024 * 1024:
         st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
         return None
@@ -135,7 +124,7 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
 
 
 def render_upload() -> None:
-    limit = upload_limit_mb()
+    limit = importing.upload_limit_mb()
     configured = importing.default_timezone_name()
     zones = ZONES if configured in ZONES else (configured, *ZONES)
     with st.form("import_form"):
