@@ -18,6 +18,7 @@ from scoring.base import Evidence, ScoreResult
 from scoring.lexicons.polarity import Polarity, PolarityRules
 from scoring.models import MODELS_DIR, load_model
 from scoring.text import detect_languages, tokenize
+from scoring.text.tokens import Token
 from scoring.training.linear import LinearTextModel
 
 LABELS = ("negative", "neutral", "positive")
@@ -141,13 +142,14 @@ class SentimentScorer:
         langs = self._langs(texts, langs)
         polarities = self._polarities(texts, langs)
         proba, model_proba = self._proba(texts, langs, polarities)
+        words = self._model_words(texts, langs, model_proba)
         results = []
-        for i, text in enumerate(texts):
+        for i in range(len(texts)):
             evidence = [
                 Evidence(h.start, h.end, h.rule, h.weight, h.text) for h in polarities[i].hits
             ]
             if not np.isnan(model_proba[i, 0]):
-                evidence += self._model_evidence(text, langs[i], model_proba[i])
+                evidence += self._model_evidence(words[i], model_proba[i])
             results.append(
                 ScoreResult(
                     LABELS[int(proba[i].argmax())],
@@ -158,20 +160,43 @@ class SentimentScorer:
             )
         return results
 
-    def _model_evidence(self, text: str, lang: str, model_proba: np.ndarray) -> list[Evidence]:
+    def _model_words(self, texts, langs, model_proba) -> list[list[tuple[float, Token]]]:
+        """(positive minus negative weight, token) of each word the model has a column for.
+
+        All words of one language are looked up in one call (``word_features`` memoises
+        them), so explaining costs a dictionary look-up per word, not a vectoriser run.
+        """
+        out: list[list[tuple[float, Token]]] = [[] for _ in texts]
+        for lang, (model, _, _) in self.models_.items():
+            rows = [
+                i for i, lg in enumerate(langs) if lg == lang and not np.isnan(model_proba[i, 0])
+            ]
+            tokens = {i: [t for t in tokenize(texts[i]) if t.kind == "word"] for i in rows}
+            columns = model.features_.word_features([t.text for i in rows for t in tokens[i]])
+            polarity = self._polarity_weights(lang, model)
+            position = 0
+            for i in rows:
+                for tok in tokens[i]:
+                    col = columns[position]
+                    position += 1
+                    if col >= 0:
+                        out[i].append((float(polarity[col]), tok))
+        return out
+
+    def _polarity_weights(self, lang: str, model: LinearTextModel) -> np.ndarray:
+        """Per column, the positive weight minus the negative one (computed once)."""
+        cache = self.__dict__.setdefault("_polarity_weights_cache", {})
+        if lang not in cache:
+            cache[lang] = model.coef_[2] - model.coef_[0]
+        return cache[lang]
+
+    @staticmethod
+    def _model_evidence(
+        scored: list[tuple[float, Token]], model_proba: np.ndarray
+    ) -> list[Evidence]:
         """The model's verdict plus the three words whose weights pushed it most."""
-        model = self.models_[lang][0]
         out = [Evidence(0, 0, "model", float(model_proba[2] - model_proba[0]), "")]
-        scored = []
-        for tok in tokenize(text):
-            if tok.kind != "word":
-                continue
-            col = model.features_.word_feature(tok.text)
-            if col < 0:
-                continue
-            w = model.coef_[:, col]
-            scored.append((float(w[2] - w[0]), tok))
-        scored.sort(key=lambda pair: -abs(pair[0]))
+        scored = sorted(scored, key=lambda pair: -abs(pair[0]))
         for weight, tok in scored[:3]:
             if abs(weight) > 0.05:
                 out.append(Evidence(tok.start, tok.end, "model_word", weight, tok.text))

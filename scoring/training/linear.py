@@ -22,6 +22,7 @@ _WORD_PATTERN = (
     r"|[:;=]-?[()DPp]|\)\)+|\(\(+|!+|\?+"
 )
 _TOKEN = re.compile(r"[^\W\d_]+")
+WORD_CACHE_SIZE = 50_000  # distinct words remembered by ``HashedTfidf.word_features``
 
 
 def normalise_text(text: str) -> str:
@@ -88,9 +89,25 @@ class HashedTfidf:
 
     def word_feature(self, token: str) -> int:
         """Column of one word unigram, used to explain a model's decision."""
-        words, _ = self._vectorisers()
-        row = words.transform([normalise_text(token)])
-        return int(row.indices[0]) if row.nnz else -1
+        return self.word_features([token])[0]
+
+    def word_features(self, tokens: Sequence[str]) -> list[int]:
+        """Columns of many words (-1 where a word has none), memoised per word.
+
+        Explanations look up every word of every message; hashing the unseen ones in one
+        vectoriser call and remembering them makes that a dictionary look-up. The cache is
+        bounded (cleared when full) so a long run cannot grow it without limit.
+        """
+        cache = self.__dict__.setdefault("_word_columns", {})
+        missing = list(dict.fromkeys(t for t in tokens if t not in cache))
+        if missing:
+            if len(cache) + len(missing) > WORD_CACHE_SIZE:
+                cache.clear()
+            rows = self._vectorisers()[0].transform([normalise_text(t) for t in missing])
+            starts, indices = rows.indptr, rows.indices
+            for i, token in enumerate(missing):
+                cache[token] = int(indices[starts[i]]) if starts[i + 1] > starts[i] else -1
+        return [cache[t] for t in tokens]
 
 
 class LinearTextModel:
