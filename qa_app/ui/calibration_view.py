@@ -74,10 +74,9 @@ def _short(value: float) -> str:
 
 
 def criteria_frame(results: CalibrationResults) -> pd.DataFrame:
-    """One row per criterion; undefined coefficients are a dash with the reason in Note."""
+    """One row per criterion; undefined coefficients are a dash, explained below the table."""
     rows = []
     for c in results.criteria:
-        undefined = math.isnan(c.alpha) or math.isnan(c.mean_kappa) or math.isnan(c.fleiss)
         rows.append(
             {
                 tr("calibration.col.criterion"): c.name,
@@ -88,10 +87,21 @@ def criteria_frame(results: CalibrationResults) -> pd.DataFrame:
                 tr("calibration.col.kappa"): _short(c.mean_kappa),
                 tr("calibration.col.fleiss"): _short(c.fleiss),
                 tr("calibration.col.alpha"): _short(c.alpha),
-                tr("calibration.col.note"): coefficient(math.nan, c) if undefined else "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def undefined_notes(results: CalibrationResults) -> list[str]:
+    """One line per reason a coefficient is not defined, naming the criteria concerned."""
+    by_reason: dict[str, list[str]] = {}
+    for c in results.criteria:
+        if math.isnan(c.alpha) or math.isnan(c.mean_kappa) or math.isnan(c.fleiss):
+            by_reason.setdefault(c.undefined or "value", []).append(c.name)
+    return [
+        f"— {tr(f'calibration.undefined.{reason}')}: {', '.join(md(n) for n in names)}"
+        for reason, names in by_reason.items()
+    ]
 
 
 def table_height(rows: int) -> int:
@@ -243,6 +253,8 @@ def render_tables(results: CalibrationResults) -> None:
     render_metrics(results)
     frame = criteria_frame(results)
     st.dataframe(frame, hide_index=True, use_container_width=True, height=table_height(len(frame)))
+    for line in undefined_notes(results):
+        st.caption(line)
     st.caption(tr("calibration.table.help"))
     with st.expander(tr("calibration.pairs")):
         pairs = pairs_frame(results)
