@@ -236,6 +236,15 @@ def _all_positions(data: _Data) -> list[tuple]:
     return out
 
 
+def _overall_records(data: _Data) -> list[tuple]:
+    """Each reviewer's overall score per conversation: do they agree on the final number?"""
+    return [
+        (conv_id, reviewer, score)
+        for conv_id, scores in data.overall.items()
+        for reviewer, score in scores.items()
+    ]
+
+
 def _severity(data: _Data, lang: str) -> list[ReviewerSeverity]:
     overall = agreement.rater_severity(_all_positions(data))
     worst: dict[str, tuple[float, str]] = {}
@@ -395,7 +404,7 @@ def calibration_results(
     return CalibrationResults(
         summary=summary,
         reviews=reviews,
-        overall_alpha=agreement.krippendorff_alpha(_all_positions(data), level="interval"),
+        overall_alpha=agreement.krippendorff_alpha(_overall_records(data), level="interval"),
         criteria=criteria,
         severity=tuple(_severity(data, lang)),
         spreads=tuple(_spreads(data)),

@@ -270,6 +270,14 @@ def _grade_calibration(season, sid: int, week: int, bias_at: Callable) -> None:
         submit_review(season.session, season.actors[name], assignment_id, draft, None)
 
 
+def _agreed_value(item) -> float | None:
+    """What the team settles on after discussion: the middle grade (N/A if most said so)."""
+    values = sorted(g.value for g in item.grades if not g.not_applicable and g.value is not None)
+    if len(values) * 2 < len(item.grades):
+        return None
+    return values[(len(values) - 1) // 2]
+
+
 def create_calibrations(
     season, lead: Actor, version_id: int, sizes: tuple[int, ...], seed: int
 ) -> tuple[int, ...]:
@@ -285,7 +293,7 @@ def create_calibrations(
         _grade_calibration(season, sid, week, effective_bias)
         results = calibration_results(season.session, lead, sid)
         for item in results.discussion[:8]:
-            value = _truth(season, item.conversation_id).get(item.criterion_id)
+            value = _agreed_value(item)
             lang = season.facts[item.conversation_id][0].language
             calibration.record_consensus(
                 season.session, lead, sid, item.conversation_id, item.criterion_id, value,

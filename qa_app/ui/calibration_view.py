@@ -20,6 +20,7 @@ from qa_app.ui.context import current_lang, tr
 SUBSTANTIAL = 0.6
 SMALL_SAMPLE = 10
 ALIGNED_POINTS = 5.0
+SEPARATORS = {"ru": ", ", "en": ".,"}  # plotly: decimal mark, then thousands separator
 
 
 def md(text: str) -> str:
@@ -114,7 +115,7 @@ def pairs_frame(results: CalibrationResults) -> pd.DataFrame:
     for c in results.criteria:
         row = {tr("calibration.col.criterion"): c.name}
         for (a, b), value in c.pair_kappas.items():
-            row[f"{a} · {b}"] = coefficient(value, c)
+            row[f"{a} · {b}"] = _short(value)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -153,6 +154,7 @@ def agreement_chart(results: CalibrationResults) -> go.Figure:
         xaxis={"title": tr("calibration.chart.coefficient"), "range": [min(-0.2, low - 0.1), 1.05]},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "y": -0.12},
+        separators=SEPARATORS.get(current_lang(), ".,"),
     )
     return fig
 
@@ -166,7 +168,7 @@ def severity_chart(results: CalibrationResults) -> go.Figure:
             x=[s.offset for s in rows],
             orientation="h",
             marker_color=colours,
-            text=[f"{s.offset:+.1f} (n={s.n})" for s in rows],
+            text=[f"{'+' if s.offset >= 0 else ''}{number(s.offset, 1)} (n={s.n})" for s in rows],
             textposition="outside",
             cliponaxis=False,
         )
@@ -178,6 +180,7 @@ def severity_chart(results: CalibrationResults) -> go.Figure:
         height=max(260, 48 * len(rows) + 120),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis={"title": tr("calibration.chart.points"), "range": [-limit, limit]},
+        separators=SEPARATORS.get(current_lang(), ".,"),
     )
     return fig
 
