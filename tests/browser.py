@@ -42,10 +42,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"qa-studio serve exited with {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not come up in {timeout} s")
 

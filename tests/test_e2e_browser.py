@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, browser_page, running_app, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -67,7 +66,11 @@ def test_lead_sees_every_page_without_errors_in_both_languages(demo_app):
                 _open(page, href)
                 name = href.split("/", 3)[3] or "overview"
                 assert page.locator("[data-testid='stException']").count() == 0, name
-                page.screenshot(path=str(SHOTS / f"lead-{'en' if lang_button == 'English' else 'ru'}-{name}.png"))
+                page.screenshot(
+                    path=str(
+                        SHOTS / f"lead-{'en' if lang_button == 'English' else 'ru'}-{name}.png"
+                    )
+                )
         assert "Обзор" in page.locator("[data-testid='stSidebarNav']").inner_text()
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from qa_app.cli import cli
 from scoring.datasets import TRAIN_ALLOWED, load_cedr, load_rusentitweet
 from scoring.evaluation import TASK_MODULES, EvalResult, evaluate_all, markdown_table
+from scoring.training.corpora import sentiment_corpus
 
 S1_TASKS = [
     "scoring.evaluation.sentiment_en_airline",
@@ -19,7 +20,6 @@ S1_TASKS = [
     "scoring.evaluation.emotions_ru_cedr",
     "scoring.evaluation.emotions_en_goemotions",
 ]
-from scoring.training.corpora import sentiment_corpus
 
 DATASETS = Path(
     os.environ.get(

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 # Order matters: URLs and emails first, then emoticons, words (with inner hyphen or
 # apostrophe), numbers, emoji, runs of punctuation.
 _TOKEN_RE = re.compile(
