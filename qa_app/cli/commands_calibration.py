@@ -96,7 +96,7 @@ def print_results(results: CalibrationResults) -> None:
     click.echo(
         f"session {s.session_id} '{s.name}' ({s.status}): {s.conversations} conversations, "
         f"{len(s.reviewers)} reviewers, {results.reviews}/{s.total} reviews submitted, "
-        f"overall alpha {_figure(results.overall_alpha)}"
+        f"alpha of the overall score {_figure(results.overall_alpha)}"
     )
     header = f"{'criterion':<28} {'n':>3} {'raters':>6} {'agree':>6} {'kappa':>6} {'fleiss':>7} {'alpha':>6}"
     click.echo(header)
@@ -128,8 +128,10 @@ def print_results(results: CalibrationResults) -> None:
             f"{g.reviewer}={'N/A' if g.not_applicable or g.value is None else f'{g.value:g}'}"
             for g in item.grades
         )
+        flag = " [critical: fail vs pass]" if item.critical_split else ""
         click.echo(
-            f"  {item.external_id:<16} {item.criterion_id:<26} gap {item.disagreement:5.1f}  {grades}"
+            f"  {item.external_id:<16} {item.criterion_id:<26} gap {item.disagreement:5.1f}  "
+            f"{grades}{flag}"
         )
 
 
