@@ -23,7 +23,13 @@ from scoring.politeness_features import (
     tfidf_matrix,
     unique_counts,
 )
-from scoring.politeness_lexicon import Detection, PhraseLexicon, is_negated, split_words
+from scoring.politeness_lexicon import (
+    WHOLE_TEXT_CACHE,
+    Detection,
+    PhraseLexicon,
+    is_negated,
+    split_words,
+)
 from scoring.politeness_strategies import detect_strategies
 from scoring.text import detect_languages
 
@@ -55,7 +61,7 @@ def empathy_lexicon() -> PhraseLexicon:
     return PhraseLexicon.from_files("empathy_en.tsv", "empathy_ru.tsv")
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def detect_mechanisms(text: str) -> tuple[Detection, ...]:
     """Empathy mechanisms in one message (negated ones dropped), memoised per text."""
     words, questions = split_words(text or "")

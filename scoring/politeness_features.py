@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from scoring.politeness_lexicon import Detection
+from scoring.politeness_lexicon import WHOLE_TEXT_CACHE, Detection
 from scoring.politeness_strategies import STRATEGIES, detect_strategies
 
 STRATEGY_INDEX = {name: i for i, name in enumerate(STRATEGIES)}
@@ -79,7 +79,7 @@ class LexicalCounts(NamedTuple):
     spans: tuple[tuple[int, int, int, str], ...]
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def lexical_counts(text: str) -> LexicalCounts:
     """Word uni/bigram and char 2-5-gram counts with word spans (memoised per text)."""
     tokens = _tokens(text)
@@ -92,7 +92,7 @@ def lexical_counts(text: str) -> LexicalCounts:
     return LexicalCounts(tuple(col for col, *_ in spans), chars, tuple(spans))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def analyse_message(text: str) -> MessageAnalysis:
     """Strategies and n-grams of one message (memoised: templates repeat in support)."""
     kept, negated = detect_strategies(text)

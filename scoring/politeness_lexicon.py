@@ -19,6 +19,10 @@ from typing import NamedTuple
 
 from scoring.text.tokens import lemma
 
+# Whole-message memo size: a batch's agent texts are analysed by politeness and empathy;
+# more would only hold megabytes of n-gram tuples per worker for texts seen long ago.
+WHOLE_TEXT_CACHE = 2048
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
 _PIECE_RE = re.compile(r"\w+(?:['-]\w+)*|[.!?\n]+|[^\w\s]")
@@ -58,7 +62,7 @@ def word_key(lower: str) -> str:
     return lower
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def split_words(text: str) -> tuple[tuple[Word, ...], frozenset[int]]:
     """Words with offsets, and the indices of sentences that end with a question mark.
 

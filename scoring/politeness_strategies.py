@@ -13,7 +13,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
-from scoring.politeness_lexicon import Detection, PhraseLexicon, Word, is_negated, split_words
+from scoring.politeness_lexicon import (
+    WHOLE_TEXT_CACHE,
+    Detection,
+    PhraseLexicon,
+    Word,
+    is_negated,
+    split_words,
+)
 
 # Feature order of the shipped model: never reorder, only append.
 STRATEGIES: tuple[str, ...] = (
@@ -175,7 +182,7 @@ def _filter(
     return kept, negated
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def detect_strategies(text: str) -> tuple[tuple[Detection, ...], tuple[Detection, ...]]:
     """Strategies in one message and the courtesy detections cancelled by negation.
 
