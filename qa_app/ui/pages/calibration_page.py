@@ -31,18 +31,20 @@ def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.D
         row = {
             tr("calibration.col.name"): s.name,
             tr("calibration.col.status"): tr(f"calibration.status.{s.status}"),
-            tr("calibration.col.rubric"): f"{s.rubric_slug} v{s.rubric_version}",
-            tr("calibration.col.reviewers"): ", ".join(s.reviewers),
-            tr("calibration.col.conversations"): s.conversations,
-            tr("calibration.col.progress"): tr(
-                "calibration.progress", graded=s.graded, total=s.total
-            ),
-            tr("calibration.col.created"): s.created_at.strftime("%Y-%m-%d"),
         }
         if mine and s.my_total is not None:
             row[tr("calibration.col.mine")] = tr(
                 "calibration.progress", graded=s.my_graded, total=s.my_total
             )
+        row |= {
+            tr("calibration.col.progress"): tr(
+                "calibration.progress", graded=s.graded, total=s.total
+            ),
+            tr("calibration.col.conversations"): s.conversations,
+            tr("calibration.col.reviewers"): ", ".join(s.reviewers),
+            tr("calibration.col.rubric"): f"{s.rubric_slug} v{s.rubric_version}",
+            tr("calibration.col.created"): s.created_at.strftime("%Y-%m-%d"),
+        }
         rows.append(row)
     return pd.DataFrame(rows)
 
