@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scoring.lexicons import toxicity_lexicon
+from scoring.toxicity import KINDS, ToxicityScorer
 from scoring.training.linear import HashedTfidf, normalise_text
 
 WORDS = ["Спасибо", "refund", "don't", "Ёлка", "пожалуйста", "great", "ok-ok", "x"]
@@ -19,3 +21,15 @@ def test_cached_word_features_equal_uncached_ones():
     assert features.word_features(WORDS[::-1]) == expected[::-1]  # served from the cache
     assert [features.word_feature(w) for w in WORDS] == expected
     assert all(col >= 0 for col in expected)
+
+
+def test_toxicity_patterns_are_lower_case_like_the_folded_text_they_scan():
+    """The patterns are compiled without IGNORECASE because ``fold_text`` lower-cases."""
+    lexicon = toxicity_lexicon()
+    patterns = [p for kind in KINDS for p in lexicon[kind]]
+    assert patterns and all(p == p.lower() for p in patterns)
+    scorer = ToxicityScorer()
+    shouted = scorer.score_texts(["YOU ARE AN IDIOT", "ТЫ ИДИОТ"])
+    quiet = scorer.score_texts(["you are an idiot", "ты идиот"])
+    assert [r.score for r in shouted] == [r.score for r in quiet]
+    assert all(r.label == "toxic" for r in shouted)
