@@ -61,8 +61,8 @@ CONSENSUS_NOTE = {
 REASON = {
     "en": "I disagree with the grade for “{criterion}”: the transcript shows it was done. "
     "Please have another look.",
-    "ru": "Не согласен с оценкой по критерию «{criterion}»: в переписке видно, что это было "
-    "сделано. Прошу пересмотреть.",
+    "ru": "Прошу пересмотреть оценку по критерию «{criterion}»: в переписке видно, что это "
+    "было сделано.",
 }
 ACCEPT = {
     "en": "You are right, this was missed on the first reading. Grade corrected.",
