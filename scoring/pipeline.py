@@ -18,6 +18,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
@@ -123,14 +124,18 @@ class AutoQAPipeline:
         processes = self.n_jobs if self.n_jobs and self.n_jobs > 0 else os.cpu_count() or 1
         context = multiprocessing.get_context("spawn")
         params = (self.sla, self.glossary, self.batch_size)
-        with context.Pool(processes, initializer=_init_worker, initargs=(params,)) as pool:
+        # ProcessPoolExecutor, not Pool: a worker that dies (killed, out of memory) raises
+        # BrokenProcessPool here instead of leaving the caller waiting forever.
+        with ProcessPoolExecutor(
+            processes, mp_context=context, initializer=_init_worker, initargs=(params,)
+        ) as pool:
             pending: deque = deque()
             for batch in batches:  # at most two batches per worker in flight: bounded memory
-                pending.append(pool.apply_async(_score_in_worker, (batch,)))
+                pending.append(pool.submit(_score_in_worker, batch))
                 if len(pending) >= 2 * processes:
-                    yield from pending.popleft().get()
+                    yield from pending.popleft().result()
             while pending:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
 
     def score_batch(self, conversations: Sequence[Conversation]) -> list[ConversationScores]:
         """One batch in this process: each scorer is called once per role."""
