@@ -85,3 +85,16 @@ def session(db_url):
     factory = storage_db.session_factory(db_url)
     with factory() as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest runs page scripts as ``__main__`` and leaves them there; a later
+    test in the same worker that starts spawned processes (the parallel scoring pipeline)
+    would then make every child re-run that temporary script and die. Put it back."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
