@@ -35,7 +35,9 @@ CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 def _season(url: str, seed: int = 11):
     storage_db.upgrade(url)
     with storage_db.unit_of_work(url) as session:
-        demo.load_demo(session, seed=seed, n_conversations=SMALL, password="demo-pass-12345")
+        demo.load_demo(
+            session, seed=seed, n_conversations=SMALL, password="demo-pass-12345", reviews=False
+        )
     with storage_db.unit_of_work(url) as session:
         version = rubrics.active_version(session, "support-default")
         summary = create_demo_reviews(

@@ -106,6 +106,7 @@ def load_demo(
     password: str | None = None,
     progress: Callable | None = None,
     n_jobs: int = 2,
+    reviews: bool = True,
 ) -> DemoResult:
     """Import the corpus, create accounts and rubric, score everything, then a review season.
 
@@ -128,6 +129,8 @@ def load_demo(
         f"automatic scores: {scoring.scored:,} conversations, {scoring.messages:,} messages "
         f"in {scoring.seconds:.0f} s ({scoring.messages_per_second:,.0f} messages/s)"
     )
+    if not reviews:
+        return result
     season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
     session.commit()
     result.notes.append(
