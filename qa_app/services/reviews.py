@@ -247,6 +247,15 @@ def _check_values(rubric: Rubric, draft: ReviewDraft) -> None:
         )
 
 
+def _checked_input(session: Session, actor: Actor, assignment_id: int, draft: ReviewDraft):
+    """What saving and submitting both start with: role, assignment, rubric, valid values."""
+    require_role(actor, *REVIEW_ROLES)
+    assignment = _assignment(session, assignment_id)
+    stored = rubrics.get_version(session, assignment.rubric_version_id)
+    _check_values(stored.rubric, draft)
+    return assignment, stored
+
+
 def save_draft(
     session: Session,
     actor: Actor,
@@ -255,10 +264,7 @@ def save_draft(
     lock_version: int | None,
 ) -> SavedReview:
     """Autosave: store the draft as it is (incomplete is fine) and return the new version."""
-    require_role(actor, *REVIEW_ROLES)
-    assignment = _assignment(session, assignment_id)
-    stored = rubrics.get_version(session, assignment.rubric_version_id)
-    _check_values(stored.rubric, draft)
+    assignment, stored = _checked_input(session, actor, assignment_id, draft)
     review = _editable_review(session, actor, assignment, lock_version)
     suggestions = suggestions_for(session, assignment.conversation_id, stored.rubric)
     _apply(review, draft, stored.rubric, suggestions)
@@ -282,10 +288,7 @@ def submit_review(
     lock_version: int | None,
 ) -> SavedReview:
     """Submit a complete review: score it, close the assignment, point at the next one."""
-    require_role(actor, *REVIEW_ROLES)
-    assignment = _assignment(session, assignment_id)
-    stored = rubrics.get_version(session, assignment.rubric_version_id)
-    _check_values(stored.rubric, draft)
+    assignment, stored = _checked_input(session, actor, assignment_id, draft)
     score = preview_score(stored.rubric, draft)
     if score.missing:
         names = [stored.rubric.criterion(c).name.get(actor.language) for c in score.missing]
