@@ -114,18 +114,30 @@ def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
     )
 
 
+def _visible_to(query, actor: Actor):
+    """Restrict a query over reviews to what the actor may see (None: nothing at all).
+
+    One rule for reviews and disputes alike: agents see their own conversations, reviewers
+    their own reviews, leads and admins everything.
+    """
+    if actor.is_agent:
+        if actor.agent_id is None:
+            return None
+        return query.join(Conversation, Conversation.id == Review.conversation_id).where(
+            Conversation.agent_id == actor.agent_id
+        )
+    if actor.role == "reviewer":
+        return query.where(Review.reviewer_id == actor.user_id)
+    if actor.role in ("admin", "lead"):
+        return query
+    return None
+
+
 def visible_reviews(session: Session, actor: Actor, limit: int = 200) -> list[ReviewSummary]:
     """Submitted reviews the actor may see and dispute (agents: their own conversations)."""
     query = select(Review).where(Review.status.in_(DISPUTABLE)).order_by(Review.id.desc())
-    if actor.is_agent:
-        if actor.agent_id is None:
-            return []
-        query = query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
-        )
-    elif actor.role == "reviewer":
-        query = query.where(Review.reviewer_id == actor.user_id)
-    elif actor.role not in ("admin", "lead"):
+    query = _visible_to(query, actor)
+    if query is None:
         return []
     return [summary_of(session, actor, r) for r in session.scalars(query.limit(limit))]
 
@@ -138,8 +150,11 @@ def review_summary(session: Session, actor: Actor, review_id: int) -> ReviewSumm
     return summary_of(session, actor, review)
 
 
-def dispute_info(session: Session, actor: Actor, d: Dispute) -> DisputeInfo:
-    names = dict(session.execute(select(User.id, User.username)).all())
+def dispute_info(
+    session: Session, actor: Actor, d: Dispute, names: dict[int, str] | None = None
+) -> DisputeInfo:
+    if names is None:
+        names = dict(session.execute(select(User.id, User.username)).all())
     review = session.get(Review, d.review_id)
     conv = session.get(Conversation, review.conversation_id)
     criterion_name = ""
@@ -168,17 +183,11 @@ def list_disputes(session: Session, actor: Actor, status: str | None = None) -> 
     query = select(Dispute).join(Review, Review.id == Dispute.review_id).order_by(Dispute.id.desc())
     if status:
         query = query.where(Dispute.status == status)
-    if actor.is_agent:
-        if actor.agent_id is None:
-            return []
-        query = query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
-        )
-    elif actor.role == "reviewer":
-        query = query.where(Review.reviewer_id == actor.user_id)
-    elif actor.role not in ("admin", "lead"):
+    query = _visible_to(query, actor)
+    if query is None:
         return []
-    return [dispute_info(session, actor, d) for d in session.scalars(query.limit(500))]
+    names = dict(session.execute(select(User.id, User.username)).all())
+    return [dispute_info(session, actor, d, names) for d in session.scalars(query.limit(500))]
 
 
 def grade_history(session: Session, actor: Actor, review_id: int) -> list[dict]:
