@@ -83,3 +83,21 @@ def test_agent_sees_only_their_pages(demo_app):
         assert "/import" not in hrefs
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(SHOTS / "agent-landing.png"))
+
+
+def test_reload_keeps_the_user_signed_in_until_sign_out(demo_app):
+    with browser_page() as page:
+        sign_in(page, demo_app, "reviewer", PASSWORD)
+        page.wait_for_function("document.cookie.includes('qa_studio_session=')", timeout=30_000)
+        page.reload()
+        page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+        wait_for_app(page)
+        assert page.locator("input[type='password']").count() == 0
+
+        page.locator("[data-testid='stSidebar'] button", has_text="Sign out").click()
+        page.wait_for_selector("input[type='password']", timeout=60_000)
+        page.wait_for_function("!document.cookie.includes('qa_studio_session=')", timeout=30_000)
+        page.reload()
+        wait_for_app(page)
+        page.wait_for_selector("input[type='password']", timeout=60_000)
+        assert page.locator("[data-testid='stSidebarNav']").count() == 0

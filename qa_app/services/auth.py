@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qa_app.services import sign_in_sessions
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput, NotFound, ServiceError
@@ -203,8 +204,11 @@ def _record_success(session: Session, user: User, password: str, now: datetime) 
     return actor
 
 
-def change_password(session: Session, actor: Actor, current: str, new: str) -> None:
-    """Change one's own password; the current one must be given again."""
+def change_password(
+    session: Session, actor: Actor, current: str, new: str, *, keep_token: str | None = None
+) -> None:
+    """Change one's own password; the current one must be given again. Every other
+    signed-in browser of this user is signed out (``keep_token`` is this one's session)."""
     user = session.get(User, actor.user_id) if actor.user_id is not None else None
     if user is None or not user.is_active:
         raise NotFound("no such user", key="error.not_found")
@@ -215,6 +219,9 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> N
         raise InvalidInput("new password equals old", key="auth.password_unchanged")
     user.password_hash = hash_password(new)
     record_event(session, actor, "auth.password_changed", "user", user.id)
+    sign_in_sessions.revoke_user_sessions(
+        session, actor, user.id, "password_changed", keep_token=keep_token
+    )
 
 
 def record_sign_out(session: Session, actor: Actor) -> None:

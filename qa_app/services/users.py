@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qa_app.services import sign_in_sessions
 from qa_app.services.actor import Actor, require_role
 from qa_app.services.audit import record_event
 from qa_app.services.auth import check_password_rules, find_user, hash_password
@@ -215,6 +216,7 @@ def reset_password(session: Session, actor: Actor, username: str) -> str:
     user.failed_logins = 0
     user.locked_until = None
     record_event(session, actor, "user.password_reset", "user", user.id)
+    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "password_reset")
     return password
 
 
@@ -228,6 +230,7 @@ def deactivate(session: Session, actor: Actor, username: str) -> UserRow:
         raise Conflict("last admin", key="users.last_admin")
     user.is_active = False
     record_event(session, actor, "user.deactivated", "user", user.id)
+    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "deactivated")
     return _row(session, user)
 
 

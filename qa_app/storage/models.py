@@ -93,6 +93,24 @@ class User(Base):
     agent: Mapped[Agent | None] = relationship()
 
 
+class SignInSession(Base):
+    """A browser's signed-in session, so a page reload does not sign the user out.
+
+    Only a SHA-256 of the random token is stored: a copy of this table cannot be replayed
+    as a cookie. ``revoked_at`` ends it early (sign-out, password change, deactivation).
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (

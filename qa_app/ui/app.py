@@ -11,7 +11,7 @@ import streamlit as st
 from qa_app.services import auth
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, session_cookie
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.pages import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
@@ -99,11 +99,12 @@ def main() -> None:
     st.set_page_config(page_title="QA Studio", page_icon=":material/fact_check:", layout="wide")
     actor = start_run()
     if actor is None:
-        st.navigation(sign_in_navigation(), position="hidden").run()
-        return
-    router = st.navigation(navigation_for(actor.role))
-    render_sidebar()
+        router = st.navigation(sign_in_navigation(), position="hidden")
+    else:
+        router = st.navigation(navigation_for(actor.role))
+        render_sidebar()
     router.run()
+    session_cookie.apply_pending_cookie()  # after the page: an invisible element at the end
 
 
 if __name__ == "__main__":

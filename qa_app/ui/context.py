@@ -13,13 +13,14 @@ import string
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from qa_app.i18n import LANGUAGES, catalogue, t
-from qa_app.services import auth
+from qa_app.services import auth, sign_in_sessions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
@@ -32,6 +33,12 @@ SESSION_ACTOR = "qa_actor"
 SESSION_DB = "qa_database_url"
 SESSION_FORM_LANG = "qa_form_lang"
 SESSION_NOTICE = "qa_notice"
+SESSION_TOKEN = "qa_session_token"
+SESSION_TOUCHED = "qa_session_touched"
+SESSION_COOKIE_PENDING = "qa_cookie_pending"
+SESSION_COOKIE_REJECTED = "qa_cookie_rejected"
+SESSION_COOKIE = "qa_studio_session"
+TOUCH_SECONDS = 60.0
 
 IDLE_ENV = "QA_STUDIO_SESSION_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 8 * 60
@@ -75,19 +82,70 @@ def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:
     return {SESSION_USER: actor.user_id, SESSION_SEEN: time.time() if now is None else now}
 
 
-def start_session(actor: Actor) -> None:
+def start_session(actor: Actor, token: str | None = None, *, write_cookie: bool = True) -> None:
+    """Mark this tab signed in; ``token`` (from ``sign_in_sessions.open_session``) is also
+    handed to the browser as a cookie so a reload resumes the session."""
     st.session_state.update(session_entries(actor))
     st.session_state[SESSION_ACTOR] = actor
     st.session_state.pop(SESSION_NOTICE, None)
+    if token:
+        st.session_state[SESSION_TOKEN] = token
+        st.session_state[SESSION_TOUCHED] = time.time()
+        if write_cookie:
+            st.session_state[SESSION_COOKIE_PENDING] = token
 
 
 def end_session(notice: str | None = None) -> None:
+    """Sign this tab out and revoke its stored session, so a reload cannot resume it."""
     lang = current_lang()
-    for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR):
+    token = st.session_state.pop(SESSION_TOKEN, None)
+    if token:
+        with db_session() as session:
+            sign_in_sessions.revoke_session(session, token)
+        st.session_state[SESSION_COOKIE_PENDING] = ""
+        st.session_state[SESSION_COOKIE_REJECTED] = token
+    for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR, SESSION_TOUCHED):
         st.session_state.pop(key, None)
     st.session_state[SESSION_FORM_LANG] = lang
     if notice:
         st.session_state[SESSION_NOTICE] = notice
+
+
+def _browser_token() -> str | None:
+    try:
+        token = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # no browser request behind this run (tests, scripts)
+        return None
+    if not isinstance(token, str) or not token:
+        return None  # AppTest has no browser request and offers a placeholder object
+    if token == st.session_state.get(SESSION_COOKIE_REJECTED):
+        return None
+    return token
+
+
+def _resume_from_cookie() -> Actor | None:
+    """After a reload: the browser's session cookie, if still valid, signs the tab in."""
+    token = _browser_token()
+    if token is None:
+        return None
+    idle = timedelta(seconds=idle_limit_seconds())
+    with db_session() as session:
+        actor = sign_in_sessions.resume_session(session, token, idle)
+    if actor is None:
+        st.session_state[SESSION_COOKIE_REJECTED] = token
+        st.session_state[SESSION_COOKIE_PENDING] = ""
+        return None
+    start_session(actor, token, write_cookie=False)
+    return actor
+
+
+def _touch_stored_session() -> None:
+    token = st.session_state.get(SESSION_TOKEN)
+    touched = float(st.session_state.get(SESSION_TOUCHED) or 0.0)
+    if token and time.time() - touched >= TOUCH_SECONDS:
+        with db_session() as session:
+            sign_in_sessions.touch_session(session, token)
+        st.session_state[SESSION_TOUCHED] = time.time()
 
 
 def resolve_actor() -> Actor | None:
@@ -98,7 +156,7 @@ def resolve_actor() -> Actor | None:
     user_id = st.session_state.get(SESSION_USER)
     if user_id is None:
         st.session_state.pop(SESSION_ACTOR, None)
-        return None
+        return _resume_from_cookie()
     last_seen = float(st.session_state.get(SESSION_SEEN) or 0.0)
     if time.time() - last_seen > idle_limit_seconds():
         end_session("shell.session_expired")
@@ -110,6 +168,7 @@ def resolve_actor() -> Actor | None:
         return None
     st.session_state[SESSION_SEEN] = time.time()
     st.session_state[SESSION_ACTOR] = actor
+    _touch_stored_session()
     return actor
 
 

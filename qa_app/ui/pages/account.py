@@ -60,7 +60,13 @@ def render_password_form() -> None:
         return
     try:
         with context.db_session() as session:
-            auth.change_password(session, context.current_actor(), current, new)
+            auth.change_password(
+                session,
+                context.current_actor(),
+                current,
+                new,
+                keep_token=st.session_state.get(context.SESSION_TOKEN),
+            )
     except ServiceError as exc:
         context.show_error(exc)
         return

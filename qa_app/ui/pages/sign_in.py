@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import auth, users
+from qa_app.services import auth, sign_in_sessions, users
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
@@ -47,10 +47,11 @@ def attempt_sign_in(username: str, password: str) -> None:
     try:
         with context.db_session() as session:
             actor = auth.authenticate(session, username, password)
+            token = sign_in_sessions.open_session(session, actor)
     except ServiceError as exc:
         context.show_error(exc)
         return
-    context.start_session(actor)
+    context.start_session(actor, token)
     st.rerun()
 
 
