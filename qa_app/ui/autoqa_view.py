@@ -14,6 +14,7 @@ from qa_app.services.autoqa_training import FOLDS
 from qa_app.services.autoscore_queries import ScoringStatus
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr
+from qa_app.ui.markdown_text import escape_markdown
 
 
 def count_text(n: int) -> str:
@@ -156,7 +157,9 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
         name = names.get(report.rubric_slug, report.rubric_slug)
         st.markdown(
             "**"
-            + tr("autoqa.agreement.rubric", name=_md(name), version=report.rubric_version)
+            + tr(
+                "autoqa.agreement.rubric", name=escape_markdown(name), version=report.rubric_version
+            )
             + "**"
         )
         frame = agreement_frame(report, lang)
@@ -165,12 +168,3 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
             tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(format="%.2f") for c in ratios
         }
         st.dataframe(frame, hide_index=True, use_container_width=True, column_config=config)
-
-
-def _md(text: str) -> str:
-    import html
-
-    escaped = html.escape(text)
-    for char in "\\`*_[]#<>|~$":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped

@@ -11,6 +11,7 @@ import streamlit as st
 from qa_app.i18n import t
 from qa_app.services.transcript import ConversationHeader, Transcript
 from qa_app.ui.evidence_highlight import EVIDENCE_CSS, evidence_for, legend_html, message_html
+from qa_app.ui.markdown_text import escape_markdown
 
 CHAT_CSS = """
 <style>
@@ -85,20 +86,12 @@ def _facts(header: ConversationHeader, lang: str) -> list[str]:
         f"**NPS:** {header.nps if header.nps is not None else dash}",
     ]
     if header.agent:
-        facts.append(f"**{t('review.fact.agent', lang)}:** {_md(header.agent)}")
+        facts.append(f"**{t('review.fact.agent', lang)}:** {escape_markdown(header.agent)}")
     if header.team:
-        facts.append(f"**{t('review.fact.team', lang)}:** {_md(header.team)}")
+        facts.append(f"**{t('review.fact.team', lang)}:** {escape_markdown(header.team)}")
     if header.escalated:
         facts.append(f"**{t('review.fact.escalated', lang)}**")
     return facts
-
-
-def _md(text: str) -> str:
-    """Escape user text for markdown: HTML first, then markdown punctuation."""
-    escaped = html.escape(text)
-    for char in "\\`*_[]#<>|~$":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
 
 
 def render_header(header: ConversationHeader, lang: str) -> None:
@@ -109,11 +102,11 @@ def render_header(header: ConversationHeader, lang: str) -> None:
         target = duration_text(header.first_response_target, lang)
         st.markdown(f":red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
     else:
-        st.caption(f"{_md(header.external_id)} · {_clock(header.started_at)} · {line}")
+        st.caption(f"{escape_markdown(header.external_id)} · {_clock(header.started_at)} · {line}")
     if header.subject:
-        st.markdown(f"**{_md(header.subject)}**")
+        st.markdown(f"**{escape_markdown(header.subject)}**")
     if header.tags:
-        st.markdown(" ".join(f":blue-badge[{_md(tag)}]" for tag in header.tags))
+        st.markdown(" ".join(f":blue-badge[{escape_markdown(tag)}]" for tag in header.tags))
 
 
 def chat_height(transcript: Transcript, limit: int = 640) -> int:

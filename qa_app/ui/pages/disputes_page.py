@@ -7,12 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import disputes
-from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, dispute_forms
 from qa_app.ui.context import tr
+from qa_app.ui.markdown_text import escape_markdown
 
 ROLES = ("agent", "reviewer", "lead")
-WHOLE = "__whole__"
 
 
 def _value(value) -> str:
@@ -68,32 +67,7 @@ def render_review(summary: disputes.ReviewSummary) -> None:
     )
     st.dataframe(frame, hide_index=True, width="stretch")
     if summary.comment:
-        st.caption(tr("disputes.overall_comment", comment=summary.comment))
-
-
-def render_raise_form(actor, summary: disputes.ReviewSummary) -> None:
-    """Dispute one criterion (optionally proposing a value) or the whole review."""
-    names = {WHOLE: tr("disputes.whole")} | {g.criterion_id: g.name for g in summary.grades}
-    with st.form(f"disputes.raise.{summary.review_id}", clear_on_submit=True):
-        target = st.selectbox(tr("disputes.target"), list(names), format_func=names.get)
-        reason = st.text_area(tr("disputes.reason"))
-        proposed = st.text_input(tr("disputes.proposed"), help=tr("disputes.proposed_help"))
-        pressed = st.form_submit_button(tr("disputes.raise"), icon=":material/gavel:")
-    if not pressed:
-        return
-    criterion = None if target == WHOLE else target
-    try:
-        value = float(proposed.replace(",", ".")) if proposed.strip() and criterion else None
-    except ValueError:
-        st.error(tr("disputes.error.value"))
-        return
-    try:
-        with context.db_session() as session:
-            disputes.raise_dispute(session, actor, summary.review_id, reason, criterion, value)
-    except ServiceError as exc:
-        context.show_error(exc)
-        return
-    st.success(tr("disputes.raised"), icon=":material/task_alt:")
+        st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
 
 
 def render_reviews(actor) -> None:
@@ -112,7 +86,7 @@ def render_reviews(actor) -> None:
     summary = next(s for s in summaries if s.review_id == chosen)
     render_review(summary)
     if actor.role in ("agent", "lead", "admin"):
-        render_raise_form(actor, summary)
+        dispute_forms.render_raise_form(actor, summary)
 
 
 def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
@@ -125,43 +99,24 @@ def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
         tr("disputes.pick_open"), list(labels), format_func=labels.get, key="disputes.open"
     )
     item = next(d for d in open_items if d.dispute_id == chosen)
+    if item.reason:
+        st.info(
+            tr(
+                "disputes.their_reason",
+                who=escape_markdown(item.raised_by),
+                reason=escape_markdown(item.reason),
+            )
+        )
     with context.db_session() as session:
-        render_review(disputes.review_summary(session, actor, item.review_id))
-    with st.form(f"disputes.decide.{item.dispute_id}"):
-        answer = st.text_area(tr("disputes.answer"))
-        new_value = ""
-        if item.criterion_id:
-            new_value = st.text_input(
-                tr("disputes.new_value"), value=_value(item.proposed_value).replace("—", "")
-            )
-        cols = st.columns(2)
-        accept = cols[0].form_submit_button(tr("disputes.accept"), type="primary")
-        reject = cols[1].form_submit_button(tr("disputes.reject"))
-    if not (accept or reject):
-        return
-    values = None
-    if accept and item.criterion_id and new_value.strip():
-        try:
-            values = {item.criterion_id: float(new_value.replace(",", "."))}
-        except ValueError:
-            st.error(tr("disputes.error.value"))
-            return
-    try:
-        with context.db_session() as session:
-            result = disputes.resolve_dispute(
-                session, actor, item.dispute_id, accept, answer, values
-            )
-    except ServiceError as exc:
-        context.show_error(exc)
-        return
-    st.session_state["disputes.flash"] = tr(f"disputes.done.{result.status}")
-    st.rerun()
+        summary = disputes.review_summary(session, actor, item.review_id)
+    render_review(summary)
+    dispute_forms.render_decide_form(actor, item, summary)
 
 
 def render() -> None:
     actor = context.require_page_role(*ROLES)
     st.title(tr("disputes.title"))
-    flash = st.session_state.pop("disputes.flash", None)
+    flash = st.session_state.pop(dispute_forms.FLASH, None)
     if flash:
         st.success(flash, icon=":material/task_alt:")
     with context.db_session() as session:

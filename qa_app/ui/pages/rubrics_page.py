@@ -3,8 +3,6 @@ precise paths before saving) and every save becomes a new version with a change 
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -13,14 +11,11 @@ from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
+from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric import Criterion, Rubric
 
 ROLES = ("admin", "lead", "reviewer", "trainer")
 EDITORS = ("admin", "lead")
-
-
-def _md(text: str) -> str:
-    return html.escape(text).replace("*", "\\*").replace("_", "\\_")
 
 
 def _flags(criterion: Criterion) -> list[str]:
@@ -35,10 +30,12 @@ def _flags(criterion: Criterion) -> list[str]:
 
 
 def render_criterion(criterion: Criterion, lang: str) -> None:
-    st.markdown(f"**{_md(criterion.name.get(lang))}** · " + " · ".join(_flags(criterion)))
-    st.caption(_md(criterion.description.get(lang)))
+    st.markdown(
+        f"**{escape_markdown(criterion.name.get(lang))}** · " + " · ".join(_flags(criterion))
+    )
+    st.caption(escape_markdown(criterion.description.get(lang)))
     lines = [
-        f"- **{level.value:g} · {_md(level.label.get(lang))}** — {_md(level.descriptor.get(lang))}"
+        f"- **{level.value:g} · {escape_markdown(level.label.get(lang))}** — {escape_markdown(level.descriptor.get(lang))}"
         for level in criterion.scale.levels
     ]
     st.markdown("\n".join(lines))
@@ -47,14 +44,14 @@ def render_criterion(criterion: Criterion, lang: str) -> None:
 def render_rubric(rubric: Rubric) -> None:
     """Categories, criteria, scales and level descriptors in the user's language."""
     lang = current_lang()
-    st.markdown(_md(rubric.description.get(lang)))
+    st.markdown(escape_markdown(rubric.description.get(lang)))
     if rubric.settings.passing_score is not None:
         st.caption(tr("rubrics.passing", score=f"{rubric.settings.passing_score:g}"))
     for category in rubric.categories:
         title = f"{category.name.get(lang)} · {tr('rubrics.weight', weight=f'{category.weight:g}')}"
         with st.expander(title, expanded=False):
             if category.description is not None:
-                st.caption(_md(category.description.get(lang)))
+                st.caption(escape_markdown(category.description.get(lang)))
             for criterion in category.criteria:
                 render_criterion(criterion, lang)
 
