@@ -17,7 +17,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
 
 def _upload_script(name: str, data: bytes, tz: str, source: str) -> None:
     from qa_app.ui import context
-    from qa_app.ui.pages import import_page
+    from qa_app.ui.screens import import_page
 
     context.resolve_actor()
     result = import_page.import_upload(name, data, tz, source)

@@ -21,7 +21,7 @@ from qa_app.services import users
 from qa_app.services.actor import SYSTEM
 from qa_app.storage import db as storage_db
 from qa_app.ui import context
-from qa_app.ui.pages import ALL_ROLES, PAGES, pages_for_role
+from qa_app.ui.screens import ALL_ROLES, PAGES, pages_for_role
 
 CASES = [(spec.key, role) for spec in PAGES for role in ALL_ROLES if spec.allows(role)]
 DENIALS = [

@@ -27,24 +27,10 @@ SERVER_FLAGS = (
 )
 
 
-#: Starts Streamlit with its legacy "pages/ folder" mode switched off. The app's page modules
-#: live in ``qa_app/ui/pages/`` beside the entry script, which Streamlit would otherwise
-#: take, on the first run after start, for old-style page scripts (showing "page not
-#: found" on a bookmarked address). ``st.navigation`` switches the mode off anyway from the
-#: first run on; this only makes the first run behave like the rest.
-LAUNCHER = (
-    "import sys;"
-    "from streamlit.runtime.pages_manager import PagesManager;"
-    "PagesManager.uses_pages_directory = False;"
-    "from streamlit.web.cli import main;"
-    "sys.exit(main())"
-)
-
-
 def streamlit_command(host: str, port: int) -> list[str]:
     """The command line that starts the app (shown by ``--dry-run``)."""
     return [
-        sys.executable, "-c", LAUNCHER, "run", str(APP_PATH),
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         f"--server.port={port}", f"--server.address={host}", *SERVER_FLAGS,
         f"--server.maxUploadSize={upload_limit_mb()}",
     ]  # fmt: skip

@@ -14,7 +14,7 @@ from qa_app.services.errors import ServiceError
 from qa_app.ui import context, session_cookie
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
-from qa_app.ui.pages import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
 
 
 def render_guarded(spec: PageSpec) -> None:
@@ -64,7 +64,7 @@ def sign_in_navigation() -> list[st.Page]:
 
 def render_sidebar() -> None:
     """Who is signed in, the language switch (saved per user) and sign out."""
-    from qa_app.ui.pages import account
+    from qa_app.ui.screens import account
 
     actor = context.current_actor()
     with st.sidebar:

@@ -1,9 +1,9 @@
 """The page registry: the single ``PAGES`` list the router and the tests both use.
 
-Note: this is ``qa_app/ui/pages/__init__.py`` (import ``qa_app.ui.pages``). A sibling
-``qa_app/ui/pages.py`` could never be imported because this package shadows it.
+The folder is called ``screens``, not ``pages``: Streamlit treats a ``pages/`` folder
+beside the entry script as old-style page scripts, which ``st.navigation`` replaces.
 
-To add a page: write ``qa_app/ui/pages/<name>.py`` with a ``render()`` function, import it
+To add a page: write ``qa_app/ui/screens/<name>.py`` with a ``render()`` function, import it
 below and add one ``PageSpec`` line to ``PAGES``. ``roles`` lists who may open it (admins
 always may); ``section`` groups it in the sidebar (see ``SECTIONS``); ``icon`` is a
 Material icon such as ``":material/insights:"``; ``title_key`` is a catalogue key.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_app.ui.pages import (
+from qa_app.ui.screens import (
     account,
     autoqa_page,
     calibration_page,

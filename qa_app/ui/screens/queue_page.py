@@ -12,8 +12,8 @@ from qa_app.services import queue
 from qa_app.services.sampling_strategies import STRATEGIES
 from qa_app.ui import context
 from qa_app.ui.context import tr
-from qa_app.ui.pages.review_page import TARGET
-from qa_app.ui.pages.sampling_page import reason_text
+from qa_app.ui.screens.review_page import TARGET
+from qa_app.ui.screens.sampling_page import reason_text
 
 ROLES = ("reviewer", "lead")
 

@@ -18,7 +18,7 @@ from qa_app.services.errors import InvalidInput, ServiceError
 from qa_app.ui import calibration_view as view
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
-from qa_app.ui.pages.queue_page import open_review
+from qa_app.ui.screens.queue_page import open_review
 from scoring.rubric import Rubric
 
 ROLES = ("lead", "reviewer")
