@@ -6,11 +6,34 @@ entry or feature that moved it, so a reviewer can check the machine's reasoning.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, field, fields
+from typing import Protocol, TypeVar, runtime_checkable
+
+_T = TypeVar("_T")
 
 
+def compact_pickle(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen dataclass as ``(cls, (field values...))`` instead of the default
+    ``copyreg`` state dictionary: about half the bytes and twice as fast to load. Results
+    cross from the scoring workers to the main process this way by the hundred thousand."""
+    names = [f.name for f in fields(cls)]
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+
+        def __reduce__(self):
+            return (cls, (get(self),))
+    else:
+
+        def __reduce__(self):
+            return (cls, get(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason a score moved: a span of the text (may be empty for whole-text features)."""
@@ -31,6 +54,7 @@ class Evidence:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
     """A scorer's verdict on one text: label, numeric score, language and evidence."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from scoring.base import Evidence, ScoreResult
+from scoring.base import Evidence, ScoreResult, compact_pickle
 
 if TYPE_CHECKING:
     from scoring.resolution import ResolutionMarks
@@ -24,6 +24,7 @@ ROLES = (CUSTOMER, AGENT, SYSTEM)
 CHANNELS = ("chat", "email", "messenger", "social", "phone")
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Message:
     """One turn: ``role`` is customer, agent or system; ``sent_at`` may be unknown."""
@@ -34,6 +35,7 @@ class Message:
     author: str | None = None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Conversation:
     """A whole contact in one channel; ``language`` is ru, en, or None/"auto" to detect."""
@@ -46,6 +48,7 @@ class Conversation:
     customer_id: str | None = None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ChannelSla:
     """Service-level targets of one channel in seconds; ``None`` means no target.
@@ -67,6 +70,7 @@ def _minutes(first: float | None, response: float | None, handle: float | None) 
     return ChannelSla(conv(first), conv(response), conv(handle))
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SlaTargets:
     """Per-channel SLA targets. Defaults follow common support practice:
@@ -128,6 +132,7 @@ def normalise_role(role: str | None) -> str:
     return SYSTEM
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One conversation-level AutoQA signal.
@@ -155,6 +160,7 @@ class Signal:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class MessageScores:
     """Results of every scorer that applies to one message (keyed by task)."""
@@ -166,6 +172,7 @@ class MessageScores:
     marks: ResolutionMarks
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ConversationScores:
     """Per-message results, conversation signals and timing."""

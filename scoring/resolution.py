@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scoring.base import Evidence, ScoreResult
+from scoring.base import Evidence, ScoreResult, compact_pickle
 from scoring.conversation import Signal
 from scoring.text import detect_languages
 
@@ -64,6 +64,7 @@ def is_negated(lowered: str, start: int, lang: str) -> bool:
     return any(w in negations or w.endswith(_NEG_SUFFIX) for w in words)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ResolutionMarks:
     """Marker kinds found in one message (``CATEGORIES`` and ``ETIQUETTE``) with spans."""
@@ -158,6 +159,7 @@ class ResolutionScorer:
         return None if self.lang == "auto" else [self.lang] * len(texts)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ConversationResolution:
     """Conversation verdict: status plus the message index of the deciding evidence."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scoring.base import Evidence
+from scoring.base import Evidence, compact_pickle
 from scoring.conversation import (
     AGENT,
     CUSTOMER,
@@ -29,6 +29,7 @@ from scoring.conversation import (
 VERSION = "timing-1"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ResponsePair:
     """Customer message ``customer_index`` was answered by ``agent_index`` after ``seconds``."""
@@ -38,6 +39,7 @@ class ResponsePair:
     seconds: float
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SlaBreach:
     """Which target was missed, by which message pair (indices into the messages)."""
@@ -58,6 +60,7 @@ class SlaBreach:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class TimingResult:
     """All times in seconds; ``None`` when they cannot be measured."""

@@ -33,3 +33,34 @@ def test_toxicity_patterns_are_lower_case_like_the_folded_text_they_scan():
     quiet = scorer.score_texts(["you are an idiot", "ты идиот"])
     assert [r.score for r in shouted] == [r.score for r in quiet]
     assert all(r.label == "toxic" for r in shouted)
+
+
+def test_results_pickle_compactly_and_round_trip():
+    """Worker results cross to the main process as ``(class, field values)`` tuples."""
+    import gc
+    import pickle
+
+    from scoring.base import Evidence, ScoreResult
+    from scoring.conversation import Conversation, Message
+    from scoring.pipeline import AutoQAPipeline
+    from scoring.pipeline_workers import load_results
+
+    conversation = Conversation(
+        "c1", "chat", None,
+        [Message("customer", "Деньги списали дважды, верните!"),
+         Message("agent", "Здравствуйте! Извините, пожалуйста. Вернём в течение 3 дней."),
+         Message("customer", "Thanks, it works now.")],
+    )  # fmt: skip
+    results = AutoQAPipeline().score_conversations([conversation])
+    blob = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    assert gc.isenabled()
+    back = load_results(blob)
+    assert gc.isenabled()  # paused only while unpickling
+    assert back[0] == results[0]
+    assert back[0].signals["resolution_confirmed"].evidence == (
+        results[0].signals["resolution_confirmed"].evidence
+    )
+    evidence = Evidence(3, 9, "clarity.typo", -0.1, "превет")
+    result = ScoreResult("ok", 0.61, "ru", (evidence,))
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert b"__setstate__" not in pickle.dumps(result) and len(pickle.dumps(result)) < 140
