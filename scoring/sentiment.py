@@ -41,10 +41,13 @@ def rules_logits(polarities: Sequence[Polarity], margin: float) -> np.ndarray:
 def stack_features(model_proba: np.ndarray, polarities: Sequence[Polarity]) -> np.ndarray:
     """Inputs of the stacker: model log-probabilities and rules summaries.
 
-    Where the rules found sarcastic praise, the model's positive and negative probabilities
-    are swapped: n-gram models read "отлично"/"great" literally and cannot see the irony.
+    Where the rules found sarcastic praise and the model reads the text as praise, the
+    model's positive and negative probabilities are swapped: n-gram models read
+    "отлично"/"great" literally. A model that already calls it negative (it learned the
+    pattern from the synthetic support corpus) is left alone.
     """
     sarcastic = np.array([any(h.rule == "sarcasm" for h in p.hits) for p in polarities])
+    sarcastic &= model_proba[:, 2] > model_proba[:, 0]
     if sarcastic.any():
         model_proba = model_proba.copy()
         model_proba[sarcastic] = model_proba[sarcastic][:, ::-1]

@@ -129,3 +129,101 @@ def test_shipped_models_load_offline_with_model_card():
 def test_emoji_only_messages_follow_the_rules(scorer):
     angry, happy, sad = scorer.score_texts(["😡😡", ")))", "((("])
     assert (angry.label, happy.label, sad.label) == ("negative", "positive", "negative")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # complaints stated as facts: no emotional word, still negative in support
+        ("Заказ так и не пришёл", "negative"),
+        ("Жду ответа вторую неделю", "negative"),
+        ("Деньги списали дважды", "negative"),
+        ("Третий раз пишу по одному и тому же вопросу", "negative"),
+        ("Курьер не приехал, хотя я весь день был дома", "negative"),
+        ("flight delayed 3 hours, no one at the gate", "negative"),
+        ("My bag did not arrive with me in Denver", "negative"),
+        ("I have been waiting for my refund for three weeks", "negative"),
+        ("This is the fourth time I'm writing about this", "negative"),
+        # questions and requests without affect
+        ("Как изменить адрес доставки?", "neutral"),
+        ("Подскажите, пожалуйста, статус заказа 5521", "neutral"),
+        ("Можно добавить багаж? Спасибо.", "neutral"),
+        ("Can I bring a stroller on board?", "neutral"),
+        ("My booking reference is XK7P2L", "neutral"),
+        ("What is the baggage allowance for economy? Thanks.", "neutral"),
+        # thanks for something done
+        ("Спасибо, деньги вернули!", "positive"),
+        ("Got my refund, thanks a lot", "positive"),
+        # sarcasm
+        ("Супер, снова задержка", "negative"),
+        ("Thanks for losing my bag", "negative"),
+        ("Great, my flight is delayed again", "negative"),
+        # negation
+        ("Совсем не плохо, всё быстро решили", "positive"),
+        ("Не пришло ни одного письма", "negative"),
+        ("The agent was not helpful at all", "negative"),
+        # mixed language
+        ("Приложение опять crashes, пишу третий раз", "negative"),
+        ("Thanks, всё заработало)))", "positive"),
+    ],
+)
+def test_support_domain_cases(scorer, text, expected):
+    assert label(scorer, text) == expected
+
+
+def test_complaint_facts_explain_themselves(rules):
+    text = "Жду ответа вторую неделю, пишу третий раз"
+    result = rules.score_texts([text], ["ru"])[0]
+    spans = {e.rule: e.text for e in result.evidence}
+    assert spans["duration"] == "вторую неделю"
+    assert spans["repeat_contact"] == "третий раз"
+    en = rules.score_texts(["On hold for 2 hours, the fifth time today"], ["en"])[0]
+    assert {e.rule: e.text for e in en.evidence}["repeat_contact"] == "fifth time"
+
+
+def test_plain_durations_need_a_complaint(rules):
+    story, complaint = rules.predict_scores(
+        ["Мы жили там три года", "Три года пользуюсь, и опять сбой"], "ru"
+    )
+    assert story == 0.0
+    assert complaint < 0
+    hits = rules.score_texts(["Три года пользуюсь, и опять сбой"], ["ru"])[0].evidence
+    assert any(e.rule == "duration" and e.text == "Три года" for e in hits)
+
+
+def test_courtesy_closing_and_acknowledgement_are_not_praise(rules):
+    closing = rules.score_texts(["Когда придёт посылка? Спасибо."], ["ru"])[0]
+    thanks = rules.score_texts(["Спасибо."], ["ru"])[0]
+    assert 0 < closing.score < thanks.score
+    assert any(e.rule == "courtesy" for e in closing.evidence)
+    ack = rules.score_texts(["Ok, I will wait for the email"], ["en"])[0]
+    assert ack.label == "neutral"
+    assert any(e.rule == "acknowledgement" and e.text == "Ok" for e in ack.evidence)
+
+
+def test_requests_are_not_praise(rules):
+    help_me, helped = rules.predict_scores(["Помогите, пожалуйста", "Вы мне очень помогли"], "ru")
+    assert help_me == 0.0 < helped
+
+
+def test_support_check_set_is_mostly_right(scorer):
+    """The hand-written check set (never trained on) stays above 0.85 macro-F1."""
+    from sklearn.metrics import f1_score
+
+    from scoring.training.sentiment_support_check import SUPPORT_CHECK
+
+    for lang, rows in SUPPORT_CHECK.items():
+        texts = [t for t, _ in rows]
+        gold = [y for _, y in rows]
+        pred = scorer.predict(texts, lang)
+        assert f1_score(gold, pred, average="macro") > 0.85, lang
+
+
+def test_synthetic_support_corpus_is_reproducible_and_disjoint():
+    from scoring.training.sentiment_support import support_corpus
+
+    train, labels = support_corpus("ru", "train")
+    assert (train, labels) == support_corpus("ru", "train")
+    dev = set(support_corpus("ru", "dev")[0])
+    assert not dev & set(train)
+    assert set(labels) == {"negative", "neutral", "positive"}

@@ -19,6 +19,10 @@ NEGATION_SCALE = -0.74  # VADER's published negation factor (Hutto & Gilbert, 20
 CAPS_BOOST = 0.3
 CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
 ALPHA = 15.0  # VADER's normalisation constant: score / sqrt(score^2 + alpha)
+DURATION_WEIGHT = -0.8  # "3 hours", "вторую неделю": time spent waiting
+REPEAT_CONTACT_WEIGHT = -1.2  # "the third time", "пишу пятый раз"
+WEAK = "?"  # suffix of a counted hit that needs other complaint evidence to stay
+ACKNOWLEDGEMENT_SHARE = 0.2  # "Хорошо, жду письма": agreement keeps a fifth of its weight
 _CLAUSE_BREAK = re.compile(r"[.!?;,:]")
 _PAREN_RUN = re.compile(r"^(\)+|\(+)$")
 
@@ -69,6 +73,20 @@ def _symbol_weight(tok: Token, table: dict[str, float]) -> float:
     return table.get(base, 0.0) if tok.kind == "emoji" else 0.0
 
 
+def _settle_weak(items: list[list]) -> list[list]:
+    """Keep plain counted hits ("3 hours") only beside other negative evidence."""
+    complains = any(item[3] < 0 and item[2][-1] != WEAK for item in items)
+    kept = [item for item in items if item[2][-1] != WEAK or complains]
+    for item in kept:
+        item[2] = item[2].rstrip(WEAK)
+    return kept
+
+
+def _ack_break(tokens: list[Token]) -> bool:
+    """The first word stands alone: "Хорошо, ..." / "Ok. ..." followed by more words."""
+    return len(tokens) > 2 and tokens[1].text[:1] in ",.;"
+
+
 class PolarityRules:
     """Scores texts of one language with the lexicon and the modifier rules."""
 
@@ -85,16 +103,52 @@ class PolarityRules:
         self.contrast_ = {key(w) for w in mods["contrast"][self.lang]}
         self.repeats_ = {key(w) for w in mods["repeat_markers"][self.lang]}
         self.openers_ = {key(w) for w in mods["sarcastic_openers"][self.lang]}
+        self.counted_ = {
+            rule: (
+                {key(w) for w in mods[name][self.lang]["counts"]},
+                {key(w) for w in mods[name][self.lang]["units"]},
+                weight,
+                {key(w) for w in mods[name][self.lang]["strong"]},
+            )
+            for rule, name, weight in (
+                ("duration", "durations", DURATION_WEIGHT),
+                ("repeat_contact", "repeat_contact", REPEAT_CONTACT_WEIGHT),
+            )
+        }
+        self.acks_ = {key(w) for w in mods["acknowledgements"][self.lang]}
+        self.requests_ = {w.lower() for w in mods["request_forms"][self.lang]}
+        self.closings_ = {
+            tuple(key(w) for w in entry.split()) for entry in mods["courtesy_closings"][self.lang]
+        }
 
     def _key(self, word: str) -> str:
         return word_key(word, self.lang)
 
     def _word_weight(self, key: str) -> float:
+        if len(key) < 2:  # "L" of a booking code "XK7P2L" is not VADER's "L" (loser)
+            return 0.0
         lex = self.lex_
         weight = lex.words.get(key)
         if weight is None and lex.stems:
             weight = lex.stems.get(stem(key, self.lang), 0.0)
         return weight or 0.0
+
+    def _counted(self, tokens: list[Token], keys: list[str], i: int) -> tuple[int, str, float]:
+        """A count followed by a unit: "3 hours", "вторую неделю" (duration), "the third
+        time", "пятый раз" (repeat contact). Returns (span, rule, weight) or (0, "", 0).
+
+        A "strong" count (an ordinal, "уже", "for" before the number) always counts; a
+        plain one is marked ``WEAK`` and kept only if the message complains elsewhere.
+        """
+        tok = tokens[i]
+        if i + 1 >= len(tokens) or tokens[i + 1].kind != "word":
+            return 0, "", 0.0
+        for rule, (counts, units, weight, strong) in self.counted_.items():
+            if keys[i + 1] in units and (tok.kind == "number" or keys[i] in counts):
+                if keys[i] in strong or (i and keys[i - 1] in strong):
+                    return 2, rule, weight
+                return 2, rule + WEAK, weight
+        return 0, "", 0.0
 
     def score(self, text: str) -> Polarity:
         """Score one text; see module docstring for the rules applied."""
@@ -103,8 +157,23 @@ class PolarityRules:
         tokens = scan(text)
         keys = [self._key(t.text) if t.kind == "word" else t.text for t in tokens]
         items = self._items(text, tokens, keys)
+        if any(item[2][-1] == WEAK for item in items):
+            items = _settle_weak(items)
         items = self._apply_contrast_and_sarcasm(tokens, keys, items)
+        if items and items[-1][3] > 0 and "?" in text:
+            self._courtesy_closing(tokens, keys, items[-1])
         return self._finish(text, items)
+
+    def _courtesy_closing(self, tokens: list[Token], keys: list[str], item: list) -> None:
+        """'Can I add a bag? Thanks.': a thanks after a question, ending the message, is
+        courtesy. Only words of the closing formula may follow the question mark."""
+        words = [j for j in range(len(tokens)) if tokens[j].kind == "word"]
+        asked = max((j for j in range(item[4]) if "?" in tokens[j].text), default=-1)
+        if asked < 0:
+            return
+        tail = tuple(keys[j] for j in words if j > asked)
+        if tail in self.closings_:
+            item[2], item[3] = "courtesy", item[3] * ACKNOWLEDGEMENT_SHARE
 
     def _items(self, text: str, tokens: list[Token], keys: list[str]) -> list[list]:
         """Find lexicon hits (phrases first) and apply boosters, negation and CAPS."""
@@ -114,6 +183,13 @@ class PolarityRules:
         while i < n:
             tok = tokens[i]
             span, weight, rule = 1, 0.0, "lexicon"
+            if tok.kind in ("word", "number"):
+                span, rule, weight = self._counted(tokens, keys, i)
+                if span:
+                    items.append([tok.start, tokens[i + 1].end, rule, weight, i])
+                    i += span
+                    continue
+                span, rule = 1, "lexicon"
             if tok.kind == "word":
                 sizes = range(min(lex.max_phrase, n - i), 1, -1) if keys[i] in starts else ()
                 for size in sizes:
@@ -123,6 +199,10 @@ class PolarityRules:
                         break
                 if rule == "lexicon":
                     weight = self._word_weight(keys[i])
+                    if weight > 0 and tok.text.lower() in self.requests_:
+                        weight, rule = 0.0, "request"
+                    elif weight and i == 0 and keys[0] in self.acks_ and _ack_break(tokens):
+                        weight, rule = weight * ACKNOWLEDGEMENT_SHARE, "acknowledgement"
             elif tok.kind in ("emoticon", "emoji") or tok.text in self.symbols_:
                 weight, rule = _symbol_weight(tok, self.symbols_), "emoticon"
             if weight and tok.kind == "word":
