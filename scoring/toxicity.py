@@ -1,9 +1,18 @@
 """Toxicity (profanity, insults, threats, rude dismissals) in Russian and English.
 
-Russian mat is a handful of roots with very productive prefixes and endings, so patterns
-over roots (``scoring/lexicons/toxicity.json``) cover thousands of forms that a word list
-would miss. The only Russian toxicity data here is "train: no", so this scorer is rules
-only: the evidence is exactly the matched words, and nothing was fitted on that data.
+Russian mat is a handful of roots with very productive prefixes and endings, so the lexicon
+(``scoring/lexicons/toxicity.json``) holds one regular expression per entry, matched against
+whole words: "ху[йеяию].*" with its prefixes covers thousands of forms that a word list
+would miss, while "хуже", "страхуй" or "корабля" cannot match because the pattern must
+cover the whole word. The only Russian toxicity data here is "train: no", so this scorer
+is rules only: the evidence is exactly the matched words, and nothing was fitted on data.
+
+One pass per message: split it into words once, fold each word (lower case, ё -> е, Latin
+and digit look-alikes -> Cyrillic inside Cyrillic words, stretched letters -> one) and
+look it up in a per-word memo; only words never seen before go through the combined
+pattern. Phrases ("иди нахуй", "я тебя урою", "закрой рот") are sequences of word
+patterns tried only where a word can start one. Masked spellings ("х*й", "п**дец", "бл@")
+and letters spaced out ("б л я т ь") have their own small paths.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,11 +28,24 @@ from scoring.base import Evidence, ScoreResult
 from scoring.lexicons import toxicity_lexicon
 from scoring.text import detect_languages
 
-KINDS = ("threat", "dismissal", "profanity", "insult", "mild")  # stronger first
-# Latin letters that look like Cyrillic ones; swapped only inside words with Cyrillic.
-_LOOKALIKES = str.maketrans("aeopcxykmtbh", "аеорсхукмтвн")
+KINDS = ("threat", "dismissal", "profanity", "insult", "contempt", "mild")  # stronger first
+# Kinds whose weight grows when aimed at "ты/вы/you"; one hit per entry for the weak kinds.
+_ADDRESSABLE = frozenset({"profanity", "insult", "contempt"})
+_ONCE = frozenset({"contempt", "mild"})
+# Latin letters and digits that look like Cyrillic ones; swapped only inside Cyrillic words.
+_LOOKALIKES = str.maketrans("aeopcxykmtbhunr0346", "аеорсхукмтвнипгозчб")
+_FOLDABLE = re.compile(r"[a-z0346]")
+_LATIN_LOOKALIKE = frozenset("aeopcxykmtbhunr")
+_CYRILLIC = re.compile(r"[а-яё]")
 _CYRILLIC_WORD = re.compile(r"\w*[а-яё]\w*", re.IGNORECASE)
-_ADDRESS_WINDOW = 3
+_MASK = frozenset("*@#$%")
+_WORD = re.compile(r"[\w*@#$%]+")
+# Single letters separated by spaces, dots, hyphens: "х у й", "б.л.я", "п-и-з-д-е-ц".
+_SPACED = re.compile(r"(?<![\w*@#$%])(?:[^\W\d_][ .\-_*]{1,2}){2,}[^\W\d_](?![\w*@#$%])")
+_RUN3 = re.compile(r"(\w)\1{2,}")
+_RUN2 = re.compile(r"(\w)\1+")
+_NEGATIONS = frozenset({"не", "not", "никакой", "никакая", "никакие"})
+_MEMO_LIMIT = 200_000
 
 
 def fold_text(text: str) -> str:
@@ -31,11 +54,61 @@ def fold_text(text: str) -> str:
     return _CYRILLIC_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), low)
 
 
+def _fold_word(word: str) -> str:
+    """One word as the lexicon spells it: lower case, ё -> е, look-alikes -> Cyrillic."""
+    low = word.lower().replace("ё", "е")
+    if _FOLDABLE.search(low) and _CYRILLIC.search(low):
+        return low.translate(_LOOKALIKES)
+    return low
+
+
+def _entries(table: dict, weight: float) -> list[tuple[str, str, float]]:
+    """(entry, pattern, weight) from a lexicon table whose values are a pattern or
+    [pattern, weight]."""
+    out = []
+    for entry, value in table.items():
+        pattern, w = (value[0], float(value[1])) if isinstance(value, list) else (value, weight)
+        out.append((entry, pattern, w))
+    return out
+
+
+class _Phrase:
+    """A sequence of word patterns; '?' marks an optional word."""
+
+    __slots__ = ("kind", "entry", "weight", "parts", "optional", "starts")
+
+    def __init__(self, kind: str, entry: str, spec: str, weight: float) -> None:
+        self.kind, self.entry, self.weight = kind, entry, weight
+        self.parts, self.optional = [], []
+        for token in spec.split():
+            self.optional.append(token.startswith("?"))
+            self.parts.append(re.compile(token.lstrip("?")))
+        first_needed = self.optional.index(False) if False in self.optional else 0
+        self.starts = tuple(range(first_needed + 1))  # elements a match may begin at
+
+    def match(self, keys: list[tuple[str, ...]], i: int, part: int) -> int:
+        """Index after the last word matched from word ``i`` at element ``part``, or -1."""
+        if part == len(self.parts):
+            return i
+        if i < len(keys) and any(self.parts[part].fullmatch(k) for k in keys[i]):
+            end = self.match(keys, i + 1, part + 1)
+            if end >= 0:
+                return end
+        if self.optional[part]:
+            return self.match(keys, i, part + 1)
+        return -1
+
+
 class ToxicityScorer:
-    """Probability that a message is toxic, with the offending spans as evidence."""
+    """Probability that a message is toxic, with the offending spans as evidence.
+
+    Evidence rules are ``"<kind>:<entry>"`` or ``"<kind>_addressed:<entry>"`` (kind one of
+    threat, dismissal, profanity, insult, contempt, mild), so consumers can match on the
+    kind prefix and reviewers see which lexicon entry fired.
+    """
 
     task = "toxicity"
-    version = "1.0"
+    version = "2.0"
     labels = ("ok", "toxic")
 
     def __init__(
@@ -46,52 +119,134 @@ class ToxicityScorer:
         self.slope = slope
         self.offset = offset
 
+    # -- compiled lexicon ----------------------------------------------------------------
     def _ensure_compiled(self) -> None:
-        if hasattr(self, "patterns_"):
+        if hasattr(self, "word_re_"):
             return
-        lex = toxicity_lexicon()
-        self.weights_ = lex["weights"]
-        self.bonus_ = float(lex["addressed_bonus"])
-        # Matched against ``fold_text`` output, which is already lower case, and the
-        # lexicon's patterns are lower case: IGNORECASE would only make them ~4x slower.
-        self.patterns_ = {
-            kind: re.compile(r"(?<!\w)(?:" + "|".join(lex[kind]) + r")(?!\w)") for kind in KINDS
-        }
-        self.address_ = re.compile(
-            r"(?<!\w)(?:" + "|".join(map(re.escape, lex["address_words"])) + r")(?!\w)"
+        self.word_re_, self.word_info_, self.phrases_, self.masked_, extra = _compiled()
+        self.bonus_, self.address_, self.window_ = extra
+        self.memo_: dict[str, tuple] = {}
+
+    # -- one word ------------------------------------------------------------------------
+    def _classify(self, word: str) -> tuple:
+        """(keys, hit or None, phrase starts) for one word as written; memoised."""
+        found = self.memo_.get(word)
+        if found is not None:
+            return found
+        folded = _fold_word(word)
+        key = _RUN3.sub(r"\1", folded)
+        keys = [key]
+        short = _RUN2.sub(r"\1", key)
+        if short != key:
+            keys.append(short)
+        if folded.isascii() and folded.isalpha() and set(folded) <= _LATIN_LOOKALIKE:
+            keys.append(key.translate(_LOOKALIKES))  # "cyka" written in Latin letters
+        hit = None
+        if _MASK.isdisjoint(folded):
+            for k in keys:
+                m = self.word_re_.fullmatch(k)
+                if m is not None:
+                    hit = self.word_info_[m.lastgroup]
+                    break
+        else:
+            hit = self._masked(folded)
+        starts = tuple(
+            (p, j)
+            for p, phrase in enumerate(self.phrases_)
+            for j in phrase.starts
+            if any(phrase.parts[j].fullmatch(k) for k in keys)
         )
+        found = (tuple(keys), hit, starts)
+        if len(self.memo_) >= _MEMO_LIMIT:
+            self.memo_.clear()
+        self.memo_[word] = found
+        return found
 
-    def _hits(self, text: str) -> list[tuple[int, int, str, float]]:
-        """Non-overlapping matches, stronger kinds first; insults aimed at 'you' weigh more."""
-        folded = fold_text(text)
-        taken: list[tuple[int, int]] = []
-        hits = []
-        for kind in KINDS:
-            for m in self.patterns_[kind].finditer(folded):
-                if any(m.start() < e and s < m.end() for s, e in taken):
+    def _masked(self, folded: str) -> tuple | None:
+        """'х*й', 'п**дец', 'бл@ть', 'f*ck': masks stand for 1-3 letters of a known word."""
+        letters = sum(c.isalpha() for c in folded)
+        if letters == 0 or len(folded) < 3:
+            return None
+        pattern = re.compile(
+            "".join(
+                f".{{1,{len(run) + 1}}}" if run[0] in _MASK else re.escape(run)
+                for run in re.findall(r"[*@#$%]+|[^*@#$%]+", folded)
+            )
+        )
+        for word in self.masked_:
+            if pattern.fullmatch(word):
+                kind, weight, _ = self.word_info_["masked"]
+                return (kind, weight, f"{word} (masked)")
+        return None
+
+    # -- one message ---------------------------------------------------------------------
+    def _hits(self, text: str) -> list[tuple[int, int, str, str, float]]:
+        """(start, end, rule kind, entry, weight) per hit, phrases first, no overlaps."""
+        if not text:
+            return []
+        self._ensure_compiled()
+        spans, infos = [], []
+        for m in _WORD.finditer(text):
+            spans.append((m.start(), m.end()))
+            infos.append(self._classify(m.group()))
+        keys = [info[0] for info in infos]
+        hits: list[tuple[int, int, str, str, float]] = []
+        covered: list[tuple[int, int]] = []
+        # Phrases, tried only where a word can begin one.
+        i = 0
+        while i < len(infos):
+            best, best_end = -1, i
+            for p, j in infos[i][2]:
+                end = self.phrases_[p].match(keys, i, j)
+                if end > i and (best < 0 or end > best_end):
+                    best, best_end = p, end
+            if best >= 0:
+                phrase = self.phrases_[best]
+                start, stop = spans[i][0], spans[best_end - 1][1]
+                covered.append((start, stop))
+                if phrase.kind != "safe":
+                    hits.append((start, stop, phrase.kind, phrase.entry, phrase.weight))
+                i = best_end
+            else:
+                i += 1
+        # Spaced-out letters: "б л я т ь" read as one word.
+        if " " in text or "." in text or "-" in text:
+            for m in _SPACED.finditer(text):
+                joined = re.sub(r"[ .\-_*]", "", m.group())
+                hit = self._classify(joined)[1]
+                if hit is not None and not _overlaps(covered, m.start(), m.end()):
+                    hits.append((m.start(), m.end(), hit[0], hit[2], hit[1]))
+                    covered.append((m.start(), m.end()))
+        seen: set[str] = set()
+        for n, (info, (start, stop)) in enumerate(zip(infos, spans, strict=True)):
+            hit = info[1]
+            if hit is None or _overlaps(covered, start, stop):
+                continue
+            kind, weight, entry = hit[0], hit[1], hit[2]
+            if kind in _ONCE:
+                if entry in seen or (n and keys[n - 1][0] in _NEGATIONS):
                     continue
-                weight = float(self.weights_[kind])
-                rule = kind
-                if kind in ("insult", "profanity") and self._addressed(folded, m.start()):
-                    weight += self.bonus_
-                    rule = f"{kind}_addressed"
-                taken.append((m.start(), m.end()))
-                hits.append((m.start(), m.end(), rule, weight))
-        return sorted(hits)
+                seen.add(entry)
+            if kind in _ADDRESSABLE and self._addressed(keys, n):
+                weight += self.bonus_
+                kind = f"{kind}_addressed"
+            hits.append((start, stop, kind, entry, weight))
+        hits.sort()
+        return hits
 
-    def _addressed(self, folded: str, start: int) -> bool:
-        before = folded[max(0, start - 40) : start].split()[-_ADDRESS_WINDOW:]
-        return any(self.address_.fullmatch(w.strip(",.!?")) for w in before)
+    def _addressed(self, keys: list[tuple[str, ...]], n: int) -> bool:
+        before, after = self.window_
+        near = keys[max(0, n - before) : n] + keys[n + 1 : n + 1 + after]
+        return any(k[0] in self.address_ for k in near)
 
     def _probability(self, total: float) -> float:
-        if total <= 0:
-            return 1.0 / (1.0 + math.exp(self.slope * self.offset))
         return 1.0 / (1.0 + math.exp(-self.slope * (total - self.offset)))
 
+    # -- public API ----------------------------------------------------------------------
     def predict_scores(self, texts: Sequence[str], langs=None) -> np.ndarray:
         """Probability of toxic per text (fast path, no evidence objects)."""
         self._ensure_compiled()
-        return np.array([self._probability(sum(h[3] for h in self._hits(t))) for t in texts])
+        return np.array([self._probability(sum(h[4] for h in self._hits(t))) for t in texts])
 
     def predict(self, texts: Sequence[str], langs=None) -> list[str]:
         return ["toxic" if p >= self.threshold else "ok" for p in self.predict_scores(texts)]
@@ -105,8 +260,38 @@ class ToxicityScorer:
         results = []
         for text, lang in zip(texts, resolved, strict=True):
             hits = self._hits(text)
-            prob = self._probability(sum(h[3] for h in hits))
-            evidence = tuple(Evidence(s, e, rule, w, text[s:e]) for s, e, rule, w in hits)
+            prob = self._probability(sum(h[4] for h in hits))
+            evidence = tuple(
+                Evidence(s, e, f"{kind}:{entry}", w, text[s:e]) for s, e, kind, entry, w in hits
+            )
             label = "toxic" if prob >= self.threshold else "ok"
             results.append(ScoreResult(label, prob, lang, evidence))
         return results
+
+
+def _overlaps(covered: list[tuple[int, int]], start: int, stop: int) -> bool:
+    return any(start < e and s < stop for s, e in covered)
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    """The lexicon compiled once per process: one combined word pattern (alternatives in
+    the order of ``KINDS``, so the stronger kind wins), the phrases and the masked words."""
+    lex = toxicity_lexicon()
+    weights = lex["weights"]
+    alternatives, info = [], {}
+    for kind in KINDS:
+        for entry, pattern, weight in _entries(lex[kind], float(weights[kind])):
+            name = f"g{len(alternatives)}"
+            alternatives.append(f"(?P<{name}>{pattern})")
+            info[name] = (kind, weight, entry)
+    info["masked"] = ("profanity", float(weights["profanity"]), "masked")
+    word_re = re.compile("|".join(alternatives))
+    phrases = []
+    for kind in (*KINDS, "safe"):
+        for entry, spec, weight in _entries(lex["phrases"].get(kind, {}), weights.get(kind, 0.0)):
+            phrases.append(_Phrase(kind, entry, spec, weight))
+    address = frozenset(_RUN3.sub(r"\1", w) for w in lex["address_words"])
+    window = tuple(lex.get("address_window", (3, 2)))
+    masked = tuple(lex["masked"])
+    return word_re, info, phrases, masked, (float(lex["addressed_bonus"]), address, window)
