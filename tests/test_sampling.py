@@ -105,7 +105,11 @@ def test_filters_and_risk_reasons(db_url):
                 conversation_id=target.id,
                 pipeline_version="t",
                 content_hash="h",
-                signals={"sentiment_end": {"score": -0.8}, "politeness": 0.2},
+                # the document autoscoring.run_signals writes
+                signals={
+                    "sentiment_end": {"value": -0.8, "unit": "-1..1", "normalised": 0.1},
+                    "politeness": {"value": 0.2, "unit": "0..1", "normalised": 0.2},
+                },
             )
         )
     with storage_db.unit_of_work(db_url) as session:

@@ -26,7 +26,6 @@ from qa_app.services.sampling_candidates import (
     SampleRequest,
     load_candidates,
     sample_options,
-    signal_number,
 )
 from qa_app.services.sampling_strategies import STRATEGIES, Pick, choose
 from qa_app.storage.models import (
@@ -45,7 +44,6 @@ __all__ = [
     "load_candidates",
     "preview_sample",
     "sample_options",
-    "signal_number",
 ]
 
 OPEN_STATUSES = ("pending", "in_progress")

