@@ -39,13 +39,16 @@ _LATIN_LOOKALIKE = frozenset("aeopcxykmtbhunr")
 _CYRILLIC = re.compile(r"[а-яё]")
 _CYRILLIC_WORD = re.compile(r"\w*[а-яё]\w*", re.IGNORECASE)
 _MASK = frozenset("*@#$%")
-_WORD = re.compile(r"[\w*@#$%]+")
+# Words with masks and combining marks (stress accents, a decomposed "ё").
+_WORD = re.compile(r"[\w*@#$%\u0300\u0301\u0308]+")
+_MARKS = str.maketrans("", "", "\u0300\u0301\u0308")
 # Single letters separated by spaces, dots, hyphens: "х у й", "б.л.я", "п-и-з-д-е-ц".
 _SPACED = re.compile(r"(?<![\w*@#$%])(?:[^\W\d_][ .\-_*]{1,2}){2,}[^\W\d_](?![\w*@#$%])")
 _RUN3 = re.compile(r"(\w)\1{2,}")
 _RUN2 = re.compile(r"(\w)\1+")
 _NEGATIONS = frozenset({"не", "not", "никакой", "никакая", "никакие"})
 _MEMO_LIMIT = 200_000
+_MEMO: dict[str, tuple] = {}  # word as written -> (keys, hit, phrase starts)
 
 
 def fold_text(text: str) -> str:
@@ -56,7 +59,7 @@ def fold_text(text: str) -> str:
 
 def _fold_word(word: str) -> str:
     """One word as the lexicon spells it: lower case, ё -> е, look-alikes -> Cyrillic."""
-    low = word.lower().replace("ё", "е")
+    low = word.lower().translate(_MARKS).replace("ё", "е")
     if _FOLDABLE.search(low) and _CYRILLIC.search(low):
         return low.translate(_LOOKALIKES)
     return low
@@ -125,7 +128,9 @@ class ToxicityScorer:
             return
         self.word_re_, self.word_info_, self.phrases_, self.masked_, extra = _compiled()
         self.bonus_, self.address_, self.window_ = extra
-        self.memo_: dict[str, tuple] = {}
+        # Shared by every scorer in the process (the lexicon is the same for all), so a
+        # ToxicityScorer() made per call (as politeness does) still finds words it saw.
+        self.memo_ = _MEMO
 
     # -- one word ------------------------------------------------------------------------
     def _classify(self, word: str) -> tuple:

@@ -58,6 +58,8 @@ def _rules(result) -> set[str]:
         "xyйня",
         "eбaть",
         "6лять",
+        "ду\u0301ра",  # stress mark inside the word
+        "е\u0308бнутый",  # decomposed ё
         "cyka blyat",
         "pizdec",
         # insults, aimed or not
@@ -160,7 +162,8 @@ def test_toxic_examples(scorer, text):
         "Себастьян купил мандарины и жидкость для стёкол",
         "хлеб, небо, ребёнок и себестоимость себе и тебе",
         "употреблять, рубля, корабля, оскорблять",
-        "команда, мандарин, мандат",
+        "команда, мандарин, мандат, манда\u0301т",
+        "Доставка в Ебург завтра",
         "сукно, сукровица и сук на дереве",
         "тупик на улице",
         "скотч и скотоводство",
@@ -332,3 +335,4 @@ def test_memo_is_bounded(scorer, monkeypatch):
     fresh = ToxicityScorer()
     fresh.predict_scores([" ".join(f"слово{i}" for i in range(50))])
     assert len(fresh.memo_) <= 10
+    assert ToxicityScorer().score_texts(["дебил"])[0].label == "toxic"  # still right after
