@@ -227,3 +227,23 @@ def test_synthetic_support_corpus_is_reproducible_and_disjoint():
     dev = set(support_corpus("ru", "dev")[0])
     assert not dev & set(train)
     assert set(labels) == {"negative", "neutral", "positive"}
+
+
+def test_single_russian_smile_and_frown_but_not_brackets(rules):
+    smile, plain, frown = rules.predict_scores(["Спасибо)", "Спасибо", "ну вот опять("], "ru")
+    assert smile > plain > 0 > frown
+    listed, bracket = rules.predict_scores(["1) заказ 2) оплата", "Заказ (номер 12) пришёл"], "ru")
+    assert listed == 0.0 and bracket == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Сраный сервис, пиздец", "negative"),
+        ("Тоска, опять дождь и депрессия", "negative"),
+        ("Прикольно, спасибки", "positive"),
+        ("Мимими, котик на аватарке)", "positive"),
+    ],
+)
+def test_russian_slang_and_mat(rules, text, expected):
+    assert rules.score_texts([text], ["ru"])[0].label == expected

@@ -22,7 +22,8 @@ ALPHA = 15.0  # VADER's normalisation constant: score / sqrt(score^2 + alpha)
 DURATION_WEIGHT = -0.8  # "3 hours", "вторую неделю": time spent waiting
 REPEAT_CONTACT_WEIGHT = -1.2  # "the third time", "пишу пятый раз"
 WEAK = "?"  # suffix of a counted hit that needs other complaint evidence to stay
-ACKNOWLEDGEMENT_SHARE = 0.2  # "Хорошо, жду письма": agreement keeps a fifth of its weight
+ACKNOWLEDGEMENT_SHARE = 0.2
+SINGLE_PAREN = 0.9  # a lone ")" / "(" not closing or opening a bracket: "Спасибо)", "жаль("  # "Хорошо, жду письма": agreement keeps a fifth of its weight
 _CLAUSE_BREAK = re.compile(r"[.!?;,:]")
 _PAREN_RUN = re.compile(r"^(\)+|\(+)$")
 
@@ -71,6 +72,24 @@ def _symbol_weight(tok: Token, table: dict[str, float]) -> float:
         return strength if tok.text[0] == ")" else -strength
     base = tok.text[:1]
     return table.get(base, 0.0) if tok.kind == "emoji" else 0.0
+
+
+def _lone_parens(tokens: list[Token]) -> dict[int, float]:
+    """Single ")" / "(" that are smiles, not brackets: a ")" with no "(" open before it,
+    a "(" never closed after it. Returns token index -> weight."""
+    out: dict[int, float] = {}
+    open_at: list[int] = []
+    for i, tok in enumerate(tokens):
+        if tok.text == "(":
+            open_at.append(i)
+        elif tok.text == ")":
+            if open_at:
+                open_at.pop()
+            elif not i or (tokens[i - 1].kind != "number" and len(tokens[i - 1].text) > 1):
+                out[i] = SINGLE_PAREN  # "1)", "a)" are list markers
+    for i in open_at:
+        out[i] = -SINGLE_PAREN
+    return out
 
 
 def _settle_weak(items: list[list]) -> list[list]:
@@ -160,16 +179,21 @@ class PolarityRules:
         if any(item[2][-1] == WEAK for item in items):
             items = _settle_weak(items)
         items = self._apply_contrast_and_sarcasm(tokens, keys, items)
-        if items and items[-1][3] > 0 and "?" in text:
-            self._courtesy_closing(tokens, keys, items[-1])
+        if items and items[-1][3] > 0 and ("?" in text or any(it[3] < 0 for it in items)):
+            self._courtesy_closing(tokens, keys, items)
         return self._finish(text, items)
 
-    def _courtesy_closing(self, tokens: list[Token], keys: list[str], item: list) -> None:
-        """'Can I add a bag? Thanks.': a thanks after a question, ending the message, is
-        courtesy. Only words of the closing formula may follow the question mark."""
+    def _courtesy_closing(self, tokens: list[Token], keys: list[str], items: list) -> None:
+        """'Can I add a bag? Thanks.' / 'Bag still missing. Thanks.': a bare thanks ending
+        a message after a question or a complaint is courtesy. Only the words of the
+        closing formula may follow the question mark or the sentence end before it."""
+        item = items[-1]
         words = [j for j in range(len(tokens)) if tokens[j].kind == "word"]
-        asked = max((j for j in range(item[4]) if "?" in tokens[j].text), default=-1)
-        if asked < 0:
+        asked = max(
+            (j for j in range(item[4]) if tokens[j].text[:1] in "?.!;" or tokens[j].text == ","),
+            default=-1,
+        )
+        if asked < 0 or ("?" not in tokens[asked].text and not any(it[3] < 0 for it in items)):
             return
         tail = tuple(keys[j] for j in words if j > asked)
         if tail in self.closings_:
@@ -178,6 +202,7 @@ class PolarityRules:
     def _items(self, text: str, tokens: list[Token], keys: list[str]) -> list[list]:
         """Find lexicon hits (phrases first) and apply boosters, negation and CAPS."""
         lex, items, i, n = self.lex_, [], 0, len(tokens)
+        lone = _lone_parens(tokens) if "(" in text or ")" in text else {}
         starts = lex.phrase_starts
         text_caps = text.isupper()
         while i < n:
@@ -205,6 +230,8 @@ class PolarityRules:
                         weight, rule = weight * ACKNOWLEDGEMENT_SHARE, "acknowledgement"
             elif tok.kind in ("emoticon", "emoji") or tok.text in self.symbols_:
                 weight, rule = _symbol_weight(tok, self.symbols_), "emoticon"
+            elif i in lone:
+                weight, rule = lone[i], "emoticon"
             if weight and tok.kind == "word":
                 weight, rule = self._modify(tokens, keys, i, weight, rule, text_caps)
             if weight:

@@ -90,7 +90,7 @@ def train_sentiment_language(
     rules = PolarityRules(lang)
     polarities = [rules.score(t) for t in dev_texts]
     model_proba = model.predict_proba(dev_texts)
-    feats = stack_features(model_proba, polarities)
+    feats = stack_features(model_proba, polarities, dev_texts)
     y_dev = np.array([LABELS.index(label) for label in dev_labels])
     # The synthetic dev rows (drawn from fragments the model never saw) together weigh half
     # as much as the public dev rows in the stacker. Among shares 0, 0.1, 0.25, 0.5, 1: the
@@ -102,14 +102,14 @@ def train_sentiment_language(
         weights[public_dev_rows:] = (
             SYNTHETIC_STACK_SHARE * public_dev_rows / (len(dev_texts) - public_dev_rows)
         )
-    stacker = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced")
+    stacker = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
     stacker.fit(feats, y_dev, sample_weight=weights)
     stacked = stacker.predict(feats)
     public = slice(0, public_dev_rows)
     check_texts = [t for t, _ in SUPPORT_CHECK[lang]]
     y_check = np.array([LABELS.index(y) for _, y in SUPPORT_CHECK[lang]])
     check_feats = stack_features(
-        model.predict_proba(check_texts), [rules.score(t) for t in check_texts]
+        model.predict_proba(check_texts), [rules.score(t) for t in check_texts], check_texts
     )
     metrics = {
         "dev_macro_f1_model": f1_score(
