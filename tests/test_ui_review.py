@@ -161,9 +161,35 @@ def test_sampling_page_preview_then_create(sqlite_url):
     at.multiselect[0].set_value(["rev1", "rev2"])
     at.button[0].click().run()  # the form's Preview button
     assert not at.exception
-    assert at.dataframe and "quota for" in at.dataframe[-1].value.to_string()
+    table = at.dataframe[-1].value
+    why = " ".join(table["Why sampled"])
+    assert "quota of" in why and "for the week of 20" in why  # the Monday's date, not 2026-W13
+    assert "to cover " in why and "stratum" not in why and "/" not in why
+    assert all("-W" not in str(week) for week in table["Week of"])
     at.button(key="sampling.create").click().run()
     assert "assignments created" in visible_text(at)
+    queue_page = run_page("queue", "reviewer", sqlite_url, lang="ru", username="rev1")
+    why_ru = " ".join(queue_page.dataframe[0].value["Почему в выборке"])
+    assert "квота" in why_ru and "для охвата:" in why_ru and "sampling.reason" not in why_ru
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_queue_says_why_in_words_for_hand_made_assignments(sqlite_url, lang):
+    _assigned(sqlite_url)  # assign_conversation labels its assignments "manual"
+    at = run_page("queue", "reviewer", sqlite_url, lang=lang, username="rev1")
+    table = at.dataframe[0].value
+    why = "Why sampled" if lang == "en" else "Почему в выборке"
+    expected = "assigned by hand" if lang == "en" else "назначено вручную"
+    assert set(table[why]) == {expected}
+    # Nothing in the "due" list has a score yet, so there is no column of dashes.
+    assert ("Score" if lang == "en" else "Балл") not in table.columns
+
+
+def test_queue_describes_calibration_assignments():
+    from qa_app.ui.screens.queue_page import describe_label
+
+    assert describe_label("calibration: March / Март") == "calibration session “March / Март”"
+    assert describe_label("risk seed=1: weird_code") == "weird_code (Risk-weighted)"
 
 
 def test_sampling_page_is_for_leads_only(sqlite_url):

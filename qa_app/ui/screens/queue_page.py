@@ -26,10 +26,13 @@ def open_review(assignment_id: int) -> None:
 
 
 def describe_label(label: str) -> str:
-    """``"risk seed=42: low_csat, escalated"`` in the reader's words."""
+    """``"risk seed=42: low_csat, escalated"`` in the reader's words; so are the labels of
+    calibration sessions (``"calibration: <name>"``) and hand-made assignments."""
     head, _, codes = label.partition(": ")
+    if head == "calibration" and codes:
+        return tr("queue.why.calibration", name=codes)
     if not codes:
-        return label
+        return tr("queue.why.manual") if label == "manual" else label
     strategy = head.split(" ")[0]
     words = "; ".join(reason_text(code) for code in codes.split(", "))
     name = tr(f"sampling.strategy.{strategy}") if strategy in STRATEGIES else head
@@ -44,6 +47,8 @@ def render_counts(counts: queue.QueueCounts) -> None:
 
 
 def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
+    """One row per assignment; the score column only where some review has a score."""
+    scored = any(item.score is not None for item in items)
     rows = []
     for item in items:
         row = {
@@ -57,7 +62,8 @@ def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
             row[tr("queue.col.reviewer")] = item.reviewer
         if item.review_status:
             row[tr("queue.col.status")] = tr(f"review.status.{item.review_status}")
-        row[tr("queue.col.score")] = "—" if item.score is None else f"{item.score:.0f}"
+        if scored:
+            row[tr("queue.col.score")] = "—" if item.score is None else f"{item.score:.0f}"
         row[tr("queue.col.why")] = describe_label(item.sample_label)
         rows.append(row)
     return pd.DataFrame(rows)

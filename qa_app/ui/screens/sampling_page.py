@@ -3,6 +3,8 @@ create the assignments. The same settings and seed always give the same sample."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -17,15 +19,43 @@ ROLES = ("lead",)
 PLAN = "sampling.plan"
 
 
+def week_start(week: str) -> str:
+    """An ISO week such as ``2026-W13`` as the date of its Monday (``2026-03-23``)."""
+    try:
+        return datetime.strptime(f"{week}-1", "%G-W%V-%u").date().isoformat()
+    except ValueError:
+        return week
+
+
+def _stratum_text(stratum: str) -> str:
+    channel, _, language = stratum.partition("/")
+    channel_name = tr(f"review.channel.{channel}")
+    language_name = tr(f"overview.language.{language}")
+    if channel_name.startswith("review.") or language_name.startswith("overview."):
+        return tr("sampling.reason.stratum", channel=channel, language=language)
+    return tr(
+        "sampling.reason.stratum", channel=channel_name.lower(), language=language_name.lower()
+    )
+
+
 def reason_text(code: str) -> str:
-    """A sampling reason code in words (``quota:agent:week`` keeps its details)."""
+    """A sampling reason code in words (``quota:agent:week`` keeps its details); an unknown
+    code is shown as it is rather than as a catalogue key."""
     head, _, rest = code.partition(":")
     if head == "quota":
         agent, _, week = rest.partition(":")
-        return tr("sampling.reason.quota", agent=agent, week=week)
+        return tr("sampling.reason.quota", agent=agent, week=week_start(week))
     if head == "stratum":
-        return tr("sampling.reason.stratum", stratum=rest)
-    return tr(f"sampling.reason.{code}")
+        return _stratum_text(rest)
+    key = f"sampling.reason.{code}"
+    text = tr(key)
+    return code if text == key else text
+
+
+def _language_name(code: str) -> str:
+    key = f"overview.language.{code}"
+    text = tr(key)
+    return code if text == key else text
 
 
 def _request(form: dict) -> sampling.SampleRequest:
@@ -65,7 +95,9 @@ def render_form(
             "size": cols[2].number_input(
                 tr("sampling.size"), 0, 10000, 0, help=tr("sampling.size_help")
             ),
-            "seed": cols[3].number_input(tr("sampling.seed"), 0, 2**31 - 1, 42),
+            "seed": cols[3].number_input(
+                tr("sampling.seed"), 0, 2**31 - 1, 42, help=tr("sampling.seed_help")
+            ),
         }
         form["reviewers"] = st.multiselect(
             tr("sampling.reviewers"), options.reviewers, placeholder=tr("sampling.choose")
@@ -80,7 +112,10 @@ def render_form(
             placeholder=tr("sampling.any"),
         )
         form["languages"] = cols[1].multiselect(
-            tr("sampling.languages"), options.languages, placeholder=tr("sampling.any")
+            tr("sampling.languages"),
+            options.languages,
+            format_func=_language_name,
+            placeholder=tr("sampling.any"),
         )
         form["teams"] = cols[2].multiselect(
             tr("sampling.teams"), options.teams, placeholder=tr("sampling.any")
@@ -112,7 +147,7 @@ def render_plan(plan: sampling.SamplePlan) -> None:
             {
                 tr("queue.col.conversation"): i.external_id,
                 tr("queue.col.agent"): i.agent,
-                tr("sampling.col.week"): i.week,
+                tr("sampling.col.week"): week_start(i.week),
                 tr("queue.col.channel"): tr(f"review.channel.{i.channel}"),
                 tr("queue.col.language"): i.language.upper(),
                 tr("queue.col.reviewer"): i.reviewer,
