@@ -1,43 +1,42 @@
 """How clear is an agent's answer to a customer? Readability, jargon, typos, structure, length.
 
-Readability is Flesch reading ease (Flesch 1948, "A new readability yardstick", J. Applied
-Psychology 32:221) for English, ``206.835 - 1.015*ASL - 84.6*ASW``, and its Russian
-adaptation by Oborneva (2006, "Автоматизированная оценка сложности учебных текстов на
-основе статистических параметров"), ``206.835 - 1.3*ASL - 60.1*ASW`` (ASL: words per
-sentence, ASW: syllables per word; syllables are vowel groups). Jargon is counted against
-default glossaries (``lexicons/jargon_{ru,en}.txt``) plus a company glossary; typos are
-words unknown to a dictionary (pymorphy3 for Russian, pyspellchecker's English frequency
-list). Formulas and weights are documented in ``docs/autoqa.md``.
+Readability is Flesch reading ease for English and Oborneva's Russian adaptation
+(``scoring.clarity_words``, with the references); jargon is counted against default
+glossaries (``lexicons/jargon_{ru,en}.txt``) plus a company glossary; typos are words
+unknown to a dictionary (pymorphy3 for Russian, pyspellchecker's English frequency list).
+Formulas and weights are documented in ``docs/autoqa.md``.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 
 import numpy as np
 
 from scoring.base import Evidence, ScoreResult
+from scoring.clarity_words import (  # noqa: F401  (syllables, flesch_reading_ease: public)
+    LEXICON_DIR,
+    english_vocabulary,
+    flesch_reading_ease,
+    is_known_word,
+    read_terms,
+    script,
+    syllables,
+    word_shape,
+)
 from scoring.conversation import Signal
 from scoring.text import detect_languages
-from scoring.text.tokens import _morph, lemma, stem
+from scoring.text.tokens import lemma, stem
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
-FLESCH = {"en": (206.835, 1.015, 84.6), "ru": (206.835, 1.3, 60.1)}
 # Reading ease mapped linearly onto 0..1 between these points. Russian words are longer, so
 # Oborneva's scale runs lower on the same plain reply: the band is shifted by 30 points.
 EASE_RANGE = {"en": (10.0, 80.0), "ru": (-20.0, 50.0)}
 LONG_SENTENCE = {"en": 25, "ru": 20}
 WEIGHTS = {"readability": 0.3, "jargon": 0.3, "typos": 0.2, "structure": 0.1, "length": 0.1}
 THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
-_CYR = re.compile(r"[а-яё]")
-_VOWELS = {"ru": re.compile(r"[аеёиоуыэюя]"), "en": re.compile(r"[aeiouy]+")}
+WORD_CACHE_SIZE = 50_000  # word forms remembered per language by ``ClarityScorer``
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
 _SCAN = re.compile(
@@ -47,76 +46,15 @@ _SCAN = re.compile(
 )
 _LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-•*–—]|[a-zа-я][.)])\s+\S")
 _PARAGRAPH = re.compile(r"\n")
+_JARGON_RULES = ("clarity.jargon", "clarity.acronym")
 
 
 def _band(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
-def _script(word: str) -> str:
-    return "ru" if _CYR.search(word) else "en"
-
-
-@lru_cache(maxsize=50_000)
-def word_shape(low: str) -> tuple[str, int]:
-    """Script and syllable count of a lower-case word, cached: words repeat a lot."""
-    script = _script(low)
-    return script, syllables(low, script)
-
-
-def syllables(word: str, lang: str) -> int:
-    """Vowel count (Russian) or vowel groups less a silent final e (English), at least 1."""
-    if lang == "ru":
-        return max(1, len(_VOWELS["ru"].findall(word)))
-    count = len(_VOWELS["en"].findall(word))
-    if count > 1 and word.endswith("e") and not word.endswith(("le", "ee")):
-        count -= 1
-    return max(1, count)
-
-
-def flesch_reading_ease(words: int, sentences: int, syllable_count: int, lang: str) -> float:
-    """Flesch (en) or Oborneva (ru) reading ease; higher is easier, roughly 0..100."""
-    base, per_sentence, per_syllable = FLESCH.get(lang, FLESCH["en"])
-    if words == 0:
-        return 100.0
-    return base - per_sentence * words / max(1, sentences) - per_syllable * syllable_count / words
-
-
-def _read_terms(name: str) -> tuple[set[str], set[str]]:
-    """Terms and "!"-prefixed never-jargon entries of a glossary file."""
-    terms, allowed = set(), set()
-    for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.strip().lower().replace("ё", "е")
-        if line and not line.startswith("#"):
-            (allowed if line.startswith("!") else terms).add(line.lstrip("!"))
-    return terms, allowed
-
-
-@lru_cache(maxsize=1)
-def english_vocabulary() -> frozenset[str]:
-    """pyspellchecker's English frequency list plus our support vocabulary, loaded once."""
-    resource = files("spellchecker").joinpath("resources/en.json.gz")
-    with gzip.open(resource.open("rb"), "rt", encoding="utf-8") as handle:
-        words = set(json.load(handle))
-    words.update(_read_terms("spelling_en.txt")[0])
-    return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def russian_allowlist() -> frozenset[str]:
-    return frozenset(_read_terms("spelling_ru.txt")[0])
-
-
-@lru_cache(maxsize=50_000)
-def is_known_word(word: str, lang: str) -> bool:
-    """Dictionary check of one lower-case word; British -our/-ise spellings accepted."""
-    if lang == "ru":
-        return word in russian_allowlist() or _morph().word_is_known(word)
-    vocab = english_vocabulary()
-    if word in vocab or word.removesuffix("'s") in vocab:
-        return True
-    american = word.replace("our", "or").replace("ise", "ize").replace("yse", "yze")
-    return american in vocab
+def _span_key(evidence: Evidence) -> tuple[int, int]:
+    return evidence.start, evidence.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +100,7 @@ class ClarityScorer:
         """Build the glossary matchers (nothing is learned from ``texts``)."""
         terms, allowed = set(), set()
         for name in ("jargon_ru.txt", "jargon_en.txt"):
-            file_terms, file_allowed = _read_terms(name)
+            file_terms, file_allowed = read_terms(name)
             terms |= file_terms
             allowed |= file_allowed
         add, remove = self._company_terms()
@@ -170,15 +108,15 @@ class ClarityScorer:
         allowed = (allowed - add) | remove
         single = {t for t in terms if re.fullmatch(r"[^\W\d_]+", t)}
         phrases = sorted(terms - single, key=len, reverse=True)
-        self.jargon_stems_ = {stem(t, _script(t)) for t in single}
-        self.jargon_lemmas_ = {lemma(t, "ru") for t in single if _script(t) == "ru"}
+        self.jargon_stems_ = {stem(t, script(t)) for t in single}
+        self.jargon_lemmas_ = {lemma(t, "ru") for t in single if script(t) == "ru"}
         self.jargon_phrases_ = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
             if phrases
             else None
         )
         self.not_jargon_ = frozenset(allowed)
-        self.word_cache_: dict[tuple, tuple[int, str | None, bool | None]] = {}
+        self.word_cache_: dict[str, dict[str, tuple]] = {}  # lang -> word -> facts
         return self
 
     def _company_terms(self) -> tuple[set[str], set[str]]:
@@ -229,11 +167,10 @@ class ClarityScorer:
         if len(lowered) != len(text):  # rare case-mapping that changes length
             lowered = "".join(ch.lower()[0] for ch in text).replace("ё", "е")
         jargon_spans = self._phrase_jargon(text, lowered, evidence)
-        words, syllable_count, sentences, long_words, checked = self._scan(
+        words, syllable_count, sentences, long_words, checked, jargon, typos = self._scan(
             text, lowered, lang, jargon_spans, evidence
         )
-        jargon = sum(e.rule.startswith(("clarity.jargon", "clarity.acronym")) for e in evidence)
-        typos = sum(e.rule == "clarity.typo" for e in evidence)
+        jargon += len(jargon_spans)  # phrases ("вторая линия") as well as single words
         n_words = max(1, words)
         ease = flesch_reading_ease(words, sentences, syllable_count, lang)
         structure = self._structure(text, words, evidence) * (1.0 - 0.5 * long_words / n_words)
@@ -253,7 +190,7 @@ class ClarityScorer:
         return ClarityReport(
             score, label, lang, words, round(ease, 1), jargon, jargon / n_words, typos,
             typos / max(1, checked), checked, parts["structure"], parts["length"],
-            tuple(sorted(evidence, key=lambda e: (e.start, e.end))),
+            tuple(sorted(evidence, key=_span_key)),
         )  # fmt: skip
 
     def _phrase_jargon(
@@ -273,67 +210,80 @@ class ClarityScorer:
         lang: str,
         jargon_spans: list[tuple[int, int]],
         evidence: list[Evidence],
-    ) -> tuple[int, int, int, int, int]:
+    ) -> tuple[int, int, int, int, int, int, int]:
         """One pass: words, syllables, sentences, words in long sentences, spell-checked
-        words; evidence for jargon, typos and long sentences."""
+        words, jargon terms and typos; evidence for jargon, typos and long sentences."""
         limit = LONG_SENTENCE.get(lang, 25)
-        words = syllable_count = sentences = long_words = checked = 0
-        current: list[tuple[int, int]] = []
-        for match in [*_SCAN.finditer(text), None]:
-            kind = match.lastgroup if match is not None else "end"
-            if kind == "end" and current:
-                sentences += 1
-                words += len(current)
-                if len(current) > limit:
-                    long_words += len(current)
-                    evidence.append(
-                        Evidence(current[0][0], current[-1][1], "clarity.long_sentence", -0.1 * len(current) / limit, f"{len(current)} words")
-                    )  # fmt: skip
-                current = []
+        words = syllable_count = sentences = long_words = checked = jargon = typos = 0
+        first = last = run = 0  # the current sentence: first start, last end, word count
+        cache = self.word_cache_.setdefault(lang, {})
+        for match in _SCAN.finditer(text):
+            kind = match.lastgroup
             if kind != "word":
+                if kind == "end" and run:
+                    sentences += 1
+                    words += run
+                    if run > limit:
+                        long_words += run
+                        evidence.append(self._long_sentence(first, last, run, limit))
+                    run = 0
                 continue
             start, end = match.span()
-            n_syllables, rule, typo = self._word_facts(lowered[start:end], match.group(), lang)
+            original = match.group()
+            low = lowered[start:end]
+            facts = cache.get(original)
+            if facts is None or facts[0] != low:
+                facts = self._word_facts(low, original, lang, cache)
+            _, n_syllables, rule, typo, capitalised = facts
             syllable_count += n_syllables
-            if typo is not None and match.group()[0].isupper() and current:
-                typo = None  # capitalised inside a sentence: a name
-            current.append((start, end))
+            if run:
+                if typo is not None and capitalised:
+                    typo = None  # capitalised inside a sentence: a name
+            else:
+                first = start
+            run += 1
+            last = end
             if jargon_spans and any(s <= start < e for s, e in jargon_spans):
                 continue
             if rule is not None:
-                evidence.append(Evidence(start, end, rule, -0.15, match.group()))
+                jargon += 1
+                evidence.append(Evidence(start, end, rule, -0.15, original))
             elif typo is not None:
                 checked += 1
                 if typo:
-                    evidence.append(Evidence(start, end, "clarity.typo", -0.1, match.group()))
-        return words, syllable_count, sentences, long_words, checked
+                    typos += 1
+                    evidence.append(Evidence(start, end, "clarity.typo", -0.1, original))
+        if run:
+            sentences += 1
+            words += run
+            if run > limit:
+                long_words += run
+                evidence.append(self._long_sentence(first, last, run, limit))
+        return words, syllable_count, sentences, long_words, checked, jargon, typos
 
-    def _word_facts(
-        self, low: str, original: str, lang: str
-    ) -> tuple[int, str | None, bool | None]:
-        """(syllables, jargon rule or None, typo: True/False, None when not spell-checked).
+    @staticmethod
+    def _long_sentence(start: int, end: int, words: int, limit: int) -> Evidence:
+        return Evidence(start, end, "clarity.long_sentence", -0.1 * words / limit, f"{words} words")
 
-        Cached per word shape: support texts repeat the same words all day long.
-        """
-        key = (low, lang, original.isupper(), original[:1].isupper())
-        facts = self.word_cache_.get(key)
-        if facts is not None:
-            return facts
-        script, n_syllables = word_shape(low)
+    def _word_facts(self, low: str, original: str, lang: str, cache: dict) -> tuple:
+        """(lower-case form, syllables, jargon rule or None, typo: True/False or None when
+        not spell-checked, starts with a capital), remembered per word form: support texts
+        repeat the same words all day long."""
+        word_script, n_syllables = word_shape(low)
         rule = None
         if low not in self.not_jargon_:
-            if stem(low, script) in self.jargon_stems_ or (
-                script == "ru" and lemma(low, "ru") in self.jargon_lemmas_
+            if stem(low, word_script) in self.jargon_stems_ or (
+                word_script == "ru" and lemma(low, "ru") in self.jargon_lemmas_
             ):
                 rule = "clarity.jargon"
             elif original.isupper() and 2 <= len(original) <= 6:
                 rule = "clarity.acronym"
         typo = None
-        if rule is None and len(low) >= 3 and script == lang and not original.isupper():
+        if rule is None and len(low) >= 3 and word_script == lang and not original.isupper():
             typo = not all(is_known_word(part, lang) for part in low.split("-") if part)
-        facts = (n_syllables, rule, typo)
-        if len(self.word_cache_) < 50_000:
-            self.word_cache_[key] = facts
+        facts = (low, n_syllables, rule, typo, original[:1].isupper())
+        if len(cache) < WORD_CACHE_SIZE:
+            cache[original] = facts
         return facts
 
     @staticmethod
