@@ -9,7 +9,7 @@ from ui_harness import run_page, visible_text
 from qa_app.services import reviews, sampling
 from qa_app.services.transcript import load_transcript
 from qa_app.storage import db as storage_db
-from qa_app.storage.models import Conversation, Message, Review
+from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation, Message, Review
 from qa_app.ui.review_form import state_key
 from qa_app.ui.transcript_view import transcript_html
 
@@ -69,6 +69,49 @@ def test_review_page_renders_escaped_transcript_and_autosaves(sqlite_url):
     with storage_db.unit_of_work(sqlite_url) as session:
         review = session.query(Review).filter_by(assignment_id=ids[0]).one()
         assert {g.criterion_id: g.value for g in review.grades} == {"politeness": 2}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_suggestion_reads_in_words_and_score_shows_the_pass_mark(sqlite_url, lang):
+    flow, ids = _assigned(sqlite_url)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        session.add(
+            AutoScore(
+                conversation_id=flow.conversation_ids[0],
+                task="politeness",
+                scorer_version="polite-1",
+                label="polite",
+                score=0.9,
+                evidence=[
+                    {"text": "Let me check", "rule": "model_word"},
+                    {"rule": "empathy.none_in_reply"},
+                ],
+            )
+        )
+        session.add(
+            AutoScoreRun(
+                conversation_id=flow.conversation_ids[0], pipeline_version="p1", content_hash="h"
+            )
+        )
+    at = run_page("review", "reviewer", sqlite_url, lang=lang, username="rev1")
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    if lang == "en":
+        assert "from the automatic signal alone" in captions
+        assert "“Let me check”" in captions and "no words of empathy" in captions
+        assert "pass mark 80" in captions
+    else:
+        assert "только по автоматическому сигналу" in captions
+        assert "«Let me check»" in captions and "нет слов сочувствия" in captions
+        assert "проходной балл 80" in captions
+    # Rule codes and scorer versions are in the tooltip only, never in the text.
+    assert "model_word" not in captions and "empathy.none_in_reply" not in captions
+    assert "polite-1" not in captions
+    for key in ("politeness", "greeting"):
+        at.radio(key=state_key(ids[0], key, "v")).set_value(1)
+    at.radio(key=state_key(ids[0], "correct_info", "v")).set_value(1).run()
+    result = " ".join(m.value for m in at.markdown)
+    assert (":red-badge" in result) and ("Fail" in result if lang == "en" else "Незачёт" in result)
 
 
 def test_review_submit_lists_missing_then_moves_to_next(sqlite_url):

@@ -26,6 +26,8 @@ class Suggestion:
     label: str | None
     evidence: tuple[str, ...]
     source: str  # scorer version or pipeline version
+    calibrated: bool = False  # a model fitted to this team's reviews made it
+    confidence: float | None = None  # that model's probability for ``value``
 
 
 def _evidence_text(item: Any) -> str:
@@ -54,6 +56,8 @@ def suggestions_for(
             found.label,
             tuple(_evidence_text(e) for e in found.evidence[:MAX_EVIDENCE]),
             found.source,
+            found.calibrated,
+            found.confidence,
         )
         for criterion_id, found in suggestions_for_conversation(
             session, conversation_id, rubric

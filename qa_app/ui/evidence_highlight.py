@@ -28,7 +28,7 @@ mark.qa-ev-sentiment_neg {background: rgba(150,70,200,.25); border-bottom: 2px s
 mark.qa-ev-other {background: rgba(128,128,128,.25);}
 .qa-ev-labels {font-size: .72rem; opacity: .8; margin-top: .2rem;}
 .qa-ev-legend {font-size: .78rem; margin: .2rem 0 .4rem 0;}
-.qa-ev-legend mark {margin-right: .5rem;}
+.qa-ev-legend mark {margin-right: .5rem; white-space: nowrap; display: inline-block;}
 </style>
 """
 

@@ -93,26 +93,55 @@ def _use_suggestion(key: str, value) -> None:
     st.session_state[key] = value
 
 
+def _quoted(text: str, lang: str) -> str:
+    return f"«{text}»" if lang == "ru" else f"“{text}”"
+
+
+def evidence_words(evidence: tuple[str, ...], lang: str) -> list[str]:
+    """Evidence as a reviewer reads it: the quoted words, or a sentence for a rule that
+    points at no words ("no empathy phrase in the agent's replies"). Rule codes such as
+    ``model_word`` stay in the tooltip, not in the text."""
+    shown = []
+    for item in evidence:
+        quote, sep, _rule = item.partition(" — ")
+        if sep and quote.strip():
+            shown.append(_quoted(html.escape(quote.strip()), lang))
+            continue
+        key = f"review.auto.rule.{item}"
+        text = tr(key)
+        if text != key:
+            shown.append(text)
+        elif " " in item.strip():
+            shown.append(_quoted(html.escape(item.strip()), lang))
+    return list(dict.fromkeys(shown))
+
+
+def suggestion_basis(suggestion: Suggestion) -> str:
+    """Where the suggestion comes from, in words: a model fitted to this team's reviews
+    (with how sure it is) or the automatic signal alone."""
+    if suggestion.calibrated and suggestion.confidence is not None:
+        return tr("review.auto.calibrated", confidence=f"{suggestion.confidence:.0%}")
+    return tr("review.auto.from_signal")
+
+
 def render_suggestion(ctx: ReviewContext, criterion: Criterion, suggestion: Suggestion) -> None:
-    """An automatic suggestion, clearly marked, with evidence and an explicit "use" button."""
+    """An automatic suggestion, clearly marked, with evidence and an explicit "use" button.
+
+    The technical details (signal, raw value, scorer version) are in the tooltip."""
     lang = current_lang()
     value_text = (
         _level_text(criterion, suggestion.value, lang) if suggestion.value is not None else "—"
     )
-    detail = ", ".join(
-        html.escape(str(x)) for x in (suggestion.label, suggestion.score) if x is not None
-    )
+    raw = ", ".join(str(x) for x in (suggestion.label, suggestion.score) if x is not None)
+    technical = f"{suggestion.signal}" + (f" = {raw}" if raw else "") + f" · {suggestion.source}"
     st.caption(
-        f":material/smart_toy: **{tr('review.auto.title')}:** {value_text}"
-        + (f" ({detail})" if detail else "")
-        + f" · {tr('review.auto.source', source=html.escape(suggestion.source))}"
+        f":material/smart_toy: **{tr('review.auto.title')}: {html.escape(value_text)}**"
+        f" — {suggestion_basis(suggestion)}",
+        help=tr("review.auto.details", details=technical),
     )
-    if suggestion.evidence:
-        st.caption(
-            tr("review.auto.evidence")
-            + " "
-            + " · ".join(f"«{html.escape(e)}»" for e in suggestion.evidence)
-        )
+    words = evidence_words(suggestion.evidence, lang)
+    if words:
+        st.caption(tr("review.auto.evidence") + " " + " · ".join(words))
     if ctx.editable and suggestion.value is not None:
         st.button(
             tr("review.auto.use"),
@@ -155,15 +184,26 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
     )
 
 
-def render_score(score: ReviewScore, total: int) -> None:
-    """Live score preview from the one score formula; pass/fail only once complete."""
+def render_score(score: ReviewScore, total: int, passing: float | None = None) -> None:
+    """Live score preview from the one score formula; pass/fail only once complete.
+
+    The result is a badge under the figures (a third metric column cut "Незачёт" short),
+    always with the pass mark so "70" and "Fail" read together."""
     graded = total - len(score.missing)
     overall = "—" if score.overall is None else f"{score.overall:.0f}"
-    cols = st.columns(3)
-    cols[0].metric(tr("review.score_preview"), overall)
+    cols = st.columns(2)
+    cols[0].metric(tr("review.score_preview"), overall, help=tr("review.score_help"))
     cols[1].metric(tr("review.graded"), f"{graded}/{total}")
+    mark = "" if passing is None else tr("review.pass_mark", score=f"{passing:g}")
     if score.passed is not None and not score.missing:
-        cols[2].metric(tr("review.result"), tr("review.pass" if score.passed else "review.fail"))
+        badge = (
+            f":green-badge[:material/check: {tr('review.pass')}]"
+            if score.passed
+            else f":red-badge[:material/close: {tr('review.fail')}]"
+        )
+        st.markdown(f"{tr('review.result')}: {badge}" + (f" · {mark}" if mark else ""))
+    elif mark:
+        st.caption(mark)
     if score.critical_fails:
         st.error(
             tr("review.critical_fail", count=len(score.critical_fails)), icon=":material/gpp_bad:"

@@ -98,11 +98,12 @@ def render_header(header: ConversationHeader, lang: str) -> None:
     st.markdown(" · ".join(_facts(header, lang)))
     first = duration_text(header.first_response_seconds, lang)
     line = t("review.first_response", lang, wait=first)
-    if header.first_response_breach:
+    where = f"{escape_markdown(header.external_id)} · {_clock(header.started_at)}"
+    if header.first_response_breach:  # the id and start stay visible beside the warning
         target = duration_text(header.first_response_target, lang)
-        st.markdown(f":red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
+        st.markdown(f"{where} · :red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
     else:
-        st.caption(f"{escape_markdown(header.external_id)} · {_clock(header.started_at)} · {line}")
+        st.caption(f"{where} · {line}")
     if header.subject:
         st.markdown(f"**{escape_markdown(header.subject)}**")
     if header.tags:

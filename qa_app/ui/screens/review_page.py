@@ -167,7 +167,11 @@ def render() -> None:
         render_transcript(ctx.transcript, current_lang())
     with right:
         render_conflict(actor, ctx)
-        review_form.render_score(score, len(ctx.rubric.rubric.criterion_ids()))
+        review_form.render_score(
+            score,
+            len(ctx.rubric.rubric.criterion_ids()),
+            ctx.rubric.rubric.settings.passing_score,
+        )
         with st.container(height=560, border=False):
             review_form.render_form(ctx, score)
         render_actions(actor, ctx, draft)
