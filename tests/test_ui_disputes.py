@@ -114,3 +114,23 @@ def test_criterion_dispute_defaults_to_the_proposed_level(sqlite_url):
     with storage_db.unit_of_work(sqlite_url) as session:
         grade = {g.criterion_id: g.value for g in session.get(Review, review_id).grades}
     assert grade["politeness"] == 1.0
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_agent_reads_a_long_reason_and_the_answer_in_full(sqlite_url, lang):
+    flow, review_id = _submitted(sqlite_url)
+    reason = "The customer thanked me twice and the greeting was there. " * 4
+    answer = "Checked the transcript again: the greeting came after the first question. " * 3
+    with storage_db.unit_of_work(sqlite_url) as session:
+        dispute_id = disputes.raise_dispute(session, flow.agents[0], review_id, reason, "greeting")
+        disputes.resolve_dispute(session, flow.reviewers[0], dispute_id, False, answer)
+    at = run_page("disputes", "agent", sqlite_url, lang=lang, username="a.petrova")
+    assert not at.exception
+    table = at.dataframe[0].value
+    # The table keeps every column on screen: long texts are cut there ...
+    assert all(len(text) <= 60 for text in table.iloc[:, 5]) and table.iloc[0, 5].endswith("…")
+    assert table.iloc[0, 7].endswith("…")
+    # ... and the card under it has them in full, the answer included.
+    shown = " ".join(m.value for m in at.markdown)
+    assert reason.strip() in shown and answer.strip() in shown
+    assert ("Answer from rev1" if lang == "en" else "Ответ — rev1") in shown

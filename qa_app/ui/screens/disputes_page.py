@@ -18,6 +18,21 @@ def _value(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+#: Longer reasons and answers are cut in the table (so every column fits on the screen)
+#: and read in full in the card under it.
+PREVIEW_CHARS = 60
+STATUS_BADGE = {"open": "orange", "accepted": "green", "rejected": "red"}
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
     if not items:
         st.caption(tr("disputes.none"))
@@ -30,15 +45,57 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
                 tr("queue.col.conversation"): d.conversation,
                 tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
                 tr("disputes.col.raised_by"): d.raised_by,
-                tr("disputes.col.reason"): d.reason,
+                tr("disputes.col.reason"): preview(d.reason),
                 tr("disputes.col.proposed"): _value(d.proposed_value),
-                tr("disputes.col.answer"): d.answer,
+                tr("disputes.col.answer"): preview(d.answer),
                 tr("disputes.col.resolved_by"): d.resolved_by or "",
             }
             for d in items
         ]
     )
     st.dataframe(frame, hide_index=True, width="stretch")
+    render_dispute_card(items)
+
+
+def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
+    """One dispute in full: the reason, the proposed grade and the answer."""
+    labels = {
+        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · "
+        f"{d.criterion_name or tr('disputes.whole')} · {tr(f'disputes.status.{d.status}')}"
+        for d in items
+    }
+    chosen = st.selectbox(
+        tr("disputes.read"), list(labels), format_func=labels.get, key="disputes.read"
+    )
+    item = next(d for d in items if d.dispute_id == chosen)
+    colour = STATUS_BADGE.get(item.status, "gray")
+    with st.container(border=True):
+        st.markdown(
+            f":{colour}-badge[{tr(f'disputes.status.{item.status}')}] "
+            f"**{escape_markdown(item.conversation)}** · "
+            f"{escape_markdown(item.criterion_name or tr('disputes.whole'))}"
+        )
+        st.markdown(
+            tr(
+                "disputes.card.raised",
+                who=escape_markdown(item.raised_by),
+                when=_when(item.created_at),
+                reason=escape_markdown(item.reason),
+            )
+        )
+        if item.proposed_value is not None:
+            st.caption(tr("disputes.card.proposed", value=_value(item.proposed_value)))
+        if item.answer:
+            st.markdown(
+                tr(
+                    "disputes.card.answer",
+                    who=escape_markdown(item.resolved_by or ""),
+                    when=_when(item.resolved_at),
+                    answer=escape_markdown(item.answer),
+                )
+            )
+        else:
+            st.caption(tr("disputes.card.waiting"))
 
 
 def render_review(summary: disputes.ReviewSummary) -> None:
