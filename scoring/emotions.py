@@ -16,7 +16,8 @@ import numpy as np
 from scoring.base import Evidence, ScoreResult
 from scoring.lexicons import emotion_lexicon, word_key
 from scoring.models import MODELS_DIR, load_model
-from scoring.text import detect_languages, tokenize
+from scoring.text import detect_languages
+from scoring.text.tokens import _TOKEN_RE
 from scoring.training.linear import LinearTextModel
 
 EMOTIONS = (
@@ -33,6 +34,7 @@ EMOTIONS = (
     "neutral",
 )
 CUE_WEIGHT = 0.35  # rules-only fallback: each cue adds this much probability mass
+KEY_CACHE_SIZE = 50_000  # word forms whose look-up key (lemma) is remembered, per language
 
 
 class EmotionScorer:
@@ -58,6 +60,11 @@ class EmotionScorer:
                 for entry in entries:
                     key = tuple(word_key(w, lang) for w in entry.split())
                     self.cues_[lang].setdefault(key, []).append(emotion)
+        # first words of the cues: a text position whose word starts no cue is skipped
+        self.cue_starts_ = {
+            lang: frozenset(k[0] for k in cues if k) for lang, cues in self.cues_.items()
+        }
+        self.keys_: dict[str, dict[str, str]] = {"ru": {}, "en": {}}
         self.models_: dict[str, tuple[LinearTextModel, np.ndarray, list[int]]] = {}
         directory = self.model_dir or MODELS_DIR
         for lang in ("ru", "en") if self.use_model else ():
@@ -73,16 +80,33 @@ class EmotionScorer:
         return detect_languages(texts, langs)
 
     def cue_hits(self, text: str, lang: str) -> list[tuple[int, int, str, str]]:
-        """(start, end, emotion, cue text) for every cue word or phrase in the text."""
+        """(start, end, emotion, cue text) for every cue word or phrase in the text.
+
+        Words are the ``word`` tokens of ``scoring.text.tokenize`` (same pattern, without
+        building token objects); their keys (lemmas) are remembered per word form."""
         self._ensure_loaded()
-        tokens = [t for t in tokenize(text) if t.kind == "word"]
-        keys = [word_key(t.text, lang) for t in tokens]
-        cues, hits, i = self.cues_[lang], [], 0
-        while i < len(tokens):
+        words = [m for m in _TOKEN_RE.finditer(text or "") if m.lastgroup == "word"]
+        if not words:
+            return []
+        memo = self.keys_.setdefault(lang, {})
+        keys = []
+        for match in words:
+            word = match.group()
+            key = memo.get(word)
+            if key is None:
+                key = word_key(word, lang)
+                if len(memo) < KEY_CACHE_SIZE:
+                    memo[word] = key
+            keys.append(key)
+        cues, starts, hits, i = self.cues_[lang], self.cue_starts_.get(lang, ()), [], 0
+        while i < len(words):
+            if keys[i] not in starts:
+                i += 1
+                continue
             for size in (3, 2, 1):
                 emotions = cues.get(tuple(keys[i : i + size]))
-                if emotions and i + size <= len(tokens):
-                    start, end = tokens[i].start, tokens[i + size - 1].end
+                if emotions and i + size <= len(words):
+                    start, end = words[i].start(), words[i + size - 1].end()
                     hits += [(start, end, e, text[start:end]) for e in emotions]
                     i += size - 1
                     break

@@ -64,3 +64,72 @@ def test_results_pickle_compactly_and_round_trip():
     result = ScoreResult("ok", 0.61, "ru", (evidence,))
     assert pickle.loads(pickle.dumps(result)) == result
     assert b"__setstate__" not in pickle.dumps(result) and len(pickle.dumps(result)) < 140
+
+
+MARKER_TEXTS = [
+    ("Добрый день! Спасибо, всё заработало, вопрос решён.", "ru"),
+    ("Увы, так и не заработало. Передайте, пожалуйста, руководителю.", "ru"),
+    ("Интернет есть, но роутер не работает до сих пор", "ru"),
+    ("Hello! Thanks, that fixed it. Have a great day!", "en"),
+    ("It's still not working, I want to speak to a supervisor.", "en"),
+    ("ok", "en"),
+    ("", "ru"),
+]
+
+
+def _full_scan(text: str, lang: str, kinds) -> set[tuple[int, int, str]]:
+    """Every per-kind pattern over the whole text: the plain way to find markers."""
+    from scoring.resolution import load_patterns
+
+    lowered = text.lower().replace("ё", "е")
+    return {
+        (m.start(), m.end(), kind)
+        for kind in kinds
+        if kind in load_patterns(lang)
+        for m in load_patterns(lang)[kind].finditer(lowered)
+    }
+
+
+def test_marker_prefilter_finds_what_the_per_kind_scans_find():
+    """``find_marks`` searches one alternation of all kinds first and scans per kind from
+    its first match; spans must be those of scanning every kind over the whole text."""
+    from scoring.resolution import ALL_KINDS, NO_MARKS, ROLE_KINDS, find_marks
+
+    for text, lang in MARKER_TEXTS:
+        for kinds in (ALL_KINDS, *ROLE_KINDS.values()):
+            marks = find_marks(text, lang, kinds)
+            found = {(e.start, e.end, e.rule.removeprefix("resolution.")) for e in marks.evidence}
+            expected = _full_scan(text, lang, kinds)
+            confirmed_or_negated = {(s, e, "confirmed") for s, e, r in found if r.startswith("neg")}
+            assert {
+                f for f in found if not f[2].startswith("neg")
+            } | confirmed_or_negated <= expected
+            if not expected:
+                assert marks is NO_MARKS
+    assert find_marks("Спасибо, всё заработало", "ru", ROLE_KINDS["customer"]).confirmed
+    assert find_marks("Так и не заработало", "ru", ROLE_KINDS["customer"]).unresolved
+    assert find_marks("Still broken.", "en", ROLE_KINDS["customer"]).unresolved
+
+
+def test_emotion_cues_use_the_word_tokens_of_tokenize():
+    from scoring.emotions import EmotionScorer
+    from scoring.lexicons import word_key
+    from scoring.text import tokenize
+
+    scorer = EmotionScorer(use_model=False)
+    texts = [("Спасибо огромное, вы мне очень помогли! Но я всё ещё злюсь.", "ru"),
+             ("Thank you so much, I'm really angry and scared though... https://x.io/angry", "en"),
+             ("", "en")]  # fmt: skip
+    for text, lang in texts:
+        hits = scorer.cue_hits(text, lang)
+        words = [t for t in tokenize(text) if t.kind == "word"]
+        keys = [word_key(t.text, lang) for t in words]
+        for start, end, emotion, cue in hits:
+            assert text[start:end] == cue
+            first = next(i for i, t in enumerate(words) if t.start == start)
+            last = next(i for i, t in enumerate(words) if t.end == end)
+            assert emotion in scorer.cues_[lang][tuple(keys[first : last + 1])]
+        assert scorer.cue_hits(text, lang) == hits  # served from the word-key memo
+    assert [h[2] for h in scorer.cue_hits(*texts[0])] == ["gratitude", "caring", "anger"]
+    # the word inside the URL is not a word token, so it is no cue
+    assert [h[2] for h in scorer.cue_hits(*texts[1])] == ["gratitude", "anger", "fear"]
