@@ -177,6 +177,23 @@ def test_rubrics_page_shows_descriptors_in_the_user_language(sqlite_url, lang):
     assert not at.exception
     assert ("Warm." if lang == "en" else "Тепло.") in visible_text(at)
     assert len(at.tabs) == 2  # reviewers cannot edit
+    # The criterion's automatic signal is named in words, not as its code.
+    signal = "automatic signal: politeness" if lang == "en" else "автоматический сигнал: вежливость"
+    assert signal in visible_text(at)
+
+
+def test_signal_names_cover_every_signal_the_default_rubric_uses():
+    from pathlib import Path
+
+    import yaml
+
+    from qa_app.i18n import catalogue
+
+    used = set()
+    for path in Path(__file__).resolve().parent.parent.glob("rubrics/*.yaml"):
+        for category in yaml.safe_load(path.read_text(encoding="utf-8"))["categories"]:
+            used |= {c["auto_signal"] for c in category["criteria"] if c.get("auto_signal")}
+    assert used and not {s for s in used if f"autoqa.sig.{s}" not in catalogue()}
 
 
 def test_rubrics_page_lead_edit_reports_paths_then_saves_a_version(sqlite_url):

@@ -17,6 +17,19 @@ from qa_app.ui.context import current_lang, tr
 from qa_app.ui.markdown_text import escape_markdown
 
 
+def signal_name(code: str) -> str:
+    """An automatic signal's name in the reader's language (its code if unknown)."""
+    key = f"autoqa.sig.{code}"
+    text = tr(key)
+    return code if text == key else text
+
+
+def _tab_title(code: str) -> str:
+    key = f"autoqa.tab.{code}"
+    text = tr(key)
+    return tr(f"autoqa.signal.{code}") if text == key else text
+
+
 def count_text(n: int) -> str:
     """Thousands grouped the way each language writes them (1,234 / 1 234)."""
     text = f"{n:,}"
@@ -116,7 +129,8 @@ def render_distributions(frame: pd.DataFrame, signals: tuple[str, ...]) -> None:
         st.info(tr("autoqa.dist.empty"), icon=":material/query_stats:")
         return
     present = [s for s in signals if (frame["signal"] == s).any()]
-    tabs = st.tabs([tr(f"autoqa.signal.{s}") for s in present] + [tr("autoqa.dist.sla_first")])
+    # Short tab titles: with units they ran past the page edge (the charts keep the units).
+    tabs = st.tabs([_tab_title(s) for s in present] + [_tab_title("first_response_sla")])
     for tab, signal in zip(tabs, present, strict=False):
         with tab:
             st.plotly_chart(signal_box(frame, signal), use_container_width=True)
@@ -132,7 +146,7 @@ def agreement_frame(report: AgreementReport, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 tr("autoqa.col.criterion"): row.name_ru if lang == "ru" else row.name_en,
-                tr("autoqa.col.signal"): row.signal,
+                tr("autoqa.col.signal"): signal_name(row.signal),
                 tr("autoqa.col.mode"): tr(f"autoqa.mode.{row.mode}"),
                 tr("autoqa.col.n"): row.n,
                 tr("autoqa.col.kappa"): row.kappa,
@@ -163,8 +177,30 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
             + "**"
         )
         frame = agreement_frame(report, lang)
-        ratios = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
-        config = {
-            tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(format="%.2f") for c in ratios
-        }
-        st.dataframe(frame, hide_index=True, use_container_width=True, column_config=config)
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            height=38 + 35 * len(frame),  # every criterion visible, no inner scroll
+            column_config=agreement_columns(),
+        )
+
+
+def agreement_columns() -> dict:
+    """Narrow number columns with the full meaning in each header's tooltip, so the ten
+    columns fit the page instead of running off its right edge."""
+    ratios = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
+    config: dict = {
+        tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(
+            format="%.2f", width="small", help=tr(f"autoqa.col_help.{c}")
+        )
+        for c in ratios
+    }
+    for c in ("n", "pairs"):
+        config[tr(f"autoqa.col.{c}")] = st.column_config.NumberColumn(
+            width="small", help=tr(f"autoqa.col_help.{c}")
+        )
+    config[tr("autoqa.col.mode")] = st.column_config.TextColumn(
+        width="small", help=tr("autoqa.col_help.mode")
+    )
+    return config

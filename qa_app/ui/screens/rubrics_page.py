@@ -9,6 +9,7 @@ import streamlit as st
 from qa_app.services import rubrics
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
+from qa_app.ui.autoqa_view import signal_name
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.markdown_text import escape_markdown
@@ -25,7 +26,7 @@ def _flags(criterion: Criterion) -> list[str]:
     if criterion.critical:
         flags.append(tr(f"rubrics.critical.{criterion.critical}"))
     if criterion.auto_signal:
-        flags.append(tr("rubrics.auto_signal", signal=criterion.auto_signal))
+        flags.append(tr("rubrics.auto_signal", signal=signal_name(criterion.auto_signal)))
     return flags
 
 

@@ -18,8 +18,8 @@ def _role_label(role: str) -> str:
 
 
 def _when(moment) -> str:
-    """UTC time to the minute; empty when it never happened."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""
+    """UTC time to the minute (the column header says UTC); empty when it never happened."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def render_user_table(rows: list[users.UserRow]) -> None:
@@ -30,7 +30,9 @@ def render_user_table(rows: list[users.UserRow]) -> None:
             tr("users.col.role"): [_role_label(r.role) for r in rows],
             tr("users.col.agent"): [r.agent_login or "" for r in rows],
             tr("users.col.team"): [r.team_name or "" for r in rows],
-            tr("users.col.language"): [r.language for r in rows],
+            tr("users.col.language"): [
+                context.LANGUAGE_NAMES.get(r.language, r.language) for r in rows
+            ],
             tr("users.col.active"): [r.is_active for r in rows],
             tr("users.col.last_login"): [_when(r.last_login_at) for r in rows],
         }
