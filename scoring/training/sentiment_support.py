@@ -27,7 +27,7 @@ SEEDS = {"train": 101, "dev": 202}
 EN = {
     "subject_travel": ["my flight", "flight {code}", "our flight", "the connecting flight",
                        "the {city} flight", "the morning flight", "our return flight"],
-    "problem_travel": ["was delayed {dur}", "got cancelled", "is delayed again",
+    "problem_travel": ["sat at the gate {dur} with no updates", "was delayed {dur} because of a missing crew", "got bumped to a later flight", "missed the connection because of your delay", "still has no gate assigned", "was delayed {dur}", "got cancelled", "is delayed again",
                        "was cancelled last minute", "left without us", "is overbooked",
                        "has been sitting on the runway {dur}", "got moved to tomorrow",
                        "was diverted and nobody explains anything", "is late {dur}",
@@ -45,7 +45,7 @@ EN = {
                       "hasn't moved {dur}", "is stuck in the warehouse",
                       "came with parts missing", "still shows processing",
                       "was returned to sender for no reason"],
-    "subject_tech": ["the app", "the website", "my internet", "the router", "my phone line",
+    "subject_tech": ["the wifi on board", "the entertainment system", "the check-in kiosk", "your booking site", "the app", "the website", "my internet", "the router", "my phone line",
                      "the payment page", "the login", "online banking", "the tv box",
                      "my account"],
     "problem_tech": ["keeps crashing", "has been down {dur}", "doesn't work",
@@ -53,24 +53,24 @@ EN = {
                      "throws an error at checkout", "is so slow it's unusable",
                      "has been offline {dur}", "freezes every few minutes",
                      "is blocked and nobody says why", "drops every evening"],
-    "money": ["I was charged twice", "you charged my card twice", "the refund still isn't on my card",
+    "money": ["my voucher doesn't work", "I was refused compensation for the delay", "I paid for a seat I never got", "my miles were never credited", "you charged me a bag fee twice", "the upgrade I paid for was given away", "I was charged twice", "you charged my card twice", "the refund still isn't on my card",
               "I never got my refund", "you took the money but cancelled the order",
               "I was billed for a plan I cancelled", "there's a fee I never agreed to",
               "I was overcharged again", "my refund was rejected without a reason",
               "the money left my account but the payment failed",
               "I'm still waiting for my refund", "you charged me for a cancelled flight"],
-    "contact": ["I've been on hold {dur}", "nobody answers the phone", "I've written {n} times",
+    "contact": ["your agent was rude and unhelpful", "the gate agent refused to help", "your customer service line has a 2 hour wait", "nobody at the counter speaks to us", "I got disconnected after {dur} on hold", "I keep being told to call another number", "my complaint was closed without an answer", "the rebooking page just errors out", "I've been on hold {dur}", "nobody answers the phone", "I've written {n} times",
                 "no one replied to my email", "the chat keeps disconnecting",
                 "I was promised a call back {when} and nothing", "every agent tells me something different",
                 "I was transferred {n} times", "I've been waiting for an answer {dur}",
                 "your bot just repeats itself", "the hotline hangs up after {dur}",
                 "nobody at the desk knows anything", "I keep getting the same copy-paste reply",
                 "I waited in line {dur}"],
-    "explicit": ["worst service ever", "this is unacceptable", "really disappointed",
+    "explicit": ["worst airline ever", "horrible customer service", "such a disappointment", "this is beyond frustrating", "you should be ashamed", "zero stars", "complete waste of time", "I will never fly with you again", "worst service ever", "this is unacceptable", "really disappointed",
                  "what a mess", "so frustrating", "this is a joke", "never flying with you again",
                  "I want my money back", "absolutely ridiculous", "I'm fed up", "terrible experience",
                  "shame on you", "not happy at all", "pathetic"],
-    "tail_neg": ["", "", "", ".", "!", "!!", " again", ", again.", " and nobody can tell me why",
+    "tail_neg": [" #neveragain", " #badservice", " #worstairline", " #customerservicefail", ". Unbelievable", ". Ridiculous", " smh", " ugh", ". Not impressed", "", "", "", ".", "!", "!!", " again", ", again.", " and nobody can tell me why",
                  " and no one answers", ", this is the {ord} time", ". What is going on?",
                  ". Any update?", ". Seriously?", " #fail", " :(", ". Please fix this",
                  ". When will this be fixed?", " and still nothing", ". Still waiting"],
@@ -88,7 +88,7 @@ EN = {
                        "Thank you for ignoring my emails", "Thanks for ruining my trip",
                        "Thanks for the useless answer", "Love being on hold all day"],
     "greet": ["", "", "", "Hi, ", "Hello, ", "Hi there, ", "Good morning, ", "Hey, "],
-    "question": ["how do I change my {thing}?", "can I {action}?", "what is the status of order {num}?",
+    "question": ["is flight {code} on time?", "has flight {code} boarded yet?", "what gate does flight {code} leave from?", "do you have a flight to {city} tomorrow morning?", "how early should I get to the airport?", "can I pre-order a meal?", "where do I send my passport details?", "how many miles do I need for an upgrade?", "how do I change my {thing}?", "can I {action}?", "what is the status of order {num}?",
                  "please send me {doc}", "I need to {action}", "is it possible to {action}?",
                  "do you {service}?", "my booking reference is {code}", "when does {event}?",
                  "what's the {info} for {thing2}?", "could you check my order {num}?",
@@ -97,6 +97,10 @@ EN = {
                  "is there a fee to {action}?", "please call me back on this number",
                  "following up on ticket {num}", "DM sent with my details",
                  "can you confirm the gate for flight {code}?", "is {service2} available?"],
+    "statement": ["I'm on flight {code} tomorrow", "just landed in {city}", "heading to the airport now",
+                  "I sent you a DM with my booking", "checked in online", "my confirmation number is {code}",
+                  "travelling with two kids on {day}", "I ordered the blue one", "the parcel number is {num}",
+                  "I'm calling about my bill", "my account is under my wife's name", "I have a connection in {city}"],
     "thing": ["delivery address", "password", "seat", "email", "phone number", "plan",
               "booking", "payment method", "name on the ticket", "tariff"],
     "thing2": ["economy", "international flights", "the premium plan", "this order",
@@ -115,11 +119,11 @@ EN = {
     "info": ["baggage allowance", "price", "fee", "delivery time", "tariff", "deadline"],
     "thanks": ["Thanks", "Thank you", "Thank you so much", "Thanks a lot", "Many thanks",
                "Big thanks", "Appreciate it", "Thx"],
-    "for_what": [" for the quick help", " for sorting this out", ", that fixed it",
+    "for_what": [" for rebooking me so fast", " for finding my bag", " for the free upgrade", " for the voucher", " to the crew of flight {code}", " for the quick help", " for sorting this out", ", that fixed it",
                  " for the fast reply", ", problem solved", " for the upgrade",
                  ", it works now", " for your help", " for getting back to me so fast",
                  ", refund received", " for the great flight", ""],
-    "praise": ["Great service, the agent was very helpful", "The crew was amazing today",
+    "praise": ["Great crew on flight {code}", "Best flight I've had in years", "The gate agent saved my trip", "Love the new seats", "Fast check-in and friendly staff", "Landed early and the bags came out fast", "Customer service sorted it in minutes", "Great service, the agent was very helpful", "The crew was amazing today",
                "Got my refund, all good", "Everything works now, you're the best",
                "Smooth flight and we landed early", "Your support team is awesome",
                "Package arrived a day early", "Super friendly staff at the counter",
@@ -139,7 +143,7 @@ EN = {
 RU = {
     "subject_travel": ["мой рейс", "рейс {code}", "наш рейс", "стыковочный рейс",
                        "рейс в {city}", "обратный рейс", "поезд"],
-    "problem_travel": ["задержали {dur}", "отменили", "опять задерживают",
+    "problem_travel": ["стоит у гейта {dur} без объяснений", "задержали {dur} из-за экипажа", "пересадили на более поздний рейс", "из-за задержки опоздали на стыковку", "до сих пор без выхода на посадку", "задержали {dur}", "отменили", "опять задерживают",
                        "отменили в последний момент", "улетел без нас",
                        "перенесли на завтра без предупреждения", "стоит на полосе {dur}",
                        "опоздал {dur}", "посадку задержали {dur}", "перенесли в третий раз"],
@@ -154,30 +158,30 @@ RU = {
                       "уехал не по тому адресу", "отменили без предупреждения",
                       "не двигается {dur}", "застрял на складе", "пришёл без деталей",
                       "висит в статусе обработки {dur}", "вернули отправителю без причины"],
-    "subject_tech": ["приложение", "сайт", "интернет", "роутер", "телефон", "страница оплаты",
+    "subject_tech": ["вайфай на борту", "мультимедиа в кресле", "киоск регистрации", "сайт бронирования", "приложение", "сайт", "интернет", "роутер", "телефон", "страница оплаты",
                      "вход в личный кабинет", "онлайн-банк", "приставка", "мобильная связь"],
     "problem_tech": ["вылетает при запуске", "не работает {dur}", "не работает",
                      "опять перестал работать", "не грузится", "выкидывает каждый раз",
                      "выдаёт ошибку при оплате", "тормозит так, что пользоваться невозможно",
                      "лежит {dur}", "зависает каждые пять минут", "пропадает каждый вечер",
                      "снова глючит"],
-    "money": ["деньги списали дважды", "с карты списали два раза", "возврат до сих пор не пришёл",
+    "money": ["ваучер не работает", "в компенсации за задержку отказали", "заплатил за место, а его не дали", "мили так и не начислили", "за багаж списали два раза", "оплаченный апгрейд отдали другому", "деньги списали дважды", "с карты списали два раза", "возврат до сих пор не пришёл",
               "деньги так и не вернули", "деньги взяли, а заказ отменили",
               "списали абонентскую плату после отключения", "взяли комиссию, о которой не предупреждали",
               "опять переплата", "в возврате отказали без объяснений",
               "деньги списались, а оплата не прошла", "жду возврат {dur}",
               "списали за отменённый рейс"],
-    "contact": ["вишу на линии {dur}", "никто не берёт трубку", "пишу уже {n} раз",
+    "contact": ["ваш сотрудник нахамил и ничем не помог", "на стойке отказались помогать", "на горячей линии ждать два часа", "на стойке с нами никто не разговаривает", "после {dur} ожидания звонок оборвался", "меня отправляют звонить по другому номеру", "жалобу закрыли без ответа", "страница перебронирования выдаёт ошибку", "вишу на линии {dur}", "никто не берёт трубку", "пишу уже {n} раз",
                 "на письмо никто не ответил", "чат постоянно обрывается",
                 "обещали перезвонить {when}, тишина", "каждый оператор говорит своё",
                 "меня переключали {n} раз", "жду ответа {dur}", "бот отвечает одно и то же",
                 "горячая линия сбрасывает звонок", "на стойке никто ничего не знает",
                 "присылаете одни отписки", "простоял в очереди {dur}"],
-    "explicit": ["ужасный сервис", "это безобразие", "очень разочарован", "какой бардак",
+    "explicit": ["худшая авиакомпания", "отвратительная поддержка", "сплошное разочарование", "это уже за гранью", "как вам не стыдно", "ноль звёзд", "пустая трата времени", "больше никогда не полечу с вами", "ужасный сервис", "это безобразие", "очень разочарован", "какой бардак",
                  "сколько можно", "это издевательство", "больше никогда не полечу с вами",
                  "верните деньги", "просто позор", "достали", "кошмар какой-то",
                  "стыдно должно быть", "совсем недоволен", "это просто смешно"],
-    "tail_neg": ["", "", "", ".", "!", "!!", " опять", ", опять.", ", и никто не может объяснить почему",
+    "tail_neg": [" #никогдабольше", " #ужасныйсервис", ". Невероятно", ". Просто смешно", " капец", " эх", ". Не впечатлён", "", "", "", ".", "!", "!!", " опять", ", опять.", ", и никто не может объяснить почему",
                  ", никто не отвечает", ", пишу уже {ord} раз", ". Что происходит?",
                  ". Есть новости?", ". Серьёзно?", " (((", " :(", ". Исправьте уже",
                  ". Когда это починят?", ", и до сих пор ничего", ". Жду"],
@@ -196,7 +200,7 @@ RU = {
                        "Ну спасибо, очень помогли", "Обожаю висеть на линии весь день"],
     "greet": ["", "", "", "Здравствуйте, ", "Добрый день, ", "Привет, ", "Доброе утро, ",
               "Здравствуйте! "],
-    "question": ["как изменить {thing}?", "можно ли {action}?", "подскажите статус заказа {num}",
+    "question": ["рейс {code} вылетает по расписанию?", "посадка на рейс {code} уже началась?", "с какого выхода рейс {code}?", "есть рейс в {city} завтра утром?", "за сколько приезжать в аэропорт?", "можно заранее заказать питание?", "куда отправить паспортные данные?", "сколько миль нужно на апгрейд?", "как изменить {thing}?", "можно ли {action}?", "подскажите статус заказа {num}",
                  "пришлите, пожалуйста, {doc}", "мне нужно {action}", "есть возможность {action}?",
                  "вы {service}?", "номер бронирования {code}", "когда {event}?",
                  "какой {info} для {thing2}?", "проверьте, пожалуйста, заказ {num}",
@@ -205,6 +209,10 @@ RU = {
                  "есть ли комиссия, если {action}?", "перезвоните, пожалуйста, на этот номер",
                  "пишу по обращению {num}", "отправил данные в личные сообщения",
                  "подтвердите выход на посадку для рейса {code}", "доступен ли {service2}?"],
+    "statement": ["завтра лечу рейсом {code}", "только что приземлились в {city}", "еду в аэропорт",
+                  "отправил вам в личку номер брони", "зарегистрировался онлайн", "номер подтверждения {code}",
+                  "лечу с двумя детьми в {day}", "заказывал синий", "номер посылки {num}",
+                  "звоню по поводу счёта", "договор оформлен на жену", "у меня пересадка в {city}"],
     "thing": ["адрес доставки", "пароль", "место", "почту", "номер телефона", "тариф",
               "бронирование", "способ оплаты", "имя в билете"],
     "thing2": ["эконом-класса", "международных рейсов", "премиум-тарифа", "этого заказа",
@@ -223,11 +231,11 @@ RU = {
     "info": ["норма багажа", "тариф", "срок доставки", "лимит", "порядок возврата"],
     "thanks": ["Спасибо", "Спасибо большое", "Огромное спасибо", "Благодарю", "Спасибо вам",
                "Спс", "Большое спасибо"],
-    "for_what": [" за быструю помощь", ", что разобрались", ", всё заработало",
+    "for_what": [" за быструю перебронировку", ", что нашли мой багаж", " за бесплатный апгрейд", " за ваучер", " экипажу рейса {code}", " за быструю помощь", ", что разобрались", ", всё заработало",
                  " за быстрый ответ", ", вопрос решён", " за апгрейд", ", теперь всё работает",
                  " за помощь", ", что так быстро ответили", ", деньги пришли",
                  " за отличный полёт", ""],
-    "praise": ["Отличный сервис, оператор очень помог", "Экипаж сегодня был прекрасный",
+    "praise": ["Отличный экипаж на рейсе {code}", "Лучший полёт за последние годы", "Сотрудник у выхода спас мою поездку", "Новые кресла — супер", "Быстрая регистрация и приветливый персонал", "Прилетели раньше, багаж выдали быстро", "Поддержка решила вопрос за пару минут", "Отличный сервис, оператор очень помог", "Экипаж сегодня был прекрасный",
                "Деньги вернули, всё хорошо", "Всё работает, вы лучшие",
                "Мягкая посадка, прилетели раньше", "Ваша поддержка просто супер",
                "Посылка пришла на день раньше", "Очень вежливые сотрудники на стойке",
@@ -244,6 +252,7 @@ RU = {
 
 # fmt: on
 TABLES = {"en": EN, "ru": RU}
+HANDLES = ("SkyJet", "QuickShop", "TeleNet_help", "FastBank", "ParcelGo")
 
 
 class _Picker(random.Random):
@@ -326,7 +335,8 @@ def _message(rng: random.Random, lang: str) -> tuple[str, str]:
         text = f"{_sentence(_complaint_fact(rng, t))}, {rng.choice(ask)}"
         label = NEG
     elif draw < 0.80:  # neutral questions and requests
-        text = _sentence(_pick(rng, t["greet"]) + _pick(rng, t["question"]))
+        part = "statement" if rng.random() < 0.3 else "question"
+        text = _sentence(_pick(rng, t["greet"]) + _pick(rng, t[part]))
         if rng.random() < 0.25:
             text += " " + ("Thanks." if lang == "en" else "Спасибо.")
         label = NEU
@@ -336,6 +346,8 @@ def _message(rng: random.Random, lang: str) -> tuple[str, str]:
     else:  # praise
         text = _pick(rng, t["praise"]) + _pick(rng, t["tail_pos"])
         label = POS
+    if rng.random() < 0.15:
+        text = f"@{rng.choice(HANDLES)} {text}"
     return _fill(rng, t, text), label
 
 
