@@ -179,3 +179,20 @@ def test_errors_are_translated_never_raw():
     assert context.describe_error(InvalidInput("bad date"), "en") == "Invalid input: bad date"
     unexpected = context.describe_error(ValueError("secret path /etc"), "en")
     assert unexpected == t("shell.unexpected_error", "en") and "/etc" not in unexpected
+
+
+def test_russian_interface_uses_one_word_per_role():
+    """An agent is «оператор» (as the role is called), a reviewer in tables and forms is
+    «проверяющий», a team is «группа» (as in «руководитель группы»): pages used to mix
+    «сотрудник», «специалист» and «команда» for the same people."""
+    import re
+
+    from qa_app.i18n import catalogue
+
+    ru = {key: texts["ru"] for key, texts in catalogue().items()}
+    assert not [k for k, v in ru.items() if re.search(r"сотрудник", v, re.IGNORECASE)]
+    assert [k for k, v in ru.items() if re.search(r"специалист", v, re.IGNORECASE)] == [
+        "role.reviewer"
+    ]
+    team_words = ("overview.filter.teams", "overview.chart.by_team", "users.col.team")
+    assert [ru[k] for k in team_words] == ["Группы", "По группам", "Группа"]
