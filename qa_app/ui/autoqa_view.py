@@ -133,11 +133,11 @@ def render_distributions(frame: pd.DataFrame, signals: tuple[str, ...]) -> None:
     tabs = st.tabs([_tab_title(s) for s in present] + [_tab_title("first_response_sla")])
     for tab, signal in zip(tabs, present, strict=False):
         with tab:
-            st.plotly_chart(signal_box(frame, signal), use_container_width=True)
+            st.plotly_chart(signal_box(frame, signal), width="stretch")
     with tabs[-1]:
         figure = breach_bar(frame)
         if figure is not None:
-            st.plotly_chart(figure, use_container_width=True)
+            st.plotly_chart(figure, width="stretch")
 
 
 def agreement_frame(report: AgreementReport, lang: str) -> pd.DataFrame:

@@ -255,24 +255,20 @@ def render_tables(results: CalibrationResults) -> None:
     st.subheader(tr("calibration.header.results"))
     render_metrics(results)
     frame = criteria_frame(results)
-    st.dataframe(frame, hide_index=True, use_container_width=True, height=table_height(len(frame)))
+    st.dataframe(frame, hide_index=True, width="stretch", height=table_height(len(frame)))
     for line in undefined_notes(results):
         st.caption(line)
     st.caption(tr("calibration.table.help"))
     with st.expander(tr("calibration.pairs")):
         pairs = pairs_frame(results)
-        st.dataframe(
-            pairs, hide_index=True, use_container_width=True, height=table_height(len(pairs))
-        )
-    st.plotly_chart(agreement_chart(results), use_container_width=True)
+        st.dataframe(pairs, hide_index=True, width="stretch", height=table_height(len(pairs)))
+    st.plotly_chart(agreement_chart(results), width="stretch")
     st.caption(tr("calibration.chart.empty_bars"))
     st.subheader(tr("calibration.header.severity"))
     st.caption(tr("calibration.severity.help"))
     if results.severity:
-        st.dataframe(severity_frame(results), hide_index=True, use_container_width=True)
-        st.plotly_chart(severity_chart(results), use_container_width=True)
+        st.dataframe(severity_frame(results), hide_index=True, width="stretch")
+        st.plotly_chart(severity_chart(results), width="stretch")
     st.subheader(tr("calibration.header.spread"))
     spread = spread_frame(results)
-    st.dataframe(
-        spread, hide_index=True, use_container_width=True, height=table_height(len(spread))
-    )
+    st.dataframe(spread, hide_index=True, width="stretch", height=table_height(len(spread)))

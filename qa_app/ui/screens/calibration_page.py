@@ -41,9 +41,10 @@ def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.D
                 "calibration.progress", graded=s.graded, total=s.total
             ),
             tr("calibration.col.conversations"): s.conversations,
-            tr("calibration.col.reviewers"): ", ".join(s.reviewers),
-            tr("calibration.col.rubric"): f"{s.rubric_slug} v{s.rubric_version}",
             tr("calibration.col.created"): s.created_at.strftime("%Y-%m-%d"),
+            tr("calibration.col.rubric"): f"{s.rubric_slug} · v{s.rubric_version}",
+            # Last: the longest cell; the short ones stay on screen when it is cut.
+            tr("calibration.col.reviewers"): ", ".join(s.reviewers),
         }
         rows.append(row)
     return pd.DataFrame(rows)
@@ -59,9 +60,7 @@ def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | Non
         )
         st.info(tr(key), icon=":material/groups:")
         return None
-    st.dataframe(
-        _sessions_frame(items, actor.role == "reviewer"), hide_index=True, use_container_width=True
-    )
+    st.dataframe(_sessions_frame(items, actor.role == "reviewer"), hide_index=True, width="stretch")
     ids = [s.session_id for s in items]
     labels = {s.session_id: f"{s.name} · {tr(f'calibration.status.{s.status}')}" for s in items}
     current = st.session_state.get(SELECTED)
@@ -268,7 +267,7 @@ def render_results(actor, summary: calibration.SessionSummary) -> None:
     if summary.is_closed:
         st.subheader(tr("calibration.header.consensus_agreement"))
         if results.consensus_agreement:
-            st.dataframe(view.consensus_frame(results), hide_index=True, use_container_width=True)
+            st.dataframe(view.consensus_frame(results), hide_index=True, width="stretch")
         else:
             st.caption(tr("calibration.consensus_empty"))
     editable = actor.role in ("lead", "admin") and not summary.is_closed
