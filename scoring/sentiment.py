@@ -15,10 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from scoring.base import Evidence, ScoreResult
-from scoring.lexicons.polarity import Polarity, PolarityRules
+from scoring.lexicons.polarity import Polarity, PolarityRules, Token, scan
 from scoring.models import MODELS_DIR, load_model
-from scoring.text import detect_languages, tokenize
-from scoring.text.tokens import Token
+from scoring.text import detect_languages
 from scoring.training.linear import LinearTextModel
 
 LABELS = ("negative", "neutral", "positive")
@@ -200,7 +199,7 @@ class SentimentScorer:
             rows = [
                 i for i, lg in enumerate(langs) if lg == lang and not np.isnan(model_proba[i, 0])
             ]
-            tokens = {i: [t for t in tokenize(texts[i]) if t.kind == "word"] for i in rows}
+            tokens = {i: [t for t in scan(texts[i]) if t.kind == "word"] for i in rows}
             columns = model.features_.word_features([t.text for i in rows for t in tokens[i]])
             polarity = self._polarity_weights(lang, model)
             position = 0

@@ -134,6 +134,7 @@ class PolarityRules:
                 ("repeat_contact", "repeat_contact", REPEAT_CONTACT_WEIGHT),
             )
         }
+        self.units_ = frozenset().union(*(units for _, units, _, _ in self.counted_.values()))
         self.acks_ = {key(w) for w in mods["acknowledgements"][self.lang]}
         self.requests_ = {w.lower() for w in mods["request_forms"][self.lang]}
         self.closings_ = {
@@ -208,7 +209,7 @@ class PolarityRules:
         while i < n:
             tok = tokens[i]
             span, weight, rule = 1, 0.0, "lexicon"
-            if tok.kind in ("word", "number"):
+            if tok.kind in ("word", "number") and i + 1 < n and keys[i + 1] in self.units_:
                 span, rule, weight = self._counted(tokens, keys, i)
                 if span:
                     items.append([tok.start, tokens[i + 1].end, rule, weight, i])
