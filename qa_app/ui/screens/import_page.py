@@ -71,6 +71,16 @@ def _rejected_frame(summary: importing.ImportSummary, lang: str) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def rejected_columns() -> dict:
+    """Narrow line, id and field columns so the reason, the part to read, fits."""
+    return {
+        tr("import.column.line"): st.column_config.NumberColumn(width=56),
+        tr("import.column.conversation_id"): st.column_config.TextColumn(width=130),
+        tr("import.column.field"): st.column_config.TextColumn(width=130),
+        tr("import.column.reason"): st.column_config.TextColumn(width=720),
+    }
+
+
 def _progress_text(p: importing.ImportProgress) -> str:
     eta = tr("import.eta", seconds=f"{p.eta_seconds:.0f}") if p.eta_seconds is not None else ""
     return tr("import.progress", rows=f"{p.rows:,}", rate=f"{p.rate:,.0f}", eta=eta)
@@ -108,7 +118,10 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
             context.show_error(exc)
             return None
         errors = summary.errors_path.read_bytes() if summary.errors_path else None
-    bar.progress(1.0, text=tr("import.done", seconds=f"{summary.elapsed:.1f}"))
+    seconds = f"{summary.elapsed:.1f}"
+    if context.current_lang() == "ru":
+        seconds = seconds.replace(".", ",")  # Russian decimal comma: «0,4 с»
+    bar.progress(1.0, text=tr("import.done", seconds=seconds))
     counts = {
         "imported": summary.imported,
         "updated": summary.updated,
@@ -168,7 +181,12 @@ def render_result(result: ImportResult) -> None:
         st.success(tr("import.all_good"), icon=":material/check_circle:")
         return
     st.warning(tr("import.some_rejected"), icon=":material/warning:")
-    st.dataframe(result.rejected, hide_index=True, width="stretch")
+    st.dataframe(
+        result.rejected,
+        hide_index=True,
+        width="stretch",
+        column_config=rejected_columns(),  # the reason gets the room: it was cut mid-sentence
+    )
     if result.errors_csv:
         st.download_button(
             tr("import.download_errors"),
