@@ -1,9 +1,12 @@
 """Train the sentiment models (one per language) and the stacker that mixes in the rules.
 
-Recipe: hashed TF-IDF -> multinomial logistic regression on the train part; then a small
-logistic-regression stacker over (model log-probabilities, rules compound, rules positive
-and negative mass) fitted on the held-out dev part. Class weights are balanced because
-support traffic is far more negative than the Reddit comments we learn from.
+Recipe: hashed TF-IDF -> multinomial logistic regression on the train part plus our own
+synthetic support messages (``sentiment_support``); then a small logistic-regression
+stacker over ``scoring.sentiment.stack_features`` (model log-probabilities, rules
+summaries, message shape) fitted on the held-out dev part plus synthetic rows drawn from
+held-out template fragments. Class weights are balanced because support traffic is far
+more negative than the Reddit comments we learn from. The hand-written check set
+(``sentiment_support_check``) is only measured, never fitted.
 """
 
 from __future__ import annotations
