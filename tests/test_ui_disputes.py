@@ -126,7 +126,7 @@ def test_agent_reads_a_long_reason_and_the_answer_in_full(sqlite_url, lang):
         disputes.resolve_dispute(session, flow.reviewers[0], dispute_id, False, answer)
     at = run_page("disputes", "agent", sqlite_url, lang=lang, username="a.petrova")
     assert not at.exception
-    table = at.dataframe[0].value
+    table = next(df.value for df in at.dataframe if "#" in df.value.columns)
     # The table keeps every column on screen: long texts are cut there ...
     assert all(len(text) <= 60 for text in table.iloc[:, 5]) and table.iloc[0, 5].endswith("…")
     assert table.iloc[0, 7].endswith("…")
@@ -134,3 +134,29 @@ def test_agent_reads_a_long_reason_and_the_answer_in_full(sqlite_url, lang):
     shown = " ".join(m.value for m in at.markdown)
     assert reason.strip() in shown and answer.strip() in shown
     assert ("Answer from rev1" if lang == "en" else "Ответ — rev1") in shown
+    # An agent comes for their grades: "My reviews" is the first tab.
+    assert at.tabs[0].label == ("My reviews" if lang == "en" else "Мои оценки")
+
+
+def test_agent_reads_the_reviewers_comments_in_full(sqlite_url):
+    flow = seed_workflow(sqlite_url, conversations=2)
+    comment = "Клиент был расстроен, но оператор ни разу не признал его чувства; " * 3
+    with storage_db.unit_of_work(sqlite_url) as session:
+        assignment = sampling.assign_conversation(
+            session, flow.lead, flow.conversation_ids[0], "rev1"
+        )
+    draft = reviews.ReviewDraft(
+        grades={
+            "politeness": reviews.GradeInput(2, comment=comment),
+            "greeting": reviews.GradeInput(1),
+            "correct_info": reviews.GradeInput(1),
+        }
+    )
+    with storage_db.unit_of_work(sqlite_url) as session:
+        reviews.submit_review(session, flow.reviewers[0], assignment, draft, None)
+    at = run_page("disputes", "agent", sqlite_url, lang="ru", username="a.petrova")
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Комментарии проверяющего" in shown and comment.strip() in shown
+    # The review chooser says what the number is: "demo · балл 67 · 2026-03-02".
+    assert " · балл " in at.selectbox(key="disputes.review").options[0]

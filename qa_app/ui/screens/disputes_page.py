@@ -122,7 +122,24 @@ def render_review(summary: disputes.ReviewSummary) -> None:
             for g in summary.grades
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            tr("disputes.col.category"): st.column_config.TextColumn(width=110),
+            tr("disputes.col.grade"): st.column_config.TextColumn(width=170),
+        },
+    )
+    commented = [g for g in summary.grades if g.comment.strip()]
+    if commented:  # a table cell cuts a comment off; here it is read in full
+        st.markdown(f"**{tr('disputes.comments')}**")
+        st.markdown(
+            "\n".join(
+                f"- **{escape_markdown(g.name)}:** {escape_markdown(' '.join(g.comment.split()))}"
+                for g in commented
+            )
+        )
     if summary.comment:
         st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
 
@@ -134,7 +151,12 @@ def render_reviews(actor) -> None:
         st.caption(tr("disputes.no_reviews"))
         return
     labels = {
-        s.review_id: f"{s.conversation} · {'—' if s.overall_score is None else round(s.overall_score)}"
+        s.review_id: tr(
+            "disputes.review_option",
+            conversation=s.conversation,
+            score="—" if s.overall_score is None else round(s.overall_score),
+            date=s.submitted_at.strftime("%Y-%m-%d") if s.submitted_at else "—",
+        )
         for s in summaries
     }
     chosen = st.selectbox(
@@ -179,9 +201,11 @@ def render() -> None:
     with context.db_session() as session:
         items = disputes.list_disputes(session, actor)
     open_items = [d for d in items if d.status == "open"]
-    tab_list, tab_reviews = st.tabs(
-        [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
-    )
+    titles = [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
+    if actor.role == "agent":  # an agent comes here for their grades: those come first
+        tab_reviews, tab_list = st.tabs([tr("disputes.tab.my_reviews"), titles[0]])
+    else:
+        tab_list, tab_reviews = st.tabs(titles)
     with tab_list:
         render_disputes_table(items)
         if open_items and actor.role in ("reviewer", "lead", "admin"):
