@@ -160,3 +160,41 @@ def test_bench_report_states_both_ratios_and_the_targets():
     assert "main 1.0 s = 0.050 ms/msg" in text
     assert "1M < 5 min: 4.6 min (met)" in text and "(MISSED)" in text
     assert "memory < 1 GB: 880 MB (met)" in text
+
+
+def test_language_by_letter_runs_equals_counting_letters():
+    import re
+
+    from scoring.text import detect_language
+
+    url = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+
+    def plain(text: str, default: str = "en") -> str:
+        cleaned = url.sub(" ", text)
+        cyr = len(re.findall(r"[А-Яа-яЁё]", cleaned))
+        lat = len(re.findall(r"[A-Za-z]", cleaned))
+        if cyr == lat == 0:
+            return default
+        return "ru" if cyr >= lat * 0.5 else "en"
+
+    texts = ["Здравствуйте! Не работает Wi-Fi роутер TP-Link", "My order #123 hasn't arrived",
+             "Смотрите https://example.com/very/long/english/path/here", "ok", "123 :)", "",
+             "Пишите на support-team-english@example.com", "www.example.com/english ну",
+             "Ёжик", "ПРИВЕТ hello hello hello"]  # fmt: skip
+    for text in texts:
+        assert detect_language(text) == plain(text), text
+        assert detect_language(text, "ru") == plain(text, "ru"), text
+    assert detect_language("Смотрите https://example.com/very/long/english/path/here") == "ru"
+
+
+def test_word_list_membership_equals_a_set():
+    from scoring.clarity_words import WordList, english_vocabulary, is_known_word
+
+    words = ["refund", "colour", "color", "ticket", "a", "zebra", "aardvark", "don't", "é"]
+    listed = WordList(words + ["line\nbreak", ""])
+    probes = words + ["refunds", "colou", "", "zebraa", "Refund", "line", "break", 5]
+    assert [p in listed for p in probes] == [p in set(words) for p in probes]
+    assert len(listed) == len(words)
+    vocabulary = english_vocabulary()
+    assert "refund" in vocabulary and "recieve" not in vocabulary
+    assert is_known_word("colour", "en") and not is_known_word("recieve", "en")

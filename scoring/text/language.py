@@ -9,18 +9,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]+")  # runs of letters: fewer, longer matches to count
+_LATIN = re.compile(r"[A-Za-z]+")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
 
+def _letters(pattern: re.Pattern, text: str) -> int:
+    return sum(map(len, pattern.findall(text)))
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """Return ``"ru"`` or ``"en"`` for one text by which script dominates its letters."""
-    cleaned = _URL.sub(" ", text or "")
-    cyr = len(_CYRILLIC.findall(cleaned))
-    lat = len(_LATIN.findall(cleaned))
+    cleaned = text or ""
+    if "@" in cleaned or "://" in cleaned or "www." in cleaned:  # else _URL cannot match
+        cleaned = _URL.sub(" ", cleaned)
+    cyr = _letters(_CYRILLIC, cleaned)
+    lat = _letters(_LATIN, cleaned)
     if cyr == 0 and lat == 0:
         return default
     return "ru" if cyr >= lat * 0.5 else "en"

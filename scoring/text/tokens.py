@@ -51,6 +51,13 @@ def _snowball(lang: str):
     return SnowballStemmer("russian" if lang == "ru" else "english")
 
 
+# Word forms remembered by ``lemma`` and ``stem`` (each): about 250 bytes an entry, so the
+# two hold at most ~25 MB per process; 200,000 each could grow to ~100 MB per scoring
+# worker on a real corpus's vocabulary. Support text is Zipfian: the 50,000 most recent
+# forms are nearly all of the look-ups.
+WORD_CACHE_SIZE = 50_000
+
+
 @lru_cache(maxsize=1)
 def _morph():
     import pymorphy3
@@ -58,7 +65,7 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def lemma(word: str, lang: str) -> str:
     """Dictionary form for Russian (pymorphy3), Snowball stem for English; cached."""
     word = word.lower().replace("ё", "е")
@@ -68,7 +75,7 @@ def lemma(word: str, lang: str) -> str:
     return _snowball("en").stem(word)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def stem(word: str, lang: str) -> str:
     """Snowball stem in either language: cheaper than a lemma, for features."""
     word = word.lower().replace("ё", "е")
