@@ -177,30 +177,33 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
             + "**"
         )
         frame = agreement_frame(report, lang)
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            height=38 + 35 * len(frame),  # every criterion visible, no inner scroll
-            column_config=agreement_columns(),
-        )
+        # Two tables, each narrow enough to read without scrolling sideways: the automatic
+        # grade against reviewers, then what to compare it with (the uncalibrated mapping,
+        # and reviewers against each other: what is reachable).
+        first = ["criterion", "signal", "mode", "n", "kappa", "exact"]
+        second = ["criterion", "default_kappa", "pairs", "reviewer_kappa", "reviewer_exact"]
+        for part, title in ((first, None), (second, "autoqa.agreement.reviewers")):
+            if title:
+                st.caption(tr(title))
+            st.dataframe(
+                frame[[tr(f"autoqa.col.{c}") for c in part]],
+                hide_index=True,
+                width="stretch",
+                height=38 + 35 * len(frame),  # every criterion visible, no inner scroll
+                column_config=agreement_columns(),
+                placeholder="—",
+            )
 
 
 def agreement_columns() -> dict:
-    """Narrow number columns with the full meaning in each header's tooltip, so the ten
-    columns fit the page instead of running off its right edge."""
+    """Number columns with the full meaning in each header's tooltip."""
     ratios = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
     config: dict = {
         tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(
-            format="%.2f", width="small", help=tr(f"autoqa.col_help.{c}")
+            format="%.2f", help=tr(f"autoqa.col_help.{c}")
         )
         for c in ratios
     }
-    for c in ("n", "pairs"):
-        config[tr(f"autoqa.col.{c}")] = st.column_config.NumberColumn(
-            width="small", help=tr(f"autoqa.col_help.{c}")
-        )
-    config[tr("autoqa.col.mode")] = st.column_config.TextColumn(
-        width="small", help=tr("autoqa.col_help.mode")
-    )
+    for c in ("n", "pairs", "mode"):
+        config[tr(f"autoqa.col.{c}")] = st.column_config.Column(help=tr(f"autoqa.col_help.{c}"))
     return config
