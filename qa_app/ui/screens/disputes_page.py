@@ -19,8 +19,8 @@ def _value(value) -> str:
 
 
 #: Longer reasons and answers are cut in the table (so every column fits on the screen)
-#: and read in full in the card under it.
-PREVIEW_CHARS = 60
+#: and read in full, with the proposed grade, in the card under it.
+PREVIEW_CHARS = 45
 STATUS_BADGE = {"open": "orange", "accepted": "green", "rejected": "red"}
 
 
@@ -46,14 +46,27 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
                 tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
                 tr("disputes.col.raised_by"): d.raised_by,
                 tr("disputes.col.reason"): preview(d.reason),
-                tr("disputes.col.proposed"): _value(d.proposed_value),
                 tr("disputes.col.answer"): preview(d.answer),
                 tr("disputes.col.resolved_by"): d.resolved_by or "",
             }
             for d in items
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={  # fixed widths so the answer and who decided stay on screen
+            "#": st.column_config.NumberColumn(width=40),
+            tr("disputes.col.status"): st.column_config.TextColumn(width=80),
+            tr("queue.col.conversation"): st.column_config.TextColumn(width=105),
+            tr("disputes.col.criterion"): st.column_config.TextColumn(width=170),
+            tr("disputes.col.raised_by"): st.column_config.TextColumn(width=100),
+            tr("disputes.col.reason"): st.column_config.TextColumn(width=210),
+            tr("disputes.col.answer"): st.column_config.TextColumn(width=170),
+            tr("disputes.col.resolved_by"): st.column_config.TextColumn(width=90),
+        },
+    )
     render_dispute_card(items)
 
 
