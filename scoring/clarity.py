@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from scoring.base import Evidence, ScoreResult
 from scoring.clarity_words import (  # noqa: F401  (syllables, flesch_reading_ease: public)
@@ -29,6 +28,9 @@ from scoring.clarity_words import (  # noqa: F401  (syllables, flesch_reading_ea
 from scoring.conversation import Signal
 from scoring.text import detect_languages
 from scoring.text.tokens import lemma, stem
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Reading ease mapped linearly onto 0..1 between these points. Russian words are longer, so
 # Oborneva's scale runs lower on the same plain reply: the band is shifted by 30 points.
@@ -151,6 +153,8 @@ class ClarityScorer:
         self, texts: Sequence[str], langs: Sequence[str] | None = None, questions=None
     ) -> np.ndarray:
         """Numbers only: clarity 0..1 per text."""
+        import numpy as np  # not at import time: the pipeline's main process never needs it
+
         return np.array([r.score for r in self.analyze(texts, langs, questions)], dtype=float)
 
     def score_texts(

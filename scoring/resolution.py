@@ -17,13 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from scoring.base import Evidence, ScoreResult, compact_pickle
 from scoring.conversation import Signal
 from scoring.text import detect_languages
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -166,6 +165,8 @@ class ResolutionScorer:
 
     def predict_flags(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
         """Numbers only: an (n, 4) boolean array in the order of ``CATEGORIES``."""
+        import numpy as np  # not at import time: the pipeline's main process never needs it
+
         marks = self.find(texts, langs)
         flags = [[c in m.found for c in CATEGORIES] for m in marks]
         return np.array(flags, dtype=bool).reshape(len(marks), len(CATEGORIES))

@@ -198,3 +198,19 @@ def test_word_list_membership_equals_a_set():
     vocabulary = english_vocabulary()
     assert "refund" in vocabulary and "recieve" not in vocabulary
     assert is_known_word("colour", "en") and not is_known_word("recieve", "en")
+
+
+def test_main_process_imports_stay_light():
+    """The process that only distributes batches (the app, the bench's main) imports the
+    pipeline without numpy, scikit-learn or nltk: those live in the workers."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scoring.pipeline; "
+        "print(sorted(m for m in ('numpy', 'sklearn', 'nltk', 'pandas', 'scipy') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
