@@ -14,12 +14,11 @@ import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from scoring.politeness_lexicon import WHOLE_TEXT_CACHE, Detection
+from scoring.politeness_lexicon import WHOLE_TEXT_CACHE, Detection, dict_cache
 from scoring.politeness_strategies import STRATEGIES, detect_strategies
 
 STRATEGY_INDEX = {name: i for i, name in enumerate(STRATEGIES)}
@@ -29,22 +28,11 @@ _TOKEN_RE = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 _CHAR_RANGE = (2, 5)
 
 
-class MessageAnalysis(NamedTuple):
-    """Strategies kept, courtesy cancelled by negation, and hashed n-gram counts."""
-
-    detections: tuple[Detection, ...]
-    negated: tuple[Detection, ...]
-    word_raw: tuple[int, ...]  # hashed word uni/bigram columns, one per occurrence
-    char_raw: tuple[int, ...]  # hashed char n-gram columns, one per occurrence
-    spans: tuple[tuple[int, int, int, str], ...]  # (word column, start, end, gram)
-
-
-@lru_cache(maxsize=500_000)
+@dict_cache(500_000)
 def _hash(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8")) & _MASK
 
 
-@lru_cache(maxsize=100_000)
 def _char_columns(token: str) -> tuple[int, ...]:
     padded = f" {token} "
     low, high = _CHAR_RANGE
@@ -53,16 +41,31 @@ def _char_columns(token: str) -> tuple[int, ...]:
     )
 
 
+@dict_cache(200_000)
+def _token_columns(token: str) -> tuple[int, tuple[int, ...]]:
+    """A token's word column and its char n-gram columns (cached: words repeat)."""
+    return _hash(token), _char_columns(token)
+
+
+def _pair_column(first: str, second: str) -> int:
+    return _hash(f"{first} {second}")
+
+
 def unique_counts(columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct columns of one message and their sublinear counts (1 + log n)."""
     cols, counts = np.unique(np.asarray(columns, dtype=np.int32), return_counts=True)
     return cols, (1.0 + np.log(counts)).astype(np.float32)
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+def _lowered(text: str) -> str:
     lowered = text.lower().replace("ё", "е").replace("’", "'")
-    if len(lowered) != len(text):
+    if len(lowered) != len(text):  # rare characters whose lower case is longer
         lowered = "".join(c.lower()[:1] for c in text).replace("ё", "е").replace("’", "'")
+    return lowered
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    lowered = _lowered(text)
     out, pos = [], 0
     for piece in _TOKEN_RE.findall(lowered):
         start = lowered.find(piece, pos)
@@ -71,32 +74,117 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-class LexicalCounts(NamedTuple):
-    """Hashed n-gram counts of one message, shared by the politeness and empathy models."""
+_TOKEN_COLUMNS, _HASHED = _token_columns.cache, _hash.cache
 
-    word_raw: tuple[int, ...]
-    char_raw: tuple[int, ...]
-    spans: tuple[tuple[int, int, int, str], ...]
+
+class LexicalCounts:
+    """Hashed n-gram counts of one message, shared by the politeness and empathy models.
+
+    ``word_raw`` (word uni/bigram columns, one per occurrence) and ``char_raw`` (char
+    2-5-gram columns) are computed at once from cached per-word columns; ``spans`` (word
+    column, start, end, gram) only when an explanation asks for them.
+    """
+
+    __slots__ = ("text", "tokens", "word_raw", "char_raw", "_spans")
+
+    def __init__(self, text: str) -> None:
+        tokens = _TOKEN_RE.findall(_lowered(text))
+        known, hashed = _TOKEN_COLUMNS.get, _HASHED.get
+        columns = [known(t) or _token_columns(t) for t in tokens]
+        pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        self.text = text
+        self.tokens = tokens
+        self.word_raw = (
+            *[c[0] for c in columns], *[hashed(p) or _hash(p) for p in pairs]
+        )  # fmt: skip
+        self.char_raw = tuple(chain.from_iterable([c[1] for c in columns]))
+        self._spans: tuple[tuple[int, int, int, str], ...] | None = None
+
+    @property
+    def spans(self) -> tuple[tuple[int, int, int, str], ...]:
+        """(word column, start, end, gram) of every word and word pair, in text order."""
+        if self._spans is None:
+            tokens = _tokens(self.text)
+            spans = [(_hash(t), s, e, t) for t, s, e in tokens]
+            spans += [
+                (_pair_column(a, b), s, e, f"{a} {b}")
+                for (a, s, _), (b, _, e) in zip(tokens, tokens[1:], strict=False)
+            ]
+            self._spans = tuple(spans)
+        return self._spans
+
+    def spans_of(self, columns) -> list[tuple[int, int, int, str]]:
+        """Only the spans whose word column is in ``columns`` (cheaper than ``spans``)."""
+        if self._spans is not None:
+            return [span for span in self._spans if span[0] in columns]
+        hits = [k for k, col in enumerate(self.word_raw) if col in columns]
+        if not hits:
+            return []
+        tokens = self.tokens
+        n = len(tokens)
+        last = max(k if k < n else k - n + 1 for k in hits)  # pair k - n ends at k - n + 1
+        lowered = _lowered(self.text)
+        starts, pos, find = [], 0, lowered.find
+        for token in tokens[: last + 1]:
+            pos = find(token, pos)
+            starts.append(pos)
+            pos += len(token)
+        out = []
+        for k in hits:
+            if k < n:
+                out.append((self.word_raw[k], starts[k], starts[k] + len(tokens[k]), tokens[k]))
+            else:
+                j = k - n
+                end = starts[j + 1] + len(tokens[j + 1])
+                out.append((self.word_raw[k], starts[j], end, f"{tokens[j]} {tokens[j + 1]}"))
+        return out
+
+    def __iter__(self):  # unpacks like the former named tuple
+        return iter((self.word_raw, self.char_raw, self.spans))
 
 
 @lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def lexical_counts(text: str) -> LexicalCounts:
     """Word uni/bigram and char 2-5-gram counts with word spans (memoised per text)."""
-    tokens = _tokens(text)
-    spans = [(_hash(t), s, e, t) for t, s, e in tokens]
-    spans += [
-        (_hash(f"{a} {b}"), s, e, f"{a} {b}")
-        for (a, s, _), (b, _, e) in zip(tokens, tokens[1:], strict=False)
-    ]
-    chars = tuple(chain.from_iterable(_char_columns(t) for t, _, _ in tokens))
-    return LexicalCounts(tuple(col for col, *_ in spans), chars, tuple(spans))
+    return LexicalCounts(text)
+
+
+class MessageAnalysis:
+    """Strategies kept, courtesy cancelled by negation, and (on first use) the hashed
+    n-gram counts: messages scored on strategies alone never pay for the n-grams."""
+
+    __slots__ = ("text", "detections", "negated", "_lexical")
+
+    def __init__(self, text: str, detections, negated) -> None:
+        self.text = text
+        self.detections: tuple[Detection, ...] = detections
+        self.negated: tuple[Detection, ...] = negated
+        self._lexical: LexicalCounts | None = None
+
+    @property
+    def lexical(self) -> LexicalCounts:
+        if self._lexical is None:
+            self._lexical = lexical_counts(self.text)
+        return self._lexical
+
+    @property
+    def word_raw(self) -> tuple[int, ...]:
+        return self.lexical.word_raw
+
+    @property
+    def char_raw(self) -> tuple[int, ...]:
+        return self.lexical.char_raw
+
+    @property
+    def spans(self) -> tuple[tuple[int, int, int, str], ...]:
+        return self.lexical.spans
 
 
 @lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def analyse_message(text: str) -> MessageAnalysis:
-    """Strategies and n-grams of one message (memoised: templates repeat in support)."""
+    """Strategies (and lazily n-grams) of one message (memoised: templates repeat)."""
     kept, negated = detect_strategies(text)
-    return MessageAnalysis(tuple(kept), tuple(negated), *lexical_counts(text))
+    return MessageAnalysis(text, kept, negated)
 
 
 def strategy_matrix(analyses: Sequence[MessageAnalysis]) -> np.ndarray:

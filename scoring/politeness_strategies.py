@@ -18,6 +18,7 @@ from scoring.politeness_lexicon import (
     Detection,
     PhraseLexicon,
     Word,
+    dict_cache,
     is_negated,
     split_words,
 )
@@ -85,7 +86,7 @@ def politeness_lexicon() -> PhraseLexicon:
     return PhraseLexicon.from_files("politeness_en.tsv", "politeness_ru.tsv")
 
 
-@lru_cache(maxsize=50_000)
+@dict_cache(50_000)
 def _ru_grammemes(word: str) -> frozenset[str]:
     """Grammemes over all pymorphy3 parses of a Russian word (cached)."""
     from scoring.text.tokens import _morph  # the shared analyser; loading it twice is slow
