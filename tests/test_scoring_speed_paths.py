@@ -214,3 +214,16 @@ def test_main_process_imports_stay_light():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_evidence_less_signals_are_shared_but_never_merged_across_values():
+    from scoring.base import Evidence
+    from scoring.conversation import Signal
+    from scoring.signals import _shared
+
+    a = _shared(Signal("escalation", 0.0, "flag", None))
+    assert _shared(Signal("escalation", 0.0, "flag", None)) is a
+    assert _shared(Signal("escalation", -0.0, "flag", None)) is not a  # repr keeps them apart
+    assert _shared(Signal("escalation", 1.0, "flag", None)).value == 1.0
+    with_evidence = Signal("greeting", 1.0, "flag", 1.0, evidence=((0, Evidence(0, 5, "r", 0.0)),))
+    assert _shared(with_evidence) is with_evidence
