@@ -78,7 +78,7 @@ def format_report(report: BenchReport, n_messages: int, cores: int) -> list[str]
         f"targets: >= {TARGET_RATIO}x VADER: {per_cpu_ratio:.2f}x per CPU second, "
         f"{wall_ratio:.2f}x by wall with --jobs {jobs} vs VADER in 1 process "
         f"({'met' if min(per_cpu_ratio, wall_ratio) >= TARGET_RATIO else 'MISSED'}); "
-        f"1M < {TARGET_MINUTES:.0f} min: {minutes:.1f} min "
+        f"1M < {TARGET_MINUTES:.0f} min: {minutes:.2f} min "
         f"({'met' if minutes < TARGET_MINUTES else 'MISSED'}); memory < 1 GB: {memory:,.0f} MB "
         f"({'met' if memory < TARGET_MEMORY_MB else 'MISSED'})"
     )
