@@ -145,7 +145,7 @@ def test_bench_report_states_both_ratios_and_the_targets():
         jobs=2,
         vader={"messages": 20_000, "wall": 2.0, "cpu": 2.0, "peak_mb": 60.0},
         single={"messages": 20_000, "wall": 10.0, "cpu": 10.0, "startup_cpu": 2.0,
-                "peak_mb": 450.0},
+                "second_half_messages": 10_000, "second_half_cpu": 4.0, "peak_mb": 450.0},
         parallel={"messages": 20_000, "wall": 8.0, "main_cpu": 1.0, "workers_cpu": 14.0,
                   "main_peak_mb": 60.0, "worker_peak_mb": 420.0, "sampled_rss_mb": 880.0,
                   "sampled_pss_mb": 700.0},
@@ -155,10 +155,13 @@ def test_bench_report_states_both_ratios_and_the_targets():
     # workers: (14 - 2 x 2) s / 20,000 = 0.5 ms, main 0.05 ms: 1M on 2 cores is
     # (2 x 2 + 1M x 0.55 ms) / 2 s = 277 s
     assert abs(report.million_minutes_free_cores(2) - 277.0 / 60) < 1e-9
+    # warm workers at 0.4 ms: (2 x 2 + 1M x 0.45 ms) / 2 = 227 s
+    assert abs(report.million_minutes_warm(2) - 227.0 / 60) < 1e-9
     text = "\n".join(format_report(report, 20_000, 2))
     assert "0.13x per CPU second" in text and "0.25x by wall" in text
     assert "main 1.0 s = 0.050 ms/msg" in text
     assert "1M < 5 min: 4.62 min (met)" in text and "(MISSED)" in text
+    assert "3.78 min with the workers at the one-process rate" in text
     assert "memory < 1 GB: 880 MB (met)" in text
 
 

@@ -67,8 +67,9 @@ def format_report(report: BenchReport, n_messages: int, cores: int) -> list[str]
     if n_messages < MILLION:
         lines.append(
             f"1,000,000 messages at --jobs {jobs}: {r.million_minutes_wall():.1f} min at this "
-            f"run's wall rate; {free:.1f} min on {cores} free cores (start-up + measured CPU "
-            f"per message of workers and main)"
+            f"run's wall rate; {free:.2f} min on {cores} free cores (start-up + this run's CPU "
+            f"per message of workers and main); {r.million_minutes_warm(cores):.2f} min with "
+            f"the workers at the one-process rate once its caches were warm (second half)"
         )
     else:
         lines.append(f"1,000,000 messages at --jobs {jobs}: {p['wall'] / 60:.1f} min wall")
