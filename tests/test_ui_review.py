@@ -49,6 +49,18 @@ def test_queue_page_reviewer_sees_counts_and_own_items(sqlite_url, lang):
     assert at.button(key="queue.open_next").disabled is False
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_empty_queue_lists_say_what_fills_them(sqlite_url, lang):
+    _assigned(sqlite_url)
+    at = run_page("queue", "reviewer", sqlite_url, lang=lang, username="rev1")
+    captions = " ".join(c.value for c in at.caption)
+    if lang == "en":
+        assert "No review started. Open the next conversation" in captions
+        assert "No reviews submitted yet." in captions
+    else:
+        assert "Начатых оценок нет." in captions and "Отправленных оценок пока нет." in captions
+
+
 def test_queue_page_lead_sees_all_reviewers(sqlite_url):
     _assigned(sqlite_url)
     at = run_page("queue", "lead", sqlite_url, username="lead")

@@ -196,3 +196,32 @@ def test_russian_interface_uses_one_word_per_role():
     ]
     team_words = ("overview.filter.teams", "overview.chart.by_team", "users.col.team")
     assert [ru[k] for k in team_words] == ["Группы", "По группам", "Группа"]
+
+
+def test_every_choice_list_has_a_translated_placeholder():
+    """Streamlit's own placeholder ("Choose options") is English only: every multiselect
+    in the app passes one from the catalogue."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "qa_app" / "ui"
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "multiselect"
+                and "placeholder" not in {k.arg for k in node.keywords}
+            ):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert not missing
+
+
+def test_lead_sidebar_names_the_queue_page_for_what_it_shows():
+    from qa_app.ui.screens import page_by_key
+
+    queue = page_by_key("queue")
+    assert t(queue.title_key_for("reviewer"), "en") == "My queue"
+    assert t(queue.title_key_for("lead"), "en") == "Review queues"
+    assert t(queue.title_key_for("lead"), "ru") == "Очереди оценки"

@@ -26,10 +26,10 @@ def render_guarded(spec: PageSpec) -> None:
         context.show_error(exc)
 
 
-def _page_object(spec: PageSpec) -> st.Page:
+def _page_object(spec: PageSpec, role: str = "") -> st.Page:
     return st.Page(
         lambda: render_guarded(spec),
-        title=tr(spec.title_key),
+        title=tr(spec.title_key_for(role)),
         icon=spec.icon or None,
         url_path=spec.key.replace("_", "-"),
         default=spec.key == DEFAULT_PAGE,
@@ -40,7 +40,7 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
     """Sidebar sections with the pages this role may open, in ``PAGES`` order."""
     grouped: dict[str, list[st.Page]] = {}
     for section, title_key in SECTIONS.items():
-        pages = [_page_object(s) for s in PAGES if s.section == section and s.allows(role)]
+        pages = [_page_object(s, role) for s in PAGES if s.section == section and s.allows(role)]
         if pages:
             grouped[tr(title_key)] = pages
     return grouped

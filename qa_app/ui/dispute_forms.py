@@ -126,6 +126,7 @@ def render_decide_form(actor, item: disputes.DisputeInfo, summary: disputes.Revi
             list(names),
             format_func=names.get,
             help=tr("disputes.change_criteria_help"),
+            placeholder=tr("disputes.change_none"),
             key=f"disputes.decide.{item.dispute_id}.criteria",
         )
     with st.form(f"disputes.decide.{item.dispute_id}"):

@@ -48,13 +48,26 @@ class PageSpec:
     roles: tuple[str, ...]
     icon: str = ""
     section: str = "work"
+    #: ``(role, title_key)`` pairs where a role's sidebar needs another title.
+    role_titles: tuple[tuple[str, str], ...] = ()
 
     def allows(self, role: str) -> bool:
         return role == "admin" or role in self.roles
 
+    def title_key_for(self, role: str) -> str:
+        return dict(self.role_titles).get(role, self.title_key)
+
 
 PAGES: list[PageSpec] = [
-    PageSpec("queue", "queue.title", queue_page.render, queue_page.ROLES, ":material/inbox:"),
+    PageSpec(
+        "queue",
+        "queue.title",
+        queue_page.render,
+        queue_page.ROLES,
+        ":material/inbox:",
+        # A lead's queue page lists every reviewer's queue: "My queue" misled.
+        role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
+    ),
     PageSpec(
         "review", "review.title", review_page.render, review_page.ROLES, ":material/rate_review:"
     ),

@@ -99,7 +99,11 @@ def render_create_form(actor) -> None:
                 if v.latest_version_id == vid
             ),
         )
-        chosen = st.multiselect(tr("calibration.form.reviewers"), [u for _, u in people])
+        chosen = st.multiselect(
+            tr("calibration.form.reviewers"),
+            [u for _, u in people],
+            placeholder=tr("sampling.choose"),
+        )
         how = st.radio(
             tr("calibration.form.how"),
             ("sample", "ids"),

@@ -72,8 +72,10 @@ def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
 def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
     with context.db_session() as session:
         items = queue.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
-    if not items:
-        st.caption(tr("queue.empty"))
+    if not items:  # say what fills this list, not only that it is empty
+        lead = actor.role in ("lead", "admin")
+        key = f"queue.empty.{bucket}" + ("_lead" if lead and bucket == "due" else "")
+        st.caption(tr(key))
         return
     st.dataframe(
         _frame(items, with_reviewer=reviewer_id is None and actor.role != "reviewer"),
