@@ -192,6 +192,12 @@ def test_rubrics_page_shows_descriptors_in_the_user_language(sqlite_url, lang):
     # The criterion's automatic signal is named in words, not as its code.
     signal = "automatic signal: politeness" if lang == "en" else "автоматический сигнал: вежливость"
     assert signal in visible_text(at)
+    # Weights read as shares (two categories of weight 1 each; two criteria in the first).
+    expanders = [e.label for e in at.expander]
+    assert ("Manner · 50% of the score" if lang == "en" else "Манера · 50% итогового балла") in (
+        expanders
+    )
+    assert ("50% of its category" if lang == "en" else "50% своей категории") in visible_text(at)
 
 
 def test_signal_names_cover_every_signal_the_default_rubric_uses():

@@ -19,8 +19,14 @@ ROLES = ("admin", "lead", "reviewer", "trainer")
 EDITORS = ("admin", "lead")
 
 
-def _flags(criterion: Criterion) -> list[str]:
-    flags = [tr("rubrics.weight", weight=f"{criterion.weight:g}")]
+def _share(weight: float, total: float) -> str:
+    """A weight as its share of the whole: 20 of 100 -> "20%" (a bare "weight 20" said
+    nothing without the others)."""
+    return f"{weight / total:.0%}" if total > 0 else "—"
+
+
+def _flags(criterion: Criterion, category_total: float = 0.0) -> list[str]:
+    flags = [tr("rubrics.weight_in_category", share=_share(criterion.weight, category_total))]
     if criterion.na_allowed:
         flags.append(tr("rubrics.na_allowed"))
     if criterion.critical:
@@ -30,9 +36,10 @@ def _flags(criterion: Criterion) -> list[str]:
     return flags
 
 
-def render_criterion(criterion: Criterion, lang: str) -> None:
+def render_criterion(criterion: Criterion, lang: str, category_total: float = 0.0) -> None:
     st.markdown(
-        f"**{escape_markdown(criterion.name.get(lang))}** · " + " · ".join(_flags(criterion))
+        f"**{escape_markdown(criterion.name.get(lang))}** · "
+        + " · ".join(_flags(criterion, category_total))
     )
     st.caption(escape_markdown(criterion.description.get(lang)))
     lines = [
@@ -48,13 +55,15 @@ def render_rubric(rubric: Rubric) -> None:
     st.markdown(escape_markdown(rubric.description.get(lang)))
     if rubric.settings.passing_score is not None:
         st.caption(tr("rubrics.passing", score=f"{rubric.settings.passing_score:g}"))
+    total = sum(c.weight for c in rubric.categories)
     for category in rubric.categories:
-        title = f"{category.name.get(lang)} · {tr('rubrics.weight', weight=f'{category.weight:g}')}"
-        with st.expander(title, expanded=False):
+        share = tr("rubrics.weight_in_score", share=_share(category.weight, total))
+        with st.expander(f"{category.name.get(lang)} · {share}", expanded=False):
             if category.description is not None:
                 st.caption(escape_markdown(category.description.get(lang)))
+            in_category = sum(c.weight for c in category.criteria)
             for criterion in category.criteria:
-                render_criterion(criterion, lang)
+                render_criterion(criterion, lang, in_category)
 
 
 def render_history(slug: str) -> list[rubrics.VersionInfo]:
