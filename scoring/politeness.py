@@ -12,6 +12,7 @@ also reported on its own, joined with the toxicity scorer's profanity and insult
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,13 +23,11 @@ from scoring.politeness_features import (
     analyse_message,
     count_matrix,
     strategy_matrix,
-    tfidf_matrix,
-    unique_counts,
 )
 from scoring.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
 from scoring.text import detect_languages
 
-MODEL_NAME = "politeness_v1"
+MODEL_NAME = "politeness_v2"
 # Logit weights used where training data is silent (and by the rules-only fallback).
 PRIOR_WEIGHTS: dict[str, float] = {
     "gratitude": 1.0, "deference": 1.0, "greeting": 0.6, "apologizing": 0.6,
@@ -57,11 +56,8 @@ NON_MARKERS = frozenset(
     | {"second_person_start", "positive_lexicon", "negative_lexicon", "formal_address"}
 )
 UNMARKED_SHRINK = 0.5
+WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
 _TOXIC_RULES = ("profanity", "insult", "threat")
-
-
-def _has_marker(analysis: MessageAnalysis) -> bool:
-    return any(d.strategy not in NON_MARKERS for d in analysis.detections)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -112,6 +108,7 @@ class PolitenessScorer:
         for block in ("word", "char"):
             setattr(self, f"{block}_coef_", np.asarray(arrays[f"{block}_coef"], np.float32))
             setattr(self, f"{block}_idf_", np.asarray(arrays[f"{block}_idf"], np.float32))
+        self.word_nb_ = np.asarray(arrays.get("word_nb", np.zeros(1)), np.float32)
         return self
 
     def _ensure_model(self) -> None:
@@ -155,25 +152,41 @@ class PolitenessScorer:
 
     def raw_logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
         """Uncalibrated logits: full model for English rows, strategies only otherwise."""
+        return self._raw(analyses, langs)[0]
+
+    def _raw(self, analyses: list[MessageAnalysis], langs: list[str]):
+        """Raw logits, English row indices and their per-word-column contributions."""
         x = strategy_matrix(analyses)
         z = x @ self.strategy_coef_ + self.strategy_intercept_
-        rows = np.flatnonzero(np.array([lang == "en" for lang in langs], dtype=bool))
-        if rows.size and self.word_coef_.size > 1:
-            sub = [analyses[i] for i in rows]
-            lexical = tfidf_matrix(count_matrix(sub, "word"), self.word_idf_) @ self.word_coef_
-            lexical += tfidf_matrix(count_matrix(sub, "char"), self.char_idf_) @ self.char_coef_
-            z[rows] = x[rows] @ self.full_strategy_coef_ + self.full_intercept_ + lexical
-        return z
+        rows = [i for i, lang in enumerate(langs) if lang == "en"]
+        if not rows or self.word_coef_.size <= 1:
+            return z, [], None
+        sub = [analyses[i] for i in rows]
+        words = count_matrix(sub, "word")
+        row_of = np.repeat(np.arange(len(rows)), np.diff(words.indptr))
+        contribution = _tfidf_values(words, self.word_idf_, row_of) * self.word_coef_[words.indices]
+        if self.word_nb_.size > 1:  # NB-SVM member: binary presence of the same columns
+            contribution += self.word_nb_[words.indices]
+        lexical = np.bincount(row_of, contribution, minlength=len(rows))
+        chars = count_matrix(sub, "char")
+        char_rows = np.repeat(np.arange(len(rows)), np.diff(chars.indptr))
+        values = _tfidf_values(chars, self.char_idf_, char_rows) * self.char_coef_[chars.indices]
+        lexical += np.bincount(char_rows, values, minlength=len(rows))
+        z[rows] = x[rows] @ self.full_strategy_coef_ + self.full_intercept_ + lexical
+        return z, rows, (words.indptr, words.indices, contribution)
+
+    def _calibrate(self, z: np.ndarray, english_rows: list[int]) -> np.ndarray:
+        """Platt-calibrated logits (scale and shift fitted on out-of-fold predictions)."""
+        strat_a, strat_b = self.strategy_calibration_
+        out = strat_a * z + strat_b
+        if english_rows:
+            full_a, full_b = self.full_calibration_
+            out[english_rows] = full_a * z[english_rows] + full_b
+        return out
 
     def _logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
-        """Platt-calibrated logits (scale and shift fitted on out-of-fold predictions)."""
-        z = self.raw_logits(analyses, langs)
-        english = np.array([lang == "en" for lang in langs], dtype=bool)
-        if self.word_coef_.size <= 1:
-            english[:] = False
-        full_a, full_b = self.full_calibration_
-        strat_a, strat_b = self.strategy_calibration_
-        return np.where(english, full_a * z + full_b, strat_a * z + strat_b)
+        z, rows, _ = self._raw(analyses, langs)
+        return self._calibrate(z, rows)
 
     def decision_function(self, texts: Sequence[str], langs=None) -> np.ndarray:
         """Calibrated politeness logit per text, before the toxicity adjustment."""
@@ -181,18 +194,7 @@ class PolitenessScorer:
         texts = [t or "" for t in texts]
         return self._logits([analyse_message(t) for t in texts], self._resolve(texts, langs))
 
-    def _rudeness(
-        self, analyses: list[MessageAnalysis], tox: np.ndarray, kinds=RUDE_STRATEGIES
-    ) -> np.ndarray:
-        out = np.empty(len(analyses))
-        for i, analysis in enumerate(analyses):
-            keep = 1.0 - tox[i]
-            for strategy in {d.strategy for d in analysis.detections} & kinds:
-                keep *= 1.0 - RUDENESS_WEIGHTS[strategy]
-            out[i] = 1.0 - keep
-        return out
-
-    def _compute(self, texts: Sequence[str], langs, toxicity=None):
+    def _compute(self, texts: Sequence[str], langs, toxicity=None, explain=True) -> _Batch:
         self._ensure_model()
         texts = [t or "" for t in texts]
         resolved = self._resolve(texts, langs)
@@ -202,22 +204,27 @@ class PolitenessScorer:
         tox = np.array(
             [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
         )
-        marked = np.array([_has_marker(a) for a in analyses], dtype=bool)
-        z = self._logits(analyses, resolved)
+        kinds = [{d.strategy for d in a.detections} for a in analyses]
+        marked = [not k <= NON_MARKERS for k in kinds]
+        z, rows, words = self._raw(analyses, resolved)
+        z = self._calibrate(z, rows)
         polite = _sigmoid(np.where(marked, z, UNMARKED_SHRINK * z) - TOXICITY_LOGIT * tox)
         # Courteous wrapping does not redeem blame or dismissal: "Thank you for your
         # patience, unfortunately that's not our problem" must not come out polite.
-        polite *= 1.0 - self._rudeness(analyses, np.zeros(len(texts)), SEVERE_RUDENESS)
-        rude = self._rudeness(analyses, tox)
-        return texts, resolved, analyses, toxic, polite, rude
+        severe = [k & SEVERE_RUDENESS for k in kinds]
+        if any(severe):
+            polite *= 1.0 - _noisy_or(severe, np.zeros(len(texts)))
+        rude = _noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
+        word_evidence = self._word_evidence(analyses, rows, words) if explain else {}
+        return _Batch(texts, resolved, analyses, toxic, polite, rude, marked, word_evidence)
 
     def predict_scores(self, texts: Sequence[str], langs=None, toxicity=None) -> np.ndarray:
         """Probability of polite per text (fast path: no evidence objects)."""
-        return self._compute(texts, langs, toxicity)[4]
+        return self._compute(texts, langs, toxicity, explain=False).polite
 
     def predict_rudeness(self, texts: Sequence[str], langs=None) -> np.ndarray:
         """Probability that a reply is rude (blame, dismissal, sarcasm, shouting, insults)."""
-        return self._compute(texts, langs)[5]
+        return self._compute(texts, langs, explain=False).rude
 
     def label_for(self, polite: float, rude: float, marked: bool = True) -> str:
         """Impolite when rude, or unlikely polite with some marker to show for it; polite
@@ -229,7 +236,34 @@ class PolitenessScorer:
         return "neutral"
 
     # -- explanations -----------------------------------------------------------------
-    def _evidence(self, text: str, lang: str, analysis: MessageAnalysis, toxic) -> list:
+    def _word_evidence(self, analyses, rows: list[int], words, top: int = 3) -> dict:
+        """Per English row, the few words or word pairs whose learned weights moved the
+        score most (|calibrated contribution| >= ``WORD_EVIDENCE_MIN``), found for the
+        whole batch at once: spans are looked up only for the columns that qualify."""
+        if words is None:
+            return {}
+        indptr, indices, contribution = words
+        scaled = contribution * float(self.full_calibration_[0])
+        strong = np.flatnonzero(np.abs(scaled) >= WORD_EVIDENCE_MIN)
+        if not strong.size:
+            return {}
+        owner = np.searchsorted(indptr, strong, side="right") - 1
+        out: dict[int, list[tuple[int, int, str, float]]] = {}
+        for local in np.unique(owner).tolist():
+            picked = strong[owner == local]
+            wanted = dict(zip(indices[picked].tolist(), scaled[picked].tolist(), strict=True))
+            found = [
+                (abs(wanted[col]), start, end, gram, wanted[col])
+                for col, start, end, gram in analyses[rows[local]].lexical.spans_of(wanted)
+                if gram[0].isalnum()
+            ]
+            if found:
+                found.sort(reverse=True)
+                out[rows[local]] = [(st, en, g, c) for _, st, en, g, c in found[:top]]
+        return out
+
+    def _evidence(self, batch: _Batch, i: int) -> tuple[Evidence, ...]:
+        text, lang, analysis = batch.texts[i], batch.langs[i], batch.analyses[i]
         coef = self.full_strategy_coef_ if lang == "en" else self.strategy_coef_
         out = [
             Evidence(d.start, d.end, d.strategy, float(coef[STRATEGY_INDEX[d.strategy]]),
@@ -240,9 +274,12 @@ class PolitenessScorer:
             Evidence(d.start, d.end, f"negated_{d.strategy}", 0.0, text[d.start : d.end])
             for d in analysis.negated
         ]
-        if lang == "en" and self.word_coef_.size > 1:
-            out += self._word_evidence(text, analysis)
-        if toxic is not None:
+        out += [
+            Evidence(s, e, f"word:{gram}", c, text[s:e])
+            for s, e, gram, c in batch.word_evidence.get(i, ())
+        ]
+        toxic = batch.toxic[i] if batch.toxic else None
+        if toxic is not None and toxic.evidence:
             out += [
                 Evidence(
                     e.start, e.end, f"toxicity_{e.rule}", -TOXICITY_LOGIT * toxic.score, e.text
@@ -250,37 +287,23 @@ class PolitenessScorer:
                 for e in toxic.evidence
                 if e.rule.startswith(_TOXIC_RULES)
             ]
-        return sorted(out, key=lambda e: (e.start, e.end, e.rule))
-
-    def _word_evidence(self, text: str, analysis: MessageAnalysis, top: int = 3) -> list:
-        """The few words or word pairs whose learned weights moved the score most."""
-        columns, tf = unique_counts(analysis.word_raw)
-        values = tf * self.word_idf_[columns]
-        values /= float(np.sqrt((values**2).sum())) or 1.0
-        lookup = dict(zip(columns.tolist(), values.tolist(), strict=True))
-        scored = []
-        for col, start, end, gram in analysis.spans:
-            if not gram[0].isalnum():
-                continue
-            contribution = float(self.word_coef_[col]) * lookup[col]
-            if abs(contribution) >= 0.15:
-                scored.append((abs(contribution), start, end, gram, contribution))
-        scored.sort(reverse=True)
-        return [Evidence(s, e, f"word:{gram}", c, text[s:e]) for _, s, e, gram, c in scored[:top]]
+        out.sort(key=_evidence_order)
+        return tuple(out)
 
     def score_texts(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
         """Label, probability of polite and evidence (strategies, words, insults) per text."""
-        return self._politeness_results(*self._compute(texts, langs))
+        return self._politeness_results(self._compute(texts, langs))
 
-    def _politeness_results(self, texts, resolved, analyses, toxic, polite, rude) -> list:
+    def _politeness_results(self, batch: _Batch) -> list[ScoreResult]:
+        polite, rude = batch.polite.tolist(), batch.rude.tolist()
         return [
             ScoreResult(
-                self.label_for(float(polite[i]), float(rude[i]), _has_marker(analyses[i])),
-                float(polite[i]),
-                resolved[i],
-                tuple(self._evidence(texts[i], resolved[i], analyses[i], toxic and toxic[i])),
+                self.label_for(polite[i], rude[i], batch.marked[i]),
+                polite[i],
+                batch.langs[i],
+                self._evidence(batch, i),
             )
-            for i in range(len(texts))
+            for i in range(len(batch.texts))
         ]
 
     def score_with_rudeness(
@@ -288,22 +311,59 @@ class PolitenessScorer:
     ) -> tuple[list[ScoreResult], list[ScoreResult]]:
         """Politeness and rudeness in one pass; pass ``toxicity`` results already computed
         by ``ToxicityScorer.score_texts`` on the same texts to skip a second toxicity pass."""
-        computed = self._compute(texts, langs, toxicity)
-        return self._politeness_results(*computed), self._rudeness_results(*computed)
+        batch = self._compute(texts, langs, toxicity)
+        return self._politeness_results(batch), self._rudeness_results(batch)
 
     def score_rudeness(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
         """Rudeness as its own signal: label rude/ok, score 0..1, only the rude evidence."""
-        return self._rudeness_results(*self._compute(texts, langs))
+        return self._rudeness_results(self._compute(texts, langs))
 
-    def _rudeness_results(self, texts, resolved, analyses, toxic, polite, rude) -> list:
+    def _rudeness_results(self, batch: _Batch) -> list[ScoreResult]:
         results = []
-        for i, text in enumerate(texts):
+        rude = batch.rude.tolist()
+        for i, text in enumerate(batch.texts):
             evidence = tuple(
                 Evidence(d.start, d.end, d.strategy, RUDENESS_WEIGHTS[d.strategy],
                          text[d.start : d.end])
-                for d in analyses[i].detections
+                for d in batch.analyses[i].detections
                 if d.strategy in RUDE_STRATEGIES
-            ) + tuple(e for e in (toxic[i].evidence if toxic else ()) if e.rule != "mild")  # fmt: skip
+            )  # fmt: skip
+            if batch.toxic and batch.toxic[i].evidence:
+                evidence += tuple(e for e in batch.toxic[i].evidence if e.rule != "mild")
             label = "rude" if rude[i] >= self.rude_threshold else "ok"
-            results.append(ScoreResult(label, float(rude[i]), resolved[i], evidence))
+            results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
         return results
+
+
+class _Batch(NamedTuple):
+    """Everything one scoring call computes, shared by the politeness and rudeness results."""
+
+    texts: list[str]
+    langs: list[str]
+    analyses: list[MessageAnalysis]
+    toxic: list[ScoreResult] | None
+    polite: np.ndarray
+    rude: np.ndarray
+    marked: list[bool]
+    word_evidence: dict[int, list[tuple[int, int, str, float]]]
+
+
+def _evidence_order(e: Evidence) -> tuple[int, int, str]:
+    return e.start, e.end, e.rule
+
+
+def _noisy_or(found: list[set[str]], floor: np.ndarray) -> np.ndarray:
+    """1 - (1 - floor) * prod(1 - weight) over each message's rude strategies."""
+    keep = 1.0 - floor
+    for i, strategies in enumerate(found):
+        for strategy in strategies:
+            keep[i] *= 1.0 - RUDENESS_WEIGHTS[strategy]
+    return 1.0 - keep
+
+
+def _tfidf_values(counts, idf: np.ndarray, row_of: np.ndarray) -> np.ndarray:
+    """L2-normalised TF-IDF values of a sublinear count matrix's stored entries."""
+    values = counts.data.astype(np.float64) * idf[counts.indices]
+    norms = np.sqrt(np.bincount(row_of, values * values, minlength=counts.shape[0]))
+    norms[norms == 0] = 1.0
+    return values / norms[row_of]

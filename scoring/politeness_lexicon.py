@@ -123,7 +123,8 @@ def split_words(text: str) -> tuple[tuple[Word, ...], frozenset[int]]:
         first = piece[0]
         if first.isalnum() or first == "_":
             key = _KEY_OF(piece) or word_key(piece)
-            append(new(Word, (text[start:pos], start, pos, key, piece, sentence_start, clause, sentence)))
+            fields = (text[start:pos], start, pos, key, piece, sentence_start, clause, sentence)
+            append(new(Word, fields))
             sentence_start = False
             continue
         clause += 1

@@ -160,18 +160,122 @@ def test_rules_only_fallback_when_no_model(scorer):
 def test_shipped_model_loads_offline_without_pickle():
     from scoring.models import MODELS_DIR
 
-    npz = MODELS_DIR / "politeness_v1.npz"
+    npz = MODELS_DIR / "politeness_v2.npz"
     if not npz.exists():
         pytest.skip("politeness model not trained yet (run qa-studio train politeness)")
     with np.load(npz, allow_pickle=False) as data:
         assert {"strategy_coef", "word_coef", "char_coef", "full_calibration"} <= set(data.files)
         assert data["strategy_coef"].shape == (len(STRATEGIES),)
-    card = json.loads((MODELS_DIR / "politeness_v1.json").read_text(encoding="utf-8"))
+    card = json.loads((MODELS_DIR / "politeness_v2.json").read_text(encoding="utf-8"))
     assert card["licence"].startswith("CC BY")
     assert card["strategies"] == list(STRATEGIES)
     fitted = PolitenessScorer()
     fitted.predict_scores(["hello"])
     assert hasattr(fitted, "model_card_")
+
+
+def test_polite_wording_around_an_unhelpful_answer_is_not_polite_in_russian(scorer):
+    curt = "Спасибо за обращение! К сожалению, это не наша проблема, обращайтесь в банк."
+    helpful = "Спасибо за обращение! Деньги вернутся в течение трёх рабочих дней."
+    bad, good = scorer.score_texts([curt, helpful])
+    assert "dismissive" in _rules(bad) and bad.label != "polite"
+    assert good.label == "polite" and good.score > bad.score + 0.3
+    # "обращайтесь в банк" sends the customer away; it is not "обращайтесь, если ..."
+    assert "glad_to_help" not in _rules(bad)
+    assert "glad_to_help" in _rules(_one(scorer, "Обращайтесь, если будут вопросы!"))
+    assert "glad_to_help" in _rules(_one(scorer, "Приятно было помочь, обращайтесь"))
+
+
+def test_dismissal_without_the_word_problem_and_repetition_in_russian(scorer):
+    result = _one(scorer, "Это не моя работа.")
+    assert "dismissive" in _rules(result) and result.label == "impolite"
+    repeated = _one(scorer, "Как я уже сказал, перезагрузите роутер.")
+    assert "repetition" in _rules(repeated) and repeated.label == "impolite"
+    blame = scorer.score_rudeness(["Вы сами виноваты, надо было читать условия."])[0]
+    assert blame.label == "rude" and {"blame"} <= _rules(blame)
+
+
+def test_sarcasm_in_english_and_russian(scorer):
+    en = _one(scorer, "Sure, because reading the manual is so hard.")
+    ru = _one(scorer, "Ну разумеется, это же так сложно — прочитать инструкцию.")
+    for result in (en, ru):
+        assert "sarcasm" in _rules(result) and result.label == "impolite"
+    sincere = _one(scorer, "Sure, I will check the manual for you.")
+    assert "sarcasm" not in _rules(sincere) and sincere.label != "impolite"
+
+
+def test_russian_shouting_is_rude_and_lone_abbreviation_is_not(scorer):
+    shouting = scorer.score_rudeness(["ЭТО НЕ НАША ПРОБЛЕМА!!!"])[0]
+    assert shouting.label == "rude" and {"shouting", "dismissive"} <= _rules(shouting)
+    assert "shouting" not in _rules(_one(scorer, "Проверьте, пожалуйста, код из СМС."))
+
+
+def test_russian_apology_with_customer_name_is_polite(scorer):
+    result = _one(scorer, "Извините за неудобства, Анна, мы уже проверяем ваш заказ.")
+    assert result.label == "polite"
+    assert {"apology_inconvenience", "customer_name"} <= _rules(result)
+    names = [e.text for e in result.evidence if e.rule == "customer_name"]
+    assert names == ["Анна"]
+
+
+def test_negation_cancels_courtesy_in_both_languages(scorer):
+    for plain, negated in (
+        ("Thank you for waiting.", "No thanks for waiting."),
+        ("Извините за неудобства.", "Не извиняйтесь за неудобства."),
+    ):
+        a, b = scorer.predict_scores([plain, negated])
+        assert b < a
+    result = _one(scorer, "I'm not sorry.")
+    assert "apologizing" not in _rules(result) and "negated_apologizing" in _rules(result)
+
+
+def test_mixed_language_reply_with_name_and_both_formulas(scorer):
+    text = "Hi Maria, thanks for your patience! Спасибо, что подождали, заказ уже в пути."
+    result = _one(scorer, text)
+    assert result.label == "polite"
+    assert {"customer_name", "greeting", "gratitude"} <= _rules(result)
+    assert all(text[e.start : e.end] == e.text for e in result.evidence)
+
+
+def test_english_word_evidence_points_at_words_that_moved_the_score(scorer):
+    text = "Could you please send me a screenshot? Thanks!"
+    result = _one(scorer, text, "en")
+    words = [e for e in result.evidence if e.rule.startswith("word:")]
+    assert words and len(words) <= 3
+    for e in words:
+        assert text[e.start : e.end] == e.text
+        assert e.rule == "word:" + e.text.lower().replace("?", " ?").replace("!", " !").strip()
+        assert abs(e.weight) >= 0.15
+    assert any(e.weight > 0 for e in words)
+    # Russian rows are scored on strategies only: no word evidence, no n-grams computed
+    assert not any(e.rule.startswith("word:") for e in _one(scorer, "Спасибо!", "ru").evidence)
+
+
+def test_one_pass_results_equal_separate_calls_and_fast_path(scorer):
+    texts = [
+        "Hi Anna, as I already said, you should have read the manual!!",
+        "Здравствуйте! Спасибо за ожидание, заказ отправлен.",
+        "You are an idiot",
+        "",
+    ]
+    polite, rude = scorer.score_with_rudeness(texts)
+    assert polite == scorer.score_texts(texts)
+    assert rude == scorer.score_rudeness(texts)
+    assert np.allclose(scorer.predict_scores(texts), [r.score for r in polite])
+    assert np.allclose(scorer.predict_rudeness(texts), [r.score for r in rude])
+
+
+def test_lazy_spans_match_the_full_span_list():
+    from scoring.politeness_features import LexicalCounts
+
+    for text in ["Hi Anna, don't-stop now?! ok... ok", "Ёлка’s İstanbul ǅ! Спасибо, спасибо."]:
+        full = LexicalCounts(text).spans
+        wanted = {full[1][0], full[-1][0]}
+        assert LexicalCounts(text).spans_of(wanted) == [s for s in full if s[0] in wanted]
+        for _, start, end, gram in full:
+            assert 0 <= start < end <= len(text)
+            if " " not in gram:  # a word: its span has the word's length, whatever the case
+                assert end - start == len(gram)
 
 
 def _datasets() -> Path:
