@@ -321,3 +321,17 @@ def test_open_next_from_the_queue_targets_the_oldest_assignment(sqlite_url):
     at = run_page("queue", "reviewer", sqlite_url, username="rev1")
     at.button(key="queue.open_next").click().run()
     assert at.session_state["review.assignment_id"] == ids[0]
+
+
+def test_calibration_offsets_use_the_russian_decimal_comma(sqlite_url):
+    from test_calibration_page import _graded_session
+
+    _graded_session(sqlite_url)
+    at = run_page("calibration", "lead", sqlite_url, lang="ru", username="lead")
+    assert not at.exception
+    severity = next(
+        df.value for df in at.dataframe if "Разброс (СО)" in df.value.columns
+    )  # the reviewer-severity table
+    offsets = list(severity["Смещение, баллов из 100"])
+    assert offsets and all("." not in text for text in offsets)
+    assert all(text[0] in "+−" or text == "0,0" for text in offsets)  # a real minus sign

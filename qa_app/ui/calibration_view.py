@@ -39,6 +39,12 @@ def number(value: float | None, digits: int = 2) -> str:
     return text.replace(".", ",") if current_lang() == "ru" else text
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """An offset with its sign and the user's decimal mark: "+5.5", "−4.2" / "−4,2"."""
+    text = number(abs(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
 def coefficient(value: float, row: CriterionAgreement) -> str:
     if not math.isnan(value):
         return number(value)
@@ -198,13 +204,13 @@ def severity_frame(results: CalibrationResults) -> pd.DataFrame:
         [
             {
                 tr("calibration.col.reviewer"): s.reviewer,
-                tr("calibration.col.offset"): round(s.offset, 1),
+                tr("calibration.col.offset"): signed(s.offset),
                 tr("calibration.col.n"): s.n,
-                tr("calibration.col.sd"): round(s.sd, 1),
+                tr("calibration.col.sd"): number(s.sd, 1),
                 tr("calibration.col.reading"): _reading(s.offset),
                 tr("calibration.col.worst"): ""
                 if s.worst_criterion is None
-                else f"{s.worst_criterion} ({s.worst_offset:+.0f})",
+                else f"{s.worst_criterion} ({signed(s.worst_offset, 0)})",
             }
             for s in results.severity
         ]
@@ -229,8 +235,8 @@ def consensus_frame(results: CalibrationResults) -> pd.DataFrame:
                 tr("calibration.col.reviewer"): c.reviewer,
                 tr("calibration.col.n"): c.n,
                 tr("calibration.col.exact"): percent(c.exact),
-                tr("calibration.col.mean_abs"): round(c.mean_abs_diff, 1),
-                tr("calibration.col.offset"): round(c.offset, 1),
+                tr("calibration.col.mean_abs"): number(c.mean_abs_diff, 1),
+                tr("calibration.col.offset"): signed(c.offset),
             }
             for c in results.consensus_agreement
         ]
