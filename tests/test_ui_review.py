@@ -124,6 +124,9 @@ def test_suggestion_reads_in_words_and_score_shows_the_pass_mark(sqlite_url, lan
     at.radio(key=state_key(ids[0], "correct_info", "v")).set_value(1).run()
     result = " ".join(m.value for m in at.markdown)
     assert (":red-badge" in result) and ("Fail" in result if lang == "en" else "Незачёт" in result)
+    # Category headers say what their number is out of.
+    of_100 = "of 100" if lang == "en" else "из 100"
+    assert any(of_100 in e.label for e in at.expander)
 
 
 def test_review_submit_lists_missing_then_moves_to_next(sqlite_url):

@@ -216,7 +216,7 @@ def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
     missing = set(score.missing) if st.session_state.get(f"rv{ctx.assignment_id}.tried") else set()
     for category in ctx.rubric.rubric.categories:
         cat_score = score.categories[category.id].score
-        shown = "—" if cat_score is None else f"{cat_score:.0f}"
+        shown = "—" if cat_score is None else tr("review.category_score", score=f"{cat_score:.0f}")
         with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
             for criterion in category.criteria:
                 render_criterion(ctx, criterion, criterion.id in missing)
