@@ -192,9 +192,9 @@ def detect_strategies(text: str) -> tuple[tuple[Detection, ...], tuple[Detection
     text = text or ""
     words, questions = split_words(text)
     detections = list(politeness_lexicon().find(words))
-    starts = {d.start for d in detections}
-    taken = {i for i, w in enumerate(words) if w.start in starts}
-    if _CYRILLIC_RE.search(text):
+    if _CYRILLIC_RE.search(text):  # words already matched by a phrase are not commands
+        starts = {d.start for d in detections}
+        taken = {i for i, w in enumerate(words) if w.start in starts}
         detections += _russian_commands(words, taken)
     detections += _customer_names(text, words)
     detections += _shouting(words)
