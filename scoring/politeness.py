@@ -58,6 +58,13 @@ NON_MARKERS = frozenset(
 UNMARKED_SHRINK = 0.5
 WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
 _TOXIC_RULES = ("profanity", "insult", "threat")
+# Toxicity kinds too weak to show as rudeness on their own ("блин", contempt not aimed at
+# the customer); toxicity rules read "kind:entry" or "kind_addressed:entry".
+_WEAK_TOXIC = frozenset({"mild", "contempt"})
+
+
+def _toxic_kind(rule: str) -> str:
+    return rule.split(":", 1)[0]
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -329,7 +336,9 @@ class PolitenessScorer:
                 if d.strategy in RUDE_STRATEGIES
             )  # fmt: skip
             if batch.toxic and batch.toxic[i].evidence:
-                evidence += tuple(e for e in batch.toxic[i].evidence if e.rule != "mild")
+                evidence += tuple(
+                    e for e in batch.toxic[i].evidence if _toxic_kind(e.rule) not in _WEAK_TOXIC
+                )
             label = "rude" if rude[i] >= self.rude_threshold else "ok"
             results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
         return results

@@ -150,6 +150,13 @@ def test_insults_from_the_toxicity_scorer_make_a_reply_rude(scorer):
     assert any("insult" in e.rule for e in result.evidence)
 
 
+def test_rudeness_evidence_leaves_out_mild_words_but_keeps_contempt_at_the_customer(scorer):
+    result = scorer.score_rudeness(["Блин, ну вы клоун, сами виноваты"], "ru")[0]
+    rules = [e.rule for e in result.evidence]
+    assert not any(rule.startswith("mild") for rule in rules)
+    assert "contempt_addressed:клоун" in rules
+
+
 def test_rules_only_fallback_when_no_model(scorer):
     rules_only = PolitenessScorer(model=None)
     scores = rules_only.predict_scores(["Thank you so much!", "Send me the log."])
