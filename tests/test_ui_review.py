@@ -316,6 +316,7 @@ def test_lead_opens_a_reviewers_assignment_read_only(sqlite_url):
     at.run()
     assert not at.exception
     assert "Read only" in visible_text(at)
+    assert at.metric[0].label == "Score"  # not "Score so far": nothing more will be graded
     assert at.radio(key=state_key(ids[1], "politeness", "v")).disabled
 
 

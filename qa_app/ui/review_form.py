@@ -184,7 +184,9 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
     )
 
 
-def render_score(score: ReviewScore, total: int, passing: float | None = None) -> None:
+def render_score(
+    score: ReviewScore, total: int, passing: float | None = None, *, editable: bool = True
+) -> None:
     """Live score preview from the one score formula; pass/fail only once complete.
 
     The result is a badge under the figures (a third metric column cut "Незачёт" short),
@@ -192,7 +194,8 @@ def render_score(score: ReviewScore, total: int, passing: float | None = None) -
     graded = total - len(score.missing)
     overall = "—" if score.overall is None else f"{score.overall:.0f}"
     cols = st.columns(2)
-    cols[0].metric(tr("review.score_preview"), overall, help=tr("review.score_help"))
+    label = tr("review.score_preview" if editable else "review.score")  # "so far" only while open
+    cols[0].metric(label, overall, help=tr("review.score_help"))
     cols[1].metric(tr("review.graded"), f"{graded}/{total}")
     mark = "" if passing is None else tr("review.pass_mark", score=f"{passing:g}")
     if score.passed is not None and not score.missing:

@@ -171,6 +171,7 @@ def render() -> None:
             score,
             len(ctx.rubric.rubric.criterion_ids()),
             ctx.rubric.rubric.settings.passing_score,
+            editable=ctx.editable,
         )
         with st.container(height=560, border=False):
             review_form.render_form(ctx, score)
