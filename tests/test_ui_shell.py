@@ -225,3 +225,18 @@ def test_lead_sidebar_names_the_queue_page_for_what_it_shows():
     assert t(queue.title_key_for("reviewer"), "en") == "My queue"
     assert t(queue.title_key_for("lead"), "en") == "Review queues"
     assert t(queue.title_key_for("lead"), "ru") == "Очереди оценки"
+
+
+def test_pages_a_role_may_not_open_are_routed_but_hidden():
+    """A shared link to a page outside the role lands on the translated role guard, not on
+    Streamlit's English "Page not found"; the sidebar still lists only allowed pages."""
+    from qa_app.ui.app import navigation_for
+
+    for role in ("agent", "trainer", "reviewer"):
+        pages = [p for section in navigation_for(role).values() for p in section]
+        visible = [p for p in pages if p.visibility == "visible"]
+        hidden = [p for p in pages if p.visibility == "hidden"]
+        assert len(visible) == len(pages_for_role(role))
+        assert len(hidden) == len(PAGES) - len(pages_for_role(role))
+    admin = [p for section in navigation_for("admin").values() for p in section]
+    assert all(p.visibility == "visible" for p in admin)

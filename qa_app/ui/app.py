@@ -26,13 +26,14 @@ def render_guarded(spec: PageSpec) -> None:
         context.show_error(exc)
 
 
-def _page_object(spec: PageSpec, role: str = "") -> st.Page:
+def _page_object(spec: PageSpec, role: str = "", *, hidden: bool = False) -> st.Page:
     return st.Page(
         lambda: render_guarded(spec),
         title=tr(spec.title_key_for(role)),
         icon=spec.icon or None,
         url_path=spec.key.replace("_", "-"),
         default=spec.key == DEFAULT_PAGE,
+        visibility="hidden" if hidden else "visible",
     )
 
 
@@ -43,6 +44,16 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
         pages = [_page_object(s, role) for s in PAGES if s.section == section and s.allows(role)]
         if pages:
             grouped[tr(title_key)] = pages
+    # The other pages stay routable but hidden: a bookmarked or shared link then says, in
+    # the user's language, that the role may not open it (the role guard), instead of
+    # Streamlit's English "Page not found" dialog.
+    denied = [
+        _page_object(s, role, hidden=True)
+        for s in PAGES
+        if not s.allows(role) and s.key != DEFAULT_PAGE
+    ]
+    if denied and grouped:
+        grouped[next(reversed(grouped))].extend(denied)
     return grouped
 
 
