@@ -240,3 +240,15 @@ def test_pages_a_role_may_not_open_are_routed_but_hidden():
         assert len(hidden) == len(PAGES) - len(pages_for_role(role))
     admin = [p for section in navigation_for("admin").values() for p in section]
     assert all(p.visibility == "visible" for p in admin)
+
+
+def test_agreement_figures_are_written_like_the_calibration_page():
+    from qa_app.ui.autoqa_view import _kappa, _share
+
+    assert (_kappa(0.314, "ru"), _kappa(-0.01, "ru"), _kappa(0.5, "en")) == (
+        "0,31",
+        "−0,01",
+        "0.50",
+    )
+    assert (_kappa(None, "ru"), _kappa(float("nan"), "en")) == ("—", "—")
+    assert (_share(0.437), _share(None)) == ("44%", "—")

@@ -140,6 +140,20 @@ def render_distributions(frame: pd.DataFrame, signals: tuple[str, ...]) -> None:
             st.plotly_chart(figure, width="stretch")
 
 
+def _kappa(value: float | None, lang: str) -> str:
+    """κ as the calibration page writes it: two decimals, the user's decimal mark, a real
+    minus sign; "—" when undefined."""
+    if value is None or value != value:
+        return "—"
+    text = f"{abs(value):.2f}"
+    text = text.replace(".", ",") if lang == "ru" else text
+    return ("−" if value < 0 else "") + text
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:.0%}"
+
+
 def agreement_frame(report: AgreementReport, lang: str) -> pd.DataFrame:
     rows = []
     for row in report.rows:
@@ -149,12 +163,12 @@ def agreement_frame(report: AgreementReport, lang: str) -> pd.DataFrame:
                 tr("autoqa.col.signal"): signal_name(row.signal),
                 tr("autoqa.col.mode"): tr(f"autoqa.mode.{row.mode}"),
                 tr("autoqa.col.n"): row.n,
-                tr("autoqa.col.kappa"): row.kappa,
-                tr("autoqa.col.exact"): row.exact,
-                tr("autoqa.col.default_kappa"): row.default_kappa,
+                tr("autoqa.col.kappa"): _kappa(row.kappa, lang),
+                tr("autoqa.col.exact"): _share(row.exact),
+                tr("autoqa.col.default_kappa"): _kappa(row.default_kappa, lang),
                 tr("autoqa.col.pairs"): row.reviewer_pairs,
-                tr("autoqa.col.reviewer_kappa"): row.reviewer_kappa,
-                tr("autoqa.col.reviewer_exact"): row.reviewer_exact,
+                tr("autoqa.col.reviewer_kappa"): _kappa(row.reviewer_kappa, lang),
+                tr("autoqa.col.reviewer_exact"): _share(row.reviewer_exact),
             }
         )
     return pd.DataFrame(rows)
@@ -196,14 +210,9 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
 
 
 def agreement_columns() -> dict:
-    """Number columns with the full meaning in each header's tooltip."""
-    ratios = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
-    config: dict = {
-        tr(f"autoqa.col.{c}"): st.column_config.NumberColumn(
-            format="%.2f", help=tr(f"autoqa.col_help.{c}")
-        )
-        for c in ratios
+    """The full meaning of each column in its header's tooltip."""
+    columns = ("kappa", "exact", "default_kappa", "reviewer_kappa", "reviewer_exact")
+    return {
+        tr(f"autoqa.col.{c}"): st.column_config.Column(help=tr(f"autoqa.col_help.{c}"))
+        for c in (*columns, "n", "pairs", "mode")
     }
-    for c in ("n", "pairs", "mode"):
-        config[tr(f"autoqa.col.{c}")] = st.column_config.Column(help=tr(f"autoqa.col_help.{c}"))
-    return config
