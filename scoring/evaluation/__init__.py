@@ -59,7 +59,7 @@ def markdown_table(results: Sequence[EvalResult]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        target = "" if r.target is None else f"{r.target:.2f}"
+        target = "" if r.target is None else f"{r.target:g}"
         met = {None: "", True: "yes", False: "**no**"}[r.met]
         lines.append(
             f"| {r.task} | {r.dataset} | {r.metric} | {r.value:.3f} | {r.reference} "
