@@ -246,6 +246,7 @@ def test_sampling_page_preview_then_create(sqlite_url):
     why = " ".join(table["Why sampled"])
     assert "quota of" in why and "for the week of 20" in why  # the Monday's date, not 2026-W13
     assert "to cover " in why and "stratum" not in why and "/" not in why
+    assert " in English" in why or " in Russian" in why  # language names keep their capital
     assert all("-W" not in str(week) for week in table["Week of"])
     at.button(key="sampling.create").click().run()
     assert "assignments created" in visible_text(at)

@@ -33,9 +33,9 @@ def _stratum_text(stratum: str) -> str:
     language_name = tr(f"overview.language.{language}")
     if channel_name.startswith("review.") or language_name.startswith("overview."):
         return tr("sampling.reason.stratum", channel=channel, language=language)
-    return tr(
-        "sampling.reason.stratum", channel=channel_name.lower(), language=language_name.lower()
-    )
+    if context.current_lang() == "ru":  # «чат, русский»; English keeps "in Russian"
+        language_name = language_name.lower()
+    return tr("sampling.reason.stratum", channel=channel_name.lower(), language=language_name)
 
 
 def reason_text(code: str) -> str:
