@@ -312,7 +312,7 @@ def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_u
 def test_lead_opens_a_reviewers_assignment_read_only(sqlite_url):
     _flow, ids = _assigned(sqlite_url)
     at = run_page("review", "lead", sqlite_url, username="lead")
-    assert "Your queue is empty" in visible_text(at)
+    assert "Nothing is assigned to you. To read a reviewer's work" in visible_text(at)
     at.session_state["review.assignment_id"] = ids[1]
     at.run()
     assert not at.exception

@@ -156,7 +156,10 @@ def render() -> None:
     aid = target_assignment(actor)
     if aid is None:
         st.title(tr("review.title"))
-        st.info(tr("review.queue_empty"), icon=":material/inbox:")
+        lead = actor.role in ("lead", "admin")  # leads mostly read others' work from here
+        st.info(
+            tr("review.queue_empty_lead" if lead else "review.queue_empty"), icon=":material/inbox:"
+        )
         return
     ctx = _load(actor, aid)
     render_title(ctx)
