@@ -247,3 +247,14 @@ def test_single_russian_smile_and_frown_but_not_brackets(rules):
 )
 def test_russian_slang_and_mat(rules, text, expected):
     assert rules.score_texts([text], ["ru"])[0].label == expected
+
+
+def test_lexicon_entry_written_as_the_lemma_wins_over_other_forms_of_it():
+    from scoring.lexicons import _read_tsv, polarity_lexicon
+
+    words = polarity_lexicon("ru").words
+    # "лучший" and "лучше" share the lemma "хороший" but must not overwrite its weight
+    assert words["хороший"] == 1.9 and words["плохой"] == -2.5
+    for lang in ("en", "ru"):
+        entries = [entry.lower() for entry, _ in _read_tsv(f"sentiment_{lang}.tsv")]
+        assert len(entries) == len(set(entries)), f"duplicate entries in sentiment_{lang}.tsv"

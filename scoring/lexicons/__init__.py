@@ -63,12 +63,22 @@ def polarity_lexicon(lang: str) -> PolarityLexicon:
     """Load the sentiment lexicon of ``lang`` (cached; English starts from VADER's)."""
     words: dict[str, float] = _vader_words() if lang == "en" else {}
     phrases: dict[tuple[str, ...], float] = {}
+    own_entries: set[str] = set()  # keys written as themselves ("хороший", not "лучший")
     for entry, weight in _read_tsv(f"sentiment_{lang}.tsv"):
         keys = tuple(word_key(w, lang) for w in entry.split())
-        if len(keys) == 1:
-            words[keys[0]] = weight
-        else:
+        if len(keys) > 1:
             phrases[keys] = weight
+            continue
+        # Several forms can share a lemma ("лучший" -> "хороший"): the entry written as the
+        # lemma itself keeps its weight; otherwise the first form listed sets it.
+        key, surface = keys[0], entry.lower().replace("ё", "е")
+        if key in own_entries:
+            continue
+        if surface == key:
+            own_entries.add(key)
+            words[key] = weight
+        elif key not in words or lang == "en":
+            words[key] = weight
     stems = {}
     if lang == "ru":
         for key, weight in words.items():
