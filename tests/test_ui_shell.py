@@ -252,3 +252,12 @@ def test_agreement_figures_are_written_like_the_calibration_page():
     )
     assert (_kappa(None, "ru"), _kappa(float("nan"), "en")) == ("—", "—")
     assert (_share(0.437), _share(None)) == ("44%", "—")
+
+
+def test_apostrophes_and_quotes_in_names_show_as_typed():
+    """The criterion "Acknowledges the customer's feelings" showed as "customer&#x27;s" on the
+    disputes page; markup still cannot get through."""
+    from qa_app.ui.markdown_text import escape_markdown
+
+    assert escape_markdown('the customer\'s "name"') == 'the customer\'s "name"'
+    assert escape_markdown("<b>**x**</b> #1") == "&lt;b&gt;\\*\\*x\\*\\*&lt;/b&gt; \\#1"

@@ -13,7 +13,9 @@ MARKDOWN_PUNCTUATION = "\\`*_[]#<>|~$"
 
 
 def escape_markdown(text: str | None) -> str:
-    escaped = html.escape(text or "")
+    # Quotes stay as typed: this is text, not an attribute, and their entity (&#x27;) would
+    # lose its "#" to the backslashing below and show on the page as "&\#x27;".
+    escaped = html.escape(text or "", quote=False)
     for char in MARKDOWN_PUNCTUATION:
         escaped = escaped.replace(char, "\\" + char)
     return escaped
