@@ -1,7 +1,8 @@
 """Hands the sign-in session token to the browser as a cookie (or removes it).
 
-Streamlit can read cookies (``st.context.cookies``) but not set them, so a zero-height
-component sets ``document.cookie`` on the app's own page. The token is random and only
+Streamlit can read cookies (``st.context.cookies``) but not set them, so a short script
+(``st.html`` with JavaScript allowed; only this fixed script, never user text) sets
+``document.cookie`` on the app's own page. The token is random and only
 its hash is stored; the cookie is ``SameSite=Strict`` (and ``Secure`` over HTTPS) and
 lives no longer than the server-side session.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from qa_app.services.sign_in_sessions import ABSOLUTE_LIFETIME
 from qa_app.ui import context
@@ -36,4 +36,4 @@ def apply_pending_cookie() -> None:
     if context.SESSION_COOKIE_PENDING not in st.session_state:
         return
     token = st.session_state.pop(context.SESSION_COOKIE_PENDING)
-    components.html(cookie_script(token or ""), height=0)
+    st.html(cookie_script(token or ""), unsafe_allow_javascript=True)
