@@ -76,7 +76,7 @@ def test_labels_say_automatic_in_both_languages():
     evidence = MessageEvidence(0, "customer", [MessageLabel("sentiment", "negative", -0.7)], [])
     en, ru = message_html("x", evidence, "en"), message_html("x", evidence, "ru")
     assert "automatic · customer · sentiment: negative −0.70" in en
-    assert "автоматически · клиент · настроение: негативное −0.70" in ru
+    assert "автоматически · клиент · настроение: негативное −0,70" in ru
     assert "Automatic highlights" in legend_html("en") and "Автоматические" in legend_html("ru")
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qa_app.i18n.numbers import decimal
 from qa_app.services.autoqa import MIN_CALIBRATION_REVIEWS, AgreementReport
 from qa_app.services.autoqa_training import FOLDS
 from qa_app.services.autoscore_queries import ScoringStatus
@@ -145,9 +146,7 @@ def _kappa(value: float | None, lang: str) -> str:
     minus sign; "—" when undefined."""
     if value is None or value != value:
         return "—"
-    text = f"{abs(value):.2f}"
-    text = text.replace(".", ",") if lang == "ru" else text
-    return ("−" if value < 0 else "") + text
+    return decimal(value, lang)
 
 
 def _share(value: float | None) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qa_app.i18n.numbers import decimal, signed_decimal
 from qa_app.services.calibration_results import CalibrationResults, CriterionAgreement, Grade
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr
@@ -35,14 +36,12 @@ def number(value: float | None, digits: int = 2) -> str:
     """A figure in the user's language (decimal comma in Russian); NaN says so."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return tr("calibration.undefined.value")
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_lang() == "ru" else text
+    return decimal(value, current_lang(), digits)
 
 
 def signed(value: float, digits: int = 1) -> str:
     """An offset with its sign and the user's decimal mark: "+5.5", "−4.2" / "−4,2"."""
-    text = number(abs(value), digits)
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
+    return signed_decimal(value, current_lang(), digits)
 
 
 def coefficient(value: float, row: CriterionAgreement) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from qa_app.i18n import t
+from qa_app.i18n.numbers import decimal, signed_decimal
 
 KIND_CLASSES = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
 
@@ -75,8 +76,8 @@ def highlight_html(text: str, spans: Sequence[SpanLike] | None) -> str:
     return "".join(parts)
 
 
-def _number(score: float, signed: bool) -> str:
-    return (f"{score:+.2f}" if signed else f"{score:.2f}").replace("-", "−")
+def _number(score: float, signed: bool, lang: str) -> str:
+    return signed_decimal(score, lang) if signed else decimal(score, lang)
 
 
 def _label_text(label: str, lang: str) -> str:
@@ -94,7 +95,7 @@ def labels_html(role: str, labels: Sequence[LabelLike], lang: str) -> str:
         task = t(f"autoqa.task.{item.task}", lang)
         value = html.escape(_label_text(str(item.label or ""), lang))
         signed = item.task == "sentiment"  # -1..1; the other scores are 0..1
-        score = "" if item.score is None else " " + _number(float(item.score), signed)
+        score = "" if item.score is None else " " + _number(float(item.score), signed, lang)
         items.append(f"{html.escape(task)}: {value}{score}")
     who = html.escape(t(f"autoqa.role.{role}", lang))
     automatic = html.escape(t("autoqa.automatic", lang))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n.numbers import decimal
 from qa_app.services import importing
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
@@ -118,9 +119,7 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
             context.show_error(exc)
             return None
         errors = summary.errors_path.read_bytes() if summary.errors_path else None
-    seconds = f"{summary.elapsed:.1f}"
-    if context.current_lang() == "ru":
-        seconds = seconds.replace(".", ",")  # Russian decimal comma: «0,4 с»
+    seconds = decimal(summary.elapsed, context.current_lang(), 1)  # «0,4 с»
     bar.progress(1.0, text=tr("import.done", seconds=seconds))
     counts = {
         "imported": summary.imported,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n.numbers import count, decimal
 from qa_app.services import overview
 from qa_app.services.overview_stats import CHANNEL_ORDER, FRT_BUCKETS
 from qa_app.ui import charts, context, data
@@ -31,13 +32,12 @@ def _percent(share: float | None) -> str:
 
 def _count(n: int) -> str:
     """Thousands grouped the way each language writes them: 12,345 / 12 345."""
-    return f"{n:,}".replace(",", "\u00a0" if context.current_lang() == "ru" else ",")
+    return count(n, context.current_lang())
 
 
 def _decimal(value: float) -> str:
     """Two decimals with the user's decimal mark: 3.32 / 3,32."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if context.current_lang() == "ru" else text
+    return decimal(value, context.current_lang())
 
 
 def _duration(minutes: float) -> str:
