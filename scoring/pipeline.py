@@ -30,6 +30,7 @@ from scoring.conversation import (
     SlaTargets,
     normalise_role,
 )
+from scoring.fingerprint import scoring_digest
 from scoring.pipeline_workers import gc_paused, stream_in_workers
 from scoring.resolution import ROLE_KINDS, find_marks
 from scoring.signals import (  # noqa: F401  (re-exported: the public signal functions)
@@ -104,12 +105,14 @@ class AutoQAPipeline:
 
     @property
     def version(self) -> str:
-        """Pipeline version plus a digest of scorer versions and configuration."""
+        """Pipeline version plus a digest of scorer versions, configuration and the bytes of
+        the scoring code, lexicons and models (``scoring.fingerprint``)."""
         self._ensure_loaded()
         parts = {task: getattr(s, "version", "?") for task, s in sorted(self.scorers_.items())}
         parts["timing"] = self.timing_.version
         parts["sla"] = (self.sla or SlaTargets()).to_dict()
         parts["glossary"] = repr(self.glossary)
+        parts["files"] = scoring_digest()  # code, lexicons and models, however small the edit
         digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
         return f"{PIPELINE_VERSION}+{digest[:10]}"
 
