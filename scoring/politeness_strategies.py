@@ -101,11 +101,23 @@ def _is_cyrillic(word: Word) -> bool:
     return word.key != word.lower or "а" <= word.lower[0] <= "я"
 
 
+# Imperatives that are conventional formulas of a support reply, not orders: "Обратите
+# внимание" is "please note".
+_FORMULA_IMPERATIVES = {"обратите": "внимание"}
+
+
+def _is_formula(words: Sequence[Word], i: int) -> bool:
+    follower = _FORMULA_IMPERATIVES.get(words[i].lower)
+    return follower is not None and i + 1 < len(words) and words[i + 1].lower == follower
+
+
 def _russian_commands(words: Sequence[Word], taken: set[int]) -> list[Detection]:
     """Sentence-initial Russian imperatives ("пришлите", "читай") and informal "ты" forms."""
     found = []
     for i, word in enumerate(words):
         if not word.sentence_start or i in taken or not _is_cyrillic(word):
+            continue
+        if _is_formula(words, i):
             continue
         tags = _ru_grammemes(word.lower)
         if "impr" in tags and "VERB" in tags:

@@ -315,3 +315,15 @@ def test_cross_validation_never_scores_rows_it_was_fitted_on():
     assert resubstitution > 0.95  # a model scoring its own rows looks perfect...
     assert cv["accuracy"] < resubstitution - 0.05  # ...held-out folds do not
     assert 0.5 <= cv["accuracy"] <= 1.0 and cv["n"] == 120
+
+
+def test_russian_support_formulas_are_not_orders_or_confrontation(scorer):
+    # "please note" and "indeed"/"of course" are ordinary in Russian support replies
+    for text in (
+        "Обратите внимание: заказ действительно был отправлен вчера.",
+        "Конечно, сейчас проверю ваш заказ.",
+    ):
+        result = _one(scorer, text)
+        assert result.label != "impolite", text
+        assert not {e.rule for e in result.evidence} & {"command", "factuality"}, text
+    assert "command" in {e.rule for e in _one(scorer, "Пришлите номер заказа.").evidence}
