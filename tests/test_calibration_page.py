@@ -93,3 +93,24 @@ def test_lead_creates_a_session_from_the_form(sqlite_url):
     with storage_db.unit_of_work(sqlite_url) as session:
         (summary,) = calibration.list_sessions(session, flow.lead)
     assert (summary.name, summary.total, summary.conversations) == ("Week 12", 6, 3)
+
+
+def test_lead_picks_conversations_by_the_ids_shown_in_the_queue(sqlite_url):
+    from qa_app.storage.models import Conversation
+
+    flow, _version_id = _setup(sqlite_url, conversations=6, reviewers=3)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        external = {c.id: c.external_id for c in session.query(Conversation)}
+    first, second = flow.conversation_ids[:2]
+    at = run_page("calibration", "lead", sqlite_url, username="lead")
+    at.text_input[0].input("By id")
+    at.multiselect[0].select("rev1").select("rev2")
+    at.radio[0].set_value("ids")
+    at.text_input[1].input(f"{external[first]}, {external[second]}")
+    at.button(key="FormSubmitter:calibration.create-Create session").click().run()
+    assert not at.exception
+    assert "4 blind assignments" in visible_text(at)
+
+    at.text_input[1].input("no-such-conversation")
+    at.button(key="FormSubmitter:calibration.create-Create session").click().run()
+    assert "no-such-conversation" in " ".join(e.value for e in at.error)

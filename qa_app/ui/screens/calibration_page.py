@@ -14,7 +14,7 @@ from qa_app.services.calibration_results import (
     DiscussionItem,
     calibration_results,
 )
-from qa_app.services.errors import InvalidInput, ServiceError
+from qa_app.services.errors import ServiceError
 from qa_app.ui import calibration_view as view
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
@@ -73,12 +73,9 @@ def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | Non
     )
 
 
-def _parse_ids(text: str) -> list[int]:
-    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    bad = [p for p in parts if not p.isdigit()]
-    if bad:
-        raise InvalidInput("bad ids", key="calibration.form.bad_ids", value=", ".join(bad[:5]))
-    return [int(p) for p in parts]
+def _id_tokens(text: str) -> list[str]:
+    """What the lead typed, split on commas, semicolons and spaces."""
+    return [p for p in re.split(r"[\s,;]+", text.strip()) if p]
 
 
 def render_create_form(actor) -> None:
@@ -121,8 +118,10 @@ def render_create_form(actor) -> None:
     if not submitted:
         return
     try:
-        ids = _parse_ids(ids_text) if how == "ids" else None
         with context.db_session() as session:
+            ids = None
+            if how == "ids":
+                ids = calibration.resolve_conversations(session, _id_tokens(ids_text))
             sid = calibration.create_session(
                 session, actor, name, chosen, ids, sample_size=int(size), seed=int(seed),
                 rubric_version_id=version, notes=notes,
