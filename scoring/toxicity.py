@@ -127,7 +127,7 @@ class ToxicityScorer:
         if hasattr(self, "word_re_"):
             return
         self.word_re_, self.word_info_, self.phrases_, self.masked_, extra = _compiled()
-        self.bonus_, self.address_, self.window_ = extra
+        self.bonus_, self.address_, self.window_, self.phrase_start_re_ = extra
         # Shared by every scorer in the process (the lexicon is the same for all), so a
         # ToxicityScorer() made per call (as politeness does) still finds words it saw.
         self.memo_ = _MEMO
@@ -155,12 +155,14 @@ class ToxicityScorer:
                     break
         else:
             hit = self._masked(folded)
-        starts = tuple(
-            (p, j)
-            for p, phrase in enumerate(self.phrases_)
-            for j in phrase.starts
-            if any(phrase.parts[j].fullmatch(k) for k in keys)
-        )
+        starts = ()
+        if any(self.phrase_start_re_.fullmatch(k) for k in keys):  # most words begin none
+            starts = tuple(
+                (p, j)
+                for p, phrase in enumerate(self.phrases_)
+                for j in phrase.starts
+                if any(phrase.parts[j].fullmatch(k) for k in keys)
+            )
         found = (tuple(keys), hit, starts)
         if len(self.memo_) >= _MEMO_LIMIT:
             self.memo_.clear()
@@ -299,4 +301,10 @@ def _compiled():
     address = frozenset(_RUN3.sub(r"\1", w) for w in lex["address_words"])
     window = tuple(lex.get("address_window", (3, 2)))
     masked = tuple(lex["masked"])
-    return word_re, info, phrases, masked, (float(lex["addressed_bonus"]), address, window)
+    # Any word that can begin some phrase, in one pattern: a full match of the alternation
+    # is a full match of one of its parts (no phrase pattern uses groups or inline flags).
+    phrase_start = re.compile(
+        "|".join(f"(?:{p.parts[j].pattern})" for p in phrases for j in p.starts) or "(?!)"
+    )
+    extra = (float(lex["addressed_bonus"]), address, window, phrase_start)
+    return word_re, info, phrases, masked, extra
