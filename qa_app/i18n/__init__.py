@@ -39,6 +39,12 @@ def t(key: str, lang: str = "en", /, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def t_or(key: str, lang: str, fallback: str) -> str:
+    """The text for ``key``, or ``fallback`` (often a code such as a signal name) when the
+    catalogue has no such key: data can name things the catalogue does not know yet."""
+    return t(key, lang) if key in catalogue() else fallback
+
+
 def problems() -> list[str]:
     """Keys lacking a language or with placeholders that differ between languages."""
     import string

@@ -14,21 +14,17 @@ from qa_app.services.autoqa import MIN_CALIBRATION_REVIEWS, AgreementReport
 from qa_app.services.autoqa_training import FOLDS
 from qa_app.services.autoscore_queries import ScoringStatus
 from qa_app.ui.charts import PALETTE
-from qa_app.ui.context import current_lang, tr
+from qa_app.ui.context import current_lang, tr, tr_or
 from qa_app.ui.markdown_text import escape_markdown
 
 
 def signal_name(code: str) -> str:
     """An automatic signal's name in the reader's language (its code if unknown)."""
-    key = f"autoqa.sig.{code}"
-    text = tr(key)
-    return code if text == key else text
+    return tr_or(f"autoqa.sig.{code}", code)
 
 
 def _tab_title(code: str) -> str:
-    key = f"autoqa.tab.{code}"
-    text = tr(key)
-    return tr(f"autoqa.signal.{code}") if text == key else text
+    return tr_or(f"autoqa.tab.{code}", tr(f"autoqa.signal.{code}"))
 
 
 def count_text(n: int) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from qa_app.i18n import LANGUAGES, catalogue, t
+from qa_app.i18n import LANGUAGES, catalogue, t, t_or
 from qa_app.services import auth, sign_in_sessions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
@@ -192,6 +192,11 @@ def current_lang() -> str:
 def tr(key: str, **params: Any) -> str:
     """``key`` translated into the user's language."""
     return t(key, current_lang(), **params)
+
+
+def tr_or(key: str, fallback: str) -> str:
+    """``key`` in the user's language, or ``fallback`` when the catalogue lacks it."""
+    return t_or(key, current_lang(), fallback)
 
 
 class _Lenient(dict):

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Protocol
 
-from qa_app.i18n import t
+from qa_app.i18n import t, t_or
 from qa_app.i18n.numbers import decimal, signed_decimal
 
 KIND_CLASSES = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
@@ -81,9 +81,7 @@ def _number(score: float, signed: bool, lang: str) -> str:
 
 
 def _label_text(label: str, lang: str) -> str:
-    key = f"autoqa.label.{label}"
-    text = t(key, lang)
-    return label if text == key else text
+    return t_or(f"autoqa.label.{label}", lang, label)
 
 
 def labels_html(role: str, labels: Sequence[LabelLike], lang: str) -> str:

@@ -12,7 +12,7 @@ from qa_app.services import rubrics, sampling
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling_strategies import RISK_WEIGHTS, STRATEGIES
 from qa_app.ui import context
-from qa_app.ui.context import tr
+from qa_app.ui.context import tr, tr_or
 from qa_app.ui.data_review import ensure_rubrics
 
 ROLES = ("lead",)
@@ -47,15 +47,11 @@ def reason_text(code: str) -> str:
         return tr("sampling.reason.quota", agent=agent, week=week_start(week))
     if head == "stratum":
         return _stratum_text(rest)
-    key = f"sampling.reason.{code}"
-    text = tr(key)
-    return code if text == key else text
+    return tr_or(f"sampling.reason.{code}", code)
 
 
 def _language_name(code: str) -> str:
-    key = f"overview.language.{code}"
-    text = tr(key)
-    return code if text == key else text
+    return tr_or(f"overview.language.{code}", code)
 
 
 def _request(form: dict) -> sampling.SampleRequest:

@@ -1,4 +1,4 @@
-"""Numbers in the user's language: decimal mark, thousands, a real minus sign."""
+"""Language helpers: numbers as each language writes them, translation with a fallback."""
 
 from __future__ import annotations
 
@@ -16,3 +16,10 @@ def test_signed_offsets_and_counts():
     assert signed_decimal(0.0, "en", 1) == "0.0"
     assert count(12345, "en") == "12,345" and count(12345, "ru") == "12\u00a0345"
     assert count(-24, "ru") == "−24"
+
+
+def test_translation_with_fallback_for_codes_the_catalogue_does_not_know():
+    from qa_app.i18n import t, t_or
+
+    assert t_or("shell.sign_out", "ru", "x") == t("shell.sign_out", "ru") == "Выйти"
+    assert t_or("autoqa.sig.brand_new_signal", "ru", "brand_new_signal") == "brand_new_signal"
