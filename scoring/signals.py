@@ -117,7 +117,7 @@ def agent_signals(messages: Sequence[MessageScores]) -> list[Signal]:
 def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     """Empathy shown (best agent message) and missed empathy: an upset customer turn whose
     agent replies, until the customer speaks again, all stay below ``EMPATHY_SHOWN`` (the
-    rule of ``scoring.empathy.find_missed_empathy``, on the scores already computed)."""
+    rule of ``scoring.missed_empathy.find_missed_empathy``, on the scores already computed)."""
     agent = [m for m in messages if m.role == AGENT and "empathy" in m.results]
     if not agent:
         return []
