@@ -49,7 +49,7 @@ def render_status(status: ScoringStatus) -> None:
     )
     cols[1].metric(tr("autoqa.status.current"), count_text(status.current))
     cols[2].metric(tr("autoqa.status.to_score"), count_text(status.to_score))
-    last = status.last_run.strftime("%d.%m %H:%M") if status.last_run else None
+    last = status.last_run.strftime("%d.%m.%Y %H:%M UTC") if status.last_run else None
     cols[3].metric(tr("autoqa.status.last_run"), last or tr("autoqa.status.never"))
     st.caption(tr("autoqa.status.version", version=status.pipeline_version or "—"))
     stale = status.scored - status.current

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_app.i18n.numbers import count, decimal
+from qa_app.i18n.numbers import count, decimal, signed_decimal
 from qa_app.services import overview
 from qa_app.services.overview_stats import CHANNEL_ORDER, FRT_BUCKETS
 from qa_app.ui import charts, context, data
@@ -96,10 +96,10 @@ def render_headline(figures: overview.Overview) -> None:
         tr("overview.metric.csat"), "—" if csat.mean is None else _decimal(csat.mean),
         help=tr("overview.metric.csat_help", n=csat.n, share=_percent(csat.top_two_share)),
     )  # fmt: skip
+    nps_text = "—" if nps.score is None else signed_decimal(nps.score, context.current_lang(), 0)
     first[2].metric(
-        tr("overview.metric.nps"), "—" if nps.score is None else f"{nps.score:+.0f}",
-        help=tr("overview.metric.nps_help", n=nps.n),
-    )  # fmt: skip
+        tr("overview.metric.nps"), nps_text, help=tr("overview.metric.nps_help", n=nps.n)
+    )
     breached = int(figures.sla["breached"].sum()) if not figures.sla.empty else 0
     with_target = int(figures.sla["n"].sum()) if not figures.sla.empty else 0
     second[0].metric(
