@@ -22,7 +22,7 @@ from scoring.text.tokens import lemma
 # Whole-message memo size: a batch's agent texts (about 900 at the pipeline's default 256
 # conversations) are analysed by politeness, then empathy reuses them; far more would only
 # hold hundreds of megabytes of n-gram tuples per worker for texts seen long ago.
-WHOLE_TEXT_CACHE = 4096
+WHOLE_TEXT_CACHE = 2048
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
