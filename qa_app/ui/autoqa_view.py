@@ -49,8 +49,12 @@ def render_status(status: ScoringStatus) -> None:
     )
     cols[1].metric(tr("autoqa.status.current"), count_text(status.current))
     cols[2].metric(tr("autoqa.status.to_score"), count_text(status.to_score))
-    last = status.last_run.strftime("%d.%m.%Y %H:%M UTC") if status.last_run else None
-    cols[3].metric(tr("autoqa.status.last_run"), last or tr("autoqa.status.never"))
+    last = status.last_run
+    cols[3].metric(
+        tr("autoqa.status.last_run"),
+        last.strftime("%d.%m %H:%M") if last else tr("autoqa.status.never"),
+        help=last.strftime("%d.%m.%Y %H:%M UTC") if last else None,
+    )
     st.caption(tr("autoqa.status.version", version=status.pipeline_version or "—"))
     stale = status.scored - status.current
     if stale > 0:
