@@ -194,6 +194,13 @@ def tr(key: str, **params: Any) -> str:
     return t(key, current_lang(), **params)
 
 
+def show_flash(key: str, icon: str = ":material/task_alt:") -> None:
+    """Show, once, the success message an action left under ``key`` before its rerun."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(message, icon=icon)
+
+
 def tr_or(key: str, fallback: str) -> str:
     """``key`` in the user's language, or ``fallback`` when the catalogue lacks it."""
     return t_or(key, current_lang(), fallback)

@@ -108,9 +108,7 @@ def render() -> None:
     actor = context.require_page_role(*ROLES)
     st.title(tr("autoqa.title"))
     st.caption(tr("autoqa.intro"))
-    flash = st.session_state.pop("autoqa.flash", None)
-    if flash:
-        st.success(flash, icon=":material/task_alt:")
+    context.show_flash("autoqa.flash")
     try:
         with context.db_session() as session:
             status = queries.scoring_status(session, actor, pipeline_version())

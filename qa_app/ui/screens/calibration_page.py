@@ -302,9 +302,7 @@ def render() -> None:
     actor = context.require_page_role(*ROLES)
     st.title(tr("calibration.title"))
     st.caption(tr("calibration.intro"))
-    flash = st.session_state.pop("calibration.flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    context.show_flash("calibration.flash", icon=":material/check_circle:")
     if actor.role in ("lead", "admin"):
         sessions_tab, new_tab = st.tabs([tr("calibration.tab.sessions"), tr("calibration.tab.new")])
         with new_tab:

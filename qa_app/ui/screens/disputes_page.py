@@ -208,9 +208,7 @@ def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
 def render() -> None:
     actor = context.require_page_role(*ROLES)
     st.title(tr("disputes.title"))
-    flash = st.session_state.pop(dispute_forms.FLASH, None)
-    if flash:
-        st.success(flash, icon=":material/task_alt:")
+    context.show_flash(dispute_forms.FLASH)
     with context.db_session() as session:
         items = disputes.list_disputes(session, actor)
     open_items = [d for d in items if d.status == "open"]

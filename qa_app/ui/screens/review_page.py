@@ -150,9 +150,7 @@ def render_title(ctx: reviews.ReviewContext) -> None:
 def render() -> None:
     actor = context.require_page_role(*ROLES)
     ensure_rubrics(context.database_url())
-    flash = st.session_state.pop("review.flash", None)
-    if flash:
-        st.success(flash, icon=":material/task_alt:")
+    context.show_flash("review.flash")
     aid = target_assignment(actor)
     if aid is None:
         st.title(tr("review.title"))

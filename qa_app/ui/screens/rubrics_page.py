@@ -132,9 +132,7 @@ def render() -> None:
     actor = context.require_page_role(*ROLES)
     ensure_rubrics(context.database_url())
     st.title(tr("rubrics.title"))
-    flash = st.session_state.pop("rubrics.flash", None)
-    if flash:
-        st.success(flash, icon=":material/task_alt:")
+    context.show_flash("rubrics.flash")
     with context.db_session() as session:
         summaries = rubrics.list_rubrics(session)
     if not summaries:

@@ -188,9 +188,7 @@ def render() -> None:
     ensure_rubrics(context.database_url())
     st.title(tr("sampling.title"))
     st.caption(tr("sampling.intro"))
-    flash = st.session_state.pop("sampling.flash", None)
-    if flash:
-        st.success(flash, icon=":material/task_alt:")
+    context.show_flash("sampling.flash")
     with context.db_session() as session:
         options = sampling.sample_options(session, actor)
         summaries = rubrics.list_rubrics(session)
