@@ -88,3 +88,31 @@ class TextScorer(Protocol):
     def score_texts(
         self, texts: Sequence[str], langs: Sequence[str] | None = None
     ) -> list[ScoreResult]: ...
+
+
+@compact_pickle
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One conversation-level AutoQA signal.
+
+    ``value`` is in ``unit`` (seconds, ratio, probability, score_-1_1, flag, share);
+    ``normalised`` maps it to 0..1 with 1 = good, so a rubric criterion can be pre-scored;
+    ``evidence`` pairs a message index with the span that supports the signal.
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    normalised: float | None
+    label: str | None = None
+    evidence: tuple[tuple[int, Evidence], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "normalised": self.normalised,
+            "label": self.label,
+            "evidence": [{"message": i, **e.to_dict()} for i, e in self.evidence],
+        }

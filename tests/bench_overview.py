@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import insert  # noqa: E402
 from ui_harness import conversation_rows  # noqa: E402
 
-from qa_app.services import overview  # noqa: E402
 from qa_app.services.actor import Actor  # noqa: E402
+from qa_app.services.overview import dashboard as overview  # noqa: E402
 from qa_app.storage import db as storage_db  # noqa: E402
 from qa_app.storage.models import Agent, Conversation, Team  # noqa: E402
 

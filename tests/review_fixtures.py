@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from qa_app.services import rubrics
 from qa_app.services.actor import Actor
+from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Agent, Conversation, Message, Team, User
 

@@ -14,7 +14,7 @@ from nltk.metrics.agreement import AnnotationTask
 from nltk.metrics.distance import interval_distance
 from sklearn.metrics import cohen_kappa_score
 
-from scoring.agreement import (
+from scoring.rubric.agreement import (
     Ratings,
     cohens_kappa,
     disagreement_by_group,

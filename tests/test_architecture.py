@@ -33,7 +33,7 @@ def _violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
-        ("scoring", ("qa_app", "streamlit", "sqlalchemy", "alembic", "demo_corpus")),
+        ("scoring", ("qa_app", "streamlit", "sqlalchemy", "alembic")),
         ("qa_app/ui", ("qa_app.storage", "sqlalchemy.orm.decl_api")),
         ("qa_app/ingest", ("qa_app.storage", "qa_app.services", "qa_app.ui", "streamlit")),
         ("qa_app/services", ("qa_app.ui", "qa_app.cli", "streamlit")),

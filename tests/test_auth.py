@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from qa_app.services import auth, users
+from qa_app.services.accounts import auth, identity, users
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import InvalidInput
 from qa_app.storage.db import unit_of_work
@@ -106,7 +106,7 @@ def test_deactivated_user_cannot_sign_in_and_loses_session(db_url):
     with pytest.raises(auth.SignInFailed):
         _sign_in(db_url, "maria", PASSWORD)
     with unit_of_work(db_url) as session:
-        assert auth.load_actor(session, user_id) is None
+        assert identity.load_actor(session, user_id) is None
 
 
 @pytest.mark.parametrize(

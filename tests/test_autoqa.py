@@ -8,10 +8,11 @@ import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import select
 
-from qa_app.services import autoqa, reviews
 from qa_app.services.actor import Actor
+from qa_app.services.autoqa import criterion_suggestions as autoqa
 from qa_app.services.errors import PermissionDenied
-from qa_app.services.rubrics import get_version
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.rubrics.store import get_version
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import AutoScore, AutoScoreRun, Review, ReviewGrade, User
 
@@ -83,7 +84,7 @@ def _seed(db_url, conversations: int, reviewed: int, rng_seed: int = 3):
 def test_default_mapping_is_documented_nearest_level():
     from review_fixtures import SMALL_RUBRIC
 
-    from scoring.rubric import load_rubric
+    from scoring.rubric.files import load_rubric
 
     criterion = load_rubric(SMALL_RUBRIC).criterion("politeness")
     assert [autoqa.default_level(criterion, x) for x in (0.0, 0.24, 0.26, 0.5, 0.76, 1.0)] == [
@@ -126,7 +127,7 @@ def test_calibrated_model_agreement_and_review_page_hook(db_url):
         reports = autoqa.agreement_reports(session, flow.lead, slug="small-test")
         assert [r.criterion_id for r in reports[0].rows] == ["politeness"]
         # W1's review page reads the same suggestion through review_suggestions
-        from qa_app.services.review_suggestions import suggestions_for
+        from qa_app.services.autoqa.review_suggestions import suggestions_for
 
         shown = suggestions_for(session, cid, rubric)["politeness"]
         assert shown.value == suggestion.value and "n=70" in shown.source

@@ -11,11 +11,13 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from scoring.conversation import Conversation, Message
-from scoring.pipeline import AutoQAPipeline
+from scoring.pipeline.autoqa import AutoQAPipeline
+from scoring.pipeline.conversation import Conversation, Message
 
-demo_corpus = pytest.importorskip("demo_corpus.generator", reason="demo corpus not importable")
-from demo_corpus.personas import AGENTS  # noqa: E402
+demo_corpus = pytest.importorskip(
+    "qa_app.demo.corpus.generator", reason="demo corpus not importable"
+)
+from qa_app.demo.corpus.personas import AGENTS  # noqa: E402
 
 N_CONVERSATIONS = 300
 SIGNALS = ("politeness", "empathy", "clarity", "jargon", "first_response_time")

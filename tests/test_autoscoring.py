@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select, update
 from ui_harness import seed_conversations
 
-from qa_app.services import autoscoring
 from qa_app.services.actor import SYSTEM, Actor
+from qa_app.services.autoqa import scoring_runs as autoscoring
 from qa_app.services.errors import InvalidInput, PermissionDenied
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation, Message
-from scoring.pipeline import AutoQAPipeline
+from scoring.pipeline.autoqa import AutoQAPipeline
 
 PIPELINE = AutoQAPipeline()  # loaded once for the module: the scorers are the slow part
 
@@ -110,7 +110,7 @@ def test_only_leads_and_admins_start_a_run(db_url):
 
 
 def test_read_side_evidence_distributions_and_status(db_url):
-    from qa_app.services import autoscore_queries as queries
+    from qa_app.services.autoqa import queries
 
     ids = seed_conversations(db_url, count=6)
     with unit_of_work(db_url) as session:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from test_calibration_service import _assignments, _grade, _setup
 from ui_harness import run_page, visible_text
 
-from qa_app.services import calibration
-from qa_app.services.calibration_results import calibration_results
+from qa_app.services.calibration import grading as calibration
+from qa_app.services.calibration.results import calibration_results
 from qa_app.storage import db as storage_db
 
 

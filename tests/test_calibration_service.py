@@ -9,10 +9,12 @@ import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import func, select
 
-from qa_app.services import calibration, reviews, rubrics
-from qa_app.services.calibration_results import calibration_results
+from qa_app.services.calibration import grading as calibration
+from qa_app.services.calibration.results import calibration_results
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
-from qa_app.services.reviews import GradeInput, ReviewDraft
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.reviews.grading import GradeInput, ReviewDraft
+from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Assignment, AuditEvent
 

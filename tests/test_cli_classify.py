@@ -134,7 +134,7 @@ def test_spreadsheet_safe(cell, safe):
 
 
 def test_bench_cycles_conversations_with_fresh_ids_and_texts():
-    from qa_app.cli.commands_bench import _fallback_pool, cycle_conversations
+    from qa_app.bench.scoring import _fallback_pool, cycle_conversations
 
     pool = _fallback_pool(3, seed=1)
     size = sum(len(c.messages) for c in pool)

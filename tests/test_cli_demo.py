@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from qa_app.cli import cli
-from qa_app.services.auth import authenticate
+from qa_app.services.accounts.auth import authenticate
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AutoScoreRun, Conversation, Review, RubricVersion
 

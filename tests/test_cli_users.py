@@ -8,7 +8,7 @@ import re
 from click.testing import CliRunner
 
 from qa_app.cli import cli
-from qa_app.services import auth
+from qa_app.services.accounts import auth
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import Agent
 

@@ -1,4 +1,4 @@
-"""Example import files: reproducible, and broken exactly where data/README.md says."""
+"""Example import files: reproducible, and broken exactly where qa_app/demo/README.md says."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from demo_corpus.examples import BROKEN_LINES, CSV_COLUMNS, EXAMPLES_DIR, write_examples
+
+from qa_app.demo.corpus.examples import BROKEN_LINES, CSV_COLUMNS, EXAMPLES_DIR, write_examples
 
 ROLES = {"customer", "agent", "system"}
 CHANNELS = {"chat", "email", "phone", "messenger", "social"}
@@ -99,6 +100,6 @@ def test_broken_csv_is_broken_exactly_where_documented() -> None:
     assert rejected == {line: field for line, (field, _) in BROKEN_LINES.items()}
     good = {rows[line - 1][0] for line, field in problems.items() if field is None}
     assert len(good) == 5
-    readme = (EXAMPLES_DIR.parent / "README.md").read_text("utf-8")
+    readme = (EXAMPLES_DIR.parents[1] / "qa_app" / "demo" / "README.md").read_text("utf-8")
     for line, (_, reason) in BROKEN_LINES.items():
         assert f"| {line} |" in readme and reason in readme

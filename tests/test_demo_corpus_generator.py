@@ -8,10 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from demo_corpus.describe import agent_sentences, describe, split_sentences
-from demo_corpus.feedback import first_response_minutes
-from demo_corpus.generator import DemoCorpus, default_records, generate_corpus, write_jsonl
-from demo_corpus.personas import AGENTS, PERSONAS, TEAMS
+
+from qa_app.demo.corpus.describe import agent_sentences, describe, split_sentences
+from qa_app.demo.corpus.feedback import first_response_minutes
+from qa_app.demo.corpus.generator import DemoCorpus, default_records, generate_corpus, write_jsonl
+from qa_app.demo.corpus.personas import AGENTS, PERSONAS, TEAMS
 
 CHANNELS = {"chat", "email", "phone", "messenger", "social"}
 LOGINS = {a.login for a in AGENTS}
@@ -191,7 +192,9 @@ def test_demo_corpus_keeps_records_and_summary_for_a_small_window() -> None:
 
 
 def test_readme_figures_match_the_default_corpus(summary: dict) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text("utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "qa_app" / "demo" / "README.md").read_text(
+        "utf-8"
+    )
     sentences = summary["distinct_agent_sentences"]
     expected = [
         f"| conversations / messages | {summary['conversations']:,} / {summary['messages']:,} |",

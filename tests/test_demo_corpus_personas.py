@@ -8,9 +8,10 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from demo_corpus.feedback import first_response_minutes
-from demo_corpus.generator import default_records
-from demo_corpus.personas import AGENTS
+
+from qa_app.demo.corpus.feedback import first_response_minutes
+from qa_app.demo.corpus.generator import default_records
+from qa_app.demo.corpus.personas import AGENTS
 
 PERSONA_OF = {a.login: a.persona for a in AGENTS}
 JARGON = re.compile(

@@ -10,11 +10,12 @@ from statistics import fmean
 import pytest
 from sqlalchemy import select
 
-from qa_app.services import demo, rubrics
+from qa_app.demo import seed as demo
+from qa_app.demo.reviews import DEFAULT_REVIEWERS, create_demo_reviews
 from qa_app.services.actor import SYSTEM
-from qa_app.services.calibration_results import calibration_results
-from qa_app.services.demo_reviews import DEFAULT_REVIEWERS, create_demo_reviews
-from qa_app.services.reviews import stored_score
+from qa_app.services.calibration.results import calibration_results
+from qa_app.services.reviews.grading import stored_score
+from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import (
     Agent,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from review_fixtures import seed_workflow
 
-from qa_app.services import disputes, reviews, sampling
+from qa_app.services.disputes import decisions as disputes
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
-from qa_app.services.reviews import GradeInput, ReviewDraft
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.reviews.grading import GradeInput, ReviewDraft
+from qa_app.services.sampling import plans as sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AuditEvent, Conversation, GradeChange, Review
 

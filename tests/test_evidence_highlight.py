@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa_app.services.autoscore_queries import MessageEvidence, MessageLabel, Span, span_kind
+from qa_app.services.autoqa.queries import MessageEvidence, MessageLabel, Span, span_kind
 from qa_app.ui.evidence_highlight import highlight_html, legend_html, message_html
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from qa_app.services import overview
-from qa_app.services import overview_stats as stats
 from qa_app.services.actor import Actor
+from qa_app.services.overview import dashboard as overview
+from qa_app.services.overview import stats
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import Agent, Conversation, Team
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from review_fixtures import seed_workflow
 
-from qa_app.services import queue, reviews, sampling, transcript
+from qa_app.services.conversations import transcript
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
-from qa_app.services.reviews import GradeInput, ReviewDraft
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.reviews import queue
+from qa_app.services.reviews.grading import GradeInput, ReviewDraft
+from qa_app.services.sampling import plans as sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation, Message, Review
 

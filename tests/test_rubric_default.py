@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from test_rubric_schema import minimal_rubric
 from test_score_maths import rubric_data, rubric_of
 
-from scoring.rubric import (
+from scoring.rubric.files import (
     AUTO_SIGNALS,
     Rubric,
     dump_rubric,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scoring.rubric import (
+from scoring.rubric.files import (
     AUTO_SIGNALS,
     RubricError,
     check_rubric_text,

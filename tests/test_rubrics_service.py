@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from review_fixtures import SMALL_RUBRIC
 
-from qa_app.services import rubrics
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.errors import InvalidInput, NotFound, PermissionDenied
+from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AuditEvent, RubricVersion
 

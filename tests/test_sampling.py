@@ -10,9 +10,9 @@ from review_fixtures import BASE_TIME, seed_workflow
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.cli import cli
-from qa_app.services import sampling
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
-from qa_app.services.sampling_strategies import Candidate, choose, risk_reasons
+from qa_app.services.sampling import plans as sampling
+from qa_app.services.sampling.strategies import Candidate, choose, risk_reasons
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Assignment, AuditEvent, AutoScoreRun, Conversation
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.rubric import Rubric, parse_rubric
-from scoring.score_maths import GradeError, score_review
+from scoring.rubric.files import Rubric, parse_rubric
+from scoring.rubric.score_maths import GradeError, score_review
 
 SCALES = {"pass_fail": [0, 1], "1-3": [1, 2, 3], "1-5": [1, 2, 3, 4, 5]}
 

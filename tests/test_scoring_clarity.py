@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.clarity import ClarityScorer, flesch_reading_ease, syllables
+from scoring.scorers.clarity import ClarityScorer
+from scoring.scorers.clarity_words import flesch_reading_ease, syllables
 
 
 def rules(report, prefix: str) -> list[str]:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from scoring.emotions import EMOTIONS, EmotionScorer
 from scoring.models import MODELS_DIR
+from scoring.scorers.emotions import EMOTIONS, EmotionScorer
 
 
 @pytest.fixture(scope="module")

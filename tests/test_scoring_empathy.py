@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from scoring.base import TextScorer
-from scoring.empathy import EmpathyScorer
-from scoring.missed_empathy import customer_upset, find_missed_empathy
+from scoring.scorers.empathy import EmpathyScorer
+from scoring.scorers.missed_empathy import customer_upset, find_missed_empathy
 
 
 @pytest.fixture(scope="module")
@@ -246,8 +246,8 @@ def test_hand_labelled_examples_stay_accurate():
 
 
 def test_two_key_index_finds_what_the_plain_lexicon_finds():
-    from scoring.empathy_mechanisms import empathy_lexicon
-    from scoring.politeness_lexicon import PhraseLexicon, split_words
+    from scoring.scorers.empathy_mechanisms import empathy_lexicon
+    from scoring.scorers.politeness_lexicon import PhraseLexicon, split_words
 
     plain = PhraseLexicon.from_files("empathy_en.tsv", "empathy_ru.tsv")
     for text in [

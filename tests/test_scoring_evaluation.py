@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from qa_app.cli import cli
-from scoring.datasets import TRAIN_ALLOWED, load_cedr, load_rusentitweet
 from scoring.evaluation import TASK_MODULES, EvalResult, evaluate_all, markdown_table
 from scoring.training.corpora import sentiment_corpus
+from scoring.training.datasets import TRAIN_ALLOWED, load_cedr, load_rusentitweet
 
 S1_TASKS = [
     "scoring.evaluation.sentiment_en_airline",

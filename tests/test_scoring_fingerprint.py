@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from scoring.fingerprint import PACKAGE_DIR, files_digest, scoring_files
+from scoring.pipeline.fingerprint import PACKAGE_DIR, files_digest, scoring_files
 
 
 def test_lexicon_and_model_edits_change_the_digest_training_code_does_not(tmp_path):
@@ -14,7 +14,7 @@ def test_lexicon_and_model_edits_change_the_digest_training_code_does_not(tmp_pa
     assert files_digest(root) == before  # stable
 
     (root / "training" / "notes.py").write_text("# a training script\n", encoding="utf-8")
-    (root / "rubric_schema.py").write_text("# rubrics never change a score\n", encoding="utf-8")
+    (root / "rubric" / "schema.py").write_text("# rubrics never change a score\n", encoding="utf-8")
     assert files_digest(root) == before
 
     lexicon = root / "lexicons" / "politeness_ru.tsv"
@@ -33,4 +33,4 @@ def test_every_lexicon_and_model_file_is_covered():
         for path in (PACKAGE_DIR / folder).iterdir():
             if path.suffix in {".tsv", ".json", ".txt", ".npz"}:
                 assert f"{folder}/{path.name}" in names
-    assert "politeness.py" in names and "rubric.py" not in names
+    assert "scorers/politeness.py" in names and "rubric/files.py" not in names

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from scoring.conversation import Conversation, Message, SlaTargets
-from scoring.pipeline import AutoQAPipeline, politeness_with_rudeness
-from scoring.rubric import AUTO_SIGNALS
+from scoring.pipeline.autoqa import AutoQAPipeline, politeness_with_rudeness
+from scoring.pipeline.conversation import Conversation, Message, SlaTargets
+from scoring.rubric.files import AUTO_SIGNALS
 
 MSK = timezone(timedelta(hours=3))
 T0 = datetime(2026, 3, 2, 9, 15, tzinfo=MSK)
@@ -112,8 +112,8 @@ def test_version_follows_configuration():
 
 
 def test_one_pass_politeness_equals_the_politeness_scorer():
-    from scoring.politeness import PolitenessScorer
-    from scoring.toxicity import ToxicityScorer
+    from scoring.scorers.politeness import PolitenessScorer
+    from scoring.scorers.toxicity import ToxicityScorer
 
     texts = ["Спасибо за ожидание, сейчас проверю.", "Читать умеете? Я уже ВСЁ НАПИСАЛ, идиот.",
              "It's not our problem. Read the FAQ.", "Thank you so much for your patience, Anna!"]  # fmt: skip

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from scoring.base import ScoreResult, TextScorer
-from scoring.politeness import PolitenessScorer
-from scoring.politeness_strategies import STRATEGIES, detect_strategies
+from scoring.scorers.politeness import PolitenessScorer
+from scoring.scorers.politeness_strategies import STRATEGIES, detect_strategies
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +273,7 @@ def test_one_pass_results_equal_separate_calls_and_fast_path(scorer):
 
 
 def test_lazy_spans_match_the_full_span_list():
-    from scoring.politeness_features import LexicalCounts
+    from scoring.scorers.politeness_features import LexicalCounts
 
     for text in ["Hi Anna, don't-stop now?! ok... ok", "Ёлка’s İstanbul ǅ! Спасибо, спасибо."]:
         full = LexicalCounts(text).spans

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.resolution import (
+from scoring.scorers.resolution import (
     CATEGORIES,
     ResolutionScorer,
     find_marks,

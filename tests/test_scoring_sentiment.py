@@ -9,7 +9,7 @@ import pytest
 
 from scoring.base import ScoreResult, TextScorer
 from scoring.models import MODELS_DIR
-from scoring.sentiment import SentimentScorer
+from scoring.scorers.sentiment import SentimentScorer
 
 
 @pytest.fixture(scope="module")

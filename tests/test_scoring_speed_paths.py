@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scoring.lexicons import toxicity_lexicon
-from scoring.toxicity import KINDS, ToxicityScorer
-from scoring.training.linear import HashedTfidf, normalise_text
+from scoring.scorers.linear_model import HashedTfidf, normalise_text
+from scoring.scorers.toxicity import KINDS, ToxicityScorer
 
 WORDS = ["Спасибо", "refund", "don't", "Ёлка", "пожалуйста", "great", "ok-ok", "x"]
 
@@ -41,9 +41,9 @@ def test_results_pickle_compactly_and_round_trip():
     import pickle
 
     from scoring.base import Evidence, ScoreResult
-    from scoring.conversation import Conversation, Message
-    from scoring.pipeline import AutoQAPipeline
-    from scoring.pipeline_workers import load_results
+    from scoring.pipeline.autoqa import AutoQAPipeline
+    from scoring.pipeline.conversation import Conversation, Message
+    from scoring.pipeline.workers import load_results
 
     conversation = Conversation(
         "c1", "chat", None,
@@ -79,7 +79,7 @@ MARKER_TEXTS = [
 
 def _full_scan(text: str, lang: str, kinds) -> set[tuple[int, int, str]]:
     """Every per-kind pattern over the whole text: the plain way to find markers."""
-    from scoring.resolution import load_patterns
+    from scoring.scorers.resolution import load_patterns
 
     lowered = text.lower().replace("ё", "е")
     return {
@@ -93,7 +93,7 @@ def _full_scan(text: str, lang: str, kinds) -> set[tuple[int, int, str]]:
 def test_marker_prefilter_finds_what_the_per_kind_scans_find():
     """``find_marks`` searches one alternation of all kinds first and scans per kind from
     its first match; spans must be those of scanning every kind over the whole text."""
-    from scoring.resolution import ALL_KINDS, NO_MARKS, ROLE_KINDS, find_marks
+    from scoring.scorers.resolution import ALL_KINDS, NO_MARKS, ROLE_KINDS, find_marks
 
     for text, lang in MARKER_TEXTS:
         for kinds in (ALL_KINDS, *ROLE_KINDS.values()):
@@ -112,8 +112,8 @@ def test_marker_prefilter_finds_what_the_per_kind_scans_find():
 
 
 def test_emotion_cues_use_the_word_tokens_of_tokenize():
-    from scoring.emotions import EmotionScorer
     from scoring.lexicons import word_key
+    from scoring.scorers.emotions import EmotionScorer
     from scoring.text import tokenize
 
     scorer = EmotionScorer(use_model=False)
@@ -138,8 +138,8 @@ def test_emotion_cues_use_the_word_tokens_of_tokenize():
 def test_bench_report_states_both_ratios_and_the_targets():
     """``bench scoring`` prints VADER per CPU and by wall, the pipeline's ratios both ways,
     the CPU split between workers and main, memory, and which targets are missed."""
+    from qa_app.bench.scoring import BenchReport
     from qa_app.cli.commands_bench import format_report
-    from qa_app.services.scoring_bench import BenchReport
 
     report = BenchReport(
         jobs=2,
@@ -191,7 +191,7 @@ def test_language_by_letter_runs_equals_counting_letters():
 
 
 def test_word_list_membership_equals_a_set():
-    from scoring.clarity_words import WordList, english_vocabulary, is_known_word
+    from scoring.scorers.clarity_words import WordList, english_vocabulary, is_known_word
 
     words = ["refund", "colour", "color", "ticket", "a", "zebra", "aardvark", "don't", "é"]
     listed = WordList(words + ["line\nbreak", ""])
@@ -220,9 +220,8 @@ def test_main_process_imports_stay_light():
 
 
 def test_evidence_less_signals_are_shared_but_never_merged_across_values():
-    from scoring.base import Evidence
-    from scoring.conversation import Signal
-    from scoring.signals import _shared
+    from scoring.base import Evidence, Signal
+    from scoring.pipeline.signals import _shared
 
     a = _shared(Signal("escalation", 0.0, "flag", None))
     assert _shared(Signal("escalation", 0.0, "flag", None)) is a

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from scoring.conversation import ChannelSla, Conversation, Message, SlaTargets
-from scoring.timing import TimingAnalyzer, timing_signals
+from scoring.pipeline.conversation import ChannelSla, Conversation, Message, SlaTargets
+from scoring.pipeline.timing import TimingAnalyzer, timing_signals
 
 MSK = timezone(timedelta(hours=3))
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

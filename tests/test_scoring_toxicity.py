@@ -11,7 +11,7 @@ import re
 import pytest
 
 from scoring.lexicons import toxicity_lexicon
-from scoring.toxicity import KINDS, ToxicityScorer, fold_text
+from scoring.scorers.toxicity import KINDS, ToxicityScorer, fold_text
 
 
 @pytest.fixture(scope="module")
@@ -329,7 +329,7 @@ def test_contract(scorer):
 
 
 def test_memo_is_bounded(scorer, monkeypatch):
-    import scoring.toxicity as module
+    import scoring.scorers.toxicity as module
 
     monkeypatch.setattr(module, "_MEMO_LIMIT", 10)
     fresh = ToxicityScorer()

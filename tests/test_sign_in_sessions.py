@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from qa_app.services import auth, sign_in_sessions, users
+from qa_app.services.accounts import auth, sign_in_sessions, users
 from qa_app.services.actor import SYSTEM
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import AuditEvent, SignInSession

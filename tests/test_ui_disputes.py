@@ -8,7 +8,9 @@ from review_fixtures import seed_workflow
 from sqlalchemy import select
 from ui_harness import run_page, visible_text
 
-from qa_app.services import disputes, reviews, sampling
+from qa_app.services.disputes import decisions as disputes
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.sampling import plans as sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Dispute, GradeChange, Review
 

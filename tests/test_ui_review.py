@@ -6,8 +6,9 @@ import pytest
 from review_fixtures import seed_workflow
 from ui_harness import run_page, visible_text
 
-from qa_app.services import reviews, sampling
-from qa_app.services.transcript import load_transcript
+from qa_app.services.conversations.transcript import load_transcript
+from qa_app.services.reviews import grading as reviews
+from qa_app.services.sampling import plans as sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation, Message, Review
 from qa_app.ui.review_form import state_key
@@ -295,7 +296,7 @@ def test_disputes_page_agent_raises_on_own_review(sqlite_url, lang):
 def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_url):
     flow = _submitted_review(sqlite_url)
     with storage_db.unit_of_work(sqlite_url) as session:
-        from qa_app.services import disputes
+        from qa_app.services.disputes import decisions as disputes
 
         review_id = session.query(Review).one().id
         disputes.raise_dispute(session, flow.agents[0], review_id, "unfair", "politeness", 3)

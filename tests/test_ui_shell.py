@@ -17,7 +17,7 @@ from ui_harness import (
 )
 
 from qa_app.i18n import t
-from qa_app.services import users
+from qa_app.services.accounts import users
 from qa_app.services.actor import SYSTEM
 from qa_app.storage import db as storage_db
 from qa_app.ui import context

@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlalchemy import select
 
-from qa_app.services import auth, users
+from qa_app.services.accounts import auth, identity, users
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from qa_app.storage.db import unit_of_work
@@ -107,6 +107,6 @@ def test_set_language_is_saved(db_url):
     row, _ = _call(db_url, users.add_user, SYSTEM, "olga", "reviewer")
     actor = Actor(user_id=row.id, username="olga", role="reviewer")
     assert _call(db_url, users.set_language, actor, "RU") == "ru"
-    assert _call(db_url, auth.load_actor, row.id).language == "ru"
+    assert _call(db_url, identity.load_actor, row.id).language == "ru"
     with pytest.raises(InvalidInput):
         _call(db_url, users.set_language, actor, "de")

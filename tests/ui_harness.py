@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from qa_app.services import auth, users
+from qa_app.services.accounts import auth, identity, users
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import Agent, Conversation, Message, Team
@@ -96,10 +96,10 @@ def make_user(
     username = username or f"test-{role}"
 
     def create(session) -> Actor:
-        existing = auth.find_user(session, username)
+        existing = identity.find_user(session, username)
         if existing is not None:
             existing.language = lang
-            return auth.actor_for(existing)
+            return identity.actor_for(existing)
         if team:
             _ensure_team(session, team)
         login = None
@@ -116,7 +116,7 @@ def make_user(
             team_name=team,
             language=lang,
         )
-        return auth.load_actor(session, row.id)
+        return identity.load_actor(session, row.id)
 
     return seed(db_url, create)
 

@@ -2,7 +2,7 @@
 
 ``bench scoring`` scores the same synthetic bilingual messages with the full AutoQA
 pipeline and with VADER alone (each in its own process, see
-``qa_app.services.scoring_bench``) and prints messages per second by wall clock and per CPU
+``qa_app.bench.scoring``) and prints messages per second by wall clock and per CPU
 second, their ratios, peak memory and the extrapolated time for a million messages. Other
 benchmarks are added to the ``bench`` group as further subcommands (``register`` adds the
 group once).
@@ -14,12 +14,10 @@ import os
 
 import click
 
-from qa_app.services.scoring_bench import (  # noqa: F401  (re-exported for tests and tools)
+from qa_app.bench.scoring import (
     MILLION,
     BenchReport,
-    _fallback_pool,
     conversation_pool,
-    cycle_conversations,
     run_bench,
 )
 

@@ -10,7 +10,7 @@ from qa_app.cli.context import migrated_url
 from qa_app.cli.errors import CliError
 from qa_app.services import calibration
 from qa_app.services.actor import SYSTEM
-from qa_app.services.calibration_results import CalibrationResults, calibration_results
+from qa_app.services.calibration import CalibrationResults, calibration_results
 from qa_app.services.errors import ServiceError
 from qa_app.storage.db import unit_of_work
 

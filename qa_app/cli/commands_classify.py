@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import importlib
 import json
 import re
 import warnings
@@ -21,15 +20,10 @@ import click
 import pandas as pd
 
 from qa_app.cli.errors import CliError
+from scoring.registry import get_scorer, get_scorer_names
 
-TASKS = {
-    "sentiment": ("scoring.sentiment", "SentimentScorer"),
-    "politeness": ("scoring.politeness", "PolitenessScorer"),
-    "empathy": ("scoring.empathy", "EmpathyScorer"),
-    "toxicity": ("scoring.toxicity", "ToxicityScorer"),
-    "clarity": ("scoring.clarity", "ClarityScorer"),
-    "resolution": ("scoring.resolution", "ResolutionScorer"),
-}
+#: Tasks ``classify`` offers: every registered scorer except the multi-label emotions.
+TASKS = tuple(name for name in get_scorer_names() if name != "emotions")
 CHUNK_ROWS = 5000
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,11 +61,7 @@ def sniff_delimiter(path: Path, encoding: str) -> str:
 
 def load_scorer(task: str, lang: str):
     """The scorer of ``task``; one clear line if it is not part of this installation."""
-    module_name, class_name = TASKS[task]
-    try:
-        return getattr(importlib.import_module(module_name), class_name)(lang=lang)
-    except (ImportError, AttributeError) as exc:
-        raise CliError(f"task '{task}' is not available in this installation ({exc})") from exc
+    return get_scorer(task, lang=lang)
 
 
 def _next_chunk(reader, path: Path) -> pd.DataFrame:

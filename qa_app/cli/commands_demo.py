@@ -7,7 +7,7 @@ import time
 import click
 
 from qa_app.cli.context import migrated_url
-from qa_app.services import demo
+from qa_app.demo import seed as demo
 from qa_app.storage.db import unit_of_work
 
 

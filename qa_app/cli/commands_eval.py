@@ -48,8 +48,8 @@ def eval_command(
     datasets: Path | None, output: Path, only: tuple[str, ...], limit: int | None
 ) -> None:
     """Print the evaluation table and write it to docs/evaluation.md."""
-    from scoring.datasets import default_datasets_dir
     from scoring.evaluation import TASK_MODULES, evaluate_all, markdown_table
+    from scoring.training.datasets import default_datasets_dir
 
     datasets = datasets or default_datasets_dir()
     if not datasets.is_dir():

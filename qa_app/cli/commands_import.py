@@ -19,7 +19,7 @@ from qa_app.ingest import parse_timezone
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
-from qa_app.services.importing import (
+from qa_app.services.imports import (
     DEFAULT_SOURCE,
     ImportFailed,
     ImportOptions,
@@ -156,7 +156,7 @@ def bench_import_command(n_messages: int, sqlite_url: str | None, postgres: bool
     Wall-clock rate is the figure that counts; the import process's CPU time is printed
     too, because on a shared machine the wall clock also measures the neighbours.
     """
-    from qa_app.services import import_benchmark as bench
+    from qa_app.bench import imports as bench
 
     with tempfile.TemporaryDirectory(prefix="qa-bench-import-") as folder:
         path = Path(folder) / "bench.jsonl"

@@ -38,9 +38,9 @@ def models() -> None:
 )
 def train(only: str | None, datasets: Path | None, seed: int, out_dir: Path | None) -> None:
     """Rebuild every model (or one with --only) with a fixed seed; prints dev metrics."""
-    from scoring.datasets import default_datasets_dir
     from scoring.models import MODELS_DIR
     from scoring.training import TRAINERS
+    from scoring.training.datasets import default_datasets_dir
 
     datasets = datasets or default_datasets_dir()
     if not datasets.is_dir():

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qa_app.cli.errors import CliError
-from scoring.rubric import Criterion, Rubric, RubricProblem, check_rubric_text
+from scoring.rubric.files import Criterion, Rubric, RubricProblem, check_rubric_text
 
 WORDS = {
     "en": {

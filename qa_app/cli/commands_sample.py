@@ -10,7 +10,7 @@ from qa_app.cli.errors import CliError
 from qa_app.services import sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
-from qa_app.services.sampling_strategies import STRATEGIES
+from qa_app.services.sampling import STRATEGIES
 from qa_app.storage.db import unit_of_work
 
 
@@ -97,7 +97,7 @@ def bench_review(ctx: click.Context, count: int, corpus: int, seed: int) -> None
 
     Fills the database (use a scratch one) up to --corpus synthetic conversations once.
     """
-    from qa_app.services.review_bench import measure_open_next
+    from qa_app.bench.review import measure_open_next
     from qa_app.storage.settings import database_url
 
     url = database_url(ctx.obj["database_url"])

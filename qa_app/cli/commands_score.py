@@ -6,7 +6,7 @@ import click
 
 from qa_app.cli.context import migrated_url
 from qa_app.cli.errors import CliError
-from qa_app.services import autoqa, autoscoring
+from qa_app.services import autoqa
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.storage.db import unit_of_work
@@ -40,9 +40,7 @@ def _progress_bar():
 @click.command("score")
 @click.option("--all", "rescore_all", is_flag=True, help="Rescore every conversation.")
 @click.option("--jobs", "n_jobs", default=1, show_default=True, type=int, help="Worker processes.")
-@click.option(
-    "--batch", "batch_size", default=autoscoring.DEFAULT_BATCH, show_default=True, type=int
-)
+@click.option("--batch", "batch_size", default=autoqa.DEFAULT_BATCH, show_default=True, type=int)
 @click.option("--limit", default=None, type=int, help="Score at most this many conversations.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
@@ -58,7 +56,7 @@ def score_command(
     url = migrated_url(ctx)
     try:
         with unit_of_work(url) as session:
-            summary = autoscoring.score_conversations(
+            summary = autoqa.score_conversations(
                 session,
                 SYSTEM,
                 rescore_all=rescore_all,

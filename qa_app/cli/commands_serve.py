@@ -11,7 +11,7 @@ import click
 
 from qa_app.cli.errors import CliError
 from qa_app.services import database as services_db
-from qa_app.services.importing import upload_limit_mb
+from qa_app.services.imports import upload_limit_mb
 
 APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 REPO_DIR = APP_PATH.parent.parent.parent

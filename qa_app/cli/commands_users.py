@@ -8,8 +8,8 @@ import click
 
 from qa_app.cli.errors import CliError
 from qa_app.i18n import t
+from qa_app.services import accounts
 from qa_app.services import database as services_db
-from qa_app.services import users as users_service
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import NotFound, PermissionDenied, ServiceError
 
@@ -67,7 +67,7 @@ def add(ctx, username, role, display_name, agent_login, team_name, language, pas
     password = _read_password_stdin() if password_stdin else None
     row, generated = _run(
         ctx,
-        lambda s: users_service.add_user(
+        lambda s: accounts.add_user(
             s,
             SYSTEM,
             username,
@@ -90,9 +90,7 @@ def add(ctx, username, role, display_name, agent_login, team_name, language, pas
 @click.pass_context
 def list_users(ctx, active_only):
     """List users with role, agent link, team and state."""
-    rows = _run(
-        ctx, lambda s: users_service.list_users(s, SYSTEM, include_inactive=not active_only)
-    )
+    rows = _run(ctx, lambda s: accounts.list_users(s, SYSTEM, include_inactive=not active_only))
     if not rows:
         click.echo("no users yet: qa-studio users add NAME --role admin")
         return
@@ -115,7 +113,7 @@ def set_role(ctx, username, role, agent_login, team_name):
     """Change a user's role (takes effect on their next click)."""
     row = _run(
         ctx,
-        lambda s: users_service.set_role(
+        lambda s: accounts.set_role(
             s, SYSTEM, username, role, agent_login=agent_login, team_name=team_name
         ),
     )
@@ -127,7 +125,7 @@ def set_role(ctx, username, role, agent_login, team_name):
 @click.pass_context
 def reset_password(ctx, username):
     """Generate a new password (printed once) and lift any lockout."""
-    password = _run(ctx, lambda s: users_service.reset_password(s, SYSTEM, username))
+    password = _run(ctx, lambda s: accounts.reset_password(s, SYSTEM, username))
     click.echo(f"password: {password}")
     click.echo("(shown once)", err=True)
 
@@ -137,7 +135,7 @@ def reset_password(ctx, username):
 @click.pass_context
 def deactivate(ctx, username):
     """Stop a user signing in (their history stays); effective on their next click."""
-    row = _run(ctx, lambda s: users_service.deactivate(s, SYSTEM, username))
+    row = _run(ctx, lambda s: accounts.deactivate(s, SYSTEM, username))
     click.echo(f"{row.username} deactivated")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import auth
+from qa_app.services import accounts
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context, session_cookie
@@ -85,7 +85,7 @@ def render_sidebar() -> None:
         account.render_language_switch(key="sidebar_language")
         if st.button(tr("shell.sign_out"), icon=":material/logout:", key="sign_out"):
             with context.db_session() as session:
-                auth.record_sign_out(session, actor)
+                accounts.record_sign_out(session, actor)
             context.end_session("shell.signed_out")
             st.rerun()
 

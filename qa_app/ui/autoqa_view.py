@@ -10,9 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_app.i18n.numbers import decimal
-from qa_app.services.autoqa import MIN_CALIBRATION_REVIEWS, AgreementReport
-from qa_app.services.autoqa_training import FOLDS
-from qa_app.services.autoscore_queries import ScoringStatus
+from qa_app.services.autoqa import FOLDS, MIN_CALIBRATION_REVIEWS, AgreementReport, ScoringStatus
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr, tr_or
 from qa_app.ui.markdown_text import escape_markdown

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_app.i18n.numbers import decimal, signed_decimal
-from qa_app.services.calibration_results import CalibrationResults, CriterionAgreement, Grade
+from qa_app.services.calibration import CalibrationResults, CriterionAgreement, Grade
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr
 

@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from qa_app.i18n import LANGUAGES, catalogue, t, t_or
-from qa_app.services import auth, sign_in_sessions
+from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
@@ -101,7 +101,7 @@ def end_session(notice: str | None = None) -> None:
     token = st.session_state.pop(SESSION_TOKEN, None)
     if token:
         with db_session() as session:
-            sign_in_sessions.revoke_session(session, token)
+            accounts.revoke_session(session, token)
         st.session_state[SESSION_COOKIE_PENDING] = ""
         st.session_state[SESSION_COOKIE_REJECTED] = token
     for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR, SESSION_TOUCHED):
@@ -130,7 +130,7 @@ def _resume_from_cookie() -> Actor | None:
         return None
     idle = timedelta(seconds=idle_limit_seconds())
     with db_session() as session:
-        actor = sign_in_sessions.resume_session(session, token, idle)
+        actor = accounts.resume_session(session, token, idle)
     if actor is None:
         st.session_state[SESSION_COOKIE_REJECTED] = token
         st.session_state[SESSION_COOKIE_PENDING] = ""
@@ -144,7 +144,7 @@ def _touch_stored_session() -> None:
     touched = float(st.session_state.get(SESSION_TOUCHED) or 0.0)
     if token and time.time() - touched >= TOUCH_SECONDS:
         with db_session() as session:
-            sign_in_sessions.touch_session(session, token)
+            accounts.touch_session(session, token)
         st.session_state[SESSION_TOUCHED] = time.time()
 
 
@@ -162,7 +162,7 @@ def resolve_actor() -> Actor | None:
         end_session("shell.session_expired")
         return None
     with db_session() as session:
-        actor = auth.load_actor(session, int(user_id))
+        actor = accounts.load_actor(session, int(user_id))
     if actor is None:
         end_session("shell.account_inactive")
         return None

@@ -119,7 +119,7 @@ def legend_html(lang: str) -> str:
 
 def evidence_for(conversation_id: int) -> dict:
     """Evidence by message seq for the transcript; empty when nothing is scored."""
-    from qa_app.services.autoscore_queries import message_evidence
+    from qa_app.services.autoqa import message_evidence
     from qa_app.ui import context
 
     with context.db_session() as session:

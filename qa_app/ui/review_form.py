@@ -11,11 +11,11 @@ import html
 
 import streamlit as st
 
-from qa_app.services.review_suggestions import Suggestion
+from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
 from qa_app.ui.context import current_lang, tr
-from scoring.rubric import Criterion
-from scoring.score_maths import ReviewScore
+from scoring.rubric.files import Criterion
+from scoring.rubric.score_maths import ReviewScore
 
 NA = "na"
 

@@ -13,7 +13,7 @@ import json
 
 import streamlit as st
 
-from qa_app.services.sign_in_sessions import ABSOLUTE_LIFETIME
+from qa_app.services.accounts import ABSOLUTE_LIFETIME
 from qa_app.ui import context
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import streamlit as st
 
 from qa_app.i18n import t
-from qa_app.services.transcript import ConversationHeader, Transcript
+from qa_app.services.conversations import ConversationHeader, Transcript
 from qa_app.ui.evidence_highlight import EVIDENCE_CSS, evidence_for, legend_html, message_html
 from qa_app.ui.markdown_text import escape_markdown
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-from scoring.datasets import load_goemotions
-from scoring.emotions import EMOTIONS, EmotionScorer
 from scoring.evaluation import EvalResult, first_rows
+from scoring.scorers.emotions import EMOTIONS, EmotionScorer
+from scoring.training.datasets import load_goemotions
 
 DATASET = "emotions-en-goemotions test"
 PUBLISHED = "Demszky et al. 2020, BERT: macro-F1 0.46 over all 28 labels"

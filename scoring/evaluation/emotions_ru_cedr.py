@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-from scoring.datasets import CEDR_LABELS, load_cedr
-from scoring.emotions import EmotionScorer
 from scoring.evaluation import EvalResult, first_rows
+from scoring.scorers.emotions import EmotionScorer
+from scoring.training.datasets import CEDR_LABELS, load_cedr
 
 DATASET = "emotions-ru-cedr test"
 

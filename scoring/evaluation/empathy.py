@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score
 
-from scoring.datasets import load_epitome
-from scoring.empathy import EmpathyScorer
 from scoring.evaluation import EvalResult, first_rows
+from scoring.scorers.empathy import EmpathyScorer
+from scoring.training.datasets import load_epitome
 
 MECHANISMS = {
     "emotional-reactions": ("RoBERTa (Sharma 2020): acc 0.794, macro-F1 0.745", 0.60),

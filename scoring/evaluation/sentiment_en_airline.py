@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.datasets import load_airline
 from scoring.evaluation import EvalResult, first_rows
-from scoring.sentiment import LABELS, SentimentScorer
+from scoring.scorers.sentiment import LABELS, SentimentScorer
+from scoring.training.datasets import load_airline
 
 DATASET = "sentiment-en-airline (all 14,640)"
 PUBLISHED = "README: VADER 0.457; TF-IDF LR on GoEmotions 0.472"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.datasets import load_rusentitweet
 from scoring.evaluation import EvalResult, first_rows
-from scoring.sentiment import LABELS, SentimentScorer
+from scoring.scorers.sentiment import LABELS, SentimentScorer
+from scoring.training.datasets import load_rusentitweet
 
 DATASET = "sentiment-ru-rusentitweet test (3 labels)"
 PUBLISHED = "Smetanin 2022, in-domain, 5 labels: NB 0.522, RuBERT 0.655"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score, precision_score, recall_score
 
-from scoring.datasets import load_toxicity_ru
 from scoring.evaluation import EvalResult, first_rows
-from scoring.toxicity import ToxicityScorer
+from scoring.scorers.toxicity import ToxicityScorer
+from scoring.training.datasets import load_toxicity_ru
 
 DATASET = "toxicity-ru-comments test"
 PUBLISHED = "Smetanin 2020 (own split): NB 0.832, ruBERT 0.922"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.datasets import (
+from scoring.training.datasets import (
     CEDR_LABELS,
     TRAIN_ALLOWED,
     load_cedr,

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import SGDClassifier
 
-from scoring.datasets import CEDR_LABELS, load_cedr, load_goemotions, load_goemotions_ru
-from scoring.emotions import EMOTIONS
 from scoring.models import save_model
+from scoring.scorers.emotions import EMOTIONS
+from scoring.scorers.linear_model import HashedTfidf, LinearTextModel, prune
 from scoring.training.corpora import held_out_part
-from scoring.training.linear import HashedTfidf, LinearTextModel, prune
+from scoring.training.datasets import CEDR_LABELS, load_cedr, load_goemotions, load_goemotions_ru
 
 BITS = (17, 17)
 CEDR_KNOWN = set(CEDR_LABELS) | {"neutral"}

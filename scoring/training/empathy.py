@@ -17,8 +17,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_curve
 
-from scoring.datasets import load_goemotions, load_goemotions_ru
-from scoring.politeness_features import count_matrix, fit_idf, lexical_counts, tfidf_matrix
+from scoring.scorers.politeness_features import count_matrix, fit_idf, lexical_counts, tfidf_matrix
+from scoring.training.datasets import load_goemotions, load_goemotions_ru
 
 MODEL_NAME = "empathy_v1"
 CARING_LABELS = ("caring", "remorse", "sadness", "grief")

@@ -21,9 +21,9 @@ from sklearn.metrics import f1_score
 
 from scoring.lexicons.polarity import PolarityRules
 from scoring.models import save_model
-from scoring.sentiment import LABELS, stack_features
+from scoring.scorers.linear_model import HashedTfidf, LinearTextModel, prune
+from scoring.scorers.sentiment import LABELS, stack_features
 from scoring.training.corpora import sentiment_corpus
-from scoring.training.linear import HashedTfidf, LinearTextModel, prune
 from scoring.training.sentiment_support import support_corpus
 from scoring.training.sentiment_support_check import SUPPORT_CHECK
 

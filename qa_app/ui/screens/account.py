@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import auth, users
+from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
@@ -23,7 +23,7 @@ def _save_language(widget_key: str) -> None:
             st.session_state[other] = choice
     try:
         with context.db_session() as session:
-            users.set_language(session, actor, choice)
+            accounts.set_language(session, actor, choice)
     except ServiceError as exc:
         context.show_error(exc)
 
@@ -49,7 +49,7 @@ def render_password_form() -> None:
         new = st.text_input(
             tr("account.new_password"),
             type="password",
-            help=tr("account.password_rules", min=auth.MIN_PASSWORD_LENGTH),
+            help=tr("account.password_rules", min=accounts.MIN_PASSWORD_LENGTH),
         )
         repeat = st.text_input(tr("account.repeat_password"), type="password")
         submitted = st.form_submit_button(tr("account.save_password"), type="primary")
@@ -60,7 +60,7 @@ def render_password_form() -> None:
         return
     try:
         with context.db_session() as session:
-            auth.change_password(
+            accounts.change_password(
                 session,
                 context.current_actor(),
                 current,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import autoqa, autoscoring, rubrics
-from qa_app.services import autoscore_queries as queries
+from qa_app.services import autoqa, rubrics
 from qa_app.services.errors import ServiceError
 from qa_app.ui import autoqa_view, context
 from qa_app.ui.context import tr
@@ -17,13 +16,13 @@ from qa_app.ui.transcript_view import duration_text
 
 ROLES = ("lead", "reviewer", "trainer")
 RUNNERS = ("lead",)
-CHART_SIGNALS = (*queries.KEY_SIGNALS, "first_response_sla")
+CHART_SIGNALS = (*autoqa.KEY_SIGNALS, "first_response_sla")
 
 
 @st.cache_resource(show_spinner=False)
 def pipeline_version() -> str:
     """Loading every scorer takes seconds: once per server process."""
-    return autoscoring.current_pipeline_version()
+    return autoqa.current_pipeline_version()
 
 
 def _progress_callback(bar):
@@ -42,7 +41,7 @@ def _progress_callback(bar):
     return show
 
 
-def render_run(actor, status: queries.ScoringStatus) -> None:
+def render_run(actor, status: autoqa.ScoringStatus) -> None:
     """Lead/admin: score new and changed conversations here, with a progress bar."""
     st.subheader(tr("autoqa.run.header"))
     cols = st.columns([1, 3])
@@ -56,7 +55,7 @@ def render_run(actor, status: queries.ScoringStatus) -> None:
     bar = st.progress(0.0)
     try:
         with context.db_session() as session:
-            summary = autoscoring.score_conversations(
+            summary = autoqa.score_conversations(
                 session,
                 actor,
                 rescore_all=rescore_all,
@@ -80,8 +79,8 @@ def render_run(actor, status: queries.ScoringStatus) -> None:
 
 def render_distributions(actor) -> None:
     with context.db_session() as session:
-        frame = queries.agent_signal_frame(session, actor, CHART_SIGNALS)
-    autoqa_view.render_distributions(frame, queries.KEY_SIGNALS)
+        frame = autoqa.agent_signal_frame(session, actor, CHART_SIGNALS)
+    autoqa_view.render_distributions(frame, autoqa.KEY_SIGNALS)
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=8)
@@ -111,7 +110,7 @@ def render() -> None:
     context.show_flash("autoqa.flash")
     try:
         with context.db_session() as session:
-            status = queries.scoring_status(session, actor, pipeline_version())
+            status = autoqa.scoring_status(session, actor, pipeline_version())
         autoqa_view.render_status(status)
         if context.role_allows(actor.role, RUNNERS):
             render_run(actor, status)

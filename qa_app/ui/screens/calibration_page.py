@@ -8,18 +8,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import calibration, queue, rubrics
-from qa_app.services.calibration_results import (
-    CalibrationResults,
-    DiscussionItem,
-    calibration_results,
-)
+from qa_app.services import calibration, reviews, rubrics
+from qa_app.services.calibration import CalibrationResults, DiscussionItem, calibration_results
 from qa_app.services.errors import ServiceError
 from qa_app.ui import calibration_view as view
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.screens.queue_page import open_review
-from scoring.rubric import Rubric
+from scoring.rubric.files import Rubric
 
 ROLES = ("lead", "reviewer")
 SELECTED = "calibration.session_id"
@@ -80,7 +76,7 @@ def _id_tokens(text: str) -> list[str]:
 
 def render_create_form(actor) -> None:
     with context.db_session() as session:
-        people = queue.reviewer_options(session, actor)
+        people = reviews.reviewer_options(session, actor)
         versions = rubrics.list_rubrics(session)
     lang = current_lang()
     with st.form("calibration.create"):

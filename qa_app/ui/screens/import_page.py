@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.i18n.numbers import decimal
-from qa_app.services import importing
+from qa_app.services import imports
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
@@ -58,7 +58,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _rejected_frame(summary: importing.ImportSummary, lang: str) -> pd.DataFrame:
+def _rejected_frame(summary: imports.ImportSummary, lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("import.column.line"): rejection.line,
@@ -82,14 +82,14 @@ def rejected_columns() -> dict:
     }
 
 
-def _progress_text(p: importing.ImportProgress) -> str:
+def _progress_text(p: imports.ImportProgress) -> str:
     eta = tr("import.eta", seconds=f"{p.eta_seconds:.0f}") if p.eta_seconds is not None else ""
     return tr("import.progress", rows=f"{p.rows:,}", rate=f"{p.rate:,.0f}", eta=eta)
 
 
 def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult | None:
     """Import uploaded bytes through the service; show errors; return what to display."""
-    limit = importing.upload_limit_mb()
+    limit = imports.upload_limit_mb()
     if len(data) > limit * 1024 * 1024:
         st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
         return None
@@ -98,8 +98,8 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
     with tempfile.TemporaryDirectory(prefix="qa-upload-") as folder:
         path = Path(folder) / f"upload{Path(name).suffix.lower()[:8]}"
         path.write_bytes(data)
-        options = importing.ImportOptions(
-            source=source.strip() or importing.DEFAULT_SOURCE,
+        options = imports.ImportOptions(
+            source=source.strip() or imports.DEFAULT_SOURCE,
             default_tz=tz,
             errors_dir=Path(folder),
             display_name=Path(name).name,
@@ -107,7 +107,7 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
         )
         try:
             with context.db_session() as session:
-                summary = importing.import_file(
+                summary = imports.import_file(
                     session,
                     path,
                     context.current_actor(),
@@ -136,8 +136,8 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
 
 
 def render_upload() -> None:
-    limit = importing.upload_limit_mb()
-    configured = importing.default_timezone_name()
+    limit = imports.upload_limit_mb()
+    configured = imports.default_timezone_name()
     zones = ZONES if configured in ZONES else (configured, *ZONES)
     with st.form("import_form"):
         upload = st.file_uploader(
@@ -148,7 +148,7 @@ def render_upload() -> None:
             tr("import.default_tz"), zones, index=zones.index(configured), help=tr("import.tz_help")
         )
         source = right.text_input(
-            tr("import.source"), value=importing.DEFAULT_SOURCE, help=tr("import.source_help")
+            tr("import.source"), value=imports.DEFAULT_SOURCE, help=tr("import.source_help")
         )
         submitted = st.form_submit_button(tr("import.submit"), type="primary")
     if not submitted:
@@ -200,7 +200,7 @@ def render_history() -> None:
     st.subheader(tr("import.history"))
     try:
         with context.db_session() as session:
-            runs = importing.recent_imports(session, context.current_actor())
+            runs = imports.recent_imports(session, context.current_actor())
     except ServiceError as exc:
         context.show_error(exc)
         return

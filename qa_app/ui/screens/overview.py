@@ -7,7 +7,7 @@ import streamlit as st
 
 from qa_app.i18n.numbers import count, decimal, signed_decimal
 from qa_app.services import overview
-from qa_app.services.overview_stats import CHANNEL_ORDER, FRT_BUCKETS
+from qa_app.services.overview import CHANNEL_ORDER, FRT_BUCKETS
 from qa_app.ui import charts, context, data
 from qa_app.ui.context import tr
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import queue
-from qa_app.services.sampling_strategies import STRATEGIES
+from qa_app.services import reviews
+from qa_app.services.sampling import STRATEGIES
 from qa_app.ui import context
 from qa_app.ui.context import tr
 from qa_app.ui.screens.review_page import TARGET
@@ -39,14 +39,14 @@ def describe_label(label: str) -> str:
     return f"{words} ({name})"
 
 
-def render_counts(counts: queue.QueueCounts) -> None:
+def render_counts(counts: reviews.QueueCounts) -> None:
     cols = st.columns(3)
     cols[0].metric(tr("queue.due"), counts.due)
     cols[1].metric(tr("queue.in_progress"), counts.in_progress)
     cols[2].metric(tr("queue.done"), counts.done)
 
 
-def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
+def _frame(items: list[reviews.QueueItem], with_reviewer: bool) -> pd.DataFrame:
     """One row per assignment; the score column only where some review has a score."""
     scored = any(item.score is not None for item in items)
     rows = []
@@ -71,7 +71,7 @@ def _frame(items: list[queue.QueueItem], with_reviewer: bool) -> pd.DataFrame:
 
 def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
     with context.db_session() as session:
-        items = queue.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
+        items = reviews.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
     if not items:  # say what fills this list, not only that it is empty
         lead = actor.role in ("lead", "admin")
         key = f"queue.empty.{bucket}" + ("_lead" if lead and bucket == "due" else "")
@@ -94,8 +94,8 @@ def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
 def render_lead_overview(actor) -> int | None:
     """All reviewers' counts and a choice of whose queue to list (None = everyone)."""
     with context.db_session() as session:
-        frame = queue.all_queues(session, actor)
-        options = queue.reviewer_options(session, actor)
+        frame = reviews.all_queues(session, actor)
+        options = reviews.reviewer_options(session, actor)
     st.subheader(tr("queue.all_reviewers"))
     if frame.empty:
         st.caption(tr("queue.empty"))
@@ -117,7 +117,7 @@ def render_lead_overview(actor) -> int | None:
     )
 
 
-def render_own_queue(actor, counts: queue.QueueCounts, next_id: int | None) -> None:
+def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) -> None:
     render_counts(counts)
     if st.button(
         tr("queue.open_next"),
@@ -133,8 +133,8 @@ def render() -> None:
     actor = context.require_page_role(*ROLES)
     is_lead = actor.role in ("lead", "admin")
     with context.db_session() as session:
-        counts = queue.queue_counts(session, actor, actor.user_id)
-        next_id = queue.next_assignment(session, actor)
+        counts = reviews.queue_counts(session, actor, actor.user_id)
+        next_id = reviews.next_assignment(session, actor)
     has_own = counts.open + counts.done > 0
     st.title(tr("queue.title_lead" if is_lead and not has_own else "queue.title"))
     if has_own or not is_lead:

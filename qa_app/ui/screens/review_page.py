@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import queue, reviews
+from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.ui import context, review_form
 from qa_app.ui.context import current_lang, tr
@@ -40,7 +40,7 @@ def target_assignment(actor) -> int | None:
         except (TypeError, ValueError):
             return None
     with context.db_session() as session:
-        found = queue.next_assignment(session, actor)
+        found = reviews.next_assignment(session, actor)
     if found is not None:
         st.session_state[TARGET] = found
     return found

@@ -13,7 +13,7 @@ from qa_app.ui.autoqa_view import signal_name
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.markdown_text import escape_markdown
-from scoring.rubric import Criterion, Rubric
+from scoring.rubric.files import Criterion, Rubric
 
 ROLES = ("admin", "lead", "reviewer", "trainer")
 EDITORS = ("admin", "lead")

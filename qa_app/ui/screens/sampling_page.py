@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_app.services import rubrics, sampling
 from qa_app.services.errors import ServiceError
-from qa_app.services.sampling_strategies import RISK_WEIGHTS, STRATEGIES
+from qa_app.services.sampling import RISK_WEIGHTS, STRATEGIES
 from qa_app.ui import context
 from qa_app.ui.context import tr, tr_or
 from qa_app.ui.data_review import ensure_rubrics

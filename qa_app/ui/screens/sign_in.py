@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import auth, sign_in_sessions, users
+from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
@@ -34,7 +34,7 @@ def render_notice() -> None:
 
 def render_first_run_hint() -> None:
     with context.db_session() as session:
-        has_users = users.count_users(session) > 0
+        has_users = accounts.count_users(session) > 0
     if not has_users:
         st.warning(tr("signin.no_users"), icon=":material/person_add:")
 
@@ -46,8 +46,8 @@ def attempt_sign_in(username: str, password: str) -> None:
         return
     try:
         with context.db_session() as session:
-            actor = auth.authenticate(session, username, password)
-            token = sign_in_sessions.open_session(session, actor)
+            actor = accounts.authenticate(session, username, password)
+            token = accounts.open_session(session, actor)
     except ServiceError as exc:
         context.show_error(exc)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import users
+from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
@@ -22,7 +22,7 @@ def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
-def render_user_table(rows: list[users.UserRow]) -> None:
+def render_user_table(rows: list[accounts.UserRow]) -> None:
     frame = pd.DataFrame(
         {
             tr("users.col.username"): [r.username for r in rows],
@@ -57,7 +57,7 @@ def render_add_user() -> None:
         return
     try:
         with context.db_session() as session:
-            row, password = users.add_user(
+            row, password = accounts.add_user(
                 session,
                 context.current_actor(),
                 username,
@@ -80,7 +80,7 @@ def render_one_time_password(password: str | None) -> None:
         st.code(password, language=None)
 
 
-def render_change_user(rows: list[users.UserRow]) -> None:
+def render_change_user(rows: list[accounts.UserRow]) -> None:
     """Pick a user, then change the role, reset the password or switch the account off/on."""
     st.subheader(tr("users.change"), anchor=False)
     by_name = {r.username: r for r in rows}
@@ -101,14 +101,14 @@ def render_change_user(rows: list[users.UserRow]) -> None:
         if st.button(tr("users.set_role"), key="users_set_role"):
             agent = new_agent.strip() or None if new_role == "agent" else None
             _apply(
-                lambda s, a: users.set_role(s, a, username, new_role, agent_login=agent),
+                lambda s, a: accounts.set_role(s, a, username, new_role, agent_login=agent),
                 tr("users.role_set", username=username),
             )
     with password_col:
         st.caption(tr("users.reset_help"))
         if st.button(tr("users.reset_password"), key="users_reset"):
             password = _apply(
-                lambda s, a: users.reset_password(s, a, username),
+                lambda s, a: accounts.reset_password(s, a, username),
                 tr("users.password_reset", username=username),
             )
             render_one_time_password(password)
@@ -116,12 +116,12 @@ def render_change_user(rows: list[users.UserRow]) -> None:
         st.caption(tr("users.state_active" if row.is_active else "users.state_inactive"))
         if row.is_active and st.button(tr("users.deactivate"), key="users_deactivate"):
             _apply(
-                lambda s, a: users.deactivate(s, a, username),
+                lambda s, a: accounts.deactivate(s, a, username),
                 tr("users.deactivated", username=username),
             )
         if not row.is_active and st.button(tr("users.reactivate"), key="users_reactivate"):
             _apply(
-                lambda s, a: users.reactivate(s, a, username),
+                lambda s, a: accounts.reactivate(s, a, username),
                 tr("users.reactivated", username=username),
             )
 
@@ -144,9 +144,9 @@ def render() -> None:
     table_slot = st.container()
     render_add_user()
     with context.db_session() as session:
-        names = users.list_users(session, actor)
+        names = accounts.list_users(session, actor)
     render_change_user(names)
     with context.db_session() as session:
-        rows = users.list_users(session, actor)
+        rows = accounts.list_users(session, actor)
     with table_slot:
         render_user_table(rows)

@@ -1,0 +1,141 @@
+"""Load the demo operation: the generated corpus, one account per role, the default rubric,
+and (when those services are present) a season of reviews and automatic scores.
+
+Everything goes through the real services, so the demo exercises the same paths as a
+team's own data.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qa_app.services.accounts import add_user, find_user
+from qa_app.services.actor import SYSTEM
+from qa_app.services.imports import ImportOptions, ImportSummary, import_file
+from qa_app.services.rubrics import ensure_default_rubric
+from qa_app.storage.models import Conversation
+
+DEMO_SOURCE = "demo"
+DEMO_SEED = 20260301
+
+#: Staff accounts of the demo; reviewer biases show in calibration and severity figures.
+DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
+    ("admin", "admin", "Admin"),
+    ("lead", "lead", "Olga Lead / Ольга Лидова"),
+    ("reviewer", "reviewer", "Rita Reviewer (accurate)"),
+    ("reviewer.lenient", "reviewer", "Lena Lenient (lenient)"),
+    ("reviewer.strict", "reviewer", "Stas Strict (strict)"),
+    ("trainer", "trainer", "Tina Trainer"),
+)
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    password: str | None  # None when the account already existed
+
+
+@dataclass
+class DemoResult:
+    skipped: bool = False
+    import_summary: ImportSummary | None = None
+    accounts: list[DemoAccount] = field(default_factory=list)
+    rubrics: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def conversation_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Conversation)) or 0
+
+
+def import_demo_corpus(
+    session: Session,
+    seed: int = DEMO_SEED,
+    n_conversations: int = 2400,
+    progress: Callable | None = None,
+) -> ImportSummary:
+    """Generate the corpus to a temporary JSONL file and import it like any user file."""
+    from qa_app.demo.corpus.generator import write_jsonl
+
+    with tempfile.TemporaryDirectory(prefix="qa-studio-demo-") as tmp:
+        path = Path(tmp) / "demo.jsonl"
+        write_jsonl(path, seed=seed, n_conversations=n_conversations)
+        options = ImportOptions(source=DEMO_SOURCE, errors_dir=Path(tmp))
+        return import_file(session, path, SYSTEM, options, progress)
+
+
+def create_demo_accounts(session: Session, password: str | None = None) -> list[DemoAccount]:
+    """One account per role plus one per demo agent; passwords are returned once, never stored."""
+    from qa_app.demo.corpus.personas import AGENTS
+
+    wanted = [(u, r, n, None) for u, r, n in DEMO_STAFF]
+    wanted += [(a.login, "agent", a.name, a.login) for a in AGENTS]
+    accounts = []
+    for username, role, name, agent_login in wanted:
+        if find_user(session, username) is not None:
+            accounts.append(DemoAccount(username, role, None))
+            continue
+        language = "ru" if any("а" <= ch <= "я" for ch in name.lower()) else "en"
+        _, generated = add_user(
+            session,
+            SYSTEM,
+            username,
+            role,
+            password=password,
+            display_name=name,
+            agent_login=agent_login,
+            language=language,
+        )
+        accounts.append(DemoAccount(username, role, password or generated))
+    session.commit()
+    return accounts
+
+
+def load_demo(
+    session: Session,
+    seed: int = DEMO_SEED,
+    n_conversations: int = 2400,
+    password: str | None = None,
+    progress: Callable | None = None,
+    n_jobs: int = 2,
+    reviews: bool = True,
+) -> DemoResult:
+    """Import the corpus, create accounts and rubric, score everything, then a review season.
+
+    Scoring comes before the reviews so risk-weighted sampling and the review page's
+    suggestions see the automatic scores, as they would in a team's daily work.
+    """
+    from qa_app.demo.reviews import create_demo_reviews
+    from qa_app.services.autoqa import score_conversations
+    from qa_app.services.rubrics import active_version
+
+    result = DemoResult()
+    result.import_summary = import_demo_corpus(session, seed, n_conversations, progress)
+    result.accounts = create_demo_accounts(session, password)
+    result.rubrics = ensure_default_rubric(session)
+    session.commit()
+    if result.rubrics:
+        result.notes.append(f"rubrics loaded: {', '.join(result.rubrics)}")
+    scoring = score_conversations(session, SYSTEM, n_jobs=n_jobs)
+    result.notes.append(
+        f"automatic scores: {scoring.scored:,} conversations, {scoring.messages:,} messages "
+        f"in {scoring.seconds:.0f} s ({scoring.messages_per_second:,.0f} messages/s)"
+    )
+    if not reviews:
+        return result
+    season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
+    session.commit()
+    result.notes.append(
+        f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "
+        f"{season.pending:,} waiting in queues; disputes: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
+        + f"; calibration sessions: {len(season.calibration_sessions)}"
+    )
+    return result

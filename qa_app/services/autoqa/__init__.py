@@ -1,0 +1,47 @@
+"""Automatic scoring in the app: scoring runs, stored scores, suggestions and agreement.
+
+The names below are the area's public surface: code outside the package imports
+them from here, never from its modules.
+"""
+
+from qa_app.services.autoqa.criterion_suggestions import (
+    MIN_CALIBRATION_REVIEWS,
+    AgreementReport,
+    agreement_reports,
+)
+from qa_app.services.autoqa.queries import (
+    KEY_SIGNALS,
+    ScoringStatus,
+    agent_signal_frame,
+    message_evidence,
+    scoring_status,
+)
+from qa_app.services.autoqa.review_suggestions import (
+    Suggestion,
+    suggestions_for,
+)
+from qa_app.services.autoqa.scoring_runs import (
+    DEFAULT_BATCH,
+    current_pipeline_version,
+    score_conversations,
+)
+from qa_app.services.autoqa.training import (
+    FOLDS,
+)
+
+__all__ = [
+    "AgreementReport",
+    "DEFAULT_BATCH",
+    "FOLDS",
+    "KEY_SIGNALS",
+    "MIN_CALIBRATION_REVIEWS",
+    "ScoringStatus",
+    "Suggestion",
+    "agent_signal_frame",
+    "agreement_reports",
+    "current_pipeline_version",
+    "message_evidence",
+    "score_conversations",
+    "scoring_status",
+    "suggestions_for",
+]

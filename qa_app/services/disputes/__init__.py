@@ -1,0 +1,29 @@
+"""An agent's objection to a review, and the reviewer's or lead's decision on it.
+
+The names below are the area's public surface: code outside the package imports
+them from here, never from its modules.
+"""
+
+from qa_app.services.disputes.decisions import (
+    raise_dispute,
+    resolve_dispute,
+)
+from qa_app.services.disputes.listing import (
+    DisputeInfo,
+    GradeLine,
+    ReviewSummary,
+    list_disputes,
+    review_summary,
+    visible_reviews,
+)
+
+__all__ = [
+    "DisputeInfo",
+    "GradeLine",
+    "ReviewSummary",
+    "list_disputes",
+    "raise_dispute",
+    "resolve_dispute",
+    "review_summary",
+    "visible_reviews",
+]

@@ -1,0 +1,182 @@
+"""Conversation-level AutoQA signals from the per-message results of one conversation.
+
+Sentiment start/end/trajectory, politeness, rudeness, toxicity, empathy and missed empathy,
+customer name; clarity, resolution and timing signals come from their own modules and are
+merged here. Names and units are documented in ``docs/autoqa.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scoring.base import Evidence
+from scoring.pipeline.conversation import AGENT, CUSTOMER, MessageScores, Signal
+from scoring.pipeline.timing import TimingResult, timing_signals
+from scoring.scorers.clarity import ClarityReport, clarity_signals
+from scoring.scorers.resolution import resolution_signals
+
+# Signals that need a scorer or an agent message: present (as None) even when they cannot
+# be computed, so every result has the same keys.
+SIGNAL_UNITS = {
+    "politeness": "probability",
+    "politeness_min": "probability",
+    "rudeness": "probability",
+    "toxicity": "probability",
+    "empathy": "score_0_1",
+    "missed_empathy": "count",
+}
+NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
+UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
+TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
+EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
+SHARED_LIMIT = 20_000  # distinct evidence-less signals kept for sharing (see ``_shared``)
+_SHARED: dict[tuple, Signal] = {}
+
+
+def _shared(signal: Signal) -> Signal:
+    """One object per distinct evidence-less signal ("escalation: 0.0", "handle_time_sla:
+    1.0" ...): most conversations repeat them, and equal objects shared within a batch are
+    pickled once, so the results of a batch cross to the main process with about a third
+    fewer objects. The key uses ``repr`` so 0.0 and -0.0, or 1 and 1.0, stay apart."""
+    if signal.evidence:
+        return signal
+    key = (signal.name, repr(signal.value), signal.unit, repr(signal.normalised), signal.label)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= SHARED_LIMIT:
+            _SHARED.clear()
+        found = _SHARED[key] = signal
+    return found
+
+
+def _clip01(value: float) -> float:
+    return round(min(1.0, max(0.0, value)), 4)
+
+
+def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
+    result = item.results.get(task)
+    if result is None:
+        return ()
+    ranked = sorted(result.evidence, key=lambda e: -abs(e.weight))[:n]
+    return tuple((item.index, e) for e in ranked)
+
+
+def _is_upset(item: MessageScores) -> bool:
+    sentiment, emotion = item.results.get("sentiment"), item.results.get("emotions")
+    return bool(
+        (sentiment is not None and sentiment.score <= UPSET_SENTIMENT)
+        or (emotion is not None and emotion.label in NEGATIVE_EMOTIONS)
+    )
+
+
+def sentiment_signals(customer: Sequence[MessageScores]) -> list[Signal]:
+    """Customer sentiment at the start, at the end and the trend between them."""
+    scored = [m for m in customer if "sentiment" in m.results]
+    if not scored:
+        return [
+            Signal(n, None, "score_-1_1", None)
+            for n in ("sentiment_start", "sentiment_end", "sentiment_trajectory")
+        ]
+    first, last = scored[0], scored[-1]
+    start, end = first.results["sentiment"].score, last.results["sentiment"].score
+    delta = end - start
+    trend = (
+        "improved" if delta >= TREND_DELTA else "worsened" if delta <= -TREND_DELTA else "stable"
+    )
+    return [
+        Signal("sentiment_start", round(start, 4), "score_-1_1", _clip01((start + 1) / 2),
+               first.results["sentiment"].label, _top_evidence(first, "sentiment")),
+        Signal("sentiment_end", round(end, 4), "score_-1_1", _clip01((end + 1) / 2),
+               last.results["sentiment"].label, _top_evidence(last, "sentiment")),
+        Signal("sentiment_trajectory", round(delta, 4), "delta_-2_2", _clip01(0.5 + delta / 2), trend,
+               _top_evidence(first, "sentiment", 1) + _top_evidence(last, "sentiment", 1)),
+    ]  # fmt: skip
+
+
+def agent_signals(messages: Sequence[MessageScores]) -> list[Signal]:
+    """Politeness (mean, min), rudeness (max), toxicity (max), empathy and missed empathy."""
+    agent = [m for m in messages if m.role == AGENT]
+    out = []
+    polite = [(m.results["politeness"].score, m) for m in agent if "politeness" in m.results]
+    if polite:
+        mean = sum(p for p, _ in polite) / len(polite)
+        low, low_item = min(polite, key=lambda x: x[0])
+        out += [Signal("politeness", round(mean, 4), "probability", _clip01(mean)),
+                Signal("politeness_min", round(low, 4), "probability", _clip01(low),
+                       evidence=_top_evidence(low_item, "politeness"))]  # fmt: skip
+    for task, name in (("rudeness", "rudeness"), ("toxicity", "toxicity")):
+        values = [(m.results[task].score, m) for m in agent if task in m.results]
+        if values:
+            high, item = max(values, key=lambda x: x[0])
+            out.append(Signal(name, round(high, 4), "probability", _clip01(1 - high),
+                              evidence=_top_evidence(item, task)))  # fmt: skip
+    out += empathy_signals(messages)
+    return out
+
+
+def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
+    """Empathy shown (best agent message) and missed empathy: an upset customer turn whose
+    agent replies, until the customer speaks again, all stay below ``EMPATHY_SHOWN`` (the
+    rule of ``scoring.missed_empathy.find_missed_empathy``, on the scores already computed)."""
+    agent = [m for m in messages if m.role == AGENT and "empathy" in m.results]
+    if not agent:
+        return []
+    best = max(agent, key=lambda m: m.results["empathy"].score)
+    customer = [m for m in messages if m.role == CUSTOMER]
+    upset = [m for m in customer if _is_upset(m)]
+    missed: list[tuple[MessageScores, MessageScores]] = []
+    for item in upset:
+        following = [m.index for m in customer if m.index > item.index]
+        end = following[0] if following else len(messages)
+        replies = [m for m in agent if item.index < m.index < end]
+        if replies and max(m.results["empathy"].score for m in replies) < EMPATHY_SHOWN:
+            missed.append((item, replies[0]))
+    label = "missed" if missed else "shown" if upset else "not_needed"
+    evidence = tuple(
+        ev
+        for turn, reply in missed[:3]
+        for ev in _top_evidence(turn, "sentiment", 2)
+        + ((reply.index, Evidence(0, 0, "empathy.none_in_reply", -1.0, "")),)
+    )
+    score = best.results["empathy"].score
+    return [
+        Signal("empathy", round(score, 4), "score_0_1", _clip01(score), best.results["empathy"].label,
+               _top_evidence(best, "empathy")),
+        Signal("missed_empathy", float(len(missed)), "count", 0.0 if missed else 1.0, label, evidence),
+    ]  # fmt: skip
+
+
+def customer_name_signal(messages: Sequence[MessageScores]) -> Signal:
+    """Did the agent address the customer by name (politeness ``customer_name`` spans)?"""
+    agent = [m for m in messages if m.role == AGENT and "politeness" in m.results]
+    if not agent:
+        return Signal("customer_name", None, "flag", None)
+    evidence = tuple(
+        (m.index, e)
+        for m in agent
+        for e in m.results["politeness"].evidence
+        if e.rule == "customer_name"
+    )[:3]
+    value = float(bool(evidence))
+    return Signal("customer_name", value, "flag", value, evidence=evidence)
+
+
+def conversation_signals(
+    messages: Sequence[MessageScores],
+    clarity: Sequence[tuple[int, ClarityReport]],
+    timing: TimingResult,
+) -> dict[str, Signal]:
+    """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``)."""
+    customer = [m for m in messages if m.role == CUSTOMER]
+    signals = sentiment_signals(customer) + agent_signals(messages) + clarity_signals(clarity)
+    roles = [m.role for m in messages]
+    signals += resolution_signals(roles, [m.marks for m in messages])
+    signals += timing_signals(timing)
+    signals.append(customer_name_signal(messages))
+    out = {s.name: s for s in signals}
+    apology = out.get("apology")
+    if apology is not None and apology.value == 0.0 and not any(map(_is_upset, customer)):
+        out["apology"] = Signal("apology", 0.0, "flag", 1.0, "not_needed")
+    for name, unit in SIGNAL_UNITS.items():  # same keys for every conversation
+        out.setdefault(name, Signal(name, None, unit, None))
+    return {name: _shared(signal) for name, signal in out.items()}

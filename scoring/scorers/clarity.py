@@ -1,0 +1,351 @@
+"""How clear is an agent's answer to a customer? Readability, jargon, typos, structure, length.
+
+Readability is Flesch reading ease for English and Oborneva's Russian adaptation
+(``scoring.clarity_words``, with the references); jargon is counted against default
+glossaries (``lexicons/jargon_{ru,en}.txt``) plus a company glossary; typos are words
+unknown to a dictionary (pymorphy3 for Russian, pyspellchecker's English frequency list).
+Formulas and weights are documented in ``docs/autoqa.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scoring.base import Evidence, ScoreResult, Signal
+from scoring.scorers.clarity_words import (
+    flesch_reading_ease,
+    is_known_word,
+    read_terms,
+    script,
+    word_shape,
+)
+from scoring.text import detect_languages
+from scoring.text.tokens import lemma, stem
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Reading ease mapped linearly onto 0..1 between these points. Russian words are longer, so
+# Oborneva's scale runs lower on the same plain reply: the band is shifted by 30 points.
+EASE_RANGE = {"en": (10.0, 80.0), "ru": (-20.0, 50.0)}
+LONG_SENTENCE = {"en": 25, "ru": 20}
+WEIGHTS = {"readability": 0.3, "jargon": 0.3, "typos": 0.2, "structure": 0.1, "length": 0.1}
+THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
+WORD_CACHE_SIZE = 50_000  # word forms remembered per language by ``ClarityScorer``
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
+_SCAN = re.compile(
+    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)"
+    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
+    r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
+)
+_LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-•*–—]|[a-zа-я][.)])\s+\S")
+_PARAGRAPH = re.compile(r"\n")
+_JARGON_RULES = ("clarity.jargon", "clarity.acronym")
+
+
+def _band(value: float, low: float, high: float) -> float:
+    return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+def _span_key(evidence: Evidence) -> tuple[int, int]:
+    return evidence.start, evidence.end
+
+
+@dataclass(frozen=True, slots=True)
+class ClarityReport:
+    """Everything measured on one answer; ``score`` is 0..1, higher is clearer."""
+
+    score: float
+    label: str
+    lang: str
+    words: int
+    reading_ease: float
+    jargon_terms: int
+    jargon_density: float
+    typos: int
+    typo_rate: float
+    checked_words: int
+    structure: float
+    length_fit: float
+    evidence: tuple[Evidence, ...]
+
+
+class ClarityScorer:
+    """Clarity of agent messages (TextScorer contract, task ``clarity``).
+
+    ``glossary`` is the company's jargon list: an iterable of terms to add, or a mapping
+    ``{"add": [...], "remove": [...]}``. Pass ``questions`` (the customer's preceding
+    message per text) to judge the answer's length against the question.
+    """
+
+    task = "clarity"
+    version = "clarity-1"
+    labels = ("unclear", "ok", "clear")
+
+    def __init__(
+        self,
+        lang: str = "auto",
+        glossary: Mapping[str, Iterable[str]] | Iterable[str] | None = None,
+    ) -> None:
+        self.lang = lang
+        self.glossary = glossary
+
+    def fit(self, texts: Sequence[str] | None = None, y: object = None) -> ClarityScorer:
+        """Build the glossary matchers (nothing is learned from ``texts``)."""
+        terms, allowed = set(), set()
+        for name in ("jargon_ru.txt", "jargon_en.txt"):
+            file_terms, file_allowed = read_terms(name)
+            terms |= file_terms
+            allowed |= file_allowed
+        add, remove = self._company_terms()
+        terms = (terms | add) - remove
+        allowed = (allowed - add) | remove
+        single = {t for t in terms if re.fullmatch(r"[^\W\d_]+", t)}
+        phrases = sorted(terms - single, key=len, reverse=True)
+        self.jargon_stems_ = {stem(t, script(t)) for t in single}
+        self.jargon_lemmas_ = {lemma(t, "ru") for t in single if script(t) == "ru"}
+        self.jargon_phrases_ = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
+            if phrases
+            else None
+        )
+        self.not_jargon_ = frozenset(allowed)
+        self.word_cache_: dict[str, dict[str, tuple]] = {}  # lang -> word -> facts
+        return self
+
+    def _company_terms(self) -> tuple[set[str], set[str]]:
+        def norm(items: Iterable[str]) -> set[str]:
+            return {str(t).strip().lower().replace("ё", "е") for t in items if str(t).strip()}
+
+        if self.glossary is None:
+            return set(), set()
+        if isinstance(self.glossary, Mapping):
+            return norm(self.glossary.get("add", ())), norm(self.glossary.get("remove", ()))
+        return norm(self.glossary), set()
+
+    def analyze(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str] | None = None,
+        questions: Sequence[str | None] | None = None,
+    ) -> list[ClarityReport]:
+        """Full measurements and evidence per text."""
+        if not hasattr(self, "jargon_stems_"):
+            self.fit()
+        if langs is None and self.lang != "auto":
+            langs = [self.lang] * len(texts)
+        resolved = detect_languages(texts, langs)
+        questions = questions if questions is not None else [None] * len(texts)
+        return [
+            self._analyze_one(text or "", lang, question)
+            for text, lang, question in zip(texts, resolved, questions, strict=True)
+        ]
+
+    def predict_scores(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None, questions=None
+    ) -> np.ndarray:
+        """Numbers only: clarity 0..1 per text."""
+        import numpy as np  # not at import time: the pipeline's main process never needs it
+
+        return np.array([r.score for r in self.analyze(texts, langs, questions)], dtype=float)
+
+    def score_texts(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None, questions=None
+    ) -> list[ScoreResult]:
+        return [
+            ScoreResult(r.label, r.score, r.lang, r.evidence)
+            for r in self.analyze(texts, langs, questions)
+        ]
+
+    def _analyze_one(self, text: str, lang: str, question: str | None) -> ClarityReport:
+        evidence: list[Evidence] = []
+        lowered = text.lower().replace("ё", "е")
+        if len(lowered) != len(text):  # rare case-mapping that changes length
+            lowered = "".join(ch.lower()[0] for ch in text).replace("ё", "е")
+        jargon_spans = self._phrase_jargon(text, lowered, evidence)
+        words, syllable_count, sentences, long_words, checked, jargon, typos = self._scan(
+            text, lowered, lang, jargon_spans, evidence
+        )
+        jargon += len(jargon_spans)  # phrases ("вторая линия") as well as single words
+        n_words = max(1, words)
+        ease = flesch_reading_ease(words, sentences, syllable_count, lang)
+        structure = self._structure(text, words, evidence) * (1.0 - 0.5 * long_words / n_words)
+        parts = {
+            "readability": _band(ease, *EASE_RANGE.get(lang, EASE_RANGE["en"])),
+            "jargon": 1.0 - min(1.0, jargon / n_words / 0.15),
+            "typos": 1.0 - min(1.0, typos / max(1, checked) / 0.15),
+            "structure": structure,
+            "length": self._length_fit(words, question, evidence),
+        }
+        mean = sum(WEIGHTS[k] * v for k, v in parts.items())
+        score = round(0.5 * mean + 0.5 * min(parts.values()), 4)
+        label = "unclear" if score < THRESHOLDS[0] else "ok" if score < THRESHOLDS[1] else "clear"
+        evidence.append(
+            Evidence(0, 0, "clarity.reading_ease", parts["readability"] - 0.5, f"{ease:.0f}")
+        )
+        return ClarityReport(
+            score, label, lang, words, round(ease, 1), jargon, jargon / n_words, typos,
+            typos / max(1, checked), checked, parts["structure"], parts["length"],
+            tuple(sorted(evidence, key=_span_key)),
+        )  # fmt: skip
+
+    def _phrase_jargon(
+        self, text: str, lowered: str, evidence: list[Evidence]
+    ) -> list[tuple[int, int]]:
+        """Multi-word and alphanumeric glossary terms ("вторая линия", "L2")."""
+        if self.jargon_phrases_ is None:
+            return []
+        spans = [m.span() for m in self.jargon_phrases_.finditer(lowered)]
+        evidence.extend(Evidence(s, e, "clarity.jargon", -0.15, text[s:e]) for s, e in spans)
+        return spans
+
+    def _scan(
+        self,
+        text: str,
+        lowered: str,
+        lang: str,
+        jargon_spans: list[tuple[int, int]],
+        evidence: list[Evidence],
+    ) -> tuple[int, int, int, int, int, int, int]:
+        """One pass: words, syllables, sentences, words in long sentences, spell-checked
+        words, jargon terms and typos; evidence for jargon, typos and long sentences."""
+        limit = LONG_SENTENCE.get(lang, 25)
+        words = syllable_count = sentences = long_words = checked = jargon = typos = 0
+        first = last = run = 0  # the current sentence: first start, last end, word count
+        cache = self.word_cache_.setdefault(lang, {})
+        for match in _SCAN.finditer(text):
+            kind = match.lastgroup
+            if kind != "word":
+                if kind == "end" and run:
+                    sentences += 1
+                    words += run
+                    if run > limit:
+                        long_words += run
+                        evidence.append(self._long_sentence(first, last, run, limit))
+                    run = 0
+                continue
+            start, end = match.span()
+            original = match.group()
+            low = lowered[start:end]
+            facts = cache.get(original)
+            if facts is None or facts[0] != low:
+                facts = self._word_facts(low, original, lang, cache)
+            _, n_syllables, rule, typo, capitalised = facts
+            syllable_count += n_syllables
+            if run:
+                if typo is not None and capitalised:
+                    typo = None  # capitalised inside a sentence: a name
+            else:
+                first = start
+            run += 1
+            last = end
+            if jargon_spans and any(s <= start < e for s, e in jargon_spans):
+                continue
+            if rule is not None:
+                jargon += 1
+                evidence.append(Evidence(start, end, rule, -0.15, original))
+            elif typo is not None:
+                checked += 1
+                if typo:
+                    typos += 1
+                    evidence.append(Evidence(start, end, "clarity.typo", -0.1, original))
+        if run:
+            sentences += 1
+            words += run
+            if run > limit:
+                long_words += run
+                evidence.append(self._long_sentence(first, last, run, limit))
+        return words, syllable_count, sentences, long_words, checked, jargon, typos
+
+    @staticmethod
+    def _long_sentence(start: int, end: int, words: int, limit: int) -> Evidence:
+        return Evidence(start, end, "clarity.long_sentence", -0.1 * words / limit, f"{words} words")
+
+    def _word_facts(self, low: str, original: str, lang: str, cache: dict) -> tuple:
+        """(lower-case form, syllables, jargon rule or None, typo: True/False or None when
+        not spell-checked, starts with a capital), remembered per word form: support texts
+        repeat the same words all day long."""
+        word_script, n_syllables = word_shape(low)
+        rule = None
+        if low not in self.not_jargon_:
+            if stem(low, word_script) in self.jargon_stems_ or (
+                word_script == "ru" and lemma(low, "ru") in self.jargon_lemmas_
+            ):
+                rule = "clarity.jargon"
+            elif original.isupper() and 2 <= len(original) <= 6:
+                rule = "clarity.acronym"
+        typo = None
+        if rule is None and len(low) >= 3 and word_script == lang and not original.isupper():
+            typo = not all(is_known_word(part, lang) for part in low.split("-") if part)
+        facts = (low, n_syllables, rule, typo, original[:1].isupper())
+        if len(cache) < WORD_CACHE_SIZE:
+            cache[original] = facts
+        return facts
+
+    @staticmethod
+    def _structure(text: str, words: int, evidence: list[Evidence]) -> float:
+        """Long answers need steps, bullets or paragraphs; short ones are fine as they are."""
+        if words <= 60:
+            return 1.0
+        if len(_LIST_LINE.findall(text)) >= 2:
+            evidence.append(Evidence(0, 0, "clarity.steps", 0.1, "list"))
+            return 1.0
+        if _PARAGRAPH.search(text.strip()):
+            return 0.8
+        value = max(0.0, 1.0 - (words - 60) / 140.0)
+        evidence.append(
+            Evidence(0, 0, "clarity.wall_of_text", value - 1.0, f"{words} words, no breaks")
+        )
+        return value
+
+    @staticmethod
+    def _length_fit(words: int, question: str | None, evidence: list[Evidence]) -> float:
+        """Too short for a long question, or a wall of text for a short one."""
+        if not question:
+            return 1.0
+        asked = len(_WORD.findall(question))
+        if asked >= 25 and words < max(5.0, 0.15 * asked):
+            value = words / max(5.0, 0.15 * asked)
+            evidence.append(
+                Evidence(0, 0, "clarity.too_short", value - 1.0, f"{words} vs {asked} words")
+            )
+            return value
+        if asked <= 12 and words > 120:
+            value = max(0.0, 1.0 - (words - 120) / 200.0)
+            evidence.append(
+                Evidence(0, 0, "clarity.too_long", value - 1.0, f"{words} vs {asked} words")
+            )
+            return value
+        return 1.0
+
+
+def clarity_signals(reports: Sequence[tuple[int, ClarityReport]]) -> list[Signal]:
+    """Conversation signals over the agent's messages (index, report): mean clarity,
+    jargon density (terms per word) and typo rate (typos per checked word)."""
+    if not reports:
+        return [
+            Signal(n, None, u, None)
+            for n, u in (("clarity", "score_0_1"), ("jargon", "ratio"), ("typos", "ratio"))
+        ]
+    words = sum(r.words for _, r in reports)
+    jargon = sum(r.jargon_terms for _, r in reports) / max(1, words)
+    typos = sum(r.typos for _, r in reports) / max(1, sum(r.checked_words for _, r in reports))
+    clarity = sum(r.score for _, r in reports) / len(reports)
+
+    def spans(prefix: tuple[str, ...]) -> tuple[tuple[int, Evidence], ...]:
+        return tuple((i, e) for i, r in reports for e in r.evidence if e.rule.startswith(prefix))
+
+    worst = min(reports, key=lambda item: item[1].score)
+    return [
+        Signal("clarity", round(clarity, 4), "score_0_1", round(clarity, 4),
+               "unclear" if clarity < THRESHOLDS[0] else "ok" if clarity < THRESHOLDS[1] else "clear",
+               tuple((worst[0], e) for e in worst[1].evidence if e.weight < 0)[:5]),
+        Signal("jargon", round(jargon, 4), "ratio", round(1.0 - min(1.0, jargon / 0.15), 4),
+               evidence=spans(("clarity.jargon", "clarity.acronym"))[:10]),
+        Signal("typos", round(typos, 4), "ratio", round(1.0 - min(1.0, typos / 0.15), 4),
+               evidence=spans(("clarity.typo",))[:10]),
+    ]  # fmt: skip

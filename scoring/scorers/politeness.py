@@ -1,0 +1,378 @@
+"""Politeness and rudeness of agent messages, in Russian and English, with evidence.
+
+The probability of "polite" is a logistic model over politeness strategies (Danescu-
+Niculescu-Mizil et al., ACL 2013) plus, for English, hashed word n-grams, fitted on the
+Stanford Politeness Corpus (Wikipedia). Strategy names are language-independent, so the
+strategy-only model scores Russian, for which no labelled corpus exists. Support formulas
+and the rude side (blame, dismissal, sarcasm, "as I already said") are rare in Wikipedia
+requests; their weights are hand-set priors, documented in the model card. Rudeness is
+also reported on its own, joined with the toxicity scorer's profanity and insults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+from scoring.base import Evidence, ScoreResult
+from scoring.scorers.politeness_features import (
+    STRATEGY_INDEX,
+    MessageAnalysis,
+    analyse_message,
+    count_matrix,
+    strategy_matrix,
+)
+from scoring.scorers.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
+from scoring.text import detect_languages
+
+MODEL_NAME = "politeness_v2"
+# Logit weights used where training data is silent (and by the rules-only fallback).
+PRIOR_WEIGHTS: dict[str, float] = {
+    "gratitude": 1.0, "deference": 1.0, "greeting": 0.6, "apologizing": 0.6,
+    "please": 0.5, "please_start": -0.3, "indirect_btw": 0.3, "direct_question": -0.6,
+    "direct_start": -0.4, "counterfactual_modal": 0.8, "indicative_modal": 0.2,
+    "first_person_start": 0.2, "first_person_plural": 0.3, "first_person": 0.1,
+    "second_person": 0.0, "second_person_start": -0.4, "hedges": 0.4, "factuality": -0.5,
+    "positive_lexicon": 0.5, "negative_lexicon": -0.5, "thanks_for_contacting": 1.2,
+    "apology_inconvenience": 1.0, "thanks_for_waiting": 1.2, "glad_to_help": 1.0,
+    "customer_name": 0.5, "formal_address": 0.3, "informal_address": -1.0, "command": -0.8,
+    "blame": -1.8, "repetition": -1.5, "dismissive": -1.8, "sarcasm": -1.5,
+    "shouting": -1.5, "exclamation": -0.5,
+}  # fmt: skip
+# Chance that one occurrence alone makes a reply rude (noisy-OR), hand-set for support QA.
+RUDENESS_WEIGHTS: dict[str, float] = {
+    "blame": 0.6, "dismissive": 0.6, "sarcasm": 0.5, "repetition": 0.5, "shouting": 0.5,
+    "command": 0.25, "informal_address": 0.3, "exclamation": 0.15,
+}  # fmt: skip
+TOXICITY_LOGIT = 3.0
+SEVERE_RUDENESS = frozenset({"blame", "dismissive", "sarcasm", "repetition", "shouting"})
+# Pronoun, position and sentiment-word features alone are not politeness markers. The model
+# learned from Wikipedia *requests*; a support message with no marker at all ("Your order
+# has shipped") is pulled halfway to neutral and never labelled impolite on those alone.
+NON_MARKERS = frozenset(
+    {"first_person", "first_person_start", "first_person_plural", "second_person"}
+    | {"second_person_start", "positive_lexicon", "negative_lexicon", "formal_address"}
+)
+UNMARKED_SHRINK = 0.5
+WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
+_TOXIC_RULES = ("profanity", "insult", "threat")
+# Toxicity kinds too weak to show as rudeness on their own ("блин", contempt not aimed at
+# the customer); toxicity rules read "kind:entry" or "kind_addressed:entry".
+_WEAK_TOXIC = frozenset({"mild", "contempt"})
+
+
+def _toxic_kind(rule: str) -> str:
+    return rule.split(":", 1)[0]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+class PolitenessScorer:
+    """Probability that an agent message is polite; rudeness reported alongside."""
+
+    task = "politeness"
+    version = "1.0"
+    labels = ("impolite", "neutral", "polite")
+
+    def __init__(
+        self,
+        lang: str = "auto",
+        model: str | None = MODEL_NAME,
+        polite_threshold: float = 0.65,
+        impolite_threshold: float = 0.35,
+        rude_threshold: float = 0.5,
+        use_toxicity: bool = True,
+        C: float = 10.0,
+    ) -> None:
+        self.lang = lang
+        self.model = model
+        self.polite_threshold = polite_threshold
+        self.impolite_threshold = impolite_threshold
+        self.rude_threshold = rude_threshold
+        self.use_toxicity = use_toxicity
+        self.C = C
+
+    # -- learned state ----------------------------------------------------------------
+    def fit(self, texts: Sequence[str], y: Sequence[int], min_support: int = 15):
+        """Fit on English requests labelled 1 polite / 0 impolite (Wikipedia quartiles)."""
+        from scoring.scorers.politeness_fit import fit_politeness_arrays
+
+        arrays, _ = fit_politeness_arrays(list(texts), np.asarray(y), self.C, min_support)
+        return self._set_arrays(arrays)
+
+    def _set_arrays(self, arrays: dict[str, np.ndarray]) -> PolitenessScorer:
+        self.strategy_coef_ = np.asarray(arrays["strategy_coef"], dtype=np.float64)
+        self.strategy_intercept_ = float(arrays["strategy_intercept"])
+        self.full_strategy_coef_ = np.asarray(arrays["full_strategy_coef"], dtype=np.float64)
+        self.full_intercept_ = float(arrays["full_intercept"])
+        identity = np.array([1.0, 0.0])
+        self.full_calibration_ = np.asarray(arrays.get("full_calibration", identity), float)
+        self.strategy_calibration_ = np.asarray(arrays.get("strategy_calibration", identity), float)
+        for block in ("word", "char"):
+            setattr(self, f"{block}_coef_", np.asarray(arrays[f"{block}_coef"], np.float32))
+            setattr(self, f"{block}_idf_", np.asarray(arrays[f"{block}_idf"], np.float32))
+        self.word_nb_ = np.asarray(arrays.get("word_nb", np.zeros(1)), np.float32)
+        return self
+
+    def _ensure_model(self) -> None:
+        if hasattr(self, "strategy_coef_"):
+            return
+        if self.model:
+            from scoring.models import load_model
+
+            try:
+                arrays, meta = load_model(self.model)
+            except FileNotFoundError:
+                arrays = None
+            if arrays is not None:
+                self.model_card_ = meta
+                self._set_arrays(arrays)
+                return
+        priors = np.array([PRIOR_WEIGHTS[s] for s in STRATEGIES])
+        self._set_arrays(
+            {
+                "strategy_coef": priors, "strategy_intercept": 0.0,
+                "full_strategy_coef": priors, "full_intercept": 0.0,
+                "word_coef": np.zeros(1), "word_idf": np.ones(1),
+                "char_coef": np.zeros(1), "char_idf": np.ones(1),
+            }
+        )  # fmt: skip
+
+    # -- numbers ----------------------------------------------------------------------
+    def _resolve(self, texts: Sequence[str], langs) -> list[str]:
+        if langs is None and self.lang in ("ru", "en"):
+            langs = self.lang
+        return detect_languages(list(texts), langs)
+
+    def _toxicity(self, texts: list[str]) -> list[ScoreResult] | None:
+        if not self.use_toxicity:
+            return None
+        try:
+            from scoring.scorers.toxicity import ToxicityScorer
+        except ImportError:  # toxicity scorer not installed: politeness still works
+            return None
+        return ToxicityScorer().score_texts(texts)
+
+    def raw_logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
+        """Uncalibrated logits: full model for English rows, strategies only otherwise."""
+        return self._raw(analyses, langs)[0]
+
+    def _raw(self, analyses: list[MessageAnalysis], langs: list[str]):
+        """Raw logits, English row indices and their per-word-column contributions."""
+        x = strategy_matrix(analyses)
+        z = x @ self.strategy_coef_ + self.strategy_intercept_
+        rows = [i for i, lang in enumerate(langs) if lang == "en"]
+        if not rows or self.word_coef_.size <= 1:
+            return z, [], None
+        sub = [analyses[i] for i in rows]
+        words = count_matrix(sub, "word")
+        row_of = np.repeat(np.arange(len(rows)), np.diff(words.indptr))
+        contribution = _tfidf_values(words, self.word_idf_, row_of) * self.word_coef_[words.indices]
+        if self.word_nb_.size > 1:  # NB-SVM member: binary presence of the same columns
+            contribution += self.word_nb_[words.indices]
+        lexical = np.bincount(row_of, contribution, minlength=len(rows))
+        chars = count_matrix(sub, "char")
+        char_rows = np.repeat(np.arange(len(rows)), np.diff(chars.indptr))
+        values = _tfidf_values(chars, self.char_idf_, char_rows) * self.char_coef_[chars.indices]
+        lexical += np.bincount(char_rows, values, minlength=len(rows))
+        z[rows] = x[rows] @ self.full_strategy_coef_ + self.full_intercept_ + lexical
+        return z, rows, (words.indptr, words.indices, contribution)
+
+    def _calibrate(self, z: np.ndarray, english_rows: list[int]) -> np.ndarray:
+        """Platt-calibrated logits (scale and shift fitted on out-of-fold predictions)."""
+        strat_a, strat_b = self.strategy_calibration_
+        out = strat_a * z + strat_b
+        if english_rows:
+            full_a, full_b = self.full_calibration_
+            out[english_rows] = full_a * z[english_rows] + full_b
+        return out
+
+    def _logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
+        z, rows, _ = self._raw(analyses, langs)
+        return self._calibrate(z, rows)
+
+    def decision_function(self, texts: Sequence[str], langs=None) -> np.ndarray:
+        """Calibrated politeness logit per text, before the toxicity adjustment."""
+        self._ensure_model()
+        texts = [t or "" for t in texts]
+        return self._logits([analyse_message(t) for t in texts], self._resolve(texts, langs))
+
+    def _compute(self, texts: Sequence[str], langs, toxicity=None, explain=True) -> _Batch:
+        self._ensure_model()
+        texts = [t or "" for t in texts]
+        resolved = self._resolve(texts, langs)
+        analyses = [analyse_message(t) for t in texts]
+        toxic = list(toxicity) if toxicity is not None else self._toxicity(texts)
+        # Only messages with toxic words count: the scorer's floor is not evidence.
+        tox = np.array(
+            [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
+        )
+        kinds = [{d.strategy for d in a.detections} for a in analyses]
+        marked = [not k <= NON_MARKERS for k in kinds]
+        z, rows, words = self._raw(analyses, resolved)
+        z = self._calibrate(z, rows)
+        polite = _sigmoid(np.where(marked, z, UNMARKED_SHRINK * z) - TOXICITY_LOGIT * tox)
+        # Courteous wrapping does not redeem blame or dismissal: "Thank you for your
+        # patience, unfortunately that's not our problem" must not come out polite.
+        severe = [k & SEVERE_RUDENESS for k in kinds]
+        if any(severe):
+            polite *= 1.0 - _noisy_or(severe, np.zeros(len(texts)))
+        rude = _noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
+        word_evidence = self._word_evidence(analyses, rows, words) if explain else {}
+        return _Batch(texts, resolved, analyses, toxic, polite, rude, marked, word_evidence)
+
+    def predict_scores(self, texts: Sequence[str], langs=None, toxicity=None) -> np.ndarray:
+        """Probability of polite per text (fast path: no evidence objects)."""
+        return self._compute(texts, langs, toxicity, explain=False).polite
+
+    def predict_rudeness(self, texts: Sequence[str], langs=None) -> np.ndarray:
+        """Probability that a reply is rude (blame, dismissal, sarcasm, shouting, insults)."""
+        return self._compute(texts, langs, explain=False).rude
+
+    def label_for(self, polite: float, rude: float, marked: bool = True) -> str:
+        """Impolite when rude, or unlikely polite with some marker to show for it; polite
+        only when not rude at all."""
+        if rude >= self.rude_threshold or (marked and polite < self.impolite_threshold):
+            return "impolite"
+        if polite >= self.polite_threshold and rude < self.rude_threshold / 2:
+            return "polite"
+        return "neutral"
+
+    # -- explanations -----------------------------------------------------------------
+    def _word_evidence(self, analyses, rows: list[int], words, top: int = 3) -> dict:
+        """Per English row, the few words or word pairs whose learned weights moved the
+        score most (|calibrated contribution| >= ``WORD_EVIDENCE_MIN``), found for the
+        whole batch at once: spans are looked up only for the columns that qualify."""
+        if words is None:
+            return {}
+        indptr, indices, contribution = words
+        scaled = contribution * float(self.full_calibration_[0])
+        strong = np.flatnonzero(np.abs(scaled) >= WORD_EVIDENCE_MIN)
+        if not strong.size:
+            return {}
+        owner = np.searchsorted(indptr, strong, side="right") - 1
+        out: dict[int, list[tuple[int, int, str, float]]] = {}
+        for local in np.unique(owner).tolist():
+            picked = strong[owner == local]
+            wanted = dict(zip(indices[picked].tolist(), scaled[picked].tolist(), strict=True))
+            found = [
+                (abs(wanted[col]), start, end, gram, wanted[col])
+                for col, start, end, gram in analyses[rows[local]].lexical.spans_of(wanted)
+                if gram[0].isalnum()
+            ]
+            if found:
+                found.sort(reverse=True)
+                out[rows[local]] = [(st, en, g, c) for _, st, en, g, c in found[:top]]
+        return out
+
+    def _evidence(self, batch: _Batch, i: int) -> tuple[Evidence, ...]:
+        text, lang, analysis = batch.texts[i], batch.langs[i], batch.analyses[i]
+        coef = self.full_strategy_coef_ if lang == "en" else self.strategy_coef_
+        out = [
+            Evidence(d.start, d.end, d.strategy, float(coef[STRATEGY_INDEX[d.strategy]]),
+                     text[d.start : d.end])
+            for d in analysis.detections
+        ]  # fmt: skip
+        out += [
+            Evidence(d.start, d.end, f"negated_{d.strategy}", 0.0, text[d.start : d.end])
+            for d in analysis.negated
+        ]
+        out += [
+            Evidence(s, e, f"word:{gram}", c, text[s:e])
+            for s, e, gram, c in batch.word_evidence.get(i, ())
+        ]
+        toxic = batch.toxic[i] if batch.toxic else None
+        if toxic is not None and toxic.evidence:
+            out += [
+                Evidence(
+                    e.start, e.end, f"toxicity_{e.rule}", -TOXICITY_LOGIT * toxic.score, e.text
+                )
+                for e in toxic.evidence
+                if e.rule.startswith(_TOXIC_RULES)
+            ]
+        out.sort(key=_evidence_order)
+        return tuple(out)
+
+    def score_texts(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
+        """Label, probability of polite and evidence (strategies, words, insults) per text."""
+        return self._politeness_results(self._compute(texts, langs))
+
+    def _politeness_results(self, batch: _Batch) -> list[ScoreResult]:
+        polite, rude = batch.polite.tolist(), batch.rude.tolist()
+        return [
+            ScoreResult(
+                self.label_for(polite[i], rude[i], batch.marked[i]),
+                polite[i],
+                batch.langs[i],
+                self._evidence(batch, i),
+            )
+            for i in range(len(batch.texts))
+        ]
+
+    def score_with_rudeness(
+        self, texts: Sequence[str], langs=None, toxicity: Sequence[ScoreResult] | None = None
+    ) -> tuple[list[ScoreResult], list[ScoreResult]]:
+        """Politeness and rudeness in one pass; pass ``toxicity`` results already computed
+        by ``ToxicityScorer.score_texts`` on the same texts to skip a second toxicity pass."""
+        batch = self._compute(texts, langs, toxicity)
+        return self._politeness_results(batch), self._rudeness_results(batch)
+
+    def score_rudeness(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
+        """Rudeness as its own signal: label rude/ok, score 0..1, only the rude evidence."""
+        return self._rudeness_results(self._compute(texts, langs))
+
+    def _rudeness_results(self, batch: _Batch) -> list[ScoreResult]:
+        results = []
+        rude = batch.rude.tolist()
+        for i, text in enumerate(batch.texts):
+            evidence = tuple(
+                Evidence(d.start, d.end, d.strategy, RUDENESS_WEIGHTS[d.strategy],
+                         text[d.start : d.end])
+                for d in batch.analyses[i].detections
+                if d.strategy in RUDE_STRATEGIES
+            )  # fmt: skip
+            if batch.toxic and batch.toxic[i].evidence:
+                evidence += tuple(
+                    e for e in batch.toxic[i].evidence if _toxic_kind(e.rule) not in _WEAK_TOXIC
+                )
+            label = "rude" if rude[i] >= self.rude_threshold else "ok"
+            results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
+        return results
+
+
+class _Batch(NamedTuple):
+    """Everything one scoring call computes, shared by the politeness and rudeness results."""
+
+    texts: list[str]
+    langs: list[str]
+    analyses: list[MessageAnalysis]
+    toxic: list[ScoreResult] | None
+    polite: np.ndarray
+    rude: np.ndarray
+    marked: list[bool]
+    word_evidence: dict[int, list[tuple[int, int, str, float]]]
+
+
+def _evidence_order(e: Evidence) -> tuple[int, int, str]:
+    return e.start, e.end, e.rule
+
+
+def _noisy_or(found: list[set[str]], floor: np.ndarray) -> np.ndarray:
+    """1 - (1 - floor) * prod(1 - weight) over each message's rude strategies."""
+    keep = 1.0 - floor
+    for i, strategies in enumerate(found):
+        for strategy in strategies:
+            keep[i] *= 1.0 - RUDENESS_WEIGHTS[strategy]
+    return 1.0 - keep
+
+
+def _tfidf_values(counts, idf: np.ndarray, row_of: np.ndarray) -> np.ndarray:
+    """L2-normalised TF-IDF values of a sublinear count matrix's stored entries."""
+    values = counts.data.astype(np.float64) * idf[counts.indices]
+    norms = np.sqrt(np.bincount(row_of, values * values, minlength=counts.shape[0]))
+    norms[norms == 0] = 1.0
+    return values / norms[row_of]
