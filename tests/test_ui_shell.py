@@ -19,9 +19,10 @@ from ui_harness import (
 from qa_app.i18n import t
 from qa_app.services.accounts import users
 from qa_app.services.actor import SYSTEM
+from qa_app.services.permissions import ROLES as ALL_ROLES
 from qa_app.storage import db as storage_db
 from qa_app.ui import context
-from qa_app.ui.screens import ALL_ROLES, PAGES, pages_for_role
+from qa_app.ui.screens import PAGES, pages_for_role
 
 CASES = [(spec.key, role) for spec in PAGES for role in ALL_ROLES if spec.allows(role)]
 DENIALS = [

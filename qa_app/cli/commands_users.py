@@ -12,8 +12,7 @@ from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import NotFound, PermissionDenied, ServiceError
-
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+from qa_app.services.permissions import ROLES
 
 
 def _fail(exc: ServiceError) -> CliError:

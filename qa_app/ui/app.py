@@ -19,7 +19,7 @@ from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_k
 
 def render_guarded(spec: PageSpec) -> None:
     """Run one page behind its role guard; service errors become a translated message."""
-    context.require_page_role(*spec.roles)
+    context.require_page(spec.action)
     try:
         spec.render()
     except ServiceError as exc:

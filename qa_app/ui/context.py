@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from qa_app.i18n import LANGUAGES, catalogue, t, t_or
-from qa_app.services import accounts
+from qa_app.services import accounts, permissions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
@@ -233,15 +233,10 @@ def show_error(exc: BaseException) -> None:
     st.error(describe_error(exc, current_lang()), icon=":material/error:")
 
 
-def role_allows(role: str, roles: tuple[str, ...]) -> bool:
-    """Admins may open every page; others only pages that list their role."""
-    return role == "admin" or role in roles
-
-
-def require_page_role(*roles: str) -> Actor:
-    """Second guard inside a page: stop with a clear message if the role may not see it."""
+def require_page(action: str) -> Actor:
+    """Second guard inside a page: stop with a clear message if the role may not open it."""
     actor = current_actor()
-    if not role_allows(actor.role, roles):
+    if not permissions.can(actor, action):
         st.error(tr("shell.page_denied", role=tr(f"role.{actor.role}")), icon=":material/block:")
         st.stop()
     return actor

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.accounts import sign_in_sessions
 from qa_app.services.accounts.auth import check_password_rules, find_user, hash_password
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
+from qa_app.services.permissions import require
 from qa_app.storage.models import LANGUAGES, ROLES, Agent, Team, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,119}$")
@@ -125,7 +126,7 @@ def add_user(
     language: str = "en",
 ) -> tuple[UserRow, str | None]:
     """Create a user; returns the row and the generated password when none was given."""
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     username = (username or "").strip()
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(f"bad username {username!r}", key="users.bad_username")
@@ -157,7 +158,7 @@ def add_user(
 
 
 def list_users(session: Session, actor: Actor, *, include_inactive: bool = True) -> list[UserRow]:
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     query = select(User).order_by(func.lower(User.username))
     if not include_inactive:
         query = query.where(User.is_active.is_(True))
@@ -185,7 +186,7 @@ def set_role(
     team_name: str | None = None,
 ) -> UserRow:
     """Change a user's role; an agent needs an agent login, the last admin stays admin."""
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     role = _check_role(role)
     user = _existing(session, username)
     if user.role == "admin" and role != "admin" and user.is_active and _active_admins(session) <= 1:
@@ -209,7 +210,7 @@ def set_role(
 
 def reset_password(session: Session, actor: Actor, username: str) -> str:
     """A new generated password (shown once); also lifts any lockout."""
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     user = _existing(session, username)
     password = generate_password()
     user.password_hash = hash_password(password)
@@ -222,7 +223,7 @@ def reset_password(session: Session, actor: Actor, username: str) -> str:
 
 def deactivate(session: Session, actor: Actor, username: str) -> UserRow:
     """Stop a user signing in; their reviews and history stay."""
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     user = _existing(session, username)
     if actor.user_id is not None and user.id == actor.user_id:
         raise Conflict("cannot deactivate yourself", key="users.cannot_deactivate_self")
@@ -235,7 +236,7 @@ def deactivate(session: Session, actor: Actor, username: str) -> UserRow:
 
 
 def reactivate(session: Session, actor: Actor, username: str) -> UserRow:
-    require_role(actor, "admin")
+    require(actor, "users.manage")
     user = _existing(session, username)
     user.is_active = True
     user.failed_logins = 0

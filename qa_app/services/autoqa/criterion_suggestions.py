@@ -25,13 +25,14 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.autoqa.training import (
     CalibratedModel,
     GradedExample,
     fit_model,
     heldout_predictions,
 )
+from qa_app.services.permissions import require
 from qa_app.storage.models import (
     AutoScore,
     AutoScoreRun,
@@ -343,7 +344,7 @@ def agreement_reports(
 ) -> list[AgreementReport]:
     """Per rubric (active version) and criterion with an auto_signal; staff only
     (``check_only`` checks the role and returns nothing, for callers that cache results)."""
-    require_role(actor, "lead", "reviewer", "trainer")
+    require(actor, "autoqa.read")
     if check_only:
         return []
     from qa_app.services import rubrics

@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
+from qa_app.services.permissions import require
 from qa_app.storage.models import Agent, AutoScore, AutoScoreRun, Conversation, Message
 
 KINDS = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
@@ -139,7 +140,7 @@ class ScoringStatus:
 
 def scoring_status(session: Session, actor: Actor, pipeline_version: str | None) -> ScoringStatus:
     """How much of the corpus carries automatic scores, and from which pipeline; staff only."""
-    require_role(actor, "lead", "reviewer", "trainer")
+    require(actor, "autoqa.read")
     total = session.scalar(select(func.count()).select_from(Conversation)) or 0
     versions = dict(
         session.execute(
@@ -191,7 +192,7 @@ def agent_signal_frame(
     if actor.is_agent:
         query = query.where(Conversation.agent_id == (actor.agent_id or -1))
     else:
-        require_role(actor, "lead", "reviewer", "trainer")
+        require(actor, "autoqa.read")
     if team_id is not None:
         query = query.where(Conversation.team_id == team_id)
     rows = session.execute(query.order_by(AutoScore.conversation_id)).all()

@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput
+from qa_app.services.permissions import require
 from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation, Message
 from scoring.pipeline.autoqa import AutoQAPipeline
 from scoring.pipeline.conversation import Conversation as ScoredConversation
@@ -241,7 +242,7 @@ def _now():
 
 
 def _check(actor: Actor, n_jobs: int, batch_size: int, limit: int | None) -> None:
-    require_role(actor, "lead")
+    require(actor, "autoqa.run")
     if n_jobs < 1 or batch_size < 1 or (limit is not None and limit < 0):
         raise InvalidInput(
             f"jobs and batch must be >= 1 and limit >= 0 (got {n_jobs}, {batch_size}, {limit})",

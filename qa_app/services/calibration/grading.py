@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_app.services import rubrics
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.calibration.sessions import (
     GRADED,
@@ -32,6 +32,7 @@ from qa_app.services.calibration.sessions import (
     session_row,
 )
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
+from qa_app.services.permissions import require, roles_for
 from qa_app.storage.models import (
     Assignment,
     CalibrationConsensus,
@@ -59,8 +60,6 @@ __all__ = [
     "session_row",
 ]
 
-LEAD_ROLES = ("lead",)
-REVIEWER_ROLES = ("reviewer", "lead", "admin")
 MIN_REVIEWERS = 2
 MAX_CONVERSATIONS = 50
 
@@ -81,7 +80,9 @@ def _reviewer_users(session: Session, usernames: Sequence[str]) -> list[User]:
             key="calibration.error.unknown_reviewer",
             names=", ".join(missing),
         )
-    wrong = [n for n in names if users[n].role not in REVIEWER_ROLES or not users[n].is_active]
+    wrong = [
+        n for n in names if users[n].role not in roles_for("review.grade") or not users[n].is_active
+    ]
     if wrong:
         raise InvalidInput(
             f"not active reviewers: {', '.join(wrong)}",
@@ -194,7 +195,7 @@ def create_session(
     Give ``conversation_ids`` explicitly, or ``sample_size`` (with ``seed``) to sample
     conversations spread over agents and channels.
     """
-    require_role(actor, *LEAD_ROLES)
+    require(actor, "calibration.manage")
     if not name.strip():
         raise InvalidInput("a session needs a name", key="calibration.error.name_required")
     users = _reviewer_users(session, reviewers)
@@ -264,7 +265,7 @@ def record_consensus(
     notes: str = "",
 ) -> None:
     """Record (or change) the agreed grade of one criterion; ``None`` means agreed N/A."""
-    require_role(actor, *LEAD_ROLES)
+    require(actor, "calibration.manage")
     row = session_row(session, session_id)
     _check_open(row)
     in_session = session.scalar(
@@ -327,7 +328,7 @@ def close_session(session: Session, actor: Actor, session_id: int, notes: str = 
 
     Unfinished assignments are cancelled so they leave the reviewers' queues.
     """
-    require_role(actor, *LEAD_ROLES)
+    require(actor, "calibration.manage")
     row = session_row(session, session_id)
     _check_open(row)
     cancelled = 0

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qa_app.services import rubrics
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.errors import NotFound, PermissionDenied
+from qa_app.services.permissions import can, require
 from qa_app.storage.models import Assignment, CalibrationSession, Conversation, Review, User
 
 GRADED = ("submitted", "disputed", "final")
@@ -82,9 +83,9 @@ def check_can_view(session: Session, actor: Actor, row: CalibrationSession) -> b
 
     Returns whether the actor may see other reviewers' grades now.
     """
-    if actor.role in ("lead", "admin"):
+    if can(actor, "calibration.manage"):
         return True
-    if actor.role == "reviewer" and actor.user_id in participants(session, row.id):
+    if can(actor, "calibration.take_part") and actor.user_id in participants(session, row.id):
         return row.status == "closed"
     raise PermissionDenied(
         "only participants and leads see a calibration session",
@@ -152,9 +153,11 @@ def _summaries(
 
 def list_sessions(session: Session, actor: Actor) -> list[SessionSummary]:
     """Leads: every session; reviewers: the sessions they grade in; newest first."""
-    require_role(actor, "lead", "reviewer")
+    manager = can(actor, "calibration.manage")
+    if not manager:
+        require(actor, "calibration.take_part")
     query = select(CalibrationSession).order_by(CalibrationSession.id.desc())
-    if actor.role == "reviewer":
+    if not manager:
         mine = select(Assignment.calibration_session_id).where(
             Assignment.reviewer_id == actor.user_id,
             Assignment.calibration_session_id.is_not(None),

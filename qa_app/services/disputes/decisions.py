@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.services import reviews
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.disputes.listing import (
     DISPUTABLE,
@@ -27,6 +27,7 @@ from qa_app.services.disputes.listing import (
     visible_reviews,
 )
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from qa_app.services.permissions import can, require
 from qa_app.storage.models import Dispute, GradeChange, Review, ReviewGrade
 from qa_app.storage.types import utc_now
 from scoring.rubric.score_maths import check_grades
@@ -53,7 +54,7 @@ def raise_dispute(
     proposed_value: float | None = None,
 ) -> int:
     """Dispute a whole review or one criterion; the review moves to ``disputed``."""
-    require_role(actor, "agent", "lead")
+    require(actor, "dispute.raise")
     review = session.get(Review, review_id)
     if review is None:
         raise NotFound(f"review {review_id} not found", key="error.not_found")
@@ -162,9 +163,12 @@ def resolve_dispute(
     if dispute is None:
         raise NotFound(f"dispute {dispute_id} not found", key="error.not_found")
     review = session.get(Review, dispute.review_id)
-    require_role(actor, "reviewer", "lead")
-    if actor.role == "reviewer" and review.reviewer_id != actor.user_id:
-        raise PermissionDenied("not your review", key="disputes.error.not_yours", role=actor.role)
+    if not can(actor, "dispute.resolve_any"):
+        require(actor, "dispute.resolve")
+        if review.reviewer_id != actor.user_id:
+            raise PermissionDenied(
+                "not your review", key="disputes.error.not_yours", role=actor.role
+            )
     if dispute.status != "open":
         raise Conflict("dispute already resolved", key="disputes.error.resolved")
     if not answer.strip():

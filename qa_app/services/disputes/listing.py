@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from qa_app.services import reviews
 from qa_app.services.actor import Actor
 from qa_app.services.errors import NotFound, PermissionDenied
+from qa_app.services.permissions import can
 from qa_app.storage.models import Conversation, Dispute, GradeChange, Review, User
 
 DISPUTABLE = ("submitted", "final", "disputed")
@@ -65,13 +66,13 @@ class ReviewSummary:
 
 def can_see(session: Session, actor: Actor, review: Review) -> None:
     """Agents: own conversations only; reviewers: reviews they wrote; leads: all."""
-    if actor.role in ("admin", "lead"):
+    if can(actor, "review.read_any"):
         return
     if actor.is_agent:
         conv = session.get(Conversation, review.conversation_id)
         if actor.agent_id is not None and conv is not None and conv.agent_id == actor.agent_id:
             return
-    elif actor.role == "reviewer" and review.reviewer_id == actor.user_id:
+    elif can(actor, "review.read_own") and review.reviewer_id == actor.user_id:
         return
     raise PermissionDenied("not your review", key="disputes.error.not_yours", role=actor.role)
 
@@ -126,10 +127,10 @@ def _visible_to(query, actor: Actor):
         return query.join(Conversation, Conversation.id == Review.conversation_id).where(
             Conversation.agent_id == actor.agent_id
         )
-    if actor.role == "reviewer":
-        return query.where(Review.reviewer_id == actor.user_id)
-    if actor.role in ("admin", "lead"):
+    if can(actor, "review.read_any"):
         return query
+    if can(actor, "review.read_own"):
+        return query.where(Review.reviewer_id == actor.user_id)
     return None
 
 

@@ -29,16 +29,16 @@ from qa_app.ingest import (
     parse_timezone,
     read_conversations,
 )
-from qa_app.services.actor import SYSTEM, Actor, require_role
+from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput
 from qa_app.services.imports.writer import BatchCounts, BatchWriter
+from qa_app.services.permissions import require
 from qa_app.storage.models import ImportRun
 
 DEFAULT_TZ_ENV = "QA_STUDIO_DEFAULT_TZ"
 DEFAULT_SOURCE = "import"
 SHOWN_REJECTIONS = 1000
-IMPORT_ROLES = ("lead",)
 
 
 class ImportFailed(InvalidInput):
@@ -188,7 +188,7 @@ def import_file(
     progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import one CSV/JSONL file; raises ``ImportFailed`` when it cannot be read at all."""
-    require_role(actor, *IMPORT_ROLES)
+    require(actor, "import.run")
     options = options or ImportOptions()
     if not options.source.strip() or len(options.source) > 120:
         detail = "source must be a name of 1-120 characters"
@@ -286,7 +286,7 @@ def _finish(state: _Run, report: ErrorReport) -> ImportSummary:
 
 def recent_imports(session: Session, actor: Actor, limit: int = 20) -> list[dict]:
     """The latest import runs, newest first, as plain dicts for tables."""
-    require_role(actor, *IMPORT_ROLES)
+    require(actor, "import.run")
     query = select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
     runs = session.scalars(query.limit(limit)).all()
     return [

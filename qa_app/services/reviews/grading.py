@@ -16,18 +16,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.services import rubrics
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.autoqa import Suggestion, suggestions_for
 from qa_app.services.conversations import Transcript, load_transcript
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from qa_app.services.permissions import can, require
 from qa_app.services.reviews.queue import next_assignment
 from qa_app.storage.models import Assignment, Review, ReviewGrade, User
 from qa_app.storage.types import utc_now
 from scoring.rubric.files import Rubric
 from scoring.rubric.score_maths import GradeError, ReviewScore, check_grades, score_review
 
-REVIEW_ROLES = ("reviewer", "lead")
 LOCKED_STATUSES = ("submitted", "disputed", "final")
 
 
@@ -110,9 +110,9 @@ def _assignment(session: Session, assignment_id: int) -> Assignment:
 
 def _check_can_open(actor: Actor, assignment: Assignment) -> bool:
     """Reviewers open their own assignments, leads any; returns whether the actor may edit."""
-    require_role(actor, *REVIEW_ROLES)
+    require(actor, "review.grade")
     own = assignment.reviewer_id == actor.user_id
-    if not own and actor.role not in ("lead", "admin"):
+    if not own and not can(actor, "review.read_any"):
         raise PermissionDenied(
             "this conversation is in another reviewer's queue",
             key="review.error.not_yours",
@@ -249,7 +249,7 @@ def _check_values(rubric: Rubric, draft: ReviewDraft) -> None:
 
 def _checked_input(session: Session, actor: Actor, assignment_id: int, draft: ReviewDraft):
     """What saving and submitting both start with: role, assignment, rubric, valid values."""
-    require_role(actor, *REVIEW_ROLES)
+    require(actor, "review.grade")
     assignment = _assignment(session, assignment_id)
     stored = rubrics.get_version(session, assignment.rubric_version_id)
     _check_values(stored.rubric, draft)

@@ -13,11 +13,11 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.errors import PermissionDenied
+from qa_app.services.permissions import can, require, roles_for
 from qa_app.storage.models import Agent, Assignment, Conversation, Review, User
 
-QUEUE_ROLES = ("reviewer", "lead")
 #: Queue tabs and the assignment statuses in each.
 BUCKETS = {"due": ("pending",), "in_progress": ("in_progress",), "done": ("done",)}
 
@@ -54,8 +54,8 @@ class QueueCounts:
 
 def _reviewer_scope(actor: Actor, reviewer_id: int | None) -> int | None:
     """Reviewers see their own queue; leads and admins any (None = everyone)."""
-    require_role(actor, *QUEUE_ROLES)
-    if actor.role in ("lead", "admin"):
+    require(actor, "queue.view")
+    if can(actor, "queue.view_any"):
         return reviewer_id
     if reviewer_id not in (None, actor.user_id):
         raise PermissionDenied(
@@ -137,7 +137,7 @@ def list_queue(
 
 def next_assignment(session: Session, actor: Actor) -> int | None:
     """The assignment a reviewer should open next: unfinished work first, then the oldest due."""
-    require_role(actor, *QUEUE_ROLES)
+    require(actor, "queue.view")
     for status in ("in_progress", "pending"):
         found = session.scalar(
             select(Assignment.id)
@@ -152,7 +152,7 @@ def next_assignment(session: Session, actor: Actor) -> int | None:
 
 def all_queues(session: Session, actor: Actor) -> pd.DataFrame:
     """One row per reviewer with due / in progress / done counts (leads and admins)."""
-    require_role(actor, "lead")
+    require(actor, "queue.view_any")
 
     def count(status: str):
         return func.sum(case((Assignment.status == status, 1), else_=0))
@@ -176,10 +176,10 @@ def all_queues(session: Session, actor: Actor) -> pd.DataFrame:
 
 def reviewer_options(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """Active users who can review, for leads choosing whose queue to see or whom to assign."""
-    require_role(actor, "lead")
+    require(actor, "queue.view_any")
     query = (
         select(User.id, User.username)
-        .where(User.role.in_(("reviewer", "lead", "admin")), User.is_active.is_(True))
+        .where(User.role.in_(roles_for("review.grade")), User.is_active.is_(True))
         .order_by(User.username)
     )
     return [tuple(row) for row in session.execute(query).all()]

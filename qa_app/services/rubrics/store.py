@@ -15,16 +15,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput, NotFound
+from qa_app.services.permissions import require
 from qa_app.storage.models import Rubric as RubricRow
 from qa_app.storage.models import RubricVersion, User
 from scoring.rubric.files import Rubric, RubricProblem, check_rubric_text, rubric_to_dict
 
 RUBRICS_DIR = Path(__file__).resolve().parents[3] / "rubrics"
 DEFAULT_SLUG = "support-default"
-EDIT_ROLES = ("admin", "lead")
 _VERSION_LINE = re.compile(r"^version:[^\n]*$", re.MULTILINE)
 
 
@@ -214,7 +214,7 @@ def save_rubric(session: Session, actor: Actor, yaml_text: str, change_note: str
     The version number is assigned here (previous + 1) whatever the text says, so two
     edits can never claim the same number. Raises RubricInvalid with YAML paths.
     """
-    require_role(actor, *EDIT_ROLES)
+    require(actor, "rubric.edit")
     rubric, problems = check_rubric_text(yaml_text)
     if rubric is None:
         raise RubricInvalid(problems)

@@ -16,13 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.conversations import first_response_breached
+from qa_app.services.permissions import require, roles_for
 from qa_app.services.sampling.strategies import Candidate
 from qa_app.storage.models import Agent, Assignment, AutoScoreRun, Conversation, Team, User
 
 REPEAT_WINDOW = timedelta(days=7)
-SAMPLE_ROLES = ("lead",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +186,10 @@ class SampleOptions:
 
 def sample_options(session: Session, actor: Actor) -> SampleOptions:
     """Reviewers, teams, agents, channels, languages and the date span of the corpus."""
-    require_role(actor, *SAMPLE_ROLES)
+    require(actor, "sampling.run")
     reviewers = session.scalars(
         select(User.username)
-        .where(User.role.in_(("reviewer", "lead", "admin")), User.is_active.is_(True))
+        .where(User.role.in_(roles_for("review.grade")), User.is_active.is_(True))
         .order_by(User.username)
     )
     span = session.execute(

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qa_app.services import rubrics
-from qa_app.services.actor import Actor, require_role
+from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
+from qa_app.services.permissions import require, roles_for
 from qa_app.services.sampling.candidates import (
-    SAMPLE_ROLES,
     SampleOptions,
     SampleRequest,
     load_candidates,
@@ -106,7 +106,7 @@ def _reviewers(session: Session, usernames: tuple[str, ...]) -> list[User]:
             names=", ".join(missing),
         )
     wrong = [
-        u.username for u in users if u.role not in ("reviewer", "lead", "admin") or not u.is_active
+        u.username for u in users if u.role not in roles_for("review.grade") or not u.is_active
     ]
     if wrong:
         raise InvalidInput(
@@ -161,7 +161,7 @@ def _balance(session: Session, picks: list[Pick], reviewers: list[User]) -> tupl
 
 def preview_sample(session: Session, actor: Actor, request: SampleRequest) -> SamplePlan:
     """What a sample would assign, to whom and why; changes nothing."""
-    require_role(actor, *SAMPLE_ROLES)
+    require(actor, "sampling.run")
     _validate(request)
     reviewers = _reviewers(session, request.reviewers)
     candidates = load_candidates(session, request)
@@ -245,7 +245,7 @@ def assign_conversation(
     session: Session, actor: Actor, conversation_id: int, reviewer: str, *, blind: bool = False
 ) -> int:
     """Put one conversation in one reviewer's queue (service check, then the DB index)."""
-    require_role(actor, *SAMPLE_ROLES)
+    require(actor, "sampling.run")
     taken = session.scalar(
         select(Assignment.id).where(
             Assignment.conversation_id == conversation_id,

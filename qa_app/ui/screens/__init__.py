@@ -4,8 +4,8 @@ The folder is called ``screens``, not ``pages``: Streamlit treats a ``pages/`` f
 beside the entry script as old-style page scripts, which ``st.navigation`` replaces.
 
 To add a page: write ``qa_app/ui/screens/<name>.py`` with a ``render()`` function, import it
-below and add one ``PageSpec`` line to ``PAGES``. ``roles`` lists who may open it (admins
-always may); ``section`` groups it in the sidebar (see ``SECTIONS``); ``icon`` is a
+below, add one ``PageSpec`` line to ``PAGES`` and a ``page.<key>`` action to
+``qa_app/services/permissions.py`` (who may open it); ``section`` groups it in the sidebar (see ``SECTIONS``); ``icon`` is a
 Material icon such as ``":material/insights:"``; ``title_key`` is a catalogue key.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa_app.services import permissions
 from qa_app.ui.screens import (
     account,
     autoqa_page,
@@ -27,9 +28,6 @@ from qa_app.ui.screens import (
     sampling_page,
     users_admin,
 )
-
-ALL_ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
-STAFF = ("admin", "lead", "reviewer", "trainer")
 
 #: Sidebar sections in display order, each with its catalogue key.
 SECTIONS = {
@@ -45,14 +43,18 @@ class PageSpec:
     key: str
     title_key: str
     render: Callable[[], None]
-    roles: tuple[str, ...]
     icon: str = ""
     section: str = "work"
     #: ``(role, title_key)`` pairs where a role's sidebar needs another title.
     role_titles: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def action(self) -> str:
+        """The permission that opens this page (``page.<key>`` in the registry)."""
+        return f"page.{self.key}"
+
     def allows(self, role: str) -> bool:
-        return role == "admin" or role in self.roles
+        return permissions.can(role, self.action)
 
     def title_key_for(self, role: str) -> str:
         return dict(self.role_titles).get(role, self.title_key)
@@ -63,42 +65,20 @@ PAGES: list[PageSpec] = [
         "queue",
         "queue.title",
         queue_page.render,
-        queue_page.ROLES,
         ":material/inbox:",
         # A lead's queue page lists every reviewer's queue: "My queue" misled.
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
     ),
-    PageSpec(
-        "review", "review.title", review_page.render, review_page.ROLES, ":material/rate_review:"
-    ),
-    PageSpec(
-        "disputes", "disputes.title", disputes_page.render, disputes_page.ROLES, ":material/gavel:"
-    ),
-    PageSpec(
-        "calibration",
-        "calibration.title",
-        calibration_page.render,
-        calibration_page.ROLES,
-        ":material/balance:",
-    ),
-    PageSpec("sampling", "sampling.title", sampling_page.render, ("lead",), ":material/shuffle:"),
-    PageSpec(
-        "rubrics", "rubrics.title", rubrics_page.render, STAFF, ":material/checklist:", "admin"
-    ),
-    PageSpec(
-        "overview", "overview.title", overview.render, ALL_ROLES, ":material/dashboard:", "insights"
-    ),
-    PageSpec(
-        "autoqa",
-        "autoqa.title",
-        autoqa_page.render,
-        autoqa_page.ROLES,
-        ":material/smart_toy:",
-        "insights",
-    ),
-    PageSpec("import", "import.title", import_page.render, ("lead",), ":material/upload:", "admin"),
-    PageSpec("users", "users.title", users_admin.render, ("admin",), ":material/group:", "admin"),
-    PageSpec("account", "account.title", account.render, ALL_ROLES, ":material/person:", "account"),
+    PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
+    PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
+    PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
+    PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
+    PageSpec("rubrics", "rubrics.title", rubrics_page.render, ":material/checklist:", "admin"),
+    PageSpec("overview", "overview.title", overview.render, ":material/dashboard:", "insights"),
+    PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
+    PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
+    PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
+    PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 
 #: The page a user lands on after signing in.

@@ -10,12 +10,12 @@ import streamlit as st
 
 from qa_app.services import autoqa, rubrics
 from qa_app.services.errors import ServiceError
+from qa_app.services.permissions import can
 from qa_app.ui import autoqa_view, context
 from qa_app.ui.context import tr
 from qa_app.ui.transcript_view import duration_text
 
-ROLES = ("lead", "reviewer", "trainer")
-RUNNERS = ("lead",)
+ACTION = "page.autoqa"
 CHART_SIGNALS = (*autoqa.KEY_SIGNALS, "first_response_sla")
 
 
@@ -104,7 +104,7 @@ def render_agreement(actor) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     st.title(tr("autoqa.title"))
     st.caption(tr("autoqa.intro"))
     context.show_flash("autoqa.flash")
@@ -112,7 +112,7 @@ def render() -> None:
         with context.db_session() as session:
             status = autoqa.scoring_status(session, actor, pipeline_version())
         autoqa_view.render_status(status)
-        if context.role_allows(actor.role, RUNNERS):
+        if can(actor, "autoqa.run"):
             render_run(actor, status)
         render_distributions(actor)
         render_agreement(actor)

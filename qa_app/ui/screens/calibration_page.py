@@ -11,13 +11,14 @@ import streamlit as st
 from qa_app.services import calibration, reviews, rubrics
 from qa_app.services.calibration import CalibrationResults, DiscussionItem, calibration_results
 from qa_app.services.errors import ServiceError
+from qa_app.services.permissions import can
 from qa_app.ui import calibration_view as view
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.screens.queue_page import open_review
 from scoring.rubric.files import Rubric
 
-ROLES = ("lead", "reviewer")
+ACTION = "page.calibration"
 SELECTED = "calibration.session_id"
 
 
@@ -51,12 +52,16 @@ def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | Non
     if not items:
         key = (
             "calibration.no_sessions_reviewer"
-            if actor.role == "reviewer"
+            if not can(actor, "calibration.manage")
             else "calibration.no_sessions"
         )
         st.info(tr(key), icon=":material/groups:")
         return None
-    st.dataframe(_sessions_frame(items, actor.role == "reviewer"), hide_index=True, width="stretch")
+    st.dataframe(
+        _sessions_frame(items, not can(actor, "calibration.manage")),
+        hide_index=True,
+        width="stretch",
+    )
     ids = [s.session_id for s in items]
     labels = {s.session_id: f"{s.name} · {tr(f'calibration.status.{s.status}')}" for s in items}
     current = st.session_state.get(SELECTED)
@@ -269,7 +274,7 @@ def render_results(actor, summary: calibration.SessionSummary) -> None:
             st.dataframe(view.consensus_frame(results), hide_index=True, width="stretch")
         else:
             st.caption(tr("calibration.consensus_empty"))
-    editable = actor.role in ("lead", "admin") and not summary.is_closed
+    editable = can(actor, "calibration.manage") and not summary.is_closed
     render_discussion(actor, results, rubric, editable)
     if editable:
         render_close(actor, results)
@@ -285,7 +290,7 @@ def render_session(actor, sid: int) -> None:
         return
     st.header(view.md(summary.name), divider="gray")
     render_reviewer_progress(actor, summary)
-    if actor.role == "reviewer" and not summary.is_closed:
+    if not can(actor, "calibration.manage") and not summary.is_closed:
         st.info(tr("calibration.results_hidden"), icon=":material/visibility_off:")
         return
     try:
@@ -295,11 +300,11 @@ def render_session(actor, sid: int) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     st.title(tr("calibration.title"))
     st.caption(tr("calibration.intro"))
     context.show_flash("calibration.flash", icon=":material/check_circle:")
-    if actor.role in ("lead", "admin"):
+    if can(actor, "calibration.manage"):
         sessions_tab, new_tab = st.tabs([tr("calibration.tab.sessions"), tr("calibration.tab.new")])
         with new_tab:
             render_create_form(actor)

@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import disputes
+from qa_app.services.permissions import can
 from qa_app.ui import context, dispute_forms
 from qa_app.ui.context import tr
 from qa_app.ui.markdown_text import escape_markdown
 
-ROLES = ("agent", "reviewer", "lead")
+ACTION = "page.disputes"
 
 
 def _value(value) -> str:
@@ -177,7 +178,7 @@ def render_reviews(actor) -> None:
     )
     summary = next(s for s in summaries if s.review_id == chosen)
     render_review(summary)
-    if actor.role in ("agent", "lead", "admin"):
+    if can(actor, "dispute.raise"):
         dispute_forms.render_raise_form(actor, summary)
 
 
@@ -206,20 +207,20 @@ def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     st.title(tr("disputes.title"))
     context.show_flash(dispute_forms.FLASH)
     with context.db_session() as session:
         items = disputes.list_disputes(session, actor)
     open_items = [d for d in items if d.status == "open"]
     titles = [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
-    if actor.role == "agent":  # an agent comes here for their grades: those come first
+    if actor.is_agent:  # an agent comes here for their grades: those come first
         tab_reviews, tab_list = st.tabs([tr("disputes.tab.my_reviews"), titles[0]])
     else:
         tab_list, tab_reviews = st.tabs(titles)
     with tab_list:
         render_disputes_table(items)
-        if open_items and actor.role in ("reviewer", "lead", "admin"):
+        if open_items and (can(actor, "dispute.resolve") or can(actor, "dispute.resolve_any")):
             st.subheader(tr("disputes.decide"))
             render_decide(actor, open_items)
     with tab_reviews:

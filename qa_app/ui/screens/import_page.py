@@ -20,7 +20,7 @@ from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 
-ROLES = ("lead",)
+ACTION = "page.import"
 LAST_RESULT = "import_last_result"
 ZONES = (
     "UTC",
@@ -217,7 +217,7 @@ def render_history() -> None:
 
 
 def render() -> None:
-    context.require_page_role(*ROLES)
+    context.require_page(ACTION)
     st.title(tr("import.title"))
     st.caption(tr("import.intro"))
     render_upload()

@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import reviews
+from qa_app.services.permissions import can
 from qa_app.services.sampling import STRATEGIES
 from qa_app.ui import context
 from qa_app.ui.context import tr
 from qa_app.ui.screens.review_page import TARGET
 from qa_app.ui.screens.sampling_page import reason_text
 
-ROLES = ("reviewer", "lead")
+ACTION = "page.queue"
 
 
 def open_review(assignment_id: int) -> None:
@@ -73,12 +74,12 @@ def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
     with context.db_session() as session:
         items = reviews.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
     if not items:  # say what fills this list, not only that it is empty
-        lead = actor.role in ("lead", "admin")
+        lead = can(actor, "queue.view_any")
         key = f"queue.empty.{bucket}" + ("_lead" if lead and bucket == "due" else "")
         st.caption(tr(key))
         return
     st.dataframe(
-        _frame(items, with_reviewer=reviewer_id is None and actor.role != "reviewer"),
+        _frame(items, with_reviewer=reviewer_id is None and can(actor, "queue.view_any")),
         hide_index=True,
         width="stretch",
     )
@@ -130,8 +131,8 @@ def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) ->
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
-    is_lead = actor.role in ("lead", "admin")
+    actor = context.require_page(ACTION)
+    is_lead = can(actor, "queue.view_any")
     with context.db_session() as session:
         counts = reviews.queue_counts(session, actor, actor.user_id)
         next_id = reviews.next_assignment(session, actor)

@@ -10,13 +10,14 @@ import streamlit as st
 
 from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
+from qa_app.services.permissions import can
 from qa_app.ui import context, review_form
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.transcript_view import render_transcript
 
 TARGET = "review.assignment_id"
-ROLES = ("reviewer", "lead")
+ACTION = "page.review"
 
 
 def _lock_key(aid: int) -> str:
@@ -148,13 +149,13 @@ def render_title(ctx: reviews.ReviewContext) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     ensure_rubrics(context.database_url())
     context.show_flash("review.flash")
     aid = target_assignment(actor)
     if aid is None:
         st.title(tr("review.title"))
-        lead = actor.role in ("lead", "admin")  # leads mostly read others' work from here
+        lead = can(actor, "review.read_any")  # leads mostly read others' work from here
         st.info(
             tr("review.queue_empty_lead" if lead else "review.queue_empty"), icon=":material/inbox:"
         )

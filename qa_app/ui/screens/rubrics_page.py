@@ -8,6 +8,7 @@ import streamlit as st
 
 from qa_app.services import rubrics
 from qa_app.services.errors import ServiceError
+from qa_app.services.permissions import can
 from qa_app.ui import context
 from qa_app.ui.autoqa_view import signal_name
 from qa_app.ui.context import current_lang, tr
@@ -15,8 +16,7 @@ from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric.files import Criterion, Rubric
 
-ROLES = ("admin", "lead", "reviewer", "trainer")
-EDITORS = ("admin", "lead")
+ACTION = "page.rubrics"
 
 
 def _share(weight: float, total: float) -> str:
@@ -129,7 +129,7 @@ def render_editor(actor, stored: rubrics.StoredRubric) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     ensure_rubrics(context.database_url())
     st.title(tr("rubrics.title"))
     context.show_flash("rubrics.flash")
@@ -144,7 +144,7 @@ def render() -> None:
         tr("rubrics.choose"), list(names), format_func=names.get, key="rubrics.slug"
     )
     tabs = [tr("rubrics.tab.view"), tr("rubrics.tab.history")]
-    if actor.role in EDITORS:
+    if can(actor, "rubric.edit"):
         tabs.append(tr("rubrics.tab.edit"))
     view, history, *edit = st.tabs(tabs)
     with history:

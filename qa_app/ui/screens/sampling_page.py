@@ -15,7 +15,7 @@ from qa_app.ui import context
 from qa_app.ui.context import tr, tr_or
 from qa_app.ui.data_review import ensure_rubrics
 
-ROLES = ("lead",)
+ACTION = "page.sampling"
 PLAN = "sampling.plan"
 
 
@@ -184,7 +184,7 @@ def create(actor, request: sampling.SampleRequest) -> None:
 
 
 def render() -> None:
-    actor = context.require_page_role(*ROLES)
+    actor = context.require_page(ACTION)
     ensure_rubrics(context.database_url())
     st.title(tr("sampling.title"))
     st.caption(tr("sampling.intro"))

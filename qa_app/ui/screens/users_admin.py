@@ -7,10 +7,9 @@ import streamlit as st
 
 from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
+from qa_app.services.permissions import ROLES
 from qa_app.ui import context
 from qa_app.ui.context import tr
-
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
 
 
 def _role_label(role: str) -> str:
@@ -139,7 +138,7 @@ def _apply(action, success: str):
 
 
 def render() -> None:
-    actor = context.require_page_role("admin")
+    actor = context.require_page("page.users")
     st.title(tr("users.title"), anchor=False)
     table_slot = st.container()
     render_add_user()

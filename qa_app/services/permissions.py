@@ -1,0 +1,121 @@
+"""Who may do what: every action of the product and the roles allowed to take it, in one table.
+
+Services call ``require(actor, "review.submit")`` before they act; pages name the action
+they need (``page.queue``) and the router shows a page only when ``can`` says so. Hiding a
+page is never the only guard. An admin may take every action (one rule, here); everyone
+else needs their role listed. Rules that depend on the record (a reviewer's *own* review,
+an agent's *own* conversations) stay in the service, after the action check.
+
+Adding an action: one ``Action`` line below. A name defined twice fails at import, and
+``tests/test_permissions.py`` calls every public service as every role against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa_app.services.actor import Actor
+from qa_app.services.errors import PermissionDenied
+from qa_app.storage.models import ROLES
+
+__all__ = ["ACTIONS", "ROLES", "STAFF_ROLES", "Action", "can", "require", "roles_for"]
+
+#: Everyone who works in QA, as opposed to the agents whose work is reviewed.
+STAFF_ROLES = tuple(role for role in ROLES if role != "agent")
+#: The role that may take every action.
+SUPERUSER = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    description: str
+    roles: tuple[str, ...]
+
+
+
+_TABLE: tuple[Action, ...] = (
+    # pages (the router and each page's own guard)
+    Action("page.queue", "open the review queue page", ("reviewer", "lead")),
+    Action("page.review", "open the review page", ("reviewer", "lead")),
+    Action("page.disputes", "open the disputes page", ("agent", "reviewer", "lead")),
+    Action("page.calibration", "open the calibration page", ("reviewer", "lead")),
+    Action("page.sampling", "open the sampling page", ("lead",)),
+    Action("page.rubrics", "open the rubrics page", STAFF_ROLES),
+    Action("page.overview", "open the overview page", ROLES),
+    Action("page.autoqa", "open the automatic scoring page", ("lead", "reviewer", "trainer")),
+    Action("page.import", "open the import page", ("lead",)),
+    Action("page.users", "open user administration", ()),
+    Action("page.account", "open one's own account page", ROLES),
+    # reviewing
+    Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
+    Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
+    Action("review.grade", "open, draft and submit one's assigned reviews", ("reviewer", "lead")),
+    Action("review.read_any", "read and correct any reviewer's review", ("lead",)),
+    Action("review.read_own", "read the reviews one wrote", ("reviewer",)),
+    # disputes
+    Action("dispute.raise", "dispute a grade of a review", ("agent", "lead")),
+    Action("dispute.resolve", "accept or reject a dispute of one's own review", ("reviewer",)),
+    Action("dispute.resolve_any", "accept or reject any dispute", ("lead",)),
+    # rubrics
+    Action("rubric.edit", "save a new rubric version", ("lead",)),
+    # calibration
+    Action("calibration.take_part", "grade in calibration sessions one is part of", ("reviewer",)),
+    Action("calibration.manage", "create, see and close any calibration session", ("lead",)),
+    # sampling and import
+    Action("sampling.run", "preview and create review samples", ("lead",)),
+    Action("import.run", "import conversation files", ("lead",)),
+    # automatic scoring
+    Action(
+        "autoqa.read",
+        "read automatic scores, evidence and agreement",
+        ("lead", "reviewer", "trainer"),
+    ),
+    Action("autoqa.run", "start automatic scoring", ("lead",)),
+    # accounts
+    Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
+)
+
+
+def _index(actions: tuple[Action, ...]) -> dict[str, Action]:
+    table: dict[str, Action] = {}
+    for action in actions:
+        if action.name in table:
+            raise RuntimeError(f"action {action.name!r} is defined twice")
+        unknown = set(action.roles) - set(ROLES)
+        if unknown:
+            raise RuntimeError(f"action {action.name!r} names unknown roles {sorted(unknown)}")
+        table[action.name] = action
+    return table
+
+
+ACTIONS: dict[str, Action] = _index(_TABLE)
+
+
+def _action(name: str) -> Action:
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise KeyError(f"unknown action {name!r}") from None
+
+
+def roles_for(action: str) -> tuple[str, ...]:
+    """Every role that may take ``action``, the superuser included, in ``ROLES`` order."""
+    allowed = set(_action(action).roles) | {SUPERUSER}
+    return tuple(role for role in ROLES if role in allowed)
+
+
+def can(actor: Actor | str, action: str) -> bool:
+    """Whether an actor (or a bare role) may take ``action``."""
+    role = actor if isinstance(actor, str) else actor.role
+    return role == SUPERUSER or role in _action(action).roles
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may take ``action``."""
+    if not can(actor, action):
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role}) may not {_action(action).description}",
+            key="error.permission_denied",
+            role=actor.role,
+        )
