@@ -2,7 +2,7 @@
 
 Run from the project root with the source checkouts (commits in SOURCES.md)::
 
-    python data/reference/make_sample.py --root abcd-sample=DIR --root multiwoz-en=DIR \\
+    .venv/bin/python data/reference/make_sample.py --root abcd-sample=DIR --root multiwoz-en=DIR \\
         --root multiwoz-ru-mt=DIR --root sgd=DIR --texts-dir OUTSIDE_THE_REPO
 
 It writes ``replies-{en,ru}.csv`` here with empty label columns (the labeller fills them)

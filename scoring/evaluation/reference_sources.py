@@ -138,7 +138,9 @@ def build_texts(
         if found is None:
             raise ValueError(f"{row['id']}: {row['source']} has no turn {row['source_id']}")
         if text_sha1(found.text) != row["text_sha1"]:
-            raise ValueError(f"{row['id']}: text at {row['source_id']} differs from the labelled one")
+            raise ValueError(
+                f"{row['id']}: text at {row['source_id']} differs from the labelled one"
+            )
         out.append({"id": row["id"], "context": found.context, "text": found.text})
     return out
 
