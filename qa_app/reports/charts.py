@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import io
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -33,11 +34,14 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
-from qa_app.reports.pdf_canvas import plain_text
+from qa_app.reports import pdf_canvas
 
 P = ParamSpec("P")
+# Chart text is wrapped to (characters per line, lines) and cut after that, so a long
+# criterion name or title takes two lines instead of squeezing the plot to nothing.
+TITLE_WRAP, AXIS_WRAP, TICK_WRAP, LEGEND_WRAP = (70, 2), (60, 2), (32, 2), (30, 1)
 PRIMARY, BAND, TARGET, NEUTRAL = "#2f6fb3", "#c9dbef", "#e07b39", "#7f7f7f"
 DPI = 150
 SIZE_IN = (7.0, 3.0)
@@ -62,6 +66,8 @@ def _styled(draw: Callable[P, bytes]) -> Callable[P, bytes]:
         with rc_context(_RC), warnings.catch_warnings():
             # An emoji the font lacks is drawn as a box; the warning would only add noise.
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            # Only a label of very wide glyphs gets here; the image is still drawn.
+            warnings.filterwarnings("ignore", message="constrained_layout not applied")
             return draw(*args, **kwargs)
 
     return styled
@@ -94,7 +100,7 @@ def trend_chart(
             _nan(upper),
             color=BAND,
             linewidth=0,
-            label=plain_text(band_label) or None,
+            label=plain_text(band_label, LEGEND_WRAP) or None,
         )
     ax.plot(x, _nan(values), color=PRIMARY, marker="o", markersize=3.5, linewidth=1.6)
     if target is not None:
@@ -103,7 +109,7 @@ def trend_chart(
             color=TARGET,
             linestyle="--",
             linewidth=1,
-            label=plain_text(target_label) or None,
+            label=plain_text(target_label, LEGEND_WRAP) or None,
         )
     if x and isinstance(x[0], date):
         ax.xaxis.set_major_formatter(DateFormatter("%d.%m" if lang == "ru" else "%m/%d"))
@@ -170,8 +176,8 @@ def criteria_chart(
         height=0.6,
         error_kw={"ecolor": NEUTRAL, "capsize": 3, "linewidth": 1},
     )
-    ax.set_yticks(positions, [plain_text(label) for label in labels])
-    _draw_targets(ax, positions, targets, plain_text(target_label) or None)
+    ax.set_yticks(positions, [plain_text(label, TICK_WRAP) for label in labels])
+    _draw_targets(ax, positions, targets, plain_text(target_label, LEGEND_WRAP) or None)
     ax.xaxis.set_major_formatter(_number_formatter(lang, percent))
     return _finish(fig, ax, title=title, x_label=x_label)
 
@@ -200,9 +206,9 @@ def _figure(height: float = SIZE_IN[1]) -> tuple[Figure, Axes]:
 def _finish(
     fig: Figure, ax: Axes, *, title: str = "", x_label: str = "", y_label: str = ""
 ) -> bytes:
-    ax.set_title(plain_text(title), loc="left")
-    ax.set_xlabel(plain_text(x_label))
-    ax.set_ylabel(plain_text(y_label))
+    ax.set_title(plain_text(title, TITLE_WRAP), loc="left")
+    ax.set_xlabel(plain_text(x_label, AXIS_WRAP))
+    ax.set_ylabel(plain_text(y_label, AXIS_WRAP))
     if ax.get_legend_handles_labels()[1]:
         ax.legend(loc="best", frameon=False)
     buffer = io.BytesIO()
@@ -210,14 +216,34 @@ def _finish(
     return buffer.getvalue()
 
 
-def _number_formatter(lang: str, percent: bool) -> FuncFormatter:
-    def format_tick(value: float, _position: int) -> str:
-        text = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        if lang == "ru":
-            text = text.replace(".", ",")
-        return text.replace("-", "\u2212")
+def _number_formatter(lang: str, percent: bool) -> Formatter:
+    """Ticks with as many decimals as the step needs (72.5%, not 73%), in ``lang``'s style."""
+    return _LocalPercent(xmax=1.0, lang=lang) if percent else _LocalScalar(lang=lang)
 
-    return FuncFormatter(format_tick)
+
+def _localise(text: str, lang: str) -> str:
+    text = text.replace("\u2212", "-")
+    if lang == "ru":
+        text = text.replace(".", ",")
+    return text.replace("-", "\u2212")
+
+
+class _LocalPercent(PercentFormatter):
+    def __init__(self, xmax: float, lang: str) -> None:
+        super().__init__(xmax=xmax)
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _localise(super().__call__(x, pos), self.lang)
+
+
+class _LocalScalar(ScalarFormatter):
+    def __init__(self, lang: str) -> None:
+        super().__init__(useOffset=False)
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _localise(super().__call__(x, pos), self.lang)
 
 
 def _nan(values: Sequence[float | None]) -> list[float]:
@@ -229,3 +255,14 @@ def _same_length(**named: Sequence | None) -> None:
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name}={n}" for name, n in lengths.items())
         raise ValueError(f"chart series must have the same length; got {listed}")
+
+
+def plain_text(text: str, wrap: tuple[int, int]) -> str:
+    """Chart text is PDF text (see :func:`qa_app.reports.pdf_canvas.plain_text`), wrapped
+    to ``wrap`` = (characters per line, lines) and ending in "…" when cut."""
+    width, max_lines = wrap
+    lines = textwrap.wrap(" ".join(pdf_canvas.plain_text(text).split()), width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return "\n".join(lines)
