@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
-from qa_app.reports import Column, KeyFigure, PdfReport, histogram_chart, trend_chart
+from qa_app.reports import (
+    Column,
+    KeyFigure,
+    PdfReport,
+    criteria_chart,
+    histogram_chart,
+    trend_chart,
+)
 
 NOW = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
 
 
 def _text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _image_boxes(page) -> list[tuple[float, float, float, float]]:
+    """(width, height, x, y) in points of each image drawn on ``page`` (its "cm ... Do")."""
+    content = page.get_contents().get_data().decode("latin-1")
+    found = re.findall(r"([\d.]+) 0 0 ([\d.]+) ([\d.-]+) ([\d.-]+) cm /I\d+ Do", content)
+    return [tuple(float(n) for n in box) for box in found]
 
 
 def _words(page_text: str) -> list[str]:
@@ -130,6 +145,21 @@ def test_an_image_that_does_not_fit_moves_whole_to_the_next_page():
     report.image(histogram_chart([1, 2, 3]))
     reader = PdfReader(io.BytesIO(report.to_bytes()))
     assert [len(page.images) for page in reader.pages] == [0, 1]
+
+
+def test_an_image_taller_than_a_page_is_shrunk_onto_one_page():
+    labels = [f"Критерий {i}" for i in range(80)]
+    values = [0.5] * 80
+    report = PdfReport(generated_at=NOW)
+    report.paragraph("Before")
+    report.image(criteria_chart(labels, values, values, values))
+    report.paragraph("After")
+    reader = PdfReader(io.BytesIO(report.to_bytes()))
+    assert [len(page.images) for page in reader.pages] == [0, 1, 0]  # a page of its own
+    assert "After" in reader.pages[2].extract_text()
+    [(width, height, x, y)] = _image_boxes(reader.pages[1])
+    page_height = float(reader.pages[1].mediabox.height)
+    assert y >= 0 and y + height <= page_height  # drawn inside the page, not past its edge
 
 
 def test_same_inputs_give_the_same_bytes():

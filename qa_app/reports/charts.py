@@ -2,11 +2,13 @@
 
 Why matplotlib and not the Plotly figures the pages show: Plotly's static export goes
 through kaleido, and kaleido 1.x drives a Chrome/Chromium that it expects to find or to
-download at run time (``kaleido.get_chrome``); nothing may download here, the browser
-costs seconds to start per process, and its font lookup differs per machine. matplotlib
-renders in-process with its Agg rasteriser, needs no display, and ships DejaVu Sans (the
-typeface the PDFs embed), so Cyrillic labels render the same everywhere. Measured by
-``python -m qa_app.reports.bench``: one chart takes tens of milliseconds, not seconds.
+download at run time; nothing may download here, and a browser per export is slow. Measured
+once on this project's machine (2 cores, throwaway venv with plotly 7.1.0, kaleido 1.5.2 and
+Debian's chromium, 2026-12): ``fig.to_image("png")`` took 2.8-3.7 s per chart, so three
+charts alone would overrun the 5 s budget for a ten-page report. matplotlib renders
+in-process with its Agg rasteriser, needs no display or browser, and ships DejaVu Sans (the
+typeface the PDFs embed), so Cyrillic labels render the same everywhere: about 0.06 s per
+chart (``python -m qa_app.reports.bench`` prints the current figure).
 
 Choices that keep the output deterministic and safe:
 
@@ -54,7 +56,6 @@ _RC = {
     "axes.unicode_minus": True,
     "text.parse_math": False,
     "text.usetex": False,
-    "svg.fonttype": "path",
 }
 
 

@@ -101,11 +101,14 @@ class PdfReport:
 
     def image(self, png: bytes, *, width_mm: float | None = None, caption: str = "") -> None:
         """A PNG (e.g. from :mod:`qa_app.reports.charts`), centred, moved whole to the next
-        page when it does not fit."""
+        page when it does not fit, and shrunk when it is taller than a page."""
         pdf = self._pdf
-        width = min(width_mm or pdf.epw, pdf.epw)
         pixels_w, pixels_h = _png_size(png)
+        width = min(width_mm or pdf.epw, pdf.epw)
         height = width * pixels_h / pixels_w
+        page_height = pdf.page_break_trigger - pdf.t_margin
+        if height > page_height:
+            width, height = width * page_height / height, page_height
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
         top = pdf.get_y()

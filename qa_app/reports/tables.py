@@ -68,7 +68,3 @@ def rows_of(data: TableData, columns: Sequence[str]) -> Iterator[list[Any]]:
     for record in data:
         by_name = {str(k): v for k, v in record.items()}
         yield [by_name.get(c) for c in columns]
-
-
-def row_count(data: TableData) -> int:
-    return len(data)
