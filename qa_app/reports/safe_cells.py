@@ -46,7 +46,8 @@ EXCEL_CELL_LIMIT = 32_767
 
 # XML 1.0 (which XLSX is) forbids C0 controls other than tab, LF and CR; openpyxl refuses
 # exactly those (its ILLEGAL_CHARACTERS_RE). Lone surrogates cannot be encoded as UTF-8 at
-# all, and U+FFFE/U+FFFF are XML non-characters that make Excel call the file corrupt.
+# all, and U+FFFE/U+FFFF are outside XML 1.0's Char production, so a strict reader may
+# refuse the whole file.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 CellValue = str | int | float | bool | Decimal | date | datetime | time | timedelta | None

@@ -5,6 +5,10 @@ normal mode keeps every cell object in memory; write-only streams rows and still
 what a reader needs here (bold frozen header, column widths, number formats, autofilter).
 Widths are therefore measured on the first rows before any row is written.
 
+Text is neutralised like CSV text. Inside XLSX only a string starting with "=" would become
+a formula (openpyxl stores it as one), but every trigger is prefixed anyway, so a cell stays
+inert when someone edits it in Excel or saves the sheet as CSV.
+
 Cells keep their type (numbers, dates, durations) so a lead can sort and sum; percentages
 are fractions shown with a ``0.0%`` format, so 0.734 sums and averages like a number.
 """
