@@ -75,7 +75,7 @@ _PHONE_PATTERNS = (
 _AMOUNT_AFTER = re.compile(
     r"\s?(?:руб|р\.|₽|rub|usd|eur|€|\$|долл|евро|тыс|млн|млрд|коп|%)", re.IGNORECASE
 )
-_CARD_RUN = re.compile(_NOT_BEFORE + r"\d(?:[ \-\u00a0]?\d){12,30}(?!\w)")
+_CARD_RUN = re.compile(_NOT_BEFORE + r"\d(?:[ \-\u00a0]?\d){12,}(?!\w)")
 _CARD_TOKEN = re.compile(r"\d+")
 _PASSPORT_WORD = re.compile(
     r"(?:загран)?паспорт\w*|passport\w*|серия(?:\s+и\s+номер)?|series", re.IGNORECASE
@@ -234,25 +234,43 @@ def _phones(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _cards(text: str) -> Iterable[tuple[int, int]]:
-    """Runs of digit groups; the longest window of whole groups that is a valid card."""
+    """Runs of digit groups; in each, the longest windows of whole groups that are valid
+    cards (the groups on either side of a card are searched again)."""
     for run in _CARD_RUN.finditer(text):
         tokens = list(_CARD_TOKEN.finditer(run.group()))
-        found = _card_window(tokens)
-        if found is not None:
+        pending = [(0, len(tokens))]
+        while pending:
+            low, high = pending.pop()
+            found = _card_window(tokens, low, high)
+            if found is None:
+                continue
             first, last = found
             end = run.start() + tokens[last].end()
             if not _AMOUNT_AFTER.match(text, end):
                 yield run.start() + tokens[first].start(), end
+            pending.extend(((low, first), (last + 1, high)))
 
 
-def _card_window(tokens: list[re.Match[str]]) -> tuple[int, int] | None:
-    count = len(tokens)
-    for size in range(count, 0, -1):
-        for first in range(0, count - size + 1):
-            digits = "".join(tok.group() for tok in tokens[first : first + size])
-            if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
-                return first, first + size - 1
-    return None
+def _card_window(tokens: list[re.Match[str]], low: int, high: int) -> tuple[int, int] | None:
+    """The longest (then leftmost) run of whole groups with 13-19 digits that starts like a
+    card and passes Luhn; windows stop growing past 19 digits, so this stays linear."""
+    best: tuple[int, int] | None = None
+    best_size = 0
+    for first in range(low, high):
+        digits = ""
+        for last in range(first, high):
+            digits += tokens[last].group()
+            if len(digits) > 19:
+                break
+            size = last - first + 1
+            if (
+                size > best_size
+                and len(digits) >= 13
+                and digits[0] in "23456"
+                and luhn_valid(digits)
+            ):
+                best, best_size = (first, last), size
+    return best
 
 
 def _passports(text: str) -> Iterable[tuple[int, int]]:

@@ -258,15 +258,15 @@ def last_by_id(
     items: Iterable[tuple[int, dict]], key: str, report: FieldReport, what: str
 ) -> list[tuple[int, dict]]:
     """One record per id, the last one in the file (incremental exports repeat a record
-    each time it changes), in first-seen order; repeats are reported once per id."""
-    chosen: dict[str, tuple[int, dict]] = {}
-    without_id: list[tuple[int, dict]] = []
-    for position, item in items:
+    each time it changes), in the order ids first appear; repeats are reported as a count.
+    Records without an id are kept in place, for the common validation to reject."""
+    chosen: dict[object, tuple[int, dict]] = {}
+    for number, (position, item) in enumerate(items):
         ident = plain_id(item.get(key))
         if ident is None:
-            without_id.append((position, item))
+            chosen[("no id", number)] = (position, item)
             continue
         if ident in chosen:
             report.note("duplicate", what=what)
         chosen[ident] = (position, item)
-    return list(chosen.values()) + without_id
+    return list(chosen.values())

@@ -193,7 +193,7 @@ def _messages(ticket: dict, export: _Export, report: FieldReport) -> list[DraftM
                                      text_field="description_text"))  # fmt: skip
     own = ticket.get("conversations")
     if own is not None and not isinstance(own, list):
-        report.note("bad_type", field="ticket.conversations", expected="list")
+        report.note("bad_type", field="ticket.conversations", expected="array")
         own = None
     ticket_id = plain_id(ticket.get("id")) or ""
     listed = [c for c in own or [] if isinstance(c, dict)] + export.conversations.get(ticket_id, [])
@@ -280,5 +280,5 @@ def _tags(ticket: dict, report: FieldReport) -> list[str] | None:
     tags = ticket.get("tags")
     if tags is None or isinstance(tags, list):
         return tags
-    report.note("bad_type", field="ticket.tags", expected="list")
+    report.note("bad_type", field="ticket.tags", expected="array")
     return None

@@ -158,7 +158,7 @@ def _messages(conversation: dict, source: dict, report: FieldReport) -> list[Dra
     if isinstance(parts, dict):
         parts = parts.get("conversation_parts")
     if parts is not None and not isinstance(parts, list):
-        report.note("bad_type", field="conversation.conversation_parts", expected="list")
+        report.note("bad_type", field="conversation.conversation_parts", expected="array")
         parts = []
     for index, part in enumerate(parts or []):
         if isinstance(part, dict):
@@ -250,7 +250,7 @@ def _tags(conversation: dict, report: FieldReport) -> list[str] | None:
     if tags is None:
         return None
     if not isinstance(tags, list):
-        report.note("bad_type", field="conversation.tags", expected="tag.list")
+        report.note("bad_type", field="conversation.tags", expected="object")
         return None
     return [str(tag.get("name")) for tag in tags if isinstance(tag, dict) and tag.get("name")]
 

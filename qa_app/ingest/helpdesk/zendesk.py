@@ -249,7 +249,7 @@ def _messages(
 ) -> list[DraftMessage]:
     own = ticket.get("comments")
     if own is not None and not isinstance(own, list):
-        report.note("bad_type", field="ticket.comments", expected="list")
+        report.note("bad_type", field="ticket.comments", expected="array")
         own = None
     pairs = [(c, {}) for c in own or [] if isinstance(c, dict)] + extra
     messages, seen = [], set()
@@ -277,7 +277,7 @@ def _message(
         role, author = BOT, text_or_none(user.get("name")) or author
     public = comment.get("public", True)
     if not isinstance(public, bool):
-        report.note("bad_type", field="comment.public", expected="true/false")
+        report.note("bad_type", field="comment.public", expected="boolean")
         public = True
     sent_at = _time(comment.get("created_at") or context.get("created_at"))
     if public:
@@ -379,7 +379,7 @@ def _tags(ticket: dict, report: FieldReport) -> list[str] | None:
     tags = ticket.get("tags")
     if tags is None or isinstance(tags, list):
         return tags
-    report.note("bad_type", field="ticket.tags", expected="list")
+    report.note("bad_type", field="ticket.tags", expected="array")
     return None
 
 
