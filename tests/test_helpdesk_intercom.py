@@ -60,12 +60,20 @@ def test_example_conversation_fields():
     assert rejections == [] and set(conversations) == {"215467", "215468"}
     ru, en = conversations["215467"], conversations["215468"]
     assert (ru.channel, ru.language, ru.status, ru.csat) == ("chat", "ru", "resolved", 4)
-    assert (ru.tags, ru.customer_id, ru.customer_name) == (["sms", "вход"], "cust-3301", "Ольга Кузнецова")
+    assert (ru.tags, ru.customer_id, ru.customer_name) == (
+        ["sms", "вход"],
+        "cust-3301",
+        "Ольга Кузнецова",
+    )
     assert ru.started_at == datetime(2026, 3, 4, 7, 0, tzinfo=UTC)  # 10:00 Moscow, Unix seconds
     assert (ru.team, ru.subject, ru.escalated) == (None, None, False)
     assert ru.first_response_seconds == 190.0  # Fin's answer is the bot's, not the agent's
     assert (en.channel, en.language, en.status, en.csat) == ("email", "en", "open", None)
-    assert (en.subject, en.customer_id, en.customer_name) == ("Refund for order", "65f0bb02", "Emily Stone")
+    assert (en.subject, en.customer_id, en.customer_name) == (
+        "Refund for order",
+        "65f0bb02",
+        "Emily Stone",
+    )
     assert warnings == ["intercom: unknown field conversation.sentiment ignored (seen 1×)"]
 
 
@@ -80,7 +88,10 @@ def test_example_parts_become_messages_with_roles():
         ("customer", None, False),
         ("agent", "maria.sokolova@support.example", False),  # a close part with a reply
     ]  # the rating-changed part has no body: an event, not a message
-    assert ru.messages[0].text == "Добрый день! Не приходит код подтверждения на номер 8 (916) 765-43-21."
+    assert (
+        ru.messages[0].text
+        == "Добрый день! Не приходит код подтверждения на номер 8 (916) 765-43-21."
+    )
     assert ru.messages[2].text == (
         "Ольга, добрый день! Вижу, что SMS уходили, но оператор их не доставил.\n\n"
         "Отправила код повторно — проверьте, пожалуйста."
@@ -106,7 +117,9 @@ def test_example_parts_become_messages_with_roles():
     ],
 )  # fmt: skip
 def test_author_types(tmp_path, author, role, name):
-    conversations, _, _ = read(write(tmp_path, conversation(parts=[part("p", "<p>Hi</p>", author)])))
+    conversations, _, _ = read(
+        write(tmp_path, conversation(parts=[part("p", "<p>Hi</p>", author)]))
+    )
     message = conversations["1"].messages[1]
     assert (message.role, message.author) == (role, name)
 
@@ -115,7 +128,9 @@ def test_first_message_delivered_by_automation_is_a_bot(tmp_path):
     c = conversation()
     c["source"] = {"type": "conversation", "delivered_as": "operator_initiated",
                    "body": "<p>How can we help?</p>", "author": ADMIN}  # fmt: skip
-    c["conversation_parts"]["conversation_parts"] = [part("p", "<p>Refund please</p>", {"type": "user"})]
+    c["conversation_parts"]["conversation_parts"] = [
+        part("p", "<p>Refund please</p>", {"type": "user"})
+    ]
     conversations, _, _ = read(write(tmp_path, c))
     assert [m.role for m in conversations["1"].messages] == ["bot", "customer"]
 
@@ -145,7 +160,9 @@ def test_list_pages_in_json_lines_and_states(tmp_path):
     conversations, rejections, warnings = read(write(tmp_path, "\n".join(lines), "x.jsonl"))
     assert rejections == []
     assert {k: c.status for k, c in conversations.items()} == {
-        "1": "open", "2": "resolved", "3": "open"
+        "1": "open",
+        "2": "resolved",
+        "3": "open",
     }  # the later line of conversation 1 wins
     assert warnings == [
         "intercom: 1 conversations repeat an earlier record with the same id; "

@@ -60,15 +60,29 @@ def test_example_ticket_fields():
     assert rejections == [] and set(conversations) == {"1001", "1002"}
     ru, en = conversations["1001"], conversations["1002"]
     assert (ru.channel, ru.language, ru.status, ru.csat, ru.escalated) == (
-        "chat", "ru", "resolved", 5, False
+        "chat",
+        "ru",
+        "resolved",
+        5,
+        False,
     )  # native_messaging; solved; satisfaction "good"
-    assert (ru.tags, ru.team, ru.subject) == (["billing", "refund"], "Billing", "Двойное списание за заказ")
+    assert (ru.tags, ru.team, ru.subject) == (
+        ["billing", "refund"],
+        "Billing",
+        "Двойное списание за заказ",
+    )
     assert (ru.customer_id, ru.customer_name) == ("501", "Ирина Смирнова")
     assert ru.started_at == datetime(2026, 3, 2, 6, 15, tzinfo=UTC)
     assert ru.ended_at == datetime(2026, 3, 2, 7, 35, tzinfo=UTC)
     assert ru.agent_login == "anna.petrova@support.example"
     assert ru.first_response_seconds == 220.0  # the bot's answer at 20 s does not count
-    assert (en.channel, en.language, en.status, en.csat, en.team) == ("email", "en", "pending", 1, "Tier 1")
+    assert (en.channel, en.language, en.status, en.csat, en.team) == (
+        "email",
+        "en",
+        "pending",
+        1,
+        "Tier 1",
+    )
 
 
 def test_example_comments_become_messages_with_roles():

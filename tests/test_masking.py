@@ -219,11 +219,15 @@ def test_config_path_comes_from_the_environment(tmp_path):
 
 
 def test_invalid_custom_pattern_is_a_clear_error():
-    data = {"custom": [{"name": "ok", "pattern": "a+"}, {"name": "contract", "pattern": "ДГ-(\\d{6}"}]}
+    data = {
+        "custom": [{"name": "ok", "pattern": "a+"}, {"name": "contract", "pattern": "ДГ-(\\d{6}"}]
+    }
     with pytest.raises(MaskingConfigError) as caught:
         masking_config_from_mapping(data, "masking.yaml")
     message = caught.value.describe("en")
-    assert message.startswith('masking: custom pattern #2 "contract" is not a valid regular expression:')
+    assert message.startswith(
+        'masking: custom pattern #2 "contract" is not a valid regular expression:'
+    )
     assert "missing ), unterminated subpattern at position 3" in message
     assert "шаблон №2 «contract»" in caught.value.describe("ru")
 
@@ -235,7 +239,10 @@ def test_invalid_custom_pattern_is_a_clear_error():
         ({"email": "sometimes"}, 'setting "email" in cfg must be true or false, got "sometimes"'),
         ({"custom": "ДГ-\\d+"}, '"custom" in cfg must be a list of patterns'),
         ({"custom": [{"name": "x"}]}, 'custom pattern #1 in cfg needs a "pattern"'),
-        ({"custom": [{"name": "anything", "pattern": "a*"}]}, 'pattern #1 "anything" matches empty'),
+        (
+            {"custom": [{"name": "anything", "pattern": "a*"}]},
+            'pattern #1 "anything" matches empty',
+        ),
         (["email"], "cfg must be a mapping of settings"),
     ],
 )

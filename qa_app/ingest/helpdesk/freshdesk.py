@@ -122,7 +122,12 @@ def _collect(
     document: Document, export: _Export, file: str, report: FieldReport
 ) -> Rejection | None:
     data = document.data
-    if isinstance(data, dict) and any(isinstance(data.get(k), list) for k in PAGE_FIELDS):
+    kind = _kind(data)
+    if kind == "record":  # a conversation or a rating listed on its own
+        _collect_record(data, export)
+    elif kind == "ticket":
+        export.tickets.append((document.position, data))
+    elif kind == "page":
         report.check("export", data, PAGE_FIELDS)
         for pos, item in items_of(document, "tickets"):
             if isinstance(item, dict):
@@ -130,15 +135,23 @@ def _collect(
         for key in ("conversations", "satisfaction_ratings", "agents"):
             for _, item in items_of(document, key):
                 _collect_record(item, export)
-        return None
-    if isinstance(data, dict) and "ticket_id" in data:
-        _collect_record(data, export)
-        return None
-    if isinstance(data, dict) and "id" in data and any(k in data for k in TICKET_MARKS):
-        export.tickets.append((document.position, data))
-        return None
-    problem = Problem("record", "helpdesk_unrecognised", {"source": SOURCE})
-    return Rejection(file, document.position, "", [problem], whole=True)
+    else:
+        problem = Problem("record", "helpdesk_unrecognised", {"source": SOURCE})
+        return Rejection(file, document.position, "", [problem], whole=True)
+    return None
+
+
+def _kind(data: object) -> str:
+    """Conversations and ratings carry ``ticket_id``; tickets an ``id`` and ticket fields."""
+    if not isinstance(data, dict):
+        return "unknown"
+    if "ticket_id" in data:
+        return "record"
+    if "id" in data and any(key in data for key in TICKET_MARKS):
+        return "ticket"
+    if any(isinstance(data.get(key), list) for key in PAGE_FIELDS):
+        return "page"
+    return "unknown"
 
 
 def _collect_record(item: object, export: _Export) -> None:

@@ -20,36 +20,51 @@ BLOCK_TAGS = _names(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
     "h6 header hr li main nav ol p pre section table tbody td th thead tr ul"
 )
+PARAGRAPH_TAGS = _names("blockquote h1 h2 h3 h4 h5 h6 ol p pre table ul")  # end: blank line
 SKIPPED_TAGS = frozenset(("script", "style", "head", "title", "template", "noscript"))
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 class _TextCollector(HTMLParser):
+    """Collects text; a block starts on a new line, a paragraph ends with a blank line."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.trailing = 0  # line breaks at the end of what was collected
+
+    def _ensure_breaks(self, count: int) -> None:
+        if self.parts and self.trailing < count:
+            self.parts.append("\n" * (count - self.trailing))
+            self.trailing = count
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIPPED_TAGS:
             self.skipping += 1
-        elif tag == "br" or tag in BLOCK_TAGS:
+        elif tag == "br":
             self.parts.append("\n")
+            self.trailing += 1
+        elif tag in BLOCK_TAGS:
+            self._ensure_breaks(1)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in BLOCK_TAGS:
-            self.parts.append("\n")
+        if tag not in SKIPPED_TAGS:
+            self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIPPED_TAGS:
             self.skipping = max(0, self.skipping - 1)
         elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
+            self._ensure_breaks(2 if tag in PARAGRAPH_TAGS else 1)
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.parts.append(data.replace("\n", " "))
+            text = data.replace("\n", " ")
+            self.parts.append(text)
+            if text.strip():
+                self.trailing = 0
 
 
 def html_to_text(html: str) -> str:
