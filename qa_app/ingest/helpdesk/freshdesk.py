@@ -1,18 +1,20 @@
 """Freshdesk: tickets and their conversations, as the Freshdesk API v2 returns them.
 
-Field by field from Freshdesk's public API reference, https://developers.freshdesk.com/api/ :
+Field by field from Freshdesk's public API reference, https://developers.freshdesk.com/api/
+(sections Tickets, Conversations, Satisfaction Ratings, Agents; field names also checked
+against the API's sample responses in the python-freshdesk client's tests,
+https://github.com/sjkingo/python-freshdesk):
 
-* Tickets (#tickets): ``source`` 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget,
+* Tickets: ``source`` 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget,
   10 Outbound Email; ``status`` 2 Open, 3 Pending, 4 Resolved, 5 Closed; ``priority``;
   ``requester_id``, ``responder_id``; ``is_escalated``, ``fr_escalated``; ``tags``;
   ``description`` (HTML) and ``description_text``; ``include=conversations,requester``.
-* Conversations (#conversations, "List all conversations of a ticket"): ``body`` (HTML),
+* Conversations ("List all conversations of a ticket"): ``body`` (HTML),
   ``body_text``, ``incoming`` (created from outside: the customer), ``private`` (a private
   note), ``user_id``, ``source`` (0 reply, 2 note), ``ticket_id``.
-* Satisfaction ratings (#satisfaction-ratings): ``ticket_id``, ``ratings`` keyed by question,
-  ``default_question`` holding the overall answer on Freshdesk's scale
-  103, 102, 101, 100, -101, -102, -103 (positive = satisfied, 100 = neutral).
-* Agents (#agents): ``id`` with ``contact.name`` / ``contact.email``.
+* Satisfaction ratings: ``ticket_id``, ``ratings`` keyed by question, ``default_question``
+  holding the overall answer as a code (the reference's examples show 103, 101 and -102).
+* Agents: ``id`` with ``contact.name`` / ``contact.email``.
 
 A file may be a JSON array of tickets (List/View tickets, with ``conversations`` embedded
 by ``include=conversations``), one ticket per line, or an object joining the API's lists:
@@ -23,9 +25,10 @@ Mapping decisions: the ticket description is the first message, written by the r
 (by the agent when the source is Outbound Email); a private conversation is an internal
 note (role ``system``, flagged internal); an incoming conversation, or one by the
 requester, is the customer's, any other is an agent's. Freshdesk's API marks no bot
-author, so bot replies arrive as agent messages. CSAT from ``default_question``: 103 -> 5,
-102 and 101 -> 4, 100 -> 3, -101 and -102 -> 2, -103 -> 1 (the sign gives the direction,
-the size the strength, so 3-, 5- and 7-point surveys all land on the same 1-5 scale).
+author, so bot replies arrive as agent messages. CSAT from ``default_question``, read as a
+scale symmetric around 100 (neutral) with the sign giving the direction, which is our
+reading of the codes, not a documented table: 103 -> 5, 102 and 101 -> 4, 100 -> 3,
+-101 and -102 -> 2, -103 -> 1; any other code is reported and left empty.
 Status 2 -> open, 3 -> pending, 4 and 5 -> resolved, custom statuses (6 and above) ->
 pending; ``escalated`` is true when ``is_escalated``, ``fr_escalated`` or
 ``nr_escalated`` is. Left out: attachments, custom fields, priority and type, group

@@ -5,17 +5,19 @@ Field by field from Intercom's public API reference (and the types of the offici
 
 * Conversation (``source``, ``contacts``, ``state``, ``tags``, ``conversation_rating``,
   ``statistics``, ``conversation_parts``):
-  https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/conversation
-* Conversation parts (``part_type``, ``body`` in HTML, ``author`` with ``type`` user, lead,
-  admin, team or bot, and ``from_ai_agent`` / ``is_ai_answer`` for the AI agent):
-  https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/conversation_part
+  https://developers.intercom.com/docs/references/rest-api/api.intercom.io/Conversations/conversation/
+* Conversation parts and the conversation rating (``rating`` 1-5, ``remark``):
+  https://developers.intercom.com/docs/references/2.11/rest-api/api.intercom.io/models/conversation_parts
+* Part author (``type`` user, lead, admin, team or bot; ``from_ai_agent`` and
+  ``is_ai_answer`` for the AI agent; Intercom's own example of the Operator bot is an admin
+  ``operator+...@intercom.io``):
   https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/conversation_part_author
 * Conversation source (``type``: conversation, email, facebook, instagram, phone_call,
   phone_switch, push, sms, twitter, whatsapp; ``delivered_as``: customer_initiated,
   campaigns_initiated, operator_initiated, automated, admin_initiated):
-  https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/conversation_source
-* Conversation rating (``rating`` 1-5, ``remark``):
-  https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/conversation_rating
+  https://developers.intercom.com/docs/references/2.9/rest-api/api.intercom.io/models/conversation_source
+* The same models as types in the official client: https://github.com/intercom/intercom-node
+  (``src/api/types/ConversationPart.ts``, ``ConversationSource.ts``, ``ConversationRating.ts``)
 
 A file may be one conversation (Retrieve a conversation), a ``conversation.list`` page (List
 or Search conversations; these carry no parts, so only the first message is imported), a
