@@ -171,6 +171,18 @@ def test_list_pages_in_json_lines_and_states(tmp_path):
     ]
 
 
+def test_list_responses_without_parts_import_the_first_message(tmp_path):
+    c = conversation()
+    c.pop("conversation_parts")
+    conversations, _, warnings = read(write(tmp_path, {"type": "conversation.list",
+                                                       "conversations": [c]}))  # fmt: skip
+    assert [m.text for m in conversations["1"].messages] == ["Hello"]
+    assert warnings == [
+        "intercom: 1 conversations come without conversation_parts (a List or Search "
+        "response); only their first message is imported"
+    ]
+
+
 def test_unknown_part_type_with_text_is_kept_and_reported(tmp_path):
     parts = [part("p1", "<p>Hi</p>", ADMIN, part_type="mystery"),
              part("p2", None, ADMIN, part_type="another_event")]  # fmt: skip

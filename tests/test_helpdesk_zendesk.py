@@ -231,9 +231,13 @@ def test_incremental_pages_in_json_lines_keep_the_last_version(tmp_path):
 def test_description_is_the_message_when_there_are_no_comments(tmp_path):
     t = ticket(comments=[], description="My parcel is late")
     t.pop("comments")
-    conversations, _, _ = read(write(tmp_path, [t]))
+    conversations, _, warnings = read(write(tmp_path, [t]))
     (message,) = conversations["1"].messages
     assert (message.role, message.text) == ("customer", "My parcel is late")
+    assert warnings == [
+        "zendesk: 1 tickets have no comments in the file; their description is imported as "
+        "the only message"
+    ]
 
 
 def test_broken_tickets_are_rejected_with_file_position_and_field(tmp_path):

@@ -157,6 +157,8 @@ def _messages(conversation: dict, source: dict, report: FieldReport) -> list[Dra
         when = epoch_to_iso(conversation.get("created_at"))
         messages.append(DraftMessage("source", role, first, when, author))
     parts = conversation.get("conversation_parts")
+    if parts is None:
+        report.note("first_message_only")  # List/Search responses carry no parts
     if isinstance(parts, dict):
         parts = parts.get("conversation_parts")
     if parts is not None and not isinstance(parts, list):

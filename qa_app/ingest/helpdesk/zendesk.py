@@ -261,6 +261,7 @@ def _messages(
         report.check("comment", comment, COMMENT_FIELDS)
         messages.append(_message(f"comments[{index}]", comment, context, ticket, export, report))
     if not messages and text_or_none(ticket.get("description")):
+        report.note("description_only")
         first = {"author_id": ticket.get("requester_id"), "body": ticket["description"]}
         messages.append(_message("description", first, {"created_at": ticket.get("created_at")},
                                  ticket, export, report))  # fmt: skip
