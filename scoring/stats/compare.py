@@ -16,7 +16,7 @@ from typing import Any
 
 from scipy import stats
 
-from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values
+from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values, t_quantile, z_quantile
 from scoring.stats.means import (
     DEFAULT_PRIOR_DF,
     DEFAULT_PRIOR_SD,
@@ -37,6 +37,8 @@ __all__ = [
 
 #: Power used for "how many more reviews": the conventional 80% (Cohen 1988).
 POWER = 0.8
+#: Beyond this many reviews per period a difference is "never distinguishable" (None).
+_UNREACHABLE = 1e9
 
 
 class Verdict(StrEnum):
@@ -53,7 +55,8 @@ class Comparison:
 
     ``reviews_needed_per_period`` answers "if the true difference were this size, how many
     reviews in each period would show it 80% of the time at the 5% level?" (None when the
-    difference is 0); ``more_reviews_needed`` is what each period lacks: (before, after).
+    difference is 0); ``more_reviews_needed`` is what each period lacks, (before, after),
+    and (0, 0) once the difference is already distinguishable.
     """
 
     before: Estimate
@@ -72,9 +75,14 @@ def _verdict(difference: Estimate, higher_is_better: bool) -> Verdict:
     return Verdict.IMPROVED if up == higher_is_better else Verdict.WORSENED
 
 
-def _more(needed: int | None, n_before: int, n_after: int) -> tuple[int, int] | None:
+def _more(
+    needed: int | None, n_before: int, n_after: int, verdict: Verdict
+) -> tuple[int, int] | None:
+    """What each period lacks; nothing once the difference is already distinguishable."""
     if needed is None:
         return None
+    if verdict is not Verdict.NOT_DISTINGUISHABLE:
+        return 0, 0
     return max(0, needed - n_before), max(0, needed - n_after)
 
 
@@ -96,16 +104,19 @@ def reviews_needed_for_means(
 
     n = (t_{1-alpha/2} + t_{power})^2 (s1^2 + s2^2) / d^2, solved by iterating the t
     quantiles at the Welch degrees of freedom of equal-sized periods (normal quantiles
-    alone understate n when it is small). At least 2, None when the difference is 0.
+    alone understate n when it is small). At least 2; None when no attainable number of
+    reviews would do (a difference of 0, or one needing over a billion reviews).
     """
     upper, beta = _alpha_beta(level, power)
     total = var_before + var_after
-    if difference == 0 or not math.isfinite(difference) or not total > 0:
+    if difference**2 == 0 or not math.isfinite(difference) or not total > 0:
         return None
-    n = (stats.norm.ppf(upper) + stats.norm.ppf(beta)) ** 2 * total / difference**2
+    n = (z_quantile(upper) + z_quantile(beta)) ** 2 * total / difference**2
+    if n > _UNREACHABLE:
+        return None
     for _ in range(20):
         df = max(total**2 * (n - 1) / (var_before**2 + var_after**2), 1.0)
-        updated = (stats.t.ppf(upper, df) + stats.t.ppf(beta, df)) ** 2 * total / difference**2
+        updated = (t_quantile(upper, df) + t_quantile(beta, df)) ** 2 * total / difference**2
         if abs(updated - n) < 1e-6:
             break
         n = updated
@@ -151,7 +162,7 @@ def compare_means(
     needed = reviews_needed_for_means(diff, var1, var2, level=level, power=power)
     verdict = _verdict(difference, higher_is_better)
     return Comparison(
-        est_before, est_after, difference, p_value, verdict, needed, _more(needed, n1, n2)
+        est_before, est_after, difference, p_value, verdict, needed, _more(needed, n1, n2, verdict)
     )
 
 
@@ -166,7 +177,7 @@ def _welch(diff: float, first: tuple, second: tuple, level: float) -> tuple[Esti
     if se == 0:
         return Estimate(diff, diff, diff, n, "welch", level), 0.0 if diff else 1.0
     df = (a + b) ** 2 / (a**2 / df1 + b**2 / df2)
-    half = stats.t.ppf(0.5 + level / 2.0, df) * se
+    half = t_quantile(0.5 + level / 2.0, df) * se
     p_value = float(2.0 * stats.t.sf(abs(diff) / se, df))
     return Estimate(diff, diff - half, diff + half, n, "welch", level), p_value
 
@@ -181,12 +192,13 @@ def reviews_needed_for_proportions(
     """
     upper, beta = _alpha_beta(level, power)
     diff = p_after - p_before
-    if diff == 0:
+    if diff**2 == 0 or not math.isfinite(diff):
         return None
     pbar = (p_before + p_after) / 2.0
-    spread = stats.norm.ppf(upper) * math.sqrt(2 * pbar * (1 - pbar))
-    spread += stats.norm.ppf(beta) * math.sqrt(p_before * (1 - p_before) + p_after * (1 - p_after))
-    return max(2, math.ceil(spread**2 / diff**2 - 1e-9))
+    spread = z_quantile(upper) * math.sqrt(2 * pbar * (1 - pbar))
+    spread += z_quantile(beta) * math.sqrt(p_before * (1 - p_before) + p_after * (1 - p_after))
+    n = spread**2 / diff**2
+    return None if n > _UNREACHABLE else max(2, math.ceil(n - 1e-9))
 
 
 def compare_proportions(
@@ -222,5 +234,11 @@ def compare_proportions(
     )
     verdict = _verdict(difference, higher_is_better)
     return Comparison(
-        before, after, difference, p_value, verdict, needed, _more(needed, n_before, n_after)
+        before,
+        after,
+        difference,
+        p_value,
+        verdict,
+        needed,
+        _more(needed, n_before, n_after, verdict),
     )

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import stats
 
 from scoring.stats.compare import compare_means
-from scoring.stats.estimate import Estimate, clean_values
+from scoring.stats.estimate import Estimate, clean_values, z_quantile
 from scoring.stats.proportions import proportion_difference
 
 __all__ = [
@@ -44,7 +44,7 @@ THRESHOLDS: dict[str, tuple[float, float, float]] = {
 def _z(level: float) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(stats.norm.ppf(0.5 + level / 2.0))
+    return float(z_quantile(0.5 + level / 2.0))
 
 
 def _missing(value: Any) -> bool:
@@ -93,10 +93,27 @@ def correlation(
     r = float(test.statistic)
     if n == 3:
         return Estimate(r, -1.0, 1.0, n, method, level)
+    if abs(r) >= 1.0 - 1e-12:  # atanh(1) is infinite: see _perfect
+        return _perfect(r, n, z, method, level)
     spread = (1.0 + r * r / 2.0) if method == "spearman" else 1.0
-    centre = math.atanh(max(-0.999999, min(0.999999, r)))
+    centre = math.atanh(r)
     half = z * math.sqrt(spread / (n - 3))
     return Estimate(r, math.tanh(centre - half), math.tanh(centre + half), n, method, level)
+
+
+def _perfect(r: float, n: int, z: float, method: str, level: float) -> Estimate:
+    """Interval for a perfect sample correlation, which Fisher's z cannot give.
+
+    Computed as if |r| were 1 - 1/(2n) (the correlation-scale analogue of the half count
+    added to an empty odds-ratio cell), with the outer end at +-1: four points on a line
+    then give roughly -0.7..1 instead of a false 0.9999..1.
+    """
+    sign = 1.0 if r > 0 else -1.0
+    proxy = 1.0 - 1.0 / (2.0 * n)
+    spread = (1.0 + proxy * proxy / 2.0) if method == "spearman" else 1.0
+    near = math.tanh(math.atanh(proxy) - z * math.sqrt(spread / (n - 3)))
+    low, high = (near, 1.0) if sign > 0 else (-1.0, -near)
+    return Estimate(sign, low, high, n, method, level)
 
 
 def standardized_mean_difference(

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values
+from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values, t_quantile
 
 __all__ = [
     "DEFAULT_PRIOR_DF",
@@ -63,16 +62,20 @@ def _t_estimate(
     prior_sd: float,
     prior_df: float,
 ) -> Estimate:
-    """t-interval around ``mean`` worth ``n_info`` observations, clipped to ``bounds``."""
+    """t-interval around ``mean`` worth ``n_info`` observations, clipped to ``bounds``.
+
+    ``n_effective`` is reported for weighted means only (where it is n_info).
+    """
+    n_effective = n_info if method.startswith("weighted") else None
     variance, df = regularised_variance(sum_squares, n_info - 1.0, prior_sd, prior_df)
     if df <= 0 or math.isnan(variance):
         low, high = bounds if bounds is not None else (-math.inf, math.inf)
-        return Estimate(mean, low, high, n, f"{method} (n=1: whole scale)", level, n_info)
-    half = stats.t.ppf(0.5 + level / 2.0, df) * math.sqrt(variance / n_info)
+        return Estimate(mean, low, high, n, f"{method} (n=1: whole scale)", level, n_effective)
+    half = t_quantile(0.5 + level / 2.0, df) * math.sqrt(variance / n_info)
     low, high = mean - half, mean + half
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])
-    return Estimate(mean, low, high, n, method, level, n_info)
+    return Estimate(mean, low, high, n, method, level, n_effective)
 
 
 def _check_level(level: float) -> None:

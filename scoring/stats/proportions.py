@@ -10,9 +10,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from scipy import stats
-
-from scoring.stats.estimate import Estimate, clean_values
+from scoring.stats.estimate import Estimate, clean_values, z_quantile
 
 __all__ = [
     "csat",
@@ -27,7 +25,7 @@ __all__ = [
 def _z(level: float) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(stats.norm.ppf(0.5 + level / 2.0))
+    return float(z_quantile(0.5 + level / 2.0))
 
 
 def _check_counts(successes: int, n: int, what: str = "successes") -> None:
@@ -43,7 +41,8 @@ def _wilson_bounds(successes: int, n: int, z: float) -> tuple[float, float]:
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the exact bounds at 0 and n are 0 and 1; min/max keep rounding from moving them
+    return min(max(0.0, centre - half), p), max(min(1.0, centre + half), p)
 
 
 def wilson_interval(successes: int, n: int, *, level: float = 0.95) -> Estimate:
@@ -114,12 +113,17 @@ def nps(ratings: Iterable[Any], *, level: float = 0.95) -> Estimate:
         return Estimate.undefined(0, "adjusted wald (NPS)", level)
     promoters = sum(v >= 9 for v in values)
     detractors = sum(v <= 6 for v in values)
+    score = (promoters - detractors) / n
+    if n == 1:  # one answer says nothing about the spread (and the adjustment would
+        # move the interval off the answer itself), as for a mean of one review
+        return Estimate(
+            100 * score, -100.0, 100.0, 1, "adjusted wald (NPS, n=1: whole scale)", level
+        )
     n_adj = n + 3.0
     p_pro, p_det = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
     centre = p_pro - p_det
     half = z * math.sqrt((p_pro + p_det - centre**2) / n_adj)
     low, high = max(-1.0, centre - half), min(1.0, centre + half)
-    score = (promoters - detractors) / n
     return Estimate(100 * score, 100 * low, 100 * high, n, "adjusted wald (NPS)", level)
 
 

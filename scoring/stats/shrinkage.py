@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values
+from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values, show_key, z_quantile
 from scoring.stats.means import (
     DEFAULT_PRIOR_DF,
     DEFAULT_PRIOR_SD,
@@ -30,8 +29,12 @@ __all__ = [
     "RANKING_RELIABILITY",
     "AgentShrinkage",
     "Shrinkage",
+    "TeamFit",
     "between_variance",
+    "fit_normal_normal",
     "min_reviews_to_rank",
+    "normal_estimate",
+    "posterior",
     "reliability_of_mean",
     "shrink_agent_means",
 ]
@@ -160,8 +163,13 @@ def _groups(reviews: Any, agent: str, score: str, bounds) -> dict[Hashable, np.n
         if missing:
             raise ValueError(f"the reviews table has no column {missing[0]!r}")
         pairs = reviews.groupby(agent, sort=True, dropna=False)[score]
-        return {k: clean_values(v.tolist(), what=f"{k!r} score", bounds=bounds) for k, v in pairs}
-    return {k: clean_values(v, what=f"{k!r} score", bounds=bounds) for k, v in reviews.items()}
+        return {
+            k: clean_values(v.tolist(), what=f"{show_key(k)} score", bounds=bounds)
+            for k, v in pairs
+        }
+    return {
+        k: clean_values(v, what=f"{show_key(k)} score", bounds=bounds) for k, v in reviews.items()
+    }
 
 
 def _pooled_within(
@@ -179,50 +187,60 @@ def _pooled_within(
 
 
 @dataclass(frozen=True, slots=True)
-class _TeamFit:
+class TeamFit:
     """The fitted normal-normal model: team mean and its variance, tau^2 and its variance."""
 
     mu: float
     var_mu: float
     tau2: float
     var_tau2: float
-    within: float
 
 
-def _fit(means: np.ndarray, variances: np.ndarray, within: float, method: Method) -> _TeamFit:
+def fit_normal_normal(
+    means: np.ndarray, variances: np.ndarray, *, method: Method = "reml"
+) -> TeamFit:
+    """Fit theta_i ~ N(mu, tau^2), ybar_i ~ N(theta_i, v_i) to means with known variances."""
     tau2 = between_variance(means, variances, method=method)
     w = 1.0 / (variances + tau2)
     mu, var_mu = float((w * means).sum() / w.sum()), float(1.0 / w.sum())
     # Inverse REML information for tau^2: 2 / tr(P^2), P = W - W 1 1' W / sum(w).
     trace = (w**2).sum() - 2.0 * (w**3).sum() / w.sum() + ((w**2).sum() / w.sum()) ** 2
-    return _TeamFit(mu, var_mu, tau2, float(2.0 / trace) if trace > 0 else 0.0, within)
+    return TeamFit(mu, var_mu, tau2, float(2.0 / trace) if trace > 0 else 0.0)
 
 
-def _posterior(mean: float, n: int, fit: _TeamFit) -> tuple[float, float, float]:
-    """(shrunk mean, posterior variance, B) for one agent; n = 0 gives the team prediction.
+def posterior(mean: float, variance: float | None, fit: TeamFit) -> tuple[float, float, float]:
+    """(shrunk mean, posterior variance, B) for one unit; ``variance`` None = no data, which
+    gives the team's prediction for a new agent.
 
     The variance adds to (1 - B) v the uncertainty of the team mean, B^2 Var(mu), and of
     tau^2 by Kass & Steffey's (1989) first-order term (d shrunk / d tau^2)^2 Var(tau^2):
     without them the intervals of agents far from the team are too narrow.
     """
-    if n == 0:
+    if variance is None:
         return fit.mu, fit.tau2 + fit.var_mu, 1.0
-    v = fit.within / n
+    v = variance
     weight = v / (v + fit.tau2) if v + fit.tau2 > 0 else 1.0
     shrunk = mean + weight * (fit.mu - mean)
     slope = (fit.mu - mean) * weight / (v + fit.tau2)
-    variance = (1.0 - weight) * v + weight**2 * fit.var_mu + slope**2 * fit.var_tau2
-    return shrunk, variance, weight
+    total = (1.0 - weight) * v + weight**2 * fit.var_mu + slope**2 * fit.var_tau2
+    return shrunk, total, weight
 
 
 def _clip(value: float, bounds: tuple[float, float] | None) -> float:
     return value if bounds is None else min(max(value, bounds[0]), bounds[1])
 
 
-def _normal_estimate(
-    centre: float, variance: float, n: int, method: str, level: float, bounds
+def normal_estimate(
+    centre: float,
+    variance: float,
+    n: int,
+    method: str,
+    level: float,
+    bounds: tuple[float, float] | None,
 ) -> Estimate:
-    half = float(stats.norm.ppf(0.5 + level / 2.0)) * math.sqrt(variance)
+    """Normal interval centre -+ z sqrt(variance), clipped to ``bounds``: the form of a
+    posterior whose variance already carries every uncertainty we account for."""
+    half = float(z_quantile(0.5 + level / 2.0)) * math.sqrt(variance)
     low, high = _clip(centre - half, bounds), _clip(centre + half, bounds)
     return Estimate(_clip(centre, bounds), low, high, n, method, level)
 
@@ -266,16 +284,17 @@ def shrink_agent_means(
     if not within > 0:
         return _unshrunk(raw, all_values, level, bounds, "no within-agent spread")
     means = np.array([v.mean() for v in scored])
-    fit = _fit(means, np.array([within / v.size for v in scored]), within, method)
+    fit = fit_normal_normal(means, np.array([within / v.size for v in scored]), method=method)
     label = f"empirical bayes ({method})"
     needed = min_reviews_to_rank(
         math.sqrt(within), math.sqrt(fit.tau2), reliability=reliability, floor=floor
     )
     agents = {}
     for key, values in groups.items():
-        est, var, weight = _posterior(raw[key].estimate, values.size, fit)
-        shrunk = _normal_estimate(est, var, int(values.size), label, level, bounds)
+        variance = within / values.size if values.size else None
+        est, var, weight = posterior(raw[key].estimate, variance, fit)
+        shrunk = normal_estimate(est, var, int(values.size), label, level, bounds)
         rankable = needed is not None and values.size >= needed
         agents[key] = AgentShrinkage(key, raw[key], shrunk, weight, rankable)
-    team = _normal_estimate(fit.mu, fit.var_mu, int(all_values.size), label, level, bounds)
+    team = normal_estimate(fit.mu, fit.var_mu, int(all_values.size), label, level, bounds)
     return Shrinkage(team, math.sqrt(fit.tau2), math.sqrt(within), label, needed, agents)
