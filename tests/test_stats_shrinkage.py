@@ -188,4 +188,4 @@ def test_shrunk_estimate_lies_between_raw_mean_and_team_mean(groups) -> None:
         assert min(raw, team) - 1e-9 <= shrunk <= max(raw, team) + 1e-9
         assert 0 <= agent.weight_on_team <= 1
         assert agent.shrunk.low <= shrunk <= agent.shrunk.high
-        assert 0 <= agent.shrunk.low and agent.shrunk.high <= 100
+        assert agent.shrunk.low >= 0 and agent.shrunk.high <= 100

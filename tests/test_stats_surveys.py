@@ -34,6 +34,10 @@ def test_csi_accepts_a_dataframe_and_skips_empty_respondents() -> None:
     assert result.estimate == pytest.approx((100 + 75) / 2)
 
 
+def test_csi_attributes_may_be_numbered() -> None:
+    assert csi([{1: 5, 2: 1}], {1: 3, 2: 1}).estimate == pytest.approx(75)
+
+
 def test_csi_on_a_ten_point_scale() -> None:
     result = csi([{"q": 10}, {"q": 1}], {"q": 1}, scale=(1, 10))
     assert result.estimate == pytest.approx(50)
@@ -43,8 +47,11 @@ def test_csi_on_a_ten_point_scale() -> None:
     ("rows", "importance", "message"),
     [
         ([{"speed": 5, "tone": 4}], {"speed": 1}, "attribute 'tone' has no importance weight"),
-        ([{"speed": 6}], {"speed": 1}, "respondent 0, 'speed' at position 0 is 6, outside 1-5"),
-        ([{"speed": 5}], {"speed": -1}, "importance of 'speed' must be a finite number >= 0"),
+        ([{"speed": 6}], {"speed": 1}, "respondent 0, 'speed': 6 is not a rating on the 1-5 scale"),
+        ([{"speed": "ok"}], {"speed": 1}, "respondent 0, 'speed': 'ok' is not a rating"),
+        ([{"speed": 5}], {"speed": -1}, "importance weight at position 0 is -1, outside 0-inf"),
+        ([{"speed": 5}], {"speed": "high"}, "importance weight at position 0 is 'high'"),
+        ([{"speed": 5}], {"speed": None}, "every attribute needs an importance weight"),
         ([{"speed": 5}], {"speed": 0}, "at least one positive weight"),
     ],
 )

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-__all__ = ["SCORE_BOUNDS", "Estimate", "clean_values", "show_key", "t_quantile", "z_quantile"]
+__all__ = [
+    "SCORE_BOUNDS",
+    "Estimate",
+    "clean_values",
+    "is_missing",
+    "show_key",
+    "t_quantile",
+    "z_quantile",
+]
 
 #: Review scores, criterion scores and CSI all live on the 0-100 scale of docs/score-formula.md.
 SCORE_BOUNDS: tuple[float, float] = (0.0, 100.0)
@@ -75,7 +83,8 @@ class Estimate:
         return asdict(self)
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """None and NaN (numpy's and pandas' too) mean "not scored" / "not answered"."""
     if value is None:
         return True
     try:
@@ -102,7 +111,7 @@ def clean_values(
     kept: list[float] = []
     problems: list[str] = []
     for position, value in enumerate(values):
-        if _is_missing(value):
+        if is_missing(value):
             continue
         number = _as_number(value)
         if number is None or math.isinf(number):

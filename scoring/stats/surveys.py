@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.stats.estimate import Estimate, clean_values
+from scoring.stats.estimate import Estimate, clean_values, is_missing
 from scoring.stats.means import mean_interval
 
 __all__ = [
@@ -36,30 +36,42 @@ POLARISED_SHARE = 0.8
 POLARISED_LOW_END = 0.1
 
 
-def _respondent_index(row: Mapping[str, Any], weights: Mapping[str, float], scale, index: int):
+def _respondent_index(
+    row: Mapping[Hashable, Any],
+    weights: Mapping[Hashable, float],
+    scale: tuple[float, float],
+    index: int,
+) -> float:
+    """One respondent's 0-100 index over the attributes they rated (NaN if none)."""
     low, high = scale
     total = weighted = 0.0
     for attribute, rating in row.items():
-        if rating is None or (isinstance(rating, float) and math.isnan(rating)):
+        if is_missing(rating):
             continue
         if attribute not in weights:
             raise ValueError(
                 f"respondent {index}: attribute {attribute!r} has no importance weight"
             )
-        value = clean_values([rating], what=f"respondent {index}, {attribute!r}", bounds=scale)
+        try:
+            (value,) = clean_values([rating], bounds=scale)
+        except ValueError:
+            raise ValueError(
+                f"respondent {index}, {attribute!r}: {rating!r} is not a rating on the "
+                f"{low:g}-{high:g} scale"
+            ) from None
         total += weights[attribute]
-        weighted += weights[attribute] * (float(value[0]) - low) / (high - low) * 100.0
+        weighted += weights[attribute] * (value - low) / (high - low) * 100.0
     return weighted / total if total > 0 else math.nan
 
 
-def _check_importance(importance: Mapping[str, float]) -> dict[str, float]:
-    weights = {str(k): float(v) for k, v in importance.items()}
-    bad = [k for k, v in weights.items() if not math.isfinite(v) or v < 0]
-    if bad:
-        raise ValueError(f"importance of {bad[0]!r} must be a finite number >= 0")
-    if not weights or sum(weights.values()) <= 0:
+def _check_importance(importance: Mapping[Hashable, Any]) -> dict[Hashable, float]:
+    weights = dict(importance)
+    numbers = clean_values(list(weights.values()), what="importance weight", bounds=(0.0, math.inf))
+    if numbers.size != len(weights):
+        raise ValueError("every attribute needs an importance weight (one is None or NaN)")
+    if numbers.sum() <= 0:
         raise ValueError("importance weights must include at least one positive weight")
-    return weights
+    return dict(zip(weights, (float(v) for v in numbers), strict=True))
 
 
 def csi(
@@ -101,8 +113,8 @@ class SurveyWarning:
 
 def _effective_customers(customer_ids: Sequence[Hashable | None]) -> float:
     """Inverse Simpson count: how many equally active customers the answers amount to."""
-    counts = Counter(c for c in customer_ids if c is not None and c == c)
-    unknown = sum(1 for c in customer_ids if c is None or c != c)
+    counts = Counter(c for c in customer_ids if not is_missing(c))
+    unknown = sum(1 for c in customer_ids if is_missing(c))
     squares = sum(v * v for v in counts.values()) + unknown
     return len(customer_ids) ** 2 / squares if squares else 0.0
 
@@ -130,9 +142,7 @@ def check_survey(
     of the checks fired, not that the survey is proven representative.
     """
     raw = list(ratings)
-    present = [
-        i for i, r in enumerate(raw) if not (r is None or (isinstance(r, float) and math.isnan(r)))
-    ]
+    present = [i for i, r in enumerate(raw) if not is_missing(r)]
     values = clean_values([raw[i] for i in present], what="rating", bounds=scale)
     n = int(values.size)
     found: list[SurveyWarning] = []
