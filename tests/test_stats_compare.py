@@ -83,6 +83,7 @@ def test_single_reviews_and_equal_scores() -> None:
     assert one_each.verdict is Verdict.NOT_DISTINGUISHABLE
     textbook_one = compare_means([60], [90], prior_df=0)
     assert textbook_one.difference.method == "welch (no spread estimate)"
+    assert (textbook_one.difference.low, textbook_one.difference.high) == (-100, 100)
     assert textbook_one.p_value == 1
     same = compare_means([80, 80, 80], [80, 80, 80], prior_df=0)
     assert same.p_value == 1 and same.verdict is Verdict.NOT_DISTINGUISHABLE

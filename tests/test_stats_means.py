@@ -156,7 +156,8 @@ def test_weighted_mean_skips_missing_scores_and_zero_weights() -> None:
     [
         ([50, 60], [1], "2 scores but 1 weights"),
         ([50, 60], [1, -1], "weight at position 1 is -1"),
-        ([50, 60], [1, None], "needs a weight"),
+        ([50, 60], [1, None], "score at position 1 has no weight"),
+        ([50, None, 60], [1, 1, -2], "weight at position 2 is -2"),
     ],
 )
 def test_weighted_mean_refuses_bad_weights(scores, weights, message) -> None:

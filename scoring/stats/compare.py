@@ -3,7 +3,7 @@
 The verdict follows the interval of the difference: "improved" or "worsened" only when the
 whole interval lies on one side of zero, otherwise "not distinguishable from noise yet",
 together with how many reviews per period a difference of this size would need.
-Formulas: docs/statistics.md, "Comparing two periods".
+Formulas: docs/statistics.md, §5.
 """
 
 from __future__ import annotations
@@ -158,7 +158,8 @@ def compare_means(
         float(((x_after - x_after.mean()) ** 2).sum()), n2 - 1.0, prior_sd, prior_df
     )
     diff = est_after.estimate - est_before.estimate
-    difference, p_value = _welch(diff, (var1, n1, df1), (var2, n2, df2), level)
+    span = bounds[1] - bounds[0] if bounds is not None else math.inf
+    difference, p_value = _welch(diff, (var1, n1, df1), (var2, n2, df2), level, span)
     needed = reviews_needed_for_means(diff, var1, var2, level=level, power=power)
     verdict = _verdict(difference, higher_is_better)
     return Comparison(
@@ -166,12 +167,15 @@ def compare_means(
     )
 
 
-def _welch(diff: float, first: tuple, second: tuple, level: float) -> tuple[Estimate, float]:
-    """Interval and two-sided p-value of ``diff`` with Welch-Satterthwaite degrees of freedom."""
+def _welch(
+    diff: float, first: tuple, second: tuple, level: float, span: float
+) -> tuple[Estimate, float]:
+    """Interval and two-sided p-value of ``diff`` with Welch-Satterthwaite degrees of freedom;
+    the interval is clipped to +-``span``, the most two means on a bounded scale can differ."""
     (var1, n1, df1), (var2, n2, df2) = first, second
     n = int(n1 + n2)
     if df1 <= 0 or df2 <= 0 or math.isnan(var1) or math.isnan(var2):
-        return Estimate(diff, -math.inf, math.inf, n, "welch (no spread estimate)", level), 1.0
+        return Estimate(diff, -span, span, n, "welch (no spread estimate)", level), 1.0
     a, b = var1 / n1, var2 / n2
     se = math.sqrt(a + b)
     if se == 0:
@@ -179,13 +183,14 @@ def _welch(diff: float, first: tuple, second: tuple, level: float) -> tuple[Esti
     df = (a + b) ** 2 / (a**2 / df1 + b**2 / df2)
     half = t_quantile(0.5 + level / 2.0, df) * se
     p_value = float(2.0 * stats.t.sf(abs(diff) / se, df))
-    return Estimate(diff, diff - half, diff + half, n, "welch", level), p_value
+    low, high = max(diff - half, -span), min(diff + half, span)
+    return Estimate(diff, low, high, n, "welch", level), p_value
 
 
 def reviews_needed_for_proportions(
     p_before: float, p_after: float, *, level: float = 0.95, power: float = POWER
 ) -> int | None:
-    """Conversations per period to detect p_after - p_before with ``power`` (Fleiss 1981).
+    """Conversations per period to detect p_after - p_before with ``power`` (Fleiss, Levin & Paik 2003).
 
     n = [z_{1-alpha/2} sqrt(2 pbar qbar) + z_power sqrt(p1 q1 + p2 q2)]^2 / (p2 - p1)^2,
     the pooled-variance two-proportion z-test without continuity correction.

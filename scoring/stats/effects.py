@@ -1,6 +1,6 @@
 """Effect sizes for "what drives satisfaction": how strongly a criterion or signal goes with
 an outcome (CSAT, CSAT >= 4, NPS, repeat contact, escalation), with intervals and honest
-labels. Association, not cause: docs/statistics.md, "Effect sizes", says what these can and
+labels. Association, not cause: docs/statistics.md §6 says what these can and
 cannot show.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from scipy import stats
 
 from scoring.stats.compare import compare_means
-from scoring.stats.estimate import Estimate, clean_values, z_quantile
+from scoring.stats.estimate import Estimate, clean_values, is_missing, z_quantile
 from scoring.stats.proportions import proportion_difference
 
 __all__ = [
@@ -47,21 +47,12 @@ def _z(level: float) -> float:
     return float(z_quantile(0.5 + level / 2.0))
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(np.isnan(value))
-    except TypeError:
-        return False
-
-
 def _paired(x: Sequence[Any], y: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Pairs where both values are present (pairwise deletion); bad values raise."""
     x, y = list(x), list(y)
     if len(x) != len(y):
         raise ValueError(f"got {len(x)} signal values but {len(y)} outcomes; they must pair up")
-    present = [i for i in range(len(x)) if not _missing(x[i]) and not _missing(y[i])]
+    present = [i for i in range(len(x)) if not is_missing(x[i]) and not is_missing(y[i])]
     return (
         clean_values([x[i] for i in present], what="signal", bounds=None),
         clean_values([y[i] for i in present], what="outcome", bounds=None),

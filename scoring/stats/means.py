@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values, t_quantile
+from scoring.stats.estimate import SCORE_BOUNDS, Estimate, clean_values, is_missing, t_quantile
 
 __all__ = [
     "DEFAULT_PRIOR_DF",
@@ -137,19 +137,15 @@ def _clean_weighted(
 ) -> tuple[np.ndarray, np.ndarray]:
     if len(scores) != len(weights):
         raise ValueError(f"got {len(scores)} scores but {len(weights)} weights; they must pair up")
-    keep = [i for i, s in enumerate(scores) if not (s is None or _nan(s))]
-    x = clean_values([scores[i] for i in keep], bounds=bounds)
-    w = clean_values([weights[i] for i in keep], what="weight", bounds=(0.0, math.inf))
-    if w.size != x.size:
-        raise ValueError("every scored review needs a weight (a weight is None or NaN)")
+    clean_values(scores, bounds=bounds)  # refuse bad input naming its own position
+    clean_values(weights, what="weight", bounds=(0.0, math.inf))
+    keep = [i for i, s in enumerate(scores) if not is_missing(s)]
+    unweighted = [i for i in keep if is_missing(weights[i])]
+    if unweighted:
+        raise ValueError(f"the score at position {unweighted[0]} has no weight (None or NaN)")
+    x = np.array([float(scores[i]) for i in keep])
+    w = np.array([float(weights[i]) for i in keep])
     return x[w > 0], w[w > 0]
-
-
-def _nan(value: Any) -> bool:
-    try:
-        return bool(np.isnan(value))
-    except TypeError:
-        return False
 
 
 def weighted_mean_interval(
@@ -201,7 +197,7 @@ def bootstrap_mean_interval(
 
     Kept beside the t-interval because it makes no normality assumption and is what many
     readers expect; it is not the default because it is too narrow for small samples and
-    collapses to a point when all scores are equal (docs/statistics.md, simulation).
+    collapses to a point when all scores are equal (docs/statistics.md, §9).
     One score gives the whole scale, as ``mean_interval`` does.
     """
     _check_level(level)

@@ -1,7 +1,7 @@
 """Shares with Wilson intervals (CSAT, FCR, SLA compliance, critical fails) and the NPS.
 
 Shares are returned on the 0-1 scale (the UI formats them as percentages); the NPS on its
-customary -100..+100 scale. Formulas and sources: docs/statistics.md, "Proportions".
+customary -100..+100 scale. Formulas and sources: docs/statistics.md, §3.
 """
 
 from __future__ import annotations

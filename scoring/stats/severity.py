@@ -3,7 +3,7 @@ review scores corrected for it.
 
 Severity is measured only on conversations that more than one reviewer graded (calibration
 sessions, double reviews). An agent whose reviews all come from the strictest reviewer
-would otherwise look worse than they are. Formulas: docs/statistics.md, "Reviewer severity".
+would otherwise look worse than they are. Formulas: docs/statistics.md, §7.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 An agent with two reviews of 100 is not the team's best agent; they are an agent we know
 little about. The normal-normal model below pulls each raw mean toward the team mean by
 how little we know (few reviews, noisy scores) relative to how much agents really differ.
-Formulas, the choice of REML and the minimum-sample rule: docs/statistics.md, "Shrinkage".
+Formulas, the choice of REML and the minimum-sample rule: docs/statistics.md, §4.
 """
 
 from __future__ import annotations

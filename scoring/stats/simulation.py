@@ -5,7 +5,7 @@ interval is right 95% of the time, or whether shrinkage ranks agents better than
 means. Here the truth is known by construction. ``simulation_report()`` returns the
 figures docs/statistics.md quotes; a CLI command can print ``report.rows()``.
 
-The model (docs/statistics.md, "Simulation"): agent quality m_i ~ N(team mean, between
+The model (docs/statistics.md, §9): agent quality m_i ~ N(team mean, between
 sd) on 0-1, clipped to 0.40-0.97; each review is 100 * Beta(m_i k, (1 - m_i) k) (within-
 agent sd about 12 points at m = 0.8 with k = 10), except that with probability
 ``critical_fail_rate`` a critical fail sets it to 0. True quality = expected review score

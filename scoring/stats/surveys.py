@@ -2,7 +2,7 @@
 
 A CSAT of 92% from 14 answers given by three customers out of 600 contacts is not a
 measurement of the team; ``check_survey`` says so in words the dashboard can show next to
-the number. The thresholds and their sources are in docs/statistics.md, "Surveys".
+the number. The thresholds and their sources are in docs/statistics.md, §3.
 """
 
 from __future__ import annotations
