@@ -67,7 +67,10 @@ def test_csat_is_the_share_of_fours_and_fives() -> None:
     result = csat([5, 4, 3, 1, None, 5])
     assert (result.estimate, result.n) == (0.6, 5)
     assert result.low == pytest.approx(wilson_interval(3, 5).low)
-    assert csat([5, 4, 3], satisfied_from=5).estimate == pytest.approx(1 / 3)
+    top_box = csat([5, 4, 3], satisfied_from=5)
+    assert top_box.estimate == pytest.approx(1 / 3) and top_box.method == "wilson (CSAT 5-5)"
+    with pytest.raises(ValueError, match="satisfied_from"):
+        csat([5], satisfied_from=6)
 
 
 @pytest.mark.parametrize(

@@ -98,12 +98,12 @@ def test_empty_frames() -> None:
         (
             FRAME,
             {"period_end": dt.date(2026, 3, 10)},
-            "1 scores are dated after the period end 2026-03-10 \\(first: 2026-03-16\\)",
+            "1 score\\(s\\) dated after the period end 2026-03-10 \\(first: 2026-03-16\\)",
         ),
         (
             FRAME,
             {"period_end": dt.date(2026, 3, 30), "period_start": dt.date(2026, 3, 3)},
-            "1 scores are dated before the period start 2026-03-03",
+            "1 score\\(s\\) dated before the period start 2026-03-03",
         ),
         (
             FRAME,
@@ -135,6 +135,11 @@ def test_empty_frames() -> None:
 def test_bad_input_is_refused_with_a_reason(frame, kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         weekly_trend(frame, **kwargs)
+
+
+def test_period_end_may_be_a_datetime() -> None:
+    trend = weekly_trend(FRAME, period_end=dt.datetime(2026, 3, 18, 17, 45))
+    assert list(trend["partial"]) == [False, False, True]
 
 
 def test_missing_datetime_is_refused() -> None:

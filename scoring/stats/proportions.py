@@ -87,10 +87,12 @@ def csat(ratings: Iterable[Any], *, satisfied_from: int = 4, level: float = 0.95
     CSAT is a share, not a mean rating, so it gets a proportion interval; unanswered
     surveys (None/NaN) are not counted in either part.
     """
+    if satisfied_from not in (1, 2, 3, 4, 5):
+        raise ValueError(f"satisfied_from must be a rating from 1 to 5, got {satisfied_from!r}")
     values = _ratings(ratings, 1, 5, "CSAT rating")
     satisfied = sum(v >= satisfied_from for v in values)
     result = wilson_interval(satisfied, len(values), level=level)
-    return _renamed(result, "wilson (CSAT 4-5)")
+    return _renamed(result, f"wilson (CSAT {satisfied_from}-5)")
 
 
 def _renamed(result: Estimate, method: str) -> Estimate:

@@ -44,11 +44,17 @@ def _dated_scores(frame: pd.DataFrame, date_column: str, score_column: str) -> p
     missing = [c for c in (date_column, score_column) if c not in frame.columns]
     if missing:
         raise ValueError(f"the table has no column {missing[0]!r}")
+    clean_values(frame[score_column].tolist(), bounds=SCORE_BOUNDS)  # names the bad row
     scored = frame[frame[score_column].notna()]
     days = [_as_date(v, i) for i, v in zip(scored.index, scored[date_column], strict=True)]
-    scores = clean_values(scored[score_column].tolist(), bounds=SCORE_BOUNDS)
+    scores = scored[score_column].astype(float).to_numpy()
     monday = [d - dt.timedelta(days=d.weekday()) for d in days]
     return pd.DataFrame({"day": days, "week_start": monday, "score": scores})
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    """A datetime given as a period bound counts as its calendar date."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _check_period(days: pd.Series, start: dt.date | None, end: dt.date) -> None:
@@ -57,13 +63,13 @@ def _check_period(days: pd.Series, start: dt.date | None, end: dt.date) -> None:
     late = days[days > end]
     if len(late):
         raise ValueError(
-            f"{len(late)} scores are dated after the period end {end} (first: {min(late)})"
+            f"{len(late)} score(s) dated after the period end {end} (first: {min(late)})"
         )
     if start is not None:
         early = days[days < start]
         if len(early):
             raise ValueError(
-                f"{len(early)} scores are dated before the period start {start} (first: {min(early)})"
+                f"{len(early)} score(s) dated before the period start {start} (first: {min(early)})"
             )
 
 
@@ -86,6 +92,7 @@ def weekly_trend(
     before ``period_start``. Rows without a score are skipped; dates outside the period,
     missing or unreadable dates raise ValueError naming the row.
     """
+    period_end, period_start = _day(period_end), _day(period_start)
     data = _dated_scores(frame, date_column, score_column)
     _check_period(data["day"], period_start, period_end)
     first = period_start if period_start is not None else (data["day"].min() if len(data) else None)
