@@ -359,7 +359,7 @@ def _check_link_targets(
 ) -> None:
     rubric = rubrics.get(rubric_id)
     if rubric is None:
-        known = ", ".join(sorted(rubrics)) or "none given"
+        known = ", ".join(sorted(rubrics)) or "none"
         hint = did_you_mean(rubric_id, rubrics)
         check.add(path, f"unknown rubric '{rubric_id}'{hint}; known: {known}")
         return

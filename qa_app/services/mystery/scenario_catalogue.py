@@ -178,7 +178,7 @@ def _check_references(
 ) -> None:
     checklist = rubrics.get(scenario["checklist"])
     if checklist is None:
-        known = ", ".join(sorted(rubrics)) or "none given"
+        known = ", ".join(sorted(rubrics)) or "none"
         hint = did_you_mean(scenario["checklist"], rubrics)
         message = f"unknown checklist '{scenario['checklist']}'{hint}; known: {known}"
         check.add(join_path(path, "checklist"), message)
