@@ -4,8 +4,15 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.rubrics.screens import (
+    RubricsScreen,
+    do_ensure_default_rubric,
+    do_save_rubric,
+    rubrics_screen,
+)
 from qa_app.services.rubrics.store import (
     RubricInvalid,
+    RubricSummary,
     StoredRubric,
     VersionInfo,
     active_version,
@@ -19,13 +26,18 @@ from qa_app.services.rubrics.store import (
 
 __all__ = [
     "RubricInvalid",
+    "RubricSummary",
+    "RubricsScreen",
     "StoredRubric",
     "VersionInfo",
     "active_version",
     "check_yaml",
+    "do_ensure_default_rubric",
+    "do_save_rubric",
     "ensure_default_rubric",
     "get_version",
     "list_rubrics",
     "list_versions",
+    "rubrics_screen",
     "save_rubric",
 ]

@@ -13,6 +13,7 @@ from qa_app.ui.context import tr
 from qa_app.ui.markdown_text import escape_markdown
 
 ACTION = "page.disputes"
+DECIDING = "disputes.open"
 
 
 def _value(value) -> str:
@@ -158,9 +159,7 @@ def render_review(summary: disputes.ReviewSummary) -> None:
         st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
 
 
-def render_reviews(actor) -> None:
-    with context.db_session() as session:
-        summaries = disputes.visible_reviews(session, actor)
+def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
     if not summaries:
         st.caption(tr("disputes.no_reviews"))
         return
@@ -182,16 +181,15 @@ def render_reviews(actor) -> None:
         dispute_forms.render_raise_form(actor, summary)
 
 
-def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
-    """The reviewer or a lead answers an open dispute."""
+def render_decide(actor, screen: disputes.DisputesScreen) -> None:
+    """The reviewer or a lead answers an open dispute (the one the screen was read for)."""
     labels = {
         d.dispute_id: f"#{d.dispute_id} · {d.conversation} · {d.criterion_name or tr('disputes.whole')}"
-        for d in open_items
+        for d in screen.open_disputes
     }
-    chosen = st.selectbox(
-        tr("disputes.pick_open"), list(labels), format_func=labels.get, key="disputes.open"
-    )
-    item = next(d for d in open_items if d.dispute_id == chosen)
+    item, summary = screen.deciding, screen.deciding_review
+    st.session_state[DECIDING] = item.dispute_id
+    st.selectbox(tr("disputes.pick_open"), list(labels), format_func=labels.get, key=DECIDING)
     if item.reason:
         st.info(
             tr(
@@ -200,8 +198,6 @@ def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
                 reason=escape_markdown(item.reason),
             )
         )
-    with context.db_session() as session:
-        summary = disputes.review_summary(session, actor, item.review_id)
     render_review(summary)
     dispute_forms.render_decide_form(actor, item, summary)
 
@@ -210,9 +206,8 @@ def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("disputes.title"))
     context.show_flash(dispute_forms.FLASH)
-    with context.db_session() as session:
-        items = disputes.list_disputes(session, actor)
-    open_items = [d for d in items if d.status == "open"]
+    screen = disputes.disputes_screen(context.uow(), actor, st.session_state.get(DECIDING))
+    items, open_items = screen.disputes, screen.open_disputes
     titles = [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
     if actor.is_agent:  # an agent comes here for their grades: those come first
         tab_reviews, tab_list = st.tabs([tr("disputes.tab.my_reviews"), titles[0]])
@@ -220,8 +215,8 @@ def render() -> None:
         tab_list, tab_reviews = st.tabs(titles)
     with tab_list:
         render_disputes_table(items)
-        if open_items and (can(actor, "dispute.resolve") or can(actor, "dispute.resolve_any")):
+        if screen.deciding is not None:
             st.subheader(tr("disputes.decide"))
-            render_decide(actor, open_items)
+            render_decide(actor, screen)
     with tab_reviews:
-        render_reviews(actor)
+        render_reviews(actor, screen.reviews)
