@@ -55,9 +55,8 @@ def test_a_unit_of_work_does_not_nest_and_has_no_session_when_closed(db_url):
     uow = database.unit_of_work(db_url)
     with pytest.raises(RuntimeError, match="not open"):
         _ = uow.session
-    with uow:
-        with pytest.raises(UnitOfWorkInUse):
-            uow.__enter__()
+    with uow, pytest.raises(UnitOfWorkInUse):
+        uow.__enter__()
     with uow:  # entered again afterwards: a fresh session
         uow.session.add(Team(name="again"))
         uow.commit()

@@ -17,6 +17,7 @@ from qa_app.cli.errors import CliError
 from qa_app.i18n import t
 from qa_app.ingest import parse_timezone
 from qa_app.services import database as services_db
+from qa_app.services import imports
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.imports import (
@@ -26,7 +27,6 @@ from qa_app.services.imports import (
     ImportProgress,
     ImportSummary,
     default_timezone_name,
-    import_file,
 )
 
 SHOWN_IN_TERMINAL = 50
@@ -83,8 +83,9 @@ def _report(summary: ImportSummary, lang: str) -> None:
 def _import_one(url: str, path: str, options: ImportOptions, lang: str) -> int:
     progress = _ProgressLine(Path(path).name)
     try:
-        with services_db.unit_of_work(url) as session:
-            summary = import_file(session, path, SYSTEM, options, progress)
+        summary = imports.do_import_file(
+            services_db.unit_of_work(url), path, SYSTEM, options, progress
+        )
     except ImportFailed as exc:
         progress.clear()
         click.secho(f"error: {exc.message}", err=True, fg="red")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.engine import make_url
+
 from qa_app.storage import db as storage_db
 from qa_app.storage import settings
 from qa_app.storage.uow import SqlAlchemyUnitOfWork, UnitOfWork, UnitOfWorkInUse
@@ -26,6 +28,7 @@ __all__ = [
     "UnitOfWorkInUse",
     "current_revision",
     "database_url",
+    "display_url",
     "head_revision",
     "prepare_database",
     "unit_of_work",
@@ -37,6 +40,11 @@ __all__ = [
 def database_url(explicit: str | None = None) -> str:
     """The configured URL: explicit, else ``QA_STUDIO_DATABASE_URL``, else the SQLite default."""
     return settings.database_url(explicit)
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be printed: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def unit_of_work_factory(url: str | None = None) -> UnitOfWorkFactory:

@@ -20,7 +20,7 @@ def sign_in_screen(uow: UnitOfWork) -> SignInScreen:
         return SignInScreen(has_users=count_users(uow.session) > 0)
 
 
-def users_screen(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
-    """Every account, active or not, for the user-admin page (admins only)."""
+def users_screen(uow: UnitOfWork, actor: Actor, *, include_inactive: bool = True) -> list[UserRow]:
+    """The accounts (by default active or not) for the user-admin page (admins only)."""
     with uow:
-        return list_users(uow.session, actor)
+        return list_users(uow.session, actor, include_inactive=include_inactive)

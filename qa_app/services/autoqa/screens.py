@@ -46,11 +46,14 @@ class AgreementScreen:
     rubric_names: dict[str, tuple[str, str]]
 
 
-def agreement_screen(uow: UnitOfWork) -> AgreementScreen:
-    """AutoQA's agreement with the team's reviewers, per rubric and criterion (the same for
-    every staff member: callers check the actor with ``autoqa_screen`` first)."""
+def agreement_screen(
+    uow: UnitOfWork, actor: Actor = SYSTEM, slug: str | None = None
+) -> AgreementScreen:
+    """AutoQA's agreement with the team's reviewers per criterion, for rubric ``slug`` or
+    every active one. The same for every staff member, so the app reads it as the system
+    and caches it (``autoqa_screen`` checks the actor)."""
     with uow:
-        reports = agreement_reports(uow.session, SYSTEM)
+        reports = agreement_reports(uow.session, actor, slug=slug)
         names = {r.slug: (r.name_en, r.name_ru) for r in rubrics.list_rubrics(uow.session)}
     return AgreementScreen(reports, names)
 

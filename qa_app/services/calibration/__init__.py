@@ -27,6 +27,8 @@ from qa_app.services.calibration.results import (
 from qa_app.services.calibration.screens import (
     CalibrationScreen,
     calibration_screen,
+    results_report,
+    session_list,
 )
 from qa_app.services.calibration.sessions import (
     MyAssignment,
@@ -57,5 +59,7 @@ __all__ = [
     "my_assignments",
     "record_consensus",
     "resolve_conversations",
+    "results_report",
+    "session_list",
     "start_session",
 ]

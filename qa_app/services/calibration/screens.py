@@ -62,6 +62,18 @@ def calibration_screen(
     return CalibrationScreen(sessions, **details, **choices)
 
 
+def session_list(uow: UnitOfWork, actor: Actor) -> list[SessionSummary]:
+    """Every session the actor may see, with status and grading progress."""
+    with uow:
+        return list_sessions(uow.session, actor)
+
+
+def results_report(uow: UnitOfWork, actor: Actor, session_id: int) -> CalibrationResults:
+    """A session's agreement per criterion, reviewer severity and items to discuss."""
+    with uow:
+        return calibration_results(uow.session, actor, session_id)
+
+
 def _session_details(session, actor: Actor, session_id: int) -> dict:
     summary = get_session(session, actor, session_id)
     details: dict = {"selected": summary}
