@@ -40,7 +40,11 @@ def calibration_group() -> None:
 )
 @click.option("--seed", type=int, default=42, show_default=True, help="Sampling seed.")
 @click.option(
-    "--rubric-version", type=int, default=None, help="Rubric version id (default: active)."
+    "--rubric-version",
+    "rubric_version_id",
+    type=int,
+    default=None,
+    help="Rubric version id (default: active).",
 )
 @click.option("--notes", default="", help="Notes for the participants.")
 @click.pass_context
@@ -57,7 +61,7 @@ def create_command(ctx: click.Context, **options) -> None:
             refs,
             sample_size=size,
             seed=options["seed"],
-            rubric_version_id=options["rubric_version"],
+            rubric_version_id=options["rubric_version_id"],
             notes=options["notes"],
         )
     except ServiceError as exc:

@@ -44,7 +44,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
             {
                 "#": d.dispute_id,
                 tr("disputes.col.status"): tr(f"disputes.status.{d.status}"),
-                tr("queue.col.conversation"): d.conversation,
+                tr("queue.col.conversation"): d.external_id,
                 tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
                 tr("disputes.col.raised_by"): d.raised_by,
                 tr("disputes.col.reason"): preview(d.reason),
@@ -75,7 +75,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
 def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     """One dispute in full: the reason, the proposed grade and the answer."""
     labels = {
-        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · "
+        d.dispute_id: f"#{d.dispute_id} · {d.external_id} · "
         f"{d.criterion_name or tr('disputes.whole')} · {tr(f'disputes.status.{d.status}')}"
         for d in items
     }
@@ -87,7 +87,7 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     with st.container(border=True):
         st.markdown(
             f":{colour}-badge[{tr(f'disputes.status.{item.status}')}] "
-            f"**{escape_markdown(item.conversation)}** · "
+            f"**{escape_markdown(item.external_id)}** · "
             f"{escape_markdown(item.criterion_name or tr('disputes.whole'))}"
         )
         st.markdown(
@@ -118,7 +118,7 @@ def render_review(summary: disputes.ReviewSummary) -> None:
     st.markdown(
         tr(
             "disputes.review_line",
-            conversation=summary.conversation,
+            conversation=summary.external_id,
             score=score,
             status=tr(f"review.status.{summary.status}"),
             version=summary.rubric_version,
@@ -166,7 +166,7 @@ def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
     labels = {
         s.review_id: tr(
             "disputes.review_option",
-            conversation=s.conversation,
+            conversation=s.external_id,
             score="—" if s.overall_score is None else round(s.overall_score),
             date=s.submitted_at.strftime("%Y-%m-%d") if s.submitted_at else "—",
         )
@@ -184,7 +184,7 @@ def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
 def render_decide(actor, screen: disputes.DisputesScreen) -> None:
     """The reviewer or a lead answers an open dispute (the one the screen was read for)."""
     labels = {
-        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · {d.criterion_name or tr('disputes.whole')}"
+        d.dispute_id: f"#{d.dispute_id} · {d.external_id} · {d.criterion_name or tr('disputes.whole')}"
         for d in screen.open_disputes
     }
     item, summary = screen.deciding, screen.deciding_review

@@ -62,7 +62,7 @@ def _rejected_frame(summary: imports.ImportSummary, lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("import.column.line"): rejection.line,
-            tr("import.column.conversation_id"): rejection.conversation_id,
+            tr("import.column.conversation_id"): rejection.external_id,
             tr("import.column.field"): problem.field,
             tr("import.column.reason"): problem.reason(lang),
         }
