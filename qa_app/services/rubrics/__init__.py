@@ -4,6 +4,10 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.rubrics.files import (
+    check_rubric_files,
+    read_rubric_file,
+)
 from qa_app.services.rubrics.screens import (
     RubricsScreen,
     do_ensure_default_rubric,
@@ -31,6 +35,7 @@ __all__ = [
     "StoredRubric",
     "VersionInfo",
     "active_version",
+    "check_rubric_files",
     "check_yaml",
     "do_ensure_default_rubric",
     "do_save_rubric",
@@ -38,6 +43,7 @@ __all__ = [
     "get_version",
     "list_rubrics",
     "list_versions",
+    "read_rubric_file",
     "rubrics_screen",
     "save_rubric",
 ]
