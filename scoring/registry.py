@@ -39,8 +39,9 @@ SCORERS: dict[str, ScorerSpec] = {
         ScorerSpec("politeness", "scoring.scorers.politeness", "PolitenessScorer", "agent", (0, 1)),
         ScorerSpec("empathy", "scoring.scorers.empathy", "EmpathyScorer", "agent", (0, 1)),
         ScorerSpec("clarity", "scoring.scorers.clarity", "ClarityScorer", "agent", (0, 1)),
+        # -1 an unresolved complaint .. 1 a confirmed solution (the strongest marker's weight)
         ScorerSpec(
-            "resolution", "scoring.scorers.resolution", "ResolutionScorer", "agent", (0, 1)
+            "resolution", "scoring.scorers.resolution", "ResolutionScorer", "agent", (-1, 1)
         ),
     )
 }
