@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, timedelta
 
 import pytest
@@ -11,15 +12,19 @@ from sqlalchemy.exc import IntegrityError
 
 from qa_app.cli import cli
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
+from qa_app.services.sampling import ConversationFilters
 from qa_app.services.sampling import plans as sampling
 from qa_app.services.sampling.strategies import Candidate, choose, risk_reasons
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Assignment, AuditEvent, AutoScoreRun, Conversation
 
+FILTER_FIELDS = {f.name for f in fields(ConversationFilters)}
+
 
 def _request(**overrides) -> sampling.SampleRequest:
     values = {"strategy": "stratified", "per_agent_week": 2, "reviewers": ("rev1", "rev2")}
-    return sampling.SampleRequest(**(values | overrides))
+    filters = {k: overrides.pop(k) for k in list(overrides) if k in FILTER_FIELDS}
+    return sampling.SampleRequest(**(values | overrides), filters=ConversationFilters(**filters))
 
 
 def test_same_seed_same_sample_and_quota_per_agent_week(db_url):
@@ -190,7 +195,10 @@ def test_repeat_contact_found_in_the_database(db_url):
         convs[second].started_at = convs[first].started_at + timedelta(days=3)
         convs[far].started_at = convs[first].started_at + timedelta(days=30)
     with storage_db.unit_of_work(db_url) as session:
-        candidates = {c.conversation_id: c for c in sampling.load_candidates(session, _request())}
+        candidates = {
+            c.conversation_id: c
+            for c in sampling.load_candidates(session, ConversationFilters())
+        }
     assert candidates[first].repeat_contact
     assert not candidates[second].repeat_contact
     assert not candidates[far].repeat_contact

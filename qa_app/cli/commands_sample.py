@@ -1,20 +1,34 @@
-"""``qa-studio sample``: pick conversations for review and fill reviewers' queues."""
+"""``qa-studio sample``: pick conversations for review and fill reviewers' queues.
+
+``qa-studio sample [filters]`` makes a one-off sample; its subcommands manage recurring
+plans, reviewer goals and the notable list (``commands_sample_plans``).
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
+from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
+from qa_app.cli.sample_options import filter_options, filters_from, parse_now, split
 from qa_app.services import database, sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling import STRATEGIES
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+def print_capacity(plan: sampling.SamplePlan) -> None:
+    """Each reviewer over capacity, with the numbers, and what the cap left out."""
+    for row in plan.over_capacity:
+        click.echo(
+            f"capacity: {row.reviewer} goal {row.goal}, done {row.done}, open {row.open} "
+            f"-> room for {row.capacity}; this sample wanted {row.wanted}"
+        )
+    if plan.left_out_capacity:
+        click.echo(
+            f"left out {plan.left_out_capacity}: over the reviewers' capacity "
+            "(--override-capacity assigns them anyway)"
+        )
 
 
 def _print_plan(plan: sampling.SamplePlan, dry_run: bool) -> None:
@@ -31,57 +45,60 @@ def _print_plan(plan: sampling.SamplePlan, dry_run: bool) -> None:
     )
     if plan.skipped_no_reviewer:
         click.echo(f"skipped {plan.skipped_no_reviewer}: every reviewer had already seen them")
+    print_capacity(plan)
 
 
-@click.command("sample")
+@click.group("sample", invoke_without_command=True)
 @click.option("--strategy", type=click.Choice(STRATEGIES), default="stratified", show_default=True)
 @click.option("--per-agent-week", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--size", type=click.IntRange(min=1), default=None, help="Cap on the sample size.")
-@click.option("--reviewers", required=True, help="Comma-separated usernames.")
+@click.option("--reviewers", default=None, help="Comma-separated usernames.")
 @click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--channel", default=None, help="Comma-separated channels.")
-@click.option("--language", default=None, help="Comma-separated languages (ru,en).")
-@click.option("--team", default=None, help="Comma-separated team names.")
-@click.option("--agent", default=None, help="Comma-separated agent logins.")
+@filter_options()
 @click.option("--rubric", default=None, help="Rubric id (default: the first active rubric).")
 @click.option("--blind", is_flag=True, help="Hide agent names from reviewers.")
+@click.option("--override-capacity", is_flag=True, help="Assign beyond reviewers' capacity.")
+@click.option("--now", "now_text", default=None, help="The clock (ISO date-time; default now).")
 @click.option("--dry-run", is_flag=True, help="Show what would be assigned; change nothing.")
 @click.pass_context
 def sample_command(ctx: click.Context, **options) -> None:
-    """Sample conversations (random, stratified or risk-weighted) into review queues."""
+    """Sample conversations (random, stratified or risk-weighted) into review queues.
+
+    Reviewers with a weekly goal get no more than their capacity (goal minus reviews done
+    this week minus open assignments) unless --override-capacity is given (audited).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not options["reviewers"]:
+        raise click.UsageError("--reviewers is required for a one-off sample")
     request = sampling.SampleRequest(
         strategy=options["strategy"],
         per_agent_week=options["per_agent_week"],
         size=options["size"],
-        reviewers=_split(options["reviewers"]),
+        reviewers=split(options["reviewers"]),
         seed=options["seed"],
-        date_from=_day(options["date_from"]),
-        date_to=_day(options["date_to"]),
-        channels=_split(options["channel"]),
-        languages=_split(options["language"]),
-        teams=_split(options["team"]),
-        agents=_split(options["agent"]),
+        filters=filters_from(options),
         rubric_slug=options["rubric"],
         blind=options["blind"],
+        override_capacity=options["override_capacity"],
     )
-    uow = database.unit_of_work(ctx.obj["database_url"])
+    now = parse_now(options["now_text"])
+    uow = unit_of_work(ctx)
     try:
         if options["dry_run"]:
-            plan = sampling.sample_preview(uow, SYSTEM, request)
+            plan = sampling.sample_preview(uow, SYSTEM, request, now=now)
         else:
-            plan = sampling.do_create_sample(uow, SYSTEM, request)
+            plan = sampling.do_create_sample(uow, SYSTEM, request, now=now)
     except ServiceError as exc:
         raise CliError(exc.message) from exc
     _print_plan(plan, options["dry_run"])
 
 
-def _day(value) -> date | None:
-    return value.date() if value is not None else None
-
-
 def register(group: click.Group) -> None:
+    from qa_app.cli.commands_sample_plans import SUBCOMMANDS
+
+    for command in SUBCOMMANDS:
+        sample_command.add_command(command)
     group.add_command(sample_command)
     _bench_group(group).add_command(bench_review)
 

@@ -63,6 +63,14 @@ _TABLE: tuple[Action, ...] = (
     Action("calibration.manage", "create, see and close any calibration session", ("lead",)),
     # sampling and import
     Action("sampling.run", "preview and create review samples", ("lead",)),
+    Action("sampling.plan", "define, pause and run recurring assignment plans", ("lead",)),
+    Action("sampling.goals", "set reviewers' weekly goals and see everyone's progress", ("lead",)),
+    Action(
+        "sampling.notable",
+        "list notable conversations and send them to review",
+        ("lead",),
+    ),
+    Action("goals.view_own", "see one's own weekly goal and progress", ("reviewer", "lead")),
     Action("import.run", "import conversation files", ("lead",)),
     # automatic scoring
     Action(

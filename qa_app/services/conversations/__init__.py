@@ -7,6 +7,7 @@ them from here, never from its modules.
 from qa_app.services.conversations.transcript import (
     ConversationHeader,
     Transcript,
+    channel_sla,
     first_response_breached,
     load_transcript,
 )
@@ -14,6 +15,7 @@ from qa_app.services.conversations.transcript import (
 __all__ = [
     "ConversationHeader",
     "Transcript",
+    "channel_sla",
     "first_response_breached",
     "load_transcript",
 ]

@@ -1,104 +1,76 @@
 """What sampling can choose from: the request, the filtered candidates and their signals.
 
-Reads only the columns sampling needs, in a few set-based queries; the two automatic
-signals come out of the stored JSON inside the database. A preview over 100,000
-conversations took about 4 s on a loaded 2-core machine (was about 30 s when every signal
-document was decoded in Python).
+Reads only the columns sampling needs, in a few set-based queries; every filter but
+"repeat contact" is a SQL condition, and the automatic signals (sentiment at the end,
+politeness, rudeness, missed empathy) come out of the stored JSON inside the database.
+A preview over 100,000 conversations took about 4 s on a loaded 2-core machine (was about
+30 s when every signal document was decoded in Python); ``qa-studio bench sampling``
+prints the current figures.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.conversations import first_response_breached
 from qa_app.services.permissions import require, roles_for
+from qa_app.services.sampling.filters import (
+    ConversationFilters,
+    handle_minutes,
+    signal_value,
+    unassigned_clause,
+    where_clauses,
+)
 from qa_app.services.sampling.strategies import Candidate
-from qa_app.storage.models import Agent, Assignment, AutoScoreRun, Conversation, Team, User
+from qa_app.storage.models import Agent, AutoScoreRun, Conversation, Team, User
 
 REPEAT_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
 class SampleRequest:
-    """What a lead asks for; dates are inclusive days in UTC."""
+    """What a lead asks for. ``override_capacity``: assign beyond reviewers' capacity
+    (their weekly goal minus what is done and open); audited."""
 
     strategy: str = "stratified"
     per_agent_week: int = 5
     reviewers: tuple[str, ...] = ()
     seed: int = 42
-    date_from: date | None = None
-    date_to: date | None = None
-    channels: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    agents: tuple[str, ...] = ()
+    filters: ConversationFilters = field(default_factory=ConversationFilters)
     size: int | None = None
     rubric_slug: str | None = None
     blind: bool = False
+    override_capacity: bool = False
 
 
-def _window(request: SampleRequest) -> tuple[datetime | None, datetime | None]:
-    start = datetime.combine(request.date_from, time.min, UTC) if request.date_from else None
-    end = (
-        datetime.combine(request.date_to + timedelta(days=1), time.min, UTC)
-        if request.date_to
-        else None
-    )
-    return start, end
+@dataclass(frozen=True, slots=True)
+class ContactHistory:
+    """Per conversation: did the customer come back within 7 days, and how many times had
+    they written in the 7 days before."""
+
+    came_back: set[int]
+    prior: dict[int, int]
 
 
-def _conversation_filters(session: Session, request: SampleRequest) -> list:
-    start, end = _window(request)
-    filters = [
-        Conversation.agent_id.is_not(None),
-        ~select(Assignment.id)
-        .where(
-            Assignment.conversation_id == Conversation.id,
-            Assignment.calibration_session_id.is_(None),
-            Assignment.status != "cancelled",
-        )
-        .exists(),
-    ]
-    if start:
-        filters.append(Conversation.started_at >= start)
-    if end:
-        filters.append(Conversation.started_at < end)
-    if request.channels:
-        filters.append(Conversation.channel.in_(request.channels))
-    if request.languages:
-        filters.append(Conversation.language.in_(request.languages))
-    if request.teams:
-        filters.append(
-            Conversation.team_id.in_(select(Team.id).where(Team.name.in_(request.teams)))
-        )
-    if request.agents:
-        filters.append(
-            Conversation.agent_id.in_(select(Agent.id).where(Agent.login.in_(request.agents)))
-        )
-    return filters
-
-
-def _repeat_customers(session: Session, rows: list) -> set[int]:
-    """Conversation ids whose customer came back within 7 days (probably not solved).
-
-    One range scan over the started_at index from the first candidate to 7 days after
-    the last, then a binary search per conversation in its customer's sorted start times.
-    """
+def contact_history(session: Session, rows: Sequence) -> ContactHistory:
+    """One range scan over the started_at index from 7 days before the first row to 7 days
+    after the last, then binary searches in each customer's sorted start times."""
     customers = {row.customer_id for row in rows if row.customer_id}
     if not customers:
-        return set()
-    earliest = min(r.started_at for r in rows)
+        return ContactHistory(set(), {})
+    earliest = min(r.started_at for r in rows) - REPEAT_WINDOW
     latest = max(r.started_at for r in rows) + REPEAT_WINDOW
     starts: dict[str, list[datetime]] = defaultdict(list)
     query = select(Conversation.customer_id, Conversation.started_at).where(
-        Conversation.started_at > earliest,
+        Conversation.started_at >= earliest,
         Conversation.started_at <= latest,
         Conversation.customer_id.is_not(None),
     )
@@ -107,68 +79,102 @@ def _repeat_customers(session: Session, rows: list) -> set[int]:
             starts[customer].append(started)
     for values in starts.values():
         values.sort()
-    repeat = set()
+    came_back, prior = set(), {}
     for row in rows:
-        later = starts.get(row.customer_id) if row.customer_id else None
-        if not later:
+        times = starts.get(row.customer_id) if row.customer_id else None
+        if not times:
             continue
-        index = bisect_right(later, row.started_at)
-        if index < len(later) and later[index] <= row.started_at + REPEAT_WINDOW:
-            repeat.add(row.id)
-    return repeat
-
-
-def _signal_value(name: str):
-    """One number out of ``AutoScoreRun.signals`` ({name: {value, unit, normalised, label}}),
-    extracted by the database: decoding every document in Python took most of a preview's
-    time on a large corpus."""
-    return AutoScoreRun.signals[name]["value"].as_float().label(name)
-
-
-def load_candidates(session: Session, request: SampleRequest) -> list[Candidate]:
-    """Unassigned conversations matching the filters, with the columns sampling needs."""
-    query = (
-        select(
-            Conversation.id,
-            Conversation.external_id,
-            Conversation.channel,
-            Conversation.language,
-            Conversation.started_at,
-            Conversation.csat,
-            Conversation.escalated,
-            Conversation.first_response_seconds,
-            Conversation.customer_id,
-            Agent.login,
-            Team.name.label("team"),
-            _signal_value("sentiment_end"),
-            _signal_value("politeness"),
+        after = bisect_right(times, row.started_at)
+        if after < len(times) and times[after] <= row.started_at + REPEAT_WINDOW:
+            came_back.add(row.id)
+        before = bisect_left(times, row.started_at) - bisect_left(
+            times, row.started_at - REPEAT_WINDOW
         )
+        if before:
+            prior[row.id] = before
+    return ContactHistory(came_back, prior)
+
+
+def _columns() -> tuple:
+    return (
+        Conversation.id,
+        Conversation.external_id,
+        Conversation.channel,
+        Conversation.language,
+        Conversation.started_at,
+        Conversation.csat,
+        Conversation.nps,
+        Conversation.status,
+        Conversation.escalated,
+        Conversation.first_response_seconds,
+        Conversation.customer_id,
+        handle_minutes().label("handle_minutes"),
+        Agent.login,
+        Team.name.label("team"),
+        signal_value("sentiment_end").label("sentiment_end"),
+        signal_value("politeness").label("politeness"),
+        signal_value("rudeness").label("rudeness"),
+        signal_value("missed_empathy").label("missed_empathy"),
+    )
+
+
+def _candidate(row, history: ContactHistory) -> Candidate:
+    return Candidate(
+        conversation_id=row.id,
+        external_id=row.external_id,
+        agent=row.login,
+        team=row.team or "",
+        channel=row.channel,
+        language=row.language,
+        started_at=row.started_at,
+        csat=row.csat,
+        escalated=bool(row.escalated),
+        repeat_contact=row.id in history.came_back,
+        sla_breach=first_response_breached(row.channel, row.first_response_seconds),
+        sentiment_end=row.sentiment_end,
+        politeness=row.politeness,
+        nps=row.nps,
+        status=row.status,
+        first_response_seconds=row.first_response_seconds,
+        handle_minutes=row.handle_minutes,
+        rudeness=row.rudeness,
+        missed_empathy=row.missed_empathy,
+        prior_contacts=history.prior.get(row.id, 0),
+    )
+
+
+def load_candidates(
+    session: Session,
+    filters: ConversationFilters,
+    *,
+    window: tuple[datetime, datetime] | None = None,
+    extra: Sequence = (),
+) -> list[Candidate]:
+    """Unassigned conversations with an agent matching ``filters`` (and started inside
+    ``window``, a plan run's [start, end)), with the columns sampling needs; ``extra``
+    conditions narrow further (the notable list's "anything stands out")."""
+    clauses = [Conversation.agent_id.is_not(None), unassigned_clause(), *where_clauses(filters)]
+    if window is not None:
+        clauses += [Conversation.started_at >= window[0], Conversation.started_at < window[1]]
+    query = (
+        select(*_columns())
         .join(Agent, Agent.id == Conversation.agent_id)
         .outerjoin(Team, Team.id == Conversation.team_id)
         .outerjoin(AutoScoreRun, AutoScoreRun.conversation_id == Conversation.id)
-        .where(and_(*_conversation_filters(session, request)))
+        .where(and_(*clauses, *extra))
         .order_by(Conversation.id)
     )
     rows = session.execute(query).all()
-    repeat = _repeat_customers(session, rows)
-    return [
-        Candidate(
-            conversation_id=r.id,
-            external_id=r.external_id,
-            agent=r.login,
-            team=r.team or "",
-            channel=r.channel,
-            language=r.language,
-            started_at=r.started_at,
-            csat=r.csat,
-            escalated=bool(r.escalated),
-            repeat_contact=r.id in repeat,
-            sla_breach=first_response_breached(r.channel, r.first_response_seconds),
-            sentiment_end=r.sentiment_end,
-            politeness=r.politeness,
-        )
-        for r in rows
-    ]
+    history = contact_history(session, rows)
+    candidates = [_candidate(row, history) for row in rows]
+    if filters.repeat_contact is not None:
+        candidates = [c for c in candidates if c.is_repeat_contact == filters.repeat_contact]
+    return candidates
+
+
+def any_of(conditions: Sequence) -> list:
+    """``extra`` for ``load_candidates``: at least one condition holds (none: no limit)."""
+    return [or_(*conditions)] if conditions else []
 
 
 @dataclass(frozen=True, slots=True)

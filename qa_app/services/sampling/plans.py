@@ -1,9 +1,12 @@
-"""Sampling: choose conversations for review and put them in reviewers' queues.
+"""One-off samples: choose conversations for review and put them in reviewers' queues.
 
-A lead previews a sample (what would be picked, for whom, and why) and then creates the
-assignments. The same filters and seed give the same sample. A conversation already in a
-review queue outside calibration is never picked again (the database enforces it too), and
-nobody gets a conversation they already reviewed. Load is balanced by open queue size.
+A lead previews a sample (what would be picked, for whom, why, and whether it fits each
+reviewer's capacity) and then creates the assignments. The same filters and seed give the
+same sample. A conversation already in a review queue outside calibration is never picked
+again (the database enforces it too), and nobody gets a conversation they already
+reviewed. Conversations go to reviewers by capacity (``spread``): nobody is given more
+than their weekly goal leaves room for unless the lead overrides, which is audited.
+Recurring plans (``runs``) build their samples with the same ``build_sample``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,14 +30,15 @@ from qa_app.services.sampling.candidates import (
     load_candidates,
     sample_options,
 )
-from qa_app.services.sampling.strategies import STRATEGIES, Pick, choose
-from qa_app.storage.models import (
-    Assignment,
-    Review,
-    User,
-)
+from qa_app.services.sampling.filters import validate_filters
+from qa_app.services.sampling.goals import GoalProgress, reviewer_loads
+from qa_app.services.sampling.spread import Seat, spread
+from qa_app.services.sampling.strategies import STRATEGIES, Candidate, Pick, choose
+from qa_app.storage.models import Assignment, Review, User
+from qa_app.storage.types import utc_now
 
 __all__ = [
+    "CapacityRow",
     "PlannedAssignment",
     "SampleOptions",
     "SamplePlan",
@@ -45,8 +49,6 @@ __all__ = [
     "preview_sample",
     "sample_options",
 ]
-
-OPEN_STATUSES = ("pending", "in_progress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,31 @@ class PlannedAssignment:
 
 
 @dataclass(frozen=True, slots=True)
+class CapacityRow:
+    """One reviewer in a preview: the week so far and what this sample would add."""
+
+    reviewer: str
+    goal: int | None
+    done: int
+    open: int
+    capacity: int | None
+    planned: int  # what this sample assigns (capped unless overridden)
+    wanted: int  # what it would assign without the cap
+
+    @property
+    def over(self) -> bool:
+        return self.capacity is not None and self.wanted > self.capacity
+
+
+@dataclass(frozen=True, slots=True)
 class SamplePlan:
     request: SampleRequest
     candidates: int
     items: tuple[PlannedAssignment, ...]
     skipped_no_reviewer: int = 0
     created_ids: tuple[int, ...] = field(default=())
+    capacity: tuple[CapacityRow, ...] = ()
+    left_out_capacity: int = 0
 
     def per_reviewer(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -78,8 +99,13 @@ class SamplePlan:
             counts[item.reviewer] += 1
         return dict(counts)
 
+    @property
+    def over_capacity(self) -> tuple[CapacityRow, ...]:
+        """Reviewers this sample would push past their capacity without the cap."""
+        return tuple(row for row in self.capacity if row.over)
 
-def _validate(request: SampleRequest) -> None:
+
+def validate_request(request: SampleRequest) -> None:
     if request.strategy not in STRATEGIES:
         raise InvalidInput(
             f"unknown strategy {request.strategy!r}",
@@ -89,13 +115,13 @@ def _validate(request: SampleRequest) -> None:
         )
     if request.per_agent_week < 1 or (request.size is not None and request.size < 1):
         raise InvalidInput("quota must be at least 1", key="sampling.error.quota")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise InvalidInput("date range is reversed", key="sampling.error.dates")
+    validate_filters(request.filters)
     if not request.reviewers:
         raise InvalidInput("choose at least one reviewer", key="sampling.error.no_reviewers")
 
 
-def _reviewers(session: Session, usernames: tuple[str, ...]) -> list[User]:
+def active_reviewers(session: Session, usernames: tuple[str, ...]) -> list[User]:
+    """The users named, in the order given; unknown or inactive names are refused."""
     users = list(session.scalars(select(User).where(User.username.in_(usernames))))
     found = {u.username: u for u in users}
     missing = [name for name in usernames if name not in found]
@@ -117,15 +143,6 @@ def _reviewers(session: Session, usernames: tuple[str, ...]) -> list[User]:
     return [found[name] for name in dict.fromkeys(usernames)]
 
 
-def _open_load(session: Session, reviewer_ids: list[int]) -> dict[int, int]:
-    query = (
-        select(Assignment.reviewer_id, func.count())
-        .where(Assignment.reviewer_id.in_(reviewer_ids), Assignment.status.in_(OPEN_STATUSES))
-        .group_by(Assignment.reviewer_id)
-    )
-    return {rid: 0 for rid in reviewer_ids} | dict(session.execute(query).all())
-
-
 def _seen_by(session: Session, reviewer_ids: list[int], conv_ids: set[int]) -> set[tuple[int, int]]:
     """(reviewer, conversation) pairs already reviewed or assigned (calibration included)."""
     pairs: set[tuple[int, int]] = set()
@@ -140,78 +157,125 @@ def _seen_by(session: Session, reviewer_ids: list[int], conv_ids: set[int]) -> s
     return pairs
 
 
-def _balance(session: Session, picks: list[Pick], reviewers: list[User]) -> tuple[list, int]:
-    """Give each pick to the reviewer with the smallest open queue who has not seen it."""
+def _planned(pick: Pick, reviewer: str) -> PlannedAssignment:
+    c = pick.candidate
+    return PlannedAssignment(
+        conversation_id=c.conversation_id,
+        external_id=c.external_id,
+        agent=c.agent,
+        team=c.team,
+        channel=c.channel,
+        language=c.language,
+        started_at=c.started_at,
+        week=c.week,
+        reviewer=reviewer,
+        reasons=pick.reasons,
+        risk=pick.risk,
+    )
+
+
+def _capacity_rows(
+    reviewers: list[User], loads: dict[int, GoalProgress], capped: dict, wanted: dict
+) -> tuple[CapacityRow, ...]:
+    return tuple(
+        CapacityRow(
+            u.username,
+            loads[u.id].goal,
+            loads[u.id].done,
+            loads[u.id].open,
+            loads[u.id].capacity,
+            capped.get(u.id, 0),
+            wanted.get(u.id, 0),
+        )
+        for u in reviewers
+    )
+
+
+def assign_picks(
+    session: Session,
+    request: SampleRequest,
+    picks: list[Pick],
+    candidates: int,
+    reviewers: list[User],
+    now: datetime,
+) -> SamplePlan:
+    """Spread ``picks`` (in fair order) over ``reviewers`` by capacity: capped, unless the
+    request overrides; the capacity rows say what the cap held back from whom."""
     ids = [u.id for u in reviewers]
-    load = _open_load(session, ids)
+    loads = reviewer_loads(session, ids, now)
+    seats = [Seat(uid, loads[uid].capacity, loads[uid].open) for uid in ids]
     seen = _seen_by(session, ids, {p.candidate.conversation_id for p in picks})
-    order = {rid: index for index, rid in enumerate(ids)}
-    planned, skipped = [], 0
-    for pick in picks:
-        conv_id = pick.candidate.conversation_id
-        options = [rid for rid in ids if (rid, conv_id) not in seen]
-        if not options:
-            skipped += 1
-            continue
-        chosen = min(options, key=lambda rid: (load[rid], order[rid]))
-        load[chosen] += 1
-        planned.append((pick, chosen))
-    return planned, skipped
+    conv_ids = [p.candidate.conversation_id for p in picks]
+    wanted = spread(conv_ids, seats, seen, cap=False)
+    used = wanted if request.override_capacity else spread(conv_ids, seats, seen, cap=True)
+    names = {u.id: u.username for u in reviewers}
+    items = tuple(_planned(picks[index], names[rid]) for index, rid in used.assigned)
+    return SamplePlan(
+        request,
+        candidates,
+        items,
+        used.left_out_seen,
+        capacity=_capacity_rows(reviewers, loads, used.per_reviewer, wanted.per_reviewer),
+        left_out_capacity=used.left_out_capacity,
+    )
 
 
-def preview_sample(session: Session, actor: Actor, request: SampleRequest) -> SamplePlan:
-    """What a sample would assign, to whom and why; changes nothing."""
-    require(actor, "sampling.run")
-    _validate(request)
-    reviewers = _reviewers(session, request.reviewers)
-    candidates = load_candidates(session, request)
+def build_sample(
+    session: Session,
+    request: SampleRequest,
+    candidates: list[Candidate],
+    reviewers: list[User],
+    now: datetime,
+    *,
+    whole_window: bool = False,
+) -> SamplePlan:
+    """Pick from ``candidates`` with the request's strategy, then ``assign_picks``."""
     picks = choose(
         request.strategy,
         candidates,
         per_agent_week=request.per_agent_week,
         size=request.size,
         seed=request.seed,
+        whole_window=whole_window,
     )
-    planned, skipped = _balance(session, picks, reviewers)
-    names = {u.id: u.username for u in reviewers}
-    items = tuple(
-        PlannedAssignment(
-            conversation_id=p.candidate.conversation_id,
-            external_id=p.candidate.external_id,
-            agent=p.candidate.agent,
-            team=p.candidate.team,
-            channel=p.candidate.channel,
-            language=p.candidate.language,
-            started_at=p.candidate.started_at,
-            week=p.candidate.week,
-            reviewer=names[rid],
-            reasons=p.reasons,
-            risk=p.risk,
-        )
-        for p, rid in planned
-    )
-    return SamplePlan(request, len(candidates), items, skipped)
+    return assign_picks(session, request, picks, len(candidates), reviewers, now)
 
 
-def create_sample(session: Session, actor: Actor, request: SampleRequest) -> SamplePlan:
-    """Create the assignments of a sample (recomputed from the request, so it matches the
-    preview when nothing changed in between) and record an audit event."""
-    plan = preview_sample(session, actor, request)
-    version = rubrics.active_version(session, request.rubric_slug)
+def preview_sample(
+    session: Session, actor: Actor, request: SampleRequest, *, now: datetime | None = None
+) -> SamplePlan:
+    """What a sample would assign, to whom and why, and each reviewer's capacity; changes
+    nothing."""
+    require(actor, "sampling.run")
+    validate_request(request)
+    reviewers = active_reviewers(session, request.reviewers)
+    candidates = load_candidates(session, request.filters)
+    return build_sample(session, request, candidates, reviewers, now or utc_now())
+
+
+def insert_assignments(
+    session: Session,
+    actor: Actor,
+    plan: SamplePlan,
+    label: str,
+    *,
+    plan_run_id: int | None = None,
+) -> list[Assignment]:
+    """The assignments of ``plan``; a conversation taken meanwhile is a clear Conflict."""
+    version = rubrics.active_version(session, plan.request.rubric_slug)
+    names = tuple(plan.per_reviewer())
     reviewer_ids = dict(
-        session.execute(
-            select(User.username, User.id).where(User.username.in_(request.reviewers))
-        ).all()
+        session.execute(select(User.username, User.id).where(User.username.in_(names))).all()
     )
-    label = f"{request.strategy} seed={request.seed}"
     rows = [
         Assignment(
             conversation_id=item.conversation_id,
             reviewer_id=reviewer_ids[item.reviewer],
             rubric_version_id=version.version_id,
-            blind=request.blind,
+            blind=plan.request.blind,
             sample_label=f"{label}: {', '.join(item.reasons)}"[:200],
             created_by=actor.user_id,
+            plan_run_id=plan_run_id,
         )
         for item in plan.items
     ]
@@ -223,6 +287,30 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
             "a conversation in this sample was assigned by someone else meanwhile",
             key="sampling.error.already_assigned",
         ) from exc
+    return rows
+
+
+def record_override(session: Session, actor: Actor, plan: SamplePlan, what: str) -> None:
+    """Audit a lead's choice to assign beyond capacity, with the numbers per reviewer."""
+    over = {
+        row.reviewer: {"capacity": row.capacity, "assigned": row.planned}
+        for row in plan.capacity
+        if row.capacity is not None and row.planned > row.capacity
+    }
+    if over:
+        record_event(session, actor, "sampling.capacity_override", "sample", what, over=over)
+
+
+def create_sample(
+    session: Session, actor: Actor, request: SampleRequest, *, now: datetime | None = None
+) -> SamplePlan:
+    """Create the assignments of a sample (recomputed from the request, so it matches the
+    preview when nothing changed in between) and record an audit event."""
+    plan = preview_sample(session, actor, request, now=now)
+    label = f"{request.strategy} seed={request.seed}"
+    rows = insert_assignments(session, actor, plan, label)
+    if request.override_capacity:
+        record_override(session, actor, plan, label)
     record_event(
         session,
         actor,
@@ -234,10 +322,18 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
         per_agent_week=request.per_agent_week,
         assignments=len(rows),
         per_reviewer=plan.per_reviewer(),
-        rubric_version=version.version,
+        left_out_capacity=plan.left_out_capacity,
+        override_capacity=request.override_capacity,
+        rubric_slug=request.rubric_slug,
     )
     return SamplePlan(
-        request, plan.candidates, plan.items, plan.skipped_no_reviewer, tuple(r.id for r in rows)
+        request,
+        plan.candidates,
+        plan.items,
+        plan.skipped_no_reviewer,
+        tuple(r.id for r in rows),
+        plan.capacity,
+        plan.left_out_capacity,
     )
 
 
@@ -258,7 +354,7 @@ def assign_conversation(
             f"conversation {conversation_id} is already assigned",
             key="sampling.error.already_assigned",
         )
-    (user,) = _reviewers(session, (reviewer,))
+    (user,) = active_reviewers(session, (reviewer,))
     version = rubrics.active_version(session)
     row = Assignment(
         conversation_id=conversation_id,
