@@ -196,8 +196,7 @@ def test_repeat_contact_found_in_the_database(db_url):
         convs[far].started_at = convs[first].started_at + timedelta(days=30)
     with storage_db.unit_of_work(db_url) as session:
         candidates = {
-            c.conversation_id: c
-            for c in sampling.load_candidates(session, ConversationFilters())
+            c.conversation_id: c for c in sampling.load_candidates(session, ConversationFilters())
         }
     assert candidates[first].repeat_contact
     assert not candidates[second].repeat_contact

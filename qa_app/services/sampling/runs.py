@@ -22,11 +22,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
-from qa_app.services.errors import InvalidInput, ServiceError
+from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.services.permissions import require
 from qa_app.services.sampling.candidates import SampleRequest, load_candidates
 from qa_app.services.sampling.filters import ConversationFilters
@@ -126,7 +127,12 @@ def _claim(
         .on_conflict_do_nothing(index_elements=["plan_id", "period_key"])
         .returning(AssignmentPlanRun.id)
     )
-    return session.execute(statement).scalar()
+    try:
+        return session.execute(statement).scalar()
+    except OperationalError as exc:  # SQLite: another writer held the file past the timeout
+        raise Conflict(
+            "another run is writing to the database; try again", key="sampling.error.busy"
+        ) from exc
 
 
 def _result(plan, occ: Occurrence, status: str, **extra) -> PlanRunResult:

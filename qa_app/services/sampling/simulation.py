@@ -34,7 +34,7 @@ WEEK = timedelta(days=7)
 @dataclass(frozen=True, slots=True)
 class SimulatedWeek:
     run: PlanRunResult
-    #: Each reviewer's standing just before the run, and at the end of the simulated week.
+    #: Each reviewer's standing just before the run, and six days later (same week).
     before: dict[str, GoalProgress]
     after: dict[str, GoalProgress]
     reviewed: dict[str, int]
@@ -108,6 +108,6 @@ def simulate_plan(
             reviewed = _review_share(uow.session, plan_id, review_share, now)
             uow.commit()
         with uow:
-            after = _standing(uow.session, plan_id, now + WEEK - timedelta(minutes=1))
+            after = _standing(uow.session, plan_id, now + timedelta(days=6))  # same goal week
         out.append(SimulatedWeek(result, before, after, reviewed))
     return out
