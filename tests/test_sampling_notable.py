@@ -9,7 +9,7 @@ import pytest
 from sampling_fixtures import WEEK1, add_signals, seed_plan_world
 from sqlalchemy import select
 
-from qa_app.services import database, sampling
+from qa_app.services import database, reviews, sampling
 from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
 from qa_app.services.sampling import ConversationFilters
 from qa_app.storage import db as storage_db
@@ -84,7 +84,7 @@ def test_send_to_one_reviewer_or_spread_by_capacity(world):
         database.unit_of_work(world.url), world.lead, ids[:1], ("rev1",), now=NOW
     )
     assert sent.created == 1 and sent.taken == 0
-    sampling.do_set_goal(database.unit_of_work(world.url), world.lead, "rev2", 1)
+    reviews.do_set_goal(database.unit_of_work(world.url), world.lead, "rev2", 1)
     spread = sampling.do_send_to_review(
         database.unit_of_work(world.url), world.lead, ids, ("rev2", "rev3"), now=NOW
     )

@@ -10,7 +10,7 @@ import pytest
 from sampling_fixtures import WEEK1, seed_plan_world
 from sqlalchemy import func, select
 
-from qa_app.services import database, sampling
+from qa_app.services import database, reviews, sampling
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import (
@@ -93,7 +93,7 @@ def test_due_check_respects_the_schedule_and_the_plan_start(db_url):
 
 
 def _set_goal(world, reviewer: str, weekly: int | None) -> None:
-    sampling.do_set_goal(database.unit_of_work(world.url), world.lead, reviewer, weekly)
+    reviews.do_set_goal(database.unit_of_work(world.url), world.lead, reviewer, weekly)
 
 
 def test_capacity_caps_the_run_and_an_override_is_audited(db_url):

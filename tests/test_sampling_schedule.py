@@ -6,13 +6,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from qa_app.services.reviews.goals import week_bounds
 from qa_app.services.sampling.schedule import (
     ScheduleError,
     latest_occurrence,
     make_schedule,
     next_run,
     parse_weekdays,
-    week_bounds,
 )
 
 MOSCOW_MONDAY_7 = datetime(2026, 3, 9, 4, 0, tzinfo=UTC)  # 07:00 in Moscow (+03:00)

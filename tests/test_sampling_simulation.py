@@ -9,7 +9,7 @@ from datetime import timedelta
 from sampling_fixtures import WEEK1, seed_plan_world
 from sqlalchemy import select
 
-from qa_app.services import database, sampling
+from qa_app.services import database, reviews, sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Assignment, AssignmentPlanRun, Conversation, Review, User
 
@@ -20,7 +20,7 @@ QUOTA = 3  # per agent per week: 4 agents x 3 = 12 wanted each week
 def _setup(db_url):
     world = seed_plan_world(db_url, per_agent_week=5)
     for name, goal in GOALS.items():
-        sampling.do_set_goal(database.unit_of_work(db_url), world.lead, name, goal)
+        reviews.do_set_goal(database.unit_of_work(db_url), world.lead, name, goal)
     data = sampling.PlanInput(
         name="Monday QA", weekdays="mon", run_at="07:00", timezone="Europe/Moscow",
         quota_per_agent=QUOTA, reviewers=tuple(GOALS),

@@ -13,7 +13,7 @@ from qa_app.cli.commands_sample import print_capacity
 from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
 from qa_app.cli.sample_options import filter_options, filters_from, parse_now, split
-from qa_app.services import sampling
+from qa_app.services import reviews, sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling import STRATEGIES
@@ -85,7 +85,7 @@ def plan_add(ctx: click.Context, name: str, **options) -> None:
         name=name,
         weekdays=options.pop("weekdays"),
         run_at=options.pop("run_at"),
-        timezone=options.pop("timezone") or sampling.team_timezone(),
+        timezone=options.pop("timezone") or reviews.team_timezone(),
         strategy=options.pop("strategy"),
         quota_per_agent=options.pop("quota"),
         reviewers=split(options.pop("reviewers")),
@@ -173,7 +173,7 @@ def goal_command(ctx: click.Context, reviewer: str, weekly: int | None, clear: b
     """Set a reviewer's goal in reviews per week (or --clear it)."""
     if (weekly is None) != clear:
         raise click.UsageError("give the weekly number of reviews, or --clear")
-    _guarded(sampling.do_set_goal, unit_of_work(ctx), SYSTEM, reviewer, weekly)
+    _guarded(reviews.do_set_goal, unit_of_work(ctx), SYSTEM, reviewer, weekly)
     click.echo(f"{reviewer}: {'no goal' if clear else f'{weekly} reviews a week'}")
 
 
@@ -182,7 +182,7 @@ def goal_command(ctx: click.Context, reviewer: str, weekly: int | None, clear: b
 @click.pass_context
 def goals_command(ctx: click.Context, now_text: str | None) -> None:
     """Every reviewer's weekly goal, reviews done this week, open work and capacity."""
-    rows = _guarded(sampling.goals_screen, unit_of_work(ctx), SYSTEM, parse_now(now_text))
+    rows = _guarded(reviews.goals_screen, unit_of_work(ctx), SYSTEM, parse_now(now_text))
     for row in rows:
         goal = "-" if row.goal is None else row.goal
         room = "not capped" if row.capacity is None else row.capacity

@@ -6,7 +6,17 @@ them from here, never from its modules.
 
 from qa_app.services.reviews.actions import (
     do_save_draft,
+    do_set_goal,
     do_submit_review,
+)
+from qa_app.services.reviews.goals import (
+    MAX_WEEKLY_GOAL,
+    GoalProgress,
+    goal_progress,
+    my_progress,
+    reviewer_loads,
+    set_goal,
+    team_timezone,
 )
 from qa_app.services.reviews.grading import (
     GradeInput,
@@ -31,11 +41,21 @@ from qa_app.services.reviews.queue import (
 from qa_app.services.reviews.screens import (
     QueueScreen,
     ReviewScreen,
+    goals_screen,
     queue_screen,
     review_screen,
 )
 
 __all__ = [
+    "MAX_WEEKLY_GOAL",
+    "GoalProgress",
+    "do_set_goal",
+    "goal_progress",
+    "goals_screen",
+    "my_progress",
+    "reviewer_loads",
+    "set_goal",
+    "team_timezone",
     "GradeInput",
     "QueueCounts",
     "QueueItem",

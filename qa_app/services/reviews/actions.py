@@ -4,8 +4,11 @@ conflict or a refused grade leaves the database as it was)."""
 
 from __future__ import annotations
 
+from qa_app.services.reviews.goals import set_goal
 from qa_app.services.reviews.grading import save_draft, submit_review
 from qa_app.services.use_case import atomic
 
 do_save_draft = atomic(save_draft)
 do_submit_review = atomic(submit_review)
+#: Set or remove a reviewer's weekly goal (leads).
+do_set_goal = atomic(set_goal)

@@ -8,12 +8,14 @@ with the screen, not from a second query in the middle of the page).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
 from qa_app.services.actor import Actor
 from qa_app.services.autoqa import MessageEvidence, message_evidence
 from qa_app.services.permissions import can
+from qa_app.services.reviews.goals import GoalProgress, goal_progress, my_progress
 from qa_app.services.reviews.grading import ReviewContext, open_review, preview_score
 from qa_app.services.reviews.queue import (
     BUCKETS,
@@ -72,10 +74,19 @@ class QueueScreen:
     buckets: dict[str, list[QueueItem]]
     all_reviewers: pd.DataFrame | None = None
     reviewer_options: list[tuple[int, str]] | None = None
+    #: The actor's own weekly goal and progress (None when their role has no goals).
+    goal: GoalProgress | None = None
 
 
-def queue_screen(uow: UnitOfWork, actor: Actor, reviewer_id: int | None = None) -> QueueScreen:
+def queue_screen(
+    uow: UnitOfWork,
+    actor: Actor,
+    reviewer_id: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> QueueScreen:
     """The queue page; leads list ``reviewer_id``'s queue (None: everyone's), others their own.
+    With ``now``, the actor's own goal progress for that week comes too.
 
     A chosen reviewer who no longer has a queue falls back to everyone.
     """
@@ -83,6 +94,9 @@ def queue_screen(uow: UnitOfWork, actor: Actor, reviewer_id: int | None = None) 
         session = uow.session
         counts = queue_counts(session, actor, actor.user_id)
         next_id = next_assignment(session, actor)
+        goal = None
+        if now is not None and can(actor, "goals.view_own"):
+            goal = my_progress(session, actor, now)
         frame = options = None
         if can(actor, "queue.view_any"):
             frame = all_queues(session, actor)
@@ -95,4 +109,10 @@ def queue_screen(uow: UnitOfWork, actor: Actor, reviewer_id: int | None = None) 
             bucket: list_queue(session, actor, bucket, reviewer_id=reviewer_id)
             for bucket in BUCKETS
         }
-    return QueueScreen(counts, next_id, reviewer_id, buckets, frame, options)
+    return QueueScreen(counts, next_id, reviewer_id, buckets, frame, options, goal)
+
+
+def goals_screen(uow: UnitOfWork, actor: Actor, now: datetime) -> list[GoalProgress]:
+    """Every reviewer's weekly goal and progress (the lead's goals section)."""
+    with uow:
+        return goal_progress(uow.session, actor, now)

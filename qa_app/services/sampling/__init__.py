@@ -1,5 +1,6 @@
-"""Which conversations get reviewed, by whom, and when: one-off samples, recurring plans,
-reviewer goals and capacity, the notable-conversations list.
+"""Which conversations get reviewed, by whom, and when: one-off samples, recurring plans
+spread by reviewers' capacity (their weekly goals live in ``reviews``), the
+notable-conversations list.
 
 The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
@@ -11,14 +12,6 @@ from qa_app.services.sampling.candidates import (
     sample_options,
 )
 from qa_app.services.sampling.filters import FLAGS, ConversationFilters
-from qa_app.services.sampling.goals import (
-    MAX_WEEKLY_GOAL,
-    GoalProgress,
-    goal_progress,
-    my_progress,
-    set_goal,
-    team_timezone,
-)
 from qa_app.services.sampling.notable import (
     PAGE_SIZE,
     REASONS,
@@ -59,10 +52,7 @@ from qa_app.services.sampling.screens import (
     do_run_plan,
     do_save_plan,
     do_send_to_review,
-    do_set_goal,
     do_set_plan_active,
-    goals_screen,
-    my_goal_screen,
     notable_screen,
     plan_run_preview,
     plans_screen,
@@ -77,7 +67,6 @@ from qa_app.services.sampling.strategies import (
 
 __all__ = [
     "FLAGS",
-    "MAX_WEEKLY_GOAL",
     "NOTABLE_WEIGHTS",
     "PAGE_SIZE",
     "REASONS",
@@ -87,7 +76,6 @@ __all__ = [
     "WORKING_DAYS",
     "CapacityRow",
     "ConversationFilters",
-    "GoalProgress",
     "NotableConversation",
     "NotablePage",
     "NotableScreen",
@@ -109,14 +97,9 @@ __all__ = [
     "do_run_plan",
     "do_save_plan",
     "do_send_to_review",
-    "do_set_goal",
     "do_set_plan_active",
     "due_plans",
-    "goal_progress",
-    "goals_screen",
     "list_plans",
-    "my_goal_screen",
-    "my_progress",
     "notable_conversations",
     "notable_screen",
     "plan_run_preview",
@@ -128,8 +111,6 @@ __all__ = [
     "sampling_screen",
     "save_plan",
     "send_to_review",
-    "set_goal",
     "set_plan_active",
     "simulate_plan",
-    "team_timezone",
 ]

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from qa_app.services import rubrics
+from qa_app.services import reviews, rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
@@ -31,7 +31,6 @@ from qa_app.services.sampling.candidates import (
     sample_options,
 )
 from qa_app.services.sampling.filters import validate_filters
-from qa_app.services.sampling.goals import GoalProgress, reviewer_loads
 from qa_app.services.sampling.spread import Seat, spread
 from qa_app.services.sampling.strategies import STRATEGIES, Candidate, Pick, choose
 from qa_app.storage.models import Assignment, Review, User
@@ -175,7 +174,7 @@ def _planned(pick: Pick, reviewer: str) -> PlannedAssignment:
 
 
 def _capacity_rows(
-    reviewers: list[User], loads: dict[int, GoalProgress], capped: dict, wanted: dict
+    reviewers: list[User], loads: dict[int, reviews.GoalProgress], capped: dict, wanted: dict
 ) -> tuple[CapacityRow, ...]:
     return tuple(
         CapacityRow(
@@ -202,7 +201,7 @@ def assign_picks(
     """Spread ``picks`` (in fair order) over ``reviewers`` by capacity: capped, unless the
     request overrides; the capacity rows say what the cap held back from whom."""
     ids = [u.id for u in reviewers]
-    loads = reviewer_loads(session, ids, now)
+    loads = reviews.reviewer_loads(session, ids, now)
     seats = [Seat(uid, loads[uid].capacity, loads[uid].open) for uid in ids]
     seen = _seen_by(session, ids, {p.candidate.conversation_id for p in picks})
     conv_ids = [p.candidate.conversation_id for p in picks]

@@ -145,14 +145,3 @@ def next_run(schedule: Schedule, now: datetime) -> datetime:
             if at > now:
                 return at
     raise ScheduleError("no run within two weeks", "weekdays", schedule.weekdays)
-
-
-def week_bounds(now: datetime, timezone: str) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 (local to ``timezone``) around ``now``, in UTC:
-    the week a reviewer's goal counts."""
-    zone = zone_of(timezone)
-    local = now.astimezone(zone).date()
-    monday = local - timedelta(days=local.weekday())
-    start = datetime.combine(monday, time.min, tzinfo=zone)
-    end = datetime.combine(monday + timedelta(days=7), time.min, tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)

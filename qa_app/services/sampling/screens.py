@@ -1,7 +1,8 @@
 """What the sampling page reads and does, each in one unit of work.
 
-The page has four sections (plans, one-off sample, notable conversations, goals); each
-run of the page reads its section with one ``*_screen`` call and changes things with one
+The page has four sections (plans, one-off sample, notable conversations, goals; the
+last is ``reviews.goals_screen``); each run of the page reads its section with one
+``*_screen`` call and changes things with one
 ``do_*`` call. Previews change nothing and are never committed. Every function takes the
 clock (``now``) from its caller: the page's clock, the command line's ``--now``, a test's
 fixed date.
@@ -16,7 +17,6 @@ from qa_app.services import rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.sampling.candidates import SampleOptions, SampleRequest, sample_options
 from qa_app.services.sampling.filters import ConversationFilters
-from qa_app.services.sampling.goals import GoalProgress, goal_progress, my_progress, set_goal
 from qa_app.services.sampling.notable import NotablePage, notable_conversations, send_to_review
 from qa_app.services.sampling.plans import SamplePlan, create_sample, preview_sample
 from qa_app.services.sampling.recurring import (
@@ -114,18 +114,6 @@ def notable_screen(
         return NotableScreen(found, options, _active_rubrics(session))
 
 
-def goals_screen(uow: UnitOfWork, actor: Actor, now: datetime) -> list[GoalProgress]:
-    """Every reviewer's weekly goal and progress (for the lead's goals section)."""
-    with uow:
-        return goal_progress(uow.session, actor, now)
-
-
-def my_goal_screen(uow: UnitOfWork, actor: Actor, now: datetime) -> GoalProgress:
-    """The signed-in reviewer's own goal and progress this week."""
-    with uow:
-        return my_progress(uow.session, actor, now)
-
-
 #: Create a sample's assignments (recomputed from the request) in one unit of work.
 do_create_sample = atomic(create_sample)
 #: Create or change a recurring plan.
@@ -134,7 +122,5 @@ do_save_plan = atomic(save_plan)
 do_set_plan_active = atomic(set_plan_active)
 #: Run one plan for its latest period now (a no-op when that period already ran).
 do_run_plan = atomic(run_plan)
-#: Set or remove a reviewer's weekly goal.
-do_set_goal = atomic(set_goal)
 #: Send chosen notable conversations to review.
 do_send_to_review = atomic(send_to_review)

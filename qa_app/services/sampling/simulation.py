@@ -21,7 +21,6 @@ from qa_app.services.accounts import actor_for
 from qa_app.services.actor import Actor
 from qa_app.services.errors import InvalidInput
 from qa_app.services.permissions import require
-from qa_app.services.sampling.goals import GoalProgress, reviewer_loads
 from qa_app.services.sampling.recurring import plan_row, plan_schedule
 from qa_app.services.sampling.runs import PlanRunResult, run_plan
 from qa_app.services.sampling.schedule import next_run
@@ -35,14 +34,14 @@ WEEK = timedelta(days=7)
 class SimulatedWeek:
     run: PlanRunResult
     #: Each reviewer's standing just before the run, and six days later (same week).
-    before: dict[str, GoalProgress]
-    after: dict[str, GoalProgress]
+    before: dict[str, reviews.GoalProgress]
+    after: dict[str, reviews.GoalProgress]
     reviewed: dict[str, int]
 
 
-def _standing(session, plan_id: int, now: datetime) -> dict[str, GoalProgress]:
+def _standing(session, plan_id: int, now: datetime) -> dict[str, reviews.GoalProgress]:
     plan = plan_row(session, plan_id)
-    loads = reviewer_loads(session, list(plan.reviewer_ids), now)
+    loads = reviews.reviewer_loads(session, list(plan.reviewer_ids), now)
     return {load.reviewer: load for load in loads.values()}
 
 

@@ -41,19 +41,19 @@ def _submit(world, assignment_id: int, at) -> None:
 
 def test_progress_counts_reviews_done_this_week_and_open_work(db_url):
     world = seed_plan_world(db_url, per_agent_week=2)
-    sampling.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 10)
+    reviews.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 10)
     ids = _assign(world, world.weeks[0][:6])
     _submit(world, ids[0], NOW - timedelta(days=5))  # last week: not this week's work
     _submit(world, ids[1], NOW - timedelta(days=1))
     _submit(world, ids[2], NOW)
     rows = {
-        r.reviewer: r for r in sampling.goals_screen(database.unit_of_work(db_url), world.lead, NOW)
+        r.reviewer: r for r in reviews.goals_screen(database.unit_of_work(db_url), world.lead, NOW)
     }
     rev1 = rows["rev1"]
     assert (rev1.goal, rev1.done, rev1.open, rev1.capacity) == (10, 2, 3, 5)
     assert rows["rev2"].goal is None and rows["rev2"].capacity is None
     assert {"lead", "rev1", "rev2", "rev3"} == set(rows)
-    own = sampling.my_goal_screen(database.unit_of_work(db_url), world.reviewers[0], NOW)
+    own = reviews.queue_screen(database.unit_of_work(db_url), world.reviewers[0], now=NOW).goal
     assert (own.goal, own.done, own.open) == (10, 2, 3)
     with database.unit_of_work(db_url) as uow:
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "goal.set")).one()
@@ -64,22 +64,22 @@ def test_only_leads_set_goals_and_values_are_checked(db_url):
     world = seed_plan_world(db_url, per_agent_week=1)
     uow = database.unit_of_work(db_url)
     with pytest.raises(PermissionDenied):
-        sampling.do_set_goal(uow, world.reviewers[0], "rev1", 5)
+        reviews.do_set_goal(uow, world.reviewers[0], "rev1", 5)
     with pytest.raises(PermissionDenied):
-        sampling.goals_screen(uow, world.reviewers[0], NOW)
+        reviews.goals_screen(uow, world.reviewers[0], NOW)
     with pytest.raises(InvalidInput) as caught:
-        sampling.do_set_goal(uow, world.lead, "rev1", -1)
+        reviews.do_set_goal(uow, world.lead, "rev1", -1)
     assert caught.value.key == "sampling.error.goal_range"
     with pytest.raises(NotFound):
-        sampling.do_set_goal(uow, world.lead, "ghost", 5)
-    sampling.do_set_goal(uow, world.lead, "rev1", 5)
-    sampling.do_set_goal(uow, world.lead, "rev1", None)  # removed: not capped again
-    assert sampling.my_goal_screen(uow, world.reviewers[0], NOW).goal is None
+        reviews.do_set_goal(uow, world.lead, "ghost", 5)
+    reviews.do_set_goal(uow, world.lead, "rev1", 5)
+    reviews.do_set_goal(uow, world.lead, "rev1", None)  # removed: not capped again
+    assert reviews.queue_screen(uow, world.reviewers[0], now=NOW).goal.goal is None
 
 
 def test_a_one_off_sample_warns_and_caps_at_capacity(db_url):
     world = seed_plan_world(db_url)
-    sampling.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 4)
+    reviews.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 4)
     _assign(world, world.weeks[2][:1])  # rev1 has one open already: room for 3
     request = sampling.SampleRequest(strategy="random", size=20, reviewers=("rev1",))
     preview = sampling.sample_preview(database.unit_of_work(db_url), world.lead, request, now=NOW)

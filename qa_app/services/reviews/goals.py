@@ -5,13 +5,17 @@ review, calibration included: it is work done) against it, beside the assignment
 open. Capacity, what sampling may still give a reviewer this week, is the goal minus
 both: the open work will be done this week too. Weeks run Monday 00:00 to Monday 00:00
 in the QA team's time zone (``QA_STUDIO_TIMEZONE``, default UTC).
+
+Goals live with the reviewer's work (the queue page shows each reviewer their own
+progress); sampling reads ``reviewer_loads`` to spread work by capacity.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +24,6 @@ from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
-from qa_app.services.sampling.schedule import ScheduleError, week_bounds, zone_of
 from qa_app.storage.models import Assignment, Review, ReviewerGoal, User
 from qa_app.storage.types import utc_now
 
@@ -50,10 +53,21 @@ def team_timezone() -> str:
     """The zone that weeks are counted in (an unknown name falls back to UTC)."""
     name = os.environ.get(TIMEZONE_ENV, "").strip() or "UTC"
     try:
-        zone_of(name)
-    except ScheduleError:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
         return "UTC"
     return name
+
+
+def week_bounds(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00 (local to ``timezone``) around ``now``, in UTC:
+    the week a reviewer's goal counts."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone).date()
+    monday = local - timedelta(days=local.weekday())
+    start = datetime.combine(monday, time.min, tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), time.min, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _counts(session: Session, query, ids: list[int]) -> dict[int, int]:
