@@ -33,7 +33,9 @@ class ScorerSpec:
 SCORERS: dict[str, ScorerSpec] = {
     spec.name: spec
     for spec in (
-        ScorerSpec("sentiment", "scoring.scorers.sentiment", "SentimentScorer", "customer", (-1, 1)),
+        ScorerSpec(
+            "sentiment", "scoring.scorers.sentiment", "SentimentScorer", "customer", (-1, 1)
+        ),
         ScorerSpec("emotions", "scoring.scorers.emotions", "EmotionScorer", "customer", (0, 1)),
         ScorerSpec("toxicity", "scoring.scorers.toxicity", "ToxicityScorer", "agent", (0, 1)),
         ScorerSpec("politeness", "scoring.scorers.politeness", "PolitenessScorer", "agent", (0, 1)),
