@@ -60,9 +60,14 @@ def seed_plan_world(url: str, per_agent_week: int = 6, reviewers: int = 3) -> Pl
                 for agent in agents:
                     started = WEEK1 + timedelta(days=7 * week + 1 + n % 4, hours=8 + n)
                     conv = add_conversation(
-                        session, agent=agent, team=team, index=index, started_at=started,
-                        channel=("chat", "email")[n % 2], language=("en", "ru")[index % 2],
-                    )  # fmt: skip
+                        session,
+                        agent=agent,
+                        team=team,
+                        index=index,
+                        started_at=started,
+                        channel=("chat", "email")[n % 2],
+                        language=("en", "ru")[index % 2],
+                    )
                     session.flush()
                     weeks[week].append(conv.id)
                     index += 1

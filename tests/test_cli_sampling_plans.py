@@ -28,9 +28,22 @@ def test_plan_goal_and_scheduler_from_the_command_line(sqlite_url):
     seed_plan_world(sqlite_url)
     assert _invoke(sqlite_url, "goal", "rev1", "3").exit_code == 0
     added = _invoke(
-        sqlite_url, "plan-add", "Weekly QA", "--every", "mon", "--at", "07:00", "--tz", "UTC",
-        "--quota", "2", "--reviewers", "rev1,rev2", "--now", "2026-03-08T12:00:00+00:00",
-    )  # fmt: skip
+        sqlite_url,
+        "plan-add",
+        "Weekly QA",
+        "--every",
+        "mon",
+        "--at",
+        "07:00",
+        "--tz",
+        "UTC",
+        "--quota",
+        "2",
+        "--reviewers",
+        "rev1,rev2",
+        "--now",
+        "2026-03-08T12:00:00+00:00",
+    )
     assert added.exit_code == 0, added.output
     listed = _invoke(sqlite_url, "plans", "--now", RUN_AT)
     assert "Weekly QA: active, mon 07:00 UTC" in listed.output and "DUE" in listed.output
@@ -71,8 +84,19 @@ def test_notable_list_and_simulation(sqlite_url):
     notable = _invoke(sqlite_url, "notable", "--csat", "1-2")
     assert notable.exit_code == 0 and "low_csat" in notable.output
     assert "(3 notable conversations)" in notable.output
-    _invoke(sqlite_url, "plan-add", "Weekly QA", "--tz", "UTC", "--quota", "1",
-            "--reviewers", "rev1", "--now", "2026-03-01T00:00:00+00:00")  # fmt: skip
+    _invoke(
+        sqlite_url,
+        "plan-add",
+        "Weekly QA",
+        "--tz",
+        "UTC",
+        "--quota",
+        "1",
+        "--reviewers",
+        "rev1",
+        "--now",
+        "2026-03-01T00:00:00+00:00",
+    )
     simulated = _invoke(
         sqlite_url, "simulate", "--plan", "Weekly QA", "--start", "2026-03-09T00:00:00+00:00"
     )

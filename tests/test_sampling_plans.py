@@ -27,9 +27,13 @@ RUN_TIME = MONDAY2 + timedelta(hours=8)  # after the 07:00 run
 
 def _plan(world, **overrides) -> int:
     values = dict(
-        name="Weekly QA", weekdays="mon", run_at="07:00", timezone="UTC", quota_per_agent=2,
+        name="Weekly QA",
+        weekdays="mon",
+        run_at="07:00",
+        timezone="UTC",
+        quota_per_agent=2,
         reviewers=("rev1", "rev2"),
-    )  # fmt: skip
+    )
     data = sampling.PlanInput(**(values | overrides))
     with database.unit_of_work(world.url) as uow:
         plan_id = sampling.save_plan(uow.session, world.lead, data, now=MONDAY2)
@@ -144,9 +148,11 @@ def test_saving_refuses_bad_plans_with_the_field_named(db_url):
         assert caught.value.key == key, overrides
     with pytest.raises(PermissionDenied), database.unit_of_work(db_url) as uow:
         sampling.save_plan(
-            uow.session, world.reviewers[0], sampling.PlanInput("mine", reviewers=("rev1",)),
+            uow.session,
+            world.reviewers[0],
+            sampling.PlanInput("mine", reviewers=("rev1",)),
             now=MONDAY2,
-        )  # fmt: skip
+        )
 
 
 def test_a_plan_without_active_reviewers_fails_alone(db_url):

@@ -22,9 +22,13 @@ def _setup(db_url):
     for name, goal in GOALS.items():
         reviews.do_set_goal(database.unit_of_work(db_url), world.lead, name, goal)
     data = sampling.PlanInput(
-        name="Monday QA", weekdays="mon", run_at="07:00", timezone="Europe/Moscow",
-        quota_per_agent=QUOTA, reviewers=tuple(GOALS),
-    )  # fmt: skip
+        name="Monday QA",
+        weekdays="mon",
+        run_at="07:00",
+        timezone="Europe/Moscow",
+        quota_per_agent=QUOTA,
+        reviewers=tuple(GOALS),
+    )
     plan_id = sampling.do_save_plan(database.unit_of_work(db_url), world.lead, data, now=WEEK1)
     return world, plan_id
 
@@ -39,9 +43,13 @@ def _agent_of(session) -> dict[int, str]:
 def test_two_weeks_of_a_weekly_plan_keep_every_promise(db_url):
     world, plan_id = _setup(db_url)
     weeks = sampling.simulate_plan(
-        database.unit_of_work(db_url), world.lead, plan_id,
-        start=WEEK1 + timedelta(days=7), weeks=2, review_share=0.5,
-    )  # fmt: skip
+        database.unit_of_work(db_url),
+        world.lead,
+        plan_id,
+        start=WEEK1 + timedelta(days=7),
+        weeks=2,
+        review_share=0.5,
+    )
     assert [w.run.period_key for w in weeks] == ["2026-W11", "2026-W12"]
     assert [w.run.status for w in weeks] == ["created", "created"]
     with storage_db.unit_of_work(db_url) as session:

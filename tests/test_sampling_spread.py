@@ -64,9 +64,17 @@ def test_fair_order_lets_a_cap_cut_every_agent_evenly():
 def test_whole_window_quota_ignores_iso_weeks():
     pool = _candidates(1, 3)
     shifted = [
-        Candidate(c.conversation_id + 50, c.external_id + "w", c.agent, "t", "chat", "en",
-                  c.started_at + timedelta(days=7)) for c in pool
-    ]  # fmt: skip
+        Candidate(
+            c.conversation_id + 50,
+            c.external_id + "w",
+            c.agent,
+            "t",
+            "chat",
+            "en",
+            c.started_at + timedelta(days=7),
+        )
+        for c in pool
+    ]
     per_week = choose("stratified", pool + shifted, per_agent_week=2, size=None, seed=3)
     per_run = choose(
         "stratified", pool + shifted, per_agent_week=2, size=None, seed=3, whole_window=True

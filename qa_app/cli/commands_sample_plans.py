@@ -63,13 +63,23 @@ def plans_command(ctx: click.Context, now_text: str | None) -> None:
 
 @click.command("plan-add")
 @click.argument("name")
-@click.option("--every", "weekdays", default="mon", show_default=True,
-              help="mon | weekdays | a list such as mon,thu")  # fmt: skip
+@click.option(
+    "--every",
+    "weekdays",
+    default="mon",
+    show_default=True,
+    help="mon | weekdays | a list such as mon,thu",
+)
 @click.option("--at", "run_at", default="07:00", show_default=True, help="Local time HH:MM.")
 @click.option("--tz", "timezone", default=None, help="IANA zone (default QA_STUDIO_TIMEZONE).")
 @click.option("--strategy", type=click.Choice(STRATEGIES), default="stratified", show_default=True)
-@click.option("--quota", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Conversations per agent per run (per week for a weekly plan).")  # fmt: skip
+@click.option(
+    "--quota",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Conversations per agent per run (per week for a weekly plan).",
+)
 @click.option("--reviewers", required=True, help="Comma-separated usernames.")
 @click.option("--rubric", default=None, help="Rubric id (default: the first active rubric).")
 @click.option("--blind", is_flag=True, help="Hide agent names from reviewers.")
@@ -156,11 +166,23 @@ def run_plans(ctx: click.Context, now_text, plan_name, dry_run, override_capacit
         return
     plan_id = _plan_id(ctx, plan_name, now)
     if dry_run:
-        result = _guarded(sampling.plan_run_preview, unit_of_work(ctx), SYSTEM, plan_id, now,
-                          override=override_capacity)  # fmt: skip
+        result = _guarded(
+            sampling.plan_run_preview,
+            unit_of_work(ctx),
+            SYSTEM,
+            plan_id,
+            now,
+            override=override_capacity,
+        )
     else:
-        result = _guarded(sampling.do_run_plan, unit_of_work(ctx), SYSTEM, plan_id, now,
-                          override=override_capacity)  # fmt: skip
+        result = _guarded(
+            sampling.do_run_plan,
+            unit_of_work(ctx),
+            SYSTEM,
+            plan_id,
+            now,
+            override=override_capacity,
+        )
     _print_run(result)
 
 
@@ -199,8 +221,9 @@ def goals_command(ctx: click.Context, now_text: str | None) -> None:
 def notable_command(ctx: click.Context, reason: str | None, page: int, **options) -> None:
     """Conversations that stand out (outliers and risks), most notable first."""
     filters = filters_from(options)
-    screen = _guarded(sampling.notable_screen, unit_of_work(ctx), SYSTEM, filters,
-                      reason=reason, page=page)  # fmt: skip
+    screen = _guarded(
+        sampling.notable_screen, unit_of_work(ctx), SYSTEM, filters, reason=reason, page=page
+    )
     found = screen.page
     for item in found.items:
         why = "; ".join(r.code + (f" {r.params}" if r.params else "") for r in item.reasons)
@@ -224,8 +247,15 @@ def simulate_command(ctx, plan_name, start_text, weeks, review_share) -> None:
     use a scratch copy or the demo database)."""
     start = parse_now(start_text)
     plan_id = _plan_id(ctx, plan_name, start)
-    report = _guarded(sampling.simulate_plan, unit_of_work(ctx), SYSTEM, plan_id, start, weeks,
-                      review_share=review_share)  # fmt: skip
+    report = _guarded(
+        sampling.simulate_plan,
+        unit_of_work(ctx),
+        SYSTEM,
+        plan_id,
+        start,
+        weeks,
+        review_share=review_share,
+    )
     for week in report:
         _print_run(week.run)
         for name, after in sorted(week.after.items()):

@@ -14,6 +14,7 @@ from qa_app.services.errors import ServiceError
 from qa_app.ui import context, session_cookie
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
+from qa_app.ui.sampling.plans_view import run_due_at_start
 from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
 
 
@@ -91,9 +92,13 @@ def render_sidebar() -> None:
 
 
 def start_run() -> Actor | None:
-    """Shared start of every run: database ready, signed-in user resolved."""
+    """Shared start of every run: database ready, signed-in user resolved, and (once per
+    browser session of a lead) the recurring plans that are due run."""
     prepare_database(context.database_url())
-    return context.resolve_actor()
+    actor = context.resolve_actor()
+    if actor is not None:
+        run_due_at_start(actor)
+    return actor
 
 
 def render_page_by_key(page_key: str) -> None:

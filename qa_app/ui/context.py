@@ -11,7 +11,7 @@ import logging
 import os
 import string
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -71,6 +71,29 @@ def uow() -> services_db.UnitOfWork:
     """A fresh unit of work on this browser session's database, handed to ONE use case
     (``reviews.review_screen(context.uow(), ...)``); pages never open sessions themselves."""
     return services_db.unit_of_work(database_url())
+
+
+#: A pinned page clock (an aware datetime): tests set it, so no page depends on today.
+SESSION_CLOCK = "qa_clock"
+#: The same for a demo or a screenshot run: an ISO date-time with offset.
+CLOCK_ENV = "QA_STUDIO_NOW"
+
+
+def now() -> datetime:
+    """The page's clock: pinned in the session (tests), else ``QA_STUDIO_NOW`` (demos of
+    data from another period), else the real time. Every service that depends on the
+    date gets it from here, never from the machine's clock directly."""
+    pinned = st.session_state.get(SESSION_CLOCK)
+    if isinstance(pinned, datetime) and pinned.tzinfo is not None:
+        return pinned
+    raw = os.environ.get(CLOCK_ENV, "").strip()
+    if raw:
+        try:
+            moment = datetime.fromisoformat(raw)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except ValueError:
+            LOG.warning("%s=%r is not an ISO date-time; using the real clock", CLOCK_ENV, raw)
+    return datetime.now(UTC)
 
 
 def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:

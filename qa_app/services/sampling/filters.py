@@ -132,10 +132,12 @@ def signal_clauses(filters: ConversationFilters) -> list:
         signal_value("missed_empathy"),
     )
     return (
-        _flag(ending < NEGATIVE_ENDING_BELOW, filters.negative_ending, ending >= NEGATIVE_ENDING_BELOW)
+        _flag(
+            ending < NEGATIVE_ENDING_BELOW, filters.negative_ending, ending >= NEGATIVE_ENDING_BELOW
+        )
         + _flag(rude >= RUDENESS_FROM, filters.rudeness, rude < RUDENESS_FROM)
         + _flag(missed >= MISSED_EMPATHY_FROM, filters.missed_empathy, missed < MISSED_EMPATHY_FROM)
-    )  # fmt: skip
+    )
 
 
 def _day_window(filters: ConversationFilters) -> list:

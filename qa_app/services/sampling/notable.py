@@ -132,11 +132,13 @@ def _could_stand_out(filters: ConversationFilters) -> list:
             signal_value("rudeness") >= RUDENESS_FROM,
             signal_value("missed_empathy") >= MISSED_EMPATHY_FROM,
             signal_value("sentiment_end") < NEGATIVE_SENTIMENT_BELOW,
-            _times_target(Conversation.first_response_seconds, "first_response", SLOW_FIRST_RESPONSE_TIMES),
+            _times_target(
+                Conversation.first_response_seconds, "first_response", SLOW_FIRST_RESPONSE_TIMES
+            ),
             _times_target(handle_minutes() * 60, "handle", LONG_HANDLE_TIMES),
             Conversation.customer_id.in_(_frequent_customers(filters)),
         ]
-    )  # fmt: skip
+    )
 
 
 def _ranked(session: Session, filters: ConversationFilters) -> list[NotableConversation]:
@@ -146,10 +148,17 @@ def _ranked(session: Session, filters: ConversationFilters) -> list[NotableConve
         if reasons:
             found.append(
                 NotableConversation(
-                    c.conversation_id, c.external_id, c.agent, c.team, c.channel, c.language,
-                    c.started_at, notability(reasons), reasons,
+                    c.conversation_id,
+                    c.external_id,
+                    c.agent,
+                    c.team,
+                    c.channel,
+                    c.language,
+                    c.started_at,
+                    notability(reasons),
+                    reasons,
                 )
-            )  # fmt: skip
+            )
     found.sort(key=lambda n: (-n.score, -n.started_at.timestamp(), n.conversation_id))
     return found
 
@@ -209,9 +218,12 @@ def send_to_review(
         raise InvalidInput("choose at least one reviewer", key="sampling.error.no_reviewers")
     users = active_reviewers(session, reviewers)
     wanted = list(dict.fromkeys(conversation_ids))
-    free = {c.conversation_id: c for c in load_candidates(
-        session, ConversationFilters(), extra=[Conversation.id.in_(wanted)]
-    )}  # fmt: skip
+    free = {
+        c.conversation_id: c
+        for c in load_candidates(
+            session, ConversationFilters(), extra=[Conversation.id.in_(wanted)]
+        )
+    }
     if not free:
         raise Conflict(
             "every chosen conversation is already assigned", key="sampling.error.notable_taken"
@@ -222,16 +234,25 @@ def send_to_review(
         if i in free
     ]
     request = SampleRequest(
-        strategy="notable", reviewers=tuple(reviewers), rubric_slug=rubric_slug, blind=blind,
+        strategy="notable",
+        reviewers=tuple(reviewers),
+        rubric_slug=rubric_slug,
+        blind=blind,
         override_capacity=override,
-    )  # fmt: skip
+    )
     sample = assign_picks(session, request, picks, len(free), users, now)
     rows = insert_assignments(session, actor, sample, "notable")
     if override:
         record_override(session, actor, sample, "notable")
     record_event(
-        session, actor, "notable.sent", "sample", "notable", assignments=len(rows),
-        per_reviewer=sample.per_reviewer(), left_out_capacity=sample.left_out_capacity,
+        session,
+        actor,
+        "notable.sent",
+        "sample",
+        "notable",
+        assignments=len(rows),
+        per_reviewer=sample.per_reviewer(),
+        left_out_capacity=sample.left_out_capacity,
         override=override,
-    )  # fmt: skip
+    )
     return SendResult(sample, len(rows), len(wanted) - len(free))

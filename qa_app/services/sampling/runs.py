@@ -187,14 +187,24 @@ def run_plan(
     if override:
         record_override(session, actor, sample, f"plan {plan.id} {occ.period_key}")
     record_event(
-        session, actor, "plan.run", "assignment_plan", plan.id,
-        period=occ.period_key, assignments=len(rows), left_out=sample.left_out_capacity,
+        session,
+        actor,
+        "plan.run",
+        "assignment_plan",
+        plan.id,
+        period=occ.period_key,
+        assignments=len(rows),
+        left_out=sample.left_out_capacity,
         override=override,
-    )  # fmt: skip
+    )
     return _result(
-        plan, occ, "created", created=len(rows), left_out_capacity=sample.left_out_capacity,
+        plan,
+        occ,
+        "created",
+        created=len(rows),
+        left_out_capacity=sample.left_out_capacity,
         sample=sample,
-    )  # fmt: skip
+    )
 
 
 def due_plans(session: Session, actor: Actor, now: datetime) -> list[tuple[int, str]]:

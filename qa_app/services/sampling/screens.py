@@ -11,7 +11,7 @@ fixed date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from qa_app.services import rubrics
 from qa_app.services.actor import Actor
@@ -87,31 +87,43 @@ def plan_run_preview(
         return run_plan(uow.session, actor, plan_id, now, override=override, preview=True)
 
 
+#: The notable list's first view: the last two weeks of the data.
+NOTABLE_DAYS = 14
+
+
 @dataclass(frozen=True, slots=True)
 class NotableScreen:
-    page: NotablePage | None
+    page: NotablePage
     options: SampleOptions
     rubrics: list[rubrics.RubricSummary]
+    #: The filters the page was read with (the default window when none were given).
+    filters: ConversationFilters
+
+
+def default_notable_filters(options: SampleOptions) -> ConversationFilters:
+    """The last ``NOTABLE_DAYS`` days that have conversations (all time when empty)."""
+    if options.last_day is None:
+        return ConversationFilters()
+    first = max(options.first_day, options.last_day - timedelta(days=NOTABLE_DAYS - 1))
+    return ConversationFilters(date_from=first, date_to=options.last_day)
 
 
 def notable_screen(
     uow: UnitOfWork,
     actor: Actor,
-    filters: ConversationFilters | None,
+    filters: ConversationFilters | None = None,
     *,
     reason: str | None = None,
     page: int = 1,
 ) -> NotableScreen:
-    """The filter form's choices and, once filters are given, one page of the list."""
+    """The filter form's choices and one page of the list (``filters`` None: the last
+    two weeks of data)."""
     with uow:
         session = uow.session
         options = sample_options(session, actor)
-        found = (
-            None
-            if filters is None
-            else notable_conversations(session, actor, filters, reason=reason, page=page)
-        )
-        return NotableScreen(found, options, _active_rubrics(session))
+        used = filters if filters is not None else default_notable_filters(options)
+        found = notable_conversations(session, actor, used, reason=reason, page=page)
+        return NotableScreen(found, options, _active_rubrics(session), used)
 
 
 #: Create a sample's assignments (recomputed from the request) in one unit of work.

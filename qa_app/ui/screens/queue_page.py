@@ -12,9 +12,9 @@ from qa_app.services import reviews
 from qa_app.services.permissions import can
 from qa_app.services.sampling import STRATEGIES
 from qa_app.ui import context
-from qa_app.ui.context import tr
+from qa_app.ui.context import tr, tr_or
+from qa_app.ui.sampling.words import period_text, reason_text
 from qa_app.ui.screens.review_page import TARGET
-from qa_app.ui.screens.sampling_page import reason_text
 
 ACTION = "page.queue"
 REVIEWER = "queue.reviewer"
@@ -35,9 +35,18 @@ def describe_label(label: str) -> str:
         return tr("queue.why.calibration", name=codes)
     if not codes:
         return tr("queue.why.manual") if label == "manual" else label
-    strategy = head.split(" ")[0]
+    if head == "notable":
+        kinds = "; ".join(
+            tr_or(f"sampling.notable.kind.{code}", code) for code in codes.split(", ")
+        )
+        return f"{kinds} ({tr('queue.why.notable')})"
+    strategy, _, plan = head.partition(" plan=")
+    strategy = strategy.split(" ")[0]
     words = "; ".join(reason_text(code) for code in codes.split(", "))
     name = tr(f"sampling.strategy.{strategy}") if strategy in STRATEGIES else head
+    if plan:
+        plan_name, _, period = plan.partition("|")
+        name = tr("queue.why.plan", name=plan_name, period=period_text(period), strategy=name)
     return f"{words} ({name})"
 
 
@@ -114,6 +123,14 @@ def render_lead_overview(screen: reviews.QueueScreen) -> None:
     st.selectbox(tr("queue.reviewer"), list(names), format_func=names.get, key=REVIEWER)
 
 
+def render_goal(goal: reviews.GoalProgress | None) -> None:
+    """This week's reviews against the reviewer's goal, with the open work beside it."""
+    if goal is None or goal.goal is None:
+        return
+    share = min(1.0, goal.done / goal.goal) if goal.goal else 1.0
+    st.progress(share, text=tr("queue.goal", done=goal.done, goal=goal.goal, open=goal.open))
+
+
 def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) -> None:
     render_counts(counts)
     if st.button(
@@ -129,11 +146,14 @@ def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) ->
 def render() -> None:
     actor = context.require_page(ACTION)
     is_lead = can(actor, "queue.view_any")
-    screen = reviews.queue_screen(context.uow(), actor, st.session_state.get(REVIEWER))
+    screen = reviews.queue_screen(
+        context.uow(), actor, st.session_state.get(REVIEWER), now=context.now()
+    )
     counts, next_id = screen.counts, screen.next_assignment_id
     has_own = counts.open + counts.done > 0
     st.title(tr("queue.title_lead" if is_lead and not has_own else "queue.title"))
     if has_own or not is_lead:
+        render_goal(screen.goal)
         render_own_queue(actor, counts, next_id)
     if is_lead:
         render_lead_overview(screen)
