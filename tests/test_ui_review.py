@@ -240,8 +240,9 @@ def test_sampling_page_preview_then_create(sqlite_url):
     _assigned(sqlite_url, 0)
     at = run_page("sampling", "lead", sqlite_url, username="lead")
     assert not at.exception
-    at.multiselect[0].set_value(["rev1", "rev2"])
-    at.button[0].click().run()  # the form's Preview button
+    at.radio(key="sampling.section").set_value("oneoff").run()
+    at.multiselect(key="oneoff.reviewers").set_value(["rev1", "rev2"])
+    at.button(key="oneoff.preview").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
     why = " ".join(table["Why sampled"])

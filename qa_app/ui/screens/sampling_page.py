@@ -13,9 +13,10 @@ from qa_app.ui.context import tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.sampling import goals_view, notable_view, oneoff_view, plans_view
 from qa_app.ui.sampling.filters_form import labels
+from qa_app.ui.sampling.oneoff_view import PLAN
 from qa_app.ui.sampling.words import reason_text, week_start
 
-__all__ = ["ACTION", "SECTIONS", "reason_text", "render", "week_start"]
+__all__ = ["ACTION", "PLAN", "SECTIONS", "reason_text", "render", "week_start"]
 
 ACTION = "page.sampling"
 SECTION = "sampling.section"
