@@ -101,6 +101,34 @@ def register(group: click.Group) -> None:
         sample_command.add_command(command)
     group.add_command(sample_command)
     _bench_group(group).add_command(bench_review)
+    _bench_group(group).add_command(bench_sampling)
+
+
+@click.command("sampling")
+@click.option("--corpus", type=click.IntRange(min=1000), default=100_000, show_default=True)
+@click.option("--repeats", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.pass_context
+def bench_sampling(ctx: click.Context, corpus: int, repeats: int) -> None:
+    """Seconds for sampling previews with the new filters, the notable list and a plan
+    run's preview, beside the plain preview measured in the same run (best of --repeats).
+
+    Fills the database (use a scratch one) up to --corpus synthetic conversations once.
+    """
+    from qa_app.bench.sampling import measure_sampling
+
+    url = database.database_url(ctx.obj["database_url"])
+    click.echo(f"preparing {corpus:,} conversations in {database.display_url(url)} ...")
+    total, timings = measure_sampling(url, corpus, repeats)
+    reference = timings[0].seconds
+    click.echo(f"{total:,} conversations; best of {repeats}")
+    click.echo(f"{'case':<44}{'wall s':>8}{'x ref':>8}{'CPU s':>8}{'x ref':>8}{'rows':>9}")
+    cpu_reference = timings[0].cpu_seconds or 1e-9
+    for timing in timings:
+        click.echo(
+            f"{timing.case:<44}{timing.seconds:>8.2f}{timing.seconds / reference:>7.2f}x"
+            f"{timing.cpu_seconds:>8.2f}{timing.cpu_seconds / cpu_reference:>7.2f}x"
+            f"{timing.rows:>9,}"
+        )
 
 
 @click.command("review")

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
-from qa_app.services.conversations import first_response_breached
+from qa_app.services.conversations import channel_sla
 from qa_app.services.permissions import require, roles_for
 from qa_app.services.sampling.filters import (
     ConversationFilters,
@@ -30,7 +30,7 @@ from qa_app.services.sampling.filters import (
     where_clauses,
 )
 from qa_app.services.sampling.strategies import Candidate
-from qa_app.storage.models import Agent, AutoScoreRun, Conversation, Team, User
+from qa_app.storage.models import CHANNELS, Agent, AutoScoreRun, Conversation, Team, User
 
 REPEAT_WINDOW = timedelta(days=7)
 
@@ -118,7 +118,17 @@ def _columns() -> tuple:
     )
 
 
-def _candidate(row, history: ContactHistory) -> Candidate:
+def _breach_limits() -> dict[str, float | None]:
+    """First-response SLA per channel, looked up once per load (not once per row)."""
+    return {channel: channel_sla(channel).first_response for channel in CHANNELS}
+
+
+def _breached(limits: dict, channel: str, seconds: float | None) -> bool:
+    target = limits.get(channel, limits["chat"])
+    return seconds is not None and target is not None and seconds > target
+
+
+def _candidate(row, history: ContactHistory, limits: dict) -> Candidate:
     return Candidate(
         conversation_id=row.id,
         external_id=row.external_id,
@@ -130,7 +140,7 @@ def _candidate(row, history: ContactHistory) -> Candidate:
         csat=row.csat,
         escalated=bool(row.escalated),
         repeat_contact=row.id in history.came_back,
-        sla_breach=first_response_breached(row.channel, row.first_response_seconds),
+        sla_breach=_breached(limits, row.channel, row.first_response_seconds),
         sentiment_end=row.sentiment_end,
         politeness=row.politeness,
         nps=row.nps,
@@ -166,7 +176,8 @@ def load_candidates(
     )
     rows = session.execute(query).all()
     history = contact_history(session, rows)
-    candidates = [_candidate(row, history) for row in rows]
+    limits = _breach_limits()
+    candidates = [_candidate(row, history, limits) for row in rows]
     if filters.repeat_contact is not None:
         candidates = [c for c in candidates if c.is_repeat_contact == filters.repeat_contact]
     return candidates

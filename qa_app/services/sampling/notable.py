@@ -2,11 +2,10 @@
 ranked, paged and filterable, and sent to review in one step.
 
 Fast on a large corpus because the database does the first cut: one query keeps only the
-unassigned conversations where at least one rule could hold (low CSAT or NPS, escalated
-and unresolved, an automatic signal over its threshold, a very slow first response or a
-very long handle time, or a customer with three or more contacts in the period), with
-the signals read out of the stored JSON by the database. The exact rules
-(``outliers.notable_reasons``) then run in Python on what is left.
+unassigned conversations whose reasons could weigh enough (the weights of every reason it
+can see, computed in SQL with the signals read out of the stored JSON), or whose customer
+wrote three or more times in the period. The exact rules (``outliers.notable_reasons``)
+then run in Python on what is left.
 """
 
 from __future__ import annotations
@@ -38,10 +37,12 @@ from qa_app.services.sampling.outliers import (
     DETRACTOR_UP_TO,
     LONG_HANDLE_TIMES,
     LOW_CSAT_UP_TO,
+    MIN_NOTABILITY,
     REPEAT_FROM_PRIOR,
     SLOW_FIRST_RESPONSE_TIMES,
     WEIGHTS,
     Reason,
+    is_notable,
     notability,
     notable_reasons,
 )
@@ -122,20 +123,29 @@ def _frequent_customers(filters: ConversationFilters):
     return query.group_by(Conversation.customer_id).having(having)
 
 
+def _weight_in_sql():
+    """The notability the database can see (every reason but repeat contact), never below
+    the exact one: low CSAT counts 3 with or without the slow first response."""
+    conditions = [
+        (Conversation.csat <= LOW_CSAT_UP_TO, WEIGHTS["low_csat"]),
+        (Conversation.nps <= DETRACTOR_UP_TO, WEIGHTS["detractor"]),
+        (and_(Conversation.escalated.is_(True), Conversation.status != "resolved"),
+         WEIGHTS["escalated_unresolved"]),
+        (signal_value("rudeness") >= RUDENESS_FROM, WEIGHTS["rudeness"]),
+        (signal_value("missed_empathy") >= MISSED_EMPATHY_FROM, WEIGHTS["missed_empathy"]),
+        (signal_value("sentiment_end") < NEGATIVE_SENTIMENT_BELOW, WEIGHTS["negative_ending"]),
+        (_times_target(Conversation.first_response_seconds, "first_response",
+                       SLOW_FIRST_RESPONSE_TIMES), WEIGHTS["slow_first_response"]),
+        (_times_target(handle_minutes() * 60, "handle", LONG_HANDLE_TIMES), WEIGHTS["long_handle"]),
+    ]  # fmt: skip
+    return sum((case((condition, weight), else_=0.0) for condition, weight in conditions), 0.0)
+
+
 def _could_stand_out(filters: ConversationFilters) -> list:
-    """The database's first cut: any rule that might hold (see the module docstring)."""
+    """The database's first cut: enough weight, or a customer who wrote three times."""
     return any_of(
         [
-            Conversation.csat <= LOW_CSAT_UP_TO,
-            Conversation.nps <= DETRACTOR_UP_TO,
-            and_(Conversation.escalated.is_(True), Conversation.status != "resolved"),
-            signal_value("rudeness") >= RUDENESS_FROM,
-            signal_value("missed_empathy") >= MISSED_EMPATHY_FROM,
-            signal_value("sentiment_end") < NEGATIVE_SENTIMENT_BELOW,
-            _times_target(
-                Conversation.first_response_seconds, "first_response", SLOW_FIRST_RESPONSE_TIMES
-            ),
-            _times_target(handle_minutes() * 60, "handle", LONG_HANDLE_TIMES),
+            _weight_in_sql() >= MIN_NOTABILITY,
             Conversation.customer_id.in_(_frequent_customers(filters)),
         ]
     )
@@ -145,7 +155,7 @@ def _ranked(session: Session, filters: ConversationFilters) -> list[NotableConve
     found = []
     for c in load_candidates(session, filters, extra=_could_stand_out(filters)):
         reasons = notable_reasons(c)
-        if reasons:
+        if is_notable(reasons):
             found.append(
                 NotableConversation(
                     c.conversation_id,

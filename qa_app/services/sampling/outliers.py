@@ -3,7 +3,9 @@
 Pure functions over a sampling ``Candidate``. Each reason carries the numbers a lead needs
 to judge it at a glance ("CSAT 1 after a 3-hour first response", "the customer's 3rd
 contact in 7 days"); the page words them in the reader's language. A conversation's
-notability is the sum of its reasons' weights:
+notability is the sum of its reasons' weights, and it is listed from ``MIN_NOTABILITY``
+(3): one strong reason is enough, the weaker ones only together (a negative ending alone
+is common; a negative ending with missed empathy stands out).
 
 ===================== ====== ==========================================================
 reason                weight when
@@ -12,13 +14,13 @@ low_csat_slow         4.0    CSAT 1-2 after a first response over the channel's 
 low_csat              3.0    CSAT 1-2 (first response within SLA or unknown)
 rudeness              3.0    automatic: an agent message with P(rude) >= 0.5
 escalated_unresolved  3.0    escalated and still not resolved
-repeat_contact        2.0    the customer's 3rd (or later) contact within 7 days; +0.5
+repeat_contact        3.0    the customer's 3rd (or later) contact within 7 days; +0.5
                              for each contact beyond the 3rd
 missed_empathy        2.0    automatic: an upset customer turn without an empathetic reply
 detractor             2.0    NPS 0-3
+slow_first_response   2.0    first response at least 4x the channel's SLA
 negative_ending       1.5    automatic: the customer's last message reads negative
-slow_first_response   1.5    first response at least 4x the channel's SLA
-long_handle           1.0    handle time at least 3x the channel's handle target
+long_handle           1.5    handle time at least 3x the channel's handle target
 ===================== ====== ==========================================================
 
 SLA targets are the timing scorer's (chat 15 min first response, 45 min handle; e-mail
@@ -42,13 +44,14 @@ WEIGHTS = {
     "low_csat": 3.0,
     "rudeness": 3.0,
     "escalated_unresolved": 3.0,
-    "repeat_contact": 2.0,
+    "repeat_contact": 3.0,
     "missed_empathy": 2.0,
     "detractor": 2.0,
+    "slow_first_response": 2.0,
     "negative_ending": 1.5,
-    "slow_first_response": 1.5,
-    "long_handle": 1.0,
+    "long_handle": 1.5,
 }
+MIN_NOTABILITY = 3.0
 LOW_CSAT_UP_TO = 2
 DETRACTOR_UP_TO = 3
 REPEAT_FROM_PRIOR = 2  # two earlier contacts: this is the 3rd
@@ -118,3 +121,7 @@ def notable_reasons(c: Candidate) -> tuple[Reason, ...]:
 
 def notability(reasons: tuple[Reason, ...]) -> float:
     return round(sum(r.weight for r in reasons), 2)
+
+
+def is_notable(reasons: tuple[Reason, ...]) -> bool:
+    return notability(reasons) >= MIN_NOTABILITY
