@@ -154,8 +154,8 @@ def test_goals_are_set_by_the_lead_and_shown_to_the_reviewer(sqlite_url, lang):
     world = seed_plan_world(sqlite_url)
     at = _open(sqlite_url, lang, section="goals")
     assert not at.exception
-    at.selectbox(key="goals.reviewer").set_value("rev1")
-    at.number_input(key="goals.weekly").set_value(12)
+    at.selectbox(key="goals.reviewer").set_value("rev1").run()
+    at.number_input(key="goals.weekly.rev1").set_value(12)
     at.button(key="goals.save").click().run()
     assert t("sampling.goals.saved", lang, reviewer="rev1", weekly=12) in visible_text(at)
     with database.unit_of_work(sqlite_url) as uow:

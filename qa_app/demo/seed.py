@@ -25,6 +25,9 @@ from qa_app.storage.uow import UnitOfWork
 DEMO_SOURCE = "demo"
 DEMO_SEED = 20260301
 
+#: Weekly review goals of the demo reviewers (their capacity for samples and plans).
+DEMO_GOALS = {"reviewer": 40, "reviewer.lenient": 30, "reviewer.strict": 25}
+
 #: Staff accounts of the demo; reviewer biases show in calibration and severity figures.
 DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
     ("admin", "admin", "Admin"),
@@ -99,6 +102,16 @@ def create_demo_accounts(session: Session, password: str | None = None) -> list[
     return accounts
 
 
+def set_demo_goals(session: Session) -> None:
+    """Weekly goals for the demo reviewers, set after the season so its samples are as
+    before; from then on samples and plans respect them."""
+    from qa_app.services.reviews import set_goal
+
+    for username, weekly in DEMO_GOALS.items():
+        if find_user(session, username) is not None:
+            set_goal(session, SYSTEM, username, weekly)
+
+
 def load_demo(
     session: Session,
     seed: int = DEMO_SEED,
@@ -132,12 +145,16 @@ def load_demo(
     if not reviews:
         return result
     season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
+    set_demo_goals(session)
     session.commit()
     result.notes.append(
         f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "
         f"{season.pending:,} waiting in queues; disputes: "
         + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
         + f"; calibration sessions: {len(season.calibration_sessions)}"
+    )
+    result.notes.append(
+        "weekly goals: " + ", ".join(f"{name} {goal}" for name, goal in DEMO_GOALS.items())
     )
     return result
 

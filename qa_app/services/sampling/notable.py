@@ -205,6 +205,24 @@ def notable_conversations(
     )
 
 
+def _free_picks(session: Session, wanted: list[int]) -> list[Pick]:
+    """The chosen conversations still in no queue, in the lead's order, with their reasons
+    as the pick's reasons (the queue page words them)."""
+    extra = [Conversation.id.in_(wanted)]
+    free = {
+        c.conversation_id: c for c in load_candidates(session, ConversationFilters(), extra=extra)
+    }
+    if not free:
+        raise Conflict(
+            "every chosen conversation is already assigned", key="sampling.error.notable_taken"
+        )
+    return [
+        Pick(free[i], tuple(r.code for r in notable_reasons(free[i])) or ("notable",))
+        for i in wanted
+        if i in free
+    ]
+
+
 def send_to_review(
     session: Session,
     actor: Actor,
@@ -228,21 +246,7 @@ def send_to_review(
         raise InvalidInput("choose at least one reviewer", key="sampling.error.no_reviewers")
     users = active_reviewers(session, reviewers)
     wanted = list(dict.fromkeys(conversation_ids))
-    free = {
-        c.conversation_id: c
-        for c in load_candidates(
-            session, ConversationFilters(), extra=[Conversation.id.in_(wanted)]
-        )
-    }
-    if not free:
-        raise Conflict(
-            "every chosen conversation is already assigned", key="sampling.error.notable_taken"
-        )
-    picks = [
-        Pick(free[i], tuple(r.code for r in notable_reasons(free[i])) or ("notable",))
-        for i in wanted
-        if i in free
-    ]
+    picks = _free_picks(session, wanted)
     request = SampleRequest(
         strategy="notable",
         reviewers=tuple(reviewers),
@@ -250,7 +254,7 @@ def send_to_review(
         blind=blind,
         override_capacity=override,
     )
-    sample = assign_picks(session, request, picks, len(free), users, now)
+    sample = assign_picks(session, request, picks, len(picks), users, now)
     rows = insert_assignments(session, actor, sample, "notable")
     if override:
         record_override(session, actor, sample, "notable")
@@ -265,4 +269,4 @@ def send_to_review(
         left_out_capacity=sample.left_out_capacity,
         override=override,
     )
-    return SendResult(sample, len(rows), len(wanted) - len(free))
+    return SendResult(sample, len(rows), len(wanted) - len(picks))

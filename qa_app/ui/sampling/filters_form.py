@@ -15,7 +15,9 @@ from qa_app.services import sampling
 from qa_app.ui.context import tr
 from qa_app.ui.sampling.words import language_name
 
-FLAG_CHOICES = (None, True, False)
+#: A flag filter's choices; Streamlit shows a None option as "no choice", so the options
+#: are words and map to None (either), True (only these) and False (exclude these).
+FLAG_CHOICES = {"any": None, "yes": True, "no": False}
 
 
 def labels(texts: dict):
@@ -24,15 +26,14 @@ def labels(texts: dict):
     return lambda value: texts.get(value, str(value))
 
 
-def _flag_label(value: bool | None) -> str:
-    return tr(
-        {None: "sampling.flag.any", True: "sampling.flag.yes", False: "sampling.flag.no"}[value]
-    )
+def _flag_word(value: bool | None) -> str:
+    return next(word for word, flag in FLAG_CHOICES.items() if flag is value)
 
 
 def _range(key: str, label: str, low: int, high: int, start: tuple[int | None, int | None]):
+    """A range slider; at its full extent it filters nothing (unanswered surveys stay in)."""
     value = (start[0] if start[0] is not None else low, start[1] if start[1] is not None else high)
-    chosen = st.slider(label, low, high, value, key=key)
+    chosen = st.slider(label, low, high, value, key=key, help=tr("sampling.range_help"))
     return (None if chosen[0] == low else chosen[0]), (None if chosen[1] == high else chosen[1])
 
 
@@ -81,7 +82,7 @@ def _scope(options: sampling.SampleOptions, prefix: str, start: sampling.Convers
 
 
 def _surveys(prefix: str, start: sampling.ConversationFilters) -> dict:
-    cols = st.columns([2, 3, 1.2, 1.2])
+    cols = st.columns([2, 3, 1.5, 1.5])
     with cols[0]:
         csat = _range(f"{prefix}.csat", tr("sampling.csat"), 1, 5, (start.csat_min, start.csat_max))
     with cols[1]:
@@ -115,18 +116,21 @@ def _surveys(prefix: str, start: sampling.ConversationFilters) -> dict:
 
 
 def _flags(prefix: str, start: sampling.ConversationFilters) -> dict:
-    cols = st.columns(len(sampling.FLAGS))
-    return {
+    cols = st.columns(len(sampling.FLAGS), vertical_alignment="bottom")
+    words = list(FLAG_CHOICES)
+    names = labels({word: tr(f"sampling.flag.{word}") for word in words})
+    chosen = {
         name: col.selectbox(
             tr(f"sampling.flag.{name}"),
-            FLAG_CHOICES,
-            index=FLAG_CHOICES.index(getattr(start, name)),
-            format_func=labels({v: _flag_label(v) for v in FLAG_CHOICES}),
+            words,
+            index=words.index(_flag_word(getattr(start, name))),
+            format_func=names,
             key=f"{prefix}.{name}",
             help=tr(f"sampling.flag_help.{name}"),
         )
         for col, name in zip(cols, sampling.FLAGS, strict=True)
     }
+    return {name: FLAG_CHOICES[word] for name, word in chosen.items()}
 
 
 def _dates(prefix: str, span: tuple[date, date] | tuple) -> dict:

@@ -21,9 +21,11 @@ def goals_frame(rows: list[reviews.GoalProgress]) -> pd.DataFrame:
         [
             {
                 tr("queue.col.reviewer"): row.reviewer,
-                tr("sampling.col.goal"): row.goal,
+                tr("sampling.col.goal"): "—" if row.goal is None else str(row.goal),
                 tr("sampling.col.done"): row.done,
-                tr("sampling.goals.col.progress"): (row.done / row.goal) if row.goal else None,
+                tr("sampling.goals.col.progress"): (
+                    round(100 * row.done / row.goal) if row.goal else None
+                ),
                 tr("sampling.col.open"): row.open,
                 tr("sampling.col.capacity"): (
                     tr("sampling.capacity.no_goal") if row.capacity is None else str(row.capacity)
@@ -42,22 +44,31 @@ def render_table(rows: list[reviews.GoalProgress]) -> None:
         width="stretch",
         column_config={
             progress: st.column_config.ProgressColumn(
-                progress, min_value=0.0, max_value=1.0, format="percent"
+                progress, min_value=0, max_value=100, format="%d%%"
             ),
-            tr("sampling.col.goal"): st.column_config.NumberColumn(format="%d"),
         },
     )
 
 
+DEFAULT_GOAL = 40
+
+
 def render_form(actor, rows: list[reviews.GoalProgress]) -> None:
+    """Choose a reviewer (their current goal fills the number), then save or remove."""
     goals = {row.reviewer: row.goal for row in rows}
-    with st.form("goals.form"):
+    cols = st.columns([3, 2, 2], vertical_alignment="bottom")
+    reviewer = cols[0].selectbox(tr("queue.col.reviewer"), list(goals), key="goals.reviewer")
+    with st.form("goals.form", border=False):
         cols = st.columns([3, 2, 2], vertical_alignment="bottom")
-        reviewer = cols[0].selectbox(tr("queue.col.reviewer"), list(goals), key="goals.reviewer")
-        weekly = cols[1].number_input(
-            tr("sampling.goals.weekly"), 0, reviews.MAX_WEEKLY_GOAL, 40, key="goals.weekly"
+        current = goals[reviewer] if goals[reviewer] is not None else DEFAULT_GOAL
+        weekly = cols[0].number_input(
+            tr("sampling.goals.weekly"),
+            0,
+            reviews.MAX_WEEKLY_GOAL,
+            current,
+            key=f"goals.weekly.{reviewer}",
         )
-        clear = cols[2].checkbox(tr("sampling.goals.clear"), key="goals.clear")
+        clear = cols[1].checkbox(tr("sampling.goals.clear"), key=f"goals.clear.{reviewer}")
         pressed = st.form_submit_button(
             tr("sampling.goals.save"), type="primary", icon=":material/flag:", key="goals.save"
         )
@@ -87,6 +98,7 @@ def render(actor, _rubric_names_of=None) -> None:
         last = moment_text(rows[0].week_end - timedelta(days=1), zone)[:10]
         st.caption(tr("sampling.goals.intro", zone=zone, start=first, end=last))
         render_table(rows)
-        render_form(actor, rows)
+        with st.container(border=True):
+            render_form(actor, rows)
     else:
         st.info(tr("sampling.goals.none"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n.numbers import decimal
 from qa_app.services import sampling
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
@@ -66,45 +67,69 @@ def render_reason_choice(page: sampling.NotablePage) -> None:
 
 
 def notable_frame(items: tuple[sampling.NotableConversation, ...]) -> pd.DataFrame:
+    lang = context.current_lang()
     return pd.DataFrame(
         [
             {
                 tr("queue.col.conversation"): item.external_id,
                 tr("queue.col.started"): item.started_at.strftime("%Y-%m-%d %H:%M"),
                 tr("queue.col.agent"): item.agent,
-                tr("queue.col.channel"): tr(f"review.channel.{item.channel}"),
-                tr("queue.col.language"): item.language.upper(),
+                tr("queue.col.channel"): f"{tr(f'review.channel.{item.channel}')} · "
+                f"{item.language.upper()}",
+                tr("sampling.notable.col.score"): decimal(item.score, lang, 1),
                 tr("sampling.notable.col.why"): "; ".join(
                     notable_reason_text(r) for r in item.reasons
                 ),
-                tr("sampling.notable.col.score"): item.score,
             }
             for item in items
         ]
     )
 
 
+def render_table(items: tuple[sampling.NotableConversation, ...]) -> None:
+    """The reasons get the room; the short columns stay narrow."""
+    config = {tr("sampling.notable.col.score"): st.column_config.Column(width="small")}
+    config[tr("sampling.notable.col.why")] = st.column_config.Column(width=640)
+    st.dataframe(notable_frame(items), hide_index=True, width="stretch", column_config=config)
+
+
+def _pick_key(page: sampling.NotablePage) -> str:
+    """The conversation choice belongs to one page of one list."""
+    return f"notable.pick.{page.page}.{st.session_state.get(REASON)}"
+
+
 def render_pager(page: sampling.NotablePage) -> None:
-    cols = st.columns([1, 1, 4], vertical_alignment="center")
-    if cols[0].button(
-        tr("sampling.notable.previous"),
-        disabled=page.page <= 1,
-        key="notable.prev",
-        icon=":material/chevron_left:",
-    ):
-        st.session_state[PAGE] = page.page - 1
+    """Previous / next, choose all on this page, and where we are."""
+    ids = [item.conversation_id for item in page.items]
+
+    def pick_all() -> None:
+        st.session_state[_pick_key(page)] = ids
+
+    with st.container(horizontal=True, vertical_alignment="center"):
+        previous = st.button(
+            tr("sampling.notable.previous"),
+            disabled=page.page <= 1,
+            key="notable.prev",
+            icon=":material/chevron_left:",
+        )
+        following = st.button(
+            tr("sampling.notable.next"),
+            disabled=page.page >= page.pages,
+            key="notable.next",
+            icon=":material/chevron_right:",
+        )
+        st.button(
+            tr("sampling.notable.pick_all"),
+            on_click=pick_all,
+            key="notable.pick_all",
+            icon=":material/select_all:",
+        )
+        st.caption(
+            tr("sampling.notable.page_of", page=page.page, pages=page.pages, total=page.total)
+        )
+    if previous or following:
+        st.session_state[PAGE] = page.page + (1 if following else -1)
         st.rerun()
-    if cols[1].button(
-        tr("sampling.notable.next"),
-        disabled=page.page >= page.pages,
-        key="notable.next",
-        icon=":material/chevron_right:",
-    ):
-        st.session_state[PAGE] = page.page + 1
-        st.rerun()
-    cols[2].caption(
-        tr("sampling.notable.page_of", page=page.page, pages=page.pages, total=page.total)
-    )
 
 
 def _send(actor, ids: list[int], form: dict) -> None:
@@ -128,11 +153,7 @@ def _send(actor, ids: list[int], form: dict) -> None:
 
 def render_send(actor, screen: sampling.NotableScreen, rubric_names: dict[str, str]) -> None:
     items = {item.conversation_id: item for item in screen.page.items}
-    key = f"notable.pick.{screen.page.page}.{st.session_state.get(REASON)}"
-
-    def pick_all() -> None:
-        st.session_state[key] = list(items)
-
+    key = _pick_key(screen.page)
     with st.form("notable.send"):
         st.markdown(f"**{tr('sampling.notable.send_title')}**")
         picked = st.multiselect(
@@ -142,7 +163,7 @@ def render_send(actor, screen: sampling.NotableScreen, rubric_names: dict[str, s
             format_func=lambda i: items[i].external_id,
             placeholder=tr("sampling.notable.pick_none"),
         )
-        cols = st.columns([4, 3, 2, 2], vertical_alignment="bottom")
+        cols = st.columns([4, 3, 2, 3], vertical_alignment="bottom")
         form = {
             "reviewers": cols[0].multiselect(
                 tr("sampling.notable.to"),
@@ -151,9 +172,12 @@ def render_send(actor, screen: sampling.NotableScreen, rubric_names: dict[str, s
                 placeholder=tr("sampling.choose"),
             ),
             "rubric": cols[1].selectbox(
-                tr("sampling.rubric"), list(rubric_names), format_func=rubric_names.get
+                tr("sampling.rubric_short"),
+                list(rubric_names),
+                format_func=rubric_names.get,
+                help=tr("sampling.rubric"),
             ),
-            "blind": cols[2].checkbox(tr("sampling.blind_short")),
+            "blind": cols[2].checkbox(tr("sampling.blind"), help=tr("sampling.blind_help")),
             "override": cols[3].checkbox(
                 tr("sampling.override"), help=tr("sampling.override_help")
             ),
@@ -161,7 +185,6 @@ def render_send(actor, screen: sampling.NotableScreen, rubric_names: dict[str, s
         sent = st.form_submit_button(
             tr("sampling.notable.send"), type="primary", icon=":material/send:", key="notable.send"
         )
-    st.button(tr("sampling.notable.pick_all"), on_click=pick_all, key="notable.pick_all")
     if sent:
         _send(actor, picked, form)
 
@@ -201,6 +224,6 @@ def render(actor, rubric_names_of) -> None:
     if not found.items:
         st.info(tr("sampling.notable.none"))
         return
-    st.dataframe(notable_frame(found.items), hide_index=True, width="stretch")
+    render_table(found.items)
     render_pager(found)
     render_send(actor, screen, rubric_names_of(screen.rubrics))

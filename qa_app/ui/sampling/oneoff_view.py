@@ -63,7 +63,9 @@ def render_form(screen: sampling.SamplingScreen, rubric_names: dict[str, str]):
             format_func=rubric_names.get,
             key="oneoff.rubric",
         )
-        blind = cols[1].checkbox(tr("sampling.blind"), key="oneoff.blind")
+        blind = cols[1].checkbox(
+            tr("sampling.blind"), help=tr("sampling.blind_help"), key="oneoff.blind"
+        )
         override = cols[2].checkbox(
             tr("sampling.override"), help=tr("sampling.override_help"), key="oneoff.override"
         )

@@ -103,7 +103,10 @@ def _work(prefix: str, options, start: sampling.PlanSummary | None, rubric_names
         key=f"{prefix}.rubric",
     )
     blind = cols[1].checkbox(
-        tr("sampling.blind"), value=bool(start and start.blind), key=f"{prefix}.blind"
+        tr("sampling.blind"),
+        value=bool(start and start.blind),
+        help=tr("sampling.blind_help"),
+        key=f"{prefix}.blind",
     )
     return {
         "strategy": strategy,

@@ -115,11 +115,8 @@ def plans_frame(plans: list[sampling.PlanSummary]) -> pd.DataFrame:
                 tr("sampling.plan.col.reviewers"): ", ".join(p.reviewers),
                 tr("sampling.plan.col.next"): moment_text(p.next_run, p.timezone)
                 if p.is_active
-                else "—",
+                else tr("sampling.plan.paused"),
                 tr("sampling.plan.col.last"): _last(p),
-                tr("sampling.plan.col.state"): tr(
-                    "sampling.plan.active" if p.is_active else "sampling.plan.paused"
-                ),
             }
             for p in plans
         ]
@@ -152,37 +149,37 @@ def _run_now(actor, plan: sampling.PlanSummary, override: bool) -> None:
 
 def render_actions(actor, plan: sampling.PlanSummary) -> None:
     """Preview this period's run, run it now, pause or resume, edit."""
-    cols = st.columns([1.3, 1.2, 1.1, 1, 2.5], vertical_alignment="bottom")
-    override = cols[4].checkbox(
-        tr("sampling.override"), help=tr("sampling.override_help"), key="plans.override"
-    )
-    if cols[0].button(
-        tr("sampling.plan.preview"), icon=":material/preview:", key="plans.preview_run"
-    ):
+    toggle = "sampling.plan.resume" if not plan.is_active else "sampling.plan.pause"
+    with st.container(horizontal=True, vertical_alignment="center"):
+        preview = st.button(
+            tr("sampling.plan.preview"), icon=":material/preview:", key="plans.preview_run"
+        )
+        run = st.button(
+            tr("sampling.plan.run_now"),
+            type="primary",
+            icon=":material/play_arrow:",
+            key="plans.run",
+        )
+        paused = st.button(tr(toggle), icon=":material/pause_circle:", key="plans.toggle")
+        edit = st.button(tr("sampling.plan.edit"), icon=":material/edit:", key="plans.edit")
+        override = st.checkbox(
+            tr("sampling.override"), help=tr("sampling.override_help"), key="plans.override"
+        )
+    st.caption(tr("sampling.plan.run_now_help"))
+    if preview:
         try:
             st.session_state[PREVIEW] = sampling.plan_run_preview(
                 context.uow(), actor, plan.id, context.now(), override=override
             )
         except ServiceError as exc:
             context.show_error(exc)
-    if cols[1].button(
-        tr("sampling.plan.run_now"), type="primary", icon=":material/play_arrow:", key="plans.run"
-    ):
+    if run:
         _run_now(actor, plan, override)
-    toggle = "sampling.plan.resume" if not plan.is_active else "sampling.plan.pause"
-    if cols[2].button(tr(toggle), key="plans.toggle"):
-        _act(
-            sampling.do_set_plan_active,
-            actor,
-            plan.id,
-            not plan.is_active,
-            flash=tr(
-                "sampling.plan.resumed" if not plan.is_active else "sampling.plan.paused_note"
-            ),
-        )
-    if cols[3].button(tr("sampling.plan.edit"), icon=":material/edit:", key="plans.edit"):
+    if paused:
+        note = "sampling.plan.resumed" if not plan.is_active else "sampling.plan.paused_note"
+        _act(sampling.do_set_plan_active, actor, plan.id, not plan.is_active, flash=tr(note))
+    if edit:
         st.session_state[EDITING] = plan.id
-    st.caption(tr("sampling.plan.run_now_help"))
 
 
 def render_preview(plan: sampling.PlanSummary) -> None:

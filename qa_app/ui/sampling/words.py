@@ -60,11 +60,9 @@ def strategy_name(code: str) -> str:
 
 
 def schedule_text(weekdays: tuple[int, ...], run_at: str, timezone: str) -> str:
-    """ "Mondays at 07:00 (Europe/Moscow)", "Weekdays at 09:00 (UTC)", "Mon, Thu at ..."."""
+    """``Mon 07:00, Europe/Moscow``; ``Mon–Fri 09:00, UTC``; ``Mon, Thu 08:00, UTC``."""
     if tuple(weekdays) == sampling.WORKING_DAYS:
         days = tr("sampling.schedule.weekdays")
-    elif len(weekdays) == 1:
-        days = tr(f"sampling.schedule.every.{sampling.WEEKDAY_NAMES[weekdays[0]]}")
     else:
         days = ", ".join(tr(f"sampling.weekday.{sampling.WEEKDAY_NAMES[d]}") for d in weekdays)
     return tr("sampling.schedule.text", days=days, time=run_at, zone=timezone)
