@@ -138,5 +138,23 @@ def deactivate(ctx, username):
     click.echo(f"{row.username} deactivated")
 
 
+@click.command("signin")
+@click.option("--rounds", default=30, show_default=True, type=click.IntRange(5, 10_000))
+def bench_signin(rounds: int) -> None:
+    """Answer time of a refused sign-in: unknown user, locked account, wrong password.
+
+    Runs on a throwaway SQLite file with the argon2 cost in force (standard unless
+    QA_STUDIO_PASSWORD_HASH_COST says otherwise), beside one bare argon2 verification.
+    """
+    from qa_app.bench.signin import format_timings, measure_sign_in
+
+    for line in format_timings(measure_sign_in(rounds)):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
+    """``users``, and ``bench signin`` added to the ``bench`` group of ``commands_bench``."""
+    from qa_app.cli.commands_bench import bench_group
+
     group.add_command(users_group)
+    bench_group.add_command(bench_signin)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from qa_app.services.accounts.identity import load_actor
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.storage.models import SignInSession
 
 #: Longest a session lives however active it is; then the password is asked again.
@@ -36,7 +37,7 @@ def open_session(session: Session, actor: Actor, *, now: datetime | None = None)
     """Start a session for a user who has just signed in; returns the token for the cookie."""
     if actor.user_id is None:
         raise ValueError("only a stored user can hold a sign-in session")
-    now = now or datetime.now(UTC)
+    now = utc_now(now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(
         SignInSession(
@@ -58,7 +59,7 @@ def resume_session(
     or the account was deactivated meanwhile)."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    now = now or datetime.now(UTC)
+    now = utc_now(now)
     row = session.scalar(
         select(SignInSession).where(SignInSession.token_hash == token_digest(token))
     )
@@ -80,7 +81,7 @@ def touch_session(session: Session, token: str | None, *, now: datetime | None =
     """Record activity on a session (throttled), so the idle limit counts from the last use."""
     if not token:
         return
-    now = now or datetime.now(UTC)
+    now = utc_now(now)
     session.execute(
         update(SignInSession)
         .where(
@@ -102,7 +103,7 @@ def revoke_session(session: Session, token: str | None, *, now: datetime | None 
             SignInSession.token_hash == token_digest(token),
             SignInSession.revoked_at.is_(None),
         )
-        .values(revoked_at=now or datetime.now(UTC))
+        .values(revoked_at=utc_now(now))
     )
 
 
@@ -123,10 +124,12 @@ def revoke_user_sessions(
     )
     if keep_token:
         query = query.where(SignInSession.token_hash != token_digest(keep_token))
-    result = session.execute(query.values(revoked_at=now or datetime.now(UTC)))
+    now = utc_now(now)
+    result = session.execute(query.values(revoked_at=now))
     count = result.rowcount or 0
     if count:
         record_event(
-            session, actor, "auth.sessions_revoked", "user", user_id, reason=reason, count=count
-        )
+            session, actor, "auth.sessions_revoked", "user", user_id,
+            now=now, reason=reason, count=count,
+        )  # fmt: skip
     return count
