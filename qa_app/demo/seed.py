@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -60,20 +61,30 @@ def import_demo_corpus(
     seed: int = DEMO_SEED,
     n_conversations: int = 2400,
     progress: Callable | None = None,
+    reference: datetime | None = None,
 ) -> ImportSummary:
-    """Generate the corpus to a temporary JSONL file and import it like any user file."""
+    """Generate the corpus to a temporary JSONL file and import it like any user file
+    (the import run is dated at the season's ``reference``)."""
     from qa_app.demo.corpus.generator import write_jsonl
+    from qa_app.demo.season import demo_reference
 
     with tempfile.TemporaryDirectory(prefix="qa-studio-demo-") as tmp:
         path = Path(tmp) / "demo.jsonl"
         write_jsonl(path, seed=seed, n_conversations=n_conversations)
-        options = ImportOptions(source=DEMO_SOURCE, errors_dir=Path(tmp))
+        options = ImportOptions(
+            source=DEMO_SOURCE, errors_dir=Path(tmp), now=demo_reference(reference)
+        )
         return import_file(session, path, SYSTEM, options, progress)
 
 
-def create_demo_accounts(session: Session, password: str | None = None) -> list[DemoAccount]:
+def create_demo_accounts(
+    session: Session, password: str | None = None, reference: datetime | None = None
+) -> list[DemoAccount]:
     """One account per role plus one per demo agent; passwords are returned once, never stored."""
     from qa_app.demo.corpus.personas import AGENTS
+    from qa_app.demo.season import demo_reference
+
+    created_at = demo_reference(reference)
 
     wanted = [(u, r, n, None) for u, r, n in DEMO_STAFF]
     wanted += [(a.login, "agent", a.name, a.login) for a in AGENTS]
@@ -92,6 +103,7 @@ def create_demo_accounts(session: Session, password: str | None = None) -> list[
             display_name=name,
             agent_login=agent_login,
             language=language,
+            now=created_at,
         )
         accounts.append(DemoAccount(username, role, password or generated))
     session.commit()
@@ -106,19 +118,22 @@ def load_demo(
     progress: Callable | None = None,
     n_jobs: int = 2,
     reviews: bool = True,
+    reference: datetime | None = None,
 ) -> DemoResult:
     """Import the corpus, create accounts and rubric, score everything, then a review season.
 
     Scoring comes before the reviews so risk-weighted sampling and the review page's
     suggestions see the automatic scores, as they would in a team's daily work.
+    ``reference`` is the season's "today" (default: a few days after the corpus's own last
+    day), so the demo never depends on the day it is loaded.
     """
     from qa_app.demo.reviews import create_demo_reviews
     from qa_app.services.autoqa import score_conversations
     from qa_app.services.rubrics import active_version
 
     result = DemoResult()
-    result.import_summary = import_demo_corpus(session, seed, n_conversations, progress)
-    result.accounts = create_demo_accounts(session, password)
+    result.import_summary = import_demo_corpus(session, seed, n_conversations, progress, reference)
+    result.accounts = create_demo_accounts(session, password, reference)
     result.rubrics = ensure_default_rubric(session)
     session.commit()
     if result.rubrics:
@@ -130,7 +145,9 @@ def load_demo(
     )
     if not reviews:
         return result
-    season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
+    season = create_demo_reviews(
+        session, active_version(session).version_id, seed=seed, reference=reference
+    )
     session.commit()
     result.notes.append(
         f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "

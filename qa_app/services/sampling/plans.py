@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from qa_app.services import rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
 from qa_app.services.sampling.candidates import (
@@ -193,7 +194,9 @@ def preview_sample(session: Session, actor: Actor, request: SampleRequest) -> Sa
     return SamplePlan(request, len(candidates), items, skipped)
 
 
-def create_sample(session: Session, actor: Actor, request: SampleRequest) -> SamplePlan:
+def create_sample(
+    session: Session, actor: Actor, request: SampleRequest, *, now: datetime | None = None
+) -> SamplePlan:
     """Create the assignments of a sample (recomputed from the request, so it matches the
     preview when nothing changed in between) and record an audit event."""
     plan = preview_sample(session, actor, request)
@@ -204,6 +207,7 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
         ).all()
     )
     label = f"{request.strategy} seed={request.seed}"
+    now = utc_now(now)
     rows = [
         Assignment(
             conversation_id=item.conversation_id,
@@ -212,6 +216,7 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
             blind=request.blind,
             sample_label=f"{label}: {', '.join(item.reasons)}"[:200],
             created_by=actor.user_id,
+            created_at=now,
         )
         for item in plan.items
     ]
@@ -229,6 +234,7 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
         "sample.created",
         "sample",
         label,
+        now=now,
         strategy=request.strategy,
         seed=request.seed,
         per_agent_week=request.per_agent_week,
@@ -242,7 +248,13 @@ def create_sample(session: Session, actor: Actor, request: SampleRequest) -> Sam
 
 
 def assign_conversation(
-    session: Session, actor: Actor, conversation_id: int, reviewer: str, *, blind: bool = False
+    session: Session,
+    actor: Actor,
+    conversation_id: int,
+    reviewer: str,
+    *,
+    blind: bool = False,
+    now: datetime | None = None,
 ) -> int:
     """Put one conversation in one reviewer's queue (service check, then the DB index)."""
     require(actor, "sampling.run")
@@ -267,6 +279,7 @@ def assign_conversation(
         blind=blind,
         sample_label="manual",
         created_by=actor.user_id,
+        created_at=utc_now(now),
     )
     session.add(row)
     try:
@@ -276,5 +289,7 @@ def assign_conversation(
             f"conversation {conversation_id} is already assigned",
             key="sampling.error.already_assigned",
         ) from exc
-    record_event(session, actor, "assignment.created", "assignment", row.id, reviewer=reviewer)
+    record_event(
+        session, actor, "assignment.created", "assignment", row.id, now=now, reviewer=reviewer
+    )
     return row.id
