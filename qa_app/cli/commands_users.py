@@ -6,32 +6,24 @@ import sys
 
 import click
 
-from qa_app.cli.errors import CliError
-from qa_app.i18n import t
+from qa_app.cli.errors import CliError, cli_error
 from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
-from qa_app.services.errors import NotFound, PermissionDenied, ServiceError
+from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import ROLES
 
 
-def _fail(exc: ServiceError) -> CliError:
-    """A service error as one English line (the terminal speaks English; keys stay stable)."""
-    text = t(exc.key, "en", **{"detail": exc.message, **exc.params})
-    code = 3 if isinstance(exc, NotFound) else 4 if isinstance(exc, PermissionDenied) else 2
-    return CliError(text, exit_code=code)
-
-
 def _run(ctx: click.Context, action):
+    """Run ``action(session)`` in one unit of work on the migrated database; a service or
+    database failure becomes one line (the database's never shows SQL or values)."""
     url = services_db.database_url(ctx.obj.get("database_url"))
     try:
         services_db.prepare_database(url)
         with services_db.unit_of_work(url) as session:
             return action(session)
     except ServiceError as exc:
-        raise _fail(exc) from exc
-    except KeyError as exc:  # a catalogue placeholder the message did not fill
-        raise CliError(f"error: {exc}") from exc
+        raise cli_error(exc) from exc
 
 
 def _read_password_stdin() -> str:

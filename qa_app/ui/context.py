@@ -212,7 +212,10 @@ class _Lenient(dict):
 
 
 def describe_error(exc: BaseException, lang: str) -> str:
-    """A user-facing sentence for an error in ``lang``; never a traceback."""
+    """A user-facing sentence for an error in ``lang``; never a traceback, and for a
+    database failure never the driver's text (``services_db.translate_error``)."""
+    if not isinstance(exc, ServiceError):
+        exc = services_db.translate_error(exc) or exc
     if not isinstance(exc, ServiceError):
         return t("shell.unexpected_error", lang)
     texts = catalogue().get(exc.key) or catalogue()["error.generic"]
@@ -227,10 +230,24 @@ def describe_error(exc: BaseException, lang: str) -> str:
 
 
 def show_error(exc: BaseException) -> None:
-    """Show an error in the user's language; unexpected ones are logged for the admin."""
-    if not isinstance(exc, ServiceError):
-        LOG.error("unexpected error on a page", exc_info=exc)
+    """Show an error in the user's language; what is not the user's to fix is logged for
+    the admin as one safe line (a database failure's kind and code, or the error's type and
+    where it happened), never SQL, values or a traceback."""
+    if not isinstance(exc, ServiceError) and services_db.translate_error(exc) is not None:
+        LOG.error(services_db.error_log_line(exc))
+    elif not isinstance(exc, ServiceError):
+        LOG.error("unexpected %s on a page (%s)", type(exc).__name__, _where(exc))
     st.error(describe_error(exc, current_lang()), icon=":material/error:")
+
+
+def _where(exc: BaseException) -> str:
+    """``module:line`` of the innermost frame, so the admin can find the fault."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown place"
+    return f"{tb.tb_frame.f_globals.get('__name__', '?')}:{tb.tb_lineno}"
 
 
 def require_page(action: str) -> Actor:
