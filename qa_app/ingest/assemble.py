@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest import values as v
 from qa_app.ingest.records import ParsedConversation, ParsedMessage, Problem, Rejection
 from scoring.text.language import dominant_language
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 CONVERSATION_FIELDS = (
     "channel",
@@ -83,15 +87,24 @@ def _present(value: object) -> str | None:
 
 
 def parse_message(
-    raw: Mapping[str, object], default_tz: tzinfo, line: int, prefix: str = ""
+    raw: Mapping[str, object],
+    default_tz: tzinfo,
+    line: int,
+    prefix: str = "",
+    extra_roles: Collection[str] = (),
 ) -> tuple[ParsedMessage | None, list[Problem]]:
-    """One message: ``role`` and non-empty ``text`` required, ``author`` and ``sent_at`` not."""
+    """One message: ``role`` and non-empty ``text`` required, ``author`` and ``sent_at`` not.
+
+    ``extra_roles`` lets a reader that maps roles itself (help-desk adapters: ``bot``) pass
+    roles the user-written formats do not accept.
+    """
     problems: list[Problem] = []
     role, text = _present(raw.get("role")), _present(raw.get("text"))
     author, sent = _present(raw.get("author")), _present(raw.get("sent_at"))
     sent_at = None
     try:
-        role = _ROLES.get(role) or v.parse_role(role) if role else None
+        if role is not None and role not in extra_roles:
+            role = _ROLES.get(role) or v.parse_role(role)
     except v.FieldProblem as exc:
         problems.append(Problem(f"{prefix}role", exc.code, exc.params))
     else:
@@ -152,7 +165,10 @@ def content_hash(
     for m in messages:
         author = m.author or ""
         when = m.sent_at.timestamp() if m.sent_at else ""
-        parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}")
+        internal = (
+            "|internal" if m.internal else ""
+        )  # absent for ordinary messages: old hashes hold
+        parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}{internal}")
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
@@ -174,11 +190,19 @@ def finish_conversation(
     external_id: str,
     fields: Mapping[str, object],
     messages: list[ParsedMessage],
+    masker: Masker | None = None,
 ) -> ParsedConversation | Rejection:
-    """Derive language, times, main agent and hash; reject a conversation with no messages."""
+    """Derive language, times, main agent and hash; reject a conversation with no messages.
+
+    With a ``masker`` personal data is masked first, so the hash (and everything stored)
+    is of the masked text.
+    """
     if not messages:
         problem = Problem("messages", "no_valid_messages")
         return Rejection(file, line, external_id, [problem], rows=0, whole=True)
+    masked: dict[str, int] = {}
+    if masker is not None:
+        fields, masked = masker.mask_conversation(fields, messages)
     times = [m.sent_at for m in messages if m.sent_at is not None]
     language = fields.get("language") or conversation_language(messages)
     return ParsedConversation(
@@ -201,4 +225,5 @@ def finish_conversation(
         messages=messages,
         content_hash=content_hash(external_id, fields, messages),
         line=line,
+        masked_items=masked,
     )

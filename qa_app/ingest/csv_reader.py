@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest.assemble import finish_conversation, parse_external_id
 from qa_app.ingest.csv_rows import assemble_rows
@@ -20,6 +21,9 @@ from qa_app.ingest.records import ParsedConversation, Problem, Rejection, Unread
 from qa_app.ingest.row_buffer import RowBuffer
 from qa_app.ingest.source import SourceFile
 from qa_app.ingest.values import FieldProblem
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -140,7 +144,10 @@ def check_csv(source: SourceFile) -> dict[str, int]:
 
 
 def read_csv(
-    source: SourceFile, default_tz: tzinfo, buffer_limit: int = 100_000
+    source: SourceFile,
+    default_tz: tzinfo,
+    buffer_limit: int = 100_000,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations (and rejections) from a CSV file, grouping scattered rows."""
     columns = check_csv(source)
@@ -161,7 +168,7 @@ def read_csv(
             if key and last_line.get(key) == line:
                 group = buffer.pop(key)
                 if group:
-                    yield from _conversation(source.name, key, group, columns, default_tz)
+                    yield from _conversation(source.name, key, group, columns, default_tz, masker)
                 else:
                     problem = _problem("messages", "no_valid_messages")
                     yield Rejection(source.name, line, key, [problem], rows=0, whole=True)
@@ -184,6 +191,7 @@ def _conversation(
     rows: list[tuple[int, list[str]]],
     columns: dict[str, int],
     default_tz: tzinfo,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     try:
         external_id = parse_external_id(key)
@@ -196,4 +204,4 @@ def _conversation(
     if isinstance(fields, Rejection):
         yield fields
         return
-    yield finish_conversation(file, rows[0][0], external_id, fields, messages)
+    yield finish_conversation(file, rows[0][0], external_id, fields, messages, masker)

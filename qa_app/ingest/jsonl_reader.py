@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest.assemble import (
     finish_conversation,
@@ -19,6 +20,9 @@ from qa_app.ingest.assemble import (
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.source import SourceFile
 from qa_app.ingest.values import FieldProblem
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 WHOLE_JSON_LIMIT = 200 * 1024 * 1024
 
@@ -54,7 +58,9 @@ def _whole_json(source: SourceFile) -> list[tuple[int, object]] | None:
     return [(index, item) for index, item in enumerate(items, start=1)]
 
 
-def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConversation | Rejection]:
+def read_jsonl(
+    source: SourceFile, default_tz: tzinfo, masker: Masker | None = None
+) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations and rejections; raise ``UnreadableFile`` if no line is JSON."""
     entries: Iterable[tuple[int, object | Problem]] | None = None
     if source.kind == "json":
@@ -68,7 +74,7 @@ def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConvers
             yield Rejection(source.name, line, "", [item], whole=True)
             continue
         decoded += 1
-        yield from _conversation(source.name, line, item, first_seen, default_tz)
+        yield from _conversation(source.name, line, item, first_seen, default_tz, masker)
     if decoded == 0:
         raise UnreadableFile(source.name, "no_json")
 
@@ -81,7 +87,12 @@ def _lower_keys(item: dict, expected: str) -> dict:
 
 
 def _conversation(
-    file: str, line: int, item: object, first_seen: dict[str, int], default_tz: tzinfo
+    file: str,
+    line: int,
+    item: object,
+    first_seen: dict[str, int],
+    default_tz: tzinfo,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     """Yield the rejections of bad messages, then the conversation (or its rejection)."""
     if not isinstance(item, dict):
@@ -119,4 +130,4 @@ def _conversation(
             yield Rejection(file, line, external_id, found)
         else:
             messages.append(message)
-    yield finish_conversation(file, line, external_id, fields, messages)
+    yield finish_conversation(file, line, external_id, fields, messages, masker)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,8 +23,12 @@ from sqlalchemy.orm import Session
 
 from qa_app.ingest import (
     ErrorReport,
+    Masker,
+    MaskingConfig,
+    MaskingConfigError,
     ParsedConversation,
     Rejection,
+    SourceFile,
     UnreadableFile,
     inspect_file,
     parse_timezone,
@@ -53,6 +58,7 @@ class ImportOptions:
     errors_dir: Path | None = None  # None: next to the input file
     display_name: str | None = None  # the user's file name when importing an upload
     lang: str = "en"  # language of the reasons in the errors CSV
+    masking: MaskingConfig | None = None  # None: store text as it is; else mask personal data
     batch_size: int = 2000
     batch_messages: int = 20_000
     progress_interval: float = 0.25  # seconds between progress callbacks
@@ -95,6 +101,7 @@ class ImportSummary:
     elapsed: float = 0.0
     errors_path: Path | None = None
     rejections: list[Rejection] = field(default_factory=list)
+    masked_items: Counter[str] = field(default_factory=Counter)  # kind -> how many masked
 
     @property
     def exit_code(self) -> int:
@@ -131,6 +138,9 @@ def errors_file_path(source_path: Path, name: str, errors_dir: Path | None, now:
 
 
 ProgressCallback = Callable[[ImportProgress], None]
+#: Reads a recognised file into conversations and rejections; the default is CSV/JSONL,
+#: ``qa_app.ingest.helpdesk.helpdesk_reader`` gives one for a help desk's export.
+Reader = Callable[[SourceFile, tzinfo, Masker | None], Iterable[ParsedConversation | Rejection]]
 
 
 class _Run:
@@ -188,8 +198,10 @@ def import_file(
     actor: Actor = SYSTEM,
     options: ImportOptions | None = None,
     progress: ProgressCallback | None = None,
+    reader: Reader | None = None,
 ) -> ImportSummary:
-    """Import one CSV/JSONL file; raises ``ImportFailed`` when it cannot be read at all."""
+    """Import one CSV/JSONL file (or, with ``reader``, another format such as a help desk's
+    export); raises ``ImportFailed`` when it cannot be read at all."""
     require(actor, "import.run")
     options = options or ImportOptions()
     if not options.source.strip() or len(options.source) > 120:
@@ -200,6 +212,10 @@ def import_file(
     except ValueError as exc:
         raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
     try:
+        masker = Masker(options.masking) if options.masking is not None else None
+    except MaskingConfigError as exc:
+        raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
+    try:
         source = inspect_file(path, options.display_name)
     except UnreadableFile as exc:
         raise _failed(exc) from None
@@ -208,7 +224,8 @@ def import_file(
     report = ErrorReport(errors_path, options.lang)
     try:
         with _fewer_gc_passes():
-            _stream(state, read_conversations(source, tz), report, progress)
+            items = (reader or read_conversations)(source, tz, masker)
+            _stream(state, items, report, progress)
     except UnreadableFile as exc:
         report.discard()
         session.rollback()
@@ -243,6 +260,8 @@ def _stream(state: _Run, items, report: ErrorReport, progress: ProgressCallback 
             state.rows += item.rows
             continue
         state.batch.append(item)
+        if item.masked_items:
+            state.summary.masked_items.update(item.masked_items)
         state.batch_messages += len(item.messages)
         state.rows += len(item.messages)
         if len(state.batch) >= options.batch_size or state.batch_messages >= options.batch_messages:
@@ -283,6 +302,7 @@ def _finish(state: _Run, report: ErrorReport) -> ImportSummary:
         unchanged=summary.unchanged,
         rejected_rows=summary.rejected_rows,
         messages=summary.messages,
+        masked=dict(summary.masked_items),
     )
     state.session.commit()
     return summary
