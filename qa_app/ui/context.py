@@ -2,15 +2,18 @@
 
 Pages call ``current_actor()``, ``tr(key)``, ``db_session()`` and ``show_error(exc)``; the
 sign-in state lives in ``st.session_state`` under the keys below, which the test harness
-sets exactly as the sign-in page does (``session_entries``).
+sets exactly as the sign-in page does (``session_entries``, with a real sign-in session).
+Every run re-checks the tab's sign-in session against the database (``resolve_actor``);
+input a page declares with ``keep_on_sign_out`` survives a forced sign-out for the same
+user.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import string
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -28,17 +31,28 @@ from qa_app.services.errors import ServiceError
 LOG = logging.getLogger("qa_app.ui")
 
 SESSION_USER = "qa_user_id"
-SESSION_SEEN = "qa_last_seen"
+SESSION_ROLE = "qa_role"
 SESSION_ACTOR = "qa_actor"
 SESSION_DB = "qa_database_url"
 SESSION_FORM_LANG = "qa_form_lang"
 SESSION_NOTICE = "qa_notice"
 SESSION_TOKEN = "qa_session_token"
-SESSION_TOUCHED = "qa_session_touched"
+SESSION_KEPT = "qa_kept_input"
 SESSION_COOKIE_PENDING = "qa_cookie_pending"
 SESSION_COOKIE_REJECTED = "qa_cookie_rejected"
 SESSION_COOKIE = "qa_studio_session"
-TOUCH_SECONDS = 60.0
+#: What a tab keeps when its user signs out; everything else it held is forgotten.
+_TAB_KEYS = frozenset(
+    (SESSION_DB, SESSION_FORM_LANG, SESSION_NOTICE, SESSION_KEPT, SESSION_COOKIE_PENDING,
+     SESSION_COOKIE_REJECTED)
+)  # fmt: skip
+#: Why a tab's session was refused -> what the sign-in page tells the user.
+_ENDED_NOTICES = {
+    "idle": "shell.session_expired",
+    "expired": "shell.session_expired",
+    "inactive": "shell.account_inactive",
+}
+_KEPT_PATTERNS: list[re.Pattern[str]] = []
 
 IDLE_ENV = "QA_STUDIO_SESSION_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 8 * 60
@@ -77,35 +91,66 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
-def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:
-    """The session-state entries that mean "signed in as ``actor``"."""
-    return {SESSION_USER: actor.user_id, SESSION_SEEN: time.time() if now is None else now}
+def session_entries(actor: Actor, token: str) -> dict[str, Any]:
+    """The session-state entries that mean "signed in as ``actor`` with sign-in session
+    ``token``" (from ``accounts.open_session``); the role is kept as the tab's snapshot."""
+    return {SESSION_USER: actor.user_id, SESSION_TOKEN: token, SESSION_ROLE: actor.role}
 
 
-def start_session(actor: Actor, token: str | None = None, *, write_cookie: bool = True) -> None:
-    """Mark this tab signed in; ``token`` (from ``sign_in_sessions.open_session``) is also
-    handed to the browser as a cookie so a reload resumes the session."""
-    st.session_state.update(session_entries(actor))
+def keep_on_sign_out(*patterns: str) -> None:
+    """Declare session-state keys (regular expressions matched against the whole key) that
+    hold input not yet saved. When this tab's session ends under the user (password reset,
+    deactivation, role change, idle limit, sign-out), their values are set aside and given
+    back only when the same user signs in again in this tab, so nothing typed is lost and
+    nothing is written as the old identity. Only plain values: never a button's key."""
+    _KEPT_PATTERNS.extend(re.compile(p) for p in patterns)
+
+
+def _set_aside(user_id: int | None) -> None:
+    """Put the declared unsaved input aside for ``user_id``'s next sign-in in this tab."""
+    if user_id is None:
+        return
+    values = {
+        key: value
+        for key, value in st.session_state.items()
+        if isinstance(key, str) and any(p.fullmatch(key) for p in _KEPT_PATTERNS)
+    }
+    kept = st.session_state.get(SESSION_KEPT)
+    if kept and kept.get("user_id") == user_id:
+        values = {**kept["values"], **values}
+    if values:
+        st.session_state[SESSION_KEPT] = {"user_id": user_id, "values": values}
+
+
+def start_session(actor: Actor, token: str, *, write_cookie: bool = True) -> None:
+    """Mark this tab signed in; ``token`` is also handed to the browser as a cookie so a
+    reload resumes the session. Input set aside when this tab's last session ended comes
+    back if, and only if, the same user signed in."""
+    kept = st.session_state.pop(SESSION_KEPT, None)
+    st.session_state.update(session_entries(actor, token))
     st.session_state[SESSION_ACTOR] = actor
     st.session_state.pop(SESSION_NOTICE, None)
-    if token:
-        st.session_state[SESSION_TOKEN] = token
-        st.session_state[SESSION_TOUCHED] = time.time()
-        if write_cookie:
-            st.session_state[SESSION_COOKIE_PENDING] = token
+    if kept and kept.get("user_id") == actor.user_id:
+        st.session_state.update(kept["values"])
+    if write_cookie:
+        st.session_state[SESSION_COOKIE_PENDING] = token
 
 
 def end_session(notice: str | None = None) -> None:
-    """Sign this tab out and revoke its stored session, so a reload cannot resume it."""
+    """Sign this tab out: revoke its stored session (so a reload cannot resume it), set the
+    declared unsaved input aside for the same user, and forget everything else this tab
+    held for the user (another person may sign in next)."""
     lang = current_lang()
-    token = st.session_state.pop(SESSION_TOKEN, None)
+    token = st.session_state.get(SESSION_TOKEN)
+    _set_aside(st.session_state.get(SESSION_USER))
     if token:
         with db_session() as session:
             accounts.revoke_session(session, token)
         st.session_state[SESSION_COOKIE_PENDING] = ""
         st.session_state[SESSION_COOKIE_REJECTED] = token
-    for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR, SESSION_TOUCHED):
-        st.session_state.pop(key, None)
+    for key in list(st.session_state.keys()):
+        if key not in _TAB_KEYS:
+            del st.session_state[key]
     st.session_state[SESSION_FORM_LANG] = lang
     if notice:
         st.session_state[SESSION_NOTICE] = notice
@@ -123,14 +168,18 @@ def _browser_token() -> str | None:
     return token
 
 
+def _check(token: str | None) -> accounts.SessionCheck:
+    idle = timedelta(seconds=idle_limit_seconds())
+    with db_session() as session:
+        return accounts.check_session(session, token, idle)
+
+
 def _resume_from_cookie() -> Actor | None:
     """After a reload: the browser's session cookie, if still valid, signs the tab in."""
     token = _browser_token()
     if token is None:
         return None
-    idle = timedelta(seconds=idle_limit_seconds())
-    with db_session() as session:
-        actor = accounts.resume_session(session, token, idle)
+    actor = _check(token).actor
     if actor is None:
         st.session_state[SESSION_COOKIE_REJECTED] = token
         st.session_state[SESSION_COOKIE_PENDING] = ""
@@ -139,37 +188,42 @@ def _resume_from_cookie() -> Actor | None:
     return actor
 
 
-def _touch_stored_session() -> None:
-    token = st.session_state.get(SESSION_TOKEN)
-    touched = float(st.session_state.get(SESSION_TOUCHED) or 0.0)
-    if token and time.time() - touched >= TOUCH_SECONDS:
-        with db_session() as session:
-            accounts.touch_session(session, token)
-        st.session_state[SESSION_TOUCHED] = time.time()
+def _revalidate() -> Actor | None:
+    """This signed-in tab's session checked again (one indexed query): still valid, same
+    user, same role as when it signed in. Otherwise the tab signs out, keeping unsaved
+    input, and says why."""
+    check = _check(st.session_state.get(SESSION_TOKEN))
+    actor, reason = check.actor, check.reason
+    if actor is not None and (
+        actor.user_id != st.session_state.get(SESSION_USER)
+        or actor.role != st.session_state.get(SESSION_ROLE)
+    ):
+        actor, reason = None, "role_changed"
+    if actor is None:
+        end_session(_ENDED_NOTICES.get(reason, "shell.session_ended"))
+        return None
+    st.session_state[SESSION_ACTOR] = actor
+    return actor
 
 
 def resolve_actor() -> Actor | None:
-    """The signed-in user as stored now (role and activity re-read), or None.
+    """The signed-in user as stored now, or None; called at the start of every run.
 
-    Signs out after the idle limit, and when the account was deactivated meanwhile.
+    Every run re-checks the tab's sign-in session (revoked, expired, idle, deactivated,
+    role changed), so a tab open before a password reset stops at its next click.
     """
-    user_id = st.session_state.get(SESSION_USER)
-    if user_id is None:
+    if st.session_state.get(SESSION_USER) is None or not st.session_state.get(SESSION_TOKEN):
         st.session_state.pop(SESSION_ACTOR, None)
         return _resume_from_cookie()
-    last_seen = float(st.session_state.get(SESSION_SEEN) or 0.0)
-    if time.time() - last_seen > idle_limit_seconds():
-        end_session("shell.session_expired")
+    return _revalidate()
+
+
+def validated_actor() -> Actor | None:
+    """The actor for a widget callback that writes: callbacks run before the page's run
+    re-checks the session, so they check it themselves (None: signed out meanwhile)."""
+    if st.session_state.get(SESSION_USER) is None:
         return None
-    with db_session() as session:
-        actor = accounts.load_actor(session, int(user_id))
-    if actor is None:
-        end_session("shell.account_inactive")
-        return None
-    st.session_state[SESSION_SEEN] = time.time()
-    st.session_state[SESSION_ACTOR] = actor
-    _touch_stored_session()
-    return actor
+    return _revalidate()
 
 
 def current_actor() -> Actor:

@@ -17,6 +17,8 @@ from qa_app.services.accounts.identity import (
 )
 from qa_app.services.accounts.sign_in_sessions import (
     ABSOLUTE_LIFETIME,
+    SessionCheck,
+    check_session,
     open_session,
     resume_session,
     revoke_session,
@@ -37,11 +39,13 @@ from qa_app.services.accounts.users import (
 __all__ = [
     "ABSOLUTE_LIFETIME",
     "MIN_PASSWORD_LENGTH",
+    "SessionCheck",
     "UserRow",
     "actor_for",
     "add_user",
     "authenticate",
     "change_password",
+    "check_session",
     "count_users",
     "deactivate",
     "find_user",
