@@ -14,7 +14,9 @@ from qa_app.services import database as services_db
 from qa_app.services.errors import ServiceError
 from qa_app.services.imports import upload_limit_mb
 
-APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+#: The launcher: Streamlit's app for ``ui/app.py`` plus the routes that set the HttpOnly
+#: session cookie (``ui/cookie_handover.py``).
+APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "server.py"
 REPO_DIR = APP_PATH.parent.parent.parent
 #: Safety settings applied wherever the server starts (not only from the repository root).
 SERVER_FLAGS = (

@@ -27,6 +27,7 @@ from qa_app.services import accounts, permissions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
+from qa_app.ui.cookie_handover import COOKIE_NAME as SESSION_COOKIE
 
 LOG = logging.getLogger("qa_app.ui")
 
@@ -40,7 +41,6 @@ SESSION_TOKEN = "qa_session_token"
 SESSION_KEPT = "qa_kept_input"
 SESSION_COOKIE_PENDING = "qa_cookie_pending"
 SESSION_COOKIE_REJECTED = "qa_cookie_rejected"
-SESSION_COOKIE = "qa_studio_session"
 #: What a tab keeps when its user signs out; everything else it held is forgotten.
 _TAB_KEYS = frozenset(
     (SESSION_DB, SESSION_FORM_LANG, SESSION_NOTICE, SESSION_KEPT, SESSION_COOKIE_PENDING,
