@@ -4,8 +4,8 @@ routes that set and clear the session cookie from the server (``HttpOnly``; see
 
 from __future__ import annotations
 
-import streamlit as st
+from streamlit.starlette import App
 
 from qa_app.ui.cookie_handover import ROUTES
 
-app = st.App("app.py", routes=ROUTES)
+app = App("app.py", routes=ROUTES)
