@@ -21,7 +21,6 @@ from pathlib import Path
 from sqlalchemy import update
 
 from qa_app.services import accounts
-from qa_app.services.accounts import auth
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.storage import db as storage_db
@@ -82,7 +81,7 @@ def _time_attempt(url: str, username: str) -> float:
 
 def _time_verify(stored: str) -> float:
     started = time.perf_counter()
-    auth.verify_password(stored, "not-the-password")
+    accounts.verify_password(stored, "not-the-password")
     return (time.perf_counter() - started) * 1000
 
 
@@ -94,7 +93,7 @@ def measure_sign_in(rounds: int = 30, seed: int = 7) -> SignInTimings:
     with tempfile.TemporaryDirectory(prefix="qa-bench-signin-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         _prepare(url)
-        stored = auth.hash_password(PASSWORD)
+        stored = accounts.hash_password(PASSWORD)
         for path in PATHS:  # one warm-up each (connections, statement caches)
             _time_attempt(url, USERNAMES[path])
         for _ in range(rounds):
@@ -107,7 +106,7 @@ def measure_sign_in(rounds: int = 30, seed: int = 7) -> SignInTimings:
         storage_db.dispose_engine(url)
     return SignInTimings(
         rounds=rounds,
-        cost=auth.current_cost(),
+        cost=accounts.current_cost(),
         medians_ms={p: statistics.median(v) for p, v in samples.items()},
         p90_ms={p: statistics.quantiles(v, n=10)[-1] for p, v in samples.items()},
         verify_median_ms=statistics.median(verify),

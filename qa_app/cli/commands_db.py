@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 
 from qa_app.cli.context import resolved_url
 from qa_app.cli.errors import CliError
 from qa_app.i18n import t
-from qa_app.storage import backup as storage_backup
-from qa_app.storage import db as storage_db
+from qa_app.services import database
 
-
-def _safe(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+_safe = database.display_url
 
 
 @click.group("db")
@@ -29,8 +25,8 @@ def db_group() -> None:
 def upgrade_command(ctx: click.Context, revision: str) -> None:
     """Apply migrations (also done automatically on start)."""
     url = resolved_url(ctx)
-    storage_db.upgrade(url, revision)
-    click.echo(f"database {_safe(url)} is at revision {storage_db.current_revision(url)}")
+    database.upgrade(url, revision)
+    click.echo(f"database {_safe(url)} is at revision {database.current_revision(url)}")
 
 
 @db_group.command("current")
@@ -38,13 +34,13 @@ def upgrade_command(ctx: click.Context, revision: str) -> None:
 def current_command(ctx: click.Context) -> None:
     """Show the database in force and its schema revision."""
     url = resolved_url(ctx)
-    current = storage_db.current_revision(url)
-    head = storage_db.head_revision()
+    current = database.current_revision(url)
+    head = database.head_revision()
     state = "up to date" if current == head else f"behind (head is {head})"
     click.echo(f"database: {_safe(url)}\nrevision: {current or 'none'} ({state})")
 
 
-def _failed(exc: storage_backup.BackupError) -> CliError:
+def _failed(exc: database.BackupError) -> CliError:
     return CliError(t(exc.key, "en", **exc.params), exit_code=2)
 
 
@@ -60,8 +56,8 @@ def backup_command(ctx: click.Context, file: Path, force: bool) -> None:
     """
     url = resolved_url(ctx)
     try:
-        result = storage_backup.backup(url, file, force=force)
-    except storage_backup.BackupError as exc:
+        result = database.backup(url, file, force=force)
+    except database.BackupError as exc:
         raise _failed(exc) from None
     click.echo(
         f"backed up {_safe(url)} (revision {result.revision}, {result.tables} tables, "
@@ -82,8 +78,8 @@ def restore_command(ctx: click.Context, file: Path, force: bool) -> None:
     """
     url = resolved_url(ctx)
     try:
-        result = storage_backup.restore(url, file, force=force)
-    except storage_backup.BackupError as exc:
+        result = database.restore(url, file, force=force)
+    except database.BackupError as exc:
         raise _failed(exc) from None
     click.echo(
         f"restored {file} into {_safe(url)}: revision {result.revision}, "

@@ -21,6 +21,7 @@ from qa_app.ingest import MaskingConfigError, parse_timezone
 from qa_app.ingest.helpdesk import HELPDESK_SOURCES, helpdesk_reader
 from qa_app.ingest.masking import load_masking_config, masking_enabled_by_default
 from qa_app.services import database as services_db
+from qa_app.services import imports
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.imports import (
@@ -30,7 +31,6 @@ from qa_app.services.imports import (
     ImportProgress,
     ImportSummary,
     default_timezone_name,
-    import_file,
 )
 
 SHOWN_IN_TERMINAL = 50
@@ -90,8 +90,9 @@ def _import_one(
     progress = _ProgressLine(Path(path).name)
     reader = helpdesk_reader(helpdesk) if helpdesk else None
     try:
-        with services_db.unit_of_work(url) as session:
-            summary = import_file(session, path, SYSTEM, options, progress, reader)
+        summary = imports.do_import_file(
+            services_db.unit_of_work(url), path, SYSTEM, options, progress, reader
+        )
     except ImportFailed as exc:
         progress.clear()
         click.secho(f"error: {exc.message}", err=True, fg="red")

@@ -1,6 +1,6 @@
 """What every page needs: who is signed in, in which language, and one way to the database.
 
-Pages call ``current_actor()``, ``tr(key)``, ``db_session()`` and ``show_error(exc)``; the
+Pages call ``current_actor()``, ``tr(key)``, ``uow()`` and ``show_error(exc)``; the
 sign-in state lives in ``st.session_state`` under the keys below, which the test harness
 sets exactly as the sign-in page does (``session_entries``, with a real sign-in session).
 Every run re-checks the tab's sign-in session against the database (``resolve_actor``);
@@ -14,13 +14,10 @@ import logging
 import os
 import re
 import string
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from qa_app.i18n import LANGUAGES, catalogue, t, t_or
 from qa_app.services import accounts, permissions
@@ -84,11 +81,10 @@ def database_url() -> str:
     return url
 
 
-@contextmanager
-def db_session() -> Iterator[Session]:
-    """A unit of work on the configured database: commits on success, rolls back on error."""
-    with services_db.unit_of_work(database_url()) as session:
-        yield session
+def uow() -> services_db.UnitOfWork:
+    """A fresh unit of work on this browser session's database, handed to ONE use case
+    (``reviews.review_screen(context.uow(), ...)``); pages never open sessions themselves."""
+    return services_db.unit_of_work(database_url())
 
 
 def session_entries(actor: Actor, token: str) -> dict[str, Any]:
@@ -136,16 +132,16 @@ def start_session(actor: Actor, token: str, *, write_cookie: bool = True) -> Non
         st.session_state[SESSION_COOKIE_PENDING] = token
 
 
-def end_session(notice: str | None = None) -> None:
-    """Sign this tab out: revoke its stored session (so a reload cannot resume it), set the
-    declared unsaved input aside for the same user, and forget everything else this tab
-    held for the user (another person may sign in next)."""
+def end_session(notice: str | None = None, *, revoke: bool = True) -> None:
+    """Sign this tab out: revoke its stored session so a reload cannot resume it
+    (``revoke=False``: it is revoked already), set the declared unsaved input aside for the
+    same user, and forget everything else this tab held (another person may sign in next)."""
     lang = current_lang()
     token = st.session_state.get(SESSION_TOKEN)
     _set_aside(st.session_state.get(SESSION_USER))
     if token:
-        with db_session() as session:
-            accounts.revoke_session(session, token)
+        if revoke:
+            accounts.do_revoke_session(uow(), token)
         st.session_state[SESSION_COOKIE_PENDING] = ""
         st.session_state[SESSION_COOKIE_REJECTED] = token
     for key in list(st.session_state.keys()):
@@ -169,9 +165,9 @@ def _browser_token() -> str | None:
 
 
 def _check(token: str | None) -> accounts.SessionCheck:
+    """One unit of work, one indexed query: is ``token``'s session still good, as whom."""
     idle = timedelta(seconds=idle_limit_seconds())
-    with db_session() as session:
-        return accounts.check_session(session, token, idle)
+    return accounts.do_check_session(uow(), token, idle)
 
 
 def _resume_from_cookie() -> Actor | None:
@@ -189,18 +185,20 @@ def _resume_from_cookie() -> Actor | None:
 
 
 def _revalidate() -> Actor | None:
-    """This signed-in tab's session checked again (one indexed query): still valid, same
-    user, same role as when it signed in. Otherwise the tab signs out, keeping unsaved
-    input, and says why."""
+    """This signed-in tab's session checked again: still valid, same user, same role as
+    when it signed in. Otherwise the tab signs out, keeping unsaved input, and says why."""
     check = _check(st.session_state.get(SESSION_TOKEN))
     actor, reason = check.actor, check.reason
     if actor is not None and (
         actor.user_id != st.session_state.get(SESSION_USER)
-        or actor.role != st.session_state.get(SESSION_ROLE)
+        or not actor.still_holds(st.session_state.get(SESSION_ROLE))
     ):
         actor, reason = None, "role_changed"
     if actor is None:
-        end_session(_ENDED_NOTICES.get(reason, "shell.session_ended"))
+        # idle and deactivated sessions were revoked by the check; a changed role was not
+        end_session(
+            _ENDED_NOTICES.get(reason, "shell.session_ended"), revoke=reason == "role_changed"
+        )
         return None
     st.session_state[SESSION_ACTOR] = actor
     return actor
@@ -210,7 +208,8 @@ def resolve_actor() -> Actor | None:
     """The signed-in user as stored now, or None; called at the start of every run.
 
     Every run re-checks the tab's sign-in session (revoked, expired, idle, deactivated,
-    role changed), so a tab open before a password reset stops at its next click.
+    role changed) in one unit of work, so a tab open before a password reset stops at its
+    next click.
     """
     if st.session_state.get(SESSION_USER) is None or not st.session_state.get(SESSION_TOKEN):
         st.session_state.pop(SESSION_ACTOR, None)

@@ -15,15 +15,23 @@ from qa_app.services.imports.runs import (
     recent_imports,
     upload_limit_mb,
 )
+from qa_app.services.imports.screens import (
+    ImportScreen,
+    do_import_file,
+    import_screen,
+)
 
 __all__ = [
     "DEFAULT_SOURCE",
     "ImportFailed",
     "ImportOptions",
     "ImportProgress",
+    "ImportScreen",
     "ImportSummary",
     "default_timezone_name",
+    "do_import_file",
     "import_file",
+    "import_screen",
     "recent_imports",
     "upload_limit_mb",
 ]

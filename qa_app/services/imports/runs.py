@@ -2,7 +2,7 @@
 
 Streams the file through ``qa_app.ingest`` and stores it in batches, one transaction per
 batch (``session.commit()`` after each), so a million-message file lands with flat memory
-and visible progress. Idempotent on (source, conversation_id) by content hash. Rejected
+and visible progress. Idempotent on (source, external_id) by content hash. Rejected
 rows go to an errors CSV and into the summary; an unreadable file imports nothing.
 """
 
@@ -146,14 +146,16 @@ Reader = Callable[[SourceFile, tzinfo, Masker | None], Iterable[ParsedConversati
 class _Run:
     """State of one import in progress: summary, run row, batch, progress clock."""
 
-    def __init__(self, session: Session, actor: Actor, options: ImportOptions, source) -> None:
+    def __init__(
+        self, session: Session, actor: Actor, options: ImportOptions, source_file: SourceFile
+    ) -> None:
         self.session = session
         self.actor = actor
         self.options = options
-        self.source = source
+        self.source_file = source_file  # the file read; ``options.source`` names the system
         self.now = utc_now(options.now)
         self.clock = time.perf_counter()
-        self.summary = ImportSummary(run_id=None, file_name=source.name)
+        self.summary = ImportSummary(run_id=None, file_name=source_file.name)
         self.writer = BatchWriter(session.connection, options.source, self.now)
         self.batch: list[ParsedConversation] = []
         self.batch_messages = 0
@@ -164,8 +166,8 @@ class _Run:
         return ImportProgress(
             rows=self.rows,
             conversations=self.summary.imported + self.summary.updated + self.summary.unchanged,
-            bytes_read=self.source.position,
-            total_bytes=self.source.size,
+            bytes_read=self.source_file.position,
+            total_bytes=self.source_file.size,
             elapsed=time.perf_counter() - self.clock,
         )
 
@@ -216,15 +218,17 @@ def import_file(
     except MaskingConfigError as exc:
         raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
     try:
-        source = inspect_file(path, options.display_name)
+        source_file = inspect_file(path, options.display_name)
     except UnreadableFile as exc:
         raise _failed(exc) from None
-    state = _Run(session, actor, options, source)
-    errors_path = errors_file_path(source.path, source.name, options.errors_dir, state.now)
+    state = _Run(session, actor, options, source_file)
+    errors_path = errors_file_path(
+        source_file.path, source_file.name, options.errors_dir, state.now
+    )
     report = ErrorReport(errors_path, options.lang)
     try:
         with _fewer_gc_passes():
-            items = (reader or read_conversations)(source, tz, masker)
+            items = (reader or read_conversations)(source_file, tz, masker)
             _stream(state, items, report, progress)
     except UnreadableFile as exc:
         report.discard()
