@@ -44,6 +44,7 @@ CLOCK_SHIFTED_TESTS ?= tests/test_sign_in_sessions.py tests/test_auth.py \
 	tests/test_auth_lockout.py tests/test_session_revalidation.py tests/test_users_service.py \
 	tests/test_reviews_service.py tests/test_disputes.py tests/test_sampling.py \
 	tests/test_overview_service.py tests/test_calibration_service.py tests/test_stats_trend.py \
+	tests/test_clock_injection.py \
 	tests/test_demo_reviews.py::test_season_is_dated_by_the_corpus_not_by_the_clock
 
 test: install system-deps
@@ -65,6 +66,7 @@ eval: install
 bench: install
 	$(BIN)/qa-studio bench import
 	$(BIN)/qa-studio bench scoring
+	$(BIN)/qa-studio bench signin
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
