@@ -166,6 +166,11 @@ def test_read_only_postgresql_says_so(pg_available):
         admin.dispose()
 
 
+def test_engines_hide_statement_parameters(sqlite_url):
+    """Log lines and error texts of the engine never carry a statement's values."""
+    assert storage_db.get_engine(sqlite_url).hide_parameters is True
+
+
 def test_translator_passes_other_errors_through():
     assert services_db.translate_error(ValueError("x")) is None
     assert services_db.translate_error(KeyError("x")) is None
