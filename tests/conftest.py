@@ -2,6 +2,10 @@
 
 ``db_url`` is parametrised over both databases; PostgreSQL tests get a schema of their own
 (dropped afterwards) and are skipped, with the reason, only where no server answers.
+
+``QA_STUDIO_CLOCK_SHIFT_DAYS=N`` moves the clock N days ahead for the whole run (time-machine,
+ticking): ``make test`` runs the date-sensitive modules a second time a year ahead, so a test
+that compares a pinned moment with the real clock fails today, not in a year.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +25,43 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
     "QA_STUDIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+CLOCK_SHIFT_ENV = "QA_STUDIO_CLOCK_SHIFT_DAYS"
+
+
+def clock_shift() -> timedelta:
+    """How far ahead this run's clock is moved (``QA_STUDIO_CLOCK_SHIFT_DAYS``, default 0)."""
+    raw = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+    try:
+        return timedelta(days=float(raw)) if raw else timedelta(0)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{CLOCK_SHIFT_ENV} must be a number of days, got {raw!r}") from exc
+
+
+def pytest_configure(config) -> None:
+    """Start the moved clock before any test module is imported (each xdist worker too)."""
+    shift = clock_shift()
+    if not shift:
+        return
+    import time_machine
+
+    traveller = time_machine.travel(datetime.now(UTC) + shift, tick=True)
+    traveller.start()
+    config._qa_clock_traveller = traveller
+
+
+def pytest_unconfigure(config) -> None:
+    traveller = getattr(config, "_qa_clock_traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config) -> str | None:
+    shift = clock_shift()
+    if shift:
+        return f"clock moved {shift.days} days ahead: it reads {datetime.now(UTC):%Y-%m-%d}"
+    return None
 
 
 def datasets_dir() -> Path:

@@ -95,7 +95,7 @@ def test_serve_dry_run_migrates_and_prints_safe_flags(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     result = _run(url, "serve", "--port", "8765", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "-m streamlit run " in result.output and "qa_app/ui/app.py" in result.output
+    assert "-m streamlit run " in result.output and "qa_app/ui/server.py" in result.output
     assert "--server.port=8765" in result.output
     assert "--client.showErrorDetails=none" in result.output
     assert "--browser.gatherUsageStats=false" in result.output

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import timedelta
 from statistics import fmean
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qa_app.demo import seed as demo
 from qa_app.demo.reviews import DEFAULT_REVIEWERS, create_demo_reviews
@@ -159,3 +160,43 @@ def test_disputes_and_calibration_sessions(season_url):
             for row in (first, second)
         ]
         assert spread[1] < spread[0]  # calibration worked: the biases shrank
+
+
+def test_season_is_dated_by_the_corpus_not_by_the_clock(season_url):
+    """Every date the season writes lies between the corpus's first day and the season's
+    reference day (a few days after the corpus's own last day): nothing is stamped with
+    the real clock, so the demo is the same whenever it is built (and a run with the
+    clock moved a year ahead sees the same dates)."""
+    from qa_app.demo.season import SEASON_TAIL, demo_reference
+    from qa_app.storage.models import Assignment, AuditEvent, ImportRun
+
+    reference = demo_reference()
+    with storage_db.unit_of_work(season_url) as session:
+        first, last = session.execute(
+            select(func.min(Conversation.started_at), func.max(Conversation.started_at))
+        ).one()
+        assert reference - SEASON_TAIL - timedelta(days=1) <= last <= reference
+        stamps = {
+            "review.submitted_at": select(Review.submitted_at),
+            "review.updated_at": select(Review.updated_at),
+            "review.created_at": select(Review.created_at),
+            "dispute.created_at": select(Dispute.created_at),
+            "dispute.resolved_at": select(Dispute.resolved_at),
+            "grade_change.at": select(GradeChange.at),
+            "calibration.created_at": select(CalibrationSession.created_at),
+            "calibration.closed_at": select(CalibrationSession.closed_at),
+            "consensus.decided_at": select(CalibrationConsensus.decided_at),
+            "assignment.created_at": select(Assignment.created_at),
+            "user.created_at": select(User.created_at),
+            "import.started_at": select(ImportRun.started_at),
+            "audit.review": select(AuditEvent.at).where(AuditEvent.action.like("review.%")),
+            "audit.dispute": select(AuditEvent.at).where(AuditEvent.action.like("dispute.%")),
+            "audit.calibration": select(AuditEvent.at).where(
+                AuditEvent.action.like("calibration.%")
+            ),
+        }
+        for name, query in stamps.items():
+            values = [v for v in session.scalars(query) if v is not None]
+            assert values, name
+            assert first.replace(hour=0, minute=0) <= min(values), name
+            assert max(values) <= reference, (name, max(values))

@@ -4,11 +4,10 @@ an AppTest script (everything after the uploader runs exactly as on the page).""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
-from ui_harness import make_user, run_page, visible_text
+from ui_harness import make_user, run_page, signed_in_entries, visible_text
 
 from qa_app.ui import context
 
@@ -30,7 +29,7 @@ def upload(db_url: str, name: str, data: bytes, lang: str = "en", tz: str = "Eur
     actor = make_user(db_url, "lead", lang=lang)
     at = AppTest.from_function(_upload_script, args=(name, data, tz, "import"), default_timeout=60)
     at.session_state[context.SESSION_DB] = db_url
-    for key, value in context.session_entries(actor, time.time()).items():
+    for key, value in signed_in_entries(db_url, actor).items():
         at.session_state[key] = value
     return at.run()
 

@@ -3,9 +3,10 @@ denial for one that is not), sign-in, lockout message, idle timeout, deactivatio
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from ui_harness import (
     TEST_PASSWORD,
     make_user,
@@ -21,6 +22,7 @@ from qa_app.services.accounts import users
 from qa_app.services.actor import SYSTEM
 from qa_app.services.permissions import ROLES as ALL_ROLES
 from qa_app.storage import db as storage_db
+from qa_app.storage.models import SignInSession
 from qa_app.ui import context
 from qa_app.ui.screens import PAGES, pages_for_role
 
@@ -114,20 +116,33 @@ def test_first_run_explains_how_to_create_an_admin(sqlite_url):
 
 
 def test_idle_session_signs_out(sqlite_url):
+    """Idle time is the stored session's: no click for longer than the limit (moved back
+    in the database) signs the tab out at its next run."""
     at = run_app(sqlite_url, "lead")
-    at.session_state[context.SESSION_SEEN] = time.time() - context.idle_limit_seconds() - 5
+    idle = timedelta(seconds=context.idle_limit_seconds() + 5)
+
+    def age(session) -> None:
+        for row in session.scalars(select(SignInSession)):
+            row.last_seen_at = row.last_seen_at - idle
+
+    seed(sqlite_url, age)
     at.run()
     assert context.SESSION_USER not in at.session_state
     assert t("shell.session_expired", "en") in [i.value for i in at.info]
 
 
 def test_deactivation_and_role_change_apply_on_next_run(sqlite_url):
+    """A role change ends the open tab at its next run (it signed in with the old role);
+    signing in again gives the new role; deactivation ends it with its own message."""
     make_user(sqlite_url, "admin", username="root")
-    at = run_page("users", "reviewer", sqlite_url, username="olga")
-    assert at.error  # reviewers may not manage users
+    at = run_app(sqlite_url, "reviewer", username="olga")
+    assert at.session_state[context.SESSION_ROLE] == "reviewer" and not at.exception
     seed(sqlite_url, lambda s: users.set_role(s, SYSTEM, "olga", "admin"))
     at.run()
-    assert not at.error and t("users.title", "en") in visible_text(at)
+    assert context.SESSION_USER not in at.session_state
+    assert t("shell.session_ended", "en") in [i.value for i in at.info]
+    at = _sign_in(at, "olga", TEST_PASSWORD)
+    assert at.session_state[context.SESSION_ROLE] == "admin"
     seed(sqlite_url, lambda s: users.deactivate(s, SYSTEM, "olga"))
     at.run()
     assert t("shell.account_inactive", "en") in [i.value for i in at.info]

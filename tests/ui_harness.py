@@ -12,7 +12,9 @@ Usage in a page test::
 
 * ``run_page(page_key, role, db_url, lang="en", username=None)`` creates (or reuses) a user
   of ``role`` through the users service, signs them in by setting ``st.session_state``
-  exactly as the sign-in page does, and renders the page with the full shell (sidebar,
+  exactly as the sign-in page does (with a real sign-in session in the database, which
+  every run checks; ``signed_in_entries(db_url, actor)`` gives those entries for a custom
+  AppTest script), and renders the page with the full shell (sidebar,
   role guard) but without the router. It returns the ``AppTest`` after the first run, so
   you can click and ``.run()`` again (``at.button(key="...").click().run()``).
 * Agent users are linked to an agent with the login ``username`` (created if missing);
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +44,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from qa_app.services.accounts import auth, identity, users
+from qa_app.services.accounts import auth, identity, sign_in_sessions, users
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.storage.db import unit_of_work
 from qa_app.storage.models import Agent, Conversation, Message, Team
@@ -133,10 +134,17 @@ def _app_script() -> None:
     main()
 
 
+def signed_in_entries(db_url: str, actor: Actor) -> dict[str, Any]:
+    """The session-state entries of a tab signed in as ``actor``, with a real sign-in
+    session opened in the database (every run checks it, as in the app)."""
+    token = seed(db_url, lambda session: sign_in_sessions.open_session(session, actor))
+    return context.session_entries(actor, token)
+
+
 def _signed_in(at: AppTest, db_url: str, actor: Actor | None) -> AppTest:
     at.session_state[context.SESSION_DB] = db_url
     if actor is not None:
-        for key, value in context.session_entries(actor, time.time()).items():
+        for key, value in signed_in_entries(db_url, actor).items():
             at.session_state[key] = value
     return at
 

@@ -7,6 +7,7 @@ listed in ``COMMAND_MODULES``; the CLI is tested with click's ``CliRunner``.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -51,7 +52,9 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point: clear one-line errors, never a traceback."""
+    """Console-script entry point: clear one-line errors, never a traceback (log lines meant
+    for a server's log stay out of the terminal unless logging is configured)."""
+    logging.getLogger("qa_app").addHandler(logging.NullHandler())
     sys.exit(run_guarded(cli))
 
 

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import click
 
-from qa_app.cli.errors import CliError
+from qa_app.cli.errors import CliError, cli_error
 from qa_app.services import database as services_db
+from qa_app.services.errors import ServiceError
 from qa_app.services.imports import upload_limit_mb
 
-APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+#: The launcher: Streamlit's app for ``ui/app.py`` plus the routes that set the HttpOnly
+#: session cookie (``ui/cookie_handover.py``).
+APP_PATH = Path(__file__).resolve().parent.parent / "ui" / "server.py"
 REPO_DIR = APP_PATH.parent.parent.parent
 #: Safety settings applied wherever the server starts (not only from the repository root).
 SERVER_FLAGS = (
@@ -51,8 +54,8 @@ def serve(ctx: click.Context, port: int, host: str, dry_run: bool) -> None:
     url = services_db.database_url(ctx.obj.get("database_url"))
     try:
         services_db.prepare_database(url)
-    except Exception as exc:  # an unreachable or broken database: one clear line
-        raise CliError(f"cannot prepare the database: {type(exc).__name__}: {exc}") from exc
+    except ServiceError as exc:  # unreachable, read-only, ...: one clear sentence
+        raise cli_error(exc) from exc
     command = streamlit_command(host, port)
     if dry_run:
         click.echo(" ".join(command))

@@ -6,31 +6,23 @@ import sys
 
 import click
 
-from qa_app.cli.errors import CliError
-from qa_app.i18n import t
+from qa_app.cli.errors import CliError, cli_error
 from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
-from qa_app.services.errors import NotFound, PermissionDenied, ServiceError
+from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import ROLES
 
 
-def _fail(exc: ServiceError) -> CliError:
-    """A service error as one English line (the terminal speaks English; keys stay stable)."""
-    text = t(exc.key, "en", **{"detail": exc.message, **exc.params})
-    code = 3 if isinstance(exc, NotFound) else 4 if isinstance(exc, PermissionDenied) else 2
-    return CliError(text, exit_code=code)
-
-
 def _run(ctx: click.Context, action):
+    """Run ``action(uow)`` (one use case) on the migrated database; a service or
+    database failure becomes one line (the database's never shows SQL or values)."""
     url = services_db.database_url(ctx.obj.get("database_url"))
     try:
         services_db.prepare_database(url)
         return action(services_db.unit_of_work(url))
     except ServiceError as exc:
-        raise _fail(exc) from exc
-    except KeyError as exc:  # a catalogue placeholder the message did not fill
-        raise CliError(f"error: {exc}") from exc
+        raise cli_error(exc) from exc
 
 
 def _read_password_stdin() -> str:
@@ -139,5 +131,23 @@ def deactivate(ctx, username):
     click.echo(f"{row.username} deactivated")
 
 
+@click.command("signin")
+@click.option("--rounds", default=30, show_default=True, type=click.IntRange(5, 10_000))
+def bench_signin(rounds: int) -> None:
+    """Answer time of a refused sign-in: unknown user, locked account, wrong password.
+
+    Runs on a throwaway SQLite file with the argon2 cost in force (standard unless
+    QA_STUDIO_PASSWORD_HASH_COST says otherwise), beside one bare argon2 verification.
+    """
+    from qa_app.bench.signin import format_timings, measure_sign_in
+
+    for line in format_timings(measure_sign_in(rounds)):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
+    """``users``, and ``bench signin`` added to the ``bench`` group of ``commands_bench``."""
+    from qa_app.cli.commands_bench import bench_group
+
     group.add_command(users_group)
+    bench_group.add_command(bench_signin)

@@ -27,7 +27,13 @@ from qa_app.demo.grades import (
     find_marks,
     grade_conversation,
 )
-from qa_app.demo.season import backdate_reviews, create_calibrations, create_disputes, load_facts
+from qa_app.demo.season import (
+    backdate_reviews,
+    create_calibrations,
+    create_disputes,
+    demo_reference,
+    load_facts,
+)
 from qa_app.services import rubrics, sampling
 from qa_app.services.accounts import actor_for, find_user
 from qa_app.services.actor import SYSTEM, Actor
@@ -78,6 +84,7 @@ class _Season:
     actors: dict[str, Actor]
     biases: dict[str, float]
     facts: dict[int, tuple[ConversationFacts, int, datetime]]  # facts, week, started_at
+    reference: datetime  # the season's "today": nothing is dated later
 
     def grades(self, conv_id: int, reviewer: str) -> dict[str, float | None]:
         facts, week, _ = self.facts[conv_id]
@@ -90,7 +97,9 @@ class _Season:
         return draft_of(self.rubric, grades, comments_for(self.rubric, grades, language, self.rng))
 
 
-def _sample(session: Session, slug: str, reviewers: list[str], per_week: int, seed: int):
+def _sample(
+    session: Session, slug: str, reviewers: list[str], per_week: int, seed: int, now: datetime
+):
     request = sampling.SampleRequest(
         strategy="stratified",
         per_agent_week=per_week,
@@ -98,7 +107,7 @@ def _sample(session: Session, slug: str, reviewers: list[str], per_week: int, se
         seed=seed,
         rubric_slug=slug,
     )
-    return sampling.create_sample(session, SYSTEM, request)
+    return sampling.create_sample(session, SYSTEM, request, now=now)
 
 
 def _grade_sample(season: _Season, plan, summary: DemoReviewsSummary) -> list[int]:
@@ -114,12 +123,14 @@ def _grade_sample(season: _Season, plan, summary: DemoReviewsSummary) -> list[in
         week = season.facts[item.conversation_id][1]
         if week == last_week and season.rng.random() < OPEN_SHARE_LAST_WEEK:
             if season.rng.random() < 0.4:
-                save_draft(season.session, actor, assignment_id, draft, None)
+                save_draft(season.session, actor, assignment_id, draft, None, now=season.reference)
                 summary.in_progress += 1
             else:
                 summary.pending += 1
             continue
-        saved = submit_review(season.session, actor, assignment_id, draft, None)
+        saved = submit_review(
+            season.session, actor, assignment_id, draft, None, now=season.reference
+        )
         submitted.append(saved.review_id)
         summary.reviews += 1
     return submitted
@@ -135,12 +146,16 @@ def create_demo_reviews(
     per_agent_week: int = 3,
     disputes: int = 12,
     calibration_sizes: tuple[int, ...] = (7, 8),
+    reference: datetime | None = None,
 ) -> DemoReviewsSummary:
     """Create the demo's reviews, disputes and calibration sessions; returns the counts.
 
     ``reviewers`` maps existing reviewer usernames to a bias on the 0-1 quality scale
     (``LENIENT`` +0.14, ``STRICT`` -0.14, ``ACCURATE`` 0). The caller commits.
+    Every date is placed relative to ``reference`` (default: the corpus's own fixed dates,
+    see ``demo_reference``), never the real clock, so the season is the same on any day.
     """
+    reference = demo_reference(reference)
     biases = dict(reviewers or DEFAULT_REVIEWERS)
     names = sorted(biases)
     stored = rubrics.get_version(session, rubric_version_id)
@@ -149,12 +164,12 @@ def create_demo_reviews(
     lead_actor = actor_for(lead_user) if lead_user is not None else SYSTEM
     rng = random.Random(seed)
     summary = DemoReviewsSummary()
-    plan = _sample(session, stored.slug, names, per_agent_week, seed)
+    plan = _sample(session, stored.slug, names, per_agent_week, seed, reference)
     _pin_version(session, plan.created_ids, rubric_version_id)
     facts = load_facts(session, {i.conversation_id for i in plan.items}, find_marks)
-    season = _Season(session, stored.rubric, rng, actors, biases, facts)
+    season = _Season(session, stored.rubric, rng, actors, biases, facts, reference)
     review_ids = _grade_sample(season, plan, summary)
-    backdate_reviews(session, review_ids, rng)
+    backdate_reviews(session, review_ids, rng, reference)
     summary.disputes = create_disputes(season, review_ids, lead_actor, disputes)
     summary.calibration_sessions = create_calibrations(
         season, lead_actor, rubric_version_id, calibration_sizes, seed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -32,16 +32,18 @@ from qa_app.services.reviews import submit_review
 from qa_app.storage.models import (
     Agent,
     Assignment,
-    CalibrationSession,
     Conversation,
     Message,
     Review,
     User,
 )
-from qa_app.storage.types import utc_now
 
 CHUNK = 500
 WEEK = timedelta(days=7)
+#: The season's "today" by default: four days after the corpus's last day (its own fixed
+#: dates), when the last week's reviews are written. Never the real clock, so a demo
+#: database is the same on any day it is built.
+SEASON_TAIL = timedelta(days=4)
 CALIBRATION_WEEKS = (4, 9)
 CALIBRATION_NAMES = (
     "Calibration 1: weeks 1-4 / Калибровка 1: недели 1–4",
@@ -84,10 +86,22 @@ def _personas() -> dict[str, str]:
     return {a.login: a.persona for a in AGENTS}
 
 
-def corpus_start(session: Session) -> datetime:
+def demo_reference(reference: datetime | None = None) -> datetime:
+    """The moment the demo season is written as of: ``reference`` when given, else the
+    default corpus's last day plus ``SEASON_TAIL`` (18:00 UTC)."""
+    if reference is not None:
+        if reference.tzinfo is None:
+            raise ValueError("the demo's reference date needs a time zone")
+        return reference
+    from qa_app.demo.corpus.generator import DEFAULT_END
+
+    return datetime.combine(DEFAULT_END, time(18, 0), UTC) + SEASON_TAIL
+
+
+def corpus_start(session: Session, reference: datetime | None = None) -> datetime:
     """The first day of the corpus: week 0 of the season."""
     first = session.scalar(select(func.min(Conversation.started_at)))
-    return (first or utc_now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (first or demo_reference(reference)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -112,7 +126,7 @@ def load_facts(
     session: Session, conversation_ids: Iterable[int], find_marks: Callable
 ) -> dict[int, tuple[ConversationFacts, int, datetime]]:
     """conversation id -> (facts, week index, started_at) for the given conversations."""
-    start = session.scalar(select(func.min(Conversation.started_at))) or utc_now()
+    start = session.scalar(select(func.min(Conversation.started_at))) or demo_reference()
     last = session.scalar(select(func.max(Conversation.started_at))) or start
     # the corpus spans whole weeks; a late-night conversation may spill an hour past them
     weeks = max(1, round((last - start).total_seconds() / WEEK.total_seconds()))
@@ -150,8 +164,11 @@ def load_facts(
     return out
 
 
-def backdate_reviews(session: Session, review_ids: list[int], rng: random.Random) -> None:
-    """Reviews are written one to four days after the conversation, not all today."""
+def backdate_reviews(
+    session: Session, review_ids: list[int], rng: random.Random, reference: datetime
+) -> None:
+    """Reviews are written one to four days after the conversation (never after the
+    season's ``reference`` day), not all at once."""
     if not review_ids:
         return
     started = dict(
@@ -161,10 +178,9 @@ def backdate_reviews(session: Session, review_ids: list[int], rng: random.Random
             .where(Review.id.in_(review_ids))
         ).all()
     )
-    now = utc_now()
     rows = []
     for review_id in review_ids:
-        at = min(started[review_id] + timedelta(hours=rng.uniform(20, 96)), now)
+        at = min(started[review_id] + timedelta(hours=rng.uniform(20, 96)), reference)
         rows.append(
             {"rid": review_id, "at": at, "made": at - timedelta(minutes=rng.uniform(4, 25))}
         )
@@ -234,9 +250,10 @@ def create_disputes(season, review_ids: list[int], lead: Actor, count: int) -> d
         lang = season.facts[review.conversation_id][0].language
         name = season.rubric.criterion(criterion_id).name.get(lang)
         agent = _agent_actor(season.session, review.conversation_id, lead)
+        raised, resolved = _dispute_times(season, review.id, index)
         dispute_id = disputes.raise_dispute(
             season.session, agent, review.id, REASON[lang].format(criterion=name),
-            criterion_id, proposed,
+            criterion_id, proposed, now=raised,
         )  # fmt: skip
         outcome["raised"] += 1
         if fate == "open":
@@ -244,12 +261,23 @@ def create_disputes(season, review_ids: list[int], lead: Actor, count: int) -> d
             continue
         resolver = by_id.get(review.reviewer_id, lead) if index % 2 else lead
         answer = (ACCEPT if fate == "accept" else REJECT)[lang]
-        disputes.resolve_dispute(season.session, resolver, dispute_id, fate == "accept", answer)
+        disputes.resolve_dispute(
+            season.session, resolver, dispute_id, fate == "accept", answer, now=resolved
+        )
         outcome["accepted" if fate == "accept" else "rejected"] += 1
     return dict(outcome)
 
 
-def _grade_calibration(season, sid: int, week: int, bias_at: Callable) -> None:
+def _dispute_times(season, review_id: int, index: int) -> tuple[datetime, datetime]:
+    """An agent disputes a day or two after the review; the answer follows a day later
+    (spread by the dispute's position, not by the season's random stream, which the grades
+    draw from). Both stay within the season."""
+    submitted = season.session.scalar(select(Review.submitted_at).where(Review.id == review_id))
+    raised = min(submitted + timedelta(hours=26 + 7 * (index % 4)), season.reference)
+    return raised, min(raised + timedelta(hours=20 + 5 * (index % 3)), season.reference)
+
+
+def _grade_calibration(season, sid: int, week: int, bias_at: Callable, graded_at: datetime) -> None:
     rows = season.session.execute(
         select(Assignment.id, Assignment.conversation_id, Assignment.reviewer_id)
         .where(Assignment.calibration_session_id == sid)
@@ -267,7 +295,9 @@ def _grade_calibration(season, sid: int, week: int, bias_at: Callable) -> None:
         )
         comments = comments_for(season.rubric, grades, facts.language, season.rng)
         draft = draft_of(season.rubric, grades, comments)
-        submit_review(season.session, season.actors[name], assignment_id, draft, None)
+        submit_review(
+            season.session, season.actors[name], assignment_id, draft, None, now=graded_at
+        )
 
 
 def _agreed_value(item) -> float | None:
@@ -281,28 +311,30 @@ def _agreed_value(item) -> float | None:
 def create_calibrations(
     season, lead: Actor, version_id: int, sizes: tuple[int, ...], seed: int
 ) -> tuple[int, ...]:
-    """Two finished calibration sessions: graded blind, consensus recorded, closed."""
-    start = corpus_start(season.session)
+    """Two finished calibration sessions: graded blind, consensus recorded, closed; each
+    opened the day after its week and closed three days later (within the season)."""
+    start = corpus_start(season.session, season.reference)
     created = []
     for k, size in enumerate(sizes[: len(CALIBRATION_NAMES)]):
         week = CALIBRATION_WEEKS[k]
+        opened = min(start + timedelta(days=7 * week + 1, hours=9), season.reference)
+        closed = min(opened + timedelta(days=3), season.reference)
         sid = calibration.create_session(
             season.session, lead, CALIBRATION_NAMES[k], sorted(season.actors),
-            sample_size=size, seed=seed + k, rubric_version_id=version_id,
+            sample_size=size, seed=seed + k, rubric_version_id=version_id, now=opened,
         )  # fmt: skip
-        _grade_calibration(season, sid, week, effective_bias)
+        _grade_calibration(
+            season, sid, week, effective_bias, min(opened + timedelta(days=1), closed)
+        )
         results = calibration_results(season.session, lead, sid)
         for item in results.discussion[:8]:
             value = _agreed_value(item)
             lang = season.facts[item.conversation_id][0].language
             calibration.record_consensus(
                 season.session, lead, sid, item.conversation_id, item.criterion_id, value,
-                CONSENSUS_NOTE[lang],
+                CONSENSUS_NOTE[lang], now=closed,
             )  # fmt: skip
-        calibration.close_session(season.session, lead, sid, CLOSE_NOTES[k])
-        row = season.session.get(CalibrationSession, sid)
-        row.created_at = min(start + timedelta(days=7 * week + 1), utc_now())
-        row.closed_at = min(row.created_at + timedelta(days=3), utc_now())
+        calibration.close_session(season.session, lead, sid, CLOSE_NOTES[k], now=closed)
         created.append(sid)
     season.session.flush()
     return tuple(created)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -64,20 +65,30 @@ def import_demo_corpus(
     seed: int = DEMO_SEED,
     n_conversations: int = 2400,
     progress: Callable | None = None,
+    reference: datetime | None = None,
 ) -> ImportSummary:
-    """Generate the corpus to a temporary JSONL file and import it like any user file."""
+    """Generate the corpus to a temporary JSONL file and import it like any user file
+    (the import run is dated at the season's ``reference``)."""
     from qa_app.demo.corpus.generator import write_jsonl
+    from qa_app.demo.season import demo_reference
 
     with tempfile.TemporaryDirectory(prefix="qa-studio-demo-") as tmp:
         path = Path(tmp) / "demo.jsonl"
         write_jsonl(path, seed=seed, n_conversations=n_conversations)
-        options = ImportOptions(source=DEMO_SOURCE, errors_dir=Path(tmp))
+        options = ImportOptions(
+            source=DEMO_SOURCE, errors_dir=Path(tmp), now=demo_reference(reference)
+        )
         return import_file(session, path, SYSTEM, options, progress)
 
 
-def create_demo_accounts(session: Session, password: str | None = None) -> list[DemoAccount]:
+def create_demo_accounts(
+    session: Session, password: str | None = None, reference: datetime | None = None
+) -> list[DemoAccount]:
     """One account per role plus one per demo agent; passwords are returned once, never stored."""
     from qa_app.demo.corpus.personas import AGENTS
+    from qa_app.demo.season import demo_reference
+
+    created_at = demo_reference(reference)
 
     wanted = [(u, r, n, None) for u, r, n in DEMO_STAFF]
     wanted += [(a.login, "agent", a.name, a.login) for a in AGENTS]
@@ -96,20 +107,22 @@ def create_demo_accounts(session: Session, password: str | None = None) -> list[
             display_name=name,
             agent_login=agent_login,
             language=language,
+            now=created_at,
         )
         accounts.append(DemoAccount(username, role, password or generated))
     session.commit()
     return accounts
 
 
-def set_demo_goals(session: Session) -> None:
-    """Weekly goals for the demo reviewers, set after the season so its samples are as
-    before; from then on samples and plans respect them."""
+def set_demo_goals(session: Session, reference: datetime | None = None) -> None:
+    """Weekly goals for the demo reviewers, set after the season (at its reference moment)
+    so its samples are as before; from then on samples and plans respect them."""
+    from qa_app.demo.season import demo_reference
     from qa_app.services.reviews import set_goal
 
     for username, weekly in DEMO_GOALS.items():
         if find_user(session, username) is not None:
-            set_goal(session, SYSTEM, username, weekly)
+            set_goal(session, SYSTEM, username, weekly, now=demo_reference(reference))
 
 
 def load_demo(
@@ -120,19 +133,22 @@ def load_demo(
     progress: Callable | None = None,
     n_jobs: int = 2,
     reviews: bool = True,
+    reference: datetime | None = None,
 ) -> DemoResult:
     """Import the corpus, create accounts and rubric, score everything, then a review season.
 
     Scoring comes before the reviews so risk-weighted sampling and the review page's
     suggestions see the automatic scores, as they would in a team's daily work.
+    ``reference`` is the season's "today" (default: a few days after the corpus's own last
+    day), so the demo never depends on the day it is loaded.
     """
     from qa_app.demo.reviews import create_demo_reviews
     from qa_app.services.autoqa import score_conversations
     from qa_app.services.rubrics import active_version
 
     result = DemoResult()
-    result.import_summary = import_demo_corpus(session, seed, n_conversations, progress)
-    result.accounts = create_demo_accounts(session, password)
+    result.import_summary = import_demo_corpus(session, seed, n_conversations, progress, reference)
+    result.accounts = create_demo_accounts(session, password, reference)
     result.rubrics = ensure_default_rubric(session)
     session.commit()
     if result.rubrics:
@@ -144,8 +160,10 @@ def load_demo(
     )
     if not reviews:
         return result
-    season = create_demo_reviews(session, active_version(session).version_id, seed=seed)
-    set_demo_goals(session)
+    season = create_demo_reviews(
+        session, active_version(session).version_id, seed=seed, reference=reference
+    )
+    set_demo_goals(session, reference)
     session.commit()
     result.notes.append(
         f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "

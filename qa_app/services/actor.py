@@ -19,6 +19,12 @@ class Actor:
     def is_agent(self) -> bool:
         return self.role == "agent"
 
+    def still_holds(self, role: str | None) -> bool:
+        """Whether this actor still has ``role``, a browser tab's snapshot from sign-in: a
+        tab whose user's role changed is signed out rather than carried on with the new
+        one (not a permission check: those go through ``permissions``)."""
+        return self.role == role
+
 
 #: The command line and background jobs act as the system (full rights, audited as such).
 SYSTEM = Actor(user_id=None, username="system", role="admin")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
+from qa_app.services.clock import utc_now
 from qa_app.storage.models import AuditEvent
 
 
@@ -16,11 +18,15 @@ def record_event(
     action: str,
     entity_type: str = "",
     entity_id: object = "",
+    *,
+    now: datetime | None = None,
     **details: Any,
 ) -> None:
-    """Add an audit event to the caller's unit of work (committed with the change itself)."""
+    """Add an audit event to the caller's unit of work (committed with the change itself),
+    stamped at ``now`` (the moment of the change it records) or the current time."""
     session.add(
         AuditEvent(
+            at=utc_now(now),
             user_id=actor.user_id,
             actor=actor.username,
             action=action,

@@ -34,3 +34,12 @@ class Conflict(ServiceError):
 
 class InvalidInput(ServiceError):
     key = "error.invalid_input"
+
+
+class DatabaseProblem(ServiceError):
+    """The database could not do what was asked: read-only, disk full, locked, unreachable.
+
+    Made by ``database_errors.translate`` from a driver error; carries only a catalogue key
+    and the kind, never the statement, its parameters or the driver's text."""
+
+    key = "db.failed"

@@ -39,14 +39,16 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def _create_engine(url: str) -> Engine:
+    """``hide_parameters``: a failed statement's values (password hashes, customer text)
+    never appear in an error's text or a log line."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def dispose_engine(url: str | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qa_app.services import accounts
+from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context, session_cookie
@@ -19,11 +20,14 @@ from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_k
 
 
 def render_guarded(spec: PageSpec) -> None:
-    """Run one page behind its role guard; service errors become a translated message."""
+    """Run one page behind its role guard; service and database errors become a translated
+    message (a database failure never shows its statement or values)."""
     context.require_page(spec.action)
     try:
         spec.render()
-    except ServiceError as exc:
+    except Exception as exc:
+        if not isinstance(exc, ServiceError) and services_db.translate_error(exc) is None:
+            raise  # a programming error: Streamlit's generic message, details in the log
         context.show_error(exc)
 
 
@@ -93,9 +97,14 @@ def render_sidebar() -> None:
 
 def start_run() -> Actor | None:
     """Shared start of every run: database ready, signed-in user resolved, and (once per
-    browser session of a lead) the recurring plans that are due run."""
-    prepare_database(context.database_url())
-    actor = context.resolve_actor()
+    browser session of a lead) the recurring plans that are due run. A database that
+    cannot be reached or opened stops the run with its one sentence."""
+    try:
+        prepare_database(context.database_url())
+        actor = context.resolve_actor()
+    except ServiceError as exc:
+        context.show_error(exc)
+        st.stop()
     if actor is not None:
         run_due_at_start(actor)
     return actor

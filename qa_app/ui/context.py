@@ -2,15 +2,18 @@
 
 Pages call ``current_actor()``, ``tr(key)``, ``uow()`` and ``show_error(exc)``; the
 sign-in state lives in ``st.session_state`` under the keys below, which the test harness
-sets exactly as the sign-in page does (``session_entries``).
+sets exactly as the sign-in page does (``session_entries``, with a real sign-in session).
+Every run re-checks the tab's sign-in session against the database (``resolve_actor``);
+input a page declares with ``keep_on_sign_out`` survives a forced sign-out for the same
+user.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import string
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,21 +24,32 @@ from qa_app.services import accounts, permissions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
+from qa_app.ui.cookie_handover import COOKIE_NAME as SESSION_COOKIE
 
 LOG = logging.getLogger("qa_app.ui")
 
 SESSION_USER = "qa_user_id"
-SESSION_SEEN = "qa_last_seen"
+SESSION_ROLE = "qa_role"
 SESSION_ACTOR = "qa_actor"
 SESSION_DB = "qa_database_url"
 SESSION_FORM_LANG = "qa_form_lang"
 SESSION_NOTICE = "qa_notice"
 SESSION_TOKEN = "qa_session_token"
-SESSION_TOUCHED = "qa_session_touched"
+SESSION_KEPT = "qa_kept_input"
 SESSION_COOKIE_PENDING = "qa_cookie_pending"
 SESSION_COOKIE_REJECTED = "qa_cookie_rejected"
-SESSION_COOKIE = "qa_studio_session"
-TOUCH_SECONDS = 60.0
+#: What a tab keeps when its user signs out; everything else it held is forgotten.
+_TAB_KEYS = frozenset(
+    (SESSION_DB, SESSION_FORM_LANG, SESSION_NOTICE, SESSION_KEPT, SESSION_COOKIE_PENDING,
+     SESSION_COOKIE_REJECTED)
+)  # fmt: skip
+#: Why a tab's session was refused -> what the sign-in page tells the user.
+_ENDED_NOTICES = {
+    "idle": "shell.session_expired",
+    "expired": "shell.session_expired",
+    "inactive": "shell.account_inactive",
+}
+_KEPT_PATTERNS: list[re.Pattern[str]] = []
 
 IDLE_ENV = "QA_STUDIO_SESSION_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 8 * 60
@@ -81,8 +95,8 @@ CLOCK_ENV = "QA_STUDIO_NOW"
 
 def now() -> datetime:
     """The page's clock: pinned in the session (tests), else ``QA_STUDIO_NOW`` (demos of
-    data from another period), else the real time. Every service that depends on the
-    date gets it from here, never from the machine's clock directly."""
+    data from another period), else the real time. Pages hand it to the services that
+    depend on the date (sampling, goals), which never read the machine's clock."""
     pinned = st.session_state.get(SESSION_CLOCK)
     if isinstance(pinned, datetime) and pinned.tzinfo is not None:
         return pinned
@@ -96,36 +110,66 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:
-    """The session-state entries that mean "signed in as ``actor``"."""
-    return {SESSION_USER: actor.user_id, SESSION_SEEN: time.time() if now is None else now}
+def session_entries(actor: Actor, token: str) -> dict[str, Any]:
+    """The session-state entries that mean "signed in as ``actor`` with sign-in session
+    ``token``" (from ``accounts.open_session``); the role is kept as the tab's snapshot."""
+    return {SESSION_USER: actor.user_id, SESSION_TOKEN: token, SESSION_ROLE: actor.role}
 
 
-def start_session(actor: Actor, token: str | None = None, *, write_cookie: bool = True) -> None:
-    """Mark this tab signed in; ``token`` (from ``sign_in_sessions.open_session``) is also
-    handed to the browser as a cookie so a reload resumes the session."""
-    st.session_state.update(session_entries(actor))
+def keep_on_sign_out(*patterns: str) -> None:
+    """Declare session-state keys (regular expressions matched against the whole key) that
+    hold input not yet saved. When this tab's session ends under the user (password reset,
+    deactivation, role change, idle limit, sign-out), their values are set aside and given
+    back only when the same user signs in again in this tab, so nothing typed is lost and
+    nothing is written as the old identity. Only plain values: never a button's key."""
+    _KEPT_PATTERNS.extend(re.compile(p) for p in patterns)
+
+
+def _set_aside(user_id: int | None) -> None:
+    """Put the declared unsaved input aside for ``user_id``'s next sign-in in this tab."""
+    if user_id is None:
+        return
+    values = {
+        key: value
+        for key, value in st.session_state.items()
+        if isinstance(key, str) and any(p.fullmatch(key) for p in _KEPT_PATTERNS)
+    }
+    kept = st.session_state.get(SESSION_KEPT)
+    if kept and kept.get("user_id") == user_id:
+        values = {**kept["values"], **values}
+    if values:
+        st.session_state[SESSION_KEPT] = {"user_id": user_id, "values": values}
+
+
+def start_session(actor: Actor, token: str, *, write_cookie: bool = True) -> None:
+    """Mark this tab signed in; ``token`` is also handed to the browser as a cookie so a
+    reload resumes the session. Input set aside when this tab's last session ended comes
+    back if, and only if, the same user signed in."""
+    kept = st.session_state.pop(SESSION_KEPT, None)
+    st.session_state.update(session_entries(actor, token))
     st.session_state[SESSION_ACTOR] = actor
     st.session_state.pop(SESSION_NOTICE, None)
-    if token:
-        st.session_state[SESSION_TOKEN] = token
-        st.session_state[SESSION_TOUCHED] = time.time()
-        if write_cookie:
-            st.session_state[SESSION_COOKIE_PENDING] = token
+    if kept and kept.get("user_id") == actor.user_id:
+        st.session_state.update(kept["values"])
+    if write_cookie:
+        st.session_state[SESSION_COOKIE_PENDING] = token
 
 
 def end_session(notice: str | None = None, *, revoke: bool = True) -> None:
-    """Sign this tab out and revoke its stored session, so a reload cannot resume it
-    (``revoke=False``: the sign-out use case has revoked it already)."""
+    """Sign this tab out: revoke its stored session so a reload cannot resume it
+    (``revoke=False``: it is revoked already), set the declared unsaved input aside for the
+    same user, and forget everything else this tab held (another person may sign in next)."""
     lang = current_lang()
-    token = st.session_state.pop(SESSION_TOKEN, None)
+    token = st.session_state.get(SESSION_TOKEN)
+    _set_aside(st.session_state.get(SESSION_USER))
     if token:
         if revoke:
             accounts.do_revoke_session(uow(), token)
         st.session_state[SESSION_COOKIE_PENDING] = ""
         st.session_state[SESSION_COOKIE_REJECTED] = token
-    for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR, SESSION_TOUCHED):
-        st.session_state.pop(key, None)
+    for key in list(st.session_state.keys()):
+        if key not in _TAB_KEYS:
+            del st.session_state[key]
     st.session_state[SESSION_FORM_LANG] = lang
     if notice:
         st.session_state[SESSION_NOTICE] = notice
@@ -143,13 +187,18 @@ def _browser_token() -> str | None:
     return token
 
 
+def _check(token: str | None) -> accounts.SessionCheck:
+    """One unit of work, one indexed query: is ``token``'s session still good, as whom."""
+    idle = timedelta(seconds=idle_limit_seconds())
+    return accounts.do_check_session(uow(), token, idle)
+
+
 def _resume_from_cookie() -> Actor | None:
     """After a reload: the browser's session cookie, if still valid, signs the tab in."""
     token = _browser_token()
     if token is None:
         return None
-    idle = timedelta(seconds=idle_limit_seconds())
-    actor = accounts.do_resume_session(uow(), token, idle)
+    actor = _check(token).actor
     if actor is None:
         st.session_state[SESSION_COOKIE_REJECTED] = token
         st.session_state[SESSION_COOKIE_PENDING] = ""
@@ -158,36 +207,45 @@ def _resume_from_cookie() -> Actor | None:
     return actor
 
 
-def _token_to_touch() -> str | None:
-    """This tab's sign-in token when its activity is due to be recorded (once a minute)."""
-    token = st.session_state.get(SESSION_TOKEN)
-    touched = float(st.session_state.get(SESSION_TOUCHED) or 0.0)
-    return token if token and time.time() - touched >= TOUCH_SECONDS else None
+def _revalidate() -> Actor | None:
+    """This signed-in tab's session checked again: still valid, same user, same role as
+    when it signed in. Otherwise the tab signs out, keeping unsaved input, and says why."""
+    check = _check(st.session_state.get(SESSION_TOKEN))
+    actor, reason = check.actor, check.reason
+    if actor is not None and (
+        actor.user_id != st.session_state.get(SESSION_USER)
+        or not actor.still_holds(st.session_state.get(SESSION_ROLE))
+    ):
+        actor, reason = None, "role_changed"
+    if actor is None:
+        # idle and deactivated sessions were revoked by the check; a changed role was not
+        end_session(
+            _ENDED_NOTICES.get(reason, "shell.session_ended"), revoke=reason == "role_changed"
+        )
+        return None
+    st.session_state[SESSION_ACTOR] = actor
+    return actor
 
 
 def resolve_actor() -> Actor | None:
-    """The signed-in user as stored now (role and activity re-read), or None.
+    """The signed-in user as stored now, or None; called at the start of every run.
 
-    Signs out after the idle limit, and when the account was deactivated meanwhile.
+    Every run re-checks the tab's sign-in session (revoked, expired, idle, deactivated,
+    role changed) in one unit of work, so a tab open before a password reset stops at its
+    next click.
     """
-    user_id = st.session_state.get(SESSION_USER)
-    if user_id is None:
+    if st.session_state.get(SESSION_USER) is None or not st.session_state.get(SESSION_TOKEN):
         st.session_state.pop(SESSION_ACTOR, None)
         return _resume_from_cookie()
-    last_seen = float(st.session_state.get(SESSION_SEEN) or 0.0)
-    if time.time() - last_seen > idle_limit_seconds():
-        end_session("shell.session_expired")
+    return _revalidate()
+
+
+def validated_actor() -> Actor | None:
+    """The actor for a widget callback that writes: callbacks run before the page's run
+    re-checks the session, so they check it themselves (None: signed out meanwhile)."""
+    if st.session_state.get(SESSION_USER) is None:
         return None
-    touch = _token_to_touch()
-    actor = accounts.do_refresh_actor(uow(), int(user_id), touch)
-    if actor is None:
-        end_session("shell.account_inactive")
-        return None
-    st.session_state[SESSION_SEEN] = time.time()
-    st.session_state[SESSION_ACTOR] = actor
-    if touch:
-        st.session_state[SESSION_TOUCHED] = time.time()
-    return actor
+    return _revalidate()
 
 
 def current_actor() -> Actor:
@@ -230,7 +288,10 @@ class _Lenient(dict):
 
 
 def describe_error(exc: BaseException, lang: str) -> str:
-    """A user-facing sentence for an error in ``lang``; never a traceback."""
+    """A user-facing sentence for an error in ``lang``; never a traceback, and for a
+    database failure never the driver's text (``services_db.translate_error``)."""
+    if not isinstance(exc, ServiceError):
+        exc = services_db.translate_error(exc) or exc
     if not isinstance(exc, ServiceError):
         return t("shell.unexpected_error", lang)
     texts = catalogue().get(exc.key) or catalogue()["error.generic"]
@@ -245,10 +306,24 @@ def describe_error(exc: BaseException, lang: str) -> str:
 
 
 def show_error(exc: BaseException) -> None:
-    """Show an error in the user's language; unexpected ones are logged for the admin."""
-    if not isinstance(exc, ServiceError):
-        LOG.error("unexpected error on a page", exc_info=exc)
+    """Show an error in the user's language; what is not the user's to fix is logged for
+    the admin as one safe line (a database failure's kind and code, or the error's type and
+    where it happened), never SQL, values or a traceback."""
+    if not isinstance(exc, ServiceError) and services_db.translate_error(exc) is not None:
+        LOG.error(services_db.error_log_line(exc))
+    elif not isinstance(exc, ServiceError):
+        LOG.error("unexpected %s on a page (%s)", type(exc).__name__, _where(exc))
     st.error(describe_error(exc, current_lang()), icon=":material/error:")
+
+
+def _where(exc: BaseException) -> str:
+    """``module:line`` of the innermost frame, so the admin can find the fault."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown place"
+    return f"{tb.tb_frame.f_globals.get('__name__', '?')}:{tb.tb_lineno}"
 
 
 def require_page(action: str) -> Actor:

@@ -13,11 +13,19 @@ import streamlit as st
 
 from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
+from qa_app.ui import context
 from qa_app.ui.context import current_lang, tr
 from scoring.rubric.files import Criterion
 from scoring.rubric.score_maths import ReviewScore
 
 NA = "na"
+
+# A draft's grades and comments, and what the review page needs to save it where it left
+# off (the lock version it saw, what it last saved, the loaded marker, which assignment):
+# kept across a forced sign-out for the same user, then saved under the new session.
+context.keep_on_sign_out(
+    r"rv\d+\.[^.]+\.[vc]", r"rv\d+\.(?:comment|lock|saved|loaded)", r"review\.assignment_id"
+)
 
 
 def state_key(assignment_id: int, criterion_id: str, part: str) -> str:

@@ -1,10 +1,11 @@
-"""Hands the sign-in session token to the browser as a cookie (or removes it).
+"""Hands the sign-in session to the browser as an ``HttpOnly`` cookie (or removes it).
 
-Streamlit can read cookies (``st.context.cookies``) but not set them, so a short script
-(``st.html`` with JavaScript allowed; only this fixed script, never user text) sets
-``document.cookie`` on the app's own page. The token is random and only
-its hash is stored; the cookie is ``SameSite=Strict`` (and ``Secure`` over HTTPS) and
-lives no longer than the server-side session.
+The token itself never reaches the page: the run issues a one-time ticket
+(``cookie_handover.issue``) and a short fixed script (``st.html`` with JavaScript allowed;
+only this script, never user text) posts it to the server, which sets the cookie
+``HttpOnly; SameSite=Strict`` (``Secure`` over HTTPS) for no longer than the server-side
+session. Scripts on the page therefore cannot read the cookie. A reload presents it to the
+server (``st.context.cookies`` reads the WebSocket's request), which resumes the session.
 """
 
 from __future__ import annotations
@@ -13,27 +14,46 @@ import json
 
 import streamlit as st
 
-from qa_app.services.accounts import ABSOLUTE_LIFETIME
-from qa_app.ui import context
+from qa_app.ui import context, cookie_handover
 
 
-def cookie_script(token: str) -> str:
-    """The script that stores ``token`` (an empty token deletes the cookie)."""
-    max_age = int(ABSOLUTE_LIFETIME.total_seconds()) if token else 0
-    attributes = f"; Path=/; Max-Age={max_age}; SameSite=Strict"
+def _post_script(path: str, body: str = "") -> str:
+    """A script that posts ``body`` to ``path`` on this app's own origin."""
     return (
         "<script>(function(){"
-        f"var value = {json.dumps(context.SESSION_COOKIE)} + '=' + "
-        f"encodeURIComponent({json.dumps(token)}) + {json.dumps(attributes)};"
-        "if (window.parent.location.protocol === 'https:') { value += '; Secure'; }"
-        "window.parent.document.cookie = value;"
+        f"var url = new URL({json.dumps(path)}, window.location.href);"
+        "fetch(url, {method: 'POST', credentials: 'same-origin', cache: 'no-store',"
+        f" headers: {{'Content-Type': 'text/plain'}}, body: {json.dumps(body)}}});"
         "})();</script>"
     )
 
 
+def claim_script(ticket: str) -> str:
+    """The script that swaps ``ticket`` for the HttpOnly session cookie."""
+    return _post_script(cookie_handover.CLAIM_PATH, ticket)
+
+
+def clear_script() -> str:
+    """The script that asks the server to delete the session cookie."""
+    return _post_script(cookie_handover.CLEAR_PATH)
+
+
+def this_browser() -> str:
+    """The digest a ticket is tied to: this connection's address and User-Agent."""
+    try:
+        address = st.context.ip_address
+        agent = st.context.headers.get("User-Agent")
+    except Exception:  # no browser request behind this run (tests, scripts)
+        address, agent = None, None
+    return cookie_handover.browser_digest(address, agent if isinstance(agent, str) else None)
+
+
 def apply_pending_cookie() -> None:
-    """Write or delete the cookie once after sign-in, sign-out or a rejected token."""
+    """Set or delete the cookie once after sign-in, sign-out or a refused token."""
     if context.SESSION_COOKIE_PENDING not in st.session_state:
         return
     token = st.session_state.pop(context.SESSION_COOKIE_PENDING)
-    st.html(cookie_script(token or ""), unsafe_allow_javascript=True)
+    script = clear_script()
+    if token:
+        script = claim_script(cookie_handover.issue(token, this_browser()))
+    st.html(script, unsafe_allow_javascript=True)

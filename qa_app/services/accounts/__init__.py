@@ -7,6 +7,7 @@ them from here, never from its modules.
 from qa_app.services.accounts.actions import (
     do_add_user,
     do_change_password,
+    do_check_session,
     do_deactivate,
     do_reactivate,
     do_refresh_actor,
@@ -25,7 +26,10 @@ from qa_app.services.accounts.auth import (
     MIN_PASSWORD_LENGTH,
     authenticate,
     change_password,
+    current_cost,
+    hash_password,
     record_sign_out,
+    verify_password,
 )
 from qa_app.services.accounts.identity import (
     actor_for,
@@ -39,6 +43,8 @@ from qa_app.services.accounts.screens import (
 )
 from qa_app.services.accounts.sign_in_sessions import (
     ABSOLUTE_LIFETIME,
+    SessionCheck,
+    check_session,
     open_session,
     resume_session,
     revoke_session,
@@ -59,16 +65,20 @@ from qa_app.services.accounts.users import (
 __all__ = [
     "ABSOLUTE_LIFETIME",
     "MIN_PASSWORD_LENGTH",
+    "SessionCheck",
     "SignInScreen",
     "UserRow",
     "actor_for",
     "add_user",
     "authenticate",
     "change_password",
+    "check_session",
     "count_users",
+    "current_cost",
     "deactivate",
     "do_add_user",
     "do_change_password",
+    "do_check_session",
     "do_deactivate",
     "do_reactivate",
     "do_refresh_actor",
@@ -80,6 +90,7 @@ __all__ = [
     "do_sign_in",
     "do_sign_out",
     "find_user",
+    "hash_password",
     "list_users",
     "load_actor",
     "open_session",
@@ -96,4 +107,5 @@ __all__ = [
     "sign_out",
     "touch_session",
     "users_screen",
+    "verify_password",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from qa_app.services.accounts.auth import authenticate, change_password, record_sign_out
 from qa_app.services.accounts.identity import load_actor
 from qa_app.services.accounts.sign_in_sessions import (
+    check_session,
     open_session,
     resume_session,
     revoke_session,
@@ -59,3 +60,4 @@ do_sign_in = atomic(sign_in)
 do_sign_out = atomic(sign_out)
 do_refresh_actor = atomic(refresh_actor)
 do_resume_session = atomic(resume_session)
+do_check_session = atomic(check_session)

@@ -19,6 +19,7 @@ from qa_app.services.accounts import sign_in_sessions
 from qa_app.services.accounts.auth import check_password_rules, find_user, hash_password
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
 from qa_app.services.permissions import require
 from qa_app.storage.models import LANGUAGES, ROLES, Agent, Team, User
@@ -124,6 +125,7 @@ def add_user(
     agent_login: str | None = None,
     team_name: str | None = None,
     language: str = "en",
+    now: datetime | None = None,
 ) -> tuple[UserRow, str | None]:
     """Create a user; returns the row and the generated password when none was given."""
     require(actor, "users.manage")
@@ -150,10 +152,13 @@ def add_user(
         team_id=team.id if team is not None else None,
         is_active=True,
         failed_logins=0,
+        created_at=utc_now(now),
     )
     session.add(user)
     session.flush()
-    record_event(session, actor, "user.added", "user", user.id, username=username, role=role)
+    record_event(
+        session, actor, "user.added", "user", user.id, now=now, username=username, role=role
+    )
     return _row(session, user), generated
 
 
@@ -184,8 +189,12 @@ def set_role(
     *,
     agent_login: str | None = None,
     team_name: str | None = None,
+    now: datetime | None = None,
 ) -> UserRow:
-    """Change a user's role; an agent needs an agent login, the last admin stays admin."""
+    """Change a user's role; an agent needs an agent login, the last admin stays admin.
+
+    The user's open browsers are signed out: a tab opened under the old role must not keep
+    acting with it until the next reload (the new role applies from the next sign-in)."""
     require(actor, "users.manage")
     role = _check_role(role)
     user = _existing(session, username)
@@ -204,11 +213,15 @@ def set_role(
     old = user.role
     user.role = role
     session.flush()
-    record_event(session, actor, "user.role_changed", "user", user.id, old=old, new=role)
+    record_event(session, actor, "user.role_changed", "user", user.id, now=now, old=old, new=role)
+    if old != role:
+        sign_in_sessions.revoke_user_sessions(session, actor, user.id, "role_changed", now=now)
     return _row(session, user)
 
 
-def reset_password(session: Session, actor: Actor, username: str) -> str:
+def reset_password(
+    session: Session, actor: Actor, username: str, *, now: datetime | None = None
+) -> str:
     """A new generated password (shown once); also lifts any lockout."""
     require(actor, "users.manage")
     user = _existing(session, username)
@@ -216,12 +229,14 @@ def reset_password(session: Session, actor: Actor, username: str) -> str:
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    record_event(session, actor, "user.password_reset", "user", user.id)
-    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "password_reset")
+    record_event(session, actor, "user.password_reset", "user", user.id, now=now)
+    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "password_reset", now=now)
     return password
 
 
-def deactivate(session: Session, actor: Actor, username: str) -> UserRow:
+def deactivate(
+    session: Session, actor: Actor, username: str, *, now: datetime | None = None
+) -> UserRow:
     """Stop a user signing in; their reviews and history stay."""
     require(actor, "users.manage")
     user = _existing(session, username)
@@ -230,18 +245,20 @@ def deactivate(session: Session, actor: Actor, username: str) -> UserRow:
     if user.role == "admin" and user.is_active and _active_admins(session) <= 1:
         raise Conflict("last admin", key="users.last_admin")
     user.is_active = False
-    record_event(session, actor, "user.deactivated", "user", user.id)
-    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "deactivated")
+    record_event(session, actor, "user.deactivated", "user", user.id, now=now)
+    sign_in_sessions.revoke_user_sessions(session, actor, user.id, "deactivated", now=now)
     return _row(session, user)
 
 
-def reactivate(session: Session, actor: Actor, username: str) -> UserRow:
+def reactivate(
+    session: Session, actor: Actor, username: str, *, now: datetime | None = None
+) -> UserRow:
     require(actor, "users.manage")
     user = _existing(session, username)
     user.is_active = True
     user.failed_logins = 0
     user.locked_until = None
-    record_event(session, actor, "user.reactivated", "user", user.id)
+    record_event(session, actor, "user.reactivated", "user", user.id, now=now)
     return _row(session, user)
 
 

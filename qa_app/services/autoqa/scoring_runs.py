@@ -236,9 +236,9 @@ def _write_batch(
 
 
 def _now():
-    from datetime import UTC, datetime
+    from qa_app.services.clock import utc_now
 
-    return datetime.now(UTC)
+    return utc_now()
 
 
 def _check(actor: Actor, n_jobs: int, batch_size: int, limit: int | None) -> None:

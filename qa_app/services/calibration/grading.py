@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from qa_app.services.calibration.sessions import (
     participants,
     session_row,
 )
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
 from qa_app.storage.models import (
@@ -40,7 +42,6 @@ from qa_app.storage.models import (
     Conversation,
     User,
 )
-from qa_app.storage.types import utc_now
 
 __all__ = [
     "GRADED",
@@ -189,6 +190,7 @@ def create_session(
     seed: int = 42,
     rubric_version_id: int | None = None,
     notes: str = "",
+    now: datetime | None = None,
 ) -> int:
     """Create a session and one blind assignment per reviewer × conversation; returns its id.
 
@@ -217,6 +219,7 @@ def create_session(
         created_by=actor.user_id,
         status="open",
         notes=notes.strip(),
+        created_at=utc_now(now),
     )
     session.add(row)
     session.flush()
@@ -230,6 +233,7 @@ def create_session(
             blind=True,
             sample_label=label,
             created_by=actor.user_id,
+            created_at=row.created_at,
         )
         for conv_id in conv_ids
         for user in users
@@ -241,6 +245,7 @@ def create_session(
         "calibration.created",
         "calibration_session",
         row.id,
+        now=now,
         name=row.name,
         reviewers=[u.username for u in users],
         conversations=conv_ids,
@@ -263,6 +268,8 @@ def record_consensus(
     criterion_id: str,
     value: float | None,
     notes: str = "",
+    *,
+    now: datetime | None = None,
 ) -> None:
     """Record (or change) the agreed grade of one criterion; ``None`` means agreed N/A."""
     require(actor, "calibration.manage")
@@ -308,7 +315,7 @@ def record_consensus(
     existing.value = None if value is None else float(value)
     existing.notes = notes.strip()
     existing.decided_by = actor.user_id
-    existing.decided_at = utc_now()
+    existing.decided_at = utc_now(now)
     session.flush()
     record_event(
         session,
@@ -316,6 +323,7 @@ def record_consensus(
         "calibration.consensus",
         "calibration_session",
         session_id,
+        now=now,
         conversation_id=conversation_id,
         criterion_id=criterion_id,
         value=existing.value,
@@ -323,7 +331,14 @@ def record_consensus(
     )
 
 
-def close_session(session: Session, actor: Actor, session_id: int, notes: str = "") -> None:
+def close_session(
+    session: Session,
+    actor: Actor,
+    session_id: int,
+    notes: str = "",
+    *,
+    now: datetime | None = None,
+) -> None:
     """Close a session: grading stops, reviewers may now see every grade and the consensus.
 
     Unfinished assignments are cancelled so they leave the reviewers' queues.
@@ -341,7 +356,7 @@ def close_session(session: Session, actor: Actor, session_id: int, notes: str = 
         assignment.status = "cancelled"
         cancelled += 1
     row.status = "closed"
-    row.closed_at = utc_now()
+    row.closed_at = utc_now(now)
     if notes.strip():
         row.notes = notes.strip()
     session.flush()
@@ -351,6 +366,7 @@ def close_session(session: Session, actor: Actor, session_id: int, notes: str = 
         "calibration.closed",
         "calibration_session",
         session_id,
+        now=now,
         notes=row.notes,
         cancelled_assignments=cancelled,
     )

@@ -7,6 +7,8 @@ conversations: the filter is applied here, not only in the page.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from qa_app.services import reviews
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.disputes.listing import (
     DISPUTABLE,
     DisputeInfo,
@@ -29,7 +32,6 @@ from qa_app.services.disputes.listing import (
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from qa_app.services.permissions import can, require
 from qa_app.storage.models import Dispute, GradeChange, Review, ReviewGrade
-from qa_app.storage.types import utc_now
 from scoring.rubric.score_maths import check_grades
 
 __all__ = [
@@ -52,6 +54,8 @@ def raise_dispute(
     reason: str,
     criterion_id: str | None = None,
     proposed_value: float | None = None,
+    *,
+    now: datetime | None = None,
 ) -> int:
     """Dispute a whole review or one criterion; the review moves to ``disputed``."""
     require(actor, "dispute.raise")
@@ -88,10 +92,11 @@ def raise_dispute(
         raised_by=actor.user_id,
         reason=reason.strip(),
         proposed_value=proposed_value if criterion_id else None,
+        created_at=utc_now(now),
     )
     session.add(dispute)
     review.status = "disputed"
-    review.updated_at = utc_now()
+    review.updated_at = utc_now(now)
     _flush(session, review)
     record_event(
         session,
@@ -99,6 +104,7 @@ def raise_dispute(
         "dispute.raised",
         "dispute",
         dispute.id,
+        now=now,
         review_id=review_id,
         criterion_id=criterion_id,
         proposed_value=proposed_value,
@@ -115,7 +121,12 @@ def _flush(session: Session, review: Review) -> None:
 
 
 def _change_grades(
-    session: Session, actor: Actor, review: Review, dispute: Dispute, new_values: dict
+    session: Session,
+    actor: Actor,
+    review: Review,
+    dispute: Dispute,
+    new_values: dict,
+    now: datetime,
 ) -> None:
     _, stored, _ = reviews.stored_score(session, review.id)
     problems = check_grades(stored.rubric, new_values)
@@ -142,6 +153,7 @@ def _change_grades(
                 changed_by=actor.user_id,
                 dispute_id=dispute.id,
                 reason=dispute.answer,
+                at=now,
             )
         )
     session.flush()
@@ -157,8 +169,11 @@ def resolve_dispute(
     accept: bool,
     answer: str,
     new_values: dict[str, float | None] | None = None,
+    *,
+    now: datetime | None = None,
 ) -> DisputeInfo:
     """Accept (grades change, score recomputed) or reject with an answer."""
+    now = utc_now(now)
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound(f"dispute {dispute_id} not found", key="error.not_found")
@@ -178,16 +193,16 @@ def resolve_dispute(
         values = new_values
         if values is None and dispute.criterion_id and dispute.proposed_value is not None:
             values = {dispute.criterion_id: dispute.proposed_value}
-        _change_grades(session, actor, review, dispute, values or {})
+        _change_grades(session, actor, review, dispute, values or {}, now)
     dispute.status = "accepted" if accept else "rejected"
     dispute.resolved_by = actor.user_id
-    dispute.resolved_at = utc_now()
+    dispute.resolved_at = now
     session.flush()
     still_open = session.scalar(
         select(Dispute.id).where(Dispute.review_id == review.id, Dispute.status == "open")
     )
     review.status = "disputed" if still_open else "final"
-    review.updated_at = utc_now()
+    review.updated_at = now
     _flush(session, review)
     record_event(
         session,
@@ -195,6 +210,7 @@ def resolve_dispute(
         f"dispute.{dispute.status}",
         "dispute",
         dispute.id,
+        now=now,
         review_id=review.id,
         changes=new_values or {},
         score=review.overall_score,

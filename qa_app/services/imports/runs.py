@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import select
@@ -36,6 +36,7 @@ from qa_app.ingest import (
 )
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import InvalidInput
 from qa_app.services.imports.writer import BatchCounts, BatchWriter
 from qa_app.services.permissions import require
@@ -61,6 +62,7 @@ class ImportOptions:
     batch_size: int = 2000
     batch_messages: int = 20_000
     progress_interval: float = 0.25  # seconds between progress callbacks
+    now: datetime | None = None  # when the run starts (None: the real clock)
 
 
 @dataclass(slots=True)
@@ -151,7 +153,7 @@ class _Run:
         self.actor = actor
         self.options = options
         self.source_file = source_file  # the file read; ``options.source`` names the system
-        self.now = datetime.now(UTC)
+        self.now = utc_now(options.now)
         self.clock = time.perf_counter()
         self.summary = ImportSummary(run_id=None, file_name=source_file.name)
         self.writer = BatchWriter(session.connection, options.source, self.now)
@@ -288,13 +290,15 @@ def _finish(state: _Run, report: ErrorReport) -> ImportSummary:
     summary = state.summary
     summary.errors_path = report.path if report.written else None
     summary.elapsed = time.perf_counter() - state.clock
-    state.run.finished_at = datetime.now(UTC)
+    # started + elapsed (monotonic): the run's own clock, consistent with an injected start
+    state.run.finished_at = state.now + timedelta(seconds=summary.elapsed)
     record_event(
         state.session,
         state.actor,
         "import.file",
         "import_run",
         state.run.id,
+        now=state.run.finished_at,
         file=summary.file_name,
         source=state.options.source,
         imported=summary.imported,

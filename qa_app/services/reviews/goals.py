@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
 from qa_app.storage.models import Assignment, Review, ReviewerGoal, User
-from qa_app.storage.types import utc_now
 
 TIMEZONE_ENV = "QA_STUDIO_TIMEZONE"
 DONE_STATUSES = ("submitted", "disputed", "final")
@@ -144,7 +144,14 @@ def my_progress(
     return loads[actor.user_id]
 
 
-def set_goal(session: Session, actor: Actor, reviewer: str, weekly_reviews: int | None) -> None:
+def set_goal(
+    session: Session,
+    actor: Actor,
+    reviewer: str,
+    weekly_reviews: int | None,
+    *,
+    now: datetime | None = None,
+) -> None:
     """Set (or with None remove) a reviewer's weekly goal; audited with the old value."""
     require(actor, "sampling.goals")
     if weekly_reviews is not None and not 0 <= weekly_reviews <= MAX_WEEKLY_GOAL:
@@ -167,16 +174,27 @@ def set_goal(session: Session, actor: Actor, reviewer: str, weekly_reviews: int 
         )
     row = session.get(ReviewerGoal, user.id)
     old = row.weekly_reviews if row else None
+    at = utc_now(now)
     if weekly_reviews is None:
         if row is not None:
             session.delete(row)
     elif row is None:
         session.add(
-            ReviewerGoal(user_id=user.id, weekly_reviews=weekly_reviews, set_by=actor.user_id)
+            ReviewerGoal(
+                user_id=user.id, weekly_reviews=weekly_reviews, set_by=actor.user_id, updated_at=at
+            )
         )
     else:
-        row.weekly_reviews, row.set_by, row.updated_at = weekly_reviews, actor.user_id, utc_now()
+        row.weekly_reviews, row.set_by, row.updated_at = weekly_reviews, actor.user_id, at
     session.flush()
     record_event(
-        session, actor, "goal.set", "user", user.id, reviewer=reviewer, old=old, new=weekly_reviews
+        session,
+        actor,
+        "goal.set",
+        "user",
+        user.id,
+        now=at,
+        reviewer=reviewer,
+        old=old,
+        new=weekly_reviews,
     )

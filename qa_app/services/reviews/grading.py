@@ -20,12 +20,12 @@ from qa_app.services import rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.autoqa import Suggestion, suggestions_for
+from qa_app.services.clock import utc_now
 from qa_app.services.conversations import Transcript, load_transcript
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from qa_app.services.permissions import can, require
 from qa_app.services.reviews.queue import next_assignment
 from qa_app.storage.models import Assignment, Review, ReviewGrade, User
-from qa_app.storage.types import utc_now
 from scoring.rubric.files import Rubric
 from scoring.rubric.score_maths import GradeError, ReviewScore, check_grades, score_review
 
@@ -175,7 +175,11 @@ def _stale(review_id: int | None) -> Conflict:
 
 
 def _editable_review(
-    session: Session, actor: Actor, assignment: Assignment, lock_version: int | None
+    session: Session,
+    actor: Actor,
+    assignment: Assignment,
+    lock_version: int | None,
+    now: datetime | None = None,
 ) -> Review:
     """The draft to write into (created on first save), after the optimistic-lock check."""
     if assignment.reviewer_id != actor.user_id:
@@ -195,6 +199,7 @@ def _editable_review(
             rubric_version_id=assignment.rubric_version_id,
             calibration_session_id=assignment.calibration_session_id,
             status="draft",
+            created_at=utc_now(now),
         )
         session.add(review)
         return review
@@ -208,7 +213,11 @@ def _editable_review(
 
 
 def _apply(
-    review: Review, draft: ReviewDraft, rubric: Rubric, suggestions: dict[str, Suggestion]
+    review: Review,
+    draft: ReviewDraft,
+    rubric: Rubric,
+    suggestions: dict[str, Suggestion],
+    now: datetime | None = None,
 ) -> None:
     known = set(rubric.criterion_ids())
     current = {g.criterion_id: g for g in review.grades}
@@ -229,7 +238,7 @@ def _apply(
         suggestion = suggestions.get(criterion_id)
         row.auto_value = suggestion.value if suggestion else None
     review.comment = draft.comment
-    review.updated_at = utc_now()
+    review.updated_at = utc_now(now)
 
 
 def _flush(session: Session, review: Review) -> None:
@@ -263,12 +272,14 @@ def save_draft(
     assignment_id: int,
     draft: ReviewDraft,
     lock_version: int | None,
+    *,
+    now: datetime | None = None,
 ) -> SavedReview:
     """Autosave: store the draft as it is (incomplete is fine) and return the new version."""
     assignment, stored = _checked_input(session, actor, assignment_id, draft)
-    review = _editable_review(session, actor, assignment, lock_version)
+    review = _editable_review(session, actor, assignment, lock_version, now)
     suggestions = suggestions_for(session, assignment.conversation_id, stored.rubric)
-    _apply(review, draft, stored.rubric, suggestions)
+    _apply(review, draft, stored.rubric, suggestions, now)
     if assignment.status == "pending":
         assignment.status = "in_progress"
     _flush(session, review)
@@ -290,8 +301,7 @@ def submit_review(
     *,
     now: datetime | None = None,
 ) -> SavedReview:
-    """Submit a complete review: score it, close the assignment, point at the next one.
-    ``now`` dates the submission (weekly goals count it; default: the clock)."""
+    """Submit a complete review: score it, close the assignment, point at the next one."""
     assignment, stored = _checked_input(session, actor, assignment_id, draft)
     score = preview_score(stored.rubric, draft)
     if score.missing:
@@ -302,17 +312,18 @@ def submit_review(
             criteria=", ".join(names),
             missing=list(score.missing),
         )
-    review = _editable_review(session, actor, assignment, lock_version)
+    review = _editable_review(session, actor, assignment, lock_version, now)
     _apply(
         review,
         draft,
         stored.rubric,
         suggestions_for(session, assignment.conversation_id, stored.rubric),
+        now,
     )
     review.status = "submitted"
     review.overall_score = score.overall
     review.critical_fail = bool(score.critical_fails)
-    review.submitted_at = now or utc_now()
+    review.submitted_at = utc_now(now)
     assignment.status = "done"
     _flush(session, review)
     record_event(
@@ -321,6 +332,7 @@ def submit_review(
         "review.submitted",
         "review",
         review.id,
+        now=now,
         assignment_id=assignment.id,
         score=score.overall,
         rubric_version=stored.version,

@@ -255,15 +255,16 @@ def send_to_review(
         override_capacity=override,
     )
     sample = assign_picks(session, request, picks, len(picks), users, now)
-    rows = insert_assignments(session, actor, sample, "notable")
+    rows = insert_assignments(session, actor, sample, "notable", now=now)
     if override:
-        record_override(session, actor, sample, "notable")
+        record_override(session, actor, sample, "notable", now=now)
     record_event(
         session,
         actor,
         "notable.sent",
         "sample",
         "notable",
+        now=now,
         assignments=len(rows),
         per_reviewer=sample.per_reviewer(),
         left_out_capacity=sample.left_out_capacity,

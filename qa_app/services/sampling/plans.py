@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qa_app.services import reviews, rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
 from qa_app.services.sampling.candidates import (
@@ -34,7 +35,6 @@ from qa_app.services.sampling.filters import validate_filters
 from qa_app.services.sampling.spread import Seat, spread
 from qa_app.services.sampling.strategies import STRATEGIES, Candidate, Pick, choose
 from qa_app.storage.models import Assignment, Review, User
-from qa_app.storage.types import utc_now
 
 __all__ = [
     "CapacityRow",
@@ -249,7 +249,7 @@ def preview_sample(
     validate_request(request)
     reviewers = active_reviewers(session, request.reviewers)
     candidates = load_candidates(session, request.filters)
-    return build_sample(session, request, candidates, reviewers, now or utc_now())
+    return build_sample(session, request, candidates, reviewers, utc_now(now))
 
 
 def insert_assignments(
@@ -258,9 +258,11 @@ def insert_assignments(
     plan: SamplePlan,
     label: str,
     *,
+    now: datetime,
     plan_run_id: int | None = None,
 ) -> list[Assignment]:
-    """The assignments of ``plan``; a conversation taken meanwhile is a clear Conflict."""
+    """The assignments of ``plan``, made at ``now``; a conversation taken meanwhile is a
+    clear Conflict."""
     version = rubrics.active_version(session, plan.request.rubric_slug)
     names = tuple(plan.per_reviewer())
     reviewer_ids = dict(
@@ -274,6 +276,7 @@ def insert_assignments(
             blind=plan.request.blind,
             sample_label=f"{label}: {', '.join(item.reasons)}"[:200],
             created_by=actor.user_id,
+            created_at=now,
             plan_run_id=plan_run_id,
         )
         for item in plan.items
@@ -289,7 +292,9 @@ def insert_assignments(
     return rows
 
 
-def record_override(session: Session, actor: Actor, plan: SamplePlan, what: str) -> None:
+def record_override(
+    session: Session, actor: Actor, plan: SamplePlan, what: str, *, now: datetime
+) -> None:
     """Audit a lead's choice to assign beyond capacity, with the numbers per reviewer."""
     over = {
         row.reviewer: {"capacity": row.capacity, "assigned": row.planned}
@@ -297,7 +302,9 @@ def record_override(session: Session, actor: Actor, plan: SamplePlan, what: str)
         if row.capacity is not None and row.planned > row.capacity
     }
     if over:
-        record_event(session, actor, "sampling.capacity_override", "sample", what, over=over)
+        record_event(
+            session, actor, "sampling.capacity_override", "sample", what, now=now, over=over
+        )
 
 
 def create_sample(
@@ -305,17 +312,19 @@ def create_sample(
 ) -> SamplePlan:
     """Create the assignments of a sample (recomputed from the request, so it matches the
     preview when nothing changed in between) and record an audit event."""
+    now = utc_now(now)
     plan = preview_sample(session, actor, request, now=now)
     label = f"{request.strategy} seed={request.seed}"
-    rows = insert_assignments(session, actor, plan, label)
+    rows = insert_assignments(session, actor, plan, label, now=now)
     if request.override_capacity:
-        record_override(session, actor, plan, label)
+        record_override(session, actor, plan, label, now=now)
     record_event(
         session,
         actor,
         "sample.created",
         "sample",
         label,
+        now=now,
         strategy=request.strategy,
         seed=request.seed,
         per_agent_week=request.per_agent_week,
@@ -337,7 +346,13 @@ def create_sample(
 
 
 def assign_conversation(
-    session: Session, actor: Actor, conversation_id: int, reviewer: str, *, blind: bool = False
+    session: Session,
+    actor: Actor,
+    conversation_id: int,
+    reviewer: str,
+    *,
+    blind: bool = False,
+    now: datetime | None = None,
 ) -> int:
     """Put one conversation in one reviewer's queue (service check, then the DB index)."""
     require(actor, "sampling.run")
@@ -362,6 +377,7 @@ def assign_conversation(
         blind=blind,
         sample_label="manual",
         created_by=actor.user_id,
+        created_at=utc_now(now),
     )
     session.add(row)
     try:
@@ -371,5 +387,7 @@ def assign_conversation(
             f"conversation {conversation_id} is already assigned",
             key="sampling.error.already_assigned",
         ) from exc
-    record_event(session, actor, "assignment.created", "assignment", row.id, reviewer=reviewer)
+    record_event(
+        session, actor, "assignment.created", "assignment", row.id, now=now, reviewer=reviewer
+    )
     return row.id

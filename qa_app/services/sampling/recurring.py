@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from qa_app.services import rubrics
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
+from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, InvalidInput, NotFound
 from qa_app.services.permissions import require
 from qa_app.services.sampling.filters import ConversationFilters, validate_filters
@@ -152,7 +153,14 @@ def save_plan(
     plan.updated_at = now
     session.flush()
     record_event(
-        session, actor, "plan.saved", "assignment_plan", plan.id, name=name, new=plan_id is None
+        session,
+        actor,
+        "plan.saved",
+        "assignment_plan",
+        plan.id,
+        now=now,
+        name=name,
+        new=plan_id is None,
     )
     return plan.id
 
@@ -164,15 +172,17 @@ def plan_row(session: Session, plan_id: int) -> AssignmentPlan:
     return plan
 
 
-def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool) -> None:
+def set_plan_active(
+    session: Session, actor: Actor, plan_id: int, active: bool, *, now: datetime | None = None
+) -> None:
     """Pause or resume a plan. Resuming does not run the periods missed while paused."""
     require(actor, "sampling.plan")
     plan = plan_row(session, plan_id)
     plan.is_active = active
+    plan.updated_at = utc_now(now)
     session.flush()
-    record_event(
-        session, actor, "plan.resumed" if active else "plan.paused", "assignment_plan", plan.id
-    )
+    action = "plan.resumed" if active else "plan.paused"
+    record_event(session, actor, action, "assignment_plan", plan.id, now=now)
 
 
 def _last_runs(session: Session, plan_ids: list[int]) -> dict[int, LastRun]:

@@ -178,20 +178,21 @@ def run_plan(
         return _result(plan, occ, "already_ran")
     sample = _sample(session, plan, occ, reviewers, override, now)
     rows = insert_assignments(
-        session, actor, sample, plan_label(plan, occ.period_key), plan_run_id=run_id
+        session, actor, sample, plan_label(plan, occ.period_key), now=now, plan_run_id=run_id
     )
     run = session.get(AssignmentPlanRun, run_id)
     run.created_count, run.left_out = len(rows), sample.left_out_capacity
     run.capacity_override = override
     run.details = {"per_reviewer": sample.per_reviewer(), "candidates": sample.candidates}
     if override:
-        record_override(session, actor, sample, f"plan {plan.id} {occ.period_key}")
+        record_override(session, actor, sample, f"plan {plan.id} {occ.period_key}", now=now)
     record_event(
         session,
         actor,
         "plan.run",
         "assignment_plan",
         plan.id,
+        now=now,
         period=occ.period_key,
         assignments=len(rows),
         left_out=sample.left_out_capacity,

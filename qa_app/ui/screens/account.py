@@ -14,7 +14,9 @@ LANGUAGE_WIDGETS = ("sidebar_language", "account_language")
 
 def _save_language(widget_key: str) -> None:
     choice = st.session_state.get(widget_key)
-    actor = context.current_actor()
+    actor = context.validated_actor()  # a callback: the run has not re-checked the session yet
+    if actor is None:
+        return
     if not choice or choice == actor.language:
         st.session_state[widget_key] = actor.language
         return
