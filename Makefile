@@ -44,7 +44,8 @@ CLOCK_SHIFTED_TESTS ?= tests/test_sign_in_sessions.py tests/test_auth.py \
 	tests/test_auth_lockout.py tests/test_session_revalidation.py tests/test_users_service.py \
 	tests/test_reviews_service.py tests/test_disputes.py tests/test_sampling.py \
 	tests/test_overview_service.py tests/test_calibration_service.py tests/test_stats_trend.py \
-	tests/test_clock_injection.py \
+	tests/test_clock_injection.py tests/test_sampling_plans.py tests/test_sampling_schedule.py \
+	tests/test_reviews_goals.py tests/test_sampling_simulation.py tests/test_ui_sampling.py \
 	tests/test_demo_reviews.py::test_season_is_dated_by_the_corpus_not_by_the_clock
 
 test: install system-deps

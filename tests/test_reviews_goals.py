@@ -41,7 +41,7 @@ def _submit(world, assignment_id: int, at) -> None:
 
 def test_progress_counts_reviews_done_this_week_and_open_work(db_url):
     world = seed_plan_world(db_url, per_agent_week=2)
-    reviews.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 10)
+    reviews.do_set_goal(database.unit_of_work(db_url), world.lead, "rev1", 10, now=NOW)
     ids = _assign(world, world.weeks[0][:6])
     _submit(world, ids[0], NOW - timedelta(days=5))  # last week: not this week's work
     _submit(world, ids[1], NOW - timedelta(days=1))
@@ -58,6 +58,7 @@ def test_progress_counts_reviews_done_this_week_and_open_work(db_url):
     with database.unit_of_work(db_url) as uow:
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "goal.set")).one()
         assert event.details == {"reviewer": "rev1", "old": None, "new": 10}
+        assert event.at == NOW  # stamped at the moment given
 
 
 def test_only_leads_set_goals_and_values_are_checked(db_url):

@@ -69,6 +69,10 @@ def test_a_run_takes_the_quota_per_agent_from_the_previous_week_once(db_url):
         assert session.scalar(select(func.count()).select_from(AssignmentPlanRun)) == 1
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.run")).one()
         assert event.details["assignments"] == len(rows)
+        run = session.scalars(select(AssignmentPlanRun)).one()
+        # everything is stamped at the moment given, never the machine's clock
+        assert event.at == run.ran_at == RUN_TIME
+        assert {r.created_at for r in rows} == {RUN_TIME}
 
 
 def test_due_check_respects_the_schedule_and_the_plan_start(db_url):
