@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qa_app.ingest.csv_reader import read_csv
 from qa_app.ingest.error_report import ErrorReport, safe_cell
+from qa_app.ingest.guard import guard
 from qa_app.ingest.jsonl_reader import read_jsonl
 from qa_app.ingest.records import (
+    Notice,
     ParsedConversation,
     ParsedMessage,
     Problem,
@@ -44,12 +46,14 @@ def parse_timezone(name: str) -> tzinfo:
 
 __all__ = [
     "ErrorReport",
+    "Notice",
     "ParsedConversation",
     "ParsedMessage",
     "Problem",
     "Rejection",
     "SourceFile",
     "UnreadableFile",
+    "guard",
     "inspect_file",
     "parse_timezone",
     "read_conversations",

@@ -4,6 +4,7 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.imports.history import recent_imports
 from qa_app.services.imports.runs import (
     DEFAULT_SOURCE,
     ImportFailed,
@@ -12,7 +13,6 @@ from qa_app.services.imports.runs import (
     ImportSummary,
     default_timezone_name,
     import_file,
-    recent_imports,
     upload_limit_mb,
 )
 

@@ -3,7 +3,10 @@
 Streams the file through ``qa_app.ingest`` and stores it in batches, one transaction per
 batch (``session.commit()`` after each), so a million-message file lands with flat memory
 and visible progress. Idempotent on (source, conversation_id) by content hash. Rejected
-rows go to an errors CSV and into the summary; an unreadable file imports nothing.
+rows go to an errors CSV and into the summary; an unreadable file imports nothing. Every
+conversation passes ``ingest.guard`` before it is batched and every batch is written by
+``safe_write``, so no value can make the import stop; a killed import is recognised
+later by ``liveness`` and shown as interrupted.
 """
 
 from __future__ import annotations
@@ -12,19 +15,21 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from qa_app.ingest import (
     ErrorReport,
+    Notice,
     ParsedConversation,
     Rejection,
     UnreadableFile,
+    guard,
     inspect_file,
     parse_timezone,
     read_conversations,
@@ -32,6 +37,15 @@ from qa_app.ingest import (
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput
+from qa_app.services.imports.liveness import (
+    FINISHED,
+    HEARTBEAT_EVERY,
+    INTERRUPTED,
+    RUNNING,
+    mark_stale_runs,
+    this_process,
+)
+from qa_app.services.imports.safe_write import store_batch
 from qa_app.services.imports.writer import BatchCounts, BatchWriter
 from qa_app.services.permissions import require
 from qa_app.storage.models import ImportRun
@@ -45,6 +59,10 @@ class ImportFailed(InvalidInput):
     """The file could not be read at all; nothing was imported."""
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(slots=True)
 class ImportOptions:
     source: str = DEFAULT_SOURCE
@@ -55,6 +73,7 @@ class ImportOptions:
     batch_size: int = 2000
     batch_messages: int = 20_000
     progress_interval: float = 0.25  # seconds between progress callbacks
+    clock: Callable[[], datetime] = _utc_now  # injected by tests: run times, heartbeats
 
 
 @dataclass(slots=True)
@@ -82,6 +101,10 @@ class ImportProgress:
 
 @dataclass(slots=True)
 class ImportSummary:
+    """What one import did. ``problems`` counts the reason lines (one per refused value)
+    of all rejections, also those beyond the ``SHOWN_REJECTIONS`` kept in ``rejections``;
+    ``errors_failed`` says why the errors CSV could not be written, if it could not."""
+
     run_id: int | None
     file_name: str
     imported: int = 0
@@ -92,7 +115,11 @@ class ImportSummary:
     messages: int = 0
     elapsed: float = 0.0
     errors_path: Path | None = None
+    errors_failed: str | None = None
+    problems: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
+    interrupted: list[dict] = field(default_factory=list)  # earlier runs found dead
 
     @property
     def exit_code(self) -> int:
@@ -139,10 +166,13 @@ class _Run:
         self.actor = actor
         self.options = options
         self.source = source
-        self.now = datetime.now(UTC)
-        self.clock = time.perf_counter()
+        self.clock = options.clock
+        self.now = self.clock()
+        self.started = self.last_beat = time.perf_counter()
         self.summary = ImportSummary(run_id=None, file_name=source.name)
         self.writer = BatchWriter(session.connection, options.source, self.now)
+        errors_path = errors_file_path(source.path, source.name, options.errors_dir, self.now)
+        self.report = ErrorReport(errors_path, options.lang)
         self.batch: list[ParsedConversation] = []
         self.batch_messages = 0
         self.rows = 0
@@ -154,30 +184,85 @@ class _Run:
             conversations=self.summary.imported + self.summary.updated + self.summary.unchanged,
             bytes_read=self.source.position,
             total_bytes=self.source.size,
-            elapsed=time.perf_counter() - self.clock,
+            elapsed=time.perf_counter() - self.started,
         )
 
+    def reject(self, rejection: Rejection) -> None:
+        summary = self.summary
+        summary.rejected_rows += rejection.rows
+        summary.rejected_conversations += int(rejection.whole)
+        summary.problems += len(rejection.problems)
+        if len(summary.rejections) < SHOWN_REJECTIONS:
+            summary.rejections.append(rejection)
+        self.report.add(rejection)
+
     def flush(self) -> None:
-        """Store the batch and commit it together with the run's counts so far."""
+        """Store the batch and commit it together with the run's counts and heartbeat."""
         if self.run is None:
-            self.run = ImportRun(
-                file_name=self.summary.file_name[:500],
-                started_at=self.now,
-                user_id=self.actor.user_id,
-            )
-            self.session.add(self.run)
-            self.session.flush()
-            self.summary.run_id = self.run.id
+            self._start_run()
         if self.batch:
-            self.summary.add(self.writer.write(self.batch))
+            counts, refused = store_batch(self.session, self.writer, self.batch, self.source.name)
+            self.summary.add(counts)
+            for rejection in refused:
+                self.reject(rejection)
         self.batch, self.batch_messages = [], 0
         self._copy_counts()
+        self.beat(force=True)
+
+    def beat(self, force: bool = False) -> None:
+        """Renew the run's heartbeat (and commit) at most every ``HEARTBEAT_EVERY`` s."""
+        if self.run is None or not (
+            force or time.perf_counter() - self.last_beat >= HEARTBEAT_EVERY
+        ):
+            return
+        self.run.heartbeat_at = self.clock()
         self.session.commit()
+        self.last_beat = time.perf_counter()
+
+    def abandon(self) -> None:
+        """The import stops on an error: record the run as interrupted, if the database
+        still answers (what was committed stays; a re-run completes it)."""
+        with suppress(SQLAlchemyError):
+            self.session.rollback()
+            if self.run is not None:
+                self.run.status = INTERRUPTED
+                self.run.heartbeat_at = self.clock()
+                self.session.commit()
+
+    def _start_run(self) -> None:
+        pid, host = this_process()
+        self.run = ImportRun(
+            file_name=self.summary.file_name[:500],
+            started_at=self.now,
+            user_id=self.actor.user_id,
+            status=RUNNING,
+            heartbeat_at=self.now,
+            pid=pid,
+            host=host,
+        )
+        self.session.add(self.run)
+        self.session.flush()
+        self.summary.run_id = self.run.id
 
     def _copy_counts(self) -> None:
         s = self.summary
         self.run.imported, self.run.updated, self.run.unchanged = s.imported, s.updated, s.unchanged
         self.run.rejected_rows, self.run.messages = s.rejected_rows, s.messages
+
+
+def _note_interrupted(state: _Run) -> None:
+    """Record earlier runs whose process died; the summary names them for the user."""
+    stale = mark_stale_runs(state.session, state.now)
+    state.summary.interrupted = [
+        {
+            "file_name": run.file_name,
+            "started_at": run.started_at,
+            "last_seen_at": run.heartbeat_at or run.started_at,
+        }
+        for run in stale
+    ]
+    if stale:
+        state.session.commit()
 
 
 def import_file(
@@ -202,18 +287,20 @@ def import_file(
     except UnreadableFile as exc:
         raise _failed(exc) from None
     state = _Run(session, actor, options, source)
-    errors_path = errors_file_path(source.path, source.name, options.errors_dir, state.now)
-    report = ErrorReport(errors_path, options.lang)
+    _note_interrupted(state)
     try:
         with _fewer_gc_passes():
-            _stream(state, read_conversations(source, tz), report, progress)
+            _stream(state, read_conversations(source, tz), progress)
     except UnreadableFile as exc:
-        report.discard()
+        state.report.discard()
         session.rollback()
         raise _failed(exc) from None
-    finally:
-        report.close()
-    return _finish(state, report)
+    except BaseException:
+        state.report.close()
+        state.abandon()
+        raise
+    state.report.close()
+    return _finish(state)
 
 
 @contextmanager
@@ -232,12 +319,15 @@ def _failed(exc: UnreadableFile) -> ImportFailed:
     return ImportFailed(exc.describe("en"), key=f"import.fatal.{exc.code}", **exc.params)
 
 
-def _stream(state: _Run, items, report: ErrorReport, progress: ProgressCallback | None) -> None:
+def _stream(state: _Run, items, progress: ProgressCallback | None) -> None:
     last_report = time.perf_counter()
     options = state.options
+    file = state.source.name
     for item in items:
+        if not isinstance(item, Rejection):
+            item = guard(file, item)  # noqa: PLW2901 - the checked conversation, or why not
         if isinstance(item, Rejection):
-            _reject(state.summary, item, report)
+            state.reject(item)
             state.rows += item.rows
             continue
         state.batch.append(item)
@@ -245,27 +335,32 @@ def _stream(state: _Run, items, report: ErrorReport, progress: ProgressCallback 
         state.rows += len(item.messages)
         if len(state.batch) >= options.batch_size or state.batch_messages >= options.batch_messages:
             state.flush()
-        if progress and time.perf_counter() - last_report >= options.progress_interval:
-            progress(state.progress())
+        if time.perf_counter() - last_report >= options.progress_interval:
+            if progress:
+                progress(state.progress())
+            state.beat()
             last_report = time.perf_counter()
     if progress:
         progress(state.progress())
 
 
-def _reject(summary: ImportSummary, rejection: Rejection, report: ErrorReport) -> None:
-    summary.rejected_rows += rejection.rows
-    summary.rejected_conversations += int(rejection.whole)
-    if len(summary.rejections) < SHOWN_REJECTIONS:
-        summary.rejections.append(rejection)
-    report.add(rejection)
+def _encoding_notes(source) -> list[Notice]:
+    decoding = source.decoding
+    if decoding is None or not decoding.mixed:
+        return []
+    params = {"lines": decoding.cp1251.describe(), "count": decoding.cp1251.count}
+    return [Notice(source.name, "mixed_encoding", params)]
 
 
-def _finish(state: _Run, report: ErrorReport) -> ImportSummary:
+def _finish(state: _Run) -> ImportSummary:
     state.flush()
-    summary = state.summary
+    summary, report = state.summary, state.report
     summary.errors_path = report.path if report.written else None
-    summary.elapsed = time.perf_counter() - state.clock
-    state.run.finished_at = datetime.now(UTC)
+    summary.errors_failed = report.failed
+    summary.notes = _encoding_notes(state.source)
+    summary.elapsed = time.perf_counter() - state.started
+    state.run.finished_at = state.clock()
+    state.run.status = FINISHED
     record_event(
         state.session,
         state.actor,
@@ -282,24 +377,3 @@ def _finish(state: _Run, report: ErrorReport) -> ImportSummary:
     )
     state.session.commit()
     return summary
-
-
-def recent_imports(session: Session, actor: Actor, limit: int = 20) -> list[dict]:
-    """The latest import runs, newest first, as plain dicts for tables."""
-    require(actor, "import.run")
-    query = select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
-    runs = session.scalars(query.limit(limit)).all()
-    return [
-        {
-            "id": run.id,
-            "file_name": run.file_name,
-            "started_at": run.started_at,
-            "finished_at": run.finished_at,
-            "imported": run.imported,
-            "updated": run.updated,
-            "unchanged": run.unchanged,
-            "rejected_rows": run.rejected_rows,
-            "messages": run.messages,
-        }
-        for run in runs
-    ]
