@@ -33,12 +33,13 @@ CHUNK = 1 << 20
 _TOO_DEEP = Problem("line", "too_deep")
 
 
-def _physical_lines(handle) -> Iterator[tuple[bytes | None, int]]:
-    """``(line, size)`` per line; the line is None when it is over ``LINE_LIMIT`` (its bytes
-    are read through, not kept)."""
+def _physical_lines(handle) -> Iterator[tuple[bytes | None, int, bool]]:
+    """``(line, size, looks_like_json)`` per line; the line is None when it is over
+    ``LINE_LIMIT`` (its bytes are read through, not kept)."""
     while raw := handle.readline(CHUNK):
+        looks = raw.lstrip()[:1] in (b"{", b"[")
         if raw.endswith(b"\n") or len(raw) < CHUNK:
-            yield raw, len(raw)
+            yield raw, len(raw), looks
             continue
         parts: list[bytes] | None = [raw]
         size = len(raw)
@@ -50,7 +51,7 @@ def _physical_lines(handle) -> Iterator[tuple[bytes | None, int]]:
                 parts = None
             if more.endswith(b"\n") or len(more) < CHUNK:
                 break
-        yield (b"".join(parts) if parts is not None else None), size
+        yield (b"".join(parts) if parts is not None else None), size, looks
 
 
 def _decode_json(text: str) -> object | Problem:
@@ -62,25 +63,29 @@ def _decode_json(text: str) -> object | Problem:
         return _TOO_DEEP
 
 
-def _lines(source: SourceFile) -> Iterator[tuple[int, object | Problem]]:
-    """``(line, decoded object or the problem)`` for every non-blank line."""
+def _lines(source: SourceFile) -> Iterator[tuple[int, object | Problem, bool]]:
+    """``(line, decoded object or the problem, JSON at all)`` for every non-blank line; a
+    line too long or too deep to read is still JSON (a row to reject, not a sign that the
+    file is something else)."""
     decoder = source.decoding = LineDecoder()
     with source.path.open("rb") as handle:
         if handle.peek(3)[:3] == codecs.BOM_UTF8:
             source.position += len(handle.read(3))
-        for number, (raw, size) in enumerate(_physical_lines(handle), start=1):
+        for number, (raw, size, looks) in enumerate(_physical_lines(handle), start=1):
             source.position += size
             if raw is None:
                 params = {"length": size, "limit": LINE_LIMIT // 1048576}
-                yield number, Problem("line", "line_too_long", params)
+                yield number, Problem("line", "line_too_long", params), looks
                 continue
             if not raw.strip():
                 continue
             text, ok = decoder.decode(raw, number)
             if not ok:
-                yield number, Problem("line", "bad_encoding", {"encoding": "UTF-8 / cp1251"})
+                problem = Problem("line", "bad_encoding", {"encoding": "UTF-8 / cp1251"})
+                yield number, problem, False
                 continue
-            yield number, _decode_json(text)
+            item = _decode_json(text)
+            yield number, item, item is _TOO_DEEP or not isinstance(item, Problem)
 
 
 _BREAKS = re.compile(r"\r\n|\r|\n")
@@ -133,7 +138,7 @@ def _items(text: str) -> Iterator[tuple[int, int, object | Problem]]:
         raise ValueError("extra data")
 
 
-def _whole_json(source: SourceFile) -> list[tuple[int, object]] | None:
+def _whole_json(source: SourceFile) -> list[tuple[int, object, bool]] | None:
     """A ``.json`` file holding a list (or one object), each item with the physical line it
     starts on; None when it is really JSONL (or not JSON)."""
     if source.size > WHOLE_JSON_LIMIT:
@@ -147,7 +152,7 @@ def _whole_json(source: SourceFile) -> list[tuple[int, object]] | None:
         for start, _end, item in _items(text):
             line += len(_BREAKS.findall(text, counted, start))
             counted = start
-            entries.append((line, item))
+            entries.append((line, item, True))
     except ValueError:
         return None
     source.position = source.size
@@ -157,20 +162,20 @@ def _whole_json(source: SourceFile) -> list[tuple[int, object]] | None:
 
 def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations and rejections; raise ``UnreadableFile`` if no line is JSON."""
-    entries: Iterable[tuple[int, object | Problem]] | None = None
+    entries: Iterable[tuple[int, object | Problem, bool]] | None = None
     if source.kind == "json":
         entries = _whole_json(source)
     if entries is None:
         entries = _lines(source)
     first_seen: dict[str, int] = {}
-    decoded = 0
-    for line, item in entries:
+    json_lines = 0
+    for line, item, is_json in entries:
+        json_lines += is_json
         if isinstance(item, Problem):
             yield Rejection(source.name, line, "", [item], whole=True)
             continue
-        decoded += 1
         yield from _conversation(source.name, line, item, first_seen, default_tz)
-    if decoded == 0:
+    if json_lines == 0:
         raise UnreadableFile(source.name, "no_json")
 
 

@@ -30,9 +30,9 @@ except ImportError:  # pragma: no cover - psycopg is a dependency
 
 def refusal(exc: BaseException) -> str | None:
     """``conflict``/``value`` when the database refused the data itself, else None."""
-    if isinstance(exc, sa_exc.IntegrityError | _DRIVER_CONFLICT):
+    if isinstance(exc, (sa_exc.IntegrityError, *_DRIVER_CONFLICT)):
         return "conflict"
-    if isinstance(exc, sa_exc.DataError | _DRIVER_DATA | ValueError | OverflowError):
+    if isinstance(exc, (sa_exc.DataError, *_DRIVER_DATA, ValueError, OverflowError)):
         return "value"  # ValueError also covers UnicodeEncodeError and bind processing
     if isinstance(exc, sa_exc.StatementError) and not isinstance(exc, sa_exc.DBAPIError):
         return "value"  # a value the column type could not convert
