@@ -58,10 +58,14 @@ def test_a_refused_conversation_is_rejected_alone_and_the_batch_is_stored(db_url
         ("c3", 4, 2, True),
     ]
     reasons = [p.reason("en") for r in rejections for p in r.problems]
-    assert reasons == [
-        "the database refused a value of this conversation; it was not imported, "
-        "the rest of the file was"
-    ] * 2
+    assert (
+        reasons
+        == [
+            "the database refused a value of this conversation; it was not imported, "
+            "the rest of the file was"
+        ]
+        * 2
+    )
     with factory() as session:
         stored = session.execute(
             select(Conversation.external_id, Team.name, Agent.login)

@@ -78,8 +78,12 @@ JSONL_CASES = {
         "not_text",
     ),
     "CSAT with 400 digits": (with_field(csat=int("7" * 400)), "csat", "bad_range_1_5"),
-    "NPS of 1e400": ('{"conversation_id": "bad", "nps": 1e400, "messages": [{"role": '
-                     '"customer", "text": "hi"}]}', "nps", "bad_range_0_10"),  # fmt: skip
+    "NPS of 1e400": (
+        '{"conversation_id": "bad", "nps": 1e400, "messages": [{"role": '
+        '"customer", "text": "hi"}]}',
+        "nps",
+        "bad_range_0_10",
+    ),  # fmt: skip
     "NUL in a message": (with_message(text="hi\u0000there"), "messages[0].text", "bad_character"),
     "NUL in an author": (with_message(author="a\u0000b"), "messages[0].author", "bad_character"),
     "NUL in a team": (with_field(team="Tier\u00001"), "team", "bad_character"),

@@ -25,7 +25,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from qa_app.services.imports import ImportFailed, ImportOptions, import_file
 from qa_app.storage import db as storage_db
@@ -268,9 +268,7 @@ def test_jsonl_every_good_line_is_stored_and_every_bad_one_reported(db_url, tmp_
 @pytest.mark.slow
 @SLOW
 @given(lines=jsonl_files())
-def test_jsonl_every_good_line_is_stored_and_every_bad_one_reported_slow(
-    db_url, tmp_path, lines
-):
+def test_jsonl_every_good_line_is_stored_and_every_bad_one_reported_slow(db_url, tmp_path, lines):
     check_jsonl(db_url, tmp_path, lines)
 
 

@@ -27,11 +27,11 @@ EN_RU = "Добрый день! Сейчас проверю платёж"
 
 
 def mixed_csv(padding_lines: int = 0) -> bytes:
-    head = "conversation_id,role,text\n".encode()
+    head = b"conversation_id,role,text\n"
     filler = "".join(f"f{i},customer,Привет {i}\n" for i in range(padding_lines)).encode()
-    utf8_row = f"c1,customer,\"{RU}\"\n".encode()
+    utf8_row = f'c1,customer,"{RU}"\n'.encode()
     cp1251_row = f"c1,agent,{EN_RU}\n".encode("cp1251")
-    return head + filler + utf8_row + cp1251_row + f"c2,customer,\"{RU}\"\n".encode()
+    return head + filler + utf8_row + cp1251_row + f'c2,customer,"{RU}"\n'.encode()
 
 
 def texts(path) -> dict[str, list[str]]:
@@ -86,7 +86,7 @@ def test_import_says_which_lines_were_cp1251_and_stores_both_right(db_url, tmp_p
 
 def test_a_file_entirely_in_cp1251_gets_no_note(sqlite_url, tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes(f"conversation_id,role,text\nc1,customer,\"{RU}\"\n".encode("cp1251"))
+    path.write_bytes(f'conversation_id,role,text\nc1,customer,"{RU}"\n'.encode("cp1251"))
     with storage_db.unit_of_work(sqlite_url) as session:
         summary = import_file(session, path)
     assert summary.notes == [] and inspect_file(path).encoding == "cp1251"

@@ -58,12 +58,14 @@ def test_csv_lines_point_at_the_row_start_with_multiline_quoted_fields(tmp_path,
 
 def test_csv_lines_of_cut_unclosed_and_extra_column_rows(tmp_path):
     data = (
-        'conversation_id,role,text\r\nok,customer,"a\r\nb"\r\n'  # lines 1-3
-        "wide,customer,hi,extra\r\n"  # line 4: too many columns
-        'big,customer,"' + "\n".join(["q" * 1_000_000] * 3) + '"\n'  # lines 5-7: over 2 MB
-        'ok,customer,"c\rd"\n'  # lines 8-9
-        'open,customer,"never closed\nmore\n'  # lines 10-11: quote never closed
-    ).encode()
+        (
+            'conversation_id,role,text\r\nok,customer,"a\r\nb"\r\n'  # lines 1-3
+            "wide,customer,hi,extra\r\n"  # line 4: too many columns
+            'big,customer,"' + "\n".join(["q" * 1_000_000] * 3) + '"\n'  # lines 5-7: over 2 MB
+            'ok,customer,"c\rd"\n'  # lines 8-9
+            'open,customer,"never closed\nmore\n'  # lines 10-11: quote never closed
+        ).encode()
+    )
     path = tmp_path / "trouble.csv"
     path.write_bytes(data)
     items = list(read_conversations(inspect_file(path), UTC))

@@ -18,6 +18,7 @@ from qa_app.ingest.limits import (
     FieldProblem,
     check_characters,
     check_length,
+    fits,
     json_kind,
     kind_shown,
 )
@@ -81,6 +82,7 @@ def parse_conversation_fields(
 
 _ROLES = {name: name for name in ("customer", "agent", "system")}
 _INVALID = object()  # a cell already reported as a problem
+_AUTHOR_LIMIT = TEXT_LIMITS["author"]
 
 
 def _present(raw: Mapping[str, object], name: str, prefix: str, problems: list[Problem]):
@@ -126,10 +128,10 @@ def parse_message(
             problems.append(Problem(f"{prefix}role", exc.code, exc.params))
     if text is None:
         problems.append(Problem(f"{prefix}text", "required"))
-    elif text is not _INVALID:
+    elif text is not _INVALID and not fits(text, MESSAGE_TEXT_LIMIT):
         _check(text, MESSAGE_TEXT_LIMIT, f"{prefix}text", problems)
-    if author is not None and author is not _INVALID:
-        _check(author, TEXT_LIMITS["author"], f"{prefix}author", problems)
+    if author is not None and author is not _INVALID and not fits(author, _AUTHOR_LIMIT):
+        _check(author, _AUTHOR_LIMIT, f"{prefix}author", problems)
     if sent is not None and sent is not _INVALID:
         try:
             sent_at = v.parse_timestamp(sent, default_tz)

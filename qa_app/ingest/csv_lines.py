@@ -98,6 +98,7 @@ class CsvLines:
         self.delimiter = delimiter
         self.decoder = LineDecoder()
         self.line = 0
+        self.bytes_read = 0  # cheaper than asking the file for its position per row
         self.exhausted = False
         self.row_bytes = 0
         self.cut = False
@@ -105,7 +106,7 @@ class CsvLines:
         self._kept: list[bytes] = []  # the start of a line that goes on in the next chunk
         self._structure: _Structure | None = None  # what the cut part of this line did
         if handle.peek(3)[:3] == codecs.BOM_UTF8:
-            handle.read(3)
+            self.bytes_read += len(handle.read(3))
 
     def start_row(self) -> None:
         self.row_bytes, self.cut, self.bad_bytes = 0, False, False
@@ -115,6 +116,7 @@ class CsvLines:
         decode = self.decoder.decode
         while raw := read(CHUNK):
             size = len(raw)
+            self.bytes_read += size
             if (  # the usual line: whole, one line break at its end, room left in the row
                 raw[-1:] == b"\n"
                 and raw.find(b"\r", 0, size - 2) < 0
@@ -138,6 +140,7 @@ class CsvLines:
         """The slow path: lone CRs, lines longer than a chunk, rows over the limit."""
         if raw.endswith(b"\r") and self.handle.peek(1)[:1] == b"\n":
             raw += self.handle.read(1)
+            self.bytes_read += 1
         parts = _LINE_BREAK.split(raw)  # content, break, content, break, ..., content
         for index in range(0, len(parts) - 1, 2):
             self._take(parts[index])

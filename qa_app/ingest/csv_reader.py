@@ -110,22 +110,24 @@ class _Rows:
         self.header = next(self.reader, [])
 
     def __iter__(self) -> Iterator[tuple[int, list[str], str | None]]:
-        lines = self.lines
+        lines, source = self.lines, self.source
         last = lines.line
         lines.start_row()
         for cells in self.reader:
             start, last = last + 1, lines.line
-            self.source.position = self.raw.tell()
-            trouble = None
-            if lines.cut:
-                trouble = "cut"
-            elif lines.bad_bytes:
-                trouble = "bad_bytes"
-            elif lines.exhausted:  # the parser wanted lines after the last one
-                trouble = "unclosed"
+            source.position = lines.bytes_read
+            if lines.cut or lines.bad_bytes or lines.exhausted:
+                yield start, cells, self._trouble()
+            elif any(map(str.strip, cells)):
+                yield start, cells, None
             lines.start_row()
-            if trouble or any(cell.strip() for cell in cells):
-                yield start, cells, trouble
+
+    def _trouble(self) -> str:
+        if self.lines.cut:
+            return "cut"
+        if self.lines.bad_bytes:
+            return "bad_bytes"
+        return "unclosed"  # the parser wanted lines after the last one
 
     def close(self) -> None:
         self.raw.close()

@@ -30,6 +30,37 @@ def _choice(problems: list[Problem], field: str, value: object, accepted) -> Non
         problems.append(Problem(field, "not_storable", {"value": limits.shown(value)}))
 
 
+def _optional_ok(value: object, limit: int) -> bool:
+    return value is None or limits.fits(value, limit)
+
+
+def _score_ok(value: object, name: str) -> bool:
+    low, high = limits.SCORE_RANGES[name]
+    return value is None or (type(value) is int and low <= value <= high)
+
+
+def _conversation_ok(c: ParsedConversation) -> bool:
+    """The fast test of the conversation's own fields (the usual answer is yes)."""
+    text_limits = limits.TEXT_LIMITS
+    return (
+        limits.fits(c.external_id, text_limits["conversation_id"])
+        and c.channel in CHANNEL_ALIASES
+        and c.status in STATUS_ALIASES
+        and type(c.language) is str
+        and 1 <= len(c.language) <= 2
+        and all(_optional_ok(getattr(c, name), text_limits[name]) for name in _OPTIONAL_TEXT)
+        and _optional_ok(c.agent_login, text_limits["author"])
+        and _score_ok(c.csat, "csat")
+        and _score_ok(c.nps, "nps")
+        and type(c.tags) is list
+        and len(c.tags) <= limits.TAGS_PER_CONVERSATION
+        and all(limits.fits(tag, limits.TAG_LIMIT) for tag in c.tags)
+        and (c.started_at is None or limits.in_range(c.started_at))
+        and (c.ended_at is None or limits.in_range(c.ended_at))
+        and (c.first_response_seconds is None or math.isfinite(c.first_response_seconds))
+    )
+
+
 def _conversation_problems(c: ParsedConversation) -> list[Problem]:
     problems: list[Problem] = []
     _try(problems, "conversation_id", limits.storable_text, c.external_id, 200)
@@ -59,17 +90,35 @@ def _conversation_problems(c: ParsedConversation) -> list[Problem]:
     return problems
 
 
+_ROLES = frozenset(ROLE_ALIASES)
+_TEXT_LIMIT = limits.MESSAGE_TEXT_LIMIT
+_AUTHOR_LIMIT = limits.TEXT_LIMITS["author"]
+
+
+def _message_ok(m) -> bool:
+    """The fast test of one message (the usual answer is yes)."""
+    return (
+        m.role in _ROLES
+        and bool(m.text)
+        and limits.fits(m.text, _TEXT_LIMIT)
+        and (m.author is None or limits.fits(m.author, _AUTHOR_LIMIT))
+        and (m.sent_at is None or limits.in_range(m.sent_at))
+    )
+
+
 def _message_problems(c: ParsedConversation) -> list[Problem]:
     problems: list[Problem] = []
     for index, m in enumerate(c.messages):
+        if _message_ok(m):
+            continue
         prefix = f"messages[{index}]."
-        _choice(problems, f"{prefix}role", m.role, ROLE_ALIASES)
+        _choice(problems, f"{prefix}role", m.role, _ROLES)
         if not m.text:
             problems.append(Problem(f"{prefix}text", "required"))
         else:
-            _try(problems, f"{prefix}text", limits.storable_text, m.text, limits.MESSAGE_TEXT_LIMIT)
+            _try(problems, f"{prefix}text", limits.storable_text, m.text, _TEXT_LIMIT)
         if m.author is not None:
-            _try(problems, f"{prefix}author", limits.storable_text, m.author, 120)
+            _try(problems, f"{prefix}author", limits.storable_text, m.author, _AUTHOR_LIMIT)
         if m.sent_at is not None:
             _try(problems, f"{prefix}sent_at", limits.check_datetime, m.sent_at)
     return problems
@@ -77,6 +126,8 @@ def _message_problems(c: ParsedConversation) -> list[Problem]:
 
 def guard(file: str, conversation: ParsedConversation) -> ParsedConversation | Rejection:
     """The conversation unchanged, or its rejection listing every value it cannot store."""
+    if _conversation_ok(conversation) and all(map(_message_ok, conversation.messages)):
+        return conversation
     problems = _conversation_problems(conversation) + _message_problems(conversation)
     if not problems:
         return conversation

@@ -119,6 +119,22 @@ def check_characters(text: str) -> str:
     return text
 
 
+def fits(text: object, limit: int) -> bool:
+    """True when ``text`` can be stored as it is (the fast test; ``storable_text`` says why
+    not)."""
+    return (
+        type(text) is str
+        and len(text) <= limit
+        and "\x00" not in text
+        and (text.isascii() or _UNSTORABLE.search(text) is None)
+    )
+
+
+def in_range(value: object) -> bool:
+    """True for an aware datetime inside [EARLIEST, LATEST) (``check_datetime`` says why not)."""
+    return isinstance(value, datetime) and value.tzinfo is not None and EARLIEST <= value < LATEST
+
+
 def check_length(text: str, limit: int) -> str:
     if len(text) > limit:
         raise FieldProblem("too_long", limit=limit, length=len(text))

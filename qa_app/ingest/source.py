@@ -120,7 +120,8 @@ def _detect_kind(path: Path, sample: bytes, encoding: str) -> str:
 def inspect_file(path: str | os.PathLike[str], name: str | None = None) -> SourceFile:
     """Recognise ``path`` or raise ``UnreadableFile`` with the reason (nothing is read twice)."""
     file_path = Path(path)
-    display = name or file_path.name
+    # the name is shown in messages and stored: no control characters, no lone surrogates
+    display = "".join(ch for ch in (name or file_path.name) if ch.isprintable())[:500] or "-"
     if not file_path.is_file():
         raise UnreadableFile(display, "missing", path=str(file_path))
     try:
