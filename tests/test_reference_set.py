@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from scoring.datasets import default_datasets_dir
 from scoring.evaluation.reference_set import (
     LABELS,
     ReferenceSetError,
@@ -28,6 +27,7 @@ from scoring.evaluation.reference_sources import (
     read_sgd,
     text_sha1,
 )
+from scoring.training.datasets import default_datasets_dir
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 NEUTRAL = {"impolite": "no", "apology": "no", "greeting": "no", "empathy": "none",

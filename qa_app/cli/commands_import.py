@@ -1,4 +1,6 @@
-"""``qa-studio import FILE...``: load conversation files (CSV, JSONL) into the database.
+"""``qa-studio import FILE...``: load conversation files (CSV, JSONL, or with ``--from`` a
+Zendesk, Intercom or Freshdesk export) into the database; ``--mask`` masks personal data
+(settings: ``QA_STUDIO_MASK``, ``QA_STUDIO_MASKING_CONFIG``) before anything is stored.
 
 Exit codes: 0 every row imported; 1 imported, but some rows were rejected (listed on
 stderr and in the errors CSV); 2 a file could not be read at all (nothing from it was
@@ -18,7 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from qa_app.cli.errors import CliError
 from qa_app.i18n import t
-from qa_app.ingest import parse_timezone
+from qa_app.ingest import MaskingConfigError, parse_timezone
+from qa_app.ingest.helpdesk import HELPDESK_SOURCES, helpdesk_reader
+from qa_app.ingest.masking import load_masking_config, masking_enabled_by_default
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
@@ -106,11 +110,14 @@ def _rejected_lines(summary: ImportSummary, lang: str) -> None:
         click.echo(t("import.note.more_not_shown", lang, count=hidden), err=True)
 
 
-def _import_one(url: str, path: str, options: ImportOptions, lang: str) -> int:
+def _import_one(
+    url: str, path: str, options: ImportOptions, lang: str, helpdesk: str | None = None
+) -> int:
     progress = _ProgressLine(Path(path).name)
+    reader = helpdesk_reader(helpdesk) if helpdesk else None
     try:
         with services_db.unit_of_work(url) as session:
-            summary = import_file(session, path, SYSTEM, options, progress)
+            summary = import_file(session, path, SYSTEM, options, progress, reader)
     except ImportFailed as exc:
         progress.clear()
         click.secho(f"error: {exc.message}", err=True, fg="red")
@@ -123,6 +130,14 @@ def _import_one(url: str, path: str, options: ImportOptions, lang: str) -> int:
         raise CliError(_database_failed(path, exc)) from None
     progress.clear()
     _report(summary, lang)
+    for notice in reader.warnings if reader else ():
+        click.echo(f"warning: {notice.describe(lang)}", err=True)
+    if summary.masked_items:
+        items = ", ".join(
+            f"{t(f'helpdesk.mask_kind.{kind}', lang) if kind in MASK_KINDS else kind}: {count}"
+            for kind, count in sorted(summary.masked_items.items())
+        )
+        click.echo(t("helpdesk.masked_summary", lang, items=items))
     return summary.exit_code
 
 
@@ -148,6 +163,20 @@ def _history(url: str, lang: str) -> None:
         )
 
 
+MASK_KINDS = ("email", "phone", "card", "passport", "customer_name")
+
+
+def _masking(mask: bool | None):
+    """The masking settings in force: ``--mask/--no-mask``, else ``QA_STUDIO_MASK``; the
+    kinds and custom patterns come from ``QA_STUDIO_MASKING_CONFIG`` (a YAML file)."""
+    try:
+        if not (masking_enabled_by_default() if mask is None else mask):
+            return None
+        return load_masking_config()
+    except MaskingConfigError as exc:
+        raise click.UsageError(exc.describe("en")) from None
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
@@ -157,10 +186,22 @@ def _history(url: str, lang: str) -> None:
     "(default: $QA_STUDIO_DEFAULT_TZ, else UTC).",
 )
 @click.option(
+    "--from",
+    "helpdesk",
+    type=click.Choice(HELPDESK_SOURCES),
+    help="The files are this help desk's API export (JSON or JSON lines) instead of CSV/JSONL.",
+)
+@click.option(
     "--source",
-    default=DEFAULT_SOURCE,
-    show_default=True,
-    help="Name of the system the files come from; conversation ids are unique per source.",
+    default=None,
+    help="Name of the system the files come from; conversation ids are unique per source "
+    f"(default: the --from help desk, else {DEFAULT_SOURCE!r}).",
+)
+@click.option(
+    "--mask/--no-mask",
+    default=None,
+    help="Mask e-mails, phones, cards and passports in the text before storing "
+    "(default: $QA_STUDIO_MASK; kinds and custom patterns: $QA_STUDIO_MASKING_CONFIG).",
 )
 @click.option(
     "--errors-dir",
@@ -180,17 +221,24 @@ def _history(url: str, lang: str) -> None:
     help="List recent imports with their status (finished, in progress, interrupted).",
 )
 @click.pass_context
-def import_command(ctx, files, default_tz, source, errors_dir, lang, history) -> None:
-    """Import conversations from CSV (one row per message) or JSONL (one per line) files."""
+def import_command(
+    ctx, files, default_tz, helpdesk, source, mask, errors_dir, lang, history
+) -> None:
+    """Import conversations from CSV (one row per message), JSONL (one per line) or, with
+    --from, Zendesk, Intercom or Freshdesk export files."""
     if not files and not history:
         raise click.UsageError("name at least one FILE to import (or use --history)")
+    masking = _masking(mask)
     url = services_db.prepare_database(services_db.database_url(ctx.obj.get("database_url")))
     if history:
         _history(url, lang)
-    options = ImportOptions(source=source, default_tz=default_tz, errors_dir=errors_dir, lang=lang)
+    source = source or helpdesk or DEFAULT_SOURCE
+    options = ImportOptions(
+        source=source, default_tz=default_tz, errors_dir=errors_dir, lang=lang, masking=masking
+    )
     worst = 0
     for path in files:
-        worst = max(worst, _import_one(url, path, options, lang))
+        worst = max(worst, _import_one(url, path, options, lang, helpdesk))
     ctx.exit(worst)
 
 

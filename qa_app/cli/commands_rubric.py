@@ -1,13 +1,15 @@
-"""``qa-studio rubric``: check rubric files before they reach reviewers, and read them."""
+"""``qa-studio rubric``: check rubric files before they reach reviewers, and read them.
+
+``check`` also knows the other files in ``rubrics/`` (mystery checklists, the coaching
+catalogue, mystery scenarios) by their ``kind`` key, and the references between them."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
 from qa_app.cli.errors import CliError
-from scoring.rubric.files import Criterion, Rubric, RubricProblem, check_rubric_text
+from qa_app.services.rubrics import check_rubric_files, read_rubric_file
+from scoring.rubric.files import Criterion, Rubric, RubricProblem
 
 WORDS = {
     "en": {
@@ -40,13 +42,8 @@ WORDS = {
 
 
 def _read(path: str) -> tuple[Rubric | None, list[RubricProblem]]:
-    """Read and check one file; an unreadable file is a problem like any other."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return None, [RubricProblem("", f"cannot read file: {reason}")]
-    return check_rubric_text(text)
+    """Read and check one rubric or checklist; an unreadable file is a problem like any other."""
+    return read_rubric_file(path)
 
 
 @click.group("rubric")
@@ -57,20 +54,16 @@ def rubric_group() -> None:
 @rubric_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def check_command(files: tuple[str, ...]) -> None:
-    """Validate rubric FILES; print every problem with its YAML path, exit 1 if any."""
+    """Validate FILES (rubrics, mystery checklists and scenarios, the coaching catalogue);
+    print every problem with its YAML path, exit 1 if any."""
     failed = 0
-    for path in files:
-        rubric, problems = _read(path)
-        if rubric is not None:
-            criteria = len(rubric.criterion_ids())
-            click.echo(
-                f"ok: {rubric.id} v{rubric.version}: "
-                f"{len(rubric.categories)} categories, {criteria} criteria"
-            )
+    for result in check_rubric_files(files):
+        if result.ok:
+            click.echo(f"ok: {result.summary}")
             continue
         failed += 1
-        for problem in problems:
-            click.echo(f"{path}: {problem.path or '(file)'}: {problem.message}")
+        for problem in result.problems:
+            click.echo(f"{result.path}: {problem.path or '(file)'}: {problem.message}")
     if failed:
         raise CliError(f"{failed} of {len(files)} rubric file(s) have problems", exit_code=1)
 

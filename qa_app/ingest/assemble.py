@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest import values as v
 from qa_app.ingest.limits import (
@@ -24,6 +25,9 @@ from qa_app.ingest.limits import (
 )
 from qa_app.ingest.records import ParsedConversation, ParsedMessage, Problem, Rejection
 from scoring.text.language import dominant_language
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 CONVERSATION_FIELDS = (
     "channel",
@@ -108,11 +112,18 @@ def _check(text: str, limit: int, field: str, problems: list[Problem]) -> None:
 
 
 def parse_message(
-    raw: Mapping[str, object], default_tz: tzinfo, line: int, prefix: str = ""
+    raw: Mapping[str, object],
+    default_tz: tzinfo,
+    line: int,
+    prefix: str = "",
+    extra_roles: Collection[str] = (),
 ) -> tuple[ParsedMessage | None, list[Problem]]:
     """One message: ``role`` and non-empty ``text`` required, ``author`` and ``sent_at`` not.
 
-    Every value is checked against what the database stores (``limits``)."""
+    ``extra_roles`` lets a reader that maps roles itself (help-desk adapters: ``bot``) pass
+    roles the user-written formats do not accept. Every value is checked against what the
+    database stores (``limits``).
+    """
     problems: list[Problem] = []
     role = _present(raw, "role", prefix, problems)
     text = _present(raw, "text", prefix, problems)
@@ -121,7 +132,7 @@ def parse_message(
     sent_at = None
     if role is None:
         problems.append(Problem(f"{prefix}role", "required"))
-    elif role is not _INVALID:
+    elif role is not _INVALID and role not in extra_roles:
         try:
             role = _ROLES.get(role) or v.parse_role(role)
         except v.FieldProblem as exc:
@@ -181,7 +192,10 @@ def content_hash(
     for m in messages:
         author = m.author or ""
         when = m.sent_at.timestamp() if m.sent_at else ""
-        parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}")
+        internal = (
+            "|internal" if m.internal else ""
+        )  # absent for ordinary messages: old hashes hold
+        parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}{internal}")
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
@@ -203,11 +217,19 @@ def finish_conversation(
     external_id: str,
     fields: Mapping[str, object],
     messages: list[ParsedMessage],
+    masker: Masker | None = None,
 ) -> ParsedConversation | Rejection:
-    """Derive language, times, main agent and hash; reject a conversation with no messages."""
+    """Derive language, times, main agent and hash; reject a conversation with no messages.
+
+    With a ``masker`` personal data is masked first, so the hash (and everything stored)
+    is of the masked text.
+    """
     if not messages:
         problem = Problem("messages", "no_valid_messages")
         return Rejection(file, line, external_id, [problem], rows=0, whole=True)
+    masked: dict[str, int] = {}
+    if masker is not None:
+        fields, masked = masker.mask_conversation(fields, messages)
     times = [m.sent_at for m in messages if m.sent_at is not None]
     language = fields.get("language") or conversation_language(messages)
     return ParsedConversation(
@@ -230,4 +252,5 @@ def finish_conversation(
         messages=messages,
         content_hash=content_hash(external_id, fields, messages),
         line=line,
+        masked_items=masked,
     )

@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest.assemble import finish_conversation, parse_external_id
 from qa_app.ingest.csv_lines import ROW_LIMIT, CsvLines
@@ -23,6 +24,9 @@ from qa_app.ingest.records import ParsedConversation, Problem, Rejection, Unread
 from qa_app.ingest.row_buffer import RowBuffer
 from qa_app.ingest.source import SourceFile
 from qa_app.ingest.values import FieldProblem
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -176,7 +180,10 @@ def check_csv(source: SourceFile) -> dict[str, int]:
 
 
 def read_csv(
-    source: SourceFile, default_tz: tzinfo, buffer_limit: int = 100_000
+    source: SourceFile,
+    default_tz: tzinfo,
+    buffer_limit: int = 100_000,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations (and rejections) from a CSV file, grouping scattered rows."""
     columns = check_csv(source)
@@ -198,18 +205,24 @@ def read_csv(
             else:
                 buffer.add(key, line, cells)
             if key and last_line.get(key) == line:
-                yield from _complete(source.name, key, line, buffer, columns, default_tz)
+                yield from _complete(source.name, key, line, buffer, columns, default_tz, masker)
     finally:
         rows.close()
         buffer.close()
 
 
 def _complete(
-    file: str, key: str, line: int, buffer: RowBuffer, columns: dict[str, int], default_tz
+    file: str,
+    key: str,
+    line: int,
+    buffer: RowBuffer,
+    columns: dict[str, int],
+    default_tz: tzinfo,
+    masker: Masker | None,
 ) -> Iterator[ParsedConversation | Rejection]:
     group = buffer.pop(key)
     if group:
-        yield from _conversation(file, key, group, columns, default_tz)
+        yield from _conversation(file, key, group, columns, default_tz, masker)
     else:
         problem = _problem("messages", "no_valid_messages")
         yield Rejection(file, line, key, [problem], rows=0, whole=True)
@@ -255,6 +268,7 @@ def _conversation(
     rows: list[tuple[int, list[str]]],
     columns: dict[str, int],
     default_tz: tzinfo,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     external_id = parse_external_id(key)  # checked row by row already
     fields, messages, rejections = assemble_rows(file, external_id, rows, columns, default_tz)
@@ -262,4 +276,4 @@ def _conversation(
     if isinstance(fields, Rejection):
         yield fields
         return
-    yield finish_conversation(file, rows[0][0], external_id, fields, messages)
+    yield finish_conversation(file, rows[0][0], external_id, fields, messages, masker)

@@ -13,7 +13,7 @@ import math
 
 from qa_app.ingest import limits
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection
-from qa_app.ingest.values import CHANNEL_ALIASES, ROLE_ALIASES, STATUS_ALIASES
+from qa_app.ingest.values import CHANNEL_ALIASES, STATUS_ALIASES
 
 _OPTIONAL_TEXT = ("customer_id", "customer_name", "subject", "team")
 
@@ -90,7 +90,7 @@ def _conversation_problems(c: ParsedConversation) -> list[Problem]:
     return problems
 
 
-_ROLES = frozenset(ROLE_ALIASES)
+_ROLES = limits.STORED_ROLES
 _TEXT_LIMIT = limits.MESSAGE_TEXT_LIMIT
 _AUTHOR_LIMIT = limits.TEXT_LIMITS["author"]
 

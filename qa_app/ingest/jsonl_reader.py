@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from qa_app.ingest.assemble import (
     finish_conversation,
@@ -25,6 +26,9 @@ from qa_app.ingest.decoding import LineDecoder
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.source import SourceFile
 from qa_app.ingest.values import FieldProblem
+
+if TYPE_CHECKING:
+    from qa_app.ingest.masking import Masker
 
 WHOLE_JSON_LIMIT = 200 * 1024 * 1024
 #: Bytes one JSONL line (one conversation) may hold; documented in docs/import-limits.md.
@@ -160,7 +164,9 @@ def _whole_json(source: SourceFile) -> list[tuple[int, object, bool]] | None:
     return entries
 
 
-def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConversation | Rejection]:
+def read_jsonl(
+    source: SourceFile, default_tz: tzinfo, masker: Masker | None = None
+) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations and rejections; raise ``UnreadableFile`` if no line is JSON."""
     entries: Iterable[tuple[int, object | Problem, bool]] | None = None
     if source.kind == "json":
@@ -174,7 +180,7 @@ def read_jsonl(source: SourceFile, default_tz: tzinfo) -> Iterator[ParsedConvers
         if isinstance(item, Problem):
             yield Rejection(source.name, line, "", [item], whole=True)
             continue
-        yield from _conversation(source.name, line, item, first_seen, default_tz)
+        yield from _conversation(source.name, line, item, first_seen, default_tz, masker)
     if json_lines == 0:
         raise UnreadableFile(source.name, "no_json")
 
@@ -187,7 +193,12 @@ def _lower_keys(item: dict, expected: str) -> dict:
 
 
 def _conversation(
-    file: str, line: int, item: object, first_seen: dict[str, int], default_tz: tzinfo
+    file: str,
+    line: int,
+    item: object,
+    first_seen: dict[str, int],
+    default_tz: tzinfo,
+    masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
     """Yield the rejections of bad messages, then the conversation (or its rejection)."""
     if not isinstance(item, dict):
@@ -225,4 +236,4 @@ def _conversation(
             yield Rejection(file, line, external_id, found)
         else:
             messages.append(message)
-    yield finish_conversation(file, line, external_id, fields, messages)
+    yield finish_conversation(file, line, external_id, fields, messages, masker)

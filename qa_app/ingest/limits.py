@@ -25,6 +25,8 @@ TEXT_LIMITS = {
     "team": 120,
     "author": 120,  # an agent's author becomes its login, a 120-character column
 }
+#: Roles a message is stored with: the three of the import formats and help desks' ``bot``.
+STORED_ROLES = frozenset(("customer", "agent", "system", "bot"))
 TAG_LIMIT = 100
 TAGS_PER_CONVERSATION = 50
 #: Timestamps, after conversion to UTC: nothing in a support export happened before the

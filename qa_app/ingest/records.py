@@ -57,11 +57,15 @@ class Notice:
 
 @dataclass(slots=True)
 class ParsedMessage:
+    """One message. ``internal`` marks a note agents wrote for each other (a help desk's
+    private comment): kept for reviewers as role ``system``, never scored as customer-facing."""
+
     role: str
     text: str
     author: str | None = None
     sent_at: datetime | None = None
     line: int = 0
+    internal: bool = False
 
 
 @dataclass(slots=True)
@@ -87,6 +91,7 @@ class ParsedConversation:
     messages: list[ParsedMessage]
     content_hash: str
     line: int = 0
+    masked_items: dict[str, int] = field(default_factory=dict)  # kind -> how many masked
 
 
 class UnreadableFile(Exception):

@@ -33,7 +33,6 @@ class Action:
     roles: tuple[str, ...]
 
 
-
 _TABLE: tuple[Action, ...] = (
     # pages (the router and each page's own guard)
     Action("page.queue", "open the review queue page", ("reviewer", "lead")),

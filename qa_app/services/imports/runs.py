@@ -14,10 +14,11 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,9 +26,13 @@ from sqlalchemy.orm import Session
 
 from qa_app.ingest import (
     ErrorReport,
+    Masker,
+    MaskingConfig,
+    MaskingConfigError,
     Notice,
     ParsedConversation,
     Rejection,
+    SourceFile,
     UnreadableFile,
     guard,
     inspect_file,
@@ -70,6 +75,7 @@ class ImportOptions:
     errors_dir: Path | None = None  # None: next to the input file
     display_name: str | None = None  # the user's file name when importing an upload
     lang: str = "en"  # language of the reasons in the errors CSV
+    masking: MaskingConfig | None = None  # None: store text as it is; else mask personal data
     batch_size: int = 2000
     batch_messages: int = 20_000
     progress_interval: float = 0.25  # seconds between progress callbacks
@@ -120,6 +126,7 @@ class ImportSummary:
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[Notice] = field(default_factory=list)
     interrupted: list[dict] = field(default_factory=list)  # earlier runs found dead
+    masked_items: Counter[str] = field(default_factory=Counter)  # kind -> how many masked
 
     @property
     def exit_code(self) -> int:
@@ -156,6 +163,9 @@ def errors_file_path(source_path: Path, name: str, errors_dir: Path | None, now:
 
 
 ProgressCallback = Callable[[ImportProgress], None]
+#: Reads a recognised file into conversations and rejections; the default is CSV/JSONL,
+#: ``qa_app.ingest.helpdesk.helpdesk_reader`` gives one for a help desk's export.
+Reader = Callable[[SourceFile, tzinfo, Masker | None], Iterable[ParsedConversation | Rejection]]
 
 
 class _Run:
@@ -271,8 +281,10 @@ def import_file(
     actor: Actor = SYSTEM,
     options: ImportOptions | None = None,
     progress: ProgressCallback | None = None,
+    reader: Reader | None = None,
 ) -> ImportSummary:
-    """Import one CSV/JSONL file; raises ``ImportFailed`` when it cannot be read at all."""
+    """Import one CSV/JSONL file (or, with ``reader``, another format such as a help desk's
+    export); raises ``ImportFailed`` when it cannot be read at all."""
     require(actor, "import.run")
     options = options or ImportOptions()
     if not options.source.strip() or len(options.source) > 120:
@@ -283,6 +295,10 @@ def import_file(
     except ValueError as exc:
         raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
     try:
+        masker = Masker(options.masking) if options.masking is not None else None
+    except MaskingConfigError as exc:
+        raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
+    try:
         source = inspect_file(path, options.display_name)
     except UnreadableFile as exc:
         raise _failed(exc) from None
@@ -290,7 +306,8 @@ def import_file(
     _note_interrupted(state)
     try:
         with _fewer_gc_passes():
-            _stream(state, read_conversations(source, tz), progress)
+            items = (reader or read_conversations)(source, tz, masker)
+            _stream(state, items, progress)
     except UnreadableFile as exc:
         state.report.discard()
         session.rollback()
@@ -331,6 +348,8 @@ def _stream(state: _Run, items, progress: ProgressCallback | None) -> None:
             state.rows += item.rows
             continue
         state.batch.append(item)
+        if item.masked_items:
+            state.summary.masked_items.update(item.masked_items)
         state.batch_messages += len(item.messages)
         state.rows += len(item.messages)
         if len(state.batch) >= options.batch_size or state.batch_messages >= options.batch_messages:
@@ -374,6 +393,7 @@ def _finish(state: _Run) -> ImportSummary:
         unchanged=summary.unchanged,
         rejected_rows=summary.rejected_rows,
         messages=summary.messages,
+        masked=dict(summary.masked_items),
     )
     state.session.commit()
     return summary

@@ -4,6 +4,10 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.rubrics.files import (
+    check_rubric_files,
+    read_rubric_file,
+)
 from qa_app.services.rubrics.store import (
     RubricInvalid,
     StoredRubric,
@@ -18,6 +22,8 @@ from qa_app.services.rubrics.store import (
 )
 
 __all__ = [
+    "check_rubric_files",
+    "read_rubric_file",
     "RubricInvalid",
     "StoredRubric",
     "VersionInfo",
