@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from qa_app.services.imports.runs import ImportOptions, import_file
+from qa_app.services.imports import ImportOptions, import_file
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Conversation
 

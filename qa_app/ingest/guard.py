@@ -76,7 +76,7 @@ def _conversation_problems(c: ParsedConversation) -> list[Problem]:
         _try(problems, "author", limits.storable_text, c.agent_login, limits.TEXT_LIMITS["author"])
     for name in ("csat", "nps"):
         if getattr(c, name) is not None:
-            _try(problems, name, limits.check_score, getattr(c, name), name)
+            _try(problems, name, limits.check_score, getattr(c, name), *limits.SCORE_RANGES[name])
     if not isinstance(c.tags, list) or not all(isinstance(tag, str) for tag in c.tags):
         problems.append(Problem("tags", "not_storable", {"value": limits.shown(c.tags)}))
     else:

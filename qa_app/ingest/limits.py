@@ -69,8 +69,8 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
 def _scalar_repr(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int) and abs(value) >= 10**SHOWN_CHARS:
-        return f"a number of {len(str(abs(value)))} digits"
+    if isinstance(value, int) and abs(value) >= 10**SHOWN_CHARS:  # str() refuses past 4300
+        return f"{'-' if value < 0 else ''}~1e{abs(value).bit_length() * math.log10(2):.0f}"
     if isinstance(value, list):
         return "[…]"
     if isinstance(value, dict):
@@ -163,9 +163,8 @@ def check_datetime(value: datetime) -> datetime:
     return value
 
 
-def check_score(value: object, name: str) -> int:
-    """An integer in the score's range; FieldProblem otherwise (any size, any type)."""
-    low, high = SCORE_RANGES[name]
+def check_score(value: object, low: int, high: int) -> int:
+    """An integer in ``low``..``high``; FieldProblem otherwise (any size, any type)."""
     code = f"bad_range_{low}_{high}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FieldProblem(code, value=shown(value))

@@ -106,14 +106,13 @@ def parse_score(raw: object, low: int, high: int) -> int:
     """An integer score such as CSAT 1-5; Excel's ``4.0`` is accepted, ``4.5`` is not.
 
     Numbers of any size or type end in a FieldProblem, never in an OverflowError."""
-    name = "csat" if (low, high) == (1, 5) else "nps"
     number = raw
     if isinstance(raw, str):
         text = raw.strip().replace(",", ".")
         # the pattern also keeps a 400-digit string away from float()
         number = float(text) if _NUMBER.fullmatch(text) else None
     try:
-        return check_score(number, name)
+        return check_score(number, low, high)
     except FieldProblem:
         raise FieldProblem(f"bad_range_{low}_{high}", value=shown(raw)) from None
 
