@@ -33,14 +33,17 @@ class ScorerSpec:
 SCORERS: dict[str, ScorerSpec] = {
     spec.name: spec
     for spec in (
-        ScorerSpec("sentiment", "scoring.scorers.sentiment", "SentimentScorer", "customer", (-1, 1)),
+        ScorerSpec(
+            "sentiment", "scoring.scorers.sentiment", "SentimentScorer", "customer", (-1, 1)
+        ),
         ScorerSpec("emotions", "scoring.scorers.emotions", "EmotionScorer", "customer", (0, 1)),
         ScorerSpec("toxicity", "scoring.scorers.toxicity", "ToxicityScorer", "agent", (0, 1)),
         ScorerSpec("politeness", "scoring.scorers.politeness", "PolitenessScorer", "agent", (0, 1)),
         ScorerSpec("empathy", "scoring.scorers.empathy", "EmpathyScorer", "agent", (0, 1)),
         ScorerSpec("clarity", "scoring.scorers.clarity", "ClarityScorer", "agent", (0, 1)),
+        # -1 an unresolved complaint .. 1 a confirmed solution (the strongest marker's weight)
         ScorerSpec(
-            "resolution", "scoring.scorers.resolution", "ResolutionScorer", "agent", (0, 1)
+            "resolution", "scoring.scorers.resolution", "ResolutionScorer", "agent", (-1, 1)
         ),
     )
 }

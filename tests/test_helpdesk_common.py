@@ -91,7 +91,8 @@ def test_json_lines_with_a_broken_line(tmp_path):
               "comments": [{"id": 1, "author_id": 5, "body": "Hi"}]}  # fmt: skip
     path.write_text(json.dumps(ticket) + "\n\n{broken\n" + json.dumps(ticket | {"id": 2}) + "\n")
     items = list(read_helpdesk_export(path, "zendesk"))
-    assert [getattr(i, "external_id", None) for i in items] == [None, "1", "2"]
+    ids = [i.external_id if isinstance(i, ParsedConversation) else None for i in items]
+    assert ids == [None, "1", "2"]
     assert items[0].describe()[0].startswith("tickets.jsonl:3: line: not valid JSON:")
     assert [i.line for i in items[1:]] == [1, 4]
 

@@ -61,7 +61,7 @@ def test_broken_csv_gives_the_documented_result(db_url, tmp_path):
         21: "channel",
         24: "row",
     }
-    whole = [r.conversation_id for r in summary.rejections if r.whole]
+    whole = [r.external_id for r in summary.rejections if r.whole]
     assert whole == ["broken-fax-001"]
     with storage_db.unit_of_work(db_url) as session:
         stored = {c.external_id: c for c in session.scalars(select(Conversation))}

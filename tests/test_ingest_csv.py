@@ -143,7 +143,7 @@ def test_bad_row_is_rejected_with_line_field_reason_and_others_kept(tmp_path):
     assert any(line.startswith("broken.csv:5: channel: unknown channel") for line in described)
     assert "broken.csv:6: conversation_id: is required" in described
     whole = [r for r in rejections if r.whole]
-    assert [r.conversation_id for r in whole] == ["k2"]
+    assert [r.external_id for r in whole] == ["k2"]
 
 
 def test_conflicting_conversation_fields_reject_the_whole_conversation(tmp_path):

@@ -6,13 +6,12 @@ import math
 
 import click
 
-from qa_app.cli.context import migrated_url
+from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
 from qa_app.services import calibration
 from qa_app.services.actor import SYSTEM
-from qa_app.services.calibration import CalibrationResults, calibration_results
+from qa_app.services.calibration import CalibrationResults
 from qa_app.services.errors import ServiceError
-from qa_app.storage.db import unit_of_work
 
 
 def _split(value: str) -> list[str]:
@@ -41,36 +40,34 @@ def calibration_group() -> None:
 )
 @click.option("--seed", type=int, default=42, show_default=True, help="Sampling seed.")
 @click.option(
-    "--rubric-version", type=int, default=None, help="Rubric version id (default: active)."
+    "--rubric-version",
+    "rubric_version_id",
+    type=int,
+    default=None,
+    help="Rubric version id (default: active).",
 )
 @click.option("--notes", default="", help="Notes for the participants.")
 @click.pass_context
 def create_command(ctx: click.Context, **options) -> None:
     """Create a session: one blind assignment per reviewer and conversation."""
     spec = options["conversations"].strip()
+    refs, size = (None, int(spec)) if spec.isdigit() else (_split(spec), None)
     try:
-        with unit_of_work(migrated_url(ctx)) as session:
-            ids, size = None, None
-            if spec.isdigit():
-                size = int(spec)
-            else:
-                ids = calibration.resolve_conversations(session, _split(spec))
-            sid = calibration.create_session(
-                session,
-                SYSTEM,
-                options["name"],
-                _split(options["reviewers"]),
-                ids,
-                sample_size=size,
-                seed=options["seed"],
-                rubric_version_id=options["rubric_version"],
-                notes=options["notes"],
-            )
-            summary = calibration.get_session(session, SYSTEM, sid)
+        summary = calibration.do_start_session(
+            unit_of_work(ctx),
+            SYSTEM,
+            options["name"],
+            _split(options["reviewers"]),
+            refs,
+            sample_size=size,
+            seed=options["seed"],
+            rubric_version_id=options["rubric_version_id"],
+            notes=options["notes"],
+        )
     except ServiceError as exc:
         raise CliError(exc.message) from exc
     click.echo(
-        f"created calibration session {sid} '{summary.name}': {summary.conversations} "
+        f"created calibration session {summary.session_id} '{summary.name}': {summary.conversations} "
         f"conversations x {len(summary.reviewers)} reviewers = {summary.total} blind assignments"
     )
 
@@ -79,8 +76,7 @@ def create_command(ctx: click.Context, **options) -> None:
 @click.pass_context
 def list_command(ctx: click.Context) -> None:
     """Every session with its status and grading progress."""
-    with unit_of_work(migrated_url(ctx)) as session:
-        items = calibration.list_sessions(session, SYSTEM)
+    items = calibration.session_list(unit_of_work(ctx), SYSTEM)
     if not items:
         click.echo("no calibration sessions")
     for s in items:
@@ -141,8 +137,7 @@ def print_results(results: CalibrationResults) -> None:
 def results_command(ctx: click.Context, session_id: int) -> None:
     """Print a session's agreement per criterion, reviewer severity and items to discuss."""
     try:
-        with unit_of_work(migrated_url(ctx)) as session:
-            results = calibration_results(session, SYSTEM, session_id)
+        results = calibration.results_report(unit_of_work(ctx), SYSTEM, session_id)
     except ServiceError as exc:
         raise CliError(exc.message) from exc
     print_results(results)

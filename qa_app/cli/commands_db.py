@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.engine import make_url
 
 from qa_app.cli.context import resolved_url
-from qa_app.storage import db as storage_db
+from qa_app.services import database
 
-
-def _safe(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+_safe = database.display_url
 
 
 @click.group("db")
@@ -24,8 +21,8 @@ def db_group() -> None:
 def upgrade_command(ctx: click.Context, revision: str) -> None:
     """Apply migrations (also done automatically on start)."""
     url = resolved_url(ctx)
-    storage_db.upgrade(url, revision)
-    click.echo(f"database {_safe(url)} is at revision {storage_db.current_revision(url)}")
+    database.upgrade(url, revision)
+    click.echo(f"database {_safe(url)} is at revision {database.current_revision(url)}")
 
 
 @db_group.command("current")
@@ -33,8 +30,8 @@ def upgrade_command(ctx: click.Context, revision: str) -> None:
 def current_command(ctx: click.Context) -> None:
     """Show the database in force and its schema revision."""
     url = resolved_url(ctx)
-    current = storage_db.current_revision(url)
-    head = storage_db.head_revision()
+    current = database.current_revision(url)
+    head = database.head_revision()
     state = "up to date" if current == head else f"behind (head is {head})"
     click.echo(f"database: {_safe(url)}\nrevision: {current or 'none'} ({state})")
 

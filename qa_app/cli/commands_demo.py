@@ -6,9 +6,8 @@ import time
 
 import click
 
-from qa_app.cli.context import migrated_url
+from qa_app.cli.context import unit_of_work
 from qa_app.demo import seed as demo
-from qa_app.storage.db import unit_of_work
 
 
 def _progress_printer():
@@ -54,20 +53,17 @@ def demo_command(
     ctx: click.Context, if_empty: bool, n_conversations: int, seed: int, password: str | None
 ) -> None:
     """Load the demo corpus, accounts for every role, the rubric, reviews and scores."""
-    url = migrated_url(ctx)
-    with unit_of_work(url) as session:
-        if if_empty and demo.conversation_count(session):
-            click.echo("The database already has conversations; demo not loaded (--if-empty).")
-            return
+    if if_empty and demo.has_conversations(unit_of_work(ctx)):
+        click.echo("The database already has conversations; demo not loaded (--if-empty).")
+        return
     started = time.monotonic()
-    with unit_of_work(url) as session:
-        result = demo.load_demo(
-            session,
-            seed=seed,
-            n_conversations=n_conversations,
-            password=password,
-            progress=_progress_printer(),
-        )
+    result = demo.do_load_demo(
+        unit_of_work(ctx),
+        seed=seed,
+        n_conversations=n_conversations,
+        password=password,
+        progress=_progress_printer(),
+    )
     summary = result.import_summary
     click.echo(
         f"\rDemo loaded in {time.monotonic() - started:.0f} s: {summary.imported:,} new, "

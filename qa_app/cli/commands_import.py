@@ -24,6 +24,7 @@ from qa_app.ingest import MaskingConfigError, parse_timezone
 from qa_app.ingest.helpdesk import HELPDESK_SOURCES, helpdesk_reader
 from qa_app.ingest.masking import load_masking_config, masking_enabled_by_default
 from qa_app.services import database as services_db
+from qa_app.services import imports
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.imports import (
@@ -33,8 +34,6 @@ from qa_app.services.imports import (
     ImportProgress,
     ImportSummary,
     default_timezone_name,
-    import_file,
-    recent_imports,
 )
 
 SHOWN_IN_TERMINAL = 50
@@ -116,8 +115,9 @@ def _import_one(
     progress = _ProgressLine(Path(path).name)
     reader = helpdesk_reader(helpdesk) if helpdesk else None
     try:
-        with services_db.unit_of_work(url) as session:
-            summary = import_file(session, path, SYSTEM, options, progress, reader)
+        summary = imports.do_import_file(
+            services_db.unit_of_work(url), path, SYSTEM, options, progress, reader
+        )
     except ImportFailed as exc:
         progress.clear()
         click.secho(f"error: {exc.message}", err=True, fg="red")
@@ -150,8 +150,7 @@ def _database_failed(path: str, exc: SQLAlchemyError) -> str:
 
 
 def _history(url: str, lang: str) -> None:
-    with services_db.unit_of_work(url) as session:
-        runs = recent_imports(session, SYSTEM)
+    runs = imports.import_screen(services_db.unit_of_work(url), SYSTEM).history
     if not runs:
         click.echo(t("import.history_empty", lang))
     for run in runs:

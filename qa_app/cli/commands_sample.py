@@ -7,11 +7,10 @@ from datetime import date
 import click
 
 from qa_app.cli.errors import CliError
-from qa_app.services import sampling
+from qa_app.services import database, sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling import STRATEGIES
-from qa_app.storage.db import unit_of_work
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -67,12 +66,12 @@ def sample_command(ctx: click.Context, **options) -> None:
         rubric_slug=options["rubric"],
         blind=options["blind"],
     )
+    uow = database.unit_of_work(ctx.obj["database_url"])
     try:
-        with unit_of_work(ctx.obj["database_url"]) as session:
-            if options["dry_run"]:
-                plan = sampling.preview_sample(session, SYSTEM, request)
-            else:
-                plan = sampling.create_sample(session, SYSTEM, request)
+        if options["dry_run"]:
+            plan = sampling.sample_preview(uow, SYSTEM, request)
+        else:
+            plan = sampling.do_create_sample(uow, SYSTEM, request)
     except ServiceError as exc:
         raise CliError(exc.message) from exc
     _print_plan(plan, options["dry_run"])
@@ -98,9 +97,8 @@ def bench_review(ctx: click.Context, count: int, corpus: int, seed: int) -> None
     Fills the database (use a scratch one) up to --corpus synthetic conversations once.
     """
     from qa_app.bench.review import measure_open_next
-    from qa_app.storage.settings import database_url
 
-    url = database_url(ctx.obj["database_url"])
+    url = database.database_url(ctx.obj["database_url"])
     click.echo(f"preparing {corpus} conversations in {url} (first run takes a while)...")
     figures = measure_open_next(url, count, corpus, seed)
     click.echo(

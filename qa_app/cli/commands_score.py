@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from qa_app.cli.context import migrated_url
+from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
 from qa_app.services import autoqa
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
-from qa_app.storage.db import unit_of_work
 
 
 def _duration(seconds: float | None) -> str:
@@ -53,18 +52,16 @@ def score_command(
     quiet: bool,
 ) -> None:
     """Score new and changed conversations with every automatic scorer."""
-    url = migrated_url(ctx)
     try:
-        with unit_of_work(url) as session:
-            summary = autoqa.score_conversations(
-                session,
-                SYSTEM,
-                rescore_all=rescore_all,
-                n_jobs=n_jobs,
-                batch_size=batch_size,
-                limit=limit,
-                progress=None if quiet else _progress_bar(),
-            )
+        summary = autoqa.do_score_conversations(
+            unit_of_work(ctx),
+            SYSTEM,
+            rescore_all=rescore_all,
+            n_jobs=n_jobs,
+            batch_size=batch_size,
+            limit=limit,
+            progress=None if quiet else _progress_bar(),
+        )
     except ServiceError as exc:
         raise CliError(str(exc)) from exc
     click.echo(
@@ -91,10 +88,8 @@ def _cell(value: float | None, digits: int = 2) -> str:
 @click.pass_context
 def report_command(ctx: click.Context, slug: str | None) -> None:
     """Per criterion: AutoQA vs reviewers (held-out) next to reviewer vs reviewer."""
-    url = migrated_url(ctx)
     try:
-        with unit_of_work(url) as session:
-            reports = autoqa.agreement_reports(session, SYSTEM, slug=slug)
+        reports = autoqa.agreement_screen(unit_of_work(ctx), SYSTEM, slug=slug).reports
     except ServiceError as exc:
         raise CliError(str(exc)) from exc
     if not reports:

@@ -26,8 +26,7 @@ def _run(ctx: click.Context, action):
     url = services_db.database_url(ctx.obj.get("database_url"))
     try:
         services_db.prepare_database(url)
-        with services_db.unit_of_work(url) as session:
-            return action(session)
+        return action(services_db.unit_of_work(url))
     except ServiceError as exc:
         raise _fail(exc) from exc
     except KeyError as exc:  # a catalogue placeholder the message did not fill
@@ -66,8 +65,8 @@ def add(ctx, username, role, display_name, agent_login, team_name, language, pas
     password = _read_password_stdin() if password_stdin else None
     row, generated = _run(
         ctx,
-        lambda s: accounts.add_user(
-            s,
+        lambda uow: accounts.do_add_user(
+            uow,
             SYSTEM,
             username,
             role,
@@ -89,7 +88,9 @@ def add(ctx, username, role, display_name, agent_login, team_name, language, pas
 @click.pass_context
 def list_users(ctx, active_only):
     """List users with role, agent link, team and state."""
-    rows = _run(ctx, lambda s: accounts.list_users(s, SYSTEM, include_inactive=not active_only))
+    rows = _run(
+        ctx, lambda uow: accounts.users_screen(uow, SYSTEM, include_inactive=not active_only)
+    )
     if not rows:
         click.echo("no users yet: qa-studio users add NAME --role admin")
         return
@@ -112,8 +113,8 @@ def set_role(ctx, username, role, agent_login, team_name):
     """Change a user's role (takes effect on their next click)."""
     row = _run(
         ctx,
-        lambda s: accounts.set_role(
-            s, SYSTEM, username, role, agent_login=agent_login, team_name=team_name
+        lambda uow: accounts.do_set_role(
+            uow, SYSTEM, username, role, agent_login=agent_login, team_name=team_name
         ),
     )
     click.echo(f"{row.username} is now {row.role}")
@@ -124,7 +125,7 @@ def set_role(ctx, username, role, agent_login, team_name):
 @click.pass_context
 def reset_password(ctx, username):
     """Generate a new password (printed once) and lift any lockout."""
-    password = _run(ctx, lambda s: accounts.reset_password(s, SYSTEM, username))
+    password = _run(ctx, lambda uow: accounts.do_reset_password(uow, SYSTEM, username))
     click.echo(f"password: {password}")
     click.echo("(shown once)", err=True)
 
@@ -134,7 +135,7 @@ def reset_password(ctx, username):
 @click.pass_context
 def deactivate(ctx, username):
     """Stop a user signing in (their history stays); effective on their next click."""
-    row = _run(ctx, lambda s: accounts.deactivate(s, SYSTEM, username))
+    row = _run(ctx, lambda uow: accounts.do_deactivate(uow, SYSTEM, username))
     click.echo(f"{row.username} deactivated")
 
 

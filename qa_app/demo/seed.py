@@ -20,6 +20,7 @@ from qa_app.services.actor import SYSTEM
 from qa_app.services.imports import ImportOptions, ImportSummary, import_file
 from qa_app.services.rubrics import ensure_default_rubric
 from qa_app.storage.models import Conversation
+from qa_app.storage.uow import UnitOfWork
 
 DEMO_SOURCE = "demo"
 DEMO_SEED = 20260301
@@ -138,4 +139,18 @@ def load_demo(
         + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
         + f"; calibration sessions: {len(season.calibration_sessions)}"
     )
+    return result
+
+
+def has_conversations(uow: UnitOfWork) -> bool:
+    """Whether any conversation is stored (``qa-studio demo --if-empty`` then does nothing)."""
+    with uow:
+        return conversation_count(uow.session) > 0
+
+
+def do_load_demo(uow: UnitOfWork, **options) -> DemoResult:
+    """``load_demo`` in its own unit of work (it commits as it goes, and once at the end)."""
+    with uow:
+        result = load_demo(uow.session, **options)
+        uow.commit()
     return result

@@ -16,6 +16,8 @@ from qa_app.i18n import t
 from qa_app.ingest.records import Rejection
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Header keys (``import.column.<key>``); ``conversation_id`` is the input file's column
+#: name, so the errors file speaks the import format's words.
 COLUMNS = ("file", "line", "conversation_id", "field", "reason")
 
 
@@ -54,7 +56,7 @@ class ErrorReport:
             cells = (
                 rejection.file,
                 rejection.line,
-                rejection.conversation_id,
+                rejection.external_id,
                 problem.field,
                 problem.reason(self.lang),
             )

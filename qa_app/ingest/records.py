@@ -28,11 +28,13 @@ class Rejection:
     ``rows`` is how many input records this rejection removes from the import; a
     conversation rejected because all its rows were already rejected adds 0.
     ``whole`` says the conversation as a whole was rejected (not just one row of it).
+    ``external_id`` is the conversation's id as the file gives it (its ``conversation_id``
+    column or key; empty when that was missing), never a database key.
     """
 
     file: str
     line: int
-    conversation_id: str
+    external_id: str
     problems: list[Problem]
     rows: int = 1
     whole: bool = False

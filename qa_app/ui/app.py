@@ -84,9 +84,9 @@ def render_sidebar() -> None:
         st.caption(tr(f"role.{actor.role}"))
         account.render_language_switch(key="sidebar_language")
         if st.button(tr("shell.sign_out"), icon=":material/logout:", key="sign_out"):
-            with context.db_session() as session:
-                accounts.record_sign_out(session, actor)
-            context.end_session("shell.signed_out")
+            token = st.session_state.get(context.SESSION_TOKEN)
+            accounts.do_sign_out(context.uow(), actor, token)
+            context.end_session("shell.signed_out", revoke=False)
             st.rerun()
 
 

@@ -1,6 +1,6 @@
 """What every page needs: who is signed in, in which language, and one way to the database.
 
-Pages call ``current_actor()``, ``tr(key)``, ``db_session()`` and ``show_error(exc)``; the
+Pages call ``current_actor()``, ``tr(key)``, ``uow()`` and ``show_error(exc)``; the
 sign-in state lives in ``st.session_state`` under the keys below, which the test harness
 sets exactly as the sign-in page does (``session_entries``).
 """
@@ -11,13 +11,10 @@ import logging
 import os
 import string
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from qa_app.i18n import LANGUAGES, catalogue, t, t_or
 from qa_app.services import accounts, permissions
@@ -70,11 +67,10 @@ def database_url() -> str:
     return url
 
 
-@contextmanager
-def db_session() -> Iterator[Session]:
-    """A unit of work on the configured database: commits on success, rolls back on error."""
-    with services_db.unit_of_work(database_url()) as session:
-        yield session
+def uow() -> services_db.UnitOfWork:
+    """A fresh unit of work on this browser session's database, handed to ONE use case
+    (``reviews.review_screen(context.uow(), ...)``); pages never open sessions themselves."""
+    return services_db.unit_of_work(database_url())
 
 
 def session_entries(actor: Actor, now: float | None = None) -> dict[str, Any]:
@@ -95,13 +91,14 @@ def start_session(actor: Actor, token: str | None = None, *, write_cookie: bool 
             st.session_state[SESSION_COOKIE_PENDING] = token
 
 
-def end_session(notice: str | None = None) -> None:
-    """Sign this tab out and revoke its stored session, so a reload cannot resume it."""
+def end_session(notice: str | None = None, *, revoke: bool = True) -> None:
+    """Sign this tab out and revoke its stored session, so a reload cannot resume it
+    (``revoke=False``: the sign-out use case has revoked it already)."""
     lang = current_lang()
     token = st.session_state.pop(SESSION_TOKEN, None)
     if token:
-        with db_session() as session:
-            accounts.revoke_session(session, token)
+        if revoke:
+            accounts.do_revoke_session(uow(), token)
         st.session_state[SESSION_COOKIE_PENDING] = ""
         st.session_state[SESSION_COOKIE_REJECTED] = token
     for key in (SESSION_USER, SESSION_SEEN, SESSION_ACTOR, SESSION_TOUCHED):
@@ -129,8 +126,7 @@ def _resume_from_cookie() -> Actor | None:
     if token is None:
         return None
     idle = timedelta(seconds=idle_limit_seconds())
-    with db_session() as session:
-        actor = accounts.resume_session(session, token, idle)
+    actor = accounts.do_resume_session(uow(), token, idle)
     if actor is None:
         st.session_state[SESSION_COOKIE_REJECTED] = token
         st.session_state[SESSION_COOKIE_PENDING] = ""
@@ -139,13 +135,11 @@ def _resume_from_cookie() -> Actor | None:
     return actor
 
 
-def _touch_stored_session() -> None:
+def _token_to_touch() -> str | None:
+    """This tab's sign-in token when its activity is due to be recorded (once a minute)."""
     token = st.session_state.get(SESSION_TOKEN)
     touched = float(st.session_state.get(SESSION_TOUCHED) or 0.0)
-    if token and time.time() - touched >= TOUCH_SECONDS:
-        with db_session() as session:
-            accounts.touch_session(session, token)
-        st.session_state[SESSION_TOUCHED] = time.time()
+    return token if token and time.time() - touched >= TOUCH_SECONDS else None
 
 
 def resolve_actor() -> Actor | None:
@@ -161,14 +155,15 @@ def resolve_actor() -> Actor | None:
     if time.time() - last_seen > idle_limit_seconds():
         end_session("shell.session_expired")
         return None
-    with db_session() as session:
-        actor = accounts.load_actor(session, int(user_id))
+    touch = _token_to_touch()
+    actor = accounts.do_refresh_actor(uow(), int(user_id), touch)
     if actor is None:
         end_session("shell.account_inactive")
         return None
     st.session_state[SESSION_SEEN] = time.time()
     st.session_state[SESSION_ACTOR] = actor
-    _touch_stored_session()
+    if touch:
+        st.session_state[SESSION_TOUCHED] = time.time()
     return actor
 
 

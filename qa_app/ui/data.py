@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qa_app.services import autoqa, overview
 from qa_app.services import database as services_db
-from qa_app.services import overview
 from qa_app.services.actor import Actor
 
 
@@ -39,19 +39,24 @@ def overview_figures(
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=64)
 def _overview_options(url: str, scope: Actor, tz: str) -> overview.FilterOptions:
-    with services_db.unit_of_work(url) as session:
-        return overview.filter_options(session, scope, tz)
+    return overview.filter_options_screen(services_db.unit_of_work(url), scope, tz)
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=64)
 def _overview_figures(
     url: str, scope: Actor, filters: overview.OverviewFilters, tz: str
 ) -> overview.Overview:
-    with services_db.unit_of_work(url) as session:
-        return overview.load_overview(session, scope, filters, tz=tz)
+    return overview.overview_screen(services_db.unit_of_work(url), scope, filters, tz)
 
 
 def forget_overview() -> None:
     """Drop cached Overview figures, e.g. right after an import, so they show at once."""
     _overview_options.clear()
     _overview_figures.clear()
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def autoqa_agreement(url: str) -> autoqa.AgreementScreen:
+    """Held-out fits take seconds on a large review history: cached five minutes per database
+    (the same for every staff member, so the key holds no user; the page checks the role)."""
+    return autoqa.agreement_screen(services_db.unit_of_work(url))

@@ -11,5 +11,4 @@ from qa_app.services import rubrics
 @st.cache_resource(show_spinner=False)
 def ensure_rubrics(url: str) -> tuple[str, ...]:
     """Load ``rubrics/*.yaml`` into the database when missing (once per process and URL)."""
-    with services_db.unit_of_work(url) as session:
-        return tuple(rubrics.ensure_default_rubric(session))
+    return tuple(rubrics.do_ensure_default_rubric(services_db.unit_of_work(url)))

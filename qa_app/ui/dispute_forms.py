@@ -73,8 +73,7 @@ def render_raise_form(actor, summary: disputes.ReviewSummary) -> None:
     criterion = None if target == WHOLE else target
     value = None if proposed in (NO_PROPOSAL, NA) else float(proposed)
     try:
-        with context.db_session() as session:
-            disputes.raise_dispute(session, actor, summary.review_id, reason, criterion, value)
+        disputes.do_raise_dispute(context.uow(), actor, summary.review_id, reason, criterion, value)
     except ServiceError as exc:
         context.show_error(exc)  # the reason stays in the form
         return
@@ -142,10 +141,9 @@ def render_decide_form(actor, item: disputes.DisputeInfo, summary: disputes.Revi
         return
     values = {cid: _stored_value(v) for cid, v in chosen.items()} if accept else None
     try:
-        with context.db_session() as session:
-            result = disputes.resolve_dispute(
-                session, actor, item.dispute_id, accept, answer, values
-            )
+        result = disputes.do_resolve_dispute(
+            context.uow(), actor, item.dispute_id, accept, answer, values
+        )
     except ServiceError as exc:
         context.show_error(exc)  # the answer and the chosen grades stay
         return

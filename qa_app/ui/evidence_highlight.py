@@ -115,12 +115,3 @@ def legend_html(lang: str) -> str:
     )
     intro = html.escape(t("autoqa.legend", lang))
     return f'<div class="qa-ev-legend">{intro} {marks}</div>'
-
-
-def evidence_for(conversation_id: int) -> dict:
-    """Evidence by message seq for the transcript; empty when nothing is scored."""
-    from qa_app.services.autoqa import message_evidence
-    from qa_app.ui import context
-
-    with context.db_session() as session:
-        return message_evidence(session, conversation_id)

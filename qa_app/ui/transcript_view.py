@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_app.i18n import t
 from qa_app.services.conversations import ConversationHeader, Transcript
-from qa_app.ui.evidence_highlight import EVIDENCE_CSS, evidence_for, legend_html, message_html
+from qa_app.ui.evidence_highlight import EVIDENCE_CSS, legend_html, message_html
 from qa_app.ui.markdown_text import escape_markdown
 
 CHAT_CSS = """
@@ -116,9 +116,11 @@ def chat_height(transcript: Transcript, limit: int = 640) -> int:
     return max(160, min(limit, 30 + lines * 22))
 
 
-def render_transcript(transcript: Transcript, lang: str, height: int = 640) -> None:
-    """Header facts and the scrollable chat."""
-    evidence = evidence_for(transcript.header.conversation_id)
+def render_transcript(
+    transcript: Transcript, lang: str, height: int = 640, *, evidence: dict | None = None
+) -> None:
+    """Header facts and the scrollable chat; ``evidence`` (by message seq, read with the
+    rest of the screen) highlights the automatic scorers' spans."""
     st.markdown(CHAT_CSS + EVIDENCE_CSS, unsafe_allow_html=True)
     render_header(transcript.header, lang)
     if evidence:

@@ -213,7 +213,7 @@ class SentimentScorer:
 
     def _polarity_weights(self, lang: str, model: LinearTextModel) -> np.ndarray:
         """Per column, the positive weight minus the negative one (computed once)."""
-        cache = self.__dict__.setdefault("_polarity_weights_cache", {})
+        cache = self.__dict__.setdefault("polarity_weights_", {})
         if lang not in cache:
             cache[lang] = model.coef_[2] - model.coef_[0]
         return cache[lang]

@@ -4,6 +4,23 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.accounts.actions import (
+    do_add_user,
+    do_change_password,
+    do_deactivate,
+    do_reactivate,
+    do_refresh_actor,
+    do_reset_password,
+    do_resume_session,
+    do_revoke_session,
+    do_set_language,
+    do_set_role,
+    do_sign_in,
+    do_sign_out,
+    refresh_actor,
+    sign_in,
+    sign_out,
+)
 from qa_app.services.accounts.auth import (
     MIN_PASSWORD_LENGTH,
     authenticate,
@@ -14,6 +31,11 @@ from qa_app.services.accounts.identity import (
     actor_for,
     find_user,
     load_actor,
+)
+from qa_app.services.accounts.screens import (
+    SignInScreen,
+    sign_in_screen,
+    users_screen,
 )
 from qa_app.services.accounts.sign_in_sessions import (
     ABSOLUTE_LIFETIME,
@@ -37,6 +59,7 @@ from qa_app.services.accounts.users import (
 __all__ = [
     "ABSOLUTE_LIFETIME",
     "MIN_PASSWORD_LENGTH",
+    "SignInScreen",
     "UserRow",
     "actor_for",
     "add_user",
@@ -44,16 +67,33 @@ __all__ = [
     "change_password",
     "count_users",
     "deactivate",
+    "do_add_user",
+    "do_change_password",
+    "do_deactivate",
+    "do_reactivate",
+    "do_refresh_actor",
+    "do_reset_password",
+    "do_resume_session",
+    "do_revoke_session",
+    "do_set_language",
+    "do_set_role",
+    "do_sign_in",
+    "do_sign_out",
     "find_user",
     "list_users",
     "load_actor",
     "open_session",
     "reactivate",
     "record_sign_out",
+    "refresh_actor",
     "reset_password",
     "resume_session",
     "revoke_session",
     "set_language",
     "set_role",
+    "sign_in",
+    "sign_in_screen",
+    "sign_out",
     "touch_session",
+    "users_screen",
 ]

@@ -11,6 +11,7 @@ from qa_app.services.autoqa.criterion_suggestions import (
 )
 from qa_app.services.autoqa.queries import (
     KEY_SIGNALS,
+    MessageEvidence,
     ScoringStatus,
     agent_signal_frame,
     message_evidence,
@@ -25,21 +26,34 @@ from qa_app.services.autoqa.scoring_runs import (
     current_pipeline_version,
     score_conversations,
 )
+from qa_app.services.autoqa.screens import (
+    AgreementScreen,
+    AutoqaScreen,
+    agreement_screen,
+    autoqa_screen,
+    do_score_conversations,
+)
 from qa_app.services.autoqa.training import (
     FOLDS,
 )
 
 __all__ = [
     "AgreementReport",
+    "AgreementScreen",
+    "AutoqaScreen",
     "DEFAULT_BATCH",
     "FOLDS",
     "KEY_SIGNALS",
     "MIN_CALIBRATION_REVIEWS",
+    "MessageEvidence",
     "ScoringStatus",
     "Suggestion",
     "agent_signal_frame",
     "agreement_reports",
+    "agreement_screen",
+    "autoqa_screen",
     "current_pipeline_version",
+    "do_score_conversations",
     "message_evidence",
     "score_conversations",
     "scoring_status",

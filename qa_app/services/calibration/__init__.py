@@ -4,6 +4,12 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.calibration.actions import (
+    do_close_session,
+    do_record_consensus,
+    do_start_session,
+    start_session,
+)
 from qa_app.services.calibration.grading import (
     MAX_CONVERSATIONS,
     close_session,
@@ -18,7 +24,14 @@ from qa_app.services.calibration.results import (
     Grade,
     calibration_results,
 )
+from qa_app.services.calibration.screens import (
+    CalibrationScreen,
+    calibration_screen,
+    results_report,
+    session_list,
+)
 from qa_app.services.calibration.sessions import (
+    MyAssignment,
     SessionSummary,
     get_session,
     list_sessions,
@@ -27,17 +40,26 @@ from qa_app.services.calibration.sessions import (
 
 __all__ = [
     "CalibrationResults",
+    "CalibrationScreen",
     "CriterionAgreement",
     "DiscussionItem",
     "Grade",
     "MAX_CONVERSATIONS",
+    "MyAssignment",
     "SessionSummary",
     "calibration_results",
+    "calibration_screen",
     "close_session",
     "create_session",
+    "do_close_session",
+    "do_record_consensus",
+    "do_start_session",
     "get_session",
     "list_sessions",
     "my_assignments",
     "record_consensus",
     "resolve_conversations",
+    "results_report",
+    "session_list",
+    "start_session",
 ]

@@ -4,6 +4,10 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.disputes.actions import (
+    do_raise_dispute,
+    do_resolve_dispute,
+)
 from qa_app.services.disputes.decisions import (
     raise_dispute,
     resolve_dispute,
@@ -16,11 +20,19 @@ from qa_app.services.disputes.listing import (
     review_summary,
     visible_reviews,
 )
+from qa_app.services.disputes.screens import (
+    DisputesScreen,
+    disputes_screen,
+)
 
 __all__ = [
     "DisputeInfo",
+    "DisputesScreen",
     "GradeLine",
     "ReviewSummary",
+    "disputes_screen",
+    "do_raise_dispute",
+    "do_resolve_dispute",
     "list_disputes",
     "raise_dispute",
     "resolve_dispute",

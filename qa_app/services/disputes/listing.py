@@ -37,7 +37,8 @@ class GradeLine:
 class DisputeInfo:
     dispute_id: int
     review_id: int
-    conversation: str
+    #: The conversation's id as imported (what reviewers see everywhere).
+    external_id: str
     criterion_id: str | None
     criterion_name: str
     raised_by: str
@@ -54,7 +55,8 @@ class DisputeInfo:
 class ReviewSummary:
     review_id: int
     conversation_id: int
-    conversation: str
+    #: The conversation's id as imported (``conversation_id`` is the database key).
+    external_id: str
     reviewer: str
     status: str
     overall_score: float | None

@@ -12,6 +12,11 @@ from qa_app.services.imports.options import (
     upload_limit_mb,
 )
 from qa_app.services.imports.runs import ImportFailed, import_file
+from qa_app.services.imports.screens import (
+    ImportScreen,
+    do_import_file,
+    import_screen,
+)
 from qa_app.services.imports.summary import ImportProgress, ImportSummary
 
 __all__ = [
@@ -19,9 +24,12 @@ __all__ = [
     "ImportFailed",
     "ImportOptions",
     "ImportProgress",
+    "ImportScreen",
     "ImportSummary",
     "default_timezone_name",
+    "do_import_file",
     "import_file",
+    "import_screen",
     "recent_imports",
     "upload_limit_mb",
 ]

@@ -25,18 +25,20 @@ class RunState:
     """State of one import in progress: summary, run row, batch, progress clock."""
 
     def __init__(
-        self, session: Session, actor: Actor, options: ImportOptions, source: SourceFile
+        self, session: Session, actor: Actor, options: ImportOptions, source_file: SourceFile
     ) -> None:
         self.session = session
         self.actor = actor
         self.options = options
-        self.source = source
+        self.source_file = source_file  # the file read; ``options.source`` names the system
         self.clock = options.clock
         self.now = self.clock()
         self.started = self.last_beat = time.perf_counter()
-        self.summary = ImportSummary(run_id=None, file_name=source.name)
+        self.summary = ImportSummary(run_id=None, file_name=source_file.name)
         self.writer = BatchWriter(session.connection, options.source, self.now)
-        errors_path = errors_file_path(source.path, source.name, options.errors_dir, self.now)
+        errors_path = errors_file_path(
+            source_file.path, source_file.name, options.errors_dir, self.now
+        )
         self.report = ErrorReport(errors_path, options.lang)
         self.batch: list[ParsedConversation] = []
         self.batch_messages = 0
@@ -47,8 +49,8 @@ class RunState:
         return ImportProgress(
             rows=self.rows,
             conversations=self.summary.imported + self.summary.updated + self.summary.unchanged,
-            bytes_read=self.source.position,
-            total_bytes=self.source.size,
+            bytes_read=self.source_file.position,
+            total_bytes=self.source_file.size,
             elapsed=time.perf_counter() - self.started,
         )
 
@@ -66,7 +68,9 @@ class RunState:
         if self.run is None:
             self._start_run()
         if self.batch:
-            counts, refused = store_batch(self.session, self.writer, self.batch, self.source.name)
+            counts, refused = store_batch(
+                self.session, self.writer, self.batch, self.source_file.name
+            )
             self.summary.add(counts)
             for rejection in refused:
                 self.reject(rejection)

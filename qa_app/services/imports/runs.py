@@ -2,7 +2,7 @@
 
 Streams the file through ``qa_app.ingest`` and stores it in batches, one transaction per
 batch (``session.commit()`` after each), so a million-message file lands with flat memory
-and visible progress. Idempotent on (source, conversation_id) by content hash. Rejected
+and visible progress. Idempotent on (source, external_id) by content hash. Rejected
 rows go to an errors CSV and into the summary; an unreadable file imports nothing. Every
 conversation passes ``ingest.guard`` before it is batched and every batch is written by
 ``safe_write``, so no value can make the import stop; a killed import is recognised
@@ -92,14 +92,14 @@ def import_file(
     except MaskingConfigError as exc:
         raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
     try:
-        source = inspect_file(path, options.display_name)
+        source_file = inspect_file(path, options.display_name)
     except UnreadableFile as exc:
         raise _failed(exc) from None
-    state = RunState(session, actor, options, source)
+    state = RunState(session, actor, options, source_file)
     _note_interrupted(state)
     try:
         with _fewer_gc_passes():
-            items = (reader or read_conversations)(source, tz, masker)
+            items = (reader or read_conversations)(source_file, tz, masker)
             _stream(state, items, progress)
     except UnreadableFile as exc:
         state.report.discard()
@@ -132,7 +132,7 @@ def _failed(exc: UnreadableFile) -> ImportFailed:
 def _stream(state: RunState, items, progress: ProgressCallback | None) -> None:
     last_report = time.perf_counter()
     options = state.options
-    file = state.source.name
+    file = state.source_file.name
     for item in items:
         if not isinstance(item, Rejection):
             item = guard(file, item)  # noqa: PLW2901 - the checked conversation, or why not
@@ -169,7 +169,7 @@ def _finish(state: RunState) -> ImportSummary:
     summary, report = state.summary, state.report
     summary.errors_path = report.path if report.written else None
     summary.errors_failed = report.failed
-    summary.notes = _encoding_notes(state.source)
+    summary.notes = _encoding_notes(state.source_file)
     summary.elapsed = time.perf_counter() - state.started
     state.run.finished_at = state.clock()
     state.run.status = FINISHED

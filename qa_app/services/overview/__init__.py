@@ -12,6 +12,10 @@ from qa_app.services.overview.dashboard import (
     filter_options,
     load_overview,
 )
+from qa_app.services.overview.screens import (
+    filter_options_screen,
+    overview_screen,
+)
 from qa_app.services.overview.stats import (
     CHANNEL_ORDER,
     FRT_BUCKETS,
@@ -25,5 +29,7 @@ __all__ = [
     "OverviewFilters",
     "display_timezone",
     "filter_options",
+    "filter_options_screen",
     "load_overview",
+    "overview_screen",
 ]

@@ -14,6 +14,12 @@ from qa_app.services.sampling.plans import (
     create_sample,
     preview_sample,
 )
+from qa_app.services.sampling.screens import (
+    SamplingScreen,
+    do_create_sample,
+    sample_preview,
+    sampling_screen,
+)
 from qa_app.services.sampling.strategies import (
     RISK_WEIGHTS,
     STRATEGIES,
@@ -25,7 +31,11 @@ __all__ = [
     "SampleOptions",
     "SamplePlan",
     "SampleRequest",
+    "SamplingScreen",
     "create_sample",
+    "do_create_sample",
     "preview_sample",
     "sample_options",
+    "sample_preview",
+    "sampling_screen",
 ]

@@ -22,8 +22,7 @@ def _save_language(widget_key: str) -> None:
         if other in st.session_state:
             st.session_state[other] = choice
     try:
-        with context.db_session() as session:
-            accounts.set_language(session, actor, choice)
+        accounts.do_set_language(context.uow(), actor, choice)
     except ServiceError as exc:
         context.show_error(exc)
 
@@ -59,14 +58,13 @@ def render_password_form() -> None:
         st.error(tr("account.passwords_differ"))
         return
     try:
-        with context.db_session() as session:
-            accounts.change_password(
-                session,
-                context.current_actor(),
-                current,
-                new,
-                keep_token=st.session_state.get(context.SESSION_TOKEN),
-            )
+        accounts.do_change_password(
+            context.uow(),
+            context.current_actor(),
+            current,
+            new,
+            keep_token=st.session_state.get(context.SESSION_TOKEN),
+        )
     except ServiceError as exc:
         context.show_error(exc)
         return

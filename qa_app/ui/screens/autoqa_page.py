@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import autoqa, rubrics
+from qa_app.services import autoqa
 from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import can
-from qa_app.ui import autoqa_view, context
+from qa_app.ui import autoqa_view, context, data
 from qa_app.ui.context import tr
 from qa_app.ui.transcript_view import duration_text
 
@@ -54,14 +54,13 @@ def render_run(actor, status: autoqa.ScoringStatus) -> None:
         return
     bar = st.progress(0.0)
     try:
-        with context.db_session() as session:
-            summary = autoqa.score_conversations(
-                session,
-                actor,
-                rescore_all=rescore_all,
-                n_jobs=int(jobs),
-                progress=_progress_callback(bar),
-            )
+        summary = autoqa.do_score_conversations(
+            context.uow(),
+            actor,
+            rescore_all=rescore_all,
+            n_jobs=int(jobs),
+            progress=_progress_callback(bar),
+        )
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -77,30 +76,12 @@ def render_run(actor, status: autoqa.ScoringStatus) -> None:
     st.rerun()
 
 
-def render_distributions(actor) -> None:
-    with context.db_session() as session:
-        frame = autoqa.agent_signal_frame(session, actor, CHART_SIGNALS)
-    autoqa_view.render_distributions(frame, autoqa.KEY_SIGNALS)
-
-
-@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
-def _agreement(url: str) -> tuple[list, list]:
-    """Held-out fits take seconds on a large review history: cached five minutes per database
-    (the same for every staff member, so the key holds no user)."""
-    from qa_app.services.actor import SYSTEM
-
-    with context.db_session() as session:
-        reports = autoqa.agreement_reports(session, SYSTEM)
-        return reports, rubrics.list_rubrics(session)
-
-
-def render_agreement(actor) -> None:
-    with context.db_session() as session:
-        autoqa.agreement_reports(session, actor, slug=None, check_only=True)
-    reports, summaries = _agreement(context.database_url())
+def render_agreement(agreement: autoqa.AgreementScreen) -> None:
     lang = context.current_lang()
-    names = {r.slug: (r.name_ru if lang == "ru" else r.name_en) for r in summaries}
-    autoqa_view.render_agreement(reports, names)
+    names = {
+        slug: (ru if lang == "ru" else en) for slug, (en, ru) in agreement.rubric_names.items()
+    }
+    autoqa_view.render_agreement(agreement.reports, names)
 
 
 def render() -> None:
@@ -109,12 +90,12 @@ def render() -> None:
     st.caption(tr("autoqa.intro"))
     context.show_flash("autoqa.flash")
     try:
-        with context.db_session() as session:
-            status = autoqa.scoring_status(session, actor, pipeline_version())
-        autoqa_view.render_status(status)
-        if can(actor, "autoqa.run"):
-            render_run(actor, status)
-        render_distributions(actor)
-        render_agreement(actor)
+        screen = autoqa.autoqa_screen(context.uow(), actor, pipeline_version(), CHART_SIGNALS)
     except ServiceError as exc:
         context.show_error(exc)
+        return
+    autoqa_view.render_status(screen.status)
+    if can(actor, "autoqa.run"):
+        render_run(actor, screen.status)
+    autoqa_view.render_distributions(screen.signals, autoqa.KEY_SIGNALS)
+    render_agreement(data.autoqa_agreement(context.database_url()))

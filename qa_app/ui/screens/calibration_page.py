@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import calibration, reviews, rubrics
-from qa_app.services.calibration import CalibrationResults, DiscussionItem, calibration_results
+from qa_app.services import calibration
+from qa_app.services.calibration import CalibrationResults, DiscussionItem
 from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import can
 from qa_app.ui import calibration_view as view
@@ -19,7 +19,8 @@ from qa_app.ui.screens.queue_page import open_review
 from scoring.rubric.files import Rubric
 
 ACTION = "page.calibration"
-SELECTED = "calibration.session_id"
+CHOOSER = "calibration.chooser"
+FLASH = "calibration.flash"
 
 
 def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.DataFrame:
@@ -47,8 +48,9 @@ def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.D
     return pd.DataFrame(rows)
 
 
-def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | None:
-    """The sessions table and a chooser; returns the chosen session id."""
+def render_sessions(actor, screen: calibration.CalibrationScreen) -> None:
+    """The sessions table and a chooser showing the session the screen was read for."""
+    items = screen.sessions
     if not items:
         key = (
             "calibration.no_sessions_reviewer"
@@ -56,21 +58,17 @@ def render_sessions(actor, items: list[calibration.SessionSummary]) -> int | Non
             else "calibration.no_sessions"
         )
         st.info(tr(key), icon=":material/groups:")
-        return None
+        return
     st.dataframe(
         _sessions_frame(items, not can(actor, "calibration.manage")),
         hide_index=True,
         width="stretch",
     )
-    ids = [s.session_id for s in items]
     labels = {s.session_id: f"{s.name} · {tr(f'calibration.status.{s.status}')}" for s in items}
-    current = st.session_state.get(SELECTED)
-    return st.selectbox(
-        tr("calibration.choose_session"),
-        ids,
-        index=ids.index(current) if current in ids else 0,
-        format_func=labels.get,
-        key="calibration.chooser",
+    if screen.selected is not None:
+        st.session_state[CHOOSER] = screen.selected.session_id
+    st.selectbox(
+        tr("calibration.choose_session"), list(labels), format_func=labels.get, key=CHOOSER
     )
 
 
@@ -79,10 +77,8 @@ def _id_tokens(text: str) -> list[str]:
     return [p for p in re.split(r"[\s,;]+", text.strip()) if p]
 
 
-def render_create_form(actor) -> None:
-    with context.db_session() as session:
-        people = reviews.reviewer_options(session, actor)
-        versions = rubrics.list_rubrics(session)
+def render_create_form(actor, screen: calibration.CalibrationScreen) -> None:
+    people, versions = screen.reviewer_choices or [], screen.rubric_choices or []
     lang = current_lang()
     with st.form("calibration.create"):
         name = st.text_input(
@@ -118,21 +114,18 @@ def render_create_form(actor) -> None:
         submitted = st.form_submit_button(tr("calibration.form.create"), type="primary")
     if not submitted:
         return
+    refs = _id_tokens(ids_text) if how == "ids" else None
     try:
-        with context.db_session() as session:
-            ids = None
-            if how == "ids":
-                ids = calibration.resolve_conversations(session, _id_tokens(ids_text))
-            sid = calibration.create_session(
-                session, actor, name, chosen, ids, sample_size=int(size), seed=int(seed),
-                rubric_version_id=version, notes=notes,
-            )  # fmt: skip
-            total = calibration.get_session(session, actor, sid).total
+        created = calibration.do_start_session(
+            context.uow(), actor, name, chosen, refs, sample_size=int(size), seed=int(seed),
+            rubric_version_id=version, notes=notes,
+        )  # fmt: skip
     except ServiceError as exc:
         context.show_error(exc)
         return
-    st.session_state[SELECTED] = sid
-    st.success(tr("calibration.created", n=total), icon=":material/check_circle:")
+    st.session_state[CHOOSER] = created.session_id  # the list opens on the new session
+    st.session_state[FLASH] = tr("calibration.created", n=created.total)
+    st.rerun()
 
 
 def _value_label(rubric: Rubric, item: DiscussionItem, value: float | None) -> str:
@@ -161,14 +154,13 @@ def render_consensus_form(actor, sid: int, rubric: Rubric, item: DiscussionItem)
         notes = st.text_input(tr("calibration.consensus.notes"), value=item.consensus_notes)
         if st.form_submit_button(tr("calibration.consensus.save")):
             try:
-                with context.db_session() as session:
-                    calibration.record_consensus(
-                        session, actor, sid, item.conversation_id, item.criterion_id, value, notes
-                    )
+                calibration.do_record_consensus(
+                    context.uow(), actor, sid, item.conversation_id, item.criterion_id, value, notes
+                )
             except ServiceError as exc:
                 context.show_error(exc)
                 return
-            st.session_state["calibration.flash"] = tr("calibration.consensus.saved")
+            st.session_state[FLASH] = tr("calibration.consensus.saved")
             st.rerun()
 
 
@@ -228,16 +220,16 @@ def render_close(actor, results: CalibrationResults) -> None:
         notes = st.text_area(tr("calibration.close.notes"), value=summary.notes)
         if st.form_submit_button(tr("calibration.close.button"), type="primary"):
             try:
-                with context.db_session() as session:
-                    calibration.close_session(session, actor, summary.session_id, notes)
+                calibration.do_close_session(context.uow(), actor, summary.session_id, notes)
             except ServiceError as exc:
                 context.show_error(exc)
                 return
-            st.session_state["calibration.flash"] = tr("calibration.close.done")
+            st.session_state[FLASH] = tr("calibration.close.done")
             st.rerun()
 
 
-def render_reviewer_progress(actor, summary: calibration.SessionSummary) -> None:
+def render_reviewer_progress(screen: calibration.CalibrationScreen) -> None:
+    summary = screen.selected
     if summary.my_total is None:
         return
     st.progress(
@@ -246,9 +238,7 @@ def render_reviewer_progress(actor, summary: calibration.SessionSummary) -> None
     )
     if summary.is_closed:
         return
-    with context.db_session() as session:
-        mine = calibration.my_assignments(session, actor, summary.session_id)
-    todo = [a for a in mine if a.status in ("pending", "in_progress")]
+    todo = [a for a in screen.my_assignments if a.status in ("pending", "in_progress")]
     if todo:
         if st.button(tr("calibration.grade_next"), type="primary", key="calibration.next"):
             open_review(todo[0].assignment_id)
@@ -256,10 +246,8 @@ def render_reviewer_progress(actor, summary: calibration.SessionSummary) -> None
         st.success(tr("calibration.all_done"), icon=":material/task_alt:")
 
 
-def render_results(actor, summary: calibration.SessionSummary) -> None:
-    with context.db_session() as session:
-        results = calibration_results(session, actor, summary.session_id)
-        rubric = rubrics.get_version(session, summary.rubric_version_id).rubric
+def render_results(actor, screen: calibration.CalibrationScreen) -> None:
+    summary, results, rubric = screen.selected, screen.results, screen.rubric
     if summary.notes and summary.is_closed:
         st.info(
             tr("calibration.closed_notes", notes=view.md(summary.notes)), icon=":material/notes:"
@@ -280,40 +268,36 @@ def render_results(actor, summary: calibration.SessionSummary) -> None:
         render_close(actor, results)
 
 
-def render_session(actor, sid: int) -> None:
-    st.session_state[SELECTED] = sid
-    try:
-        with context.db_session() as session:
-            summary = calibration.get_session(session, actor, sid)
-    except ServiceError as exc:
-        context.show_error(exc)
+def render_session(actor, screen: calibration.CalibrationScreen) -> None:
+    summary = screen.selected
+    if summary is None:
+        if screen.error is not None:
+            context.show_error(screen.error)
         return
     st.header(view.md(summary.name), divider="gray")
-    render_reviewer_progress(actor, summary)
+    render_reviewer_progress(screen)
     if not can(actor, "calibration.manage") and not summary.is_closed:
         st.info(tr("calibration.results_hidden"), icon=":material/visibility_off:")
         return
-    try:
-        render_results(actor, summary)
-    except ServiceError as exc:
-        context.show_error(exc)
+    if screen.error is not None:
+        context.show_error(screen.error)
+        return
+    render_results(actor, screen)
 
 
 def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("calibration.title"))
     st.caption(tr("calibration.intro"))
-    context.show_flash("calibration.flash", icon=":material/check_circle:")
+    context.show_flash(FLASH, icon=":material/check_circle:")
+    screen = calibration.calibration_screen(context.uow(), actor, st.session_state.get(CHOOSER))
     if can(actor, "calibration.manage"):
         sessions_tab, new_tab = st.tabs([tr("calibration.tab.sessions"), tr("calibration.tab.new")])
         with new_tab:
-            render_create_form(actor)
+            render_create_form(actor, screen)
         container = sessions_tab
     else:
         container = st.container()
     with container:
-        with context.db_session() as session:
-            items = calibration.list_sessions(session, actor)
-        sid = render_sessions(actor, items)
-        if sid is not None:
-            render_session(actor, sid)
+        render_sessions(actor, screen)
+        render_session(actor, screen)

@@ -13,6 +13,7 @@ from qa_app.ui.context import tr
 from qa_app.ui.markdown_text import escape_markdown
 
 ACTION = "page.disputes"
+DECIDING = "disputes.open"
 
 
 def _value(value) -> str:
@@ -43,7 +44,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
             {
                 "#": d.dispute_id,
                 tr("disputes.col.status"): tr(f"disputes.status.{d.status}"),
-                tr("queue.col.conversation"): d.conversation,
+                tr("queue.col.conversation"): d.external_id,
                 tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
                 tr("disputes.col.raised_by"): d.raised_by,
                 tr("disputes.col.reason"): preview(d.reason),
@@ -74,7 +75,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
 def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     """One dispute in full: the reason, the proposed grade and the answer."""
     labels = {
-        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · "
+        d.dispute_id: f"#{d.dispute_id} · {d.external_id} · "
         f"{d.criterion_name or tr('disputes.whole')} · {tr(f'disputes.status.{d.status}')}"
         for d in items
     }
@@ -86,7 +87,7 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     with st.container(border=True):
         st.markdown(
             f":{colour}-badge[{tr(f'disputes.status.{item.status}')}] "
-            f"**{escape_markdown(item.conversation)}** · "
+            f"**{escape_markdown(item.external_id)}** · "
             f"{escape_markdown(item.criterion_name or tr('disputes.whole'))}"
         )
         st.markdown(
@@ -117,7 +118,7 @@ def render_review(summary: disputes.ReviewSummary) -> None:
     st.markdown(
         tr(
             "disputes.review_line",
-            conversation=summary.conversation,
+            conversation=summary.external_id,
             score=score,
             status=tr(f"review.status.{summary.status}"),
             version=summary.rubric_version,
@@ -158,16 +159,14 @@ def render_review(summary: disputes.ReviewSummary) -> None:
         st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
 
 
-def render_reviews(actor) -> None:
-    with context.db_session() as session:
-        summaries = disputes.visible_reviews(session, actor)
+def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
     if not summaries:
         st.caption(tr("disputes.no_reviews"))
         return
     labels = {
         s.review_id: tr(
             "disputes.review_option",
-            conversation=s.conversation,
+            conversation=s.external_id,
             score="—" if s.overall_score is None else round(s.overall_score),
             date=s.submitted_at.strftime("%Y-%m-%d") if s.submitted_at else "—",
         )
@@ -182,16 +181,15 @@ def render_reviews(actor) -> None:
         dispute_forms.render_raise_form(actor, summary)
 
 
-def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
-    """The reviewer or a lead answers an open dispute."""
+def render_decide(actor, screen: disputes.DisputesScreen) -> None:
+    """The reviewer or a lead answers an open dispute (the one the screen was read for)."""
     labels = {
-        d.dispute_id: f"#{d.dispute_id} · {d.conversation} · {d.criterion_name or tr('disputes.whole')}"
-        for d in open_items
+        d.dispute_id: f"#{d.dispute_id} · {d.external_id} · {d.criterion_name or tr('disputes.whole')}"
+        for d in screen.open_disputes
     }
-    chosen = st.selectbox(
-        tr("disputes.pick_open"), list(labels), format_func=labels.get, key="disputes.open"
-    )
-    item = next(d for d in open_items if d.dispute_id == chosen)
+    item, summary = screen.deciding, screen.deciding_review
+    st.session_state[DECIDING] = item.dispute_id
+    st.selectbox(tr("disputes.pick_open"), list(labels), format_func=labels.get, key=DECIDING)
     if item.reason:
         st.info(
             tr(
@@ -200,8 +198,6 @@ def render_decide(actor, open_items: list[disputes.DisputeInfo]) -> None:
                 reason=escape_markdown(item.reason),
             )
         )
-    with context.db_session() as session:
-        summary = disputes.review_summary(session, actor, item.review_id)
     render_review(summary)
     dispute_forms.render_decide_form(actor, item, summary)
 
@@ -210,9 +206,8 @@ def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("disputes.title"))
     context.show_flash(dispute_forms.FLASH)
-    with context.db_session() as session:
-        items = disputes.list_disputes(session, actor)
-    open_items = [d for d in items if d.status == "open"]
+    screen = disputes.disputes_screen(context.uow(), actor, st.session_state.get(DECIDING))
+    items, open_items = screen.disputes, screen.open_disputes
     titles = [tr("disputes.tab.disputes", count=len(open_items)), tr("disputes.tab.reviews")]
     if actor.is_agent:  # an agent comes here for their grades: those come first
         tab_reviews, tab_list = st.tabs([tr("disputes.tab.my_reviews"), titles[0]])
@@ -220,8 +215,8 @@ def render() -> None:
         tab_list, tab_reviews = st.tabs(titles)
     with tab_list:
         render_disputes_table(items)
-        if open_items and (can(actor, "dispute.resolve") or can(actor, "dispute.resolve_any")):
+        if screen.deciding is not None:
             st.subheader(tr("disputes.decide"))
-            render_decide(actor, open_items)
+            render_decide(actor, screen)
     with tab_reviews:
-        render_reviews(actor)
+        render_reviews(actor, screen.reviews)

@@ -62,7 +62,7 @@ def _rejected_frame(summary: imports.ImportSummary, lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("import.column.line"): rejection.line,
-            tr("import.column.conversation_id"): rejection.conversation_id,
+            tr("import.column.conversation_id"): rejection.external_id,
             tr("import.column.field"): problem.field,
             tr("import.column.reason"): problem.reason(lang),
         }
@@ -106,14 +106,13 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
             lang=lang,
         )
         try:
-            with context.db_session() as session:
-                summary = imports.import_file(
-                    session,
-                    path,
-                    context.current_actor(),
-                    options,
-                    lambda p: bar.progress(p.fraction, text=_progress_text(p)),
-                )
+            summary = imports.do_import_file(
+                context.uow(),
+                path,
+                context.current_actor(),
+                options,
+                lambda p: bar.progress(p.fraction, text=_progress_text(p)),
+            )
         except ServiceError as exc:
             bar.empty()
             context.show_error(exc)
@@ -202,8 +201,7 @@ def render_result(result: ImportResult) -> None:
 def render_history() -> None:
     st.subheader(tr("import.history"))
     try:
-        with context.db_session() as session:
-            runs = imports.recent_imports(session, context.current_actor())
+        runs = imports.import_screen(context.uow(), context.current_actor()).history
     except ServiceError as exc:
         context.show_error(exc)
         return

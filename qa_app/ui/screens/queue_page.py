@@ -17,6 +17,7 @@ from qa_app.ui.screens.review_page import TARGET
 from qa_app.ui.screens.sampling_page import reason_text
 
 ACTION = "page.queue"
+REVIEWER = "queue.reviewer"
 
 
 def open_review(assignment_id: int) -> None:
@@ -70,9 +71,7 @@ def _frame(items: list[reviews.QueueItem], with_reviewer: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
-    with context.db_session() as session:
-        items = reviews.list_queue(session, actor, bucket, reviewer_id=reviewer_id)
+def render_bucket(actor, bucket: str, items: list[reviews.QueueItem], reviewer_id) -> None:
     if not items:  # say what fills this list, not only that it is empty
         lead = can(actor, "queue.view_any")
         key = f"queue.empty.{bucket}" + ("_lead" if lead and bucket == "due" else "")
@@ -92,11 +91,9 @@ def render_bucket(actor, bucket: str, reviewer_id: int | None) -> None:
         open_review(chosen)
 
 
-def render_lead_overview(actor) -> int | None:
+def render_lead_overview(screen: reviews.QueueScreen) -> None:
     """All reviewers' counts and a choice of whose queue to list (None = everyone)."""
-    with context.db_session() as session:
-        frame = reviews.all_queues(session, actor)
-        options = reviews.reviewer_options(session, actor)
+    frame, options = screen.all_reviewers, screen.reviewer_options
     st.subheader(tr("queue.all_reviewers"))
     if frame.empty:
         st.caption(tr("queue.empty"))
@@ -113,9 +110,8 @@ def render_lead_overview(actor) -> int | None:
             hide_index=True,
         )
     names = {None: tr("queue.everyone")} | dict(options)
-    return st.selectbox(
-        tr("queue.reviewer"), list(names), format_func=names.get, key="queue.reviewer"
-    )
+    st.session_state[REVIEWER] = screen.reviewer_id  # the choice the lists were read for
+    st.selectbox(tr("queue.reviewer"), list(names), format_func=names.get, key=REVIEWER)
 
 
 def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) -> None:
@@ -133,15 +129,15 @@ def render_own_queue(actor, counts: reviews.QueueCounts, next_id: int | None) ->
 def render() -> None:
     actor = context.require_page(ACTION)
     is_lead = can(actor, "queue.view_any")
-    with context.db_session() as session:
-        counts = reviews.queue_counts(session, actor, actor.user_id)
-        next_id = reviews.next_assignment(session, actor)
+    screen = reviews.queue_screen(context.uow(), actor, st.session_state.get(REVIEWER))
+    counts, next_id = screen.counts, screen.next_assignment_id
     has_own = counts.open + counts.done > 0
     st.title(tr("queue.title_lead" if is_lead and not has_own else "queue.title"))
     if has_own or not is_lead:
         render_own_queue(actor, counts, next_id)
-    reviewer_id = render_lead_overview(actor) if is_lead else actor.user_id
+    if is_lead:
+        render_lead_overview(screen)
     tabs = st.tabs([tr("queue.due"), tr("queue.in_progress"), tr("queue.done")])
     for tab, bucket in zip(tabs, ("due", "in_progress", "done"), strict=True):
         with tab:
-            render_bucket(actor, bucket, reviewer_id)
+            render_bucket(actor, bucket, screen.buckets[bucket], screen.reviewer_id)

@@ -32,29 +32,38 @@ def _conflict_key(aid: int) -> str:
     return f"rv{aid}.conflict"
 
 
-def target_assignment(actor) -> int | None:
-    """The assignment to show: chosen on the queue page, in the URL, or the next in queue."""
+def requested_assignment() -> tuple[bool, int | None]:
+    """The assignment asked for (chosen on the queue page or in the URL): ``(False, None)``
+    when none was, ``(True, None)`` when the request cannot be read."""
     raw = st.session_state.get(TARGET) or st.query_params.get("assignment")
-    if raw:
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            return None
-    with context.db_session() as session:
-        found = reviews.next_assignment(session, actor)
-    if found is not None:
-        st.session_state[TARGET] = found
-    return found
+    if not raw:
+        return False, None
+    try:
+        return True, int(raw)
+    except (TypeError, ValueError):
+        return True, None
 
 
-def _load(actor, aid: int) -> reviews.ReviewContext:
-    with context.db_session() as session:
-        ctx = reviews.open_review(session, actor, aid)
+def load_screen(actor) -> reviews.ReviewScreen | None:
+    """The one read of this page run: the requested assignment, or the actor's next one."""
+    asked, aid = requested_assignment()
+    if asked and aid is None:
+        return None
+    screen = reviews.review_screen(context.uow(), actor, aid)
+    if screen.review is None:
+        return None
+    if not asked:
+        st.session_state[TARGET] = screen.assignment_id
+    _remember(screen.review)
+    return screen
+
+
+def _remember(ctx: reviews.ReviewContext) -> None:
+    aid = ctx.assignment_id
     if _lock_key(aid) not in st.session_state:
         st.session_state[_lock_key(aid)] = ctx.lock_version
         st.session_state[_saved_key(aid)] = review_form.normalised(ctx.draft)
     review_form.load_state(ctx)
-    return ctx
 
 
 def autosave(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
@@ -65,8 +74,9 @@ def autosave(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> N
     if st.session_state.get(_conflict_key(aid)):
         return  # wait for the reviewer to choose how to resolve the conflict
     try:
-        with context.db_session() as session:
-            saved = reviews.save_draft(session, actor, aid, draft, st.session_state[_lock_key(aid)])
+        saved = reviews.do_save_draft(
+            context.uow(), actor, aid, draft, st.session_state[_lock_key(aid)]
+        )
     except Conflict:
         st.session_state[_conflict_key(aid)] = True
         st.rerun()  # show the two ways out right away; the widgets keep the input
@@ -89,8 +99,7 @@ def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
         review_form.forget_state(aid)
         st.rerun()
     if cols[1].button(tr("review.conflict.keep_mine"), key=f"rv{aid}.mine", type="primary"):
-        with context.db_session() as session:
-            fresh = reviews.open_review(session, actor, aid)
+        fresh = reviews.review_screen(context.uow(), actor, aid).review
         st.session_state[_lock_key(aid)] = fresh.lock_version
         st.session_state[_saved_key(aid)] = review_form.normalised(fresh.draft)
         st.session_state[_conflict_key(aid)] = False
@@ -101,10 +110,9 @@ def _submit(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> No
     aid = ctx.assignment_id
     st.session_state[f"rv{aid}.tried"] = True
     try:
-        with context.db_session() as session:
-            result = reviews.submit_review(
-                session, actor, aid, draft, st.session_state[_lock_key(aid)]
-            )
+        result = reviews.do_submit_review(
+            context.uow(), actor, aid, draft, st.session_state[_lock_key(aid)]
+        )
     except InvalidInput as exc:
         context.show_error(exc)
         return
@@ -152,21 +160,21 @@ def render() -> None:
     actor = context.require_page(ACTION)
     ensure_rubrics(context.database_url())
     context.show_flash("review.flash")
-    aid = target_assignment(actor)
-    if aid is None:
+    screen = load_screen(actor)
+    if screen is None:
         st.title(tr("review.title"))
         lead = can(actor, "review.read_any")  # leads mostly read others' work from here
         st.info(
             tr("review.queue_empty_lead" if lead else "review.queue_empty"), icon=":material/inbox:"
         )
         return
-    ctx = _load(actor, aid)
+    ctx = screen.review
     render_title(ctx)
     draft = review_form.current_draft(ctx)
     score = reviews.preview_score(ctx.rubric.rubric, draft)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        render_transcript(ctx.transcript, current_lang())
+        render_transcript(ctx.transcript, current_lang(), evidence=screen.evidence)
     with right:
         render_conflict(actor, ctx)
         review_form.render_score(

@@ -8,7 +8,6 @@ import streamlit as st
 
 from qa_app.services import rubrics
 from qa_app.services.errors import ServiceError
-from qa_app.services.permissions import can
 from qa_app.ui import context
 from qa_app.ui.autoqa_view import signal_name
 from qa_app.ui.context import current_lang, tr
@@ -17,6 +16,8 @@ from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric.files import Criterion, Rubric
 
 ACTION = "page.rubrics"
+SLUG = "rubrics.slug"
+VERSION = "rubrics.version"
 
 
 def _share(weight: float, total: float) -> str:
@@ -66,9 +67,7 @@ def render_rubric(rubric: Rubric) -> None:
                 render_criterion(criterion, lang, in_category)
 
 
-def render_history(slug: str) -> list[rubrics.VersionInfo]:
-    with context.db_session() as session:
-        versions = rubrics.list_versions(session, slug)
+def render_history(versions: list[rubrics.VersionInfo]) -> None:
     frame = pd.DataFrame(
         [
             {
@@ -81,7 +80,6 @@ def render_history(slug: str) -> list[rubrics.VersionInfo]:
         ]
     )
     st.dataframe(frame, hide_index=True, width="stretch")
-    return versions
 
 
 def _problems_table(problems) -> None:
@@ -115,8 +113,7 @@ def render_editor(actor, stored: rubrics.StoredRubric) -> None:
             st.success(tr("rubrics.valid"), icon=":material/check_circle:")
     if cols[1].button(tr("rubrics.save"), key="rubrics.save", type="primary"):
         try:
-            with context.db_session() as session:
-                saved = rubrics.save_rubric(session, actor, text, note)
+            saved = rubrics.do_save_rubric(context.uow(), actor, text, note)
         except rubrics.RubricInvalid as exc:
             _problems_table(exc.problems)
             return
@@ -133,32 +130,29 @@ def render() -> None:
     ensure_rubrics(context.database_url())
     st.title(tr("rubrics.title"))
     context.show_flash("rubrics.flash")
-    with context.db_session() as session:
-        summaries = rubrics.list_rubrics(session)
-    if not summaries:
+    screen = rubrics.rubrics_screen(
+        context.uow(), actor, st.session_state.get(SLUG), st.session_state.get(VERSION)
+    )
+    if not screen.rubrics:
         st.info(tr("rubrics.none"))
         return
     lang = current_lang()
-    names = {s.slug: f"{s.name_ru if lang == 'ru' else s.name_en} ({s.slug})" for s in summaries}
-    slug = st.selectbox(
-        tr("rubrics.choose"), list(names), format_func=names.get, key="rubrics.slug"
-    )
+    names = {
+        s.slug: f"{s.name_ru if lang == 'ru' else s.name_en} ({s.slug})" for s in screen.rubrics
+    }
+    st.session_state[SLUG] = screen.slug  # what the screen was read for
+    st.selectbox(tr("rubrics.choose"), list(names), format_func=names.get, key=SLUG)
     tabs = [tr("rubrics.tab.view"), tr("rubrics.tab.history")]
-    if can(actor, "rubric.edit"):
+    if screen.latest is not None:
         tabs.append(tr("rubrics.tab.edit"))
     view, history, *edit = st.tabs(tabs)
     with history:
-        versions = render_history(slug)
+        render_history(screen.versions)
     with view:
-        numbers = {v.version_id: tr("rubrics.version", version=v.version) for v in versions}
-        version_id = st.selectbox(
-            tr("rubrics.col.version"), list(numbers), format_func=numbers.get, key="rubrics.version"
-        )
-        with context.db_session() as session:
-            stored = rubrics.get_version(session, version_id)
-        render_rubric(stored.rubric)
+        numbers = {v.version_id: tr("rubrics.version", version=v.version) for v in screen.versions}
+        st.session_state[VERSION] = screen.shown.version_id
+        st.selectbox(tr("rubrics.col.version"), list(numbers), format_func=numbers.get, key=VERSION)
+        render_rubric(screen.shown.rubric)
     if edit:
-        with context.db_session() as session:
-            latest = rubrics.active_version(session, slug)
         with edit[0]:
-            render_editor(actor, latest)
+            render_editor(actor, screen.latest)

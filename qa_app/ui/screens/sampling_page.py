@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import rubrics, sampling
+from qa_app.services import sampling
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling import RISK_WEIGHTS, STRATEGIES
 from qa_app.ui import context
@@ -173,8 +173,7 @@ def render_weights() -> None:
 
 def create(actor, request: sampling.SampleRequest) -> None:
     try:
-        with context.db_session() as session:
-            plan = sampling.create_sample(session, actor, request)
+        plan = sampling.do_create_sample(context.uow(), actor, request)
     except ServiceError as exc:  # shown translated; the preview stays
         context.show_error(exc)
         return
@@ -189,21 +188,17 @@ def render() -> None:
     st.title(tr("sampling.title"))
     st.caption(tr("sampling.intro"))
     context.show_flash("sampling.flash")
-    with context.db_session() as session:
-        options = sampling.sample_options(session, actor)
-        summaries = rubrics.list_rubrics(session)
+    screen = sampling.sampling_screen(context.uow(), actor)
     lang = context.current_lang()
     rubric_names = {
         r.slug: f"{r.name_ru if lang == 'ru' else r.name_en} · v{r.latest_version}"
-        for r in summaries
-        if r.is_active
+        for r in screen.rubrics
     }
-    request = render_form(options, rubric_names)
+    request = render_form(screen.options, rubric_names)
     render_weights()
     if request is not None:
         try:
-            with context.db_session() as session:
-                st.session_state[PLAN] = sampling.preview_sample(session, actor, request)
+            st.session_state[PLAN] = sampling.sample_preview(context.uow(), actor, request)
         except ServiceError as exc:
             context.show_error(exc)
             st.session_state.pop(PLAN, None)

@@ -32,10 +32,8 @@ def render_notice() -> None:
         st.info(tr(notice), icon=":material/info:")
 
 
-def render_first_run_hint() -> None:
-    with context.db_session() as session:
-        has_users = accounts.count_users(session) > 0
-    if not has_users:
+def render_first_run_hint(screen: accounts.SignInScreen) -> None:
+    if not screen.has_users:
         st.warning(tr("signin.no_users"), icon=":material/person_add:")
 
 
@@ -45,9 +43,7 @@ def attempt_sign_in(username: str, password: str) -> None:
         st.error(tr("signin.fill_both"))
         return
     try:
-        with context.db_session() as session:
-            actor = accounts.authenticate(session, username, password)
-            token = accounts.open_session(session, actor)
+        actor, token = accounts.do_sign_in(context.uow(), username, password)
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -62,7 +58,7 @@ def render() -> None:
         st.title(tr("signin.title"), anchor=False)
         st.caption(tr("signin.subtitle"))
         render_notice()
-        render_first_run_hint()
+        render_first_run_hint(accounts.sign_in_screen(context.uow()))
         with st.form("sign_in", border=True):
             username = st.text_input(tr("signin.username"), key="signin_username")
             password = st.text_input(tr("signin.password"), type="password", key="signin_password")

@@ -11,6 +11,8 @@ from qa_app.services.permissions import ROLES
 from qa_app.ui import context
 from qa_app.ui.context import tr
 
+FLASH = "users.flash"
+
 
 def _role_label(role: str) -> str:
     return tr(f"role.{role}")
@@ -55,31 +57,39 @@ def render_add_user() -> None:
     if not submitted:
         return
     try:
-        with context.db_session() as session:
-            row, password = accounts.add_user(
-                session,
-                context.current_actor(),
-                username,
-                role,
-                display_name=name,
-                agent_login=agent or None,
-                team_name=team or None,
-                language=language,
-            )
+        row, password = accounts.do_add_user(
+            context.uow(),
+            context.current_actor(),
+            username,
+            role,
+            display_name=name,
+            agent_login=agent or None,
+            team_name=team or None,
+            language=language,
+        )
     except ServiceError as exc:
         context.show_error(exc)
         return
-    st.success(tr("users.added", username=row.username))
-    render_one_time_password(password)
+    _done(tr("users.added", username=row.username), password)
 
 
-def render_one_time_password(password: str | None) -> None:
+def _done(message: str, password: str | None = None) -> None:
+    """Rerun so the table shows the change; the message (and a new password) show once."""
+    st.session_state[FLASH] = (message, password)
+    st.rerun()
+
+
+def render_flash() -> None:
+    """The last action's outcome; a generated password is shown here once and never again."""
+    message, password = st.session_state.pop(FLASH, None) or ("", None)
+    if message:
+        st.success(message)
     if password:
         st.info(tr("users.password_once"), icon=":material/key:")
         st.code(password, language=None)
 
 
-def render_change_user(rows: list[accounts.UserRow]) -> None:
+def render_change_user(actor, rows: list[accounts.UserRow]) -> None:
     """Pick a user, then change the role, reset the password or switch the account off/on."""
     st.subheader(tr("users.change"), anchor=False)
     by_name = {r.username: r for r in rows}
@@ -100,52 +110,48 @@ def render_change_user(rows: list[accounts.UserRow]) -> None:
         if st.button(tr("users.set_role"), key="users_set_role"):
             agent = new_agent.strip() or None if new_role == "agent" else None
             _apply(
-                lambda s, a: accounts.set_role(s, a, username, new_role, agent_login=agent),
+                lambda: accounts.do_set_role(
+                    context.uow(), actor, username, new_role, agent_login=agent
+                ),
                 tr("users.role_set", username=username),
             )
     with password_col:
         st.caption(tr("users.reset_help"))
         if st.button(tr("users.reset_password"), key="users_reset"):
-            password = _apply(
-                lambda s, a: accounts.reset_password(s, a, username),
+            _apply(
+                lambda: accounts.do_reset_password(context.uow(), actor, username),
                 tr("users.password_reset", username=username),
+                shows_password=True,
             )
-            render_one_time_password(password)
     with state_col:
         st.caption(tr("users.state_active" if row.is_active else "users.state_inactive"))
         if row.is_active and st.button(tr("users.deactivate"), key="users_deactivate"):
             _apply(
-                lambda s, a: accounts.deactivate(s, a, username),
+                lambda: accounts.do_deactivate(context.uow(), actor, username),
                 tr("users.deactivated", username=username),
             )
         if not row.is_active and st.button(tr("users.reactivate"), key="users_reactivate"):
             _apply(
-                lambda s, a: accounts.reactivate(s, a, username),
+                lambda: accounts.do_reactivate(context.uow(), actor, username),
                 tr("users.reactivated", username=username),
             )
 
 
-def _apply(action, success: str):
-    """Run one admin action in its own unit of work; report success or the reason not."""
+def _apply(action, success: str, *, shows_password: bool = False) -> None:
+    """Run one admin action (one use case); report success or the reason not."""
     try:
-        with context.db_session() as session:
-            result = action(session, context.current_actor())
+        result = action()
     except ServiceError as exc:
         context.show_error(exc)
-        return None
-    st.success(success)
-    return result
+        return
+    _done(success, result if shows_password else None)
 
 
 def render() -> None:
     actor = context.require_page("page.users")
     st.title(tr("users.title"), anchor=False)
-    table_slot = st.container()
+    rows = accounts.users_screen(context.uow(), actor)
+    render_user_table(rows)
+    render_flash()
     render_add_user()
-    with context.db_session() as session:
-        names = accounts.list_users(session, actor)
-    render_change_user(names)
-    with context.db_session() as session:
-        rows = accounts.list_users(session, actor)
-    with table_slot:
-        render_user_table(rows)
+    render_change_user(actor, rows)

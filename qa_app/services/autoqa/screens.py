@@ -1,0 +1,62 @@
+"""What the AutoQA page reads and does, each in one unit of work.
+
+The agreement with reviewers is the same for every staff member and slow to compute, so
+it has a screen of its own that the app caches per database (``agreement_screen``), read
+as the system; ``autoqa_screen`` checks that the actor may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qa_app.services import rubrics
+from qa_app.services.actor import SYSTEM, Actor
+from qa_app.services.autoqa.criterion_suggestions import AgreementReport, agreement_reports
+from qa_app.services.autoqa.queries import ScoringStatus, agent_signal_frame, scoring_status
+from qa_app.services.autoqa.scoring_runs import score_conversations
+from qa_app.services.use_case import atomic
+from qa_app.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class AutoqaScreen:
+    status: ScoringStatus
+    #: One row per (conversation, signal) of the per-agent distributions.
+    signals: pd.DataFrame
+
+
+def autoqa_screen(
+    uow: UnitOfWork, actor: Actor, pipeline_version: str | None, signals: tuple[str, ...]
+) -> AutoqaScreen:
+    """Scoring status against ``pipeline_version`` and the per-agent ``signals``."""
+    with uow:
+        session = uow.session
+        status = scoring_status(session, actor, pipeline_version)
+        frame = agent_signal_frame(session, actor, signals)
+        agreement_reports(session, actor, check_only=True)  # may the actor read agreement?
+    return AutoqaScreen(status, frame)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementScreen:
+    reports: list[AgreementReport]
+    #: Rubric names by slug (``(name_en, name_ru)``), for the report headings.
+    rubric_names: dict[str, tuple[str, str]]
+
+
+def agreement_screen(
+    uow: UnitOfWork, actor: Actor = SYSTEM, slug: str | None = None
+) -> AgreementScreen:
+    """AutoQA's agreement with the team's reviewers per criterion, for rubric ``slug`` or
+    every active one. The same for every staff member, so the app reads it as the system
+    and caches it (``autoqa_screen`` checks the actor)."""
+    with uow:
+        reports = agreement_reports(uow.session, actor, slug=slug)
+        names = {r.slug: (r.name_en, r.name_ru) for r in rubrics.list_rubrics(uow.session)}
+    return AgreementScreen(reports, names)
+
+
+#: Score new and changed conversations (commits after every batch, and at the end).
+do_score_conversations = atomic(score_conversations)
