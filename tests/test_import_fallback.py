@@ -17,11 +17,14 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from qa_app.cli import cli
+from qa_app.i18n import t
 from qa_app.ingest import ParsedConversation, inspect_file, limits, read_conversations
+from qa_app.services.imports import ImportOptions, import_file
+from qa_app.services.imports.runs import ImportStopped
 from qa_app.services.imports.safe_write import refusal, store_batch
 from qa_app.services.imports.writer import BatchWriter
 from qa_app.storage import db as storage_db
-from qa_app.storage.models import Agent, Conversation, Message, Team
+from qa_app.storage.models import Agent, Conversation, ImportRun, Message, Team
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -53,7 +56,7 @@ def test_a_refused_conversation_is_rejected_alone_and_the_batch_is_stored(db_url
         counts, rejections = store_batch(session, writer, batch, "batch.jsonl")
         session.commit()
     assert (counts.imported, counts.messages) == (3, 6)
-    assert [(r.conversation_id, r.line, r.rows, r.whole) for r in rejections] == [
+    assert [(r.external_id, r.line, r.rows, r.whole) for r in rejections] == [
         ("c1", 2, 2, True),
         ("c3", 4, 2, True),
     ]
@@ -129,3 +132,34 @@ def test_only_refusals_of_the_data_are_caught():
     assert refusal(sa.exc.OperationalError("stmt", {}, Exception("gone"))) is None
     assert refusal(sa.exc.InterfaceError("stmt", {}, Exception("closed"))) is None
     assert refusal(TypeError("a bug")) is None
+
+
+def test_a_database_failure_stops_the_import_in_one_sentence_and_keeps_what_was_stored(
+    db_url, tmp_path
+):
+    """Not a value but the database itself (here: a table gone): no row-by-row retry."""
+    path = tmp_path / "many.jsonl"
+    lines = [json.dumps({"conversation_id": f"c{i}", "messages": [
+        {"role": "customer", "text": "Hello"}]}) for i in range(30)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cascade = " CASCADE" if db_url.startswith("postgresql") else ""
+
+    def break_the_database(progress):
+        if progress.conversations == 10:  # after the first batch was committed
+            engine = sa.create_engine(db_url)
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"DROP TABLE messages{cascade}"))
+            engine.dispose()
+
+    options = ImportOptions(batch_size=10, progress_interval=0)
+    with pytest.raises(ImportStopped) as caught, storage_db.unit_of_work(db_url) as session:
+        import_file(session, path, options=options, progress=break_the_database)
+    message = t(caught.value.key, "en", **caught.value.params)
+    assert message.startswith("the database stopped the import (")
+    assert "importing the file again completes it" in message
+    for leak in ("INSERT", "messages", "DROP", "["):
+        assert leak not in message
+    with storage_db.unit_of_work(db_url) as session:
+        run = session.scalar(select(ImportRun))
+        assert (run.status, run.imported) == ("interrupted", 10)
+        assert session.scalar(select(sa.func.count()).select_from(Conversation)) == 10

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from qa_app.cli.errors import CliError
 from qa_app.i18n import t
@@ -125,9 +124,6 @@ def _import_one(
     except ServiceError as exc:
         progress.clear()
         raise CliError(t(exc.key, lang, **{"detail": exc.message, **exc.params})) from exc
-    except SQLAlchemyError as exc:  # the database itself failed (not a value: see safe_write)
-        progress.clear()
-        raise CliError(_database_failed(path, exc)) from None
     progress.clear()
     _report(summary, lang)
     for notice in reader.warnings if reader else ():
@@ -139,14 +135,6 @@ def _import_one(
         )
         click.echo(t("helpdesk.masked_summary", lang, items=items))
     return summary.exit_code
-
-
-def _database_failed(path: str, exc: SQLAlchemyError) -> str:
-    """One sentence without the SQL, the parameters or the driver's text."""
-    return (
-        f"{Path(path).name}: the database stopped the import ({type(exc).__name__}); batches "
-        "committed before stay, and importing the file again completes it"
-    )
 
 
 def _history(url: str, lang: str) -> None:

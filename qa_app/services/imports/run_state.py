@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from contextlib import suppress
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from qa_app.ingest import ErrorReport, ParsedConversation, Rejection, SourceFile
 from qa_app.services.actor import Actor
 from qa_app.services.imports.liveness import HEARTBEAT_EVERY, INTERRUPTED, RUNNING, this_process
 from qa_app.services.imports.options import ImportOptions, errors_file_path
-from qa_app.services.imports.safe_write import store_batch
+from qa_app.services.imports.safe_write import DATABASE_ERRORS, store_batch
 from qa_app.services.imports.summary import ImportProgress, ImportSummary
 from qa_app.services.imports.writer import BatchWriter
 from qa_app.storage.models import ImportRun
@@ -91,7 +90,7 @@ class RunState:
     def abandon(self) -> None:
         """The import stops on an error: record the run as interrupted, if the database
         still answers (what was committed stays; a re-run completes it)."""
-        with suppress(SQLAlchemyError):
+        with suppress(*DATABASE_ERRORS):
             self.session.rollback()
             if self.run is not None:
                 self.run.status = INTERRUPTED

@@ -35,16 +35,25 @@ from qa_app.ingest import (
 )
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.audit import record_event
-from qa_app.services.errors import InvalidInput
+from qa_app.services.errors import InvalidInput, ServiceError
 from qa_app.services.imports.liveness import FINISHED, mark_stale_runs
 from qa_app.services.imports.options import ImportOptions, default_timezone_name
 from qa_app.services.imports.run_state import RunState
+from qa_app.services.imports.safe_write import DATABASE_ERRORS
 from qa_app.services.imports.summary import ImportProgress, ImportSummary
 from qa_app.services.permissions import require
 
 
 class ImportFailed(InvalidInput):
     """The file could not be read at all; nothing was imported."""
+
+
+class ImportStopped(ServiceError):
+    """The database failed during the import (connection lost, disk full, database locked
+    or read-only): batches committed before stay, and importing the file again completes
+    it. The database's own message is not carried (it can hold SQL and values)."""
+
+    key = "import.fatal.database_stopped"
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -105,6 +114,11 @@ def import_file(
         state.report.discard()
         session.rollback()
         raise _failed(exc) from None
+    except DATABASE_ERRORS as exc:
+        state.report.close()
+        state.abandon()
+        kind = type(exc).__name__
+        raise ImportStopped(f"the database stopped the import ({kind})", kind=kind) from None
     except BaseException:
         state.report.close()
         state.abandon()

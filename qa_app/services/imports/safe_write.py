@@ -24,8 +24,12 @@ try:  # PostgreSQL's driver is optional; COPY raises its errors unwrapped
 
     _DRIVER_DATA = (psycopg.DataError, sqlite3.DataError)
     _DRIVER_CONFLICT = (psycopg.IntegrityError, sqlite3.IntegrityError)
+    _DRIVER_ANY = (psycopg.Error, sqlite3.Error)
 except ImportError:  # pragma: no cover - psycopg is a dependency
     _DRIVER_DATA, _DRIVER_CONFLICT = (sqlite3.DataError,), (sqlite3.IntegrityError,)
+    _DRIVER_ANY = (sqlite3.Error,)
+#: Everything the database (or its driver, unwrapped during COPY) can raise.
+DATABASE_ERRORS = (sa_exc.SQLAlchemyError, *_DRIVER_ANY)
 
 
 def refusal(exc: BaseException) -> str | None:
