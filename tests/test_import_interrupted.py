@@ -127,15 +127,19 @@ def test_a_dead_process_on_this_host_is_interrupted_at_once(sqlite_url):
     assert history["status"] == "interrupted"
 
 
+class Stop(BaseException):
+    """Like Ctrl-C or Streamlit stopping a script: not an ``Exception``."""
+
+
 def test_an_import_stopped_by_an_error_marks_its_run_interrupted(db_url, tmp_path):
     path = write_file(tmp_path / "stop.jsonl", count=30)
 
     def stop(progress):
         if progress.conversations >= 10:
-            raise KeyboardInterrupt
+            raise Stop
 
     options = ImportOptions(batch_size=10, progress_interval=0, clock=lambda: T0)
-    with pytest.raises(KeyboardInterrupt), storage_db.unit_of_work(db_url) as session:
+    with pytest.raises(Stop), storage_db.unit_of_work(db_url) as session:
         import_file(session, path, options=options, progress=stop)
     with storage_db.unit_of_work(db_url) as session:
         run = session.scalar(select(ImportRun))
