@@ -72,3 +72,33 @@ def test_default_zone_comes_from_the_environment(sqlite_url, tmp_path, monkeypat
     assert "1 unchanged" in invoke(sqlite_url, str(path)).output
     monkeypatch.delenv("QA_STUDIO_DEFAULT_TZ")
     assert "1 updated" in invoke(sqlite_url, str(path)).output
+
+
+def test_more_in_the_errors_file_is_said_only_when_more_is_there(sqlite_url, tmp_path):
+    conflict = tmp_path / "conflict.csv"
+    conflict.write_text(
+        "conversation_id,channel,role,text\nz,chat,customer,Hi\nz,email,agent,Hello\n"
+    )
+    result = invoke(sqlite_url, str(conflict), "--errors-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "conflict.csv:2: channel: rows disagree" in result.output
+    assert "more in the errors file" not in result.output
+    many = tmp_path / "many.csv"
+    many.write_text("conversation_id,role,text\n" + "".join(f"m{i},robot,x\n" for i in range(60)))
+    result = invoke(sqlite_url, str(many), "--errors-dir", str(tmp_path))
+    # 60 bad rows and 60 conversations left without messages: 120 reasons, 50 shown
+    assert "... 70 more in the errors file" in result.output
+
+
+def test_an_errors_file_that_cannot_be_written_is_said_and_every_row_listed(sqlite_url, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the errors folder should be")
+    many = tmp_path / "many.csv"
+    many.write_text("conversation_id,role,text\n" + "".join(f"m{i},robot,x\n" for i in range(60)))
+    result = invoke(sqlite_url, str(many), "--errors-dir", str(blocker / "errors"))
+    assert result.exit_code == 1
+    assert "many.csv: 0 imported" in result.output
+    assert "note: the errors file could not be written" in result.output
+    assert "many.csv:61: role" in result.output  # all rows listed, not only 50
+    assert "errors file\n" not in result.output.replace("could not be written", "")
+    assert "Traceback" not in result.output

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
 
-from qa_app.services.imports.runs import ImportOptions, import_file
+from qa_app.services.imports import ImportOptions, import_file
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Conversation
 
@@ -68,3 +69,61 @@ def test_broken_csv_gives_the_documented_result(db_url, tmp_path):
         assert (stored["broken-003"].csat, stored["broken-003"].nps) == (5, 8)
     again = _import(db_url, "broken.csv", tmp_path)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 5)
+
+
+def test_hostile_values_example_reports_each_bad_row_and_stores_the_rest(db_url, tmp_path):
+    """Issue 12 item 4 as a new user meets it: each bad value among good conversations."""
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    args = ["--db", db_url, "import", "--errors-dir", str(tmp_path), "--default-tz", "UTC"]
+    result = CliRunner().invoke(cli, [*args, str(EXAMPLES / "hostile_values.csv")])
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "hostile_values.csv: 7 imported, 0 updated, 0 unchanged, 7 rejected rows" in out
+    expected = {
+        4: 'sent_at: date and time "9999-12-31T23:30:00-05:00" is outside 1970-01-01',
+        6: 'sent_at: date and time "0001-01-01T00:10:00+03:00" is outside 1970-01-01',
+        8: "tags: JSON nested too deeply to be read",
+        10: 'csat: must be an integer 1-5, got "777777',
+        12: "text: contains the character U+0000 (NUL) (character 3)",
+        15: "text: too long: 122399 characters, at most 100000",
+        19: "row: a quote opened in this row is never closed",
+    }
+    for line, reason in expected.items():
+        assert f"hostile_values.csv:{line}: {reason}" in out
+    assert "lines: 17 (1 in all) are not UTF-8 and were read as cp1251" in out
+    with storage_db.unit_of_work(db_url) as session:
+        stored = {c.external_id: [m.text for m in c.messages] for c in
+                  session.scalars(select(Conversation))}  # fmt: skip
+    assert sorted(stored) == [f"hv-00{i}" for i in range(1, 8)]
+    assert sum(len(texts) for texts in stored.values()) == 11
+    assert stored["hv-007"][0] == "Здравствуйте, где мой возврат? Прошло две недели."
+
+
+def test_hostile_values_jsonl_example(db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    args = ["--db", db_url, "import", "--errors-dir", str(tmp_path), "--lang", "ru"]
+    result = CliRunner().invoke(cli, [*args, str(EXAMPLES / "hostile_values.jsonl")])
+    assert result.exit_code == 1, result.output
+    fields = re.findall(r"^hostile_values\.jsonl:(\d+: [^:]+):", result.output, re.MULTILINE)
+    assert fields == [
+        "2: messages[2].sent_at",
+        "3: started_at",
+        "4: csat",
+        "5: line",
+        "6: messages[0].text",
+        "7: messages[0].text",
+        "8: messages[1].text",
+        "9: nps",
+        "10: conversation_id",
+        "11: tags",
+    ]
+    assert "содержит символ U+0000 (NUL)" in result.output
+    with storage_db.unit_of_work(db_url) as session:
+        stored = set(session.scalars(select(Conversation.external_id)))
+    assert stored == {"hj-001", "hj-002", "hj-006", "hj-007", "hj-008"}

@@ -86,3 +86,24 @@ def test_upload_over_the_limit_is_refused(sqlite_url, monkeypatch):
     at = upload(sqlite_url, "big.csv", b"conversation_id,role,text\n" + b"x" * 1_200_000)
     assert not at.exception
     assert "the limit is 1 MB" in at.error[0].value
+
+
+def test_upload_mixing_utf8_and_cp1251_says_which_lines_were_cp1251(sqlite_url):
+    data = (
+        "conversation_id,role,text\nm1,customer,Где мой заказ?\n".encode()
+        + "m1,agent,Сейчас проверю\n".encode("cp1251")
+    )
+    at = upload(sqlite_url, "mixed.csv", data, lang="ru")
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Добавлено"] == "1"
+    (note,) = at.info
+    assert "строки: 3 (всего 1) не в UTF-8 и прочитаны как cp1251" in note.value
+
+
+def test_upload_of_hostile_values_lists_each_bad_row(sqlite_url):
+    at = upload(sqlite_url, "hostile_values.csv", (EXAMPLES / "hostile_values.csv").read_bytes())
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Rejected rows"] == "7"
+    rejected = at.dataframe[0].value
+    assert list(rejected["line"]) == [4, 6, 8, 10, 12, 15, 19]
+    assert "U+0000 (NUL)" in " ".join(rejected["reason"])

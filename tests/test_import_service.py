@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from qa_app.services.actor import Actor
 from qa_app.services.errors import PermissionDenied
-from qa_app.services.imports.runs import ImportFailed, ImportOptions, import_file, recent_imports
+from qa_app.services.imports import ImportFailed, ImportOptions, import_file, recent_imports
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Agent, AuditEvent, Conversation, ImportRun, Message, Team
 

@@ -5,6 +5,8 @@ Zendesk, Intercom or Freshdesk export) into the database; ``--mask`` masks perso
 Exit codes: 0 every row imported; 1 imported, but some rows were rejected (listed on
 stderr and in the errors CSV); 2 a file could not be read at all (nothing from it was
 imported; other files are still imported). With several files the worst code wins.
+``qa-studio import --history`` lists recent imports with their status (finished, in
+progress, interrupted).
 """
 
 from __future__ import annotations
@@ -66,22 +68,44 @@ class _ProgressLine:
             click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
 
 
+def _when(value) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
 def _report(summary: ImportSummary, lang: str) -> None:
+    for run in summary.interrupted:
+        started, seen = _when(run["started_at"]), _when(run["last_seen_at"])
+        note = t("import.note.interrupted", lang, file=run["file_name"], started=started, seen=seen)
+        click.echo(f"note: {note}", err=True)
     click.echo(
         f"{summary.file_name}: {summary.imported} imported, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.rejected_rows} rejected rows "
         f"(whole conversations rejected: {summary.rejected_conversations}); "
         f"{summary.messages} messages stored in {summary.elapsed:.1f} s"
     )
+    for notice in summary.notes:
+        click.echo(f"note: {notice.describe(lang)}", err=True)
+    _rejected_lines(summary, lang)
+
+
+def _rejected_lines(summary: ImportSummary, lang: str) -> None:
+    """The first reasons; how many more, and where they are, only when there are more."""
     ordered = sorted(summary.rejections, key=lambda r: r.line)
     lines = [line for r in ordered for line in r.describe(lang)]
-    for line in lines[:SHOWN_IN_TERMINAL]:
+    limit = SHOWN_IN_TERMINAL if summary.errors_path else len(lines)
+    for line in lines[:limit]:
         click.echo(line, err=True)
-    total = summary.rejected_rows + summary.rejected_conversations
-    if len(lines) > SHOWN_IN_TERMINAL or len(summary.rejections) < total:
-        click.echo("... more in the errors file", err=True)
+    hidden = summary.problems - min(limit, len(lines))
     if summary.errors_path:
+        if hidden > 0:
+            click.echo(t("import.note.more_in_errors_file", lang, count=hidden), err=True)
         click.echo(f"rejected rows written to {summary.errors_path}", err=True)
+        return
+    if summary.errors_failed:
+        detail = summary.errors_failed
+        click.echo(f"note: {t('import.note.errors_file_failed', lang, detail=detail)}", err=True)
+    if hidden > 0:
+        click.echo(t("import.note.more_not_shown", lang, count=hidden), err=True)
 
 
 def _import_one(
@@ -113,6 +137,19 @@ def _import_one(
     return summary.exit_code
 
 
+def _history(url: str, lang: str) -> None:
+    runs = imports.import_screen(services_db.unit_of_work(url), SYSTEM).history
+    if not runs:
+        click.echo(t("import.history_empty", lang))
+    for run in runs:
+        status = t(f"import.status.{run['status']}", lang)
+        click.echo(
+            f"{_when(run['started_at'])}  {status:<12} {run['file_name']}: "
+            f"{run['imported']} imported, {run['updated']} updated, {run['unchanged']} "
+            f"unchanged, {run['rejected_rows']} rejected rows, {run['messages']} messages"
+        )
+
+
 MASK_KINDS = ("email", "phone", "card", "passport", "customer_name")
 
 
@@ -128,7 +165,7 @@ def _masking(mask: bool | None):
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--default-tz",
     callback=_check_tz,
@@ -165,12 +202,23 @@ def _masking(mask: bool | None):
     type=click.Choice(("en", "ru")),
     help="Language of the reasons in the terminal and the errors CSV.",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="List recent imports with their status (finished, in progress, interrupted).",
+)
 @click.pass_context
-def import_command(ctx, files, default_tz, helpdesk, source, mask, errors_dir, lang) -> None:
+def import_command(
+    ctx, files, default_tz, helpdesk, source, mask, errors_dir, lang, history
+) -> None:
     """Import conversations from CSV (one row per message), JSONL (one per line) or, with
     --from, Zendesk, Intercom or Freshdesk export files."""
+    if not files and not history:
+        raise click.UsageError("name at least one FILE to import (or use --history)")
     masking = _masking(mask)
     url = services_db.prepare_database(services_db.database_url(ctx.obj.get("database_url")))
+    if history:
+        _history(url, lang)
     source = source or helpdesk or DEFAULT_SOURCE
     options = ImportOptions(
         source=source, default_tz=default_tz, errors_dir=errors_dir, lang=lang, masking=masking

@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qa_app.ingest.csv_reader import read_csv
 from qa_app.ingest.error_report import ErrorReport, safe_cell
+from qa_app.ingest.guard import guard
 from qa_app.ingest.jsonl_reader import read_jsonl
 from qa_app.ingest.masking import Masker, MaskingConfig, MaskingConfigError
 from qa_app.ingest.records import (
+    Notice,
     ParsedConversation,
     ParsedMessage,
     Problem,
@@ -52,12 +54,14 @@ __all__ = [
     "Masker",
     "MaskingConfig",
     "MaskingConfigError",
+    "Notice",
     "ParsedConversation",
     "ParsedMessage",
     "Problem",
     "Rejection",
     "SourceFile",
     "UnreadableFile",
+    "guard",
     "inspect_file",
     "parse_timezone",
     "read_conversations",

@@ -13,6 +13,16 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from qa_app.ingest import values as v
+from qa_app.ingest.limits import (
+    MESSAGE_TEXT_LIMIT,
+    TEXT_LIMITS,
+    FieldProblem,
+    check_characters,
+    check_length,
+    fits,
+    json_kind,
+    kind_shown,
+)
 from qa_app.ingest.records import ParsedConversation, ParsedMessage, Problem, Rejection
 from scoring.text.language import dominant_language
 
@@ -35,7 +45,6 @@ CONVERSATION_FIELDS = (
 )
 MESSAGE_FIELDS = ("role", "author", "text", "sent_at")
 DEFAULT_CHANNEL = "chat"
-_TEXT_LIMITS = {"customer_id": 200, "customer_name": 200, "subject": 500, "team": 120}
 
 
 def _parse_one(name: str, raw: object, default_tz: tzinfo) -> object:
@@ -55,7 +64,7 @@ def _parse_one(name: str, raw: object, default_tz: tzinfo) -> object:
         return v.parse_bool(raw)
     if name == "status":
         return v.parse_status(str(raw))
-    return v.clean_text(raw, _TEXT_LIMITS[name])
+    return v.clean_text(raw, TEXT_LIMITS[name])
 
 
 def parse_conversation_fields(
@@ -76,14 +85,30 @@ def parse_conversation_fields(
 
 
 _ROLES = {name: name for name in ("customer", "agent", "system")}
+_INVALID = object()  # a cell already reported as a problem
+_AUTHOR_LIMIT = TEXT_LIMITS["author"]
 
 
-def _present(value: object) -> str | None:
-    """The stripped text of a cell, or None when blank (hot path: one call per cell)."""
+def _present(raw: Mapping[str, object], name: str, prefix: str, problems: list[Problem]):
+    """The stripped text of a cell, None when blank, ``_INVALID`` when it is not text at
+    all (a JSON list or object); hot path: one call per cell."""
+    value = raw.get(name)
     if value is None:
         return None
-    text = value.strip() if type(value) is str else str(value).strip()
-    return text or None
+    if type(value) is not str:
+        kind = json_kind(value)
+        if kind is not None:
+            problems.append(Problem(f"{prefix}{name}", "not_text", {"kind": kind_shown(kind)}))
+            return _INVALID
+        value = str(value)
+    return value.strip() or None
+
+
+def _check(text: str, limit: int, field: str, problems: list[Problem]) -> None:
+    try:
+        check_characters(check_length(text, limit))
+    except FieldProblem as exc:
+        problems.append(Problem(field, exc.code, exc.params))
 
 
 def parse_message(
@@ -96,27 +121,29 @@ def parse_message(
     """One message: ``role`` and non-empty ``text`` required, ``author`` and ``sent_at`` not.
 
     ``extra_roles`` lets a reader that maps roles itself (help-desk adapters: ``bot``) pass
-    roles the user-written formats do not accept.
+    roles the user-written formats do not accept. Every value is checked against what the
+    database stores (``limits``).
     """
     problems: list[Problem] = []
-    role, text = _present(raw.get("role")), _present(raw.get("text"))
-    author, sent = _present(raw.get("author")), _present(raw.get("sent_at"))
+    role = _present(raw, "role", prefix, problems)
+    text = _present(raw, "text", prefix, problems)
+    author = _present(raw, "author", prefix, problems)
+    sent = _present(raw, "sent_at", prefix, problems)
     sent_at = None
-    try:
-        if role is not None and role not in extra_roles:
+    if role is None:
+        problems.append(Problem(f"{prefix}role", "required"))
+    elif role is not _INVALID and role not in extra_roles:
+        try:
             role = _ROLES.get(role) or v.parse_role(role)
-    except v.FieldProblem as exc:
-        problems.append(Problem(f"{prefix}role", exc.code, exc.params))
-    else:
-        if role is None:
-            problems.append(Problem(f"{prefix}role", "required"))
+        except v.FieldProblem as exc:
+            problems.append(Problem(f"{prefix}role", exc.code, exc.params))
     if text is None:
         problems.append(Problem(f"{prefix}text", "required"))
-    if author is not None and len(author) > 120:
-        problems.append(
-            Problem(f"{prefix}author", "too_long", {"limit": 120, "length": len(author)})
-        )
-    if sent is not None:
+    elif text is not _INVALID and not fits(text, MESSAGE_TEXT_LIMIT):
+        _check(text, MESSAGE_TEXT_LIMIT, f"{prefix}text", problems)
+    if author is not None and author is not _INVALID and not fits(author, _AUTHOR_LIMIT):
+        _check(author, _AUTHOR_LIMIT, f"{prefix}author", problems)
+    if sent is not None and sent is not _INVALID:
         try:
             sent_at = v.parse_timestamp(sent, default_tz)
         except v.FieldProblem as exc:
@@ -129,7 +156,7 @@ def parse_message(
 def parse_external_id(raw: object) -> str:
     if v.is_blank(raw):
         raise v.FieldProblem("required")
-    return v.clean_text(raw, 200)
+    return v.clean_text(raw, TEXT_LIMITS["conversation_id"])
 
 
 def _first_response(messages: list[ParsedMessage]) -> float | None:

@@ -1,22 +1,25 @@
 """CSV: one row per message, rows of a conversation possibly scattered through the file.
 
-Two passes over the file: the first checks the whole file decodes and records where each
-conversation ends (see ``row_buffer``); the second groups rows and yields conversations
-as soon as they are complete. Nothing is stored before the first pass succeeds, so an
-undecodable file imports nothing.
+Two passes over the file: the first checks the header and records where each conversation
+ends (see ``row_buffer``); the second groups rows and yields conversations as soon as they
+are complete. Lines come from ``csv_lines`` (decoded line by line, over-long rows cut), so
+no single value can stop the file: a row that cannot be read (cut, undecodable bytes, a
+quote never closed) is rejected with its line and the rest is imported.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from qa_app.ingest.assemble import finish_conversation, parse_external_id
+from qa_app.ingest.csv_lines import ROW_LIMIT, CsvLines
 from qa_app.ingest.csv_rows import assemble_rows
+from qa_app.ingest.limits import shown
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.row_buffer import RowBuffer
 from qa_app.ingest.source import SourceFile
@@ -68,7 +71,7 @@ def map_header(header: list[str], file: str) -> dict[str, int]:
             columns[field] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        found = ", ".join(h for h in header if h.strip())[:200] or "-"
+        found = shown(", ".join(h for h in header[:50] if h.strip()), 200) or "-"
         raise UnreadableFile(file, "missing_columns", missing=", ".join(missing), found=found)
     return columns
 
@@ -79,54 +82,87 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _hinted_delimiter(first_line: str) -> str | None:
+    """Excel's ``sep=;`` first line names the delimiter (a quote or space cannot be one)."""
+    hint = _SEP_HINT.match(first_line)
+    if hint and hint.group(1) not in '"\r\n ':
+        return hint.group(1)
+    return None
+
+
 class _Rows:
-    """Iterate ``(start_line, cells)`` over a CSV file, tracking bytes read."""
+    """Iterate ``(start_line, cells, trouble)`` over a CSV file, tracking bytes read.
+
+    ``trouble`` is None for a readable row, else ``cut`` (longer than ``ROW_LIMIT``),
+    ``bad_bytes`` (neither UTF-8 nor cp1251) or ``unclosed`` (a quote open at the end of
+    the file swallowed every line after it)."""
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.raw = source.path.open("rb")
-        self.text = io.TextIOWrapper(self.raw, encoding=source.encoding, newline="")
-        first = self.text.readline()
-        hint = _SEP_HINT.match(first)
-        # Excel's "sep=;" first line names the delimiter; line numbers still count it.
-        self.skipped = 1 if hint else 0
-        self.delimiter = hint.group(1) if hint else _sniff_delimiter(first)
-        if not hint:
-            self.text.seek(0)
-        self.reader = csv.reader(self.text, delimiter=self.delimiter)
+        self.lines = CsvLines(self.raw)
+        stream = iter(self.lines)
+        first = next(stream, "")
+        hinted = _hinted_delimiter(first)
+        # a "sep=;" line is skipped; line numbers still count it
+        self.delimiter = hinted or _sniff_delimiter(first)
+        self.lines.delimiter = self.delimiter
+        source.decoding = self.lines.decoder
+        rest = stream if hinted else itertools.chain([first], stream)
+        self.reader = csv.reader(rest, delimiter=self.delimiter)
+        self.lines.start_row()
         self.header = next(self.reader, [])
 
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        last = self.reader.line_num + self.skipped
+    def __iter__(self) -> Iterator[tuple[int, list[str], str | None]]:
+        lines, source = self.lines, self.source
+        last = lines.line
+        lines.start_row()
         for cells in self.reader:
-            start, last = last + 1, self.reader.line_num + self.skipped
-            self.source.position = self.raw.tell()
-            if any(cell.strip() for cell in cells):
-                yield start, cells
+            start, last = last + 1, lines.line
+            source.position = lines.bytes_read
+            if lines.cut or lines.bad_bytes or lines.exhausted:
+                yield start, cells, self._trouble()
+            elif any(map(str.strip, cells)):
+                yield start, cells, None
+            lines.start_row()
+
+    def _trouble(self) -> str:
+        if self.lines.cut:
+            return "cut"
+        if self.lines.bad_bytes:
+            return "bad_bytes"
+        return "unclosed"  # the parser wanted lines after the last one
 
     def close(self) -> None:
-        self.text.close()
+        self.raw.close()
 
 
 def _open(source: SourceFile) -> _Rows:
     try:
         return _Rows(source)
-    except UnicodeDecodeError:
-        raise UnreadableFile(source.name, "encoding") from None
+    except csv.Error as exc:
+        raise UnreadableFile(source.name, "bad_csv", line=1, detail=str(exc)) from None
+
+
+def _valid_key(key: str) -> bool:
+    try:
+        parse_external_id(key)
+    except FieldProblem:
+        return False
+    return True
 
 
 def _last_lines(source: SourceFile, key_index: int) -> dict[str, int]:
-    """First pass: the line of each conversation's last row (also proves the file decodes)."""
+    """First pass: the line of each conversation's last readable row."""
     rows = _open(source)
     last: dict[str, int] = {}
     line = 1
     try:
-        for line, cells in rows:
-            if key_index < len(cells) and cells[key_index].strip():
-                last[cells[key_index].strip()] = line
-    except UnicodeDecodeError:
-        raise UnreadableFile(source.name, "encoding_at", line=line + 1) from None
-    except csv.Error as exc:
+        for line, cells, trouble in rows:
+            key = _cell(cells, key_index)
+            if not trouble and key and (key in last or _valid_key(key)):
+                last[key] = line
+    except csv.Error as exc:  # not expected: lines are split and cut before the parser
         raise UnreadableFile(source.name, "bad_csv", line=line + 1, detail=str(exc)) from None
     finally:
         rows.close()
@@ -156,25 +192,66 @@ def read_csv(
     width = len(rows.header)
     buffer = RowBuffer(buffer_limit)
     try:
-        for line, cells in rows:
+        for line, cells, trouble in rows:
             key = _cell(cells, columns["conversation_id"])
-            if len(cells) > width:
-                problem = _problem("row", "extra_columns", found=len(cells), expected=width)
-                yield Rejection(source.name, line, key, [problem])
-            elif not key:
-                yield Rejection(source.name, line, "", [_problem("conversation_id", "required")])
+            problem = _row_problem(cells, trouble, columns, width, rows.lines.line)
+            if problem is None and not key:
+                problem = _problem("conversation_id", "required")
+            if problem is None and key not in last_line:
+                problem = _key_problem(key)
+            if problem is not None:
+                shown_key = key if key in last_line else ""
+                yield Rejection(source.name, line, shown_key, [problem])
             else:
                 buffer.add(key, line, cells)
             if key and last_line.get(key) == line:
-                group = buffer.pop(key)
-                if group:
-                    yield from _conversation(source.name, key, group, columns, default_tz, masker)
-                else:
-                    problem = _problem("messages", "no_valid_messages")
-                    yield Rejection(source.name, line, key, [problem], rows=0, whole=True)
+                yield from _complete(source.name, key, line, buffer, columns, default_tz, masker)
     finally:
         rows.close()
         buffer.close()
+
+
+def _complete(
+    file: str,
+    key: str,
+    line: int,
+    buffer: RowBuffer,
+    columns: dict[str, int],
+    default_tz: tzinfo,
+    masker: Masker | None,
+) -> Iterator[ParsedConversation | Rejection]:
+    group = buffer.pop(key)
+    if group:
+        yield from _conversation(file, key, group, columns, default_tz, masker)
+    else:
+        problem = _problem("messages", "no_valid_messages")
+        yield Rejection(file, line, key, [problem], rows=0, whole=True)
+
+
+def _row_problem(
+    cells: list[str], trouble: str | None, columns: dict[str, int], width: int, end: int
+) -> Problem | None:
+    """Why a row cannot be read at all (before its values are looked at), or None."""
+    if trouble == "cut":
+        longest = max(range(len(cells)), key=lambda i: len(cells[i]), default=0)
+        names = {index: name for name, index in columns.items()}
+        return _problem(names.get(longest, "row"), "row_too_long", limit=ROW_LIMIT // 1048576)
+    if trouble == "bad_bytes":
+        return _problem("row", "bad_encoding", encoding="UTF-8 / cp1251")
+    if trouble == "unclosed":
+        return _problem("row", "unclosed_quote", last=end)
+    if len(cells) > width:
+        return _problem("row", "extra_columns", found=len(cells), expected=width)
+    return None
+
+
+def _key_problem(key: str) -> Problem:
+    """The conversation id was left out of the first pass: say why."""
+    try:
+        parse_external_id(key)
+    except FieldProblem as exc:
+        return _problem("conversation_id", exc.code, **exc.params)
+    return _problem("conversation_id", "required")  # pragma: no cover - first pass keeps it
 
 
 def _cell(cells: list[str], index: int) -> str:
@@ -193,12 +270,7 @@ def _conversation(
     default_tz: tzinfo,
     masker: Masker | None = None,
 ) -> Iterator[ParsedConversation | Rejection]:
-    try:
-        external_id = parse_external_id(key)
-    except FieldProblem as exc:
-        problem = _problem("conversation_id", exc.code, **exc.params)
-        yield Rejection(file, rows[0][0], key[:200], [problem], len(rows), whole=True)
-        return
+    external_id = parse_external_id(key)  # checked row by row already
     fields, messages, rejections = assemble_rows(file, external_id, rows, columns, default_tz)
     yield from rejections
     if isinstance(fields, Rejection):

@@ -2,7 +2,9 @@
 
 Opened only when the first rejection arrives, written as it goes (flat memory), UTF-8
 with BOM so Excel shows Cyrillic, and safe against spreadsheet formula injection: a cell
-that a spreadsheet would run as a formula is prefixed with an apostrophe.
+that a spreadsheet would run as a formula is prefixed with an apostrophe. A folder that
+cannot be written does not stop the import: ``failed`` says why, and the rejections are
+still in the summary.
 """
 
 from __future__ import annotations
@@ -32,15 +34,24 @@ class ErrorReport:
         self.path = path
         self.lang = lang
         self.rows_written = 0
+        self.failed: str | None = None
         self._handle = None
         self._writer = None
 
-    def add(self, rejection: Rejection) -> None:
-        if self._writer is None:
+    def _open(self) -> bool:
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._handle)
-            self._writer.writerow([t(f"import.column.{c}", self.lang) for c in COLUMNS])
+        except OSError as exc:
+            self.failed = f"{self.path.parent}: {exc.strerror or type(exc).__name__}"
+            return False
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow([t(f"import.column.{c}", self.lang) for c in COLUMNS])
+        return True
+
+    def add(self, rejection: Rejection) -> None:
+        if self.failed or (self._writer is None and not self._open()):
+            return
         for problem in rejection.problems:
             cells = (
                 rejection.file,

@@ -1,12 +1,17 @@
 """JSONL: one conversation per line (also a ``.json`` file holding a list of them).
 
-Each line is decoded on its own, so one broken line (bad JSON, bad bytes) is a rejected
-row and the rest still import. A file in which no line is JSON at all is unreadable.
+Each line is read and decoded on its own (``decoding``), so one broken line (bad JSON, bad
+bytes, nested deeper than the parser goes, longer than ``LINE_LIMIT``) is a rejected row
+and the rest still import; memory stays bounded by ``LINE_LIMIT``. A file in which no line
+is JSON at all is unreadable. In a ``.json`` list every item is reported at the physical
+line where it starts, as for JSONL.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -17,6 +22,7 @@ from qa_app.ingest.assemble import (
     parse_external_id,
     parse_message,
 )
+from qa_app.ingest.decoding import LineDecoder
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.source import SourceFile
 from qa_app.ingest.values import FieldProblem
@@ -25,57 +31,157 @@ if TYPE_CHECKING:
     from qa_app.ingest.masking import Masker
 
 WHOLE_JSON_LIMIT = 200 * 1024 * 1024
+#: Bytes one JSONL line (one conversation) may hold; documented in docs/import-limits.md.
+LINE_LIMIT = 16 << 20
+CHUNK = 1 << 20
+_TOO_DEEP = Problem("line", "too_deep")
 
 
-def _lines(source: SourceFile) -> Iterator[tuple[int, object | Problem]]:
-    """``(line, decoded object or the problem)`` for every non-blank line."""
+def _physical_lines(handle) -> Iterator[tuple[bytes | None, int, bool]]:
+    """``(line, size, looks_like_json)`` per line; the line is None when it is over
+    ``LINE_LIMIT`` (its bytes are read through, not kept)."""
+    while raw := handle.readline(CHUNK):
+        looks = raw.lstrip()[:1] in (b"{", b"[")
+        if raw.endswith(b"\n") or len(raw) < CHUNK:
+            yield raw, len(raw), looks
+            continue
+        parts: list[bytes] | None = [raw]
+        size = len(raw)
+        while more := handle.readline(CHUNK):
+            size += len(more)
+            if parts is not None and size <= LINE_LIMIT:
+                parts.append(more)
+            else:
+                parts = None
+            if more.endswith(b"\n") or len(more) < CHUNK:
+                break
+        yield (b"".join(parts) if parts is not None else None), size, looks
+
+
+def _decode_json(text: str) -> object | Problem:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        return Problem("line", "bad_json", {"detail": str(exc)[:120]})
+    except RecursionError:
+        return _TOO_DEEP
+
+
+def _lines(source: SourceFile) -> Iterator[tuple[int, object | Problem, bool]]:
+    """``(line, decoded object or the problem, JSON at all)`` for every non-blank line; a
+    line too long or too deep to read is still JSON (a row to reject, not a sign that the
+    file is something else)."""
+    decoder = source.decoding = LineDecoder()
     with source.path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            source.position += len(raw)
+        if handle.peek(3)[:3] == codecs.BOM_UTF8:
+            source.position += len(handle.read(3))
+        for number, (raw, size, looks) in enumerate(_physical_lines(handle), start=1):
+            source.position += size
+            if raw is None:
+                params = {"length": size, "limit": LINE_LIMIT // 1048576}
+                yield number, Problem("line", "line_too_long", params), looks
+                continue
             if not raw.strip():
                 continue
-            try:
-                text = raw.decode(source.encoding)
-            except UnicodeDecodeError:
-                yield number, Problem("line", "bad_encoding", {"encoding": source.encoding})
+            text, ok = decoder.decode(raw, number)
+            if not ok:
+                problem = Problem("line", "bad_encoding", {"encoding": "UTF-8 / cp1251"})
+                yield number, problem, False
                 continue
-            try:
-                yield number, json.loads(text)
-            except ValueError as exc:
-                yield number, Problem("line", "bad_json", {"detail": str(exc)[:120]})
+            item = _decode_json(text)
+            yield number, item, item is _TOO_DEEP or not isinstance(item, Problem)
 
 
-def _whole_json(source: SourceFile) -> list[tuple[int, object]] | None:
-    """A ``.json`` file holding a list (or one object); None when it is really JSONL."""
+_BREAKS = re.compile(r"\r\n|\r|\n")
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _value_end(text: str, start: int) -> int | None:
+    """Where the JSON list or object at ``start`` ends, found without nesting the parser."""
+    depth = 0
+    for token in _TOKENS.finditer(text, start):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+        elif mark in "]}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    return None
+
+
+def _items(text: str) -> Iterator[tuple[int, int, object | Problem]]:
+    """``(start offset, end offset, item or problem)`` for the items of a JSON list (or the
+    one top-level object); ValueError when the text is not such a document."""
+    decoder = json.JSONDecoder()
+    index = _SPACE.match(text).end()
+    in_list = text.startswith("[", index)
+    if in_list:
+        index = _SPACE.match(text, index + 1).end()
+    while index < len(text) and not (in_list and text.startswith("]", index)):
+        try:
+            item, end = decoder.raw_decode(text, index)
+        except RecursionError:
+            end, item = _value_end(text, index), _TOO_DEEP
+            if end is None:
+                raise ValueError("unbalanced") from None
+        yield index, end, item
+        index = _SPACE.match(text, end).end()
+        if not in_list:
+            break
+        if text.startswith(",", index):
+            index = _SPACE.match(text, index + 1).end()
+        elif not text.startswith("]", index):
+            raise ValueError("expected , or ]")
+    if in_list:
+        if not text.startswith("]", index):
+            raise ValueError("unclosed list")
+        index = _SPACE.match(text, index + 1).end()
+    if index != len(text):
+        raise ValueError("extra data")
+
+
+def _whole_json(source: SourceFile) -> list[tuple[int, object, bool]] | None:
+    """A ``.json`` file holding a list (or one object), each item with the physical line it
+    starts on; None when it is really JSONL (or not JSON)."""
     if source.size > WHOLE_JSON_LIMIT:
         return None
+    decoder = LineDecoder()
+    data = source.path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    lines = [decoder.decode(raw, n)[0] for n, raw in enumerate(data.splitlines(True), start=1)]
+    text = "".join(lines)
+    entries, line, counted = [], 1, 0
     try:
-        data = json.loads(source.path.read_bytes().decode(source.encoding))
-    except (ValueError, UnicodeDecodeError):
+        for start, _end, item in _items(text):
+            line += len(_BREAKS.findall(text, counted, start))
+            counted = start
+            entries.append((line, item, True))
+    except ValueError:
         return None
     source.position = source.size
-    items = data if isinstance(data, list) else [data]
-    return [(index, item) for index, item in enumerate(items, start=1)]
+    source.decoding = decoder
+    return entries
 
 
 def read_jsonl(
     source: SourceFile, default_tz: tzinfo, masker: Masker | None = None
 ) -> Iterator[ParsedConversation | Rejection]:
     """Yield conversations and rejections; raise ``UnreadableFile`` if no line is JSON."""
-    entries: Iterable[tuple[int, object | Problem]] | None = None
+    entries: Iterable[tuple[int, object | Problem, bool]] | None = None
     if source.kind == "json":
         entries = _whole_json(source)
     if entries is None:
         entries = _lines(source)
     first_seen: dict[str, int] = {}
-    decoded = 0
-    for line, item in entries:
+    json_lines = 0
+    for line, item, is_json in entries:
+        json_lines += is_json
         if isinstance(item, Problem):
             yield Rejection(source.name, line, "", [item], whole=True)
             continue
-        decoded += 1
         yield from _conversation(source.name, line, item, first_seen, default_tz, masker)
-    if decoded == 0:
+    if json_lines == 0:
         raise UnreadableFile(source.name, "no_json")
 
 

@@ -45,6 +45,19 @@ class Rejection:
 
 
 @dataclass(slots=True)
+class Notice:
+    """Something the user should check although nothing was rejected for it (for example
+    lines read as cp1251 in a UTF-8 file)."""
+
+    file: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self, lang: str = "en") -> str:
+        return f"{self.file}: {t(f'import.note.{self.code}', lang, **self.params)}"
+
+
+@dataclass(slots=True)
 class ParsedMessage:
     """One message. ``internal`` marks a note agents wrote for each other (a help desk's
     private comment): kept for reviewers as role ``system``, never scored as customer-facing."""

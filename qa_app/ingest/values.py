@@ -10,6 +10,16 @@ import json
 import re
 from datetime import UTC, datetime, tzinfo
 
+from qa_app.ingest.limits import (
+    FieldProblem,
+    as_text,
+    check_datetime,
+    check_score,
+    check_tags,
+    shown,
+    storable_text,
+)
+
 CHANNEL_ALIASES = {
     "phone": ("phone", "call", "voice", "telephone", "телефон", "звонок", "телефония"),
     "email": ("email", "e-mail", "mail", "почта", "эл. почта", "электронная почта"),
@@ -38,15 +48,6 @@ _SPACES = re.compile(r"[\s_]+")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
-class FieldProblem(ValueError):
-    """Why one value was refused: ``code`` names the reason in the i18n catalogue."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
 def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {_SPACES.sub(" ", alias): key for key, aliases in table.items() for alias in aliases}
 
@@ -61,70 +62,69 @@ def _key(raw: str) -> str:
     return _SPACES.sub(" ", raw.strip().lower())
 
 
-def _choice(raw: str, table: dict[str, str], code: str, accepted: tuple[str, ...]) -> str:
-    found = table.get(raw)  # fast path: already a canonical lower-case name
+def _choice(raw: object, table: dict[str, str], code: str, accepted: tuple[str, ...]) -> str:
+    found = table.get(raw) if type(raw) is str else None  # fast path: a canonical name
     if found is None:
-        found = table.get(_key(raw))
-    if found is None:
-        raise FieldProblem(code, value=raw, accepted=", ".join(accepted))
+        text = as_text(raw)
+        found = table.get(_key(text))
+        if found is None:
+            raise FieldProblem(code, value=shown(text), accepted=", ".join(accepted))
     return found
 
 
-def parse_channel(raw: str) -> str:
+def parse_channel(raw: object) -> str:
     return _choice(raw, _CHANNELS, "bad_channel", tuple(CHANNEL_ALIASES))
 
 
-def parse_role(raw: str) -> str:
+def parse_role(raw: object) -> str:
     return _choice(raw, _ROLES, "bad_role", tuple(ROLE_ALIASES))
 
 
-def parse_status(raw: str) -> str:
+def parse_status(raw: object) -> str:
     return _choice(raw, _STATUSES, "bad_status", tuple(STATUS_ALIASES))
 
 
-def parse_language(raw: str) -> str:
+def parse_language(raw: object) -> str:
     return _choice(raw, _LANGUAGES, "bad_language", tuple(LANGUAGE_ALIASES))
 
 
 def parse_bool(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    word = _key(str(raw))
+    word = _key(as_text(raw))
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
         return False
-    raise FieldProblem("bad_bool", value=str(raw))
+    raise FieldProblem("bad_bool", value=shown(raw))
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,20}(?:\.\d{0,20})?|\.\d{1,20})(?:[eE][+-]?\d{1,4})?")
 
 
 def parse_score(raw: object, low: int, high: int) -> int:
-    """An integer score such as CSAT 1-5; Excel's ``4.0`` is accepted, ``4.5`` is not."""
-    code = f"bad_range_{low}_{high}"
-    if isinstance(raw, bool):
-        raise FieldProblem(code, value=str(raw))
-    if isinstance(raw, int | float):
-        number = float(raw)
-    else:
-        try:
-            number = float(str(raw).strip().replace(",", "."))
-        except ValueError:
-            raise FieldProblem(code, value=str(raw)) from None
-    if not number.is_integer() or not low <= number <= high:
-        raise FieldProblem(code, value=str(raw))
-    return int(number)
+    """An integer score such as CSAT 1-5; Excel's ``4.0`` is accepted, ``4.5`` is not.
+
+    Numbers of any size or type end in a FieldProblem, never in an OverflowError."""
+    number = raw
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", ".")
+        # the pattern also keeps a 400-digit string away from float()
+        number = float(text) if _NUMBER.fullmatch(text) else None
+    try:
+        return check_score(number, low, high)
+    except FieldProblem:
+        raise FieldProblem(f"bad_range_{low}_{high}", value=shown(raw)) from None
 
 
 def parse_tags(raw: object) -> list[str]:
     """A list, a JSON list, or one cell separated by ``|``, ``;`` or ``,`` (first found)."""
     if isinstance(raw, list):
-        items = [str(item) for item in raw if item is not None]
+        items = [as_text(item) for item in raw if item is not None]
     else:
-        text = str(raw).strip()
+        text = as_text(raw).strip()
         if text.startswith("["):
-            try:
-                loaded = json.loads(text)
-            except ValueError:
-                loaded = None
+            loaded = _json_list(text)
             if isinstance(loaded, list):
                 return parse_tags(loaded)
         separator = next((sep for sep in "|;," if sep in text), None)
@@ -134,22 +134,40 @@ def parse_tags(raw: object) -> list[str]:
         tag = item.strip()
         if tag and tag not in tags:
             tags.append(tag)
-    return tags
+    return check_tags(tags)
+
+
+def _json_list(text: str) -> object:
+    """A cell that looks like a JSON list, decoded; None when it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+    except RecursionError:
+        raise FieldProblem("too_deep") from None
 
 
 def parse_timestamp(raw: object, default_tz: tzinfo) -> datetime:
     """ISO-8601 with or without zone, ``02.03.2026 09:15`` or ``2026-03-02 09:15:00``.
 
-    A time without a zone is read in ``default_tz``; the result is always aware UTC.
+    A time without a zone is read in ``default_tz``; the result is always aware UTC and
+    inside the range the database keeps (``limits.EARLIEST``..``limits.LATEST``): a year
+    9999 with a negative offset is past the calendar's end once in UTC.
     """
-    text = str(raw).strip()
+    text = as_text(raw).strip()
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         value = _dotted(text)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=default_tz)
-    return value.astimezone(UTC)
+    try:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=default_tz)
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise FieldProblem(
+            "timestamp_out_of_range", value=shown(text), earliest="1970-01-01", latest="2199-12-31"
+        ) from None
+    return check_datetime(value)
 
 
 def _dotted(text: str) -> datetime:
@@ -162,15 +180,12 @@ def _dotted(text: str) -> datetime:
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
         )
     except ValueError:
-        raise FieldProblem("bad_timestamp", value=text) from None
+        raise FieldProblem("bad_timestamp", value=shown(text)) from None
 
 
-def clean_text(raw: object, limit: int | None = None) -> str:
-    """Strip a free-text cell; optional length limit matches the database column."""
-    text = str(raw).strip()
-    if limit is not None and len(text) > limit:
-        raise FieldProblem("too_long", limit=limit, length=len(text))
-    return text
+def clean_text(raw: object, limit: int) -> str:
+    """Strip a free-text cell and check it fits the database column (see ``limits``)."""
+    return storable_text(raw, limit)
 
 
 def is_blank(raw: object) -> bool:

@@ -168,7 +168,12 @@ class Message(Base):
 
 
 class ImportRun(Base):
-    """One import of one file: what came in and what happened to it."""
+    """One import of one file: what came in and what happened to it.
+
+    ``status`` is running, finished or interrupted. A process that is killed cannot say it
+    stopped, so a running import leaves ``heartbeat_at`` (renewed as it works) and its
+    ``pid``/``host``: the next import and the history mark it interrupted when the process
+    is gone or has been silent too long (migration 0005)."""
 
     __tablename__ = "import_runs"
 
@@ -176,6 +181,10 @@ class ImportRun(Base):
     file_name: Mapped[str] = mapped_column(String(500))
     started_at: Mapped[datetime] = mapped_column(default=utc_now)
     finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running", server_default="finished")
+    heartbeat_at: Mapped[datetime | None]
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
     imported: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,22 +4,20 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
-from qa_app.services.imports.runs import (
+from qa_app.services.imports.history import recent_imports
+from qa_app.services.imports.options import (
     DEFAULT_SOURCE,
-    ImportFailed,
     ImportOptions,
-    ImportProgress,
-    ImportSummary,
     default_timezone_name,
-    import_file,
-    recent_imports,
     upload_limit_mb,
 )
+from qa_app.services.imports.runs import ImportFailed, import_file
 from qa_app.services.imports.screens import (
     ImportScreen,
     do_import_file,
     import_screen,
 )
+from qa_app.services.imports.summary import ImportProgress, ImportSummary
 
 __all__ = [
     "DEFAULT_SOURCE",

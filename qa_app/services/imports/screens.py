@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa_app.services.actor import Actor
-from qa_app.services.imports.runs import import_file, recent_imports
+from qa_app.services.imports.history import recent_imports
+from qa_app.services.imports.runs import import_file
 from qa_app.services.use_case import atomic
 from qa_app.storage.uow import UnitOfWork
 

@@ -33,6 +33,12 @@ class BatchCounts:
     unchanged: int = 0
     messages: int = 0
 
+    def add(self, other: BatchCounts) -> None:
+        self.imported += other.imported
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.messages += other.messages
+
 
 def _insert_ignoring_duplicates(connection: Connection, table, rows: list[dict]) -> None:
     """Insert rows, skipping ones another import created a moment ago (unique name/login)."""
@@ -59,6 +65,14 @@ class BatchWriter:
     @property
     def connection(self) -> Connection:
         return self._connection_source()
+
+    def snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The id caches, to restore when a savepoint that created teams or agents is
+        rolled back (their ids no longer exist)."""
+        return dict(self.team_ids), dict(self.agent_ids)
+
+    def restore(self, cached: tuple[dict[str, int], dict[str, int]]) -> None:
+        self.team_ids, self.agent_ids = dict(cached[0]), dict(cached[1])
 
     def write(self, batch: list[ParsedConversation]) -> BatchCounts:
         counts = BatchCounts()

@@ -129,8 +129,9 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
         "messages": summary.messages,
     }
     errors_name = summary.errors_path.name if summary.errors_path else ""
+    notes = [notice.describe(lang) for notice in summary.notes]
     return ImportResult(
-        summary.file_name, counts, _rejected_frame(summary, lang), errors, errors_name
+        summary.file_name, counts, _rejected_frame(summary, lang), errors, errors_name, notes
     )
 
 
@@ -175,6 +176,8 @@ def render_result(result: ImportResult) -> None:
             conversations=counts["rejected_conversations"],
         )
     )
+    for note in result.notes:  # e.g. lines read as cp1251 in a UTF-8 file
+        st.info(note, icon=":material/info:")
     if result.rejected.empty:
         st.success(tr("import.all_good"), icon=":material/check_circle:")
         return
@@ -205,9 +208,16 @@ def render_history() -> None:
     if not runs:
         st.caption(tr("import.history_empty"))
         return
-    names = ("file_name", "started_at", "imported", "updated", "unchanged", "rejected_rows")
+    interrupted = sum(run["status"] == "interrupted" for run in runs)
+    if interrupted:
+        st.warning(
+            tr("import.history.some_interrupted", count=interrupted), icon=":material/warning:"
+        )
+    names = ("file_name", "started_at", "status", "imported", "updated", "unchanged")
+    names = (*names, "rejected_rows")
     for run in runs:
         run["started_at"] = f"{run['started_at']:%Y-%m-%d %H:%M} UTC"
+        run["status"] = tr(f"import.status.{run['status']}")
     frame = pd.DataFrame(
         {tr(f"import.history.{name}"): [run[name] for run in runs] for name in (*names, "messages")}
     )
