@@ -434,7 +434,7 @@ class AutoScoreRun(Base):
     scored_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
-# --- Planned sampling: recurring plans, their runs, reviewer goals (migration 0005) --------
+# --- Planned sampling: recurring plans, their runs, reviewer goals (migration 0006) --------
 
 
 class AssignmentPlan(Base):
