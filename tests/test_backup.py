@@ -23,6 +23,8 @@ from qa_app.services.sampling import plans as sampling
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Base
 
+HEAD = storage_db.head_revision()
+
 os.environ.setdefault(auth.HASH_COST_ENV, "test")
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 
@@ -77,7 +79,7 @@ def test_round_trip_gives_back_every_row_of_every_table(db_url, tmp_path):
     backup = tmp_path / "qa.backup"
     result = _db(db_url, "backup", str(backup))
     assert result.exit_code == 0, result.output
-    assert "revision 0004" in result.output and backup.stat().st_size > 0
+    assert f"revision {HEAD}" in result.output and backup.stat().st_size > 0
 
     _change_something(db_url)
     refused = _db(db_url, "restore", str(backup))
@@ -110,11 +112,13 @@ def test_restore_refuses_a_revision_it_does_not_know(db_url, tmp_path):
     backup = tmp_path / "future.backup"
     assert _db(db_url, "backup", str(backup)).exit_code == 0
     with storage_db.get_engine(db_url).begin() as connection:
-        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
+        connection.execute(
+            sa.text("UPDATE alembic_version SET version_num = :head"), {"head": HEAD}
+        )
     before = _snapshot(db_url)
     result = _db(db_url, "restore", str(backup), "--force")
     assert result.exit_code == 2
-    assert t("backup.error.newer_revision", "en", revision="9999_future", head="0004") in (
+    assert t("backup.error.newer_revision", "en", revision="9999_future", head=HEAD) in (
         result.output
     )
     assert _snapshot(db_url) == before

@@ -72,9 +72,8 @@ def import_demo_corpus(
     with tempfile.TemporaryDirectory(prefix="qa-studio-demo-") as tmp:
         path = Path(tmp) / "demo.jsonl"
         write_jsonl(path, seed=seed, n_conversations=n_conversations)
-        options = ImportOptions(
-            source=DEMO_SOURCE, errors_dir=Path(tmp), now=demo_reference(reference)
-        )
+        moment = demo_reference(reference)
+        options = ImportOptions(source=DEMO_SOURCE, errors_dir=Path(tmp), clock=lambda: moment)
         return import_file(session, path, SYSTEM, options, progress)
 
 
