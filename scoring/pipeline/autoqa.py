@@ -37,8 +37,7 @@ from scoring.pipeline.workers import gc_paused, stream_in_workers
 from scoring.registry import get_scorer
 from scoring.scorers.clarity import ClarityReport, ClarityScorer
 from scoring.scorers.resolution import ROLE_KINDS, find_marks
-from scoring.text import detect_language
-from scoring.text.language import dominant_language
+from scoring.text.identify import is_supported, message_languages
 
 PIPELINE_VERSION = "autoqa-1"
 CUSTOMER_TASKS = ("sentiment", "emotions")
@@ -149,7 +148,12 @@ class AutoQAPipeline:
                     table.conv_lang[c_index],
                     version,
                     messages,
-                    conversation_signals(messages, clarity, timing),
+                    conversation_signals(
+                        messages,
+                        clarity,
+                        timing,
+                        language_supported=is_supported(table.conv_lang[c_index]),
+                    ),  # fmt: skip
                     timing,
                 )
             )
@@ -164,7 +168,8 @@ class AutoQAPipeline:
             found = seen.get(key)
             if found is None:
                 text, lang, role = key
-                found = seen[key] = find_marks(text, lang, ROLE_KINDS.get(role, ()))
+                kinds = ROLE_KINDS.get(role, ()) if is_supported(lang) else ()
+                found = seen[key] = find_marks(text, lang if is_supported(lang) else "en", kinds)
             out.append(found)
         return out
 
@@ -177,7 +182,11 @@ class AutoQAPipeline:
         per_row: list[dict[str, ScoreResult]] = [{} for _ in table.texts]
         reports: dict[int, ClarityReport] = {}
         for role, tasks in ((CUSTOMER, CUSTOMER_TASKS), (AGENT, AGENT_TASKS)):
-            rows = [i for i, r in enumerate(table.roles) if r == role]
+            # Text in a language the scorers do not read stays unscored (no English labels
+            # on German); timing and the conversation's structure are still measured.
+            rows = [
+                i for i, r in enumerate(table.roles) if r == role and is_supported(table.langs[i])
+            ]
             if not rows:
                 continue
             position: dict[tuple[str, str], int] = {}
@@ -240,18 +249,17 @@ class _MessageTable:
         table = cls([], [], [], [], [], [0], [])
         for conversation in conversations:
             texts = [m.text or "" for m in conversation.messages]
-            lang = conversation.language
-            if lang not in ("ru", "en"):
-                lang = dominant_language(texts) if texts else "en"
+            roles = [normalise_role(m.role) for m in conversation.messages]
+            stated = conversation.language if conversation.language != "auto" else None
+            langs = message_languages(texts, stated, roles) if texts else []
+            # unstated: the language holding most messages
+            lang = stated or (max(set(langs), key=langs.count) if langs else "en")
             table.conv_lang.append(lang)
             last_customer: str | None = None
-            for index, (message, text) in enumerate(zip(conversation.messages, texts, strict=True)):
-                role = normalise_role(message.role)
+            for index, (text, role) in enumerate(zip(texts, roles, strict=True)):
                 table.texts.append(text)
                 table.roles.append(role)
-                table.langs.append(
-                    lang if conversation.language in ("ru", "en") else detect_language(text, lang)
-                )
+                table.langs.append(langs[index])
                 table.question.append(last_customer if role == AGENT else None)
                 table.message_index.append(index)
                 if role == CUSTOMER:
