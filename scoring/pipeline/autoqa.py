@@ -29,9 +29,7 @@ from scoring.pipeline.conversation import (
     normalise_role,
 )
 from scoring.pipeline.fingerprint import scoring_digest
-from scoring.pipeline.signals import (
-    conversation_signals,
-)
+from scoring.pipeline.signals import conversation_signals, is_upset
 from scoring.pipeline.timing import TimingAnalyzer
 from scoring.pipeline.workers import gc_paused, stream_in_workers
 from scoring.registry import get_scorer
@@ -45,12 +43,18 @@ AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds
 
 
 def politeness_with_rudeness(
-    scorer, texts: list[str], langs: list[str] | None, toxic: list[ScoreResult]
+    scorer,
+    texts: list[str],
+    langs: list[str] | None,
+    toxic: list[ScoreResult],
+    upset: list[bool] | None = None,
 ) -> tuple[list[ScoreResult], list[ScoreResult]]:
     """Politeness and rudeness in one pass, reusing the toxicity results already computed
-    (``PolitenessScorer.score_with_rudeness``); older scorers fall back to two calls."""
+    (``PolitenessScorer.score_with_rudeness``); ``upset`` says whether the customer was
+    upset before each reply (a curt answer to them is rude). Older scorers fall back to
+    two calls."""
     if hasattr(scorer, "score_with_rudeness"):
-        return scorer.score_with_rudeness(texts, langs, toxicity=toxic)
+        return scorer.score_with_rudeness(texts, langs, toxicity=toxic, upset=upset)
     return scorer.score_texts(texts, langs), scorer.score_rudeness(texts, langs)
 
 
@@ -189,12 +193,21 @@ class AutoQAPipeline:
             ]
             if not rows:
                 continue
-            position: dict[tuple[str, str], int] = {}
+            # Agent replies are keyed by whether the customer was upset just before them
+            # (a curt "No." is rude only then); customers are scored first, so it is known.
+            upset_of = [
+                role == AGENT and table.question_row[i] is not None
+                and is_upset(per_row[table.question_row[i]])
+                for i in rows
+            ]  # fmt: skip
+            position: dict[tuple[str, str, bool], int] = {}
             slot = [
-                position.setdefault((table.texts[i], table.langs[i]), len(position)) for i in rows
+                position.setdefault((table.texts[i], table.langs[i], u), len(position))
+                for i, u in zip(rows, upset_of, strict=True)
             ]
-            texts = [t for t, _ in position]
-            langs = [lang for _, lang in position]
+            texts = [t for t, _, _ in position]
+            langs = [lang for _, lang, _ in position]
+            upset = [u for _, _, u in position]
             done: dict[str, list[ScoreResult]] = {}
             for task in tasks:
                 scorer = self.scorers_.get(task)
@@ -211,7 +224,9 @@ class AutoQAPipeline:
                         per_row[row]["clarity"] = result
                     continue
                 if task == "politeness" and "toxicity" in done:
-                    polite, rude = politeness_with_rudeness(scorer, texts, langs, done["toxicity"])
+                    polite, rude = politeness_with_rudeness(
+                        scorer, texts, langs, done["toxicity"], upset
+                    )
                     done["rudeness"] = rude
                     for row, k in zip(rows, slot, strict=True):
                         per_row[row]["rudeness"] = rude[k]
@@ -240,13 +255,14 @@ class _MessageTable:
     roles: list[str]
     langs: list[str]
     question: list[str | None]  # the customer's preceding message, for agent rows
+    question_row: list[int | None]  # its row in the table
     message_index: list[int]
     offsets: list[int]
     conv_lang: list[str]
 
     @classmethod
     def build(cls, conversations: Sequence[Conversation]) -> _MessageTable:
-        table = cls([], [], [], [], [], [0], [])
+        table = cls([], [], [], [], [], [], [0], [])
         for conversation in conversations:
             texts = [m.text or "" for m in conversation.messages]
             roles = [normalise_role(m.role) for m in conversation.messages]
@@ -256,14 +272,16 @@ class _MessageTable:
             lang = stated or (max(set(langs), key=langs.count) if langs else "en")
             table.conv_lang.append(lang)
             last_customer: str | None = None
+            last_row: int | None = None
             for index, (text, role) in enumerate(zip(texts, roles, strict=True)):
                 table.texts.append(text)
                 table.roles.append(role)
                 table.langs.append(langs[index])
                 table.question.append(last_customer if role == AGENT else None)
+                table.question_row.append(last_row if role == AGENT else None)
                 table.message_index.append(index)
                 if role == CUSTOMER:
-                    last_customer = text
+                    last_customer, last_row = text, len(table.texts) - 1
             table.offsets.append(len(table.texts))
         return table
 

@@ -62,7 +62,12 @@ def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
 
 
 def _is_upset(item: MessageScores) -> bool:
-    sentiment, emotion = item.results.get("sentiment"), item.results.get("emotions")
+    return is_upset(item.results)
+
+
+def is_upset(results: dict) -> bool:
+    """A customer message's scores say they are upset (negative sentiment or emotion)."""
+    sentiment, emotion = results.get("sentiment"), results.get("emotions")
     return bool(
         (sentiment is not None and sentiment.score <= UPSET_SENTIMENT)
         or (emotion is not None and emotion.label in NEGATIVE_EMOTIONS)
