@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -357,6 +358,8 @@ class ReviewGrade(Base):
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
     auto_value: Mapped[float | None] = mapped_column(Float)
+    #: N/A because the criterion's ``applies_when`` did not hold (migration 0010).
+    auto_na: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     review: Mapped[Review] = relationship(back_populates="grades")
 
@@ -375,6 +378,8 @@ class GradeChange(Base):
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: changed | kept (accepted, grade kept) | rejected (migration 0010).
+    decision: Mapped[str] = mapped_column(String(20), default="changed", server_default="changed")
 
 
 class Dispute(Base):
