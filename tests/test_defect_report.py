@@ -98,7 +98,8 @@ def test_on_the_demo_corpus_it_finds_most_bug_conversations_and_few_others():
     for record in generate_corpus(seed=7, n_conversations=1500):
         texts = [m["text"] for m in record["messages"] if m["role"] == "customer"]
         found = any(
-            r.label == "defect" for r in scorer.score_texts(texts, [record["language"]] * len(texts))
+            r.label == "defect"
+            for r in scorer.score_texts(texts, [record["language"]] * len(texts))
         )
         key = (record["language"], "bug" in record["tags"], found)
         counts[key] = counts.get(key, 0) + 1

@@ -179,7 +179,7 @@ def render() -> None:
         render_conflict(actor, ctx)
         review_form.render_score(
             score,
-            len(ctx.rubric.rubric.criterion_ids()),
+            len(ctx.rubric.rubric.criterion_ids()) - len(ctx.auto_na),  # waived: not asked
             ctx.rubric.rubric.settings.passing_score,
             editable=ctx.editable,
         )
