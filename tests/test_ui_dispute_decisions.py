@@ -48,8 +48,12 @@ def test_the_lead_decides_with_the_transcript_beside_the_highlighted_grade(sqlit
     text = visible_text(at)
     assert REASON.strip() in text  # the whole reason, not a cut preview
     grades = next(df for df in at.dataframe if "⚑" in df.value.to_string())
-    mark = "⚑ disputed: Politeness" if lang == "en" else "⚑ оспорено: Вежливость"
-    assert mark in grades.value.iloc[:, 1].tolist()
+    name = "Politeness" if lang == "en" else "Вежливость"
+    assert f"⚑ {name}" in grades.value.iloc[:, 1].tolist()
+    current = (
+        "current grade: **2 Meets**" if lang == "en" else "текущая оценка: **2 Соответствует**"
+    )
+    assert any(current in m.value for m in at.markdown)
     decision = at.radio(key=f"disputes.decide.{dispute_id}.decision.{lang}")
     assert decision.options == (
         ["Accept and change the grade", "Accept, keep the grade", "Reject"]

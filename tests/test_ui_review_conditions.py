@@ -15,10 +15,10 @@ from qa_app.storage.models import Conversation
 from qa_app.ui.review_form import state_key
 
 REASON = {
-    "en": "N/A automatically: applies only when the customer reports a defect (automatic "
-    "signal) or the conversation is tagged “bug”.",
-    "ru": "Неприменимо автоматически: критерий действует, только если клиент сообщает об "
-    "ошибке в продукте (автоматический сигнал) или у обращения есть метка «bug».",
+    "en": "Applies only when the customer reports a defect (automatic signal) or the "
+    "conversation is tagged “bug”.",
+    "ru": "Критерий действует, только если клиент сообщает об ошибке в продукте "
+    "(автоматический сигнал) или у обращения есть метка «bug».",
 }
 
 

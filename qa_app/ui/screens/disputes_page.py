@@ -119,18 +119,19 @@ def render_review(summary: disputes.ReviewSummary, disputed: str | None = None) 
             version=summary.rubric_version,
         )
     )
-    mark = f"⚑ {tr('disputes.disputed_mark')}: "
     frame = pd.DataFrame(
         [
             {
                 tr("disputes.col.category"): g.category,
-                tr("disputes.col.criterion"): (mark if g.criterion_id == disputed else "") + g.name,
+                tr("disputes.col.criterion"): ("⚑ " if g.criterion_id == disputed else "") + g.name,
                 tr("disputes.col.grade"): _grade_text(g),
                 tr("disputes.col.comment"): g.comment,
             }
             for g in summary.grades
         ]
     )
+    if disputed is not None:  # beside the transcript: the comments are listed in full below
+        frame = frame.drop(columns=[tr("disputes.col.comment")])
     rows = [i for i, g in enumerate(summary.grades) if g.criterion_id == disputed]
     shown = frame.style.apply(
         lambda row: [HIGHLIGHT if row.name in rows else ""] * len(row), axis=1
@@ -141,7 +142,8 @@ def render_review(summary: disputes.ReviewSummary, disputed: str | None = None) 
         width="stretch",
         column_config={
             tr("disputes.col.category"): st.column_config.TextColumn(width=110),
-            tr("disputes.col.grade"): st.column_config.TextColumn(width=170),
+            tr("disputes.col.criterion"): st.column_config.TextColumn(width="large"),
+            tr("disputes.col.grade"): st.column_config.TextColumn(width=150),
         },
     )
     commented = [g for g in summary.grades if g.comment.strip()]
@@ -205,6 +207,12 @@ def render_decide(actor, screen: disputes.DisputesScreen) -> None:
                 )
             )
             st.markdown(escape_markdown(item.reason))  # in full, as written, never as Markdown
+            line = next((g for g in summary.grades if g.criterion_id == item.criterion_id), None)
+            if line is not None:
+                st.markdown(
+                    f":orange-badge[⚑ {tr('disputes.disputed_mark')}] "
+                    + tr("disputes.current_grade", grade=escape_markdown(_grade_text(line)))
+                )
             if item.proposed_value is not None:
                 st.caption(tr("disputes.card.proposed", value=_value(item.proposed_value)))
         st.markdown(f"**{tr('disputes.grades')}**")
