@@ -141,9 +141,9 @@ def render_review(summary: disputes.ReviewSummary, disputed: str | None = None) 
         hide_index=True,
         width="stretch",
         column_config={
-            tr("disputes.col.category"): st.column_config.TextColumn(width=110),
-            tr("disputes.col.criterion"): st.column_config.TextColumn(width="large"),
-            tr("disputes.col.grade"): st.column_config.TextColumn(width=150),
+            tr("disputes.col.category"): st.column_config.TextColumn(width=100),
+            tr("disputes.col.criterion"): st.column_config.TextColumn(width=230),
+            tr("disputes.col.grade"): st.column_config.TextColumn(width=130),
         },
     )
     commented = [g for g in summary.grades if g.comment.strip()]
