@@ -1,0 +1,80 @@
+"""Agent scorecards and the team dashboard: agent-level statistics with n and intervals.
+
+The names below are the area's public surface: code outside the package imports them
+from here. The coaching area builds on the frames (``review_frame``, ``grade_counts``,
+``conversation_frame``) and the figures (``quality``, ``criterion_scores``, ``trend`` ...).
+"""
+
+from qa_app.services.scorecards.access import (
+    readable_agent_ids,
+    require_agent,
+)
+from qa_app.services.scorecards.figures import (
+    FCR_WINDOW,
+    SIGNALS,
+    SurveyFigure,
+    category_scores,
+    channel_consistency,
+    criterion_scores,
+    csat_figure,
+    first_contact_resolution,
+    nps_figure,
+    quality,
+    score_distribution,
+    service_by_channel,
+    signal_summary,
+    trend,
+)
+from qa_app.services.scorecards.frames import (
+    COUNTED_STATUSES,
+    Period,
+    Scope,
+    agent_directory,
+    conversation_frame,
+    grade_counts,
+    review_frame,
+)
+from qa_app.services.scorecards.scorecard import (
+    Example,
+    Finding,
+    Scorecard,
+    build_scorecard,
+)
+from qa_app.services.scorecards.screens import (
+    ScorecardChoices,
+    scorecard_choices_screen,
+    scorecard_screen,
+)
+
+__all__ = [
+    "COUNTED_STATUSES",
+    "FCR_WINDOW",
+    "SIGNALS",
+    "Example",
+    "Finding",
+    "Period",
+    "Scope",
+    "Scorecard",
+    "ScorecardChoices",
+    "SurveyFigure",
+    "agent_directory",
+    "build_scorecard",
+    "category_scores",
+    "channel_consistency",
+    "conversation_frame",
+    "criterion_scores",
+    "csat_figure",
+    "first_contact_resolution",
+    "grade_counts",
+    "nps_figure",
+    "quality",
+    "readable_agent_ids",
+    "require_agent",
+    "review_frame",
+    "score_distribution",
+    "scorecard_choices_screen",
+    "scorecard_screen",
+    "service_by_channel",
+    "signal_summary",
+    "trend",
+]

@@ -1,0 +1,40 @@
+"""What the scorecard and team pages read, each in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from qa_app.services.actor import Actor
+from qa_app.services.scorecards.access import readable_agent_ids
+from qa_app.services.scorecards.frames import Period, agent_directory, data_days
+from qa_app.services.scorecards.scorecard import Scorecard, build_scorecard
+from qa_app.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ScorecardChoices:
+    """The agents the actor may open and the days the data covers."""
+
+    agents: pd.DataFrame
+    first_day: date | None
+    last_day: date | None
+
+
+def scorecard_choices_screen(uow: UnitOfWork, actor: Actor) -> ScorecardChoices:
+    """The agent picker and the default period for the scorecard page."""
+    with uow:
+        allowed = set(readable_agent_ids(uow.session, actor))
+        directory = agent_directory(uow.session)
+        first, last = data_days(uow.session)
+    return ScorecardChoices(directory[directory["agent_id"].isin(allowed)], first, last)
+
+
+def scorecard_screen(
+    uow: UnitOfWork, actor: Actor, agent_id: int, period: Period, *, now: datetime | None = None
+) -> Scorecard:
+    """Every figure of one agent's scorecard (refused unless the actor may read it)."""
+    with uow:
+        return build_scorecard(uow.session, actor, agent_id, period, now=now)
