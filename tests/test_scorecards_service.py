@@ -124,3 +124,44 @@ def test_periods_parse_and_refuse_nonsense():
     for bad in ("March", "2026-13", "2026-03-20..2026-03-01"):
         with pytest.raises(InvalidInput):
             scorecards.Period.parse(bad)
+
+
+def _board(op, actor, **filters):
+    with unit_of_work(op.url) as session:
+        return scorecards.build_team_dashboard(
+            session, actor, scorecards.TeamFilters(MARCH, **filters), now=NOW
+        )
+
+
+def test_team_dashboard_rows_shrink_and_refuse_to_rank_small_samples(op):
+    board = _board(op, op.lead)
+    rows = board.rows.set_index("login")
+    assert set(rows.index) == {"anna", "boris", "carl"}
+    assert rows.loc["anna", "n"] == 4 and rows.loc["anna", "raw"] == pytest.approx(75.0)
+    assert rows.loc["carl", "raw"] == pytest.approx(40.0)
+    # nobody has the minimum of 5 reviews: listed, never ranked
+    assert not rows["rankable"].any() and rows["rank"].isna().all()
+    assert board.min_reviews_to_rank is None or board.min_reviews_to_rank >= 5
+    # shrinkage pulls toward the team mean, never past it
+    mean = board.team_mean.estimate
+    for login in rows.index:
+        raw, shrunk = rows.loc[login, "raw"], rows.loc[login, "shrunk"]
+        assert min(raw, mean) - 1e-9 <= shrunk <= max(raw, mean) + 1e-9
+    assert rows.loc["anna", "conversations"] == 4
+    assert rows.loc["anna", "coverage"] == pytest.approx(1.0)
+    assert board.heat.loc["Анна Петрова", "politeness"] == pytest.approx(75.0)
+    assert board.heat_n.loc["Анна Петрова", "politeness"] == 4
+    assert board.waits["n"].sum() == 7
+
+
+def test_team_dashboard_filters_and_roles(op):
+    chat = _board(op, op.lead, channels=("chat",)).rows.set_index("login")
+    assert chat.loc["anna", "n"] == 2  # her two e-mail reviews are filtered out
+    only_t1 = _board(op, op.lead, team_ids=(op.team_ids["t1"],)).rows
+    assert set(only_t1["login"]) == {"anna", "boris"}
+    assert set(_board(op, op.lead_t2).rows["login"]) == {"carl"}
+    with pytest.raises(PermissionDenied):
+        _board(op, op.lead_t2, team_ids=(op.team_ids["t1"],))
+    for actor in (op.trainer_t1, op.anna, op.reviewer):
+        with pytest.raises(PermissionDenied):
+            _board(op, actor)

@@ -73,3 +73,23 @@ def test_roles_without_the_page_are_refused(op, role):
     assert [e.value for e in at.error] == [
         t("shell.page_denied", "en", role=t(f"role.{role}", "en"))
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_team_dashboard_for_a_lead(op, lang):
+    at = _run(op, "team", "lead", "lead", lang)
+    assert not at.exception, at.exception
+    text = visible_text(at)
+    assert t("team.title", lang) in text
+    table = at.dataframe[0].value
+    assert set(table[t("team.col.agent", lang)]) == {"Анна Петрова", "Boris Smith", "Carl Jones"}
+    assert set(table[t("team.col.rank", lang)]) == {t("team.too_few", lang)}
+    assert len(at.tabs) == 4
+
+
+@pytest.mark.parametrize("role", ["trainer", "agent", "reviewer"])
+def test_team_dashboard_refused_to_others(op, role):
+    at = run_page("team", role, op.url)
+    assert [e.value for e in at.error] == [
+        t("shell.page_denied", "en", role=t(f"role.{role}", "en"))
+    ]

@@ -42,8 +42,16 @@ from qa_app.services.scorecards.scorecard import (
 )
 from qa_app.services.scorecards.screens import (
     ScorecardChoices,
+    TeamChoices,
     scorecard_choices_screen,
     scorecard_screen,
+    team_choices_screen,
+    team_screen,
+)
+from qa_app.services.scorecards.team import (
+    TeamDashboard,
+    TeamFilters,
+    build_team_dashboard,
 )
 
 __all__ = [
@@ -57,8 +65,12 @@ __all__ = [
     "Scorecard",
     "ScorecardChoices",
     "SurveyFigure",
+    "TeamChoices",
+    "TeamDashboard",
+    "TeamFilters",
     "agent_directory",
     "build_scorecard",
+    "build_team_dashboard",
     "category_scores",
     "channel_consistency",
     "conversation_frame",
@@ -76,5 +88,7 @@ __all__ = [
     "scorecard_screen",
     "service_by_channel",
     "signal_summary",
+    "team_choices_screen",
+    "team_screen",
     "trend",
 ]

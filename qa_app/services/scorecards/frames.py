@@ -105,7 +105,7 @@ class Scope:
     languages: tuple[str, ...] = ()
 
 
-def _conditions(period: Period, scope: Scope) -> list:
+def conditions(period: Period, scope: Scope) -> list:
     conditions = [
         Conversation.started_at >= period.utc_start,
         Conversation.started_at < period.utc_end,
@@ -138,7 +138,7 @@ def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd
         .join(Conversation, Conversation.id == Review.conversation_id)
         .where(
             Review.status.in_(COUNTED_STATUSES), Review.overall_score.is_not(None),
-            *_conditions(period, scope),
+            *conditions(period, scope),
         )
         .order_by(Review.id)
     ).all()  # fmt: skip
@@ -163,7 +163,7 @@ def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd
         .where(
             Review.status.in_(COUNTED_STATUSES), Review.calibration_session_id.is_(None),
             Review.overall_score.is_not(None), ReviewGrade.not_applicable.is_(False),
-            ReviewGrade.value.is_not(None), *_conditions(period, scope),
+            ReviewGrade.value.is_not(None), *conditions(period, scope),
         )
         .group_by(
             Conversation.agent_id, Review.rubric_version_id, ReviewGrade.criterion_id,
@@ -208,7 +208,7 @@ def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.Dat
             Conversation.language, type_coerce(Conversation.started_at, String),
             Conversation.customer_id, Conversation.first_response_seconds, Conversation.csat,
             Conversation.nps, Conversation.escalated, Conversation.status,
-        ).where(*_conditions(period, scope))
+        ).where(*conditions(period, scope))
     ).all()  # fmt: skip
     frame = pd.DataFrame(result, columns=CONVERSATION_COLUMNS)
     frame["started_at"] = _utc(frame["started_at"].tolist())
@@ -261,3 +261,14 @@ def data_days(session: Session) -> tuple[date | None, date | None]:
         select(func.min(Conversation.started_at), func.max(Conversation.started_at))
     ).one()
     return (first.date() if first else None, last.date() if last else None)
+
+
+def channel_language_choices(session: Session) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Distinct channels and languages in the data, for the filters."""
+    channels = session.scalars(
+        select(Conversation.channel).distinct().order_by(Conversation.channel)
+    )
+    languages = session.scalars(
+        select(Conversation.language).distinct().order_by(Conversation.language)
+    )
+    return tuple(channels), tuple(languages)

@@ -101,7 +101,7 @@ def rubric_lookup(session: Session, version_ids) -> dict[int, Rubric]:
     return {int(v): rubrics.get_version(session, int(v)).rubric for v in set(version_ids)}
 
 
-def _names(lookup: dict[int, Rubric]) -> dict[str, dict[str, str]]:
+def criterion_names(lookup: dict[int, Rubric]) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = {}
     for rubric in lookup.values():
         for category in rubric.categories:
@@ -206,5 +206,5 @@ def build_scorecard(
         service=figures.service_by_channel(conversations),
         channels=figures.channel_consistency(mine),
         findings=findings(criteria, team_criteria, target), best=best, worst=worst,
-        reviews=mine, rubric=rubric, names=_names(lookup),
+        reviews=mine, rubric=rubric, names=criterion_names(lookup),
     )  # fmt: skip

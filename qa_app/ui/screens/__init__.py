@@ -27,6 +27,7 @@ from qa_app.ui.screens import (
     rubrics_page,
     sampling_page,
     scorecard_page,
+    team_page,
     users_admin,
 )
 
@@ -84,6 +85,7 @@ PAGES: list[PageSpec] = [
         "insights",
         role_titles=(("agent", "scorecards.title_agent"),),
     ),
+    PageSpec("team", "team.title", team_page.render, ":material/leaderboard:", "insights"),
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),

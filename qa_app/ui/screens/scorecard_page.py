@@ -36,6 +36,8 @@ def _pick_agent(choices: scorecards.ScorecardChoices, actor) -> int | None:
     wanted = int(asked) if asked and asked.isdigit() else ids[0]
     if wanted not in names:
         return wanted  # the service says why it may not be read
+    if asked and st.session_state.get("sc_agent") != wanted:
+        st.session_state["sc_agent"] = wanted  # a link from the team page wins
     chosen = st.selectbox(tr("scorecards.agent"), ids, index=ids.index(wanted),
                           format_func=names.get, key="sc_agent")  # fmt: skip
     st.query_params[AGENT_PARAM] = str(chosen)
