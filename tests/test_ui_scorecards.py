@@ -61,7 +61,7 @@ def test_agent_sees_own_and_is_refused_another_by_url(op):
     at = _run(op, "scorecard", "agent", "anna")
     assert not at.exception, at.exception
     assert "Анна Петрова" in visible_text(at)
-    assert not at.selectbox  # no agent picker for an agent
+    assert [s.key for s in at.selectbox] == ["sc_export_fmt"]  # no agent picker
     refused = _run(op, "scorecard", "agent", "anna", agent=op.agent_ids["boris"])
     assert t("scorecards.error.not_yours", "en") in visible_text(refused)
     assert "Boris Smith" not in visible_text(refused)
@@ -93,3 +93,27 @@ def test_team_dashboard_refused_to_others(op, role):
     assert [e.value for e in at.error] == [
         t("shell.page_denied", "en", role=t(f"role.{role}", "en"))
     ]
+
+
+def test_scorecard_export_button_prepares_an_audited_pdf(op):
+    at = _run(op, "scorecard", "agent", "anna")
+    at.button(key="sc_export_prepare").click().run()
+    assert not at.exception, at.exception
+    from sqlalchemy import select
+
+    from qa_app.storage.db import unit_of_work
+    from qa_app.storage.models import AuditEvent
+
+    with unit_of_work(op.url) as session:
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "anna"))
+        assert list(actions) == ["export.scorecard"]
+    kept = at.session_state["sc_export_file"][1]
+    assert kept.data.startswith(b"%PDF") and "anna" in kept.file_name
+
+
+def test_team_export_button_prepares_a_workbook(op):
+    at = _run(op, "team", "lead", "lead")
+    at.selectbox(key="team_export_fmt").set_value("xlsx").run()
+    at.button(key="team_export_prepare").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["team_export_file"][1].file_name.endswith(".xlsx")

@@ -82,7 +82,9 @@ _TABLE: tuple[Action, ...] = (
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
     # scorecards and the team dashboard (exports check the same actions as the pages)
-    Action("scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")),
+    Action(
+        "scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")
+    ),
     Action("scorecard.read_own", "read one's own scorecard", ("agent",)),
     Action("scorecard.team_dashboard", "read the team dashboard of one's teams", ("lead",)),
     # accounts

@@ -148,7 +148,9 @@ def _waits(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
     frame = frame[frame["frt"].notna()]
     if frame.empty:
         return pd.DataFrame(columns=["weekday", "hour", "median_minutes", "n"])
-    cells = frame.assign(weekday=frame["started_at"].dt.day_of_week, hour=frame["started_at"].dt.hour)
+    cells = frame.assign(
+        weekday=frame["started_at"].dt.day_of_week, hour=frame["started_at"].dt.hour
+    )
     grouped = cells.groupby(["weekday", "hour"])["frt"]
     return pd.DataFrame(
         {"median_minutes": grouped.median() / 60, "n": grouped.size()}

@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, scorecard_service_view, scorecard_view
+from qa_app.ui import context, export_buttons, scorecard_service_view, scorecard_view
 from qa_app.ui.context import tr
 
 AGENT_PARAM = "agent"
@@ -80,6 +80,7 @@ def render() -> None:
     st.subheader(tr("scorecards.heading", name=card.agent_name, team=card.team_name or "—",
                     start=period.start.isoformat(), end=period.end.isoformat()), anchor=False)  # fmt: skip
     scorecard_view.render_headline(card)
+    _exports(actor, card, period)
     tabs = st.tabs([tr(f"scorecards.tab.{k}") for k in
                     ("quality", "trend", "service", "signals", "findings", "examples")])  # fmt: skip
     with tabs[0]:
@@ -94,3 +95,17 @@ def render() -> None:
         scorecard_service_view.render_findings(card)
     with tabs[5]:
         scorecard_service_view.render_examples(card)
+
+
+def _exports(actor, card: scorecards.Scorecard, period: scorecards.Period) -> None:
+    lang, now = context.current_lang(), context.now()
+
+    def make(fmt: str) -> scorecards.ExportFile:
+        if fmt == "reviews-csv":
+            return scorecards.do_export_reviews(context.uow(), actor, period, "csv", lang,
+                                                agent_id=card.agent_id, now=now)  # fmt: skip
+        return scorecards.do_export_scorecard(context.uow(), actor, card.agent_id, period, fmt,
+                                              lang, now=now)  # fmt: skip
+
+    export_buttons.render("sc_export", ("pdf", "xlsx", "csv", "reviews-csv"), make,
+                          f"{card.agent_id}:{period.label()}:{lang}")  # fmt: skip

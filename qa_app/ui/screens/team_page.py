@@ -14,7 +14,7 @@ import streamlit as st
 
 from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
-from qa_app.ui import charts, context, scorecard_charts, team_view
+from qa_app.ui import charts, context, export_buttons, scorecard_charts, team_view
 from qa_app.ui.context import tr
 from qa_app.ui.scorecard_view import channel, estimate_text, number
 
@@ -88,6 +88,12 @@ def render() -> None:
         st.info(tr("scorecards.no_agents"), icon=":material/person_off:")
         return
     render_headline(board)
+    lang, now = context.current_lang(), context.now()
+    export_buttons.render(
+        "team_export", ("pdf", "xlsx", "csv"),
+        lambda fmt: scorecards.do_export_team(context.uow(), actor, filters, fmt, lang, now=now),
+        f"{filters}:{lang}",
+    )  # fmt: skip
     team_view.render_table(board)
     tabs = st.tabs([tr(f"team.tab.{k}") for k in ("heat", "severity", "waits", "trend")])
     with tabs[0]:
