@@ -102,3 +102,31 @@ def test_exports_are_refused_exactly_like_the_pages(op):
     own = scorecards.do_export_reviews(_uow(op), op.anna, MARCH, "csv",
                                        agent_id=op.agent_ids["anna"], now=NOW)  # fmt: skip
     assert own.data.decode("utf-8-sig").count("\r\n") == 1 + 4
+
+
+def test_cli_export_acts_as_the_user_and_is_refused_like_the_page(op, tmp_path):
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    runner = CliRunner()
+    out = tmp_path / "anna.xlsx"
+    base = ["--db", op.url, "export"]
+    done = runner.invoke(cli, [*base, "scorecard", "--format", "xlsx", "--period",
+                               "2026-03-01..2026-03-20", "--as", "anna", "--output", str(out)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    summary = list(openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True))
+    assert summary[1] == ("Quality score", 75.0, 56.3, 93.7, 4)
+    refused = runner.invoke(cli, [*base, "scorecard", "--format", "pdf", "--period", "2026-03",
+                                  "--agent", "boris", "--as", "anna",
+                                  "--output", str(tmp_path / "boris.pdf")])  # fmt: skip
+    assert refused.exit_code == 4 and "may not read this agent" in refused.output
+    assert not (tmp_path / "boris.pdf").exists()
+    team = runner.invoke(cli, [*base, "team", "--format", "pdf", "--period", "2026-03",
+                               "--as", "lead", "--lang", "ru", "--output", str(tmp_path / "t.pdf")])  # fmt: skip
+    assert team.exit_code == 0, team.output
+    assert "Панель группы" in _pdf_text((tmp_path / "t.pdf").read_bytes())
+    bad = runner.invoke(cli, [*base, "team", "--format", "csv", "--period", "March",
+                              "--as", "lead", "--output", str(tmp_path / "t.csv")])  # fmt: skip
+    assert bad.exit_code == 2 and "March" in bad.output
+    assert [e[0] for e in _events(op)] == ["export.scorecard", "export.team"]

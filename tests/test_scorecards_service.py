@@ -82,7 +82,7 @@ def test_signals_are_kept_apart_and_examples_carry_comments(op):
     assert signals.loc["politeness", "value"] == pytest.approx(0.5 + 0.05 * 1.5)
     assert signals.loc["escalation", "value"] == 0.0
     assert card.best[0].score == 90.0 and card.worst[0].score == 60.0
-    assert card.worst[0].comments == ("=comment 0",)
+    assert card.worst[0].comments == (("", "=comment 0"),)
 
 
 def test_findings_compare_with_the_target(op):

@@ -24,6 +24,7 @@ def interval_bars(
     target_label: str = "",
     reference: list[float] | None = None,
     reference_label: str = "",
+    bar_label: str = "",
 ) -> go.Figure:
     """Horizontal bars (``mean``) with interval whiskers (``low``/``high``) and n in hover."""
     fig = go.Figure(
@@ -35,7 +36,7 @@ def interval_bars(
             customdata=frame[["n", "low", "high"]].to_numpy(),
             hovertemplate="%{y}: %{x:.1f} (%{customdata[1]:.1f}–%{customdata[2]:.1f}),"
                           " n = %{customdata[0]}<extra></extra>",
-            name="",
+            name=bar_label,
         )
     )  # fmt: skip
     if reference is not None:

@@ -83,5 +83,7 @@ def render_examples(card: scorecards.Scorecard) -> None:
                            channel=channel(example.channel),
                            day=example.started_at.date().isoformat(),
                            score=number(example.score)))  # fmt: skip
-                for comment in example.comments or (tr("scorecards.examples.no_comment"),):
-                    st.text(comment)
+                lang = context.current_lang()
+                texts = [card.comment_text(c, lang) for c in example.comments]
+                for text in texts or [tr("scorecards.examples.no_comment")]:
+                    st.text(text)

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from qa_app.i18n.numbers import decimal
+from qa_app.i18n.numbers import decimal, signed_decimal
 from qa_app.services import scorecards
 from qa_app.ui import charts, context, scorecard_charts
 from qa_app.ui.context import tr
@@ -56,8 +56,8 @@ def render_headline(card: scorecards.Scorecard) -> None:
         (cols[3], "scorecards.metric.vs_previous", card.versus_previous),
     ):
         diff = comparison.difference
-        col.metric(tr(key), "—" if not diff.defined else f"{diff.estimate:+.1f}".replace(
-            ".", "," if context.current_lang() == "ru" else "."))  # fmt: skip
+        col.metric(tr(key), "—" if not diff.defined else
+                   signed_decimal(diff.estimate, context.current_lang(), 1))  # fmt: skip
         col.caption(tr(f"scorecards.verdict.{comparison.verdict.value}",
                        low=number(diff.low), high=number(diff.high)))  # fmt: skip
     if card.target is not None:
@@ -82,7 +82,8 @@ def render_criteria(card: scorecards.Scorecard) -> None:
             title=tr("scorecards.chart.criteria"), x_title=tr("scorecards.axis.score"),
             target=card.target, target_label=tr("scorecards.target"),
             reference=[team.get(c, float("nan")) for c in criteria["criterion_id"]],
-            reference_label=tr("scorecards.team_mean"),
+            reference_label=tr("scorecards.metric.rest_of_team"),
+            bar_label=card.agent_name,
         ), key="sc_criteria",
     )  # fmt: skip
     table = pd.DataFrame({

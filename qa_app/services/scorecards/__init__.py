@@ -11,7 +11,9 @@ from qa_app.services.scorecards.access import (
 )
 from qa_app.services.scorecards.exports import (
     FORMATS,
+    KINDS,
     ExportFile,
+    do_export_as_user,
     do_export_reviews,
     do_export_scorecard,
     do_export_team,
@@ -69,6 +71,7 @@ __all__ = [
     "FCR_WINDOW",
     "SIGNALS",
     "FORMATS",
+    "KINDS",
     "Example",
     "ExportFile",
     "Finding",
@@ -86,6 +89,7 @@ __all__ = [
     "category_scores",
     "channel_consistency",
     "conversation_frame",
+    "do_export_as_user",
     "do_export_reviews",
     "do_export_scorecard",
     "do_export_team",

@@ -16,7 +16,7 @@ from qa_app.i18n import t
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.clock import utc_now
-from qa_app.services.errors import InvalidInput
+from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.scorecards import tables
 from qa_app.services.scorecards.access import require_agent, team_ids_for
 from qa_app.services.scorecards.frames import Period, Scope, agent_directory, review_frame
@@ -150,3 +150,47 @@ def export_reviews(
 do_export_scorecard = atomic(export_scorecard)
 do_export_team = atomic(export_team)
 do_export_reviews = atomic(export_reviews)
+
+
+KINDS = ("scorecard", "team", "reviews")
+
+
+def export_as_user(
+    session: Session, username: str, kind: str, fmt: str, period: Period, *,
+    agent_login: str | None = None, lang: str | None = None, now: datetime | None = None,
+) -> ExportFile:  # fmt: skip
+    """The command line's export: acting as ``username`` (checked exactly as that user's
+    page would be), for an agent given by login; audited under that user."""
+    from qa_app.services import accounts
+
+    user = accounts.find_user(session, username)
+    if user is None or not user.is_active:
+        raise NotFound(f"no active user {username!r}", key="export.error.no_user", user=username)
+    actor = accounts.actor_for(user)
+    lang = lang or actor.language
+    agent_id = _agent_by_login(session, agent_login) if agent_login else None
+    if kind == "scorecard":
+        if agent_id is None:
+            agent_id = actor.agent_id
+        if agent_id is None:
+            raise InvalidInput("a scorecard export needs --agent", key="export.error.need_agent")
+        return export_scorecard(session, actor, agent_id, period, fmt, lang, now=now)
+    if kind == "team":
+        return export_team(session, actor, TeamFilters(period), fmt, lang, now=now)
+    if kind == "reviews":
+        return export_reviews(session, actor, period, fmt, lang, agent_id=agent_id, now=now)
+    raise InvalidInput(f"unknown export {kind!r}", key="export.error.kind", kind=kind)
+
+
+def _agent_by_login(session: Session, login: str) -> int:
+    from sqlalchemy import func, select
+
+    from qa_app.storage.models import Agent
+
+    found = session.scalar(select(Agent.id).where(func.lower(Agent.login) == login.lower()))
+    if found is None:
+        raise NotFound(f"no agent {login!r}", key="export.error.no_agent_login", login=login)
+    return found
+
+
+do_export_as_user = atomic(export_as_user)

@@ -175,22 +175,24 @@ def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd
     ).astype({"n": "int64"})
 
 
-def review_comments(session: Session, review_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The reviewer's overall and criterion comments of a few reviews (best and worst)."""
+def review_comments(
+    session: Session, review_ids: Sequence[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """(criterion id or "" for the overall comment, text) of a few reviews' comments."""
     if not review_ids:
         return {}
-    found: dict[int, list[str]] = {int(i): [] for i in review_ids}
+    found: dict[int, list[tuple[str, str]]] = {int(i): [] for i in review_ids}
     for review_id, comment in session.execute(
         select(Review.id, Review.comment).where(Review.id.in_(list(found)))
     ):
         if comment and comment.strip():
-            found[review_id].append(comment.strip())
+            found[review_id].append(("", comment.strip()))
     for review_id, criterion, comment in session.execute(
         select(ReviewGrade.review_id, ReviewGrade.criterion_id, ReviewGrade.comment)
         .where(ReviewGrade.review_id.in_(list(found)), ReviewGrade.comment != "")
         .order_by(ReviewGrade.id)
     ):
-        found[review_id].append(f"{criterion}: {comment.strip()}")
+        found[review_id].append((criterion, comment.strip()))
     return found
 
 

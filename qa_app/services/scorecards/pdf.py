@@ -31,6 +31,15 @@ def _figure(label: str, e: Estimate, lang: str, *, percent: bool = False) -> rep
     return reports.KeyFigure(label, _num(e.estimate * scale, lang) + unit, caption)
 
 
+def survey_warning(warning, lang: str) -> str:
+    """A survey warning in ``lang``: rates as percentages, counts as whole numbers."""
+    if warning.threshold < 1:
+        value, threshold = f"{100 * warning.value:.0f}%", f"{100 * warning.threshold:.0f}%"
+    else:
+        value, threshold = f"{warning.value:.0f}", f"{warning.threshold:.0f}"
+    return t(f"scorecards.survey.{warning.code}", lang, value=value, threshold=threshold)
+
+
 def _table(report: reports.PdfReport, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -76,14 +85,14 @@ def scorecard_pdf(card: Scorecard, lang: str, now: datetime, author: str) -> byt
     report.key_figures([
         _figure(t("scorecards.metric.quality", lang), card.quality, lang),
         _figure(t("scorecards.metric.critical", lang), card.critical, lang, percent=True),
-        _figure(t("scorecards.team_mean", lang), card.team_quality, lang),
+        _figure(t("scorecards.metric.rest_of_team", lang), card.team_quality, lang),
         _figure(t("scorecards.metric.csat", lang), card.csat.estimate, lang, percent=True),
         _figure(t("scorecards.metric.nps", lang), card.nps.estimate, lang),
         _figure(t("scorecards.metric.fcr", lang), card.fcr, lang, percent=True),
     ])  # fmt: skip
     for figure in (card.csat, card.nps):
         for warning in figure.warnings:
-            report.paragraph("⚠ " + warning.message)
+            report.paragraph("⚠ " + survey_warning(warning, lang))
     report.heading(t("scorecards.tab.quality", lang))
     _charts(report, card, lang)
     _table(report, tables.criteria_table(card, lang))
@@ -120,8 +129,9 @@ def _examples(report: reports.PdfReport, card: Scorecard, lang: str) -> None:
             report.paragraph(t("scorecards.examples.line", lang, id=e.external_id,
                                channel=t(f"overview.channel.{e.channel}", lang),
                                day=e.started_at.date().isoformat(), score=_num(e.score, lang)))  # fmt: skip
-            for comment in e.comments or (t("scorecards.examples.no_comment", lang),):
-                report.paragraph("    " + comment[:MAX_COMMENT])
+            texts = [card.comment_text(c, lang) for c in e.comments]
+            for text in texts or [t("scorecards.examples.no_comment", lang)]:
+                report.paragraph("    " + text[:MAX_COMMENT])
 
 
 def team_pdf(board: TeamDashboard, table: pd.DataFrame, lang: str, now: datetime,

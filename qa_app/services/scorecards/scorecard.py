@@ -42,7 +42,7 @@ class Example:
     channel: str
     started_at: datetime
     score: float
-    comments: tuple[str, ...]
+    comments: tuple[tuple[str, str], ...]  # (criterion id, or "" for the overall comment; text)
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,11 @@ class Scorecard:
 
     def criterion_name(self, criterion_id: str, lang: str) -> str:
         return self.names.get(criterion_id, {}).get(lang, criterion_id)
+
+    def comment_text(self, comment: tuple[str, str], lang: str) -> str:
+        """ "Greeting: No greeting." — the criterion in ``lang``, the comment as typed."""
+        criterion, text = comment
+        return f"{self.criterion_name(criterion, lang)}: {text}" if criterion else text
 
 
 def rubric_lookup(session: Session, version_ids) -> dict[int, Rubric]:

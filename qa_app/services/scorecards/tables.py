@@ -28,7 +28,7 @@ def summary_table(card: Scorecard, lang: str) -> pd.DataFrame:
     rows = [
         figure_row(t("scorecards.metric.quality", lang), card.quality),
         figure_row(t("scorecards.metric.critical", lang) + " %", card.critical, percent=True),
-        figure_row(t("scorecards.team_mean", lang), card.team_quality),
+        figure_row(t("scorecards.metric.rest_of_team", lang), card.team_quality),
         figure_row(t("scorecards.metric.csat", lang) + " %", card.csat.estimate, percent=True),
         figure_row(t("scorecards.metric.nps", lang), card.nps.estimate),
         figure_row(t("scorecards.metric.fcr", lang) + " %", card.fcr, percent=True),
