@@ -46,6 +46,8 @@ _TABLE: tuple[Action, ...] = (
     Action("page.import", "open the import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
+    Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),
+    Action("page.team", "open the team dashboard", ("lead",)),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -79,6 +81,12 @@ _TABLE: tuple[Action, ...] = (
         ("lead", "reviewer", "trainer"),
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
+    # scorecards and the team dashboard (exports check the same actions as the pages)
+    Action(
+        "scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")
+    ),
+    Action("scorecard.read_own", "read one's own scorecard", ("agent",)),
+    Action("scorecard.team_dashboard", "read the team dashboard of one's teams", ("lead",)),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )

@@ -26,6 +26,8 @@ from qa_app.ui.screens import (
     review_page,
     rubrics_page,
     sampling_page,
+    scorecard_page,
+    team_page,
     users_admin,
 )
 
@@ -75,6 +77,15 @@ PAGES: list[PageSpec] = [
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
     PageSpec("rubrics", "rubrics.title", rubrics_page.render, ":material/checklist:", "admin"),
     PageSpec("overview", "overview.title", overview.render, ":material/dashboard:", "insights"),
+    PageSpec(
+        "scorecard",
+        "scorecards.title",
+        scorecard_page.render,
+        ":material/badge:",
+        "insights",
+        role_titles=(("agent", "scorecards.title_agent"),),
+    ),
+    PageSpec("team", "team.title", team_page.render, ":material/leaderboard:", "insights"),
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
