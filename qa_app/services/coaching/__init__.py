@@ -1,8 +1,11 @@
-"""Coaching: the topic catalogue trainers work from (issue #15 builds sessions on it).
+"""Coaching: the topic catalogue, recommendations ranked from evidence, coaching plans and
+their measured effect, and what drives customer satisfaction.
 
-Only the catalogue lives here so far: ``load_coaching_catalogue`` reads
-``rubrics/coaching-topics.yaml`` into frozen dataclasses, ``check_coaching_catalogue_text``
-validates text without raising, ``check_rubric_topics`` checks a rubric's topic slugs.
+The catalogue: ``load_coaching_catalogue`` reads ``rubrics/coaching-topics.yaml`` into
+frozen dataclasses, ``check_coaching_catalogue_text`` validates text without raising,
+``check_rubric_topics`` checks a rubric's topic slugs. Recommendations: ``ranking`` (pure
+rules, hand-tested), ``evidence`` (the queries), ``recommendations`` (per agent and team).
+This area uses no other service area (the rubrics area reads its catalogue).
 """
 
 from qa_app.services.coaching.catalogue import (
@@ -25,9 +28,41 @@ from qa_app.services.coaching.catalogue import (
     parse_coaching_catalogue,
     validate_coaching_catalogue,
 )
+from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Line
+from qa_app.services.coaching.ranking import Gap, Ranking, TopicNeed
+from qa_app.services.coaching.recommendations import (
+    RECOMMENDATION_WINDOW,
+    AgentRecommendations,
+    Evidence,
+    TeamRecommendations,
+    TeamTopic,
+    catalogue,
+)
+from qa_app.services.coaching.screens import (
+    CoachingScreen,
+    agent_recommendations_screen,
+    coaching_screen,
+    team_recommendations_screen,
+)
 from scoring.rubric.documents import CatalogueError, Problem
 
 __all__ = [
+    "RECOMMENDATION_WINDOW",
+    "AgentInfo",
+    "AgentRecommendations",
+    "CoachingScreen",
+    "Evidence",
+    "Excerpt",
+    "Gap",
+    "Line",
+    "Ranking",
+    "TeamRecommendations",
+    "TeamTopic",
+    "TopicNeed",
+    "agent_recommendations_screen",
+    "catalogue",
+    "coaching_screen",
+    "team_recommendations_screen",
     "CATALOGUE_KIND",
     "DEFAULT_CATALOGUE",
     "SIGNAL_NAMES",
