@@ -20,6 +20,7 @@ from qa_app.services.coaching.ranking import (
     minimum_reviews,
     pooled_within_sd,
     rank_topics,
+    signal_norms,
     team_counts,
 )
 from scoring.rubric.model import (
@@ -119,13 +120,48 @@ def test_signals_count_at_half_an_average_criterion():
     signals = pd.DataFrame(
         [(i, "greeting", 0.0) for i in range(1, 11)], columns=["conversation_id", "signal", "score"]
     )
-    ranking = rank_topics(_catalogue(), RUBRIC, _scores(c2=[100] * 4), signals, minimum=3)
+    ranking = rank_topics(
+        _catalogue(),
+        RUBRIC,
+        _scores(c2=[100] * 4),
+        signals,
+        minimum=3,
+        signal_targets={"greeting": 80},
+    )
     need = ranking.recommended[0]
     assert need.topic_id == "topic-s" and need.conversations == 10
     # ten zeros: variance 225/10, se 1.5, t(0.975, 10) = 2.228139; weight 0.5 / 3 criteria
     (signal,) = need.signals
     assert signal.weight == pytest.approx(0.5 / 3)
     assert need.priority == pytest.approx(0.5 / 3 * (80 - 2.228139 * 1.5), abs=1e-4)
+
+
+def test_a_signal_without_a_target_is_not_used():
+    signals = pd.DataFrame([(1, "greeting", 0.0)], columns=["conversation_id", "signal", "score"])
+    ranking = rank_topics(_catalogue(), RUBRIC, _scores(c2=[100] * 4), signals, minimum=3)
+    assert ranking.recommended == () and ranking.needs[0].signals == ()
+
+
+def test_signal_targets_are_the_teams_means():
+    signals = pd.DataFrame(
+        {
+            "signal": ["greeting", "greeting", "greeting", "thanks"],
+            "score": [0.0, 100.0, 50.0, 20.0],
+        }
+    )
+    assert signal_norms(signals) == {"greeting": 50.0, "thanks": 20.0}
+
+
+def test_less_than_one_point_is_watched_not_recommended():
+    # c2 (share 0.2/3 = 0.0667) at 40 x4: certain gap 29.59, priority 1.97 -> recommended;
+    # at 70 x4 the certain gap is 80 - 80.41 < 0 -> nothing; at 60 x4: 80 - 70.41 = 9.59,
+    # priority 0.64 < 1 -> watch
+    at_40 = rank_topics(_catalogue(), RUBRIC, _scores(c2=[40] * 4), NO_SIGNALS, minimum=3)
+    assert at_40.recommended[0].priority == pytest.approx(0.2 / 3 * 29.588331, abs=1e-4)
+    at_60 = rank_topics(_catalogue(), RUBRIC, _scores(c2=[60] * 4), NO_SIGNALS, minimum=3)
+    assert at_60.recommended == ()
+    assert [n.topic_id for n in at_60.watch] == ["topic-s"]
+    assert at_60.watch[0].priority == pytest.approx(0.2 / 3 * 9.588331, abs=1e-4)
 
 
 def test_below_the_minimum_nothing_is_recommended():

@@ -13,10 +13,13 @@ The rule, in the words a trainer reads on the page:
 * the criterion counts by its **weight**: its share of the overall score (category share x
   share within the category), so a topic on heavy criteria comes first;
 * automatic signals count the same way, each at half an average criterion's share (a
-  signal is read by a model, not a reviewer; it sees every conversation, not a sample);
+  signal is read by a model, not a reviewer; it sees every conversation, not a sample).
+  Their target is the team's own mean on that signal, not the rubric's bar: a flag such
+  as "asked a clarifying question" has its natural rate, and only an agent clearly below
+  what colleagues do in the same work has a gap;
 * a topic's **priority** is the sum of weight x certain gap: roughly, points of the overall
-  score surely lost on this topic. Topics are ranked by it; a point gap whose interval
-  still reaches the target is listed as "watch", not recommended.
+  score surely lost on this topic. Topics are ranked by it and recommended from
+  ``MIN_PRIORITY`` (one point) up; a smaller or uncertain gap is listed as "watch".
 
 Below ``minimum_reviews`` reviews nothing is recommended: "not enough evidence yet".
 Kept free of the database so each rule has a hand-worked test (tests/test_coaching_ranking.py)
@@ -44,6 +47,8 @@ SIGNAL_SHARE = 0.5
 DEFAULT_WITHIN_SD = 25.0
 #: Never below this many reviews, whatever the spread: the issue's "not from two reviews".
 MIN_REVIEWS_FLOOR = 3
+#: A topic is recommended from this priority up: one point of the overall score surely lost.
+MIN_PRIORITY = 1.0
 #: Signals an agent does not cause (the customer's opening mood) are never a gap.
 NOT_AGENTS_DOING = frozenset({"sentiment_start"})
 
@@ -88,12 +93,13 @@ class TopicNeed:
 
     @property
     def recommended(self) -> bool:
-        return self.priority > 0
+        return self.priority >= MIN_PRIORITY
 
     @property
     def watch(self) -> bool:
-        """A gap at the point estimate that the interval cannot yet confirm."""
-        return not self.recommended and any(g.gap > 0 for g in self.gaps)
+        """A gap too small to recommend, or one the interval cannot yet confirm, on a
+        criterion (signals alone below the team's mean are not worth a line)."""
+        return not self.recommended and any(g.gap > 0 for g in self.criteria)
 
     @property
     def criteria(self) -> tuple[Gap, ...]:
@@ -192,18 +198,25 @@ def _criterion_gaps(
     return gaps
 
 
+def signal_norms(signals: pd.DataFrame) -> dict[str, float]:
+    """The team's mean of each signal (columns signal, score): the signals' targets."""
+    if signals.empty:
+        return {}
+    return {str(k): float(v) for k, v in signals.groupby("signal")["score"].mean().items()}
+
+
 def _signal_gaps(
-    topic: CoachingTopic, signals: pd.DataFrame, weight: float, target: float
+    topic: CoachingTopic, signals: pd.DataFrame, weight: float, targets: Mapping[str, float]
 ) -> list[Gap]:
     gaps = []
     for name in topic.signals:
-        if name in NOT_AGENTS_DOING:
+        if name in NOT_AGENTS_DOING or name not in targets:
             continue
         values = signals.loc[signals["signal"] == name, "score"].dropna()
         if values.empty:
             continue
         estimate = mean_interval(values.to_numpy(dtype=float))
-        gaps.append(Gap("signal", name, None, weight, estimate, target))
+        gaps.append(Gap("signal", name, None, weight, estimate, targets[name]))
     return gaps
 
 
@@ -214,12 +227,15 @@ def rank_topics(
     signals: pd.DataFrame,
     *,
     minimum: int,
+    signal_targets: Mapping[str, float] | None = None,
     target: float | None = None,
 ) -> Ranking:
     """Rank every catalogue topic for one agent.
 
     ``scores``: the agent's criterion scores (columns review_id, criterion_id, score 0-100);
-    ``signals``: their conversations' signals (conversation_id, signal, score 0-100).
+    ``signals``: their conversations' signals (conversation_id, signal, score 0-100);
+    ``signal_targets``: each signal's target, the team's mean (``signal_norms``); a signal
+    without one is not used.
     """
     target = target_of(rubric) if target is None else target
     n_criteria = max(1, len(rubric.criterion_ids()))
@@ -227,7 +243,7 @@ def rank_topics(
     needs = []
     for topic in catalogue.topics:
         gaps = _criterion_gaps(topic, rubric, scores, target)
-        gaps += _signal_gaps(topic, signals, signal_weight, target)
+        gaps += _signal_gaps(topic, signals, signal_weight, signal_targets or {})
         if not gaps:
             continue
         linked = scores["criterion_id"].isin(topic.criterion_ids(rubric.id))

@@ -23,6 +23,7 @@ from qa_app.services.coaching.ranking import (
     minimum_reviews,
     pooled_within_sd,
     rank_topics,
+    signal_norms,
     target_of,
     team_counts,
 )
@@ -187,10 +188,12 @@ def agent_recommendations(
     team_scores = evidence.criterion_scores(session, window)
     rubric, team_scores = _rubric_scores(session, team_scores)
     own = team_scores[team_scores["agent_id"] == agent_id]
-    signals = evidence.signal_scores(session, _window(now, agent_ids=(agent_id,)), _signal_names())
+    team_signals = evidence.signal_scores(session, window, _signal_names())
+    signals = team_signals[team_signals["agent_id"] == agent_id]
     minimum = _minimum(rubric, team_scores)
+    norms = signal_norms(team_signals)
     ranking = (
-        rank_topics(catalogue(), rubric, own, signals, minimum=minimum)
+        rank_topics(catalogue(), rubric, own, signals, minimum=minimum, signal_targets=norms)
         if rubric is not None
         else Ranking(0, minimum, ())
     )
@@ -216,6 +219,7 @@ def rank_team(
     signals = evidence.signal_scores(session, window, _signal_names())
     members = evidence.agents(session, team_id)
     minimum = _minimum(rubric, scores)
+    norms = signal_norms(signals)
     rankings = {}
     if rubric is not None:
         by_agent = dict(tuple(scores.groupby("agent_id")))
