@@ -82,6 +82,10 @@ def test_team_topics_count_agents_in_need(seeded):
     assert first.topic_id == "empathy-acknowledgement"
     assert [a.login for a, _ in first.agents] == ["a.low"]
     assert first.reviews == 8 and first.conversations == 8
+    # the team view ranks each agent exactly as their own page does (signals included)
+    own = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.low, NOW)
+    assert first.agents[0][1] == pytest.approx(own.ranking.recommended[0].priority)
+    assert own.ranking.recommended[0].signals[0].target == pytest.approx(100 * 8 / 18)
 
 
 def test_old_reviews_fall_out_of_the_window(seeded):

@@ -228,7 +228,7 @@ def rank_team(
             own = by_agent.get(member.agent_id, scores.iloc[0:0])
             own_signals = signals_by_agent.get(member.agent_id, signals.iloc[0:0])
             rankings[member.agent_id] = rank_topics(
-                catalogue(), rubric, own, own_signals, minimum=minimum
+                catalogue(), rubric, own, own_signals, minimum=minimum, signal_targets=norms
             )
     return rubric, rankings, members, minimum
 
