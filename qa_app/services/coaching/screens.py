@@ -7,7 +7,9 @@ from datetime import datetime
 
 from qa_app.services.actor import Actor
 from qa_app.services.coaching import evidence
+from qa_app.services.coaching.effect import PlanEffect, plan_effect
 from qa_app.services.coaching.evidence import AgentInfo
+from qa_app.services.coaching.plans import PlanView, list_plans
 from qa_app.services.coaching.recommendations import (
     AgentRecommendations,
     TeamRecommendations,
@@ -80,3 +82,39 @@ def coaching_screen(
         agent = agent_recommendations(session, actor, chosen, now) if chosen is not None else None
         team = team_recommendations(session, actor, chosen_team, now) if teams else None
         return CoachingScreen(agents, teams, agent, team)
+
+
+@dataclass(frozen=True, slots=True)
+class PlansScreen:
+    """The plans page: the plans the actor may see (overdue first), the chosen one with its
+    before/after panel, and what a trainer needs to assign a new plan."""
+
+    plans: tuple[PlanView, ...]
+    chosen: PlanView | None
+    effect: PlanEffect | None
+    agents: tuple[AgentInfo, ...]
+    can_plan: bool
+    can_confirm: bool
+
+    @property
+    def overdue(self) -> tuple[PlanView, ...]:
+        return tuple(p for p in self.plans if p.overdue)
+
+
+def plans_screen(
+    uow: UnitOfWork, actor: Actor, now: datetime, plan_id: int | None = None
+) -> PlansScreen:
+    """Everything the plans page shows in one read."""
+    require(actor, "page.coaching_plans")
+    catalogue()
+    with uow:
+        session = uow.session
+        found = tuple(list_plans(session, actor, now))
+        chosen = next((p for p in found if p.plan_id == plan_id), found[0] if found else None)
+        effect = None
+        if chosen is not None:
+            first = chosen.sessions[0].held_at if chosen.sessions else None
+            effect = plan_effect(session, chosen.topic_id, chosen.agent_ids, first, now)
+        planner = can(actor, "coaching.plan")
+        agents = tuple(evidence.agents(session)) if planner else ()
+        return PlansScreen(found, chosen, effect, agents, planner, can(actor, "coaching.confirm"))
