@@ -13,6 +13,7 @@ import streamlit as st
 
 from qa_app.services import coaching
 from qa_app.ui.context import current_lang, tr, tr_or
+from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric.model import Rubric
 from scoring.stats import Estimate
 
@@ -94,3 +95,69 @@ def render_excerpt(excerpt: coaching.Excerpt, rubric: Rubric | None) -> None:
         if excerpt.comment:
             st.caption(tr("coaching.excerpt.comment"))
             st.text(excerpt.comment)
+
+
+def change_sentence(change: coaching.CriterionChange) -> str:
+    """The panel's plain answer: did it change, and if not yet, how many more reviews."""
+    c = change.comparison
+    if c.before.n == 0 or c.after.n == 0:
+        return tr("coaching.effect.no_data", before=c.before.n, after=c.after.n)
+    if c.verdict.value != "not_distinguishable":
+        return tr(
+            f"coaching.effect.{c.verdict.value}",
+            points=f"{abs(c.difference.estimate):.0f}",
+            low=f"{c.difference.low:+.0f}",
+            high=f"{c.difference.high:+.0f}",
+        )
+    if c.more_reviews_needed is None:
+        return tr("coaching.effect.no_change")
+    before, after = c.more_reviews_needed
+    return tr(
+        "coaching.effect.noise",
+        points=f"{c.difference.estimate:+.0f}",
+        low=f"{c.difference.low:+.0f}",
+        high=f"{c.difference.high:+.0f}",
+        before=before,
+        after=after,
+    )
+
+
+def render_effect(effect: coaching.PlanEffect | None) -> None:
+    """Before vs after the first session, per linked criterion and for the topic."""
+    st.subheader(tr("coaching.effect.title"))
+    if effect is None:
+        st.caption(tr("coaching.effect.waiting"))
+        return
+    st.caption(
+        tr(
+            "coaching.effect.window",
+            since=effect.since.strftime("%Y-%m-%d"),
+            split=effect.split.strftime("%Y-%m-%d"),
+            until=effect.until.strftime("%Y-%m-%d"),
+        )
+    )
+    if not effect.rows:
+        st.info(tr("coaching.effect.no_reviews"))
+        return
+    rows = []
+    for change in effect.rows:
+        c = change.comparison
+        name = (
+            tr("coaching.effect.topic_row")
+            if change.key == coaching.TOPIC_ROW
+            else criterion_name(effect.rubric, change.key)
+        )
+        rows.append(
+            {
+                tr("coaching.col.behaviour"): name,
+                tr("coaching.effect.before"): f"{figure(c.before)} · n={c.before.n}",
+                tr("coaching.effect.after"): f"{figure(c.after)} · n={c.after.n}",
+                tr("coaching.effect.change"): figure(c.difference),
+                tr("coaching.effect.verdict"): tr(f"coaching.verdict.{c.verdict.value}"),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for change, row in zip(effect.rows, rows, strict=True):
+        st.markdown(
+            f"- **{escape_markdown(row[tr('coaching.col.behaviour')])}**: {change_sentence(change)}"
+        )
