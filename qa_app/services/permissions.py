@@ -48,6 +48,10 @@ _TABLE: tuple[Action, ...] = (
     Action("page.account", "open one's own account page", ROLES),
     Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),
     Action("page.team", "open the team dashboard", ("lead",)),
+    Action("page.coaching", "open the coaching recommendations page", ("trainer", "lead", "agent")),
+    Action("page.coaching_plans", "open the coaching plans page", ("trainer", "lead", "agent")),
+    Action("page.drivers", "open the satisfaction drivers page", ("trainer", "lead")),
+    Action("page.productivity", "open the reviewer productivity page", ("lead",)),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -87,6 +91,20 @@ _TABLE: tuple[Action, ...] = (
     ),
     Action("scorecard.read_own", "read one's own scorecard", ("agent",)),
     Action("scorecard.team_dashboard", "read the team dashboard of one's teams", ("lead",)),
+    # coaching
+    Action(
+        "coaching.read_any",
+        "read any agent's and team's coaching recommendations",
+        ("trainer", "lead"),
+    ),
+    Action("coaching.read_own", "read one's own coaching recommendations and plans", ("agent",)),
+    Action("coaching.plan", "assign coaching plans and record their sessions", ("trainer",)),
+    Action("coaching.plans_view", "see coaching plans and which are overdue", ("trainer", "lead")),
+    Action("coaching.confirm", "confirm taking part in one's own coaching session", ("agent",)),
+    Action("coaching.drivers", "read what drives customer satisfaction", ("trainer", "lead")),
+    Action(
+        "reviews.productivity", "see every reviewer's weekly output, time and quotas", ("lead",)
+    ),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )
