@@ -52,6 +52,7 @@ _TABLE: tuple[Action, ...] = (
     Action("page.coaching_plans", "open the coaching plans page", ("trainer", "lead", "agent")),
     Action("page.drivers", "open the satisfaction drivers page", ("trainer", "lead")),
     Action("page.productivity", "open the reviewer productivity page", ("lead",)),
+    Action("page.my_results", "open one's own results page (agents)", ("agent",)),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -62,6 +63,10 @@ _TABLE: tuple[Action, ...] = (
     Action("dispute.raise", "dispute a grade of a review", ("agent", "lead")),
     Action("dispute.resolve", "accept or reject a dispute of one's own review", ("reviewer",)),
     Action("dispute.resolve_any", "accept or reject any dispute", ("lead",)),
+    # an agent's own results
+    Action("results.view_own", "read the reviews of one's own conversations", ("agent",)),
+    Action("results.acknowledge", "acknowledge having read a review of one's work", ("agent",)),
+    Action("results.acknowledgements", "count the reviews agents have not acknowledged", ("lead",)),
     # rubrics
     Action("rubric.edit", "save a new rubric version", ("lead",)),
     # calibration

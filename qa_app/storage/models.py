@@ -340,6 +340,8 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     submitted_at: Mapped[datetime | None]
+    #: When the agent whose conversation it is acknowledged having read it (My results).
+    acknowledged_at: Mapped[datetime | None]
 
     grades: Mapped[list[ReviewGrade]] = relationship(
         back_populates="review", cascade="all, delete-orphan"

@@ -23,6 +23,7 @@ from qa_app.ui.screens import (
     coaching_plans_page,
     disputes_page,
     import_page,
+    my_results_page,
     overview,
     queue_page,
     review_page,
@@ -74,6 +75,9 @@ PAGES: list[PageSpec] = [
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
     ),
     PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
+    PageSpec(
+        "my_results", "results.title", my_results_page.render, ":material/assignment_ind:"
+    ),
     PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
     PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
