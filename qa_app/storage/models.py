@@ -253,6 +253,13 @@ class CalibrationSession(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     closed_at: Mapped[datetime | None]
+    #: A lead's decision (migration 0011): the session's grades count as the agents'
+    #: evaluation. Until then agents never see them and nobody may dispute them.
+    counts_for_agents: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    counted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    counted_at: Mapped[datetime | None]
 
 
 class CalibrationConsensus(Base):
