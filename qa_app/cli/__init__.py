@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_score",
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
+    "qa_app.cli.commands_privacy",
 )
 
 

@@ -153,13 +153,16 @@ def _history(url: str, lang: str) -> None:
 MASK_KINDS = ("email", "phone", "card", "passport", "customer_name")
 
 
-def _masking(mask: bool | None):
+def _masking(mask: bool | None, config_path: Path | None = None):
     """The masking settings in force: ``--mask/--no-mask``, else ``QA_STUDIO_MASK``; the
-    kinds and custom patterns come from ``QA_STUDIO_MASKING_CONFIG`` (a YAML file)."""
+    kinds and custom patterns come from ``--masking-config`` or ``QA_STUDIO_MASKING_CONFIG``
+    (a YAML file). Naming a configuration file asks for masking."""
     try:
+        if mask is None and config_path is not None:
+            mask = True
         if not (masking_enabled_by_default() if mask is None else mask):
             return None
-        return load_masking_config()
+        return load_masking_config(config_path)
     except MaskingConfigError as exc:
         raise click.UsageError(exc.describe("en")) from None
 
@@ -191,6 +194,12 @@ def _masking(mask: bool | None):
     "(default: $QA_STUDIO_MASK; kinds and custom patterns: $QA_STUDIO_MASKING_CONFIG).",
 )
 @click.option(
+    "--masking-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file: which kinds to mask and custom patterns (implies --mask; "
+    "default: $QA_STUDIO_MASKING_CONFIG).",
+)
+@click.option(
     "--errors-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the errors CSV (default: next to each input file).",
@@ -209,13 +218,13 @@ def _masking(mask: bool | None):
 )
 @click.pass_context
 def import_command(
-    ctx, files, default_tz, helpdesk, source, mask, errors_dir, lang, history
+    ctx, files, default_tz, helpdesk, source, mask, masking_config, errors_dir, lang, history
 ) -> None:
     """Import conversations from CSV (one row per message), JSONL (one per line) or, with
     --from, Zendesk, Intercom or Freshdesk export files."""
     if not files and not history:
         raise click.UsageError("name at least one FILE to import (or use --history)")
-    masking = _masking(mask)
+    masking = _masking(mask, masking_config)
     url = services_db.prepare_database(services_db.database_url(ctx.obj.get("database_url")))
     if history:
         _history(url, lang)

@@ -46,6 +46,8 @@ _TABLE: tuple[Action, ...] = (
     Action("page.import", "open the import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
+    Action("page.privacy", "open the privacy page (retention, erasure)", ()),
+    Action("page.audit", "open the audit log", ()),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -79,6 +81,10 @@ _TABLE: tuple[Action, ...] = (
         ("lead", "reviewer", "trainer"),
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
+    # personal data and the audit log
+    Action("privacy.erase", "erase a customer's conversations and all derived data", ()),
+    Action("privacy.retention", "set retention periods and purge old conversations", ()),
+    Action("audit.read", "read and export the audit log", ()),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )

@@ -7,8 +7,11 @@ them from here, never from its modules.
 from qa_app.services.imports.history import recent_imports
 from qa_app.services.imports.options import (
     DEFAULT_SOURCE,
+    MASK_KINDS,
     ImportOptions,
     default_timezone_name,
+    masking_defaults,
+    masking_settings,
     upload_limit_mb,
 )
 from qa_app.services.imports.runs import ImportFailed, import_file
@@ -21,6 +24,7 @@ from qa_app.services.imports.summary import ImportProgress, ImportSummary
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "MASK_KINDS",
     "ImportFailed",
     "ImportOptions",
     "ImportProgress",
@@ -30,6 +34,8 @@ __all__ = [
     "do_import_file",
     "import_file",
     "import_screen",
+    "masking_defaults",
+    "masking_settings",
     "recent_imports",
     "upload_limit_mb",
 ]
