@@ -22,6 +22,7 @@ from qa_app.ui.screens import (
     disputes_page,
     import_page,
     overview,
+    privacy_page,
     queue_page,
     review_page,
     rubrics_page,
@@ -78,6 +79,7 @@ PAGES: list[PageSpec] = [
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
+    PageSpec("privacy", "privacy.title", privacy_page.render, ":material/shield_person:", "admin"),
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 

@@ -193,6 +193,7 @@ def _masking_fields() -> tuple[bool, list[str], str]:
         imports.MASK_KINDS,
         default=kinds,
         format_func=lambda kind: tr(f"helpdesk.mask_kind.{kind}"),
+        placeholder=tr("import.mask_kinds_none"),
     )
     patterns = right.text_area(
         tr("import.mask_custom"), value=custom, height=100, help=tr("import.mask_custom_help")
