@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from qa_app.services import permissions
 from qa_app.ui.screens import (
     account,
+    audit_page,
     autoqa_page,
     calibration_page,
     disputes_page,
@@ -80,6 +81,7 @@ PAGES: list[PageSpec] = [
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
     PageSpec("privacy", "privacy.title", privacy_page.render, ":material/shield_person:", "admin"),
+    PageSpec("audit", "audit.title", audit_page.render, ":material/history:", "admin"),
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 
