@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
     "qa_app.cli.commands_privacy",
+    "qa_app.cli.commands_mapping",
 )
 
 

@@ -556,3 +556,16 @@ class AgentWeekAggregate(Base):
     #: Per automatic-score task: {"task": [sum of scores, how many]} (conversation level).
     auto_scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     purged_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ImportMapping(Base):
+    """A named column mapping for importing any CSV/XLSX (``ingest.mapping.ColumnMapping``
+    as a document), saved on the Import page or with ``qa-studio mapping save``."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)

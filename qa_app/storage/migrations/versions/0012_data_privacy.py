@@ -1,4 +1,5 @@
-"""personal data: masked-item counts, retention policies, aggregates kept after a purge
+"""personal data: masked-item counts, retention policies, aggregates kept after a purge;
+column-mapping presets for importing any CSV/XLSX
 
 Revision ID: 0012
 Revises: 0006
@@ -73,9 +74,23 @@ def upgrade() -> None:
         "agent_week_aggregates",
         ["agent_id", "week_start"],
     )
+    op.create_table(
+        "import_mappings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("definition", JSON, nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
+        _when("updated_at"),
+        sa.ForeignKeyConstraint(
+            ["updated_by"], ["users.id"], name=op.f("fk_import_mappings_updated_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_mappings")),
+        sa.UniqueConstraint("name", name=op.f("uq_import_mappings_name")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("import_mappings")
     op.drop_index("ix_agent_week_aggregates_agent_week", table_name="agent_week_aggregates")
     op.drop_table("agent_week_aggregates")
     op.drop_table("retention_policies")
