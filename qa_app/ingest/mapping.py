@@ -105,7 +105,7 @@ class ColumnMapping:
         defaults = _str_dict(data.get("defaults") or {}, "defaults")
         authors = data.get("agent_authors") or []
         if not isinstance(authors, list):
-            raise MappingError("not_list", key="agent_authors")
+            raise MappingError("not_list", setting="agent_authors")
         order = {name: i for i, name in enumerate(FIELDS)}
         ordered = sorted(columns.items(), key=lambda item: order.get(item[0], len(order)))
         mapping = cls(
