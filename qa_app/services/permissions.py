@@ -53,6 +53,8 @@ _TABLE: tuple[Action, ...] = (
     Action("page.drivers", "open the satisfaction drivers page", ("trainer", "lead")),
     Action("page.productivity", "open the reviewer productivity page", ("lead",)),
     Action("page.my_results", "open one's own results page (agents)", ("agent",)),
+    Action("page.privacy", "open the privacy page (retention, erasure)", ()),
+    Action("page.audit", "open the audit log", ()),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -110,6 +112,10 @@ _TABLE: tuple[Action, ...] = (
     Action(
         "reviews.productivity", "see every reviewer's weekly output, time and quotas", ("lead",)
     ),
+    # personal data and the audit log
+    Action("privacy.erase", "erase a customer's conversations and all derived data", ()),
+    Action("privacy.retention", "set retention periods and purge old conversations", ()),
+    Action("audit.read", "read and export the audit log", ()),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )

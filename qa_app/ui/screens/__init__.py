@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from qa_app.services import permissions
 from qa_app.ui.screens import (
     account,
+    audit_page,
     autoqa_page,
     calibration_page,
     coaching_page,
@@ -25,6 +26,7 @@ from qa_app.ui.screens import (
     import_page,
     my_results_page,
     overview,
+    privacy_page,
     queue_page,
     review_page,
     rubrics_page,
@@ -103,6 +105,8 @@ PAGES: list[PageSpec] = [
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
+    PageSpec("privacy", "privacy.title", privacy_page.render, ":material/shield_person:", "admin"),
+    PageSpec("audit", "audit.title", audit_page.render, ":material/history:", "admin"),
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 
