@@ -1,6 +1,6 @@
 """The AutoQA pipeline: every scorer over whole conversations, in batches, on all cores.
 
-Customer messages get sentiment and emotions; agent messages get politeness (and its
+Customer messages get sentiment, emotions and defect reports; agent messages get politeness (and its
 rudeness side), empathy, clarity and toxicity; every message is scanned for resolution and
 etiquette markers; timing is measured against the channel's SLA. All texts of one role in a
 batch go to each scorer in a single call (the scorers are vectorised), and batches are
@@ -38,7 +38,7 @@ from scoring.scorers.resolution import ROLE_KINDS, find_marks
 from scoring.text.identify import is_supported, message_languages
 
 PIPELINE_VERSION = "autoqa-1"
-CUSTOMER_TASKS = ("sentiment", "emotions")
+CUSTOMER_TASKS = ("sentiment", "emotions", "defect_report")
 AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 
 

@@ -1,6 +1,6 @@
 """Conversation-level AutoQA signals from the per-message results of one conversation.
 
-Sentiment start/end/trajectory, politeness, rudeness, toxicity, empathy and missed empathy,
+Sentiment start/end/trajectory, defect report, politeness, rudeness, toxicity, empathy and missed empathy,
 customer name; clarity, resolution and timing signals come from their own modules and are
 merged here. Names and units are documented in ``docs/autoqa.md``.
 """
@@ -151,6 +151,19 @@ def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     ]  # fmt: skip
 
 
+def defect_report_signal(customer: Sequence[MessageScores]) -> Signal:
+    """Did the customer report a defect (any customer message labelled ``defect``)? Neither
+    good nor bad for the agent (``normalised`` None): rubrics use it to decide which
+    criteria apply, not to pre-score one. Evidence: the phrases of up to three messages."""
+    scored = [m for m in customer if "defect_report" in m.results]
+    if not scored:
+        return Signal("defect_report", None, "flag", None)
+    reported = [m for m in scored if m.results["defect_report"].label == "defect"]
+    evidence = tuple(ev for m in reported[:3] for ev in _top_evidence(m, "defect_report", 3))
+    label = "reported" if reported else "none"
+    return Signal("defect_report", float(bool(reported)), "flag", None, label, evidence)
+
+
 def customer_name_signal(messages: Sequence[MessageScores]) -> Signal:
     """Did the agent address the customer by name (politeness ``customer_name`` spans)?"""
     agent = [m for m in messages if m.role == AGENT and "politeness" in m.results]
@@ -189,6 +202,7 @@ def conversation_signals(
     signals += resolution_signals(roles, [m.marks for m in messages])
     signals += timing_signals(timing)
     signals.append(customer_name_signal(messages))
+    signals.append(defect_report_signal(customer))
     out = {s.name: s for s in signals}
     apology = out.get("apology")
     if apology is not None and apology.value == 0.0 and not any(map(_is_upset, customer)):
