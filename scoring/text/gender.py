@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+SPEAKER_WINDOW = 4
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_WORDS = re.compile(r"[а-яё]+")
 #: A reading this unlikely ("права" as a short adjective) is not folded.
 MIN_SCORE = 0.3
 # Feminine singular short forms and past-tense verbs all end in "а" or, reflexive, "ась".
@@ -33,10 +36,28 @@ def _masculine(word: str) -> str:
 
 
 def fold_gender_ru(lowered: str) -> str:
-    """``lowered`` (already lower case) with feminine past/short forms made masculine."""
+    """``lowered`` (already lower case) with the speaker's feminine past/short forms made
+    masculine: those within ``SPEAKER_WINDOW`` words after "я", or opening a sentence with
+    no subject ("рада помочь", "проверила"). "Она испугалась" keeps its form: a third
+    person's gender is what the text is about, not who wrote it."""
     if "а" not in lowered:
         return lowered
-    return _CANDIDATE.sub(lambda m: _masculine(m.group()), lowered)
+    out, last = [], 0
+    for match in _CANDIDATE.finditer(lowered):
+        if not _speaks(lowered, match.start()):
+            continue
+        folded = _masculine(match.group())
+        if folded != match.group():
+            out.append(lowered[last : match.start()] + folded)
+            last = match.end()
+    return "".join(out) + lowered[last:] if out else lowered
+
+
+def _speaks(lowered: str, start: int) -> bool:
+    """Is the word at ``start`` the speaker's: after "я" nearby, or opening a sentence?"""
+    before = _SENTENCE_END.split(lowered[max(0, start - 60) : start])[-1]
+    words = _WORDS.findall(before)
+    return not words or "я" in words[-SPEAKER_WINDOW:]
 
 
 def fold_word_ru(token: str) -> str:
@@ -59,6 +80,21 @@ def fold_gender_en(lowered: str) -> str:
     return _EN_FEMININE.sub(lambda m: EN_MASCULINE[m.group()], lowered)
 
 
-def fold_word(token: str) -> str:
-    """One lower-case token of either language with the speaker's gender folded."""
-    return EN_MASCULINE.get(token) or fold_word_ru(token)
+def fold_tokens(tokens: list[str]) -> list[str]:
+    """Lower-case tokens (punctuation as tokens) with the speaker's gender folded: English
+    feminine pronouns and titles always, Russian forms as in ``fold_gender_ru``."""
+    out, recent, opening = [], [], True
+    for token in tokens:
+        if token in ".!?":
+            out.append(token)
+            recent, opening = [], True
+            continue
+        if token in EN_MASCULINE:
+            token = EN_MASCULINE[token]
+        elif opening or "я" in recent:
+            token = fold_word_ru(token)
+        out.append(token)
+        if token[:1].isalpha():
+            recent = [*recent[-(SPEAKER_WINDOW - 1) :], token]
+            opening = False
+    return out
