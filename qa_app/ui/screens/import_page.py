@@ -88,10 +88,11 @@ def _progress_text(p: imports.ImportProgress) -> str:
 
 
 def import_upload(
-    name: str, data: bytes, tz: str, source: str, masking: object | None = None
+    name: str, data: bytes, tz: str, source: str, masking: object | None = None, reader=None
 ) -> ImportResult | None:
     """Import uploaded bytes through the service; show errors; return what to display.
-    ``masking`` is a configuration from ``imports.masking_settings`` (None: store as is)."""
+    ``masking`` is a configuration from ``imports.masking_settings`` (None: store as is);
+    ``reader`` reads another format (``imports.mapped_reader`` for a mapped CSV/XLSX)."""
     limit = imports.upload_limit_mb()
     if len(data) > limit * 1024 * 1024:
         st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
@@ -116,6 +117,7 @@ def import_upload(
                 context.current_actor(),
                 options,
                 lambda p: bar.progress(p.fraction, text=_progress_text(p)),
+                reader,
             )
         except ServiceError as exc:
             bar.empty()
