@@ -2,7 +2,7 @@
 column-mapping presets for importing any CSV/XLSX
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import qa_app.storage.types
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
