@@ -138,3 +138,20 @@ def test_cli_set_list_dry_run_and_purge(db_url):
     out = run("purge", "--now", NOW.isoformat())
     assert "deleted" in out and "agent-week aggregates written: 1" in out
     assert _count(db_url, Conversation) == 6
+
+
+def test_the_scheduled_purge_runs_once_a_day(db_url):
+    from datetime import timedelta
+
+    assert privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW) is None  # no periods
+    _seed(db_url)
+    privacy.do_set_policy(unit_of_work(db_url), ADMIN, "test", 365, now=NOW)
+    first = privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW)
+    assert first is not None and first.conversations == 1
+    later = NOW + timedelta(hours=23)
+    assert privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=later) is None
+    next_day = privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW + timedelta(hours=25))
+    assert next_day is not None and next_day.conversations == 0
+    assert _count(db_url, AuditEvent, action="retention.purged") == 2
+    with pytest.raises(PermissionDenied):
+        privacy.do_purge_if_due(unit_of_work(db_url), Actor(1, "lead", "lead"), now=NOW)
