@@ -81,6 +81,10 @@ def test_privacy_and_audit_pages(app, lang, words):
         for word in words:
             assert word in text
         page.screenshot(path=str(SHOTS / f"privacy-{lang}.png"), full_page=True)
+        _open(page, base, "import")
+        mask = "Mask personal data" if lang == "en" else "Скрывать персональные данные"
+        assert mask in page.inner_text("[data-testid='stMain']")
+        page.screenshot(path=str(SHOTS / f"import-masking-{lang}.png"), full_page=True)
         _open(page, base, "audit")
         page.screenshot(path=str(SHOTS / f"audit-{lang}.png"), full_page=True)
         assert page.locator("[data-testid='stDataFrame']").count() == 1

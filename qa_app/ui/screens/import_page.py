@@ -189,15 +189,14 @@ def _masking_fields() -> tuple[bool, list[str], str]:
     kinds = [k for k in imports.MASK_KINDS if config is None or getattr(config, k)]
     custom = "\n".join(f"{c.name}: {c.pattern}" for c in (config.custom if config else ()))
     on = st.checkbox(tr("import.mask"), value=enabled, help=tr("import.mask_help"))
-    left, right = st.columns(2)
-    chosen = left.multiselect(
+    chosen = st.multiselect(
         tr("import.mask_kinds"),
         imports.MASK_KINDS,
         default=kinds,
         format_func=lambda kind: tr(f"helpdesk.mask_kind.{kind}"),
         placeholder=tr("import.mask_kinds_none"),
     )
-    patterns = right.text_area(
+    patterns = st.text_area(
         tr("import.mask_custom"), value=custom, height=100, help=tr("import.mask_custom_help")
     )
     return on, chosen, patterns
