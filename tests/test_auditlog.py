@@ -153,3 +153,22 @@ def test_page_filters_and_prepares_an_export(sqlite_url, lang, title, kind):
     at.button[1].click().run()  # prepare CSV
     assert not at.exception
     assert at.get("download_button")
+
+
+def test_cli_export_with_filters(db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    _seed(db_url)
+    out = tmp_path / "audit.csv"
+    args = ["--db", db_url, "audit", "export", "--kind", "auth", "--kind", "import",
+            "--since", "2026-04-01", "--until", "2026-04-30", "--output", str(out),
+            "--now", NOW.isoformat()]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"2 audit events written to {out}\n"
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["import.file", "auth.signed_in"]
+    bad = CliRunner().invoke(cli, [*args[:-2], "--since", "2026-05-01"])
+    assert bad.exit_code == 2 and "The period starts after it ends" in bad.output
