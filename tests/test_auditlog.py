@@ -141,9 +141,13 @@ def test_page_filters_and_prepares_an_export(sqlite_url, lang, title, kind):
     assert at.title[0].value == title
     table = at.dataframe[0].value
     # the last 30 days by default (2026-04-04 onwards; making the user is logged too)
-    seeded = {event[2] for event in EVENTS}
-    shown = [action for action in table.iloc[:, 2] if action in seeded]
-    assert shown == ["privacy.erased", "dispute.raised", "rubric.version_saved"]
+    from qa_app.i18n import t
+
+    label = {event[2]: t(f"audit.action.{event[2]}", lang) for event in EVENTS}
+    shown = [action for action in table.iloc[:, 2] if action in label.values()]
+    expected = ["privacy.erased", "dispute.raised", "rubric.version_saved"]
+    assert shown == [label[code] for code in expected]  # named in the page's language
+    assert ("Данные клиента удалены" in shown) == (lang == "ru")
     kinds = at.multiselect[1]
     assert kind in kinds.options  # the translated labels
     kinds.set_value(["dispute"])
