@@ -147,7 +147,7 @@ def test_lead_counts_a_closed_session_from_the_calibration_page(sqlite_url):
         calibration.close_session(session, flow.lead, sid, now=NOW)
     ru = run_page("calibration", "lead", sqlite_url, lang="ru", username="lead")
     assert not ru.exception
-    assert "Сотрудники не видят эти оценки калибровки" in visible_text(ru)
+    assert "Операторы не видят эти оценки калибровки" in visible_text(ru)
     at = run_page("calibration", "lead", sqlite_url, lang="en", username="lead")
     assert "Agents do not see these calibration grades" in visible_text(at)
     at.button(key=f"calibration.counts.{sid}").click().run()

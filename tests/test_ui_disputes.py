@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import select
-from ui_harness import run_page, visible_text
+from ui_harness import reader_text, run_page, visible_text
 
 from qa_app.services.disputes import decisions as disputes
 from qa_app.services.reviews import grading as reviews
@@ -75,8 +75,13 @@ def test_whole_review_dispute_accepted_with_changed_grades(sqlite_url, lang):
         )
     at = run_page("disputes", "reviewer", sqlite_url, lang=lang, username="rev1")
     assert not at.exception
-    shown = [i.value for i in at.info]
-    assert any("\\*\\*The\\*\\*" in text and "\\[x\\]" in text for text in shown)
+    shown = [i.value for i in at.info]  # shown as typed: no emphasis, no link
+    # (an invisible word joiner keeps Markdown from linking the address by itself)
+    assert any(
+        "**The** whole thing [x](http://e)" in reader_text(text).replace("\u2060", "")
+        for text in shown
+    )
+    assert not any("**The" in text or "[x](" in text for text in shown)
     at.multiselect(key=f"disputes.decide.{dispute_id}.criteria").set_value(
         ["politeness", "greeting"]
     ).run()
@@ -133,7 +138,7 @@ def test_agent_reads_a_long_reason_and_the_answer_in_full(sqlite_url, lang):
     assert all(len(text) <= 45 for text in table.iloc[:, 5]) and table.iloc[0, 5].endswith("…")
     assert table.iloc[0, 6].endswith("…")
     # ... and the card under it has them in full, the answer included.
-    shown = " ".join(m.value for m in at.markdown)
+    shown = visible_text(at)
     assert reason.strip() in shown and answer.strip() in shown
     assert ("Answer from rev1" if lang == "en" else "Ответ — rev1") in shown
     # An agent comes for their grades: "My reviews" is the first tab.
@@ -158,7 +163,7 @@ def test_agent_reads_the_reviewers_comments_in_full(sqlite_url):
         reviews.submit_review(session, flow.reviewers[0], assignment, draft, None)
     at = run_page("disputes", "agent", sqlite_url, lang="ru", username="a.petrova")
     assert not at.exception
-    shown = " ".join(m.value for m in at.markdown)
+    shown = visible_text(at)
     assert "Комментарии проверяющего" in shown and comment.strip() in shown
     # The review chooser says what the number is: "demo · балл 67 · 2026-03-02".
     assert " · балл " in at.selectbox(key="disputes.review").options[0]

@@ -8,9 +8,8 @@ import streamlit as st
 
 from qa_app.services import disputes
 from qa_app.services.permissions import can
-from qa_app.ui import context, dispute_forms
+from qa_app.ui import context, dispute_forms, user_text
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 
 ACTION = "page.disputes"
 DECIDING = "disputes.open"
@@ -87,15 +86,15 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     with st.container(border=True):
         st.markdown(
             f":{colour}-badge[{tr(f'disputes.status.{item.status}')}] "
-            f"**{escape_markdown(item.external_id)}** · "
-            f"{escape_markdown(item.criterion_name or tr('disputes.whole'))}"
+            f"**{user_text.inline(item.external_id)}** · "
+            f"{user_text.inline(item.criterion_name or tr('disputes.whole'))}"
         )
         st.markdown(
             tr(
                 "disputes.card.raised",
-                who=escape_markdown(item.raised_by),
+                who=user_text.inline(item.raised_by),
                 when=_when(item.created_at),
-                reason=escape_markdown(item.reason),
+                reason=user_text.inline(item.reason),
             )
         )
         if item.proposed_value is not None:
@@ -104,9 +103,9 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
             st.markdown(
                 tr(
                     "disputes.card.answer",
-                    who=escape_markdown(item.resolved_by or ""),
+                    who=user_text.inline(item.resolved_by or ""),
                     when=_when(item.resolved_at),
-                    answer=escape_markdown(item.answer),
+                    answer=user_text.inline(item.answer),
                 )
             )
         else:
@@ -151,12 +150,12 @@ def render_review(summary: disputes.ReviewSummary) -> None:
         st.markdown(f"**{tr('disputes.comments')}**")
         st.markdown(
             "\n".join(
-                f"- **{escape_markdown(g.name)}:** {escape_markdown(' '.join(g.comment.split()))}"
+                f"- **{user_text.inline(g.name)}:** {user_text.inline(' '.join(g.comment.split()))}"
                 for g in commented
             )
         )
     if summary.comment:
-        st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
+        st.caption(tr("disputes.overall_comment", comment=user_text.inline(summary.comment)))
 
 
 def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
@@ -194,8 +193,8 @@ def render_decide(actor, screen: disputes.DisputesScreen) -> None:
         st.info(
             tr(
                 "disputes.their_reason",
-                who=escape_markdown(item.raised_by),
-                reason=escape_markdown(item.reason),
+                who=user_text.inline(item.raised_by),
+                reason=user_text.inline(item.reason),
             )
         )
     render_review(summary)
