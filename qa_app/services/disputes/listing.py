@@ -38,6 +38,8 @@ class GradeLine:
     comment: str
     scale_values: tuple[float, ...]
     na_allowed: bool
+    #: N/A because the criterion's ``applies_when`` did not hold on the conversation.
+    auto_na: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ class DisputeInfo:
     resolved_by: str | None
     created_at: datetime
     resolved_at: datetime | None
+    #: The review's score before and after the decision (set on the decision's own result).
+    score_before: float | None = None
+    score_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,7 @@ def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
                 grade.comment if grade else "",
                 tuple(criterion.scale.values),
                 criterion.na_allowed,
+                bool(grade and grade.auto_na),
             )
         )
     conv = session.get(Conversation, review.conversation_id)
@@ -188,7 +194,12 @@ def review_summary(session: Session, actor: Actor, review_id: int) -> ReviewSumm
 
 
 def dispute_info(
-    session: Session, actor: Actor, d: Dispute, names: dict[int, str] | None = None
+    session: Session,
+    actor: Actor,
+    d: Dispute,
+    names: dict[int, str] | None = None,
+    *,
+    score_before: float | None = None,
 ) -> DisputeInfo:
     if names is None:
         names = dict(session.execute(select(User.id, User.username)).all())
@@ -212,6 +223,8 @@ def dispute_info(
         names.get(d.resolved_by) if d.resolved_by else None,
         d.created_at,
         d.resolved_at,
+        score_before,
+        review.overall_score if score_before is not None else None,
     )
 
 
@@ -245,6 +258,7 @@ def grade_history(session: Session, actor: Actor, review_id: int) -> list[dict]:
             "changed_by": names.get(c.changed_by, ""),
             "dispute_id": c.dispute_id,
             "reason": c.reason,
+            "decision": c.decision,
             "at": c.at,
         }
         for c in rows

@@ -1,7 +1,7 @@
 """calibration sessions: whether a lead decided their grades count as the agents' evaluation
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import qa_app.storage.types
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
