@@ -58,6 +58,13 @@ CASES = [
         [*_comment_names(9, 2), *_comment_names(12, 2), "zero_width"],
     ),  # fmt: skip
 ]
+CASES += [  # more pages that show conversations' or reviewers' words
+    ("my_results", "agent", "a.petrova", [*_comment_names(6), "html_comment"]),
+    ("scorecard", "agent", "a.petrova", []),
+    ("scorecard", "lead", "lead", []),
+    ("team", "lead", "lead", []),
+    ("coaching", "lead", "lead", []),
+]
 
 
 @pytest.fixture(scope="module")
