@@ -37,7 +37,7 @@ CASES = [
     ("queue", "reviewer", "rev1", []),
     ("queue", "lead", "lead", []),
     ("disputes", "agent", "a.petrova", [*_comment_names(6), "html_comment", "close_div"]),
-    ("disputes", "reviewer", "rev1", [*_comment_names(6), "html_comment", "close_div"]),
+    ("disputes", "reviewer", "rev1", [*NAMES, "html_comment"]),  # the transcript beside it
     ("disputes", "lead", "lead", ["close_div"]),
     (
         "calibration",
