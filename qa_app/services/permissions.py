@@ -7,7 +7,8 @@ else needs their role listed. Rules that depend on the record (a reviewer's *own
 an agent's *own* conversations) stay in the service, after the action check.
 
 Adding an action: one ``Action`` line below. A name defined twice fails at import, and
-``tests/test_permissions.py`` calls every public service as every role against this table.
+``tests/test_service_permissions.py`` calls every public service that takes an actor as every
+role against this table (found by introspection; each names its guarding action there).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ nobody signed in sees the sign-in page only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from qa_app.services import accounts
@@ -122,8 +124,13 @@ def render_page_by_key(page_key: str) -> None:
     render_guarded(page_by_key(page_key))
 
 
+#: The tab's icon, served by the app itself: a Material icon or an emoji as ``page_icon``
+#: makes the browser fetch it from Google's or jsDelivr's servers on every page.
+FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
+
+
 def main() -> None:
-    st.set_page_config(page_title="QA Studio", page_icon=":material/fact_check:", layout="wide")
+    st.set_page_config(page_title="QA Studio", page_icon=FAVICON, layout="wide")
     actor = start_run()
     if actor is None:
         router = st.navigation(sign_in_navigation(), position="hidden")

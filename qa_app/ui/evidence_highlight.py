@@ -14,6 +14,7 @@ from typing import Protocol
 
 from qa_app.i18n import t, t_or
 from qa_app.i18n.numbers import decimal, signed_decimal
+from qa_app.ui import user_text
 
 KIND_CLASSES = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
 
@@ -49,7 +50,8 @@ class LabelLike(Protocol):
 
 
 def _escape(segment: str) -> str:
-    return html.escape(segment).replace("\n", "<br>")
+    """A piece of message text, never interpreted (``user_text.fragment_html``)."""
+    return user_text.fragment_html(segment)
 
 
 def _title(spans: Sequence[SpanLike]) -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 from qa_app.i18n.numbers import decimal
 from qa_app.services import imports
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.context import current_lang, tr
 
 ACTION = "page.import"
@@ -203,7 +203,7 @@ def _masking_fields() -> tuple[bool, list[str], str]:
 
 
 def render_result(result: ImportResult) -> None:
-    st.subheader(tr("import.result", file=result.file_name))
+    st.subheader(tr("import.result", file=user_text.inline(result.file_name)))
     counts = result.counts
     columns = st.columns(4)
     for column, key in zip(

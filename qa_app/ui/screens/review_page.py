@@ -11,7 +11,7 @@ import streamlit as st
 from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.services.permissions import can
-from qa_app.ui import context, review_form
+from qa_app.ui import context, review_form, user_text
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.transcript_view import render_transcript
@@ -143,11 +143,11 @@ def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft
 def render_title(ctx: reviews.ReviewContext) -> None:
     header = ctx.transcript.header
     st.title(tr("review.title"))
-    parts = [tr("review.assignment_of", reviewer=ctx.reviewer)]
+    parts = [tr("review.assignment_of", reviewer=user_text.inline(ctx.reviewer))]
     parts.append(
         tr(
             "review.rubric_version",
-            name=ctx.rubric.rubric.name.get(current_lang()),
+            name=user_text.inline(ctx.rubric.rubric.name.get(current_lang())),
             version=ctx.rubric.version,
         )
     )
