@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
     "qa_app.cli.commands_export",
+    "qa_app.cli.commands_bench_scorecards",
 )
 
 
