@@ -72,18 +72,31 @@ def _shot(page, name: str) -> None:
 def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo_app, lang):
     url, db_url = demo_app
     _set_language(db_url, "lead", lang)
-    with browser_page() as page:
+    with browser_page(height=2400) as page:
         sign_in(page, url, "lead", PASSWORD)
         page.goto(f"{url}/team")
         wait_for_app(page)
         body = page.locator("[data-testid='stMain']")
         assert t("team.title", lang) in body.inner_text()
         _shot(page, f"{lang}-team")
-        page.goto(f"{url}/scorecard?agent={_agent_id(db_url, 't.baker')}")
+        # the fast and curt agent is near the bottom of the table; open their scorecard
+        picker = page.locator("[data-testid='stSelectbox']").filter(
+            has_text=t("team.open_agent", lang)
+        )
+        picker.click()
+        page.keyboard.type("t.baker")
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        page.get_by_role("button", name=t("team.open", lang), exact=True).click()
+        page.wait_for_url(f"**/scorecard?agent={_agent_id(db_url, 't.baker')}")
         wait_for_app(page)
         text = page.locator("[data-testid='stMain']").inner_text()
         assert "t.baker" in text and t("scorecards.metric.quality", lang) in text
         _shot(page, f"{lang}-scorecard")
+        for tab in ("trend", "service", "signals", "findings", "examples"):
+            page.get_by_role("tab", name=t(f"scorecards.tab.{tab}", lang)).click()
+            page.wait_for_timeout(800)
+            _shot(page, f"{lang}-scorecard-{tab}")
 
 
 def test_agent_sees_only_their_own_scorecard(demo_app):

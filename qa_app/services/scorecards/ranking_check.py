@@ -18,6 +18,7 @@ from scipy import stats
 from sqlalchemy.orm import Session
 
 from qa_app.services.scorecards.frames import Period, agent_directory, data_days, review_frame
+from qa_app.services.scorecards.team import score_arrays
 from qa_app.storage.uow import UnitOfWork
 from scoring.stats import shrink_agent_means
 
@@ -43,7 +44,7 @@ def _spearman(truth: list[float], ranking: list[float]) -> float:
 
 
 def _pair(frame: pd.DataFrame, truth: Mapping[int, float]) -> tuple[float, float]:
-    result = shrink_agent_means(frame, agent="agent_id", score="score")
+    result = shrink_agent_means(score_arrays(frame))
     keys = [k for k in result.agents if k in truth]
     real = [truth[k] for k in keys]
     raw = _spearman(real, [result.agents[k].raw.estimate for k in keys])
