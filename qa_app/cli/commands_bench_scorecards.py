@@ -35,13 +35,16 @@ def _line(f: bench.Figures) -> list[str]:
               help="Fraction of 100,000 conversations / 20,000 reviews to load.")  # fmt: skip
 @click.option("--postgres/--no-postgres", default=True, show_default=True,
               help="Also measure on PostgreSQL (QA_STUDIO_BENCH_PG_URL).")  # fmt: skip
+@click.option("--sqlite/--no-sqlite", default=True, show_default=True,
+              help="Measure on a SQLite file.")  # fmt: skip
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the SQLite file, reused by the next run.")  # fmt: skip
-def bench_scorecards(scale: float, postgres: bool, keep: Path | None) -> None:
+def bench_scorecards(scale: float, postgres: bool, sqlite: bool, keep: Path | None) -> None:
     """Time the scorecard and team pages (first and again) and the PDF export."""
     click.echo(f"period {bench.period_label()}; targets: first < 3 s, again < 1 s, PDF < 5 s")
-    for line in _line(bench.run_sqlite(scale, keep)):
-        click.echo(line)
+    if sqlite:
+        for line in _line(bench.run_sqlite(scale, keep)):
+            click.echo(line)
     if postgres:
         result = bench.run_postgres(scale)
         if isinstance(result, str):
