@@ -102,7 +102,7 @@ def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo_app, lang):
         page.keyboard.type("t.baker")
         page.keyboard.press("Enter")
         wait_for_app(page, SLOW)
-        page.get_by_role("button", name=t("team.open", lang), exact=True).click()
+        page.locator(".st-key-team_open_button button").click()
         page.wait_for_url(f"**/scorecard?agent={_agent_id(db_url, 't.baker')}")
         wait_for_app(page, SLOW)
         text = page.locator("[data-testid='stMain']").inner_text()
