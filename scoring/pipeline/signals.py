@@ -62,7 +62,12 @@ def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
 
 
 def _is_upset(item: MessageScores) -> bool:
-    sentiment, emotion = item.results.get("sentiment"), item.results.get("emotions")
+    return is_upset(item.results)
+
+
+def is_upset(results: dict) -> bool:
+    """A customer message's scores say they are upset (negative sentiment or emotion)."""
+    sentiment, emotion = results.get("sentiment"), results.get("emotions")
     return bool(
         (sentiment is not None and sentiment.score <= UPSET_SENTIMENT)
         or (emotion is not None and emotion.label in NEGATIVE_EMOTIONS)
@@ -178,8 +183,19 @@ def conversation_signals(
     messages: Sequence[MessageScores],
     clarity: Sequence[tuple[int, ClarityReport]],
     timing: TimingResult,
+    *,
+    language_supported: bool = True,
 ) -> dict[str, Signal]:
-    """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``)."""
+    """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``).
+
+    A conversation in a language the scorers do not read keeps only its timing signals:
+    "no greeting" or "unresolved" read off German text by English rules would be wrong.
+    """
+    if not language_supported:
+        out = {s.name: s for s in timing_signals(timing)}
+        for name, unit in SIGNAL_UNITS.items():
+            out.setdefault(name, Signal(name, None, unit, None))
+        return {name: _shared(signal) for name, signal in out.items()}
     customer = [m for m in messages if m.role == CUSTOMER]
     signals = sentiment_signals(customer) + agent_signals(messages) + clarity_signals(clarity)
     roles = [m.role for m in messages]

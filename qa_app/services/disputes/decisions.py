@@ -32,10 +32,11 @@ from qa_app.services.disputes.listing import (
     DisputeInfo,
     GradeLine,
     ReviewSummary,
-    can_see,
+    check_owner,
     dispute_info,
     grade_history,
     list_disputes,
+    review_counts,
     review_summary,
     visible_reviews,
 )
@@ -72,7 +73,12 @@ def raise_dispute(
     review = session.get(Review, review_id)
     if review is None:
         raise NotFound(f"review {review_id} not found", key="error.not_found")
-    can_see(session, actor, review)
+    check_owner(session, actor, review)
+    if not review_counts(session, review):
+        raise Conflict(
+            "a calibration review is not the agent's evaluation until a lead decides it counts",
+            key="disputes.error.calibration",
+        )
     if review.status not in DISPUTABLE:
         raise Conflict("only submitted reviews can be disputed", key="disputes.error.not_submitted")
     if not reason.strip():

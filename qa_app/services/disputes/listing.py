@@ -8,14 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from qa_app.services import reviews
 from qa_app.services.actor import Actor
 from qa_app.services.errors import NotFound, PermissionDenied
 from qa_app.services.permissions import can
-from qa_app.storage.models import Conversation, Dispute, GradeChange, Review, User
+from qa_app.storage.models import (
+    CalibrationSession,
+    Conversation,
+    Dispute,
+    GradeChange,
+    Review,
+    User,
+)
 
 DISPUTABLE = ("submitted", "final", "disputed")
 
@@ -71,7 +78,25 @@ class ReviewSummary:
     comment: str
 
 
-def can_see(session: Session, actor: Actor, review: Review) -> None:
+def counts_for_agent():
+    """SQL condition: the review is the agent's evaluation. Ordinary reviews are; a
+    calibration review only once its session is closed and a lead decided it counts
+    (``calibration.set_counts_for_agents``): until then it is reviewers practising."""
+    counted = select(CalibrationSession.id).where(
+        CalibrationSession.status == "closed", CalibrationSession.counts_for_agents.is_(True)
+    )
+    return or_(Review.calibration_session_id.is_(None), Review.calibration_session_id.in_(counted))
+
+
+def review_counts(session: Session, review: Review) -> bool:
+    """Whether ``review`` is the agent's evaluation (see ``counts_for_agent``)."""
+    if review.calibration_session_id is None:
+        return True
+    row = session.get(CalibrationSession, review.calibration_session_id)
+    return row is not None and row.status == "closed" and bool(row.counts_for_agents)
+
+
+def check_owner(session: Session, actor: Actor, review: Review) -> None:
     """Agents: own conversations only; reviewers: reviews they wrote; leads: all."""
     if can(actor, "review.read_any"):
         return
@@ -82,6 +107,14 @@ def can_see(session: Session, actor: Actor, review: Review) -> None:
     elif can(actor, "review.read_own") and review.reviewer_id == actor.user_id:
         return
     raise PermissionDenied("not your review", key="disputes.error.not_yours", role=actor.role)
+
+
+def can_see(session: Session, actor: Actor, review: Review) -> None:
+    """``check_owner``, and an agent never sees a calibration review that does not count
+    for them (it is not found, as if it did not exist)."""
+    check_owner(session, actor, review)
+    if actor.is_agent and not review_counts(session, review):
+        raise NotFound(f"review {review.id} not found", key="error.not_found")
 
 
 def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
@@ -126,14 +159,15 @@ def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
 def _visible_to(query, actor: Actor):
     """Restrict a query over reviews to what the actor may see (None: nothing at all).
 
-    One rule for reviews and disputes alike: agents see their own conversations, reviewers
-    their own reviews, leads and admins everything.
+    One rule for reviews and disputes alike: agents see their own conversations' reviews
+    that count for them (no calibration grades before a lead decides they count),
+    reviewers their own reviews, leads and admins everything.
     """
     if actor.is_agent:
         if actor.agent_id is None:
             return None
         return query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
+            Conversation.agent_id == actor.agent_id, counts_for_agent()
         )
     if can(actor, "review.read_any"):
         return query
