@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from qa_app.services import permissions
 from qa_app.ui.screens import (
     account,
+    audit_page,
     autoqa_page,
     calibration_page,
     coaching_page,
@@ -24,11 +25,15 @@ from qa_app.ui.screens import (
     disputes_page,
     drivers_page,
     import_page,
+    my_results_page,
     overview,
+    privacy_page,
     queue_page,
     review_page,
     rubrics_page,
     sampling_page,
+    scorecard_page,
+    team_page,
     users_admin,
 )
 
@@ -73,11 +78,23 @@ PAGES: list[PageSpec] = [
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
     ),
     PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
+    PageSpec(
+        "my_results", "results.title", my_results_page.render, ":material/assignment_ind:"
+    ),
     PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
     PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
     PageSpec("rubrics", "rubrics.title", rubrics_page.render, ":material/checklist:", "admin"),
     PageSpec("overview", "overview.title", overview.render, ":material/dashboard:", "insights"),
+    PageSpec(
+        "scorecard",
+        "scorecards.title",
+        scorecard_page.render,
+        ":material/badge:",
+        "insights",
+        role_titles=(("agent", "scorecards.title_agent"),),
+    ),
+    PageSpec("team", "team.title", team_page.render, ":material/leaderboard:", "insights"),
     PageSpec("coaching", "coaching.title", coaching_page.render, ":material/school:", "insights"),
     PageSpec(
         "coaching_plans",
@@ -96,6 +113,8 @@ PAGES: list[PageSpec] = [
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
+    PageSpec("privacy", "privacy.title", privacy_page.render, ":material/shield_person:", "admin"),
+    PageSpec("audit", "audit.title", audit_page.render, ":material/history:", "admin"),
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 
