@@ -28,6 +28,7 @@ from qa_app.ui.screens import (
     my_results_page,
     overview,
     privacy_page,
+    productivity_page,
     queue_page,
     review_page,
     rubrics_page,
@@ -78,9 +79,7 @@ PAGES: list[PageSpec] = [
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
     ),
     PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
-    PageSpec(
-        "my_results", "results.title", my_results_page.render, ":material/assignment_ind:"
-    ),
+    PageSpec("my_results", "results.title", my_results_page.render, ":material/assignment_ind:"),
     PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
     PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
@@ -108,6 +107,13 @@ PAGES: list[PageSpec] = [
         "drivers.title",
         drivers_page.render,
         ":material/sentiment_satisfied:",
+        "insights",
+    ),
+    PageSpec(
+        "productivity",
+        "productivity.title",
+        productivity_page.render,
+        ":material/speed:",
         "insights",
     ),
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
