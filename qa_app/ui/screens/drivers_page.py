@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_app.services import coaching
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, data
 from qa_app.ui.coaching_view import criterion_name, figure, signal_name
 from qa_app.ui.context import tr
 from scoring.pipeline.conversation import CHANNELS as CHANNEL_NAMES
@@ -103,8 +103,8 @@ def render() -> None:
     team = st.session_state.get(TEAM_KEY, ALL)
     channel = st.session_state.get(CHANNEL_KEY) or None
     try:
-        screen = coaching.drivers_screen(
-            context.uow(), actor, context.now(), None if team == ALL else team, channel
+        screen = data.drivers(
+            context.database_url(), actor, context.now(), None if team == ALL else team, channel
         )
     except ServiceError as exc:
         context.show_error(exc)
