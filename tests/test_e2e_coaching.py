@@ -107,6 +107,8 @@ def test_trainer_reads_recommendations_and_the_plan(demo_app, lang):
         wait_for_app(page)
         assert "k.lebedeva" in _main_text(page)
         _shot(page, f"{lang}-agent")
+    with browser_page(height=2300) as page:  # tall enough for the before/after panel
+        sign_in(page, url, "trainer", PASSWORD)
         page.goto(f"{url}/coaching-plans?plan={plan_id}")
         wait_for_app(page)
         text = _main_text(page)
