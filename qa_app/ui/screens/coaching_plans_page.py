@@ -118,6 +118,7 @@ def render_trainer_forms(actor, plan: coaching.PlanView, seen: int) -> None:
             coaching.EXERCISES,
             format_func={e: tr(f"coaching.exercise_name.{e}") for e in coaching.EXERCISES}.get,
             key=f"plans.exercises.{plan.plan_id}",
+            placeholder=tr("coaching.plans.choose"),
         )
         notes = st.text_area(tr("coaching.plans.notes"), key=f"plans.session_notes.{plan.plan_id}")
         if st.form_submit_button(
@@ -199,7 +200,11 @@ def render_new_plan(actor, screen: coaching.PlansScreen) -> None:
             tr("coaching.col.topic"), list(topics), format_func=topics.get, key=NEW_TOPIC
         )
         chosen = st.multiselect(
-            tr("coaching.col.agents"), list(agents), format_func=agents.get, key=NEW_AGENTS
+            tr("coaching.col.agents"),
+            list(agents),
+            format_func=agents.get,
+            key=NEW_AGENTS,
+            placeholder=tr("coaching.plans.choose"),
         )
         due = st.date_input(
             tr("coaching.plans.due"), value=(now + timedelta(days=14)).date(), min_value=now.date()
