@@ -162,10 +162,11 @@ def measure_coaching(url: str, corpus: int = 100_000, repeats: int = 2) -> tuple
     window = coaching.RECOMMENDATION_WINDOW
 
     def reference() -> int:
-        from qa_app.services.coaching.evidence import Window, criterion_scores
-
         with database.unit_of_work(url) as uow:
-            return len(criterion_scores(uow.session, Window(since=now - window, until=now)))
+            scores = coaching.criterion_scores(
+                uow.session, coaching.Window(since=now - window, until=now)
+            )
+            return len(scores)
 
     cases = [
         ("reference: every criterion score, 12 weeks", reference),

@@ -44,7 +44,7 @@ from qa_app.services.coaching.drivers import (
     repeat_flags,
 )
 from qa_app.services.coaching.effect import TOPIC_ROW, CriterionChange, PlanEffect
-from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Line
+from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Line, Window, criterion_scores
 from qa_app.services.coaching.plans import (
     EXERCISES,
     PLAN_STATUSES,
@@ -78,6 +78,8 @@ from qa_app.services.coaching.screens import (
 from scoring.rubric.documents import CatalogueError, Problem
 
 __all__ = [
+    "Window",
+    "criterion_scores",
     "MIN_PAIRS",
     "OUTCOMES",
     "OVERALL",

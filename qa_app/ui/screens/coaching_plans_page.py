@@ -117,8 +117,8 @@ def render_trainer_forms(actor, plan: coaching.PlanView, seen: int) -> None:
             tr("coaching.plans.exercises"),
             coaching.EXERCISES,
             format_func={e: tr(f"coaching.exercise_name.{e}") for e in coaching.EXERCISES}.get,
+            placeholder=tr("sampling.choose"),
             key=f"plans.exercises.{plan.plan_id}",
-            placeholder=tr("coaching.plans.choose"),
         )
         notes = st.text_area(tr("coaching.plans.notes"), key=f"plans.session_notes.{plan.plan_id}")
         if st.form_submit_button(
@@ -203,8 +203,8 @@ def render_new_plan(actor, screen: coaching.PlansScreen) -> None:
             tr("coaching.col.agents"),
             list(agents),
             format_func=agents.get,
+            placeholder=tr("sampling.choose"),
             key=NEW_AGENTS,
-            placeholder=tr("coaching.plans.choose"),
         )
         due = st.date_input(
             tr("coaching.plans.due"), value=(now + timedelta(days=14)).date(), min_value=now.date()
