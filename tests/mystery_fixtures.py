@@ -13,7 +13,19 @@ from qa_app.services.actor import Actor
 from qa_app.storage.models import Agent, Team
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 PDF = b"%PDF-1.4\n%test\n"
 
 

@@ -137,10 +137,14 @@ def weekday_hour_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pivot.round(0)
 
 
+def _channels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.assign(group=frame["group"].map(lambda c: t(f"overview.channel.{c}", lang)))
+
+
 def sections(report: MysteryReport, lang: str, gap: bool = True) -> list[tuple[str, pd.DataFrame]]:
     """The report's tables in order, each with its translated title."""
     tables = [
-        ("mystery.report.by_channel", group_table(report.by_channel, lang, "mystery.col.channel_group")),
+        ("mystery.report.by_channel", group_table(_channels(report.by_channel, lang), lang, "mystery.col.channel_group")),
         ("mystery.report.items", items_table(report.items, lang)),
         ("mystery.report.worst", worst_table(report.worst, lang)),
         ("mystery.report.by_team", group_table(report.by_team, lang, "mystery.col.team")),

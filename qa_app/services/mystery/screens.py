@@ -92,6 +92,8 @@ class VisitDetail:
     conversation: str
     answers: list[AnswerView]
     attachments: list[AttachmentView]
+    #: The bytes of the one attachment asked for (a download or a preview), else None.
+    opened: AttachmentFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,9 @@ def _rows(session: Session, actor: Actor, lang: str, visit_id: int | None = None
     ]
 
 
-def _detail(session: Session, actor: Actor, visit_id: int, lang: str) -> VisitDetail:
+def _detail(
+    session: Session, actor: Actor, visit_id: int, lang: str, attachment_id: int | None = None
+) -> VisitDetail:
     visit = visible_visit(session, actor, visit_id)
     rubric = checklist_by_id(visit.checklist)
     names = {c.id: c for c in rubric.criteria()}
@@ -187,15 +191,19 @@ def _detail(session: Session, actor: Actor, visit_id: int, lang: str) -> VisitDe
             AnswerView(criterion.name.get(lang) if criterion else a.criterion_id, label,
                        a.not_applicable, a.failed, a.comment)
         )  # fmt: skip
-    files = session.scalars(
-        select(MysteryAttachment)
-        .where(MysteryAttachment.visit_id == visit.id)
-        .order_by(MysteryAttachment.id)
+    files = list(
+        session.scalars(
+            select(MysteryAttachment)
+            .where(MysteryAttachment.visit_id == visit.id)
+            .order_by(MysteryAttachment.id)
+        )
     )
+    wanted = attachment_id if attachment_id in {f.id for f in files} else None
     conversation = (
         session.get(Conversation, visit.conversation_id) if visit.conversation_id else None
     )
     return VisitDetail(
+        opened=read_attachment(session, actor, wanted) if wanted else None,
         row=_rows(session, actor, lang, visit.id)[0],
         first_response_at=visit.first_response_at,
         resolved_at=visit.resolved_at,
@@ -210,16 +218,21 @@ def _detail(session: Session, actor: Actor, visit_id: int, lang: str) -> VisitDe
 
 
 def visits_screen(
-    uow: UnitOfWork, actor: Actor, lang: str, visit_id: int | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    lang: str,
+    visit_id: int | None = None,
+    attachment_id: int | None = None,
 ) -> VisitsScreen:
-    """The visits the actor may see (newest first), the chosen one in full, and what the
-    recording form needs when the actor may record."""
+    """The visits the actor may see (newest first), the chosen one in full (with the bytes
+    of ``attachment_id`` when it is one of its files), and what the recording form needs
+    when the actor may record."""
     with uow:
         session = uow.session
         rows = _rows(session, actor, lang)
         total = session.scalar(visible(select(func.count(MysteryVisit.id)), actor)) or 0
         chosen = visit_id if visit_id in {r.id for r in rows} else (rows[0].id if rows else None)
-        detail = _detail(session, actor, chosen, lang) if chosen else None
+        detail = _detail(session, actor, chosen, lang, attachment_id) if chosen else None
         recording = may_record(actor)
         any_shopper = can(actor, "mystery.record_any")
         scenarios = scenario_infos(session, lang, active_only=True) if recording else []
