@@ -116,6 +116,42 @@ def bench_scoring(n_messages: int, jobs: int, batch_size: int, full: bool) -> No
         click.echo(line)
 
 
+#: Issue 16: grading at the speed of thought, on the demo in a real browser.
+TARGET_CLICK_MS = 200.0
+TARGET_SUBMIT_MS = 700.0
+
+
+@bench_group.command("grading")
+@click.option("--reviews", default=3, show_default=True, type=click.IntRange(1, 50))
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ru"]))
+@click.pass_context
+def bench_grading(ctx: click.Context, reviews: int, lang: str) -> None:
+    """Grade demo conversations in chromium and print the waits a reviewer sees.
+
+    Runs on the database in force (load the demo there first: ``qa-studio demo``); adds a
+    reviewer ``bench-grader`` with a few conversations queued, signs in through the real
+    form, clicks a level of every criterion (timed until the page counts it), then submits
+    (timed until the next conversation is ready). Prints medians and 90th percentiles
+    beside the targets.
+    """
+    from qa_app.bench.grading import measure_grading
+    from qa_app.cli.context import migrated_url
+
+    figures = measure_grading(migrated_url(ctx), reviews=reviews, lang=lang)
+    click.echo(
+        f"{reviews} review(s) of {figures.criteria} criteria, {len(figures.clicks)} grade "
+        f"clicks, {len(figures.submits)} submits, 1440x900 chromium, {os.cpu_count()} cores"
+    )
+    click.echo(
+        f"grade click reflected:  median {figures.median_click_ms:7.0f} ms   "
+        f"p90 {figures.p90_click_ms:7.0f} ms   target median < {TARGET_CLICK_MS:.0f} ms"
+    )
+    click.echo(
+        f"submit and open next:   median {figures.median_submit_ms:7.0f} ms   "
+        f"p90 {figures.p90_submit_ms:7.0f} ms   target median < {TARGET_SUBMIT_MS:.0f} ms"
+    )
+
+
 def register(group: click.Group) -> None:
     """Add the ``bench`` group once; other modules add subcommands to ``bench_group``."""
     if "bench" not in group.commands:

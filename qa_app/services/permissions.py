@@ -58,6 +58,15 @@ _TABLE: tuple[Action, ...] = (
         "open the mystery-shopper reports page",
         ("lead", "trainer", "shopper", "agent"),
     ),
+    Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),
+    Action("page.team", "open the team dashboard", ("lead",)),
+    Action("page.coaching", "open the coaching recommendations page", ("trainer", "lead", "agent")),
+    Action("page.coaching_plans", "open the coaching plans page", ("trainer", "lead", "agent")),
+    Action("page.drivers", "open the satisfaction drivers page", ("trainer", "lead")),
+    Action("page.productivity", "open the reviewer productivity page", ("lead",)),
+    Action("page.my_results", "open one's own results page (agents)", ("agent",)),
+    Action("page.privacy", "open the privacy page (retention, erasure)", ()),
+    Action("page.audit", "open the audit log", ()),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -68,6 +77,10 @@ _TABLE: tuple[Action, ...] = (
     Action("dispute.raise", "dispute a grade of a review", ("agent", "lead")),
     Action("dispute.resolve", "accept or reject a dispute of one's own review", ("reviewer",)),
     Action("dispute.resolve_any", "accept or reject any dispute", ("lead",)),
+    # an agent's own results
+    Action("results.view_own", "read the reviews of one's own conversations", ("agent",)),
+    Action("results.acknowledge", "acknowledge having read a review of one's work", ("agent",)),
+    Action("results.acknowledgements", "count the reviews agents have not acknowledged", ("lead",)),
     # rubrics
     Action("rubric.edit", "save a new rubric version", ("lead",)),
     # calibration
@@ -104,6 +117,30 @@ _TABLE: tuple[Action, ...] = (
     Action("mystery.publish", "publish mystery-shopper results to the agents", ("lead",)),
     Action("mystery.import", "import mystery-shopper visits from CSV", ("lead",)),
     Action("mystery.export", "export mystery-shopper reports", ("lead", "trainer")),
+    # scorecards and the team dashboard (exports check the same actions as the pages)
+    Action(
+        "scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")
+    ),
+    Action("scorecard.read_own", "read one's own scorecard", ("agent",)),
+    Action("scorecard.team_dashboard", "read the team dashboard of one's teams", ("lead",)),
+    # coaching
+    Action(
+        "coaching.read_any",
+        "read any agent's and team's coaching recommendations",
+        ("trainer", "lead"),
+    ),
+    Action("coaching.read_own", "read one's own coaching recommendations and plans", ("agent",)),
+    Action("coaching.plan", "assign coaching plans and record their sessions", ("trainer",)),
+    Action("coaching.plans_view", "see coaching plans and which are overdue", ("trainer", "lead")),
+    Action("coaching.confirm", "confirm taking part in one's own coaching session", ("agent",)),
+    Action("coaching.drivers", "read what drives customer satisfaction", ("trainer", "lead")),
+    Action(
+        "reviews.productivity", "see every reviewer's weekly output, time and quotas", ("lead",)
+    ),
+    # personal data and the audit log
+    Action("privacy.erase", "erase a customer's conversations and all derived data", ()),
+    Action("privacy.retention", "set retention periods and purge old conversations", ()),
+    Action("audit.read", "read and export the audit log", ()),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )

@@ -115,3 +115,47 @@ def heatmap(
     )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, x_title, y_title)
+
+
+def weekly_score(
+    trend: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    interval_label: str,
+    n_label: str,
+) -> go.Figure:
+    """A weekly mean score line with its interval band and the n behind each point written
+    on it (weeks without reviews leave a gap); ``trend`` has ``weekly_trend``'s columns."""
+    weeks = trend["week"].astype(str).tolist()
+    counts = trend["n"].astype(int).tolist()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=weeks + weeks[::-1],
+            y=trend["high"].tolist() + trend["low"].tolist()[::-1],
+            fill="toself",
+            fillcolor="rgba(47,111,179,.15)",
+            line={"width": 0},
+            hoverinfo="skip",
+            name=interval_label,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=trend["mean"],
+            mode="lines+markers+text",
+            text=[f"n={n}" if n else "" for n in counts],
+            textposition="top center",
+            customdata=counts,
+            line={"color": PALETTE[0]},
+            connectgaps=False,
+            name=y_title,
+            hovertemplate=f"%{{x}}<br>{y_title}: %{{y:.0f}}<br>{n_label}: %{{customdata}}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 105])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, x_title, y_title)

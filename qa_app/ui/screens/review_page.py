@@ -171,7 +171,7 @@ def render() -> None:
     ctx = screen.review
     render_title(ctx)
     draft = review_form.current_draft(ctx)
-    score = reviews.preview_score(ctx.rubric.rubric, draft)
+    score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         render_transcript(ctx.transcript, current_lang(), evidence=screen.evidence)
@@ -179,7 +179,7 @@ def render() -> None:
         render_conflict(actor, ctx)
         review_form.render_score(
             score,
-            len(ctx.rubric.rubric.criterion_ids()),
+            len(ctx.rubric.rubric.criterion_ids()) - len(ctx.auto_na),  # waived: not asked
             ctx.rubric.rubric.settings.passing_score,
             editable=ctx.editable,
         )

@@ -1,7 +1,7 @@
 """mystery shopping: scenarios, visits, checklist answers, attachments
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0014
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 import qa_app.storage.types
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
