@@ -282,3 +282,22 @@ def test_exports_are_audited_and_formula_safe(db_url):
             select(AuditEvent.entity_id).where(AuditEvent.action == "mystery.report_exported")
         )
         assert sorted(events) == ["pdf", "xlsx"]
+
+
+def test_two_leads_publishing_at_once_end_in_a_conflict(db_url):
+    """The second lead works from a visit read before the first one's change was committed:
+    the version check refuses the stale write instead of silently overwriting it."""
+    from qa_app.services.errors import Conflict
+
+    p = programme(db_url)
+    visit_id = _record(db_url, p.shopper, visit(p.scenario_id))
+    with storage_db.unit_of_work(db_url) as stale:
+        seen = stale.get(MysteryVisit, visit_id)  # the second lead's tab read it first
+        mystery.do_set_published(services_db.unit_of_work(db_url), p.lead, [visit_id], now=NOW)
+        mystery.do_set_published(
+            services_db.unit_of_work(db_url), p.lead, [visit_id], False, now=NOW
+        )
+        with pytest.raises(Conflict):
+            mystery.set_published(stale, p.lead, [visit_id], True, now=NOW)
+        stale.rollback()
+        assert seen.published is False  # reloaded after the refusal: the committed state
