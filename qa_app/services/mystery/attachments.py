@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def check_upload(name: str, data: bytes) -> Kind:
             f"{shown}: {len(data)} bytes is over the 10 MB limit",
             key="mystery.attachment.too_large",
             name=shown,
-            size_mb=f"{len(data) / 1024 / 1024:.1f}",
+            # rounded up, so a file just over the limit never reads "10.0 MB"
+            size_mb=f"{math.ceil(len(data) / 1024 / 1024 * 10) / 10:.1f}",
             limit_mb=MAX_BYTES // (1024 * 1024),
         )
     if not data:
