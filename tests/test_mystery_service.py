@@ -301,3 +301,12 @@ def test_two_leads_publishing_at_once_end_in_a_conflict(db_url):
             mystery.set_published(stale, p.lead, [visit_id], True, now=NOW)
         stale.rollback()
         assert seen.published is False  # reloaded after the refusal: the committed state
+
+
+def test_the_offered_template_imports_as_it_is(db_url):
+    p = programme(db_url)
+    with storage_db.unit_of_work(db_url) as session:
+        result = mystery.import_visits_csv(
+            session, p.lead, mystery.visits_csv_template(), default_tz=ZoneInfo("UTC"), now=NOW
+        )
+    assert (result.imported, result.problems) == (1, [])

@@ -29,7 +29,12 @@ from qa_app.services.mystery.checklist import (
     validate_mystery_checklist,
 )
 from qa_app.services.mystery.coaching_feed import FailedItem, failed_items_by_agent
-from qa_app.services.mystery.csv_import import RowProblem, VisitImportResult, import_visits_csv
+from qa_app.services.mystery.csv_import import (
+    RowProblem,
+    VisitImportResult,
+    import_visits_csv,
+    visits_csv_template,
+)
 from qa_app.services.mystery.exports import FORMATS as EXPORT_FORMATS
 from qa_app.services.mystery.exports import export_report, key_figures, sections
 from qa_app.services.mystery.reports import MIN_VISITS, MysteryReport, ReportFilter, mystery_report
@@ -125,6 +130,7 @@ __all__ = [
     "sections",
     "set_published",
     "update_scenario",
+    "visits_csv_template",
     "visits_screen",
     "CHECKLIST_KIND",
     "DEFAULT_CHECKLIST",

@@ -250,3 +250,25 @@ def import_visits_csv(
         duplicates=result.duplicates,
     )  # fmt: skip
     return result
+
+
+def visits_csv_template(checklist_id: str = "mystery-shopper-default") -> bytes:
+    """A header with every column of a checklist's visit, and one example row (UTF-8 with a
+    byte-order mark, so Excel opens Cyrillic text correctly)."""
+    from qa_app.services.mystery.checklist import checklist_by_id
+
+    rubric = checklist_by_id(checklist_id)
+    items = [c for c in rubric.criteria()]
+    header = [*KNOWN, *(f"item:{c.id}" for c in items), *(f"comment:{c.id}" for c in items)]
+    example = {
+        "visit_id": "V-0001", "scenario": "billing-unknown-charge",
+        "contacted_at": "2026-03-02 10:00", "first_response_at": "2026-03-02 10:40",
+        "resolved_at": "2026-03-02 11:30", "shopper": "", "summary": "",
+    }  # fmt: skip
+    row = [example.get(column, "") for column in KNOWN]
+    row += ["na" if c.na_allowed else str(c.scale.max_value) for c in items]
+    row += ["" for _ in items]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([header, row])
+    return buffer.getvalue().encode("utf-8-sig")

@@ -105,7 +105,9 @@ def set_policy(
         if policy is not None:
             session.execute(delete(RetentionPolicy).where(RetentionPolicy.source == source))
     elif policy is None:
-        session.add(RetentionPolicy(source=source, days=days, updated_by=actor.user_id, updated_at=at))
+        session.add(
+            RetentionPolicy(source=source, days=days, updated_by=actor.user_id, updated_at=at)
+        )
     else:
         policy.days, policy.updated_by, policy.updated_at = days, actor.user_id, at
     record_event(

@@ -25,10 +25,6 @@ OPEN = "mystery.visits.open"
 ATTACHMENT = "mystery.visits.attachment"
 IMPORT_RESULT = "mystery.import.result"
 PUBLISH_FLASH = "mystery.visits.publish_flash"
-TEMPLATE = (
-    "visit_id,scenario,contacted_at,first_response_at,resolved_at,agent,team,shopper,summary,"
-    "item:greeting,comment:greeting\n"
-)
 
 
 def _when(moment) -> str:
@@ -170,7 +166,7 @@ def render_publish(actor, row: mystery.VisitRow) -> None:
 
 def render_import(actor) -> None:
     st.caption(tr("mystery.import.intro"))
-    st.download_button(tr("mystery.import.template"), TEMPLATE.encode("utf-8-sig"),
+    st.download_button(tr("mystery.import.template"), mystery.visits_csv_template(),
                        file_name="mystery-visits.csv", mime="text/csv", on_click="ignore")  # fmt: skip
     configured = imports.default_timezone_name()
     zones = ZONES if configured in ZONES else (configured, *ZONES)
