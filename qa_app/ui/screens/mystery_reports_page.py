@@ -56,7 +56,9 @@ def _table(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption(tr("mystery.report.no_data"))
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # an empty cell reads "None" in Streamlit, in English on a Russian page too: a dash instead
+    shown = frame.astype(object).where(frame.notna(), "—")
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def render_tabs(screen: mystery.ReportScreen) -> None:
