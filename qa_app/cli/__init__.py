@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_privacy",
     "qa_app.cli.commands_mapping",
     "qa_app.cli.commands_audit",
+    "qa_app.cli.commands_mystery",
 )
 
 
