@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
-from qa_app.ui import context
+from qa_app.ui import context, grading_keys
 from qa_app.ui.context import current_lang, tr
 from scoring.rubric.files import Criterion
 from scoring.rubric.score_maths import ReviewScore
@@ -230,7 +230,8 @@ def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
         shown = "—" if cat_score is None else tr("review.category_score", score=f"{cat_score:.0f}")
         with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
             for criterion in category.criteria:
-                render_criterion(ctx, criterion, criterion.id in missing)
+                with st.container(key=grading_keys.criterion_key(criterion.id)):
+                    render_criterion(ctx, criterion, criterion.id in missing)
     st.text_area(
         tr("review.overall_comment"),
         key=comment_key(ctx.assignment_id),

@@ -71,9 +71,7 @@ PAGES: list[PageSpec] = [
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
     ),
     PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
-    PageSpec(
-        "my_results", "results.title", my_results_page.render, ":material/assignment_ind:"
-    ),
+    PageSpec("my_results", "results.title", my_results_page.render, ":material/assignment_ind:"),
     PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
     PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
