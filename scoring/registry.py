@@ -37,6 +37,10 @@ SCORERS: dict[str, ScorerSpec] = {
             "sentiment", "scoring.scorers.sentiment", "SentimentScorer", "customer", (-1, 1)
         ),
         ScorerSpec("emotions", "scoring.scorers.emotions", "EmotionScorer", "customer", (0, 1)),
+        # 0 nothing broken .. 1 the customer reports a defect (sum of matched phrase weights)
+        ScorerSpec(
+            "defect_report", "scoring.scorers.defect", "DefectReportScorer", "customer", (0, 1)
+        ),
         ScorerSpec("toxicity", "scoring.scorers.toxicity", "ToxicityScorer", "agent", (0, 1)),
         ScorerSpec("politeness", "scoring.scorers.politeness", "PolitenessScorer", "agent", (0, 1)),
         ScorerSpec("empathy", "scoring.scorers.empathy", "EmpathyScorer", "agent", (0, 1)),

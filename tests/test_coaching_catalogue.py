@@ -323,7 +323,7 @@ def test_rubric_check_accepts_every_shipped_file(cli):
         "ok: coaching topics v1: 18 topics, 55 quiz questions",
         "ok: mystery scenarios v1: 6 scenarios (chat, email, messenger, phone, social)",
         "ok: mystery-shopper-default v1 (mystery checklist): 6 categories, 19 criteria",
-        "ok: support-default v1: 6 categories, 25 criteria",
+        "ok: support-default v2: 6 categories, 25 criteria (3 conditional)",
     ]
 
 
@@ -345,7 +345,7 @@ def test_rubric_check_fails_on_a_broken_catalogue_copy(cli, tmp_path):
         f"{path}: topics[0].exercises.quiz[0].answer: unknown option 'z'; known: a, b, c, d"
         in result.output.splitlines()
     )
-    assert "ok: support-default v1" in result.output
+    assert "ok: support-default v2" in result.output
     assert "Traceback" not in result.output
 
 

@@ -110,5 +110,7 @@ def test_roles_status_language_and_bool_aliases():
     assert v.parse_bool("FALSE") is False
     with pytest.raises(v.FieldProblem):
         v.parse_bool("maybe")
+    assert v.parse_language("de") == "de"  # stored as what it is (issue 18), scored or not
+    assert v.parse_language("Deutsch") == "de" and v.parse_language("pl") == "pl"
     with pytest.raises(v.FieldProblem):
-        v.parse_language("de")
+        v.parse_language("klingon")

@@ -38,7 +38,9 @@ def _broken(tmp_path: Path) -> Path:
 def test_check_valid_rubric(cli: click.Group) -> None:
     result = CliRunner().invoke(cli, ["rubric", "check", str(DEFAULT)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "ok: support-default v1: 6 categories, 25 criteria"
+    assert (
+        result.output.strip() == "ok: support-default v2: 6 categories, 25 criteria (3 conditional)"
+    )
 
 
 def test_check_lists_every_problem_with_file_and_path(cli: click.Group, tmp_path: Path) -> None:
@@ -46,7 +48,7 @@ def test_check_lists_every_problem_with_file_and_path(cli: click.Group, tmp_path
     result = CliRunner().invoke(cli, ["rubric", "check", str(DEFAULT), str(broken)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("ok: support-default v1")
+    assert lines[0].startswith("ok: support-default v2")
     assert f"{broken}: categories[1].weight: must be > 0" in lines
     assert any(
         line.startswith(f"{broken}: categories[2].criteria[0].auto_signal: unknown auto_signal")

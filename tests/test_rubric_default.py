@@ -72,7 +72,7 @@ def test_auto_signals_and_coaching_topics(default: Rubric) -> None:
 @pytest.mark.parametrize("source", ["path", "str-path", "text"])
 def test_load_from_path_or_text(source: str) -> None:
     arg = {"path": DEFAULT, "str-path": str(DEFAULT), "text": DEFAULT.read_text("utf-8")}
-    assert load_rubric(arg[source]).version == 1
+    assert load_rubric(arg[source]).version == 2  # 2: bug-report criteria became conditional
 
 
 def test_round_trip_through_yaml_text(default: Rubric) -> None:

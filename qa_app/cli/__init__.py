@@ -28,6 +28,10 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_score",
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
+    "qa_app.cli.commands_export",
+    "qa_app.cli.commands_coaching",
+    "qa_app.cli.commands_privacy",
+    "qa_app.cli.commands_mapping",
 )
 
 

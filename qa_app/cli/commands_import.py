@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from qa_app.cli.errors import CliError
+from qa_app.cli.errors import CliError, cli_error, service_error_line
 from qa_app.i18n import t
 from qa_app.ingest import MaskingConfigError, parse_timezone
 from qa_app.ingest.helpdesk import HELPDESK_SOURCES, helpdesk_reader
@@ -109,10 +109,11 @@ def _rejected_lines(summary: ImportSummary, lang: str) -> None:
 
 
 def _import_one(
-    url: str, path: str, options: ImportOptions, lang: str, helpdesk: str | None = None
-) -> int:
+    url: str, path: str, options: ImportOptions, lang: str, helpdesk: str | None = None,
+    reader=None,
+) -> int:  # fmt: skip
     progress = _ProgressLine(Path(path).name)
-    reader = helpdesk_reader(helpdesk) if helpdesk else None
+    reader = helpdesk_reader(helpdesk) if helpdesk else reader
     try:
         summary = imports.do_import_file(
             services_db.unit_of_work(url), path, SYSTEM, options, progress, reader
@@ -126,7 +127,7 @@ def _import_one(
         raise CliError(t(exc.key, lang, **{"detail": exc.message, **exc.params})) from exc
     progress.clear()
     _report(summary, lang)
-    for notice in reader.warnings if reader else ():
+    for notice in getattr(reader, "warnings", ()):
         click.echo(f"warning: {notice.describe(lang)}", err=True)
     if summary.masked_items:
         items = ", ".join(
@@ -153,15 +154,43 @@ def _history(url: str, lang: str) -> None:
 MASK_KINDS = ("email", "phone", "card", "passport", "customer_name")
 
 
-def _masking(mask: bool | None):
+def _masking(mask: bool | None, config_path: Path | None = None):
     """The masking settings in force: ``--mask/--no-mask``, else ``QA_STUDIO_MASK``; the
-    kinds and custom patterns come from ``QA_STUDIO_MASKING_CONFIG`` (a YAML file)."""
+    kinds and custom patterns come from ``--masking-config`` or ``QA_STUDIO_MASKING_CONFIG``
+    (a YAML file). Naming a configuration file asks for masking."""
     try:
+        if mask is None and config_path is not None:
+            mask = True
         if not (masking_enabled_by_default() if mask is None else mask):
             return None
-        return load_masking_config()
+        return load_masking_config(config_path)
     except MaskingConfigError as exc:
         raise click.UsageError(exc.describe("en")) from None
+
+
+def _mapped_reader(url: str, helpdesk, name: str | None, path: Path | None):
+    """The column-mapping reader asked for (a saved preset or a YAML file), or None."""
+    if name is None and path is None:
+        return None
+    if helpdesk or (name and path):
+        raise click.UsageError("use one of --from, --mapping and --mapping-file")
+    try:
+        if name:
+            mapping = imports.do_get_preset(services_db.unit_of_work(url), SYSTEM, name)
+        else:
+            mapping = imports.mapping_from_document(_yaml_document(path))
+        return imports.mapped_reader(mapping)
+    except ServiceError as exc:
+        raise CliError(service_error_line(exc), exit_code=cli_error(exc).exit_code) from exc
+
+
+def _yaml_document(path: Path) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--mapping-file") from None
 
 
 @click.command("import")
@@ -191,6 +220,23 @@ def _masking(mask: bool | None):
     "(default: $QA_STUDIO_MASK; kinds and custom patterns: $QA_STUDIO_MASKING_CONFIG).",
 )
 @click.option(
+    "--mapping",
+    "mapping_name",
+    default=None,
+    help="Read any CSV/XLSX through this saved column-mapping preset (qa-studio mapping).",
+)
+@click.option(
+    "--mapping-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read any CSV/XLSX through the column mapping in this YAML file.",
+)
+@click.option(
+    "--masking-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file: which kinds to mask and custom patterns (implies --mask; "
+    "default: $QA_STUDIO_MASKING_CONFIG).",
+)
+@click.option(
     "--errors-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the errors CSV (default: next to each input file).",
@@ -209,13 +255,14 @@ def _masking(mask: bool | None):
 )
 @click.pass_context
 def import_command(
-    ctx, files, default_tz, helpdesk, source, mask, errors_dir, lang, history
-) -> None:
+    ctx, files, default_tz, helpdesk, source, mapping_name, mapping_file, mask, masking_config,
+    errors_dir, lang, history,
+) -> None:  # fmt: skip
     """Import conversations from CSV (one row per message), JSONL (one per line) or, with
     --from, Zendesk, Intercom or Freshdesk export files."""
     if not files and not history:
         raise click.UsageError("name at least one FILE to import (or use --history)")
-    masking = _masking(mask)
+    masking = _masking(mask, masking_config)
     url = services_db.prepare_database(services_db.database_url(ctx.obj.get("database_url")))
     if history:
         _history(url, lang)
@@ -223,9 +270,10 @@ def import_command(
     options = ImportOptions(
         source=source, default_tz=default_tz, errors_dir=errors_dir, lang=lang, masking=masking
     )
+    reader = _mapped_reader(url, helpdesk, mapping_name, mapping_file)
     worst = 0
     for path in files:
-        worst = max(worst, _import_one(url, path, options, lang, helpdesk))
+        worst = max(worst, _import_one(url, path, options, lang, helpdesk, reader))
     ctx.exit(worst)
 
 

@@ -24,7 +24,7 @@ from qa_app.ingest.limits import (
     kind_shown,
 )
 from qa_app.ingest.records import ParsedConversation, ParsedMessage, Problem, Rejection
-from scoring.text.language import dominant_language
+from scoring.text.identify import conversation_languages
 
 if TYPE_CHECKING:
     from qa_app.ingest.masking import Masker
@@ -199,16 +199,21 @@ def content_hash(
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
-def conversation_language(messages: list[ParsedMessage], sample_chars: int = 300) -> str:
-    """``dominant_language`` over the messages, reading at most ``sample_chars`` of text:
-    the script of a support conversation is settled long before that."""
-    texts, seen = [], 0
-    for message in messages:
+def conversation_language(messages: list[ParsedMessage], sample_chars: int = 1200) -> str:
+    """The conversation's language as an ISO 639-1 code (``de``, ``ja``, not only ru/en),
+    from the customer's and agents' messages (system notes say nothing about it), reading
+    at most ``sample_chars`` of text: a support conversation's language is settled by then.
+    Mixed conversations get the language holding most of the text
+    (``scoring.text.identify.conversation_languages``)."""
+    texts, roles, seen = [], [], 0
+    spoken = [m for m in messages if m.role != "system" and not m.internal] or messages
+    for message in spoken:
         texts.append(message.text)
+        roles.append(message.role)
         seen += len(message.text)
         if seen >= sample_chars:
             break
-    return dominant_language(texts)
+    return conversation_languages(texts, roles)[0]
 
 
 def finish_conversation(

@@ -19,6 +19,7 @@ from qa_app.ingest.limits import (
     shown,
     storable_text,
 )
+from scoring.text.identify import KNOWN_CODES
 
 CHANNEL_ALIASES = {
     "phone": ("phone", "call", "voice", "telephone", "телефон", "звонок", "телефония"),
@@ -40,7 +41,14 @@ STATUS_ALIASES = {
 LANGUAGE_ALIASES = {
     "ru": ("ru", "rus", "russian", "ru-ru", "русский"),
     "en": ("en", "eng", "english", "en-us", "en-gb", "английский"),
+    "de": ("de", "deu", "ger", "german", "de-de", "deutsch", "немецкий"),
+    "es": ("es", "spa", "spanish", "es-es", "español", "испанский"),
+    "fr": ("fr", "fra", "fre", "french", "fr-fr", "français", "французский"),
+    "uk": ("uk", "ukr", "ukrainian", "uk-ua", "українська", "украинский"),
+    "ja": ("ja", "jpn", "japanese", "ja-jp", "日本語", "японский"),
 }
+# Any other ISO 639-1 code the language detector knows is accepted as it is ("it", "pl").
+OTHER_LANGUAGE_CODES = tuple(sorted(KNOWN_CODES - set(LANGUAGE_ALIASES)))
 TRUE_WORDS = ("true", "yes", "y", "1", "да", "истина")
 FALSE_WORDS = ("false", "no", "n", "0", "нет", "ложь")
 
@@ -55,7 +63,8 @@ def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _CHANNELS = _lookup(CHANNEL_ALIASES)
 _ROLES = _lookup(ROLE_ALIASES)
 _STATUSES = _lookup(STATUS_ALIASES)
-_LANGUAGES = _lookup(LANGUAGE_ALIASES)
+_ACCEPTED_LANGUAGES = (*LANGUAGE_ALIASES, "ISO 639-1")
+_LANGUAGES = _lookup(LANGUAGE_ALIASES) | {code: code for code in OTHER_LANGUAGE_CODES}
 
 
 def _key(raw: str) -> str:
@@ -85,7 +94,7 @@ def parse_status(raw: object) -> str:
 
 
 def parse_language(raw: object) -> str:
-    return _choice(raw, _LANGUAGES, "bad_language", tuple(LANGUAGE_ALIASES))
+    return _choice(raw, _LANGUAGES, "bad_language", _ACCEPTED_LANGUAGES)
 
 
 def parse_bool(raw: object) -> bool:

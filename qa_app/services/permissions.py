@@ -46,7 +46,15 @@ _TABLE: tuple[Action, ...] = (
     Action("page.import", "open the import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
+    Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),
+    Action("page.team", "open the team dashboard", ("lead",)),
+    Action("page.coaching", "open the coaching recommendations page", ("trainer", "lead", "agent")),
+    Action("page.coaching_plans", "open the coaching plans page", ("trainer", "lead", "agent")),
+    Action("page.drivers", "open the satisfaction drivers page", ("trainer", "lead")),
+    Action("page.productivity", "open the reviewer productivity page", ("lead",)),
     Action("page.my_results", "open one's own results page (agents)", ("agent",)),
+    Action("page.privacy", "open the privacy page (retention, erasure)", ()),
+    Action("page.audit", "open the audit log", ()),
     # reviewing
     Action("queue.view", "see one's own review queue", ("reviewer", "lead")),
     Action("queue.view_any", "see every reviewer's queue and reassign", ("lead",)),
@@ -84,6 +92,30 @@ _TABLE: tuple[Action, ...] = (
         ("lead", "reviewer", "trainer"),
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
+    # scorecards and the team dashboard (exports check the same actions as the pages)
+    Action(
+        "scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")
+    ),
+    Action("scorecard.read_own", "read one's own scorecard", ("agent",)),
+    Action("scorecard.team_dashboard", "read the team dashboard of one's teams", ("lead",)),
+    # coaching
+    Action(
+        "coaching.read_any",
+        "read any agent's and team's coaching recommendations",
+        ("trainer", "lead"),
+    ),
+    Action("coaching.read_own", "read one's own coaching recommendations and plans", ("agent",)),
+    Action("coaching.plan", "assign coaching plans and record their sessions", ("trainer",)),
+    Action("coaching.plans_view", "see coaching plans and which are overdue", ("trainer", "lead")),
+    Action("coaching.confirm", "confirm taking part in one's own coaching session", ("agent",)),
+    Action("coaching.drivers", "read what drives customer satisfaction", ("trainer", "lead")),
+    Action(
+        "reviews.productivity", "see every reviewer's weekly output, time and quotas", ("lead",)
+    ),
+    # personal data and the audit log
+    Action("privacy.erase", "erase a customer's conversations and all derived data", ()),
+    Action("privacy.retention", "set retention periods and purge old conversations", ()),
+    Action("audit.read", "read and export the audit log", ()),
     # accounts
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )

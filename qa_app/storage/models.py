@@ -1,7 +1,8 @@
 """Typed SQLAlchemy 2.0 models: the core of the data model in DESIGN.md.
 
-Mystery-shopper and coaching tables (MysteryScenario, MysteryVisit, CoachingTopic,
-CoachingSession) come with their own issues and migrations.
+Mystery-shopper tables (MysteryScenario, MysteryVisit) come with their own issue and
+migration. Coaching topics live in ``rubrics/coaching-topics.yaml``, not in a table; plans
+and sessions (migration 0009) refer to a topic by its slug.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -139,6 +141,8 @@ class Conversation(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     first_response_seconds: Mapped[float | None] = mapped_column(Float)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: Personal data masked at import, per kind ({"email": 2, "phone": 1}); migration 0012.
+    masked_items: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     imported_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -251,6 +255,13 @@ class CalibrationSession(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     closed_at: Mapped[datetime | None]
+    #: A lead's decision (migration 0011): the session's grades count as the agents'
+    #: evaluation. Until then agents never see them and nobody may dispute them.
+    counts_for_agents: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    counted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    counted_at: Mapped[datetime | None]
 
 
 class CalibrationConsensus(Base):
@@ -359,6 +370,8 @@ class ReviewGrade(Base):
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
     auto_value: Mapped[float | None] = mapped_column(Float)
+    #: N/A because the criterion's ``applies_when`` did not hold (migration 0010).
+    auto_na: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     review: Mapped[Review] = relationship(back_populates="grades")
 
@@ -377,6 +390,8 @@ class GradeChange(Base):
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: changed | kept (accepted, grade kept) | rejected (migration 0010).
+    decision: Mapped[str] = mapped_column(String(20), default="changed", server_default="changed")
 
 
 class Dispute(Base):
@@ -503,4 +518,137 @@ class ReviewerGoal(Base):
     )
     weekly_reviews: Mapped[int] = mapped_column(Integer)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CoachingPlan(Base):
+    """A trainer's plan to coach one topic (``rubrics/coaching-topics.yaml``) with one agent
+    or a group, by a due date. ``lock_version`` makes two trainers' edits of the same plan
+    end in a conflict rather than in the later one silently winning."""
+
+    __tablename__ = "coaching_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(120), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    due_at: Mapped[datetime]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    agents: Mapped[list[CoachingPlanAgent]] = relationship(
+        cascade="all, delete-orphan", order_by="CoachingPlanAgent.agent_id"
+    )
+    sessions: Mapped[list[CoachingSession]] = relationship(
+        cascade="all, delete-orphan", order_by="CoachingSession.held_at"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class CoachingPlanAgent(Base):
+    """An agent a coaching plan is for (one row for a one-to-one plan, several for a group)."""
+
+    __tablename__ = "coaching_plan_agents"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True, index=True)
+
+
+class CoachingSession(Base):
+    """One session held under a plan: when, which exercises, the trainer's notes."""
+
+    __tablename__ = "coaching_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_plans.id", ondelete="CASCADE"), index=True
+    )
+    held_at: Mapped[datetime]
+    exercises: Mapped[list[Any]] = mapped_column(default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    confirmations: Mapped[list[CoachingConfirmation]] = relationship(cascade="all, delete-orphan")
+
+
+class CoachingConfirmation(Base):
+    """An agent confirms they took part in a session (their side of the record)."""
+
+    __tablename__ = "coaching_confirmations"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+# --- Personal data: retention policies and the aggregates kept after a purge (0012) -------
+
+
+class RetentionPolicy(Base):
+    """How long conversations from one ``source`` are kept (days after they started).
+
+    A table rather than a settings file: the admin changes it in the app, the change is
+    audited, and every app server and cron job of one deployment reads the same value."""
+
+    __tablename__ = "retention_policies"
+
+    source: Mapped[str] = mapped_column(String(120), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AgentWeekAggregate(Base):
+    """What scorecards need of conversations a retention purge deleted: per source, agent,
+    ISO week and channel, the counts and sums that averages and trends are computed from.
+
+    Written in the purge's transaction just before the rows go, so a scorecard over a
+    purged week still has its volume, CSAT, review scores and automatic-score means. No
+    text, no customer id: nothing here identifies a customer."""
+
+    __tablename__ = "agent_week_aggregates"
+    __table_args__ = (
+        Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(120))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    week_start: Mapped[datetime]  # Monday 00:00 UTC
+    channel: Mapped[str] = mapped_column(String(20))
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    escalated: Mapped[int] = mapped_column(Integer, default=0)
+    csat_sum: Mapped[int] = mapped_column(Integer, default=0)
+    csat_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_response_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    first_response_count: Mapped[int] = mapped_column(Integer, default=0)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    review_score_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    critical_fails: Mapped[int] = mapped_column(Integer, default=0)
+    #: Per automatic-score task: {"task": [sum of scores, how many]} (conversation level).
+    auto_scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    purged_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ImportMapping(Base):
+    """A named column mapping for importing any CSV/XLSX (``ingest.mapping.ColumnMapping``
+    as a document), saved on the Import page or with ``qa-studio mapping save``."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)

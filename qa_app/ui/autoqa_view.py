@@ -57,6 +57,15 @@ def render_status(status: ScoringStatus) -> None:
     stale = status.scored - status.current
     if stale > 0:
         st.caption(tr("autoqa.status.older", count=count_text(stale)))
+    if status.unsupported:
+        found = ", ".join(
+            f"{code.upper()} {count_text(n)}" for code, n in status.unsupported.items()
+        )
+        st.info(
+            tr("autoqa.status.unsupported", count=count_text(sum(status.unsupported.values())),
+               languages=found),
+            icon=":material/translate:",
+        )  # fmt: skip
 
 
 def _agent_axis(frame: pd.DataFrame) -> pd.Series:

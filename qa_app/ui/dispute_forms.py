@@ -2,7 +2,9 @@
 
 Grades are picked from the criterion's own scale (never typed), a whole-review dispute can
 change any criteria when accepted, and a refused submission keeps what was typed: the
-form is cleared only after the service has stored it.
+form is cleared only after the service has stored it. A decision is chosen first, in
+words: accept and change the grade (the new grade is never the current one), accept and
+keep the grade, or reject; the message afterwards says exactly which one happened.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import streamlit as st
 from qa_app.services import disputes
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
-from qa_app.ui.context import tr
+from qa_app.ui.context import current_lang, tr
 
 WHOLE = "__whole__"
 NO_PROPOSAL = "__none__"
 NA = "__na__"
 FLASH = "disputes.flash"
+DECISIONS = ("change", "keep", "reject")
 
 
 def value_label(value) -> str:
@@ -82,17 +85,23 @@ def render_raise_form(actor, summary: disputes.ReviewSummary) -> None:
     st.rerun()
 
 
+def new_grade_options(line: disputes.GradeLine) -> list:
+    """Levels an accepted change may set: every level but the current grade."""
+    return [o for o in grade_options(line) if o != _current(line)]
+
+
 def _criterion_change(item: disputes.DisputeInfo, summary: disputes.ReviewSummary) -> dict:
     line = next((g for g in summary.grades if g.criterion_id == item.criterion_id), None)
     if line is None:
         return {}
-    options = grade_options(line)
-    default = item.proposed_value if item.proposed_value in options else _current(line)
+    options = new_grade_options(line)
+    default = item.proposed_value if item.proposed_value in options else None
     choice = st.selectbox(
         tr("disputes.new_value", name=line.name),
         options,
         index=options.index(default) if default in options else 0,
         format_func=value_label,
+        help=tr("disputes.proposed_help", current=value_label(_current(line))),
         key=f"disputes.decide.{item.dispute_id}.{line.criterion_id}",
     )
     return {line.criterion_id: choice}
@@ -104,48 +113,80 @@ def _whole_review_changes(item: disputes.DisputeInfo, summary: disputes.ReviewSu
     for line in summary.grades:
         if line.criterion_id not in picked:
             continue
-        options = grade_options(line)
-        current = _current(line)
         changes[line.criterion_id] = st.selectbox(
             tr("disputes.new_value", name=line.name),
-            options,
-            index=options.index(current) if current in options else 0,
+            new_grade_options(line),
             format_func=value_label,
+            help=tr("disputes.proposed_help", current=value_label(_current(line))),
             key=f"disputes.decide.{item.dispute_id}.{line.criterion_id}",
         )
     return changes
 
 
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def done_message(result: disputes.DisputeInfo) -> str:
+    """What happened, in the words of the decision actually stored."""
+    if result.status == "accepted":
+        return tr(
+            "disputes.done.accepted",
+            before=_score(result.score_before),
+            after=_score(result.score_after),
+        )
+    if result.status == "accepted_kept":
+        return tr("disputes.done.accepted_kept", before=_score(result.score_before))
+    return tr("disputes.done.rejected")
+
+
 def render_decide_form(actor, item: disputes.DisputeInfo, summary: disputes.ReviewSummary) -> None:
-    """Answer an open dispute; accepting applies the chosen grades and rescores."""
-    if item.criterion_id is None:
+    """Answer an open dispute: change a grade (rescored), keep it, or reject."""
+    # The options are the words themselves (a format_func would be applied in English by
+    # AppTest); the chosen words map back to the decision.
+    words = [tr(f"disputes.decision.{d}") for d in DECISIONS]
+    picked = st.radio(
+        tr("disputes.decision"),
+        words,
+        key=f"disputes.decide.{item.dispute_id}.decision.{current_lang()}",
+    )
+    decision = DECISIONS[words.index(picked)] if picked in words else DECISIONS[0]
+    if decision == "change" and item.criterion_id is None:
         names = {g.criterion_id: g.name for g in summary.grades}
         st.multiselect(
             tr("disputes.change_criteria"),
             list(names),
             format_func=names.get,
             help=tr("disputes.change_criteria_help"),
-            placeholder=tr("disputes.change_none"),
+            placeholder=tr("disputes.change_pick"),
             key=f"disputes.decide.{item.dispute_id}.criteria",
         )
     with st.form(f"disputes.decide.{item.dispute_id}"):
+        chosen = {}
+        if decision == "change":
+            if item.criterion_id:
+                chosen = _criterion_change(item, summary)
+            else:
+                chosen = _whole_review_changes(item, summary)
         answer = st.text_area(tr("disputes.answer"), key=f"disputes.answer.{item.dispute_id}")
-        if item.criterion_id:
-            chosen = _criterion_change(item, summary)
-        else:
-            chosen = _whole_review_changes(item, summary)
-        cols = st.columns(2)
-        accept = cols[0].form_submit_button(tr("disputes.accept"), type="primary")
-        reject = cols[1].form_submit_button(tr("disputes.reject"))
-    if not (accept or reject):
+        pressed = st.form_submit_button(
+            tr(f"disputes.record.{decision}"), type="primary", icon=":material/gavel:"
+        )
+    if not pressed:
         return
-    values = {cid: _stored_value(v) for cid, v in chosen.items()} if accept else None
+    values = {cid: _stored_value(v) for cid, v in chosen.items()}
     try:
         result = disputes.do_resolve_dispute(
-            context.uow(), actor, item.dispute_id, accept, answer, values
+            context.uow(),
+            actor,
+            item.dispute_id,
+            decision != "reject",
+            answer,
+            values if decision == "change" else None,
+            keep_grade=decision == "keep",
         )
     except ServiceError as exc:
         context.show_error(exc)  # the answer and the chosen grades stay
         return
-    st.session_state[FLASH] = tr(f"disputes.done.{result.status}")
+    st.session_state[FLASH] = done_message(result)
     st.rerun()

@@ -14,6 +14,7 @@ import streamlit as st
 from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
 from qa_app.ui import context, grading_keys
+from qa_app.ui.applicability_text import auto_na_reason
 from qa_app.ui.context import current_lang, tr
 from scoring.rubric.files import Criterion
 from scoring.rubric.score_maths import ReviewScore
@@ -192,6 +193,17 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
     )
 
 
+def render_auto_na(criterion: Criterion, condition) -> None:
+    """A criterion whose rubric condition does not hold: no grade to give, the reason shown
+    (it counts as N/A in the score, exactly like a manual N/A)."""
+    lang = current_lang()
+    st.markdown(
+        f"**{html.escape(criterion.name.get(lang))}** "
+        f":gray-badge[:material/block: {tr('applies.na_badge')}]"
+    )
+    st.caption(auto_na_reason(condition))
+
+
 def render_score(
     score: ReviewScore, total: int, passing: float | None = None, *, editable: bool = True
 ) -> None:
@@ -230,6 +242,9 @@ def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
         shown = "—" if cat_score is None else tr("review.category_score", score=f"{cat_score:.0f}")
         with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
             for criterion in category.criteria:
+                if criterion.id in ctx.auto_na:
+                    render_auto_na(criterion, ctx.auto_na[criterion.id])
+                    continue
                 with st.container(key=grading_keys.criterion_key(criterion.id)):
                     render_criterion(ctx, criterion, criterion.id in missing)
     st.text_area(

@@ -96,6 +96,11 @@ def _facts(header: ConversationHeader, lang: str) -> list[str]:
 
 def render_header(header: ConversationHeader, lang: str) -> None:
     st.markdown(" · ".join(_facts(header, lang)))
+    if not header.auto_scored_language:  # reviewers grade it; no automatic labels shown
+        st.info(
+            t("review.language_unsupported", lang, language=header.language.upper()),
+            icon=":material/translate:",
+        )
     first = duration_text(header.first_response_seconds, lang)
     line = t("review.first_response", lang, wait=first)
     where = f"{escape_markdown(header.external_id)} · {_clock(header.started_at)}"

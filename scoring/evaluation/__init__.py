@@ -20,6 +20,8 @@ TASK_MODULES = [
     "scoring.evaluation.emotions_en_goemotions",
     "scoring.evaluation.politeness",
     "scoring.evaluation.empathy",
+    "scoring.evaluation.reference_replies",
+    "scoring.evaluation.detox_pairs",
 ]
 
 
@@ -35,10 +37,16 @@ class EvalResult:
     target: float | None = None
     n: int = 0
     note: str = ""
+    #: False for rates that must stay low (false flags, label flips): met when <= target.
+    higher_is_better: bool = True
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.value >= self.target
+        if self.target is None or self.value != self.value:  # no target, or not measured
+            return None
+        if self.higher_is_better:
+            return self.value >= self.target
+        return self.value <= self.target
 
 
 def evaluate_all(
@@ -60,6 +68,8 @@ def markdown_table(results: Sequence[EvalResult]) -> str:
     ]
     for r in results:
         target = "" if r.target is None else f"{r.target:g}"
+        if target and not r.higher_is_better:
+            target = f"≤ {target}"
         met = {None: "", True: "yes", False: "**no**"}[r.met]
         lines.append(
             f"| {r.task} | {r.dataset} | {r.metric} | {r.value:.3f} | {r.reference} "

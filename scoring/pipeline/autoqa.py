@@ -1,6 +1,6 @@
 """The AutoQA pipeline: every scorer over whole conversations, in batches, on all cores.
 
-Customer messages get sentiment and emotions; agent messages get politeness (and its
+Customer messages get sentiment, emotions and defect reports; agent messages get politeness (and its
 rudeness side), empathy, clarity and toxicity; every message is scanned for resolution and
 etiquette markers; timing is measured against the channel's SLA. All texts of one role in a
 batch go to each scorer in a single call (the scorers are vectorised), and batches are
@@ -29,29 +29,32 @@ from scoring.pipeline.conversation import (
     normalise_role,
 )
 from scoring.pipeline.fingerprint import scoring_digest
-from scoring.pipeline.signals import (
-    conversation_signals,
-)
+from scoring.pipeline.signals import conversation_signals, is_upset
 from scoring.pipeline.timing import TimingAnalyzer
 from scoring.pipeline.workers import gc_paused, stream_in_workers
 from scoring.registry import get_scorer
 from scoring.scorers.clarity import ClarityReport, ClarityScorer
 from scoring.scorers.resolution import ROLE_KINDS, find_marks
-from scoring.text import detect_language
-from scoring.text.language import dominant_language
+from scoring.text.identify import is_supported, message_languages
 
 PIPELINE_VERSION = "autoqa-1"
-CUSTOMER_TASKS = ("sentiment", "emotions")
+CUSTOMER_TASKS = ("sentiment", "emotions", "defect_report")
 AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 
 
 def politeness_with_rudeness(
-    scorer, texts: list[str], langs: list[str] | None, toxic: list[ScoreResult]
+    scorer,
+    texts: list[str],
+    langs: list[str] | None,
+    toxic: list[ScoreResult],
+    upset: list[bool] | None = None,
 ) -> tuple[list[ScoreResult], list[ScoreResult]]:
     """Politeness and rudeness in one pass, reusing the toxicity results already computed
-    (``PolitenessScorer.score_with_rudeness``); older scorers fall back to two calls."""
+    (``PolitenessScorer.score_with_rudeness``); ``upset`` says whether the customer was
+    upset before each reply (a curt answer to them is rude). Older scorers fall back to
+    two calls."""
     if hasattr(scorer, "score_with_rudeness"):
-        return scorer.score_with_rudeness(texts, langs, toxicity=toxic)
+        return scorer.score_with_rudeness(texts, langs, toxicity=toxic, upset=upset)
     return scorer.score_texts(texts, langs), scorer.score_rudeness(texts, langs)
 
 
@@ -149,7 +152,12 @@ class AutoQAPipeline:
                     table.conv_lang[c_index],
                     version,
                     messages,
-                    conversation_signals(messages, clarity, timing),
+                    conversation_signals(
+                        messages,
+                        clarity,
+                        timing,
+                        language_supported=is_supported(table.conv_lang[c_index]),
+                    ),  # fmt: skip
                     timing,
                 )
             )
@@ -164,7 +172,8 @@ class AutoQAPipeline:
             found = seen.get(key)
             if found is None:
                 text, lang, role = key
-                found = seen[key] = find_marks(text, lang, ROLE_KINDS.get(role, ()))
+                kinds = ROLE_KINDS.get(role, ()) if is_supported(lang) else ()
+                found = seen[key] = find_marks(text, lang if is_supported(lang) else "en", kinds)
             out.append(found)
         return out
 
@@ -177,15 +186,28 @@ class AutoQAPipeline:
         per_row: list[dict[str, ScoreResult]] = [{} for _ in table.texts]
         reports: dict[int, ClarityReport] = {}
         for role, tasks in ((CUSTOMER, CUSTOMER_TASKS), (AGENT, AGENT_TASKS)):
-            rows = [i for i, r in enumerate(table.roles) if r == role]
+            # Text in a language the scorers do not read stays unscored (no English labels
+            # on German); timing and the conversation's structure are still measured.
+            rows = [
+                i for i, r in enumerate(table.roles) if r == role and is_supported(table.langs[i])
+            ]
             if not rows:
                 continue
-            position: dict[tuple[str, str], int] = {}
+            # Agent replies are keyed by whether the customer was upset just before them
+            # (a curt "No." is rude only then); customers are scored first, so it is known.
+            upset_of = [
+                role == AGENT and table.question_row[i] is not None
+                and is_upset(per_row[table.question_row[i]])
+                for i in rows
+            ]  # fmt: skip
+            position: dict[tuple[str, str, bool], int] = {}
             slot = [
-                position.setdefault((table.texts[i], table.langs[i]), len(position)) for i in rows
+                position.setdefault((table.texts[i], table.langs[i], u), len(position))
+                for i, u in zip(rows, upset_of, strict=True)
             ]
-            texts = [t for t, _ in position]
-            langs = [lang for _, lang in position]
+            texts = [t for t, _, _ in position]
+            langs = [lang for _, lang, _ in position]
+            upset = [u for _, _, u in position]
             done: dict[str, list[ScoreResult]] = {}
             for task in tasks:
                 scorer = self.scorers_.get(task)
@@ -202,7 +224,9 @@ class AutoQAPipeline:
                         per_row[row]["clarity"] = result
                     continue
                 if task == "politeness" and "toxicity" in done:
-                    polite, rude = politeness_with_rudeness(scorer, texts, langs, done["toxicity"])
+                    polite, rude = politeness_with_rudeness(
+                        scorer, texts, langs, done["toxicity"], upset
+                    )
                     done["rudeness"] = rude
                     for row, k in zip(rows, slot, strict=True):
                         per_row[row]["rudeness"] = rude[k]
@@ -231,31 +255,33 @@ class _MessageTable:
     roles: list[str]
     langs: list[str]
     question: list[str | None]  # the customer's preceding message, for agent rows
+    question_row: list[int | None]  # its row in the table
     message_index: list[int]
     offsets: list[int]
     conv_lang: list[str]
 
     @classmethod
     def build(cls, conversations: Sequence[Conversation]) -> _MessageTable:
-        table = cls([], [], [], [], [], [0], [])
+        table = cls([], [], [], [], [], [], [0], [])
         for conversation in conversations:
             texts = [m.text or "" for m in conversation.messages]
-            lang = conversation.language
-            if lang not in ("ru", "en"):
-                lang = dominant_language(texts) if texts else "en"
+            roles = [normalise_role(m.role) for m in conversation.messages]
+            stated = conversation.language if conversation.language != "auto" else None
+            langs = message_languages(texts, stated, roles) if texts else []
+            # unstated: the language holding most messages
+            lang = stated or (max(set(langs), key=langs.count) if langs else "en")
             table.conv_lang.append(lang)
             last_customer: str | None = None
-            for index, (message, text) in enumerate(zip(conversation.messages, texts, strict=True)):
-                role = normalise_role(message.role)
+            last_row: int | None = None
+            for index, (text, role) in enumerate(zip(texts, roles, strict=True)):
                 table.texts.append(text)
                 table.roles.append(role)
-                table.langs.append(
-                    lang if conversation.language in ("ru", "en") else detect_language(text, lang)
-                )
+                table.langs.append(langs[index])
                 table.question.append(last_customer if role == AGENT else None)
+                table.question_row.append(last_row if role == AGENT else None)
                 table.message_index.append(index)
                 if role == CUSTOMER:
-                    last_customer = text
+                    last_customer, last_row = text, len(table.texts) - 1
             table.offsets.append(len(table.texts))
         return table
 

@@ -1,6 +1,6 @@
 """Conversation-level AutoQA signals from the per-message results of one conversation.
 
-Sentiment start/end/trajectory, politeness, rudeness, toxicity, empathy and missed empathy,
+Sentiment start/end/trajectory, defect report, politeness, rudeness, toxicity, empathy and missed empathy,
 customer name; clarity, resolution and timing signals come from their own modules and are
 merged here. Names and units are documented in ``docs/autoqa.md``.
 """
@@ -62,7 +62,12 @@ def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
 
 
 def _is_upset(item: MessageScores) -> bool:
-    sentiment, emotion = item.results.get("sentiment"), item.results.get("emotions")
+    return is_upset(item.results)
+
+
+def is_upset(results: dict) -> bool:
+    """A customer message's scores say they are upset (negative sentiment or emotion)."""
+    sentiment, emotion = results.get("sentiment"), results.get("emotions")
     return bool(
         (sentiment is not None and sentiment.score <= UPSET_SENTIMENT)
         or (emotion is not None and emotion.label in NEGATIVE_EMOTIONS)
@@ -146,6 +151,19 @@ def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     ]  # fmt: skip
 
 
+def defect_report_signal(customer: Sequence[MessageScores]) -> Signal:
+    """Did the customer report a defect (any customer message labelled ``defect``)? Neither
+    good nor bad for the agent (``normalised`` None): rubrics use it to decide which
+    criteria apply, not to pre-score one. Evidence: the phrases of up to three messages."""
+    scored = [m for m in customer if "defect_report" in m.results]
+    if not scored:
+        return Signal("defect_report", None, "flag", None)
+    reported = [m for m in scored if m.results["defect_report"].label == "defect"]
+    evidence = tuple(ev for m in reported[:3] for ev in _top_evidence(m, "defect_report", 3))
+    label = "reported" if reported else "none"
+    return Signal("defect_report", float(bool(reported)), "flag", None, label, evidence)
+
+
 def customer_name_signal(messages: Sequence[MessageScores]) -> Signal:
     """Did the agent address the customer by name (politeness ``customer_name`` spans)?"""
     agent = [m for m in messages if m.role == AGENT and "politeness" in m.results]
@@ -165,14 +183,26 @@ def conversation_signals(
     messages: Sequence[MessageScores],
     clarity: Sequence[tuple[int, ClarityReport]],
     timing: TimingResult,
+    *,
+    language_supported: bool = True,
 ) -> dict[str, Signal]:
-    """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``)."""
+    """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``).
+
+    A conversation in a language the scorers do not read keeps only its timing signals:
+    "no greeting" or "unresolved" read off German text by English rules would be wrong.
+    """
+    if not language_supported:
+        out = {s.name: s for s in timing_signals(timing)}
+        for name, unit in SIGNAL_UNITS.items():
+            out.setdefault(name, Signal(name, None, unit, None))
+        return {name: _shared(signal) for name, signal in out.items()}
     customer = [m for m in messages if m.role == CUSTOMER]
     signals = sentiment_signals(customer) + agent_signals(messages) + clarity_signals(clarity)
     roles = [m.role for m in messages]
     signals += resolution_signals(roles, [m.marks for m in messages])
     signals += timing_signals(timing)
     signals.append(customer_name_signal(messages))
+    signals.append(defect_report_signal(customer))
     out = {s.name: s for s in signals}
     apology = out.get("apology")
     if apology is not None and apology.value == 0.0 and not any(map(_is_upset, customer)):

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from scoring.rubric.conditions import condition_to_yaml, parse_condition
 from scoring.rubric.model import (
     AUTO_SIGNALS,
     BUILTIN_SCALES,
@@ -92,7 +93,13 @@ def _criterion(data: Mapping, default_scope: str) -> Criterion:
         fail_below=data.get("fail_below"),
         coaching_topic=data["coaching_topic"],
         auto_signal=data.get("auto_signal"),
+        applies_when=_condition(data),
     )
+
+
+def _condition(data: Mapping):
+    found = data.get("applies_when")
+    return None if found is None else parse_condition(found)
 
 
 def parse_rubric(data: Any) -> Rubric:
@@ -112,6 +119,7 @@ def parse_rubric(data: Any) -> Rubric:
             description=_text(c["description"]) if "description" in c else None,
             weight=c.get("weight", 1),
             criteria=tuple(_criterion(k, settings.critical_default) for k in c["criteria"]),
+            applies_when=_condition(c),
         )
         for c in data["categories"]
     )
@@ -214,6 +222,8 @@ def _criterion_dict(criterion: Criterion) -> dict:
     out["coaching_topic"] = criterion.coaching_topic
     if criterion.auto_signal is not None:
         out["auto_signal"] = criterion.auto_signal
+    if criterion.applies_when is not None:
+        out["applies_when"] = condition_to_yaml(criterion.applies_when)
     return out
 
 
@@ -228,6 +238,8 @@ def rubric_to_dict(rubric: Rubric) -> dict:
         if category.description is not None:
             item["description"] = _text_dict(category.description)
         item["weight"] = category.weight
+        if category.applies_when is not None:
+            item["applies_when"] = condition_to_yaml(category.applies_when)
         item["criteria"] = [_criterion_dict(c) for c in category.criteria]
         categories.append(item)
     return {

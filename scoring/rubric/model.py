@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.rubric.conditions import Condition, ConversationFacts
 
 LANGUAGES = ("en", "ru")
 
@@ -120,6 +124,8 @@ class Criterion:
     fail_below: float | None
     coaching_topic: str
     auto_signal: str | None = None
+    #: Where the criterion applies (None: everywhere); elsewhere it is N/A automatically.
+    applies_when: Condition | None = None
 
     def is_fail(self, value: float) -> bool:
         """A fail is a value below ``fail_below``, or else the lowest level of the scale."""
@@ -137,6 +143,8 @@ class Category:
     description: LocalText | None
     weight: float
     criteria: tuple[Criterion, ...]
+    #: Where the whole category applies (None: everywhere).
+    applies_when: Condition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +193,33 @@ class Rubric:
             if any(c.id == criterion_id for c in category.criteria):
                 return category
         raise KeyError(f"rubric {self.id} v{self.version} has no criterion '{criterion_id}'")
+
+    def not_applicable(self, facts: ConversationFacts) -> dict[str, Condition]:
+        """Criteria that do not apply to a conversation, each with the condition that failed
+        (its category's when the whole category is out, else its own)."""
+        out: dict[str, Condition] = {}
+        for category in self.categories:
+            if category.applies_when is not None and not category.applies_when.holds(facts):
+                out.update((c.id, category.applies_when) for c in category.criteria)
+                continue
+            for criterion in category.criteria:
+                condition = criterion.applies_when
+                if condition is not None and not condition.holds(facts):
+                    out[criterion.id] = condition
+        return out
+
+    def conditional_criteria(self) -> tuple[str, ...]:
+        """Ids of criteria that apply only under a condition (their own or their category's)."""
+        return tuple(
+            criterion.id
+            for category in self.categories
+            for criterion in category.criteria
+            if criterion.applies_when is not None or category.applies_when is not None
+        )
+
+    def has_conditions(self) -> bool:
+        """Does any category or criterion carry ``applies_when``?"""
+        return bool(self.conditional_criteria())
 
     def coaching_topics(self) -> tuple[str, ...]:
         """Distinct coaching topics in rubric order."""

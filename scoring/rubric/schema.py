@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scoring.rubric.conditions import check_condition
 from scoring.rubric.model import (
     AUTO_SIGNALS,
     BUILTIN_SCALES,
@@ -33,7 +34,14 @@ ROOT_KEYS = {
     "categories": True,
 }
 SETTINGS_KEYS = {"critical_default": False, "passing_score": False}
-CATEGORY_KEYS = {"id": True, "name": True, "description": False, "weight": False, "criteria": True}
+CATEGORY_KEYS = {
+    "id": True,
+    "name": True,
+    "description": False,
+    "weight": False,
+    "applies_when": False,
+    "criteria": True,
+}
 CRITERION_KEYS = {
     "id": True,
     "name": True,
@@ -45,6 +53,7 @@ CRITERION_KEYS = {
     "fail_below": False,
     "coaching_topic": True,
     "auto_signal": False,
+    "applies_when": False,
 }
 SCALE_KEYS = {"type": True, "levels": True}
 LEVEL_KEYS = {"value": True, "label": False, "descriptor": True}
@@ -192,6 +201,8 @@ def _check_category(check: _Checker, category: Mapping, path: str) -> None:
             check.text(category[key], join_path(path, key))
     if "weight" in category:
         check.weight(category["weight"], join_path(path, "weight"))
+    if "applies_when" in category:
+        check_condition(category["applies_when"], join_path(path, "applies_when"), check.add)
 
 
 def _criteria_list(check: _Checker, category: Mapping, path: str) -> list:
@@ -226,6 +237,8 @@ def _check_criterion(check: _Checker, criterion: Mapping, path: str, default_sco
         check.add(join_path(path, "na_allowed"), "must be true or false")
     if "auto_signal" in criterion and criterion["auto_signal"] is not None:
         _check_signal(check, criterion["auto_signal"], join_path(path, "auto_signal"))
+    if "applies_when" in criterion:
+        check_condition(criterion["applies_when"], join_path(path, "applies_when"), check.add)
     scope = resolve_critical(criterion.get("critical", False), default_scope)
     if scope == "invalid":
         check.add(join_path(path, "critical"), "must be false, true, 'category' or 'conversation'")

@@ -9,11 +9,14 @@ same thing everywhere. The formula and a worked example are in ``docs/score-form
 * overall         = weighted mean of the non-N/A categories by category weight
 * critical fail   = a critical criterion graded at a fail level zeroes its category
   (``critical: category``) or the whole review (``critical: conversation``)
+* conditional     = a criterion whose ``applies_when`` does not hold on the conversation is
+  passed in ``not_applicable``: it counts exactly as a manual N/A (status "na", ``auto``
+  set), whatever grade was given and even where the rubric allows no manual N/A
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from scoring.rubric.files import Criterion, Rubric
@@ -49,6 +52,8 @@ class CriterionScore:
     weight: float
     status: str  # "graded" | "na" | "missing"
     failed: bool = False
+    #: N/A because the criterion's ``applies_when`` does not hold (not the reviewer's choice).
+    auto: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +131,13 @@ class ReviewScore:
                 for k, c in self.categories.items()
             },
             "criteria": {
-                k: {"value": c.value, "score": c.score, "status": c.status, "failed": c.failed}
+                k: {
+                    "value": c.value,
+                    "score": c.score,
+                    "status": c.status,
+                    "failed": c.failed,
+                    "auto": c.auto,
+                }
                 for k, c in self.criteria.items()
             },
         }
@@ -140,13 +151,19 @@ def weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
     return min(100.0, max(0.0, sum(score * weight for score, weight in pairs) / total))
 
 
-def check_grades(rubric: Rubric, grades: Mapping[str, float | None]) -> list[str]:
-    """Problems with grades: unknown criteria, values off the scale, N/A where not allowed."""
+def check_grades(
+    rubric: Rubric, grades: Mapping[str, float | None], not_applicable: Collection[str] = ()
+) -> list[str]:
+    """Problems with grades: unknown criteria, values off the scale, N/A where not allowed.
+
+    Criteria in ``not_applicable`` (their condition does not hold) are N/A whatever the
+    grade says, so their grades are not checked."""
     known = {c.id: c for c in rubric.criteria()}
     problems = [f"unknown criterion '{key}'" for key in grades if key not in known]
+    problems += [f"unknown criterion '{key}'" for key in not_applicable if key not in known]
     for key, value in grades.items():
         criterion = known.get(key)
-        if criterion is None:
+        if criterion is None or key in not_applicable:
             continue
         if value is None:
             if not criterion.na_allowed:
@@ -157,7 +174,13 @@ def check_grades(rubric: Rubric, grades: Mapping[str, float | None]) -> list[str
     return problems
 
 
-def _criterion_score(criterion: Criterion, category_id: str, grades: Mapping) -> CriterionScore:
+def _criterion_score(
+    criterion: Criterion, category_id: str, grades: Mapping, not_applicable: Collection[str]
+) -> CriterionScore:
+    if criterion.id in not_applicable:
+        return CriterionScore(
+            criterion.id, category_id, None, None, criterion.weight, "na", False, auto=True
+        )
     if criterion.id not in grades:
         status, value, score = "missing", None, None
     elif grades[criterion.id] is None:
@@ -169,21 +192,29 @@ def _criterion_score(criterion: Criterion, category_id: str, grades: Mapping) ->
     return CriterionScore(criterion.id, category_id, value, score, criterion.weight, status, failed)
 
 
-def score_review(rubric: Rubric, grades: Mapping[str, float | None]) -> ReviewScore:
+def score_review(
+    rubric: Rubric,
+    grades: Mapping[str, float | None],
+    not_applicable: Collection[str] = (),
+) -> ReviewScore:
     """Score one review. ``grades`` maps criterion id to a level value, or None for N/A.
 
     Criteria absent from ``grades`` are reported in ``missing`` (the review is incomplete)
     and left out of the averages like N/A, so a draft still shows a provisional score.
+    Criteria in ``not_applicable`` (``Rubric.not_applicable(facts)``) are N/A automatically.
     Raises GradeError when a grade does not fit the rubric.
     """
-    problems = check_grades(rubric, grades)
+    not_applicable = frozenset(not_applicable)
+    problems = check_grades(rubric, grades, not_applicable)
     if problems:
         raise GradeError(problems)
     criteria: dict[str, CriterionScore] = {}
     categories: dict[str, CategoryScore] = {}
     fails: list[CriticalFail] = []
     for category in rubric.categories:
-        scores = [_criterion_score(c, category.id, grades) for c in category.criteria]
+        scores = [
+            _criterion_score(c, category.id, grades, not_applicable) for c in category.criteria
+        ]
         criteria.update((s.criterion_id, s) for s in scores)
         for s, criterion in zip(scores, category.criteria, strict=True):
             if s.failed:

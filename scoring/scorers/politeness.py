@@ -44,7 +44,7 @@ PRIOR_WEIGHTS: dict[str, float] = {
 # Chance that one occurrence alone makes a reply rude (noisy-OR), hand-set for support QA.
 RUDENESS_WEIGHTS: dict[str, float] = {
     "blame": 0.6, "dismissive": 0.6, "sarcasm": 0.5, "repetition": 0.5, "shouting": 0.5,
-    "command": 0.25, "informal_address": 0.3, "exclamation": 0.15,
+    "command": 0.25, "informal_address": 0.5, "exclamation": 0.15,
 }  # fmt: skip
 TOXICITY_LOGIT = 3.0
 SEVERE_RUDENESS = frozenset({"blame", "dismissive", "sarcasm", "repetition", "shouting"})
@@ -56,6 +56,23 @@ NON_MARKERS = frozenset(
     | {"second_person_start", "positive_lexicon", "negative_lexicon", "formal_address"}
 )
 UNMARKED_SHRINK = 0.5
+# Support etiquette (issue 18): asking a direct question, giving an instruction or asking the
+# customer to DM is ordinary good support, though Wikipedia requests taught the model that
+# it is impolite. Only these strategies (and insults, and a curt reply to an upset customer)
+# may make a reply impolite; without one, a negative logit is shrunk this much, so such a
+# reply comes out neutral, and its label never rests on the learned words alone.
+IMPOLITE_MARKERS = frozenset(
+    {"informal_address", "blame", "repetition", "dismissive", "sarcasm", "shouting"}
+)
+UNFLAGGED_SHRINK = 0.3
+# A reply of at most this many words, with no courtesy in it, to a customer who is upset.
+CURT_WORDS = 2
+CURT_RULE = "curt_reply"
+CURT_WEIGHT = 0.5
+COURTESY = frozenset(
+    {"gratitude", "deference", "greeting", "apologizing", "please", "thanks_for_contacting"}
+    | {"apology_inconvenience", "thanks_for_waiting", "glad_to_help", "customer_name"}
+)
 WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
 _TOXIC_RULES = ("profanity", "insult", "threat")
 # Toxicity kinds too weak to show as rudeness on their own ("блин", contempt not aimed at
@@ -201,7 +218,9 @@ class PolitenessScorer:
         texts = [t or "" for t in texts]
         return self._logits([analyse_message(t) for t in texts], self._resolve(texts, langs))
 
-    def _compute(self, texts: Sequence[str], langs, toxicity=None, explain=True) -> _Batch:
+    def _compute(
+        self, texts: Sequence[str], langs, toxicity=None, explain=True, upset=None
+    ) -> _Batch:
         self._ensure_model()
         texts = [t or "" for t in texts]
         resolved = self._resolve(texts, langs)
@@ -212,18 +231,28 @@ class PolitenessScorer:
             [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
         )
         kinds = [{d.strategy for d in a.detections} for a in analyses]
+        curt = _curt(texts, kinds, upset)
+        flagged = [
+            bool(k & IMPOLITE_MARKERS) or c or _strong_toxic(r)
+            for k, c, r in zip(kinds, curt, toxic or [None] * len(texts), strict=True)
+        ]
         marked = [not k <= NON_MARKERS for k in kinds]
         z, rows, words = self._raw(analyses, resolved)
         z = self._calibrate(z, rows)
-        polite = _sigmoid(np.where(marked, z, UNMARKED_SHRINK * z) - TOXICITY_LOGIT * tox)
+        z = np.where(marked, z, UNMARKED_SHRINK * z)
+        z = np.where(np.asarray(flagged, dtype=bool) | (z >= 0), z, UNFLAGGED_SHRINK * z)
+        polite = _sigmoid(z - TOXICITY_LOGIT * tox)
         # Courteous wrapping does not redeem blame or dismissal: "Thank you for your
         # patience, unfortunately that's not our problem" must not come out polite.
         severe = [k & SEVERE_RUDENESS for k in kinds]
         if any(severe):
             polite *= 1.0 - _noisy_or(severe, np.zeros(len(texts)))
         rude = _noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
+        if any(curt):
+            rude = 1.0 - (1.0 - rude) * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
+            polite = polite * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
         word_evidence = self._word_evidence(analyses, rows, words) if explain else {}
-        return _Batch(texts, resolved, analyses, toxic, polite, rude, marked, word_evidence)
+        return _Batch(texts, resolved, analyses, toxic, polite, rude, flagged, word_evidence, curt)
 
     def predict_scores(self, texts: Sequence[str], langs=None, toxicity=None) -> np.ndarray:
         """Probability of polite per text (fast path: no evidence objects)."""
@@ -233,10 +262,10 @@ class PolitenessScorer:
         """Probability that a reply is rude (blame, dismissal, sarcasm, shouting, insults)."""
         return self._compute(texts, langs, explain=False).rude
 
-    def label_for(self, polite: float, rude: float, marked: bool = True) -> str:
-        """Impolite when rude, or unlikely polite with some marker to show for it; polite
-        only when not rude at all."""
-        if rude >= self.rude_threshold or (marked and polite < self.impolite_threshold):
+    def label_for(self, polite: float, rude: float, flagged: bool = True) -> str:
+        """Impolite when rude, or unlikely polite with an impoliteness marker to show for it
+        (``IMPOLITE_MARKERS``, insults, a curt reply); polite only when not rude at all."""
+        if rude >= self.rude_threshold or (flagged and polite < self.impolite_threshold):
             return "impolite"
         if polite >= self.polite_threshold and rude < self.rude_threshold / 2:
             return "polite"
@@ -285,6 +314,8 @@ class PolitenessScorer:
             Evidence(s, e, f"word:{gram}", c, text[s:e])
             for s, e, gram, c in batch.word_evidence.get(i, ())
         ]
+        if batch.curt[i]:
+            out.append(Evidence(0, len(text), CURT_RULE, -CURT_WEIGHT, text))
         toxic = batch.toxic[i] if batch.toxic else None
         if toxic is not None and toxic.evidence:
             out += [
@@ -305,7 +336,7 @@ class PolitenessScorer:
         polite, rude = batch.polite.tolist(), batch.rude.tolist()
         return [
             ScoreResult(
-                self.label_for(polite[i], rude[i], batch.marked[i]),
+                self.label_for(polite[i], rude[i], batch.flagged[i]),
                 polite[i],
                 batch.langs[i],
                 self._evidence(batch, i),
@@ -314,11 +345,16 @@ class PolitenessScorer:
         ]
 
     def score_with_rudeness(
-        self, texts: Sequence[str], langs=None, toxicity: Sequence[ScoreResult] | None = None
+        self,
+        texts: Sequence[str],
+        langs=None,
+        toxicity: Sequence[ScoreResult] | None = None,
+        upset: Sequence[bool] | None = None,
     ) -> tuple[list[ScoreResult], list[ScoreResult]]:
         """Politeness and rudeness in one pass; pass ``toxicity`` results already computed
-        by ``ToxicityScorer.score_texts`` on the same texts to skip a second toxicity pass."""
-        batch = self._compute(texts, langs, toxicity)
+        by ``ToxicityScorer.score_texts`` on the same texts to skip a second toxicity pass,
+        and ``upset`` (was the customer upset before each reply?) to catch curt replies."""
+        batch = self._compute(texts, langs, toxicity, upset=upset)
         return self._politeness_results(batch), self._rudeness_results(batch)
 
     def score_rudeness(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
@@ -339,6 +375,8 @@ class PolitenessScorer:
                 evidence += tuple(
                     e for e in batch.toxic[i].evidence if _toxic_kind(e.rule) not in _WEAK_TOXIC
                 )
+            if batch.curt[i]:
+                evidence += (Evidence(0, len(text), CURT_RULE, CURT_WEIGHT, text),)
             label = "rude" if rude[i] >= self.rude_threshold else "ok"
             results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
         return results
@@ -353,8 +391,27 @@ class _Batch(NamedTuple):
     toxic: list[ScoreResult] | None
     polite: np.ndarray
     rude: np.ndarray
-    marked: list[bool]
+    flagged: list[bool]  # an impoliteness marker, insult or curt reply was found
     word_evidence: dict[int, list[tuple[int, int, str, float]]]
+    curt: list[bool]
+
+
+def _strong_toxic(result: ScoreResult | None) -> bool:
+    """Profanity, insults or threats (not "блин", not contempt aimed elsewhere)."""
+    return result is not None and any(
+        _toxic_kind(e.rule) not in _WEAK_TOXIC for e in result.evidence
+    )
+
+
+def _curt(texts: list[str], kinds: list[set[str]], upset) -> list[bool]:
+    """A reply of ``CURT_WORDS`` words or fewer, without courtesy, to an upset customer
+    ("Нет.", "No.", "Wait"): the customer needed more than that."""
+    if upset is None:
+        return [False] * len(texts)
+    return [
+        bool(was_upset) and 0 < len(text.split()) <= CURT_WORDS and not k & COURTESY
+        for text, k, was_upset in zip(texts, kinds, upset, strict=True)
+    ]
 
 
 def _evidence_order(e: Evidence) -> tuple[int, int, str]:

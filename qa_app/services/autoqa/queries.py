@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from qa_app.services.actor import Actor
 from qa_app.services.permissions import require
 from qa_app.storage.models import Agent, AutoScore, AutoScoreRun, Conversation, Message
+from scoring.text.identify import SUPPORTED as SCORED_LANGUAGES
 
 KINDS = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
 #: Conversation signals shown as per-agent distributions (name -> unit of the value).
@@ -132,6 +133,8 @@ class ScoringStatus:
     pipeline_version: str | None
     last_run: datetime | None
     versions: dict[str, int]
+    #: Conversations whose language the scorers do not read, by ISO code: left unscored.
+    unsupported: dict[str, int] = field(default_factory=dict)
 
     @property
     def to_score(self) -> int:
@@ -159,9 +162,18 @@ def scoring_status(session: Session, actor: Actor, pipeline_version: str | None)
         )
     )
     last_run = session.scalar(select(func.max(AutoScoreRun.scored_at)))
-    return ScoringStatus(
-        total, sum(versions.values()), current or 0, pipeline_version, last_run, versions
+    unsupported = dict(
+        session.execute(
+            select(Conversation.language, func.count())
+            .where(Conversation.language.not_in(sorted(SCORED_LANGUAGES)))
+            .group_by(Conversation.language)
+            .order_by(func.count().desc(), Conversation.language)
+        ).all()
     )
+    return ScoringStatus(
+        total, sum(versions.values()), current or 0, pipeline_version, last_run, versions,
+        unsupported,
+    )  # fmt: skip
 
 
 def agent_signal_frame(

@@ -7,6 +7,7 @@ them from here, never from its modules.
 from qa_app.services.calibration.actions import (
     do_close_session,
     do_record_consensus,
+    do_set_counts_for_agents,
     do_start_session,
     start_session,
 )
@@ -16,6 +17,7 @@ from qa_app.services.calibration.grading import (
     create_session,
     record_consensus,
     resolve_conversations,
+    set_counts_for_agents,
 )
 from qa_app.services.calibration.results import (
     CalibrationResults,
@@ -53,6 +55,7 @@ __all__ = [
     "create_session",
     "do_close_session",
     "do_record_consensus",
+    "do_set_counts_for_agents",
     "do_start_session",
     "get_session",
     "list_sessions",
@@ -61,5 +64,6 @@ __all__ = [
     "resolve_conversations",
     "results_report",
     "session_list",
+    "set_counts_for_agents",
     "start_session",
 ]

@@ -13,6 +13,7 @@ from qa_app.services.calibration.grading import (
     create_session,
     record_consensus,
     resolve_conversations,
+    set_counts_for_agents,
 )
 from qa_app.services.calibration.sessions import SessionSummary, get_session
 from qa_app.services.use_case import atomic
@@ -44,3 +45,4 @@ def start_session(
 do_start_session = atomic(start_session)
 do_record_consensus = atomic(record_consensus)
 do_close_session = atomic(close_session)
+do_set_counts_for_agents = atomic(set_counts_for_agents)

@@ -40,6 +40,8 @@ from qa_app.storage.models import (
     CalibrationConsensus,
     CalibrationSession,
     Conversation,
+    Dispute,
+    Review,
     User,
 )
 
@@ -59,6 +61,7 @@ __all__ = [
     "resolve_conversations",
     "sample_conversations",
     "session_row",
+    "set_counts_for_agents",
 ]
 
 MIN_REVIEWERS = 2
@@ -370,3 +373,56 @@ def close_session(
         notes=row.notes,
         cancelled_assignments=cancelled,
     )
+
+
+def set_counts_for_agents(
+    session: Session,
+    actor: Actor,
+    session_id: int,
+    counts: bool = True,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """A lead's decision that a closed session's grades count as the agents' evaluation.
+
+    Calibration grades are reviewers practising on the same conversations, not the agent's
+    evaluation: agents do not see them and nobody may dispute them until this decision
+    (``disputes`` reads it). It is taken on a closed session only, so nothing an agent sees
+    can still change; it can be withdrawn while none of the session's reviews is disputed.
+    """
+    require(actor, "calibration.manage")
+    row = session_row(session, session_id)
+    if row.status != "closed":
+        raise Conflict(
+            f"calibration session {session_id} is still open",
+            key="calibration.error.count_open",
+        )
+    if bool(row.counts_for_agents) == counts:
+        return
+    if not counts and _has_disputes(session, session_id):
+        raise Conflict(
+            f"reviews of calibration session {session_id} are disputed",
+            key="calibration.error.count_disputed",
+        )
+    row.counts_for_agents = counts
+    row.counted_by = actor.user_id if counts else None
+    row.counted_at = utc_now(now) if counts else None
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "calibration.counts_for_agents" if counts else "calibration.not_counted",
+        "calibration_session",
+        session_id,
+        now=now,
+    )
+
+
+def _has_disputes(session: Session, session_id: int) -> bool:
+    disputed = session.scalar(
+        select(Dispute.id)
+        .join(Review, Review.id == Dispute.review_id)
+        .where(Review.calibration_session_id == session_id)
+        .limit(1)
+    )
+    return disputed is not None

@@ -42,6 +42,9 @@ class SessionSummary:
     my_graded: int | None = None
     my_total: int | None = None
     notes: str = ""
+    #: A lead decided the session's grades count as the agents' evaluation (see
+    #: ``grading.set_counts_for_agents``); until then agents never see them.
+    counts_for_agents: bool = False
 
     @property
     def is_closed(self) -> bool:
@@ -146,6 +149,7 @@ def _summaries(
                 my_graded=mine[0] if mine else None,
                 my_total=mine[1] if mine else None,
                 notes=row.notes,
+                counts_for_agents=bool(row.counts_for_agents),
             )
         )
     return out

@@ -46,6 +46,7 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "longest_response_time",
     "handle_time",
     "handle_time_sla",
+    "defect_report",
 )
 MESSAGE_ROLES = ("customer", "agent")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from qa_app.services.errors import NotFound
 from qa_app.storage.models import Agent, Conversation, Message, Team
 from scoring.pipeline.conversation import ChannelSla, SlaTargets
+from scoring.text.identify import SUPPORTED as SCORED_LANGUAGES
 
 SLA_TARGETS = SlaTargets()
 HIDDEN_AUTHOR = "•••"
@@ -55,6 +56,12 @@ class ConversationHeader:
     first_response_seconds: float | None
     first_response_target: float | None
     first_response_breach: bool
+
+    @property
+    def auto_scored_language(self) -> bool:
+        """Whether the automatic scorers read this conversation's language (ru, en); other
+        languages are stored as they are and left to reviewers."""
+        return self.language in SCORED_LANGUAGES
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from qa_app.services import reviews
 from qa_app.services.actor import Actor
 from qa_app.services.errors import NotFound, PermissionDenied
 from qa_app.services.permissions import can
-from qa_app.storage.models import Conversation, Dispute, GradeChange, Review, User
+from qa_app.storage.models import (
+    CalibrationSession,
+    Conversation,
+    Dispute,
+    GradeChange,
+    Review,
+    User,
+)
 
 DISPUTABLE = ("submitted", "final", "disputed")
 
@@ -31,6 +38,8 @@ class GradeLine:
     comment: str
     scale_values: tuple[float, ...]
     na_allowed: bool
+    #: N/A because the criterion's ``applies_when`` did not hold on the conversation.
+    auto_na: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,9 @@ class DisputeInfo:
     resolved_by: str | None
     created_at: datetime
     resolved_at: datetime | None
+    #: The review's score before and after the decision (set on the decision's own result).
+    score_before: float | None = None
+    score_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +78,25 @@ class ReviewSummary:
     comment: str
 
 
-def can_see(session: Session, actor: Actor, review: Review) -> None:
+def counts_for_agent():
+    """SQL condition: the review is the agent's evaluation. Ordinary reviews are; a
+    calibration review only once its session is closed and a lead decided it counts
+    (``calibration.set_counts_for_agents``): until then it is reviewers practising."""
+    counted = select(CalibrationSession.id).where(
+        CalibrationSession.status == "closed", CalibrationSession.counts_for_agents.is_(True)
+    )
+    return or_(Review.calibration_session_id.is_(None), Review.calibration_session_id.in_(counted))
+
+
+def review_counts(session: Session, review: Review) -> bool:
+    """Whether ``review`` is the agent's evaluation (see ``counts_for_agent``)."""
+    if review.calibration_session_id is None:
+        return True
+    row = session.get(CalibrationSession, review.calibration_session_id)
+    return row is not None and row.status == "closed" and bool(row.counts_for_agents)
+
+
+def check_owner(session: Session, actor: Actor, review: Review) -> None:
     """Agents: own conversations only; reviewers: reviews they wrote; leads: all."""
     if can(actor, "review.read_any"):
         return
@@ -77,6 +107,14 @@ def can_see(session: Session, actor: Actor, review: Review) -> None:
     elif can(actor, "review.read_own") and review.reviewer_id == actor.user_id:
         return
     raise PermissionDenied("not your review", key="disputes.error.not_yours", role=actor.role)
+
+
+def can_see(session: Session, actor: Actor, review: Review) -> None:
+    """``check_owner``, and an agent never sees a calibration review that does not count
+    for them (it is not found, as if it did not exist)."""
+    check_owner(session, actor, review)
+    if actor.is_agent and not review_counts(session, review):
+        raise NotFound(f"review {review.id} not found", key="error.not_found")
 
 
 def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
@@ -99,6 +137,7 @@ def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
                 grade.comment if grade else "",
                 tuple(criterion.scale.values),
                 criterion.na_allowed,
+                bool(grade and grade.auto_na),
             )
         )
     conv = session.get(Conversation, review.conversation_id)
@@ -120,14 +159,15 @@ def summary_of(session: Session, actor: Actor, review: Review) -> ReviewSummary:
 def _visible_to(query, actor: Actor):
     """Restrict a query over reviews to what the actor may see (None: nothing at all).
 
-    One rule for reviews and disputes alike: agents see their own conversations, reviewers
-    their own reviews, leads and admins everything.
+    One rule for reviews and disputes alike: agents see their own conversations' reviews
+    that count for them (no calibration grades before a lead decides they count),
+    reviewers their own reviews, leads and admins everything.
     """
     if actor.is_agent:
         if actor.agent_id is None:
             return None
         return query.join(Conversation, Conversation.id == Review.conversation_id).where(
-            Conversation.agent_id == actor.agent_id
+            Conversation.agent_id == actor.agent_id, counts_for_agent()
         )
     if can(actor, "review.read_any"):
         return query
@@ -154,7 +194,12 @@ def review_summary(session: Session, actor: Actor, review_id: int) -> ReviewSumm
 
 
 def dispute_info(
-    session: Session, actor: Actor, d: Dispute, names: dict[int, str] | None = None
+    session: Session,
+    actor: Actor,
+    d: Dispute,
+    names: dict[int, str] | None = None,
+    *,
+    score_before: float | None = None,
 ) -> DisputeInfo:
     if names is None:
         names = dict(session.execute(select(User.id, User.username)).all())
@@ -178,6 +223,8 @@ def dispute_info(
         names.get(d.resolved_by) if d.resolved_by else None,
         d.created_at,
         d.resolved_at,
+        score_before,
+        review.overall_score if score_before is not None else None,
     )
 
 
@@ -211,6 +258,7 @@ def grade_history(session: Session, actor: Actor, review_id: int) -> list[dict]:
             "changed_by": names.get(c.changed_by, ""),
             "dispute_id": c.dispute_id,
             "reason": c.reason,
+            "decision": c.decision,
             "at": c.at,
         }
         for c in rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa_app.services.actor import Actor
+from qa_app.services.conversations import Transcript, load_transcript
 from qa_app.services.disputes.listing import (
     DisputeInfo,
     ReviewSummary,
@@ -25,6 +26,8 @@ class DisputesScreen:
     #: The open dispute being decided and its review (None: nothing for this actor to decide).
     deciding: DisputeInfo | None = None
     deciding_review: ReviewSummary | None = None
+    #: The conversation behind the dispute being decided, read beside its grades.
+    deciding_transcript: Transcript | None = None
 
     @property
     def open_disputes(self) -> list[DisputeInfo]:
@@ -46,4 +49,5 @@ def disputes_screen(
             return DisputesScreen(items, summaries)
         deciding = next((d for d in open_items if d.dispute_id == deciding_id), open_items[0])
         summary = review_summary(session, actor, deciding.review_id)
-    return DisputesScreen(items, summaries, deciding, summary)
+        transcript = load_transcript(session, summary.conversation_id)
+    return DisputesScreen(items, summaries, deciding, summary, transcript)

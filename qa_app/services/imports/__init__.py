@@ -5,10 +5,22 @@ them from here, never from its modules.
 """
 
 from qa_app.services.imports.history import recent_imports
+from qa_app.services.imports.mappings import (
+    MAPPING_FIELDS,
+    get_preset,
+    list_presets,
+    mapped_reader,
+    mapping_from_document,
+    preview_file,
+    save_preset,
+)
 from qa_app.services.imports.options import (
     DEFAULT_SOURCE,
+    MASK_KINDS,
     ImportOptions,
     default_timezone_name,
+    masking_defaults,
+    masking_settings,
     upload_limit_mb,
 )
 from qa_app.services.imports.runs import ImportFailed, import_file
@@ -18,9 +30,25 @@ from qa_app.services.imports.screens import (
     import_screen,
 )
 from qa_app.services.imports.summary import ImportProgress, ImportSummary
+from qa_app.services.use_case import atomic
+
+do_save_preset = atomic(save_preset)
+do_list_presets = atomic(list_presets)
+do_get_preset = atomic(get_preset)
 
 __all__ = [
+    "MAPPING_FIELDS",
+    "do_get_preset",
+    "do_list_presets",
+    "do_save_preset",
+    "get_preset",
+    "list_presets",
+    "mapped_reader",
+    "mapping_from_document",
+    "preview_file",
+    "save_preset",
     "DEFAULT_SOURCE",
+    "MASK_KINDS",
     "ImportFailed",
     "ImportOptions",
     "ImportProgress",
@@ -30,6 +58,8 @@ __all__ = [
     "do_import_file",
     "import_file",
     "import_screen",
+    "masking_defaults",
+    "masking_settings",
     "recent_imports",
     "upload_limit_mb",
 ]

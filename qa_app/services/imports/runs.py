@@ -101,7 +101,9 @@ def import_file(
     except MaskingConfigError as exc:
         raise InvalidInput(str(exc), key="error.invalid_input", detail=str(exc)) from None
     try:
-        source_file = inspect_file(path, options.display_name)
+        # a reader may recognise files the standard import refuses (a mapped .xlsx)
+        inspect = getattr(reader, "inspect", None) or inspect_file
+        source_file = inspect(path, options.display_name)
     except UnreadableFile as exc:
         raise _failed(exc) from None
     state = RunState(session, actor, options, source_file)

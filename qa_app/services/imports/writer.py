@@ -164,6 +164,7 @@ class BatchWriter:
             "message_count": len(conversation.messages),
             "first_response_seconds": conversation.first_response_seconds,
             "content_hash": conversation.content_hash,
+            "masked_items": conversation.masked_items,
             "updated_at": self.now,
         }
 

@@ -8,6 +8,7 @@ between two sessions that both read the same version.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,8 +25,14 @@ from qa_app.services.clock import utc_now
 from qa_app.services.conversations import Transcript, load_transcript
 from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from qa_app.services.permissions import can, require
+from qa_app.services.reviews.applicability import (
+    conditions_failing,
+    reasons_for,
+    stored_auto_na,
+)
 from qa_app.services.reviews.queue import next_assignment
 from qa_app.storage.models import Assignment, Review, ReviewGrade, User
+from scoring.rubric.conditions import Condition
 from scoring.rubric.files import Rubric
 from scoring.rubric.score_maths import GradeError, ReviewScore, check_grades, score_review
 
@@ -69,6 +76,9 @@ class ReviewContext:
     draft: ReviewDraft
     suggestions: dict[str, Suggestion]
     overall_score: float | None
+    #: Criteria N/A automatically (their ``applies_when`` does not hold), with the condition
+    #: to show as the reason: evaluated now while the review is open, as stored once it is not.
+    auto_na: dict[str, Condition] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +90,15 @@ class SavedReview:
     next_assignment_id: int | None = None
 
 
-def scoring_grades(rubric: Rubric, draft: ReviewDraft) -> dict[str, float | None]:
-    """Grades in the shape score_maths expects: graded values, None for N/A, rest missing."""
+def scoring_grades(
+    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
+) -> dict[str, float | None]:
+    """Grades in the shape score_maths expects: graded values, None for N/A, rest missing
+    (criteria N/A automatically are left to ``score_review(..., not_applicable)``)."""
     known = set(rubric.criterion_ids())
     grades: dict[str, float | None] = {}
     for criterion_id, grade in draft.grades.items():
-        if criterion_id not in known:
+        if criterion_id not in known or criterion_id in not_applicable:
             continue
         if grade.not_applicable:
             grades[criterion_id] = None
@@ -94,10 +107,15 @@ def scoring_grades(rubric: Rubric, draft: ReviewDraft) -> dict[str, float | None
     return grades
 
 
-def preview_score(rubric: Rubric, draft: ReviewDraft) -> ReviewScore:
-    """The live score of a draft (missing criteria are listed, not counted)."""
+def preview_score(
+    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
+) -> ReviewScore:
+    """The live score of a draft (missing criteria are listed, not counted; criteria in
+    ``not_applicable`` are N/A automatically, exactly like a manual N/A)."""
     try:
-        return score_review(rubric, scoring_grades(rubric, draft))
+        return score_review(
+            rubric, scoring_grades(rubric, draft, not_applicable), frozenset(not_applicable)
+        )
     except GradeError as exc:
         raise InvalidInput(str(exc), key="review.error.bad_grade", detail=str(exc)) from exc
 
@@ -132,6 +150,7 @@ def _draft_of(review: Review | None) -> ReviewDraft:
     grades = {
         g.criterion_id: GradeInput(g.value, g.not_applicable, g.comment or "")
         for g in review.grades
+        if not g.auto_na
     }
     return ReviewDraft(grades=grades, comment=review.comment or "")
 
@@ -149,6 +168,10 @@ def open_review(session: Session, actor: Actor, assignment_id: int) -> ReviewCon
     editable = (
         own and assignment.status != "cancelled" and (review is None or review.status == "draft")
     )
+    if review is None or review.status == "draft":
+        auto_na = conditions_failing(session, stored.rubric, assignment.conversation_id)
+    else:
+        auto_na = reasons_for(stored.rubric, stored_auto_na(review))
     return ReviewContext(
         assignment_id=assignment.id,
         conversation_id=assignment.conversation_id,
@@ -164,6 +187,7 @@ def open_review(session: Session, actor: Actor, assignment_id: int) -> ReviewCon
         draft=_draft_of(review),
         suggestions=suggestions_for(session, assignment.conversation_id, stored.rubric),
         overall_score=review.overall_score if review else None,
+        auto_na=auto_na,
     )
 
 
@@ -218,15 +242,27 @@ def _apply(
     rubric: Rubric,
     suggestions: dict[str, Suggestion] | None,
     now: datetime | None = None,
+    auto_na: Collection[str] = (),
 ) -> None:
     """Write the draft's grades into the review; ``suggestions`` (at submission) records
     the automatic value beside each grade, None (a draft save) leaves it untouched."""
     known = set(rubric.criterion_ids())
     current = {g.criterion_id: g for g in review.grades}
+    for criterion_id in auto_na:  # recorded, so the stored score never moves with the facts
+        row = current.get(criterion_id)
+        if row is None:
+            row = current[criterion_id] = ReviewGrade(criterion_id=criterion_id)
+            review.grades.append(row)
+        row.value, row.not_applicable, row.auto_na = None, True, True
+        row.comment = ""
+        row.auto_value = None
     for criterion_id, grade in draft.grades.items():
-        if criterion_id not in known:
+        if criterion_id not in known or criterion_id in auto_na:
             continue
         row = current.get(criterion_id)
+        if row is not None and row.auto_na:  # applies again (facts changed since)
+            row.auto_na = False
+            row.not_applicable = False
         if grade.is_empty:
             if row is not None:
                 review.grades.remove(row)
@@ -252,8 +288,8 @@ def _flush(session: Session, review: Review) -> None:
         raise _stale(review_id) from exc
 
 
-def _check_values(rubric: Rubric, draft: ReviewDraft) -> None:
-    problems = check_grades(rubric, scoring_grades(rubric, draft))
+def _check_values(rubric: Rubric, draft: ReviewDraft, auto_na: Collection[str]) -> None:
+    problems = check_grades(rubric, scoring_grades(rubric, draft, auto_na), auto_na)
     if problems:
         raise InvalidInput(
             "; ".join(problems), key="review.error.bad_grade", detail="; ".join(problems)
@@ -261,12 +297,14 @@ def _check_values(rubric: Rubric, draft: ReviewDraft) -> None:
 
 
 def _checked_input(session: Session, actor: Actor, assignment_id: int, draft: ReviewDraft):
-    """What saving and submitting both start with: role, assignment, rubric, valid values."""
+    """What saving and submitting both start with: role, assignment, rubric, the criteria
+    N/A automatically on this conversation, valid values."""
     require(actor, "review.grade")
     assignment = _assignment(session, assignment_id)
     stored = rubrics.get_version(session, assignment.rubric_version_id)
-    _check_values(stored.rubric, draft)
-    return assignment, stored
+    auto_na = frozenset(conditions_failing(session, stored.rubric, assignment.conversation_id))
+    _check_values(stored.rubric, draft, auto_na)
+    return assignment, stored, auto_na
 
 
 def save_draft(
@@ -279,21 +317,23 @@ def save_draft(
     now: datetime | None = None,
 ) -> SavedReview:
     """Autosave: store the draft as it is (incomplete is fine) and return the new version."""
-    assignment, stored = _checked_input(session, actor, assignment_id, draft)
+    assignment, stored, auto_na = _checked_input(session, actor, assignment_id, draft)
     review = _editable_review(session, actor, assignment, lock_version, now)
     # Automatic values are recorded at submission: computing them on every keystroke's
     # save cost ~90% of the save, and nothing reads them from a draft.
-    _apply(review, draft, stored.rubric, None, now)
+    _apply(review, draft, stored.rubric, None, now, auto_na)
     if assignment.status == "pending":
         assignment.status = "in_progress"
     _flush(session, review)
-    score = preview_score(stored.rubric, draft)
+    score = preview_score(stored.rubric, draft, auto_na)
     return SavedReview(review.id, review.lock_version, review.status, score)
 
 
-def missing_criteria(rubric: Rubric, draft: ReviewDraft) -> list[str]:
-    """Ids of criteria neither graded nor marked N/A, in rubric order."""
-    return list(preview_score(rubric, draft).missing)
+def missing_criteria(
+    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
+) -> list[str]:
+    """Ids of criteria neither graded nor N/A (by hand or automatically), in rubric order."""
+    return list(preview_score(rubric, draft, not_applicable).missing)
 
 
 def submit_review(
@@ -306,8 +346,8 @@ def submit_review(
     now: datetime | None = None,
 ) -> SavedReview:
     """Submit a complete review: score it, close the assignment, point at the next one."""
-    assignment, stored = _checked_input(session, actor, assignment_id, draft)
-    score = preview_score(stored.rubric, draft)
+    assignment, stored, auto_na = _checked_input(session, actor, assignment_id, draft)
+    score = preview_score(stored.rubric, draft, auto_na)
     if score.missing:
         names = [stored.rubric.criterion(c).name.get(actor.language) for c in score.missing]
         raise InvalidInput(
@@ -323,6 +363,7 @@ def submit_review(
         stored.rubric,
         suggestions_for(session, assignment.conversation_id, stored.rubric),
         now,
+        auto_na,
     )
     review.status = "submitted"
     review.overall_score = score.overall
@@ -354,4 +395,4 @@ def stored_score(
     if review is None:
         raise NotFound(f"review {review_id} not found", key="error.not_found")
     stored = rubrics.get_version(session, review.rubric_version_id)
-    return review, stored, preview_score(stored.rubric, _draft_of(review))
+    return review, stored, preview_score(stored.rubric, _draft_of(review), stored_auto_na(review))

@@ -60,7 +60,8 @@ def review_screen(uow: UnitOfWork, actor: Actor, assignment_id: int | None = Non
         review = open_review(session, actor, assignment_id)
         evidence = message_evidence(session, review.conversation_id)
         uow.commit()
-    return ReviewScreen(review, evidence, preview_score(review.rubric.rubric, review.draft))
+    score = preview_score(review.rubric.rubric, review.draft, review.auto_na)
+    return ReviewScreen(review, evidence, score)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,9 +94,11 @@ _SCHEMAS = {
 def _summary(kind: str, value: Any) -> str:
     if kind in (RUBRIC_KIND, CHECKLIST_KIND):
         label = " (mystery checklist)" if kind == CHECKLIST_KIND else ""
+        conditional = len(value.conditional_criteria())
+        extra = f" ({conditional} conditional)" if conditional else ""
         return (
             f"{value.id} v{value.version}{label}: {len(value.categories)} categories, "
-            f"{len(value.criterion_ids())} criteria"
+            f"{len(value.criterion_ids())} criteria{extra}"
         )
     if kind == CATALOGUE_KIND:
         questions = sum(len(topic.quiz) for topic in value.topics)

@@ -17,16 +17,22 @@ from dataclasses import dataclass
 from qa_app.services import permissions
 from qa_app.ui.screens import (
     account,
+    audit_page,
     autoqa_page,
     calibration_page,
+    coaching_page,
+    coaching_plans_page,
     disputes_page,
     import_page,
     my_results_page,
     overview,
+    privacy_page,
     queue_page,
     review_page,
     rubrics_page,
     sampling_page,
+    scorecard_page,
+    team_page,
     users_admin,
 )
 
@@ -77,9 +83,28 @@ PAGES: list[PageSpec] = [
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
     PageSpec("rubrics", "rubrics.title", rubrics_page.render, ":material/checklist:", "admin"),
     PageSpec("overview", "overview.title", overview.render, ":material/dashboard:", "insights"),
+    PageSpec(
+        "scorecard",
+        "scorecards.title",
+        scorecard_page.render,
+        ":material/badge:",
+        "insights",
+        role_titles=(("agent", "scorecards.title_agent"),),
+    ),
+    PageSpec("team", "team.title", team_page.render, ":material/leaderboard:", "insights"),
+    PageSpec("coaching", "coaching.title", coaching_page.render, ":material/school:", "insights"),
+    PageSpec(
+        "coaching_plans",
+        "coaching.plans.title",
+        coaching_plans_page.render,
+        ":material/event_note:",
+        "insights",
+    ),
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec("users", "users.title", users_admin.render, ":material/group:", "admin"),
+    PageSpec("privacy", "privacy.title", privacy_page.render, ":material/shield_person:", "admin"),
+    PageSpec("audit", "audit.title", audit_page.render, ":material/history:", "admin"),
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 

@@ -14,6 +14,7 @@ from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import can
 from qa_app.ui import calibration_view as view
 from qa_app.ui import context
+from qa_app.ui.calibration_counts import render_counts
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.screens.queue_page import open_review
 from scoring.rubric.files import Rubric
@@ -263,6 +264,8 @@ def render_results(actor, screen: calibration.CalibrationScreen) -> None:
         else:
             st.caption(tr("calibration.consensus_empty"))
     editable = can(actor, "calibration.manage") and not summary.is_closed
+    if can(actor, "calibration.manage"):
+        render_counts(actor, summary, FLASH)
     render_discussion(actor, results, rubric, editable)
     if editable:
         render_close(actor, results)

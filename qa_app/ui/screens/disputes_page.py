@@ -1,5 +1,6 @@
 """Disputes: agents (their own reviews) and leads challenge a grade; the reviewer or a lead
-accepts (the grade changes and the score is recomputed) or rejects with an answer."""
+decides with the conversation beside the grades: accept and change the grade (the score is
+recomputed), accept and keep it, or reject, always with an answer."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import streamlit as st
 from qa_app.services import disputes
 from qa_app.services.permissions import can
 from qa_app.ui import context, dispute_forms
-from qa_app.ui.context import tr
+from qa_app.ui.context import current_lang, tr
 from qa_app.ui.markdown_text import escape_markdown
+from qa_app.ui.transcript_view import render_transcript
 
 ACTION = "page.disputes"
 DECIDING = "disputes.open"
@@ -20,15 +22,10 @@ def _value(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-#: Longer reasons and answers are cut in the table (so every column fits on the screen)
-#: and read in full, with the proposed grade, in the card under it.
-PREVIEW_CHARS = 45
-STATUS_BADGE = {"open": "orange", "accepted": "green", "rejected": "red"}
-
-
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+#: The table lists who disputed what and how it ended; reasons and answers are read in
+#: full in the card under it (a table cell would cut them off).
+STATUS_BADGE = {"open": "orange", "accepted": "green", "accepted_kept": "blue", "rejected": "red"}
+HIGHLIGHT = "background-color: rgba(255, 164, 33, 0.22); font-weight: 600"
 
 
 def _when(moment) -> str:
@@ -47,8 +44,6 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
                 tr("queue.col.conversation"): d.external_id,
                 tr("disputes.col.criterion"): d.criterion_name or tr("disputes.whole"),
                 tr("disputes.col.raised_by"): d.raised_by,
-                tr("disputes.col.reason"): preview(d.reason),
-                tr("disputes.col.answer"): preview(d.answer),
                 tr("disputes.col.resolved_by"): d.resolved_by or "",
             }
             for d in items
@@ -58,16 +53,7 @@ def render_disputes_table(items: list[disputes.DisputeInfo]) -> None:
         frame,
         hide_index=True,
         width="stretch",
-        column_config={  # fixed widths so the answer and who decided stay on screen
-            "#": st.column_config.NumberColumn(width=40),
-            tr("disputes.col.status"): st.column_config.TextColumn(width=80),
-            tr("queue.col.conversation"): st.column_config.TextColumn(width=105),
-            tr("disputes.col.criterion"): st.column_config.TextColumn(width=170),
-            tr("disputes.col.raised_by"): st.column_config.TextColumn(width=100),
-            tr("disputes.col.reason"): st.column_config.TextColumn(width=210),
-            tr("disputes.col.answer"): st.column_config.TextColumn(width=170),
-            tr("disputes.col.resolved_by"): st.column_config.TextColumn(width=90),
-        },
+        column_config={"#": st.column_config.NumberColumn(width=40)},
     )
     render_dispute_card(items)
 
@@ -113,7 +99,16 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
             st.caption(tr("disputes.card.waiting"))
 
 
-def render_review(summary: disputes.ReviewSummary) -> None:
+def _grade_text(g: disputes.GradeLine) -> str:
+    if g.auto_na:
+        return tr("disputes.auto_na")
+    if g.not_applicable:
+        return tr("review.na")
+    return f"{_value(g.value)} {g.level_label}".strip()
+
+
+def render_review(summary: disputes.ReviewSummary, disputed: str | None = None) -> None:
+    """The review's grades; ``disputed`` (a criterion id) is marked and highlighted."""
     score = "—" if summary.overall_score is None else f"{summary.overall_score:.0f}"
     st.markdown(
         tr(
@@ -128,22 +123,27 @@ def render_review(summary: disputes.ReviewSummary) -> None:
         [
             {
                 tr("disputes.col.category"): g.category,
-                tr("disputes.col.criterion"): g.name,
-                tr("disputes.col.grade"): tr("review.na")
-                if g.not_applicable
-                else f"{_value(g.value)} {g.level_label}".strip(),
+                tr("disputes.col.criterion"): ("⚑ " if g.criterion_id == disputed else "") + g.name,
+                tr("disputes.col.grade"): _grade_text(g),
                 tr("disputes.col.comment"): g.comment,
             }
             for g in summary.grades
         ]
     )
+    if disputed is not None:  # beside the transcript: the comments are listed in full below
+        frame = frame.drop(columns=[tr("disputes.col.comment")])
+    rows = [i for i, g in enumerate(summary.grades) if g.criterion_id == disputed]
+    shown = frame.style.apply(
+        lambda row: [HIGHLIGHT if row.name in rows else ""] * len(row), axis=1
+    )
     st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         width="stretch",
         column_config={
-            tr("disputes.col.category"): st.column_config.TextColumn(width=110),
-            tr("disputes.col.grade"): st.column_config.TextColumn(width=170),
+            tr("disputes.col.category"): st.column_config.TextColumn(width=100),
+            tr("disputes.col.criterion"): st.column_config.TextColumn(width=230),
+            tr("disputes.col.grade"): st.column_config.TextColumn(width=130),
         },
     )
     commented = [g for g in summary.grades if g.comment.strip()]
@@ -182,7 +182,9 @@ def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
 
 
 def render_decide(actor, screen: disputes.DisputesScreen) -> None:
-    """The reviewer or a lead answers an open dispute (the one the screen was read for)."""
+    """The reviewer or a lead answers an open dispute (the one the screen was read for):
+    the conversation on the left, the full reason, the grades with the disputed one
+    highlighted and the decision on the right."""
     labels = {
         d.dispute_id: f"#{d.dispute_id} · {d.external_id} · {d.criterion_name or tr('disputes.whole')}"
         for d in screen.open_disputes
@@ -190,16 +192,32 @@ def render_decide(actor, screen: disputes.DisputesScreen) -> None:
     item, summary = screen.deciding, screen.deciding_review
     st.session_state[DECIDING] = item.dispute_id
     st.selectbox(tr("disputes.pick_open"), list(labels), format_func=labels.get, key=DECIDING)
-    if item.reason:
-        st.info(
-            tr(
-                "disputes.their_reason",
-                who=escape_markdown(item.raised_by),
-                reason=escape_markdown(item.reason),
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        st.markdown(f"**{tr('disputes.transcript')}**")
+        render_transcript(screen.deciding_transcript, current_lang(), height=560)
+    with right:
+        with st.container(border=True):
+            st.markdown(
+                tr(
+                    "disputes.full_reason",
+                    who=escape_markdown(item.raised_by),
+                    what=escape_markdown(item.criterion_name or tr("disputes.whole")),
+                    when=_when(item.created_at),
+                )
             )
-        )
-    render_review(summary)
-    dispute_forms.render_decide_form(actor, item, summary)
+            st.markdown(escape_markdown(item.reason))  # in full, as written, never as Markdown
+            line = next((g for g in summary.grades if g.criterion_id == item.criterion_id), None)
+            if line is not None:
+                st.markdown(
+                    f":orange-badge[⚑ {tr('disputes.disputed_mark')}] "
+                    + tr("disputes.current_grade", grade=escape_markdown(_grade_text(line)))
+                )
+            if item.proposed_value is not None:
+                st.caption(tr("disputes.card.proposed", value=_value(item.proposed_value)))
+        st.markdown(f"**{tr('disputes.grades')}**")
+        render_review(summary, disputed=item.criterion_id)
+        dispute_forms.render_decide_form(actor, item, summary)
 
 
 def render() -> None:

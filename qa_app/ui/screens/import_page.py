@@ -87,8 +87,11 @@ def _progress_text(p: imports.ImportProgress) -> str:
     return tr("import.progress", rows=f"{p.rows:,}", rate=f"{p.rate:,.0f}", eta=eta)
 
 
-def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult | None:
-    """Import uploaded bytes through the service; show errors; return what to display."""
+def import_upload(
+    name: str, data: bytes, tz: str, source: str, masking: object | None = None
+) -> ImportResult | None:
+    """Import uploaded bytes through the service; show errors; return what to display.
+    ``masking`` is a configuration from ``imports.masking_settings`` (None: store as is)."""
     limit = imports.upload_limit_mb()
     if len(data) > limit * 1024 * 1024:
         st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
@@ -104,6 +107,7 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
             errors_dir=Path(folder),
             display_name=Path(name).name,
             lang=lang,
+            masking=masking,
         )
         try:
             summary = imports.do_import_file(
@@ -130,6 +134,12 @@ def import_upload(name: str, data: bytes, tz: str, source: str) -> ImportResult 
     }
     errors_name = summary.errors_path.name if summary.errors_path else ""
     notes = [notice.describe(lang) for notice in summary.notes]
+    if summary.masked_items:
+        items = ", ".join(
+            f"{tr(f'helpdesk.mask_kind.{kind}') if kind in imports.MASK_KINDS else kind}: {count}"
+            for kind, count in sorted(summary.masked_items.items())
+        )
+        notes.append(tr("helpdesk.masked_summary", items=items))
     return ImportResult(
         summary.file_name, counts, _rejected_frame(summary, lang), errors, errors_name, notes
     )
@@ -150,15 +160,45 @@ def render_upload() -> None:
         source = right.text_input(
             tr("import.source"), value=imports.DEFAULT_SOURCE, help=tr("import.source_help")
         )
+        masking = _masking_fields()
         submitted = st.form_submit_button(tr("import.submit"), type="primary")
     if not submitted:
         return
     if upload is None:
         st.warning(tr("import.no_file"))
         return
-    result = import_upload(upload.name, upload.getvalue(), tz, source)
+    try:
+        config = imports.masking_settings(*masking[1:]) if masking[0] else None
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    result = import_upload(upload.name, upload.getvalue(), tz, source, config)
     if result is not None:
         st.session_state[LAST_RESULT] = result
+
+
+def _masking_fields() -> tuple[bool, list[str], str]:
+    """The masking part of the form, preset from the deployment's settings."""
+    try:
+        enabled, config = imports.masking_defaults()
+    except ServiceError as exc:
+        context.show_error(exc)
+        enabled, config = False, None
+    kinds = [k for k in imports.MASK_KINDS if config is None or getattr(config, k)]
+    custom = "\n".join(f"{c.name}: {c.pattern}" for c in (config.custom if config else ()))
+    on = st.checkbox(tr("import.mask"), value=enabled, help=tr("import.mask_help"))
+    left, right = st.columns(2)
+    chosen = left.multiselect(
+        tr("import.mask_kinds"),
+        imports.MASK_KINDS,
+        default=kinds,
+        format_func=lambda kind: tr(f"helpdesk.mask_kind.{kind}"),
+        placeholder=tr("import.mask_kinds_none"),
+    )
+    patterns = right.text_area(
+        tr("import.mask_custom"), value=custom, height=100, help=tr("import.mask_custom_help")
+    )
+    return on, chosen, patterns
 
 
 def render_result(result: ImportResult) -> None:

@@ -87,7 +87,7 @@ def _remember(ctx: reviews.ReviewContext) -> None:
         st.session_state[_lock_key(aid)] = ctx.lock_version
         st.session_state[_saved_key(aid)] = review_form.normalised(ctx.draft)
         if ctx.editable:  # a freshly opened review starts at its first ungraded criterion
-            score = reviews.preview_score(ctx.rubric.rubric, ctx.draft)
+            score = reviews.preview_score(ctx.rubric.rubric, ctx.draft, ctx.auto_na)
             st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
     review_form.load_state(ctx)
 
@@ -148,7 +148,7 @@ def _submit(actor, ctx: reviews.ReviewContext) -> None:
         )
     except InvalidInput as exc:
         st.session_state[f"rv{aid}.error"] = exc
-        score = reviews.preview_score(ctx.rubric.rubric, draft)
+        score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
         st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
         return
     except Conflict:
@@ -235,10 +235,10 @@ def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
         st.rerun()  # submitted (or a conflict): the next conversation needs the whole page
     render_conflict(actor, ctx)
     draft = review_form.current_draft(ctx)
-    score = reviews.preview_score(ctx.rubric.rubric, draft)
+    score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
     review_form.render_score(
         score,
-        len(ctx.rubric.rubric.criterion_ids()),
+        len(ctx.rubric.rubric.criterion_ids()) - len(ctx.auto_na),  # waived: not asked
         ctx.rubric.rubric.settings.passing_score,
         editable=ctx.editable,
     )

@@ -1,7 +1,7 @@
 """reviews.acknowledged_at: when the agent acknowledged the review on My results
 
 Revision ID: 0014
-Revises: 0006
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import qa_app.storage.types
 
 revision = "0014"
-down_revision = "0006"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,284 @@
+"""Which coaching topics an agent needs most: gaps below target, weighted and made certain.
+
+The rule, in the words a trainer reads on the page:
+
+* every criterion score and every automatic signal is on a 0-100 scale (a grade's position
+  on its scale, docs/score-formula.md; a signal's normalised value x 100, 1 = good);
+* the **target** is the rubric's passing score (80 by default): the bar a review must clear;
+* for each criterion linked to a topic, the agent's mean gets a 95% t-interval
+  (``scoring.stats.mean_interval``); the **certain gap** is how far the *upper* end of that
+  interval stays below target: ``max(0, target - high)``. A gap the interval could close is
+  not certain and counts zero, so a wide interval (few reviews, scattered grades) never
+  outranks a narrow one that is clearly low;
+* the criterion counts by its **weight**: its share of the overall score (category share x
+  share within the category), so a topic on heavy criteria comes first;
+* automatic signals count the same way, each at half an average criterion's share (a
+  signal is read by a model, not a reviewer; it sees every conversation, not a sample).
+  Their target is the team's own mean on that signal, not the rubric's bar: a flag such
+  as "asked a clarifying question" has its natural rate, and only an agent clearly below
+  what colleagues do in the same work has a gap;
+* a topic's **priority** is the sum of weight x certain gap: roughly, points of the overall
+  score surely lost on this topic. Topics are ranked by it and recommended from
+  ``MIN_PRIORITY`` (one point) up; a smaller or uncertain gap is listed as "watch".
+
+Below ``minimum_reviews`` reviews nothing is recommended: "not enough evidence yet".
+Kept free of the database so each rule has a hand-worked test (tests/test_coaching_ranking.py)
+and can move beside the agent scorecards when they land.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qa_app.services.coaching.catalogue import CoachingCatalogue, CoachingTopic
+from scoring.rubric.model import Rubric
+from scoring.stats import Estimate, mean_interval
+from scoring.stats.estimate import t_quantile
+
+#: The target when a rubric sets no passing score: the default rubric's own bar.
+DEFAULT_TARGET = 80.0
+#: A signal weighs this fraction of an average criterion's share of the overall score.
+SIGNAL_SHARE = 0.5
+#: Within-agent spread of criterion scores assumed before any data (0-100 points).
+DEFAULT_WITHIN_SD = 25.0
+#: Never below this many reviews, whatever the spread: the issue's "not from two reviews".
+MIN_REVIEWS_FLOOR = 3
+#: A topic is recommended from this priority up: one point of the overall score surely lost.
+MIN_PRIORITY = 1.0
+#: Signals an agent does not cause (the customer's opening mood) are never a gap.
+NOT_AGENTS_DOING = frozenset({"sentiment_start"})
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One criterion or signal behind a topic: the agent's mean, its interval and the gaps."""
+
+    kind: str  # "criterion" | "signal"
+    key: str  # criterion id or signal name
+    rubric: str | None
+    weight: float
+    estimate: Estimate
+    target: float
+
+    @property
+    def gap(self) -> float:
+        """Point gap below target (0 when at or above it, or with no data)."""
+        if not self.estimate.defined:
+            return 0.0
+        return max(0.0, self.target - self.estimate.estimate)
+
+    @property
+    def certain_gap(self) -> float:
+        """The part of the gap the interval cannot close: target minus the upper bound."""
+        if not self.estimate.defined or math.isnan(self.estimate.high):
+            return 0.0
+        return max(0.0, self.target - self.estimate.high)
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.certain_gap
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNeed:
+    topic_id: str
+    priority: float
+    gaps: tuple[Gap, ...]
+    reviews: int  # distinct reviews behind the topic's criteria
+    conversations: int  # distinct conversations behind its signals
+
+    @property
+    def recommended(self) -> bool:
+        return self.priority >= MIN_PRIORITY
+
+    @property
+    def watch(self) -> bool:
+        """A gap too small to recommend, or one the interval cannot yet confirm, on a
+        criterion (signals alone below the team's mean are not worth a line)."""
+        return not self.recommended and any(g.gap > 0 for g in self.criteria)
+
+    @property
+    def criteria(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.kind == "criterion")
+
+    @property
+    def signals(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.kind == "signal")
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """One agent's topics: ``needs`` ranked (recommended first), and whether there was
+    enough evidence to recommend anything at all."""
+
+    reviews: int
+    minimum_reviews: int
+    needs: tuple[TopicNeed, ...]
+
+    @property
+    def enough_evidence(self) -> bool:
+        return self.reviews >= self.minimum_reviews
+
+    @property
+    def recommended(self) -> tuple[TopicNeed, ...]:
+        if not self.enough_evidence:
+            return ()
+        return tuple(n for n in self.needs if n.recommended)
+
+    @property
+    def watch(self) -> tuple[TopicNeed, ...]:
+        if not self.enough_evidence:
+            return ()
+        return tuple(n for n in self.needs if n.watch)
+
+
+def criterion_weights(rubric: Rubric) -> dict[str, float]:
+    """Each criterion's share of the overall score: category share x share within it."""
+    total = sum(c.weight for c in rubric.categories) or 1.0
+    shares: dict[str, float] = {}
+    for category in rubric.categories:
+        inner = sum(c.weight for c in category.criteria) or 1.0
+        for criterion in category.criteria:
+            shares[criterion.id] = category.weight / total * criterion.weight / inner
+    return shares
+
+
+def target_of(rubric: Rubric) -> float:
+    passing = rubric.settings.passing_score
+    return float(passing) if passing is not None else DEFAULT_TARGET
+
+
+def minimum_reviews(within_sd: float, margin: float, *, level: float = 0.95) -> int:
+    """Fewest reviews whose interval half-width is at most ``margin`` points.
+
+    With ``margin`` = target minus the scale's middle (80 - 50 = 30 on the default rubric),
+    this is the smallest sample at which an agent at "acceptable" could be told apart from
+    the target at all; any fewer and no gap can be certain, so the page says "not enough
+    evidence yet" instead of ranking noise. Never below ``MIN_REVIEWS_FLOOR``.
+    """
+    if not within_sd > 0 or not margin > 0:
+        return MIN_REVIEWS_FLOOR
+    for n in range(2, 10_000):
+        if t_quantile(0.5 + level / 2.0, n - 1) * within_sd / math.sqrt(n) <= margin:
+            return max(MIN_REVIEWS_FLOOR, n)
+    return 10_000
+
+
+def pooled_within_sd(scores: pd.DataFrame) -> float:
+    """Pooled within-agent SD of criterion scores (columns agent_id, criterion_id, score);
+    ``DEFAULT_WITHIN_SD`` when there is too little data to pool."""
+    if scores.empty:
+        return DEFAULT_WITHIN_SD
+    grouped = scores.groupby(["agent_id", "criterion_id"])["score"]
+    sums = grouped.agg(lambda s: float(((s - s.mean()) ** 2).sum()))
+    dof = grouped.size() - 1
+    total_dof = float(dof[dof > 0].sum())
+    if total_dof < 2:
+        return DEFAULT_WITHIN_SD
+    return math.sqrt(float(sums[dof > 0].sum()) / total_dof)
+
+
+def _criterion_gaps(
+    topic: CoachingTopic, rubric: Rubric, scores: pd.DataFrame, target: float
+) -> list[Gap]:
+    weights = criterion_weights(rubric)
+    gaps = []
+    for criterion_id in topic.criterion_ids(rubric.id):
+        values = scores.loc[scores["criterion_id"] == criterion_id, "score"]
+        if values.empty or criterion_id not in weights:
+            continue
+        estimate = mean_interval(values.to_numpy(dtype=float))
+        gaps.append(
+            Gap("criterion", criterion_id, rubric.id, weights[criterion_id], estimate, target)
+        )
+    return gaps
+
+
+def signal_norms(signals: pd.DataFrame) -> dict[str, float]:
+    """The team's mean of each signal (columns signal, score): the signals' targets."""
+    if signals.empty:
+        return {}
+    return {str(k): float(v) for k, v in signals.groupby("signal")["score"].mean().items()}
+
+
+def _signal_gaps(
+    topic: CoachingTopic, signals: pd.DataFrame, weight: float, targets: Mapping[str, float]
+) -> list[Gap]:
+    gaps = []
+    for name in topic.signals:
+        if name in NOT_AGENTS_DOING or name not in targets:
+            continue
+        values = signals.loc[signals["signal"] == name, "score"].dropna()
+        if values.empty:
+            continue
+        estimate = mean_interval(values.to_numpy(dtype=float))
+        gaps.append(Gap("signal", name, None, weight, estimate, targets[name]))
+    return gaps
+
+
+def rank_topics(
+    catalogue: CoachingCatalogue,
+    rubric: Rubric,
+    scores: pd.DataFrame,
+    signals: pd.DataFrame,
+    *,
+    minimum: int,
+    signal_targets: Mapping[str, float] | None = None,
+    target: float | None = None,
+) -> Ranking:
+    """Rank every catalogue topic for one agent.
+
+    ``scores``: the agent's criterion scores (columns review_id, criterion_id, score 0-100);
+    ``signals``: their conversations' signals (conversation_id, signal, score 0-100);
+    ``signal_targets``: each signal's target, the team's mean (``signal_norms``); a signal
+    without one is not used.
+    """
+    target = target_of(rubric) if target is None else target
+    n_criteria = max(1, len(rubric.criterion_ids()))
+    signal_weight = SIGNAL_SHARE / n_criteria
+    needs = []
+    for topic in catalogue.topics:
+        gaps = _criterion_gaps(topic, rubric, scores, target)
+        gaps += _signal_gaps(topic, signals, signal_weight, signal_targets or {})
+        if not gaps:
+            continue
+        linked = scores["criterion_id"].isin(topic.criterion_ids(rubric.id))
+        named = signals["signal"].isin(topic.signals) if not signals.empty else []
+        needs.append(
+            TopicNeed(
+                topic.id,
+                sum(g.contribution for g in gaps),
+                tuple(sorted(gaps, key=lambda g: -g.contribution)),
+                int(scores.loc[linked, "review_id"].nunique()),
+                int(signals.loc[named, "conversation_id"].nunique()) if len(named) else 0,
+            )
+        )
+    needs.sort(key=lambda n: (-n.priority, -max((g.gap for g in n.gaps), default=0), n.topic_id))
+    reviews = int(scores["review_id"].nunique()) if not scores.empty else 0
+    return Ranking(reviews, minimum, tuple(needs))
+
+
+def team_counts(rankings: Mapping[int, Ranking]) -> dict[str, list[int]]:
+    """For each topic, the agents (ids) it is recommended to, most-needed topic first."""
+    agents: dict[str, list[int]] = {}
+    for agent_id, ranking in rankings.items():
+        for need in ranking.recommended:
+            agents.setdefault(need.topic_id, []).append(agent_id)
+    return dict(sorted(agents.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def empty_scores() -> pd.DataFrame:
+    return pd.DataFrame(columns=["review_id", "criterion_id", "score"])
+
+
+def empty_signals() -> pd.DataFrame:
+    return pd.DataFrame(columns=["conversation_id", "signal", "score"])
+
+
+def topics_of(catalogue: CoachingCatalogue, ids: Iterable[str]) -> list[CoachingTopic]:
+    known = set(catalogue.topic_ids())
+    return [catalogue.topic(i) for i in ids if i in known]

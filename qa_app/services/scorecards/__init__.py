@@ -1,0 +1,116 @@
+"""Agent scorecards and the team dashboard: agent-level statistics with n and intervals.
+
+The names below are the area's public surface: code outside the package imports them
+from here. The coaching area builds on the frames (``review_frame``, ``grade_counts``,
+``conversation_frame``) and the figures (``quality``, ``criterion_scores``, ``trend`` ...).
+"""
+
+from qa_app.services.scorecards.access import (
+    readable_agent_ids,
+    require_agent,
+)
+from qa_app.services.scorecards.exports import (
+    FORMATS,
+    KINDS,
+    ExportFile,
+    do_export_as_user,
+    do_export_reviews,
+    do_export_scorecard,
+    do_export_team,
+    export_reviews,
+    export_scorecard,
+    export_team,
+)
+from qa_app.services.scorecards.figures import (
+    FCR_WINDOW,
+    SIGNALS,
+    SurveyFigure,
+    category_scores,
+    channel_consistency,
+    criterion_scores,
+    csat_figure,
+    first_contact_resolution,
+    nps_figure,
+    quality,
+    score_distribution,
+    service_by_channel,
+    signal_summary,
+    trend,
+)
+from qa_app.services.scorecards.frames import (
+    COUNTED_STATUSES,
+    Period,
+    Scope,
+    agent_directory,
+    conversation_frame,
+    grade_counts,
+    review_frame,
+)
+from qa_app.services.scorecards.scorecard import (
+    Example,
+    Finding,
+    Scorecard,
+    build_scorecard,
+)
+from qa_app.services.scorecards.screens import (
+    ScorecardChoices,
+    TeamChoices,
+    scorecard_choices_screen,
+    scorecard_screen,
+    team_choices_screen,
+    team_screen,
+)
+from qa_app.services.scorecards.team import (
+    TeamDashboard,
+    TeamFilters,
+    build_team_dashboard,
+)
+
+__all__ = [
+    "COUNTED_STATUSES",
+    "FCR_WINDOW",
+    "SIGNALS",
+    "FORMATS",
+    "KINDS",
+    "Example",
+    "ExportFile",
+    "Finding",
+    "Period",
+    "Scope",
+    "Scorecard",
+    "ScorecardChoices",
+    "SurveyFigure",
+    "TeamChoices",
+    "TeamDashboard",
+    "TeamFilters",
+    "agent_directory",
+    "build_scorecard",
+    "build_team_dashboard",
+    "category_scores",
+    "channel_consistency",
+    "conversation_frame",
+    "do_export_as_user",
+    "do_export_reviews",
+    "do_export_scorecard",
+    "do_export_team",
+    "export_reviews",
+    "export_scorecard",
+    "export_team",
+    "criterion_scores",
+    "csat_figure",
+    "first_contact_resolution",
+    "grade_counts",
+    "nps_figure",
+    "quality",
+    "readable_agent_ids",
+    "require_agent",
+    "review_frame",
+    "score_distribution",
+    "scorecard_choices_screen",
+    "scorecard_screen",
+    "service_by_channel",
+    "signal_summary",
+    "team_choices_screen",
+    "team_screen",
+    "trend",
+]

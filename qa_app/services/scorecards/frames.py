@@ -1,0 +1,276 @@
+"""Period and review frames: the rows every agent-level figure is computed from.
+
+These are building blocks other areas (coaching) may call through the package: one query
+each, aggregated in the database where the figure allows it (criterion grades arrive as
+counts per agent, criterion and level, not one row per grade), and timestamps parsed by
+pandas in one vectorised step rather than row by row through the ORM.
+
+A review counts for an agent when it was submitted (submitted, disputed or final) and
+its conversation started inside the period. Calibration reviews never count towards an
+agent's score (several reviewers grade the same conversation on purpose); they are kept
+in the frame, flagged, because reviewer severity is measured on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from qa_app.services.errors import InvalidInput
+from qa_app.storage.models import Agent, Conversation, Review, ReviewGrade, Team
+
+#: Review statuses that count: a draft is not a grade yet.
+COUNTED_STATUSES = ("submitted", "disputed", "final")
+
+REVIEW_COLUMNS = [
+    "review_id", "conversation_id", "external_id", "agent_id", "team_id", "reviewer_id",
+    "channel", "language", "started_at", "score", "critical_fail", "calibration",
+    "rubric_version_id",
+]  # fmt: skip
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(\d{4}-\d{2}-\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive calendar days (UTC). ``today`` is the injected clock's date: a period
+    that runs past it is still under way, and its last week is partial."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise InvalidInput(
+                f"the period starts ({self.start}) after it ends ({self.end})",
+                key="scorecards.error.period_order", start=str(self.start), end=str(self.end),
+            )  # fmt: skip
+
+    @property
+    def utc_start(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
+
+    @property
+    def utc_end(self) -> datetime:
+        """The first moment after the period (exclusive bound)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (for "vs last period")."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def label(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``2026-03`` (a month) or ``2026-03-01..2026-03-31`` (inclusive days)."""
+        raw = (text or "").strip()
+        month = _MONTH.match(raw)
+        try:
+            if month:
+                year, number = int(month.group(1)), int(month.group(2))
+                first = date(year, number, 1)
+                following = date(year + number // 12, number % 12 + 1, 1)
+                return cls(first, following - timedelta(days=1))
+            span = _RANGE.match(raw)
+            if span:
+                return cls(date.fromisoformat(span.group(1)), date.fromisoformat(span.group(2)))
+        except ValueError:
+            pass
+        raise InvalidInput(
+            f"period {raw!r} is not YYYY-MM or YYYY-MM-DD..YYYY-MM-DD",
+            key="scorecards.error.period_format", text=raw,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which conversations a frame reads; empty tuples mean "all"."""
+
+    agent_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+def conditions(period: Period, scope: Scope) -> list:
+    conditions = [
+        Conversation.started_at >= period.utc_start,
+        Conversation.started_at < period.utc_end,
+    ]
+    if scope.agent_ids:
+        conditions.append(Conversation.agent_id.in_(scope.agent_ids))
+    if scope.team_ids:
+        conditions.append(Conversation.team_id.in_(scope.team_ids))
+    if scope.channels:
+        conditions.append(Conversation.channel.in_(scope.channels))
+    if scope.languages:
+        conditions.append(Conversation.language.in_(scope.languages))
+    return conditions
+
+
+def _utc(values: Sequence) -> pd.Series:
+    return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+
+
+def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """One row per counted review (``REVIEW_COLUMNS``), calibration reviews flagged."""
+    result = session.connection().execute(
+        select(
+            Review.id, Review.conversation_id, Conversation.external_id, Conversation.agent_id,
+            Conversation.team_id, Review.reviewer_id, Conversation.channel,
+            Conversation.language, type_coerce(Conversation.started_at, String),
+            Review.overall_score, Review.critical_fail,
+            Review.calibration_session_id.is_not(None), Review.rubric_version_id,
+        )
+        .join(Conversation, Conversation.id == Review.conversation_id)
+        .where(
+            Review.status.in_(COUNTED_STATUSES), Review.overall_score.is_not(None),
+            *conditions(period, scope),
+        )
+        .order_by(Review.id)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(result, columns=REVIEW_COLUMNS)
+    frame["started_at"] = _utc(frame["started_at"].tolist())
+    frame["score"] = frame["score"].astype(float)
+    frame["critical_fail"] = frame["critical_fail"].astype(bool)
+    frame["calibration"] = frame["calibration"].astype(bool)
+    return frame
+
+
+def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Counted grades per (agent, rubric version, criterion, value): the SQL ``GROUP BY``
+    behind criterion means, heat maps and critical-fail counts (N/A grades left out)."""
+    rows = session.execute(
+        select(
+            Conversation.agent_id, Review.rubric_version_id, ReviewGrade.criterion_id,
+            ReviewGrade.value, func.count(),
+        )
+        .join(Review, Review.id == ReviewGrade.review_id)
+        .join(Conversation, Conversation.id == Review.conversation_id)
+        .where(
+            Review.status.in_(COUNTED_STATUSES), Review.calibration_session_id.is_(None),
+            Review.overall_score.is_not(None), ReviewGrade.not_applicable.is_(False),
+            ReviewGrade.value.is_not(None), *conditions(period, scope),
+        )
+        .group_by(
+            Conversation.agent_id, Review.rubric_version_id, ReviewGrade.criterion_id,
+            ReviewGrade.value,
+        )
+    ).all()  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["agent_id", "rubric_version_id", "criterion_id", "value", "n"]
+    ).astype({"n": "int64"})
+
+
+def review_comments(
+    session: Session, review_ids: Sequence[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """(criterion id or "" for the overall comment, text) of a few reviews' comments."""
+    if not review_ids:
+        return {}
+    found: dict[int, list[tuple[str, str]]] = {int(i): [] for i in review_ids}
+    for review_id, comment in session.execute(
+        select(Review.id, Review.comment).where(Review.id.in_(list(found)))
+    ):
+        if comment and comment.strip():
+            found[review_id].append(("", comment.strip()))
+    for review_id, criterion, comment in session.execute(
+        select(ReviewGrade.review_id, ReviewGrade.criterion_id, ReviewGrade.comment)
+        .where(ReviewGrade.review_id.in_(list(found)), ReviewGrade.comment != "")
+        .order_by(ReviewGrade.id)
+    ):
+        found[review_id].append((criterion, comment.strip()))
+    return found
+
+
+CONVERSATION_COLUMNS = [
+    "conversation_id", "agent_id", "team_id", "channel", "language", "started_at",
+    "customer_id", "frt", "csat", "nps", "escalated", "status",
+]  # fmt: skip
+
+
+def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """One row per conversation in scope: timing, survey answers, escalation, status."""
+    result = session.connection().execute(
+        select(
+            Conversation.id, Conversation.agent_id, Conversation.team_id, Conversation.channel,
+            Conversation.language, type_coerce(Conversation.started_at, String),
+            Conversation.customer_id, Conversation.first_response_seconds, Conversation.csat,
+            Conversation.nps, Conversation.escalated, Conversation.status,
+        ).where(*conditions(period, scope))
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(result, columns=CONVERSATION_COLUMNS)
+    frame["started_at"] = _utc(frame["started_at"].tolist())
+    for column in ("frt", "csat", "nps"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["escalated"] = frame["escalated"].astype(bool)
+    return frame
+
+
+def later_contacts(
+    session: Session, customer_ids: Sequence[str], since: datetime, until: datetime
+) -> pd.DataFrame:
+    """(customer_id, started_at) of every conversation of these customers in a window: what
+    first-contact resolution looks for after each of the agent's conversations."""
+    ids = sorted({c for c in customer_ids if c})
+    chunks = [ids[i : i + 900] for i in range(0, len(ids), 900)]  # SQLite's variable limit
+    rows: list = []
+    for chunk in chunks:
+        rows += (
+            session.connection()
+            .execute(
+                select(
+                    Conversation.customer_id, type_coerce(Conversation.started_at, String)
+                ).where(
+                    Conversation.customer_id.in_(chunk),
+                    Conversation.started_at >= since,
+                    Conversation.started_at < until,
+                )
+            )
+            .all()
+        )
+    frame = pd.DataFrame(rows, columns=["customer_id", "started_at"])
+    frame["started_at"] = _utc(frame["started_at"].tolist())
+    return frame
+
+
+def agent_directory(session: Session) -> pd.DataFrame:
+    """Every agent with their team: id, login, display name, team id and name."""
+    rows = session.execute(
+        select(Agent.id, Agent.login, Agent.display_name, Agent.team_id, Team.name)
+        .outerjoin(Team, Team.id == Agent.team_id)
+        .order_by(Agent.display_name, Agent.login)
+    ).all()
+    return pd.DataFrame(rows, columns=["agent_id", "login", "name", "team_id", "team"])
+
+
+def data_days(session: Session) -> tuple[date | None, date | None]:
+    """First and last day with conversations (UTC), for the default period."""
+    first, last = session.execute(
+        select(func.min(Conversation.started_at), func.max(Conversation.started_at))
+    ).one()
+    return (first.date() if first else None, last.date() if last else None)
+
+
+def channel_language_choices(session: Session) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Distinct channels and languages in the data, for the filters."""
+    channels = session.scalars(
+        select(Conversation.channel).distinct().order_by(Conversation.channel)
+    )
+    languages = session.scalars(
+        select(Conversation.language).distinct().order_by(Conversation.language)
+    )
+    return tuple(channels), tuple(languages)

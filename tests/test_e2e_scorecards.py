@@ -1,0 +1,100 @@
+"""The scorecard and team pages in Debian's chromium with the demo loaded: the lead finds
+the fast and curt agent on the team dashboard and opens their scorecard, in English and
+Russian; that agent signs in and is refused another agent's scorecard by URL.
+
+Screenshots land in ``artifacts/screenshots`` (``scorecards-<lang>-<page>.png``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM, browser_page, running_app, sign_in, wait_for_app
+from sqlalchemy import select, update
+
+from qa_app.i18n import t
+from qa_app.storage import db as storage_db
+from qa_app.storage.models import Agent, User
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "demo-password-e2e-3"
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+CLOCK = {"QA_STUDIO_NOW": "2026-03-31T09:00:00+00:00"}
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (make test installs Debian's chromium)")
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-scorecards') / 'demo.db'}"
+    env = {**os.environ, **CLOCK}
+    subprocess.run(
+        [sys.executable, "-m", "qa_app.cli", "--db", db_url, "demo", "--conversations", "600",
+         "--password", PASSWORD],
+        check=True, capture_output=True, env=env, timeout=1200,
+    )  # fmt: skip
+    saved = {key: os.environ.get(key) for key in CLOCK}
+    os.environ.update(CLOCK)
+    try:
+        with running_app(db_url, log_path=tmp_path_factory.mktemp("log") / "server.log") as url:
+            yield url, db_url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _set_language(db_url: str, username: str, lang: str) -> None:
+    with storage_db.unit_of_work(db_url) as session:
+        session.execute(update(User).where(User.username == username).values(language=lang))
+
+
+def _agent_id(db_url: str, login: str) -> int:
+    with storage_db.unit_of_work(db_url) as session:
+        return session.scalar(select(Agent.id).where(Agent.login == login))
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    wait_for_app(page)
+    page.screenshot(path=str(SHOTS / f"scorecards-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo_app, lang):
+    url, db_url = demo_app
+    _set_language(db_url, "lead", lang)
+    with browser_page() as page:
+        sign_in(page, url, "lead", PASSWORD)
+        page.goto(f"{url}/team")
+        wait_for_app(page)
+        body = page.locator("[data-testid='stMain']")
+        assert t("team.title", lang) in body.inner_text()
+        _shot(page, f"{lang}-team")
+        page.goto(f"{url}/scorecard?agent={_agent_id(db_url, 't.baker')}")
+        wait_for_app(page)
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert "t.baker" in text and t("scorecards.metric.quality", lang) in text
+        _shot(page, f"{lang}-scorecard")
+
+
+def test_agent_sees_only_their_own_scorecard(demo_app):
+    url, db_url = demo_app
+    with browser_page() as page:
+        sign_in(page, url, "t.baker", PASSWORD)
+        page.goto(f"{url}/scorecard")
+        wait_for_app(page)
+        assert "t.baker" in page.locator("[data-testid='stMain']").inner_text()
+        page.goto(f"{url}/scorecard?agent={_agent_id(db_url, 'e.kuznetsova')}")
+        wait_for_app(page)
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert t("scorecards.error.not_yours", "en") in text and "e.kuznetsova" not in text
+        _shot(page, "en-agent-refused")

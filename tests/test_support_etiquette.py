@@ -1,0 +1,92 @@
+"""Politeness and rudeness read as support etiquette, in both languages (issue 18, item 1):
+questions, instructions and "DM us" are ordinary support, never impolite; blame, dismissal,
+sarcasm, shouting, insults (also spelled with masks) and curt answers to an upset customer
+are, and every such label shows the words behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.pipeline.autoqa import AutoQAPipeline
+from scoring.pipeline.conversation import Conversation, Message
+from scoring.scorers.politeness import PolitenessScorer
+
+SCORER = PolitenessScorer()
+
+# The issue's examples of real replies wrongly called impolite, and Russian equivalents.
+ORDINARY_SUPPORT = [
+    "Please DM us a picture of the error you're receiving",
+    "What device and OS version are you using?",
+    "Do you have our Fios service?",
+    "That doesn't sound right. Please tell us more here: https://example.com/help",
+    "Send us a DM with your order number.",
+    "Restart the router and try again.",
+    "Can you follow us so we can DM you?",
+    "What is your account email?",
+    "Пришлите, пожалуйста, скриншот ошибки.",
+    "Какое у вас устройство и версия ОС?",
+    "Напишите нам в личные сообщения номер заказа.",
+    "Перезагрузите роутер и попробуйте снова.",
+    "Подключена ли у вас наша услуга домашнего интернета?",
+    "Уточните, пожалуйста, номер договора.",
+    "Что-то не так. Расскажите подробнее здесь: https://example.com/help",
+]
+RUDE = [
+    ("Это не к нам, обращайтесь в банк.", "dismissive"),
+    ("That's not our problem.", "dismissive"),
+    ("Вы сами виноваты, надо было читать инструкцию.", "blame"),
+    ("You should have read the manual before buying.", "blame"),
+    ("As I already said, the refund takes ten days.", "repetition"),
+    ("Wow, great job breaking it again.", "sarcasm"),
+    ("Ну конечно, вам виднее.", "sarcasm"),
+    ("WHY DIDN'T YOU READ THE EMAIL", "shouting"),
+    ("Сколько раз тебе повторять, читай почту", "informal_address"),
+    ("Это какая-то х*рня, а не вопрос", "profanity"),
+    ("What the f**k is this question", "profanity"),
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_SUPPORT)
+def test_questions_instructions_and_dm_requests_are_never_impolite(text):
+    polite, rude = SCORER.score_with_rudeness([text])
+    assert polite[0].label in ("neutral", "polite"), (text, polite[0])
+    assert rude[0].label == "ok"
+
+
+def test_sympathy_about_a_compromised_account_is_not_rude():
+    text = "I'm sorry to hear this! Sounds like your account may have been compromised."
+    ru = "Мне жаль это слышать! Похоже, ваш аккаунт могли взломать."
+    polite, rude = SCORER.score_with_rudeness([text, ru])
+    assert [r.label for r in rude] == ["ok", "ok"]
+    assert [p.label for p in polite] == ["polite", "polite"]
+
+
+@pytest.mark.parametrize(("text", "rule"), RUDE)
+def test_rude_replies_are_impolite_and_say_why(text, rule):
+    polite, rude = SCORER.score_with_rudeness([text])
+    assert polite[0].label == "impolite", (text, polite[0])
+    assert rude[0].label == "rude"
+    rules = [e.rule for e in rude[0].evidence]
+    assert any(r.startswith(rule) for r in rules), rules
+    for e in rude[0].evidence:  # every span points at the words it names
+        assert text[e.start : e.end] == e.text and e.text.strip()
+
+
+def test_a_curt_reply_is_rude_only_to_an_upset_customer():
+    replies = ["Нет.", "No.", "Нет.", "Спасибо!"]
+    polite, rude = SCORER.score_with_rudeness(replies, upset=[True, True, False, True])
+    assert [r.label for r in rude] == ["rude", "rude", "ok", "ok"]
+    assert [p.label for p in polite][:3] == ["impolite", "impolite", "neutral"]
+    assert [e.rule for e in rude[0].evidence] == ["curt_reply"]
+
+
+def test_pipeline_catches_a_curt_answer_to_an_angry_customer():
+    angry = "Это ужасно, я третий день без интернета, вы издеваетесь?!"
+    calm = "Подскажите, пожалуйста, когда придёт заказ?"
+    conversations = [
+        Conversation("a", "chat", "ru", [Message("customer", angry), Message("agent", "Ждите.")]),
+        Conversation("b", "chat", "ru", [Message("customer", calm), Message("agent", "Ждите.")]),
+    ]
+    first, second = AutoQAPipeline().score_conversations(conversations)
+    assert first.messages[1].results["rudeness"].label == "rude"
+    assert second.messages[1].results["rudeness"].label == "ok"
