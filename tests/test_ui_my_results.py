@@ -67,7 +67,7 @@ def test_agent_reads_own_reviews_newest_first(sqlite_url, lang):
     # Comments are shown escaped, in full; the automatic column is marked as automatic.
     assert COMMENT in text and "<b>" not in "".join(m.value for m in at.markdown)  # as typed
     frame = at.dataframe[0].value
-    auto = "🤖 Automatic suggestion" if lang == "en" else "🤖 Автоматическая подсказка"
+    auto = "Automatic suggestion" if lang == "en" else "Автоматическая подсказка"
     assert auto in frame.columns
     assert len(at.get("plotly_chart")) == 1
     acks = [b for b in at.button if str(b.key).startswith("results.ack.")]

@@ -14,7 +14,7 @@ from qa_app.ui import user_text
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.transcript_view import render_transcript
 
-AUTO = "🤖"
+AUTO = ":material/smart_toy:"
 BADGE = {"open": "orange", "accepted": "green", "rejected": "red"}
 
 
@@ -108,11 +108,19 @@ def render_disputes(item: results.ResultItem) -> None:
 
 def render_item_body(item: results.ResultItem) -> None:
     """The transcript on the left, grades, comments and automatic figures on the right."""
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns(2, gap="medium")
     with left:
         render_transcript(item.transcript, current_lang(), 460, evidence=item.evidence)
     with right:
-        st.dataframe(grades_frame(item), hide_index=True, width="stretch")
+        st.dataframe(
+            grades_frame(item),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                tr("disputes.col.category"): st.column_config.TextColumn(width=90),
+                tr("results.col.auto"): st.column_config.TextColumn(width=110),
+            },
+        )
         st.caption(tr("results.auto_column_help", mark=AUTO))
         render_comments(item)
         render_disputes(item)
