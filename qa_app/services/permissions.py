@@ -45,6 +45,7 @@ _TABLE: tuple[Action, ...] = (
     Action("page.overview", "open the overview page", ROLES),
     Action("page.autoqa", "open the automatic scoring page", ("lead", "reviewer", "trainer")),
     Action("page.import", "open the import page", ("lead",)),
+    Action("page.import_mapping", "open the column-mapping import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
     Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),

@@ -257,9 +257,7 @@ class CalibrationSession(Base):
     closed_at: Mapped[datetime | None]
     #: A lead's decision (migration 0011): the session's grades count as the agents'
     #: evaluation. Until then agents never see them and nobody may dispute them.
-    counts_for_agents: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    counts_for_agents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     counted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     counted_at: Mapped[datetime | None]
 
@@ -590,6 +588,7 @@ class CoachingConfirmation(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
+
 # --- Personal data: retention policies and the aggregates kept after a purge (0012) -------
 
 
@@ -616,9 +615,7 @@ class AgentWeekAggregate(Base):
     text, no customer id: nothing here identifies a customer."""
 
     __tablename__ = "agent_week_aggregates"
-    __table_args__ = (
-        Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),
-    )
+    __table_args__ = (Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(120))

@@ -19,6 +19,7 @@ from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
 from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+from qa_app.ui.screens.privacy_page import purge_due_at_start
 
 
 def render_guarded(spec: PageSpec) -> None:
@@ -109,6 +110,7 @@ def start_run() -> Actor | None:
         st.stop()
     if actor is not None:
         run_due_at_start(actor)
+        purge_due_at_start(actor)
     return actor
 
 

@@ -279,10 +279,22 @@ def _add_version(
     return _stored(session, version, row.slug)
 
 
-def ensure_default_rubric(session: Session, directory: Path | None = None) -> list[str]:
-    """Load every ``rubrics/*.yaml`` whose id is not in the database yet; returns the slugs.
+FROM_FILE = ("loaded from ", "updated from ")
 
-    Files that are not rubrics (checklists, topic catalogues) are skipped silently.
+
+def _same_content(a: Rubric, b: Rubric) -> bool:
+    """Equal apart from the version number (which the store assigns)."""
+    return {**rubric_to_dict(a), "version": 0} == {**rubric_to_dict(b), "version": 0}
+
+
+def ensure_default_rubric(session: Session, directory: Path | None = None) -> list[str]:
+    """Load every ``rubrics/*.yaml`` whose id is not in the database yet, and store a new
+    version of a shipped rubric whose file changed (say, bug-report criteria that became
+    conditional) as long as nobody edited it in the app since; returns the slugs stored.
+
+    An edited rubric is never overwritten by its file, and older reviews keep pointing at
+    the version they were graded against. Files that are not rubrics (checklists, topic
+    catalogues) are skipped silently.
     """
     from qa_app.services.actor import SYSTEM
 
@@ -291,13 +303,18 @@ def ensure_default_rubric(session: Session, directory: Path | None = None) -> li
     for path in sorted((directory or RUBRICS_DIR).glob("*.yaml")):
         text = path.read_text(encoding="utf-8-sig")
         rubric, problems = check_rubric_text(text)
-        if rubric is None or rubric.id in existing:
+        if rubric is None:
             continue
-        row, created = _locked_rubric(session, rubric.id)
-        if not created:  # another process loaded it a moment ago
+        if rubric.id not in existing:
+            row, created = _locked_rubric(session, rubric.id)
             existing.add(rubric.id)
+            if created:  # otherwise another process loaded it a moment ago
+                _add_version(session, SYSTEM, row, text, f"loaded from {path.name}", rubric.id)
+                loaded.append(rubric.id)
             continue
-        _add_version(session, SYSTEM, row, text, f"loaded from {path.name}", rubric.id)
-        existing.add(rubric.id)
-        loaded.append(rubric.id)
+        latest = active_version(session, rubric.id)
+        if latest.change_note.startswith(FROM_FILE) and not _same_content(rubric, latest.rubric):
+            note = f"updated from {path.name} (file version {rubric.version})"
+            save_rubric(session, SYSTEM, text, note)
+            loaded.append(rubric.id)
     return loaded

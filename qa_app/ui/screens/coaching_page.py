@@ -130,9 +130,18 @@ def _choose_team(screen: coaching.CoachingScreen) -> None:
     st.selectbox(tr("coaching.pick_team"), list(labels), format_func=labels.get, key=TEAM_KEY)
 
 
+def _from_link(key: str, param: str) -> None:
+    """A link such as ``/coaching?agent=12`` opens that agent (once; the widget rules after)."""
+    value = st.query_params.get(param, "")
+    if key not in st.session_state and value.isdigit():
+        st.session_state[key] = int(value)
+
+
 def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("coaching.title"))
+    _from_link(AGENT_KEY, "agent")
+    _from_link(TEAM_KEY, "team")
     try:
         screen = coaching.coaching_screen(
             context.uow(),

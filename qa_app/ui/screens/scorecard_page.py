@@ -15,6 +15,7 @@ from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
 from qa_app.ui import (
     context,
+    data_scorecards,
     export_buttons,
     scorecard_service_view,
     scorecard_view,
@@ -63,7 +64,7 @@ def render() -> None:
     actor = context.require_page("page.scorecard")
     st.title(tr("scorecards.title"), anchor=False)
     try:
-        choices = scorecards.scorecard_choices_screen(context.uow(), actor)
+        choices = data_scorecards.scorecard_choices(context.database_url(), actor)
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -78,8 +79,7 @@ def render() -> None:
     if period is None:
         return
     try:
-        card = scorecards.scorecard_screen(context.uow(), actor, agent_id, period,
-                                           now=context.now())  # fmt: skip
+        card = data_scorecards.scorecard(context.database_url(), actor, agent_id, period, context.now())  # fmt: skip
     except ServiceError as exc:
         context.show_error(exc)
         return
