@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_coaching",
     "qa_app.cli.commands_privacy",
     "qa_app.cli.commands_mapping",
+    "qa_app.cli.commands_audit",
+    "qa_app.cli.commands_mystery",
 )
 
 

@@ -19,6 +19,7 @@ from qa_app.ui import (
     export_buttons,
     scorecard_service_view,
     scorecard_view,
+    user_text,
 )
 from qa_app.ui.context import tr
 
@@ -82,7 +83,8 @@ def render() -> None:
     except ServiceError as exc:
         context.show_error(exc)
         return
-    st.subheader(tr("scorecards.heading", name=card.agent_name, team=card.team_name or "—",
+    st.subheader(tr("scorecards.heading", name=user_text.inline(card.agent_name),
+                    team=user_text.inline(card.team_name or "—"),
                     start=period.start.isoformat(), end=period.end.isoformat()), anchor=False)  # fmt: skip
     scorecard_view.render_headline(card)
     _exports(actor, card, period)
