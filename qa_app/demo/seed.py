@@ -158,6 +158,7 @@ def load_demo(
         f"automatic scores: {scoring.scored:,} conversations, {scoring.messages:,} messages "
         f"in {scoring.seconds:.0f} s ({scoring.messages_per_second:,.0f} messages/s)"
     )
+    add_mystery_programme(session, result, seed, reference)
     if not reviews:
         return result
     season = create_demo_reviews(
@@ -177,6 +178,22 @@ def load_demo(
         "weekly goals: " + ", ".join(f"{name} {goal}" for name, goal in DEMO_GOALS.items())
     )
     return result
+
+
+def add_mystery_programme(
+    session: Session, result: DemoResult, seed: int, reference: datetime | None
+) -> None:
+    """The mystery-shopper programme: scenarios, shoppers and a season of visits."""
+    from qa_app.demo.mystery import create_demo_mystery
+    from qa_app.demo.season import demo_reference
+
+    summary = create_demo_mystery(session, demo_reference(reference), seed=seed)
+    session.commit()
+    if summary.visits:
+        result.notes.append(
+            f"mystery shopping: {summary.scenarios} scenarios, {summary.visits} visits over "
+            f"every channel, {summary.published} published to the agents"
+        )
 
 
 def has_conversations(uow: UnitOfWork) -> bool:

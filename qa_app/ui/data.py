@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import autoqa, coaching, overview
+from qa_app.services import autoqa, coaching, mystery, overview
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 
@@ -76,3 +76,25 @@ def drivers(
 def _drivers(url: str, role: str, hour, team_id, channel) -> coaching.DriversScreen:
     scope = Actor(user_id=None, username=role, role=role)
     return coaching.drivers_screen(services_db.unit_of_work(url), scope, hour, team_id, channel)
+
+
+def mystery_report(
+    url: str, actor: Actor, filters: mystery.ReportFilter, lang: str
+) -> mystery.ReportScreen:
+    """The mystery-shopper report, cached a minute per user (visibility differs per
+    shopper and agent), period, channel and language: re-runs after the first are quick."""
+    scope = Actor(user_id=actor.user_id, username=actor.username, role=actor.role,
+                  agent_id=actor.agent_id)  # fmt: skip
+    return _mystery_report(url, scope, filters, lang)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=32)
+def _mystery_report(
+    url: str, scope: Actor, filters: mystery.ReportFilter, lang: str
+) -> mystery.ReportScreen:
+    return mystery.report_screen(services_db.unit_of_work(url), scope, filters, lang)
+
+
+def forget_mystery() -> None:
+    """Drop cached mystery reports after a change (a visit saved, published or imported)."""
+    _mystery_report.clear()
