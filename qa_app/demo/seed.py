@@ -141,6 +141,7 @@ def load_demo(
     ``reference`` is the season's "today" (default: a few days after the corpus's own last
     day), so the demo never depends on the day it is loaded.
     """
+    from qa_app.demo.coaching import create_demo_plans
     from qa_app.demo.reviews import create_demo_reviews
     from qa_app.services.autoqa import score_conversations
     from qa_app.services.rubrics import active_version
@@ -164,6 +165,7 @@ def load_demo(
         session, active_version(session).version_id, seed=seed, reference=reference
     )
     set_demo_goals(session, reference)
+    plans = create_demo_plans(session, reference)
     session.commit()
     result.notes.append(
         f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "
@@ -171,6 +173,7 @@ def load_demo(
         + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
         + f"; calibration sessions: {len(season.calibration_sessions)}"
     )
+    result.notes.append(f"coaching plans: {plans} (sessions for the new hire and the curt agent)")
     result.notes.append(
         "weekly goals: " + ", ".join(f"{name} {goal}" for name, goal in DEMO_GOALS.items())
     )

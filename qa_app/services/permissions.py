@@ -7,7 +7,8 @@ else needs their role listed. Rules that depend on the record (a reviewer's *own
 an agent's *own* conversations) stay in the service, after the action check.
 
 Adding an action: one ``Action`` line below. A name defined twice fails at import, and
-``tests/test_permissions.py`` calls every public service as every role against this table.
+``tests/test_service_permissions.py`` calls every public service that takes an actor as every
+role against this table (found by introspection; each names its guarding action there).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _TABLE: tuple[Action, ...] = (
     Action("page.overview", "open the overview page", ROLES),
     Action("page.autoqa", "open the automatic scoring page", ("lead", "reviewer", "trainer")),
     Action("page.import", "open the import page", ("lead",)),
+    Action("page.import_mapping", "open the column-mapping import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
     Action("page.mystery_scenarios", "open the mystery-shopper scenarios page", ("lead",)),

@@ -15,10 +15,9 @@ import streamlit as st
 
 from qa_app.services import mystery, reviews
 from qa_app.services.errors import InvalidInput, ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui import data as data_cache
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 
 FLASH = "mystery.visits.flash"
 ROUND = "mystery.form.round"  # bumped after a save: every key below changes, the form is new
@@ -33,9 +32,9 @@ def _key(name: str) -> str:
 
 def _brief(scenario: mystery.ScenarioInfo) -> None:
     with st.container(border=True):
-        st.markdown(tr("mystery.form.brief", persona=escape_markdown(scenario.persona)))
-        st.markdown(tr("mystery.form.request", request=escape_markdown(scenario.request)))
-        st.caption(tr("mystery.form.correct", answer=escape_markdown(scenario.correct_answer)))
+        st.markdown(tr("mystery.form.brief", persona=user_text.inline(scenario.persona)))
+        st.markdown(tr("mystery.form.request", request=user_text.inline(scenario.request)))
+        st.caption(tr("mystery.form.correct", answer=user_text.inline(scenario.correct_answer)))
 
 
 def _minutes(raw: str) -> float | None:
@@ -57,12 +56,12 @@ def _item_inputs(items: list[mystery.ChecklistItem]) -> dict[str, tuple[object, 
     for item in items:
         if item.category != category:
             category = item.category
-            st.markdown(f"**{escape_markdown(category)}**")
+            st.markdown(f"**{user_text.inline(category)}**")
         options = [v for v, _ in item.levels] + ([NA] if item.na_allowed else [])
         labels = dict(item.levels) | {NA: tr("mystery.visit.na")}
         left, right = st.columns([3, 2])
         choice = left.radio(
-            escape_markdown(item.name), options, index=None, horizontal=True,
+            user_text.inline(item.name), options, index=None, horizontal=True,
             format_func=lambda v, labels=labels: str(labels.get(v, v)), key=_key(f"item.{item.criterion_id}"),
             help=item.description,
         )  # fmt: skip

@@ -15,9 +15,8 @@ import streamlit as st
 
 from qa_app.services import imports, mystery
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, data, mystery_visit_form
+from qa_app.ui import context, data, mystery_visit_form, user_text
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.screens.import_page import ZONES
 
 ACTION = "page.mystery_visits"
@@ -69,7 +68,7 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
     detail = screen.detail
     row = detail.row
     with st.container(border=True):
-        st.subheader(tr("mystery.visit.heading", id=row.id, scenario=escape_markdown(row.scenario)))
+        st.subheader(tr("mystery.visit.heading", id=row.id, scenario=user_text.inline(row.scenario)))
         verdict = (
             ""
             if row.passed is None
@@ -87,10 +86,10 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
             resolved=_when(detail.resolved_at),
         ))  # fmt: skip
         unknown = tr("mystery.form.unknown")
-        st.caption(tr("mystery.visit.who", agent=escape_markdown(row.agent or unknown),
-                      team=escape_markdown(row.team or unknown), shopper=escape_markdown(row.shopper or unknown)))  # fmt: skip
+        st.caption(tr("mystery.visit.who", agent=user_text.inline(row.agent or unknown),
+                      team=user_text.inline(row.team or unknown), shopper=user_text.inline(row.shopper or unknown)))  # fmt: skip
         if detail.conversation:
-            st.caption(tr("mystery.visit.conversation", id=escape_markdown(detail.conversation)))
+            st.caption(tr("mystery.visit.conversation", id=user_text.inline(detail.conversation)))
         if screen.may_publish:
             render_publish(actor, row)
     render_answers(detail)
