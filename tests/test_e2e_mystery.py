@@ -78,7 +78,7 @@ def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     # tables draw on a canvas after the run ends: wait for them, then for fonts to settle
     for table in page.locator("[data-testid='stDataFrame']").all():
-        table.locator("canvas").first.wait_for(timeout=30_000)
+        table.locator("canvas").first.wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
@@ -110,7 +110,10 @@ def test_lead_creates_a_scenario(app):
 def _answer_every_item(page) -> None:
     groups = page.locator("[data-testid='stRadio']")
     for index in range(groups.count()):
-        groups.nth(index).locator("label").nth(2).click()  # the 2nd option: pass, level 2
+        group = groups.nth(index)
+        passed = group.get_by_text("Pass", exact=True)
+        # "Pass" on yes/no items; the first level of the 1-3 items (label 0 is the question)
+        (passed if passed.count() else group.locator("label").nth(1)).click()
         page.wait_for_timeout(60)
 
 
