@@ -78,7 +78,8 @@ def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     # tables draw on a canvas after the run ends: wait for them, then for fonts to settle
     for table in page.locator("[data-testid='stDataFrame']").all():
-        table.locator("canvas").first.wait_for(state="attached", timeout=30_000)
+        if table.is_visible():  # tables in a tab not shown are never drawn
+            table.locator("canvas").first.wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
@@ -143,9 +144,12 @@ def test_shopper_records_visits_and_an_oversized_file_loses_nothing(app, tmp_pat
         page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
         wait_for_app(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(shot)])
+        page.get_by_text("chat.png").wait_for(timeout=30_000)  # uploaded before saving
         wait_for_app(page)
+        page.wait_for_timeout(1000)
         page.get_by_role("button", name="Save visit").click()
         wait_for_app(page)
+        _shot(page, "mystery-visit-saved-en.png")
         page.get_by_text("saved.").first.wait_for(timeout=60_000)
     with storage_db.unit_of_work(db_url) as session:
         visit = session.scalar(select(MysteryVisit).order_by(MysteryVisit.id.desc()))
