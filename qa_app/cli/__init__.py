@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_coaching",
     "qa_app.cli.commands_privacy",
     "qa_app.cli.commands_mapping",
+    "qa_app.cli.commands_api",
 )
 
 
