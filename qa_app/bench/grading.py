@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa_app.services import accounts, sampling
+from qa_app.services import accounts, reviews, sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.database import unit_of_work, upgrade
 
@@ -37,29 +37,47 @@ BENCH_USER = "bench-grader"
 BENCH_PASSWORD = "bench-grader-password-1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-GRADED_JS = """([total, want]) => {
-  const app = document.querySelector("[data-testid='stApp']");
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+SHOWN_JS = """([total, want]) => {
   const values = [...document.querySelectorAll("[data-testid='stMetricValue']")]
     .map(e => e.innerText.trim());
   return values.includes(`${want}/${total}`);
+}"""
+FINISHED_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+TITLE_JS = """(before) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const title = document.querySelector('h1');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!title && title.innerText.trim() !== before;
 }"""
 
 
 @dataclass(frozen=True, slots=True)
 class GradingFigures:
+    #: Click until the "graded n/N" figure counts it (what the reviewer sees).
     clicks: list[float]
+    #: Click until Streamlit finished that run (the page takes the next click at once).
+    settled: list[float]
     submits: list[float]
     criteria: int
+    #: The reference, same run and machine: switching the sign-in form's language, a
+    #: trivial page's full rerun (what any click costs here before the app does anything).
+    reference: list[float]
 
     @staticmethod
     def _p90(values: list[float]) -> float:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0.0
 
+    @staticmethod
+    def median(values: list[float]) -> float:
+        return statistics.median(values) if values else 0.0
+
     @property
     def median_click_ms(self) -> float:
-        return statistics.median(self.clicks) if self.clicks else 0.0
+        return self.median(self.clicks)
 
     @property
     def p90_click_ms(self) -> float:
@@ -74,6 +92,16 @@ class GradingFigures:
         return self._p90(self.submits)
 
 
+def _clear_drafts(session, reviewer) -> None:
+    """Empty the drafts an interrupted earlier run left, so every review starts at 0/N."""
+    for bucket in ("in_progress", "due"):
+        for item in reviews.list_queue(session, reviewer, bucket):
+            ctx = reviews.open_review(session, reviewer, item.assignment_id)
+            if any(not g.is_empty for g in ctx.draft.grades.values()):
+                empty = reviews.ReviewDraft({cid: reviews.GradeInput() for cid in ctx.draft.grades})
+                reviews.save_draft(session, reviewer, item.assignment_id, empty, ctx.lock_version)
+
+
 def prepare(url: str, conversations: int, lang: str) -> None:
     """The bench reviewer (known password) with ``conversations`` waiting in their queue."""
     upgrade(url)
@@ -84,6 +112,7 @@ def prepare(url: str, conversations: int, lang: str) -> None:
             accounts.add_user(
                 session, SYSTEM, BENCH_USER, "reviewer", password=BENCH_PASSWORD, language=lang
             )
+        _clear_drafts(session, accounts.actor_for(accounts.find_user(session, BENCH_USER)))
         request = sampling.SampleRequest(
             strategy="random",
             size=conversations,
@@ -137,9 +166,24 @@ def _idle(page) -> None:
     page.wait_for_selector(IDLE, state="attached", timeout=60_000)
 
 
-def _sign_in(page, base: str) -> None:
+def _reference(page, rounds: int = 6) -> list[float]:
+    """Switch the sign-in form's language back and forth, timing each until it is drawn."""
+    times = []
+    for index in range(rounds):
+        target = page.locator("[data-testid='stButtonGroup'] button").nth((index + 1) % 2)
+        before = page.locator("h1").first.inner_text().strip()
+        began = time.perf_counter()
+        target.click()
+        page.wait_for_function(TITLE_JS, arg=before, timeout=60_000, polling=10)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def _sign_in(page, base: str, reference: list[float]) -> None:
     page.goto(base)
     _idle(page)
+    page.wait_for_selector("[data-testid='stButtonGroup'] button")
+    reference.extend(_reference(page))
     page.locator("input[type='text']").first.fill(BENCH_USER)
     page.locator("input[type='password']").first.fill(BENCH_PASSWORD)
     page.locator("[data-testid='stFormSubmitButton'] button").click()
@@ -147,8 +191,9 @@ def _sign_in(page, base: str) -> None:
     _idle(page)
 
 
-def _grade_all(page, clicks: list[float]) -> int:
-    """Click the first level of every criterion, timing each until it is counted."""
+def _grade_all(page, clicks: list[float], settled: list[float]) -> int:
+    """Click the first level of every criterion, timing each until it is counted and
+    until the run it started has finished."""
     page.wait_for_selector("[data-testid='stRadioOption']", timeout=60_000)
     groups = page.locator("[data-testid='stRadio']")
     total = groups.count()
@@ -157,8 +202,10 @@ def _grade_all(page, clicks: list[float]) -> int:
         option.scroll_into_view_if_needed()
         began = time.perf_counter()
         option.click()
-        page.wait_for_function(GRADED_JS, arg=[total, index + 1], timeout=60_000, polling=10)
+        page.wait_for_function(SHOWN_JS, arg=[total, index + 1], timeout=60_000, polling=10)
         clicks.append((time.perf_counter() - began) * 1000)
+        page.wait_for_function(FINISHED_JS, timeout=60_000, polling=10)
+        settled.append((time.perf_counter() - began) * 1000)
     return total
 
 
@@ -173,30 +220,33 @@ def measure_grading(url: str, reviews: int = 3, lang: str = "en") -> GradingFigu
     prepare(url, reviews + 1, lang)
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     clicks: list[float] = []
+    settled: list[float] = []
     submits: list[float] = []
+    reference: list[float] = []
     total = 0
     with serving(url) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.set_default_timeout(60_000)
-            _sign_in(page, base)
+            _sign_in(page, base, reference)
             page.goto(f"{base}/review")
             _idle(page)
             for _ in range(reviews):
-                total = _grade_all(page, clicks)
+                total = _grade_all(page, clicks, settled)
                 page.wait_for_timeout(300)  # the last autosave settles, as a person pauses
                 _idle(page)
                 before = _caption_ids(page)
                 began = time.perf_counter()
-                page.locator(".st-key-review-submit button").click()
-                page.wait_for_function(GRADED_JS, arg=[total, 0], timeout=60_000, polling=10)
+                page.locator(".st-key-review-submit button:visible").first.click()
+                page.wait_for_function(SHOWN_JS, arg=[total, 0], timeout=60_000, polling=10)
+                page.wait_for_function(FINISHED_JS, timeout=60_000, polling=10)
                 submits.append((time.perf_counter() - began) * 1000)
                 if _caption_ids(page) == before:
                     raise RuntimeError("the submit did not open the next conversation")
         finally:
             browser.close()
-    return GradingFigures(clicks, submits, total)
+    return GradingFigures(clicks, settled, submits, total, reference)
 
 
 def default_database(path: Path) -> str:

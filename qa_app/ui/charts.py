@@ -123,39 +123,35 @@ def weekly_score(
     title: str,
     x_title: str,
     y_title: str,
-    interval_label: str,
     n_label: str,
 ) -> go.Figure:
-    """A weekly mean score line with its interval band and the n behind each point written
-    on it (weeks without reviews leave a gap); ``trend`` has ``weekly_trend``'s columns."""
-    weeks = trend["week"].astype(str).tolist()
-    counts = trend["n"].astype(int).tolist()
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=weeks + weeks[::-1],
-            y=trend["high"].tolist() + trend["low"].tolist()[::-1],
-            fill="toself",
-            fillcolor="rgba(47,111,179,.15)",
-            line={"width": 0},
-            hoverinfo="skip",
-            name=interval_label,
-        )
-    )
-    fig.add_trace(
+    """Weekly mean scores with their intervals as error bars and the n behind each point
+    written on it (weeks without reviews stay empty); ``trend`` has ``weekly_trend``'s
+    columns."""
+    shown = trend[trend["n"] > 0]
+    weeks = shown["week"].astype(str).tolist()
+    counts = shown["n"].astype(int).tolist()
+    mean = shown["mean"].astype(float)
+    fig = go.Figure(
         go.Scatter(
             x=weeks,
-            y=trend["mean"],
+            y=mean,
             mode="lines+markers+text",
-            text=[f"n={n}" if n else "" for n in counts],
+            text=[f"n={n}" for n in counts],
             textposition="top center",
             customdata=counts,
             line={"color": PALETTE[0]},
-            connectgaps=False,
-            name=y_title,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (shown["high"].astype(float) - mean).tolist(),
+                "arrayminus": (mean - shown["low"].astype(float)).tolist(),
+                "color": "rgba(47,111,179,.35)",
+            },
             hovertemplate=f"%{{x}}<br>{y_title}: %{{y:.0f}}<br>{n_label}: %{{customdata}}<extra></extra>",
         )
     )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=trend["week"].tolist())
     fig.update_yaxes(range=[0, 105])
     fig.update_layout(showlegend=False)
     return _layout(fig, title, x_title, y_title)

@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import results
+from qa_app.ui import user_text
 from qa_app.ui.context import current_lang, tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.transcript_view import render_transcript
 
-AUTO = "🤖"
+AUTO = ":material/smart_toy:"
 BADGE = {"open": "orange", "accepted": "green", "rejected": "red"}
 
 
@@ -31,7 +31,7 @@ def headline(item: results.ResultItem) -> str:
     summary = item.summary
     when = summary.submitted_at.strftime("%Y-%m-%d") if summary.submitted_at else "—"
     parts = [
-        f"**{escape_markdown(summary.external_id)}**",
+        f"**{user_text.inline(summary.external_id)}**",
         when,
         tr("results.score", score=score_text(summary.overall_score)),
     ]
@@ -68,11 +68,11 @@ def render_comments(item: results.ResultItem) -> None:
         return
     st.markdown(f"**{tr('results.comments')}**")
     lines = [
-        f"- **{escape_markdown(g.name)}:** {escape_markdown(' '.join(g.comment.split()))}"
+        f"- **{user_text.inline(g.name)}:** {user_text.inline(' '.join(g.comment.split()))}"
         for g in commented
     ]
     if item.summary.comment.strip():
-        overall = escape_markdown(" ".join(item.summary.comment.split()))
+        overall = user_text.inline(" ".join(item.summary.comment.split()))
         lines.append(f"- **{tr('results.overall')}:** {overall}")
     st.markdown("\n".join(lines))
 
@@ -96,23 +96,31 @@ def render_disputes(item: results.ResultItem) -> None:
             tr(
                 "results.dispute_line",
                 status=tr(f"disputes.status.{d.status}"),
-                criterion=escape_markdown(d.criterion_name or tr("disputes.whole")),
-                reason=escape_markdown(" ".join(d.reason.split())),
+                criterion=user_text.inline(d.criterion_name or tr("disputes.whole")),
+                reason=user_text.inline(" ".join(d.reason.split())),
             )
         )
         if d.answer:
             st.caption(
-                tr("results.dispute_answer", answer=escape_markdown(" ".join(d.answer.split())))
+                tr("results.dispute_answer", answer=user_text.inline(" ".join(d.answer.split())))
             )
 
 
 def render_item_body(item: results.ResultItem) -> None:
     """The transcript on the left, grades, comments and automatic figures on the right."""
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns(2, gap="medium")
     with left:
         render_transcript(item.transcript, current_lang(), 460, evidence=item.evidence)
     with right:
-        st.dataframe(grades_frame(item), hide_index=True, width="stretch")
+        st.dataframe(
+            grades_frame(item),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                tr("disputes.col.category"): st.column_config.TextColumn(width=90),
+                tr("results.col.auto"): st.column_config.TextColumn(width=110),
+            },
+        )
         st.caption(tr("results.auto_column_help", mark=AUTO))
         render_comments(item)
         render_disputes(item)

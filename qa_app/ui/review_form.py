@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
-from qa_app.ui import context
+from qa_app.ui import context, grading_keys
 from qa_app.ui.applicability_text import auto_na_reason
 from qa_app.ui.context import current_lang, tr
 from scoring.rubric.files import Criterion
@@ -244,7 +244,8 @@ def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
             for criterion in category.criteria:
                 if criterion.id in ctx.auto_na:
                     render_auto_na(criterion, ctx.auto_na[criterion.id])
-                else:
+                    continue
+                with st.container(key=grading_keys.criterion_key(criterion.id)):
                     render_criterion(ctx, criterion, criterion.id in missing)
     st.text_area(
         tr("review.overall_comment"),

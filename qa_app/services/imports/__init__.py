@@ -7,6 +7,8 @@ them from here, never from its modules.
 from qa_app.services.imports.history import recent_imports
 from qa_app.services.imports.mappings import (
     MAPPING_FIELDS,
+    ColumnMapping,
+    TablePreview,
     get_preset,
     list_presets,
     mapped_reader,
@@ -43,6 +45,8 @@ __all__ = [
     "do_import_records",
     "import_records",
     "MAPPING_FIELDS",
+    "ColumnMapping",
+    "TablePreview",
     "do_get_preset",
     "do_list_presets",
     "do_save_preset",

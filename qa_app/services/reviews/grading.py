@@ -226,6 +226,9 @@ def _editable_review(
             created_at=utc_now(now),
         )
         session.add(review)
+        # Written now, not by the autoflush of the next query (the suggestions read): a
+        # second first save of the same draft at this moment ends here, as a conflict.
+        _flush(session, review)
         return review
     if review.lock_version != lock_version:
         raise _stale(review.id)
@@ -240,10 +243,12 @@ def _apply(
     review: Review,
     draft: ReviewDraft,
     rubric: Rubric,
-    suggestions: dict[str, Suggestion],
+    suggestions: dict[str, Suggestion] | None,
     now: datetime | None = None,
     auto_na: Collection[str] = (),
 ) -> None:
+    """Write the draft's grades into the review; ``suggestions`` (at submission) records
+    the automatic value beside each grade, None (a draft save) leaves it untouched."""
     known = set(rubric.criterion_ids())
     current = {g.criterion_id: g for g in review.grades}
     for criterion_id in auto_na:  # recorded, so the stored score never moves with the facts
@@ -271,8 +276,9 @@ def _apply(
         row.value = None if grade.not_applicable else grade.value
         row.not_applicable = grade.not_applicable
         row.comment = grade.comment
-        suggestion = suggestions.get(criterion_id)
-        row.auto_value = suggestion.value if suggestion else None
+        if suggestions is not None:
+            suggestion = suggestions.get(criterion_id)
+            row.auto_value = suggestion.value if suggestion else None
     review.comment = draft.comment
     review.updated_at = utc_now(now)
 
@@ -316,8 +322,9 @@ def save_draft(
     """Autosave: store the draft as it is (incomplete is fine) and return the new version."""
     assignment, stored, auto_na = _checked_input(session, actor, assignment_id, draft)
     review = _editable_review(session, actor, assignment, lock_version, now)
-    suggestions = suggestions_for(session, assignment.conversation_id, stored.rubric)
-    _apply(review, draft, stored.rubric, suggestions, now, auto_na)
+    # Automatic values are recorded at submission: computing them on every keystroke's
+    # save cost ~90% of the save, and nothing reads them from a draft.
+    _apply(review, draft, stored.rubric, None, now, auto_na)
     if assignment.status == "pending":
         assignment.status = "in_progress"
     _flush(session, review)

@@ -30,7 +30,6 @@ def render_trend(screen: results.ResultsPage) -> None:
         title=tr("results.trend_title"),
         x_title=tr("results.trend_week"),
         y_title=tr("results.trend_score"),
-        interval_label=tr("results.trend_interval"),
         n_label=tr("results.trend_n"),
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})

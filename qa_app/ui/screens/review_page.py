@@ -1,7 +1,11 @@
 """Review: the transcript on the left, the rubric on the right, drafts saved on every change.
 
-The page keeps the lock version it last saw; a save after someone else's shows a clear
-conflict, keeps the reviewer's input, and offers to load the other version or keep theirs.
+The grading side is a fragment: a grade click reruns the form, the score so far and the
+draft save, not the transcript and the page around it. The transcript column stays in view
+(sticky) while the form scrolls with the page, so neither hides in a short inner box.
+Keys grade too (``grading_keys``). The page keeps the lock version it last saw; a save
+after someone else's shows a clear conflict, keeps the reviewer's input, and offers to load
+the other version or keep theirs.
 """
 
 from __future__ import annotations
@@ -11,13 +15,22 @@ import streamlit as st
 from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.services.permissions import can
-from qa_app.ui import context, review_form
+from qa_app.ui import context, grading_keys, review_form, user_text
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.transcript_view import render_transcript
 
 TARGET = "review.assignment_id"
 ACTION = "page.review"
+#: The chat box's height: with the facts above it, the transcript column fits a 900 px
+#: screen and stays in view while the form scrolls past it.
+CHAT_HEIGHT = 600
+LAYOUT_CSS = """
+<style>
+[data-testid="stColumn"]:has(.st-key-qa-transcript) {
+  position: sticky; top: 3.75rem; align-self: flex-start;}
+</style>
+"""
 
 
 def _lock_key(aid: int) -> str:
@@ -30,6 +43,16 @@ def _saved_key(aid: int) -> str:
 
 def _conflict_key(aid: int) -> str:
     return f"rv{aid}.conflict"
+
+
+def _jump_key(aid: int) -> str:
+    return f"rv{aid}.jump"
+
+
+def first_ungraded(ctx: reviews.ReviewContext, score) -> str | None:
+    """The first criterion in the rubric's order that has no grade yet."""
+    missing = set(score.missing)
+    return next((c.id for c in ctx.rubric.rubric.criteria() if c.id in missing), None)
 
 
 def requested_assignment() -> tuple[bool, int | None]:
@@ -63,6 +86,9 @@ def _remember(ctx: reviews.ReviewContext) -> None:
     if _lock_key(aid) not in st.session_state:
         st.session_state[_lock_key(aid)] = ctx.lock_version
         st.session_state[_saved_key(aid)] = review_form.normalised(ctx.draft)
+        if ctx.editable:  # a freshly opened review starts at its first ungraded criterion
+            score = reviews.preview_score(ctx.rubric.rubric, ctx.draft, ctx.auto_na)
+            st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
     review_form.load_state(ctx)
 
 
@@ -106,19 +132,29 @@ def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
         st.rerun()
 
 
-def _submit(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
+RERUN_PAGE = "review.rerun_page"
+
+
+def _submit(actor, ctx: reviews.ReviewContext) -> None:
+    """The submit button's callback (it runs before the fragment reruns): a refused submit
+    is shown with the missing criteria flagged and the form at the first of them; a done
+    one, or a conflict, asks the fragment to rerun the whole page."""
     aid = ctx.assignment_id
+    draft = review_form.current_draft(ctx)
     st.session_state[f"rv{aid}.tried"] = True
     try:
         result = reviews.do_submit_review(
             context.uow(), actor, aid, draft, st.session_state[_lock_key(aid)]
         )
     except InvalidInput as exc:
-        context.show_error(exc)
+        st.session_state[f"rv{aid}.error"] = exc
+        score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
+        st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
         return
     except Conflict:
         st.session_state[_conflict_key(aid)] = True
-        st.rerun()
+        st.session_state[RERUN_PAGE] = True
+        return
     review_form.forget_state(aid)
     score = "—" if result.score.overall is None else f"{result.score.overall:.0f}"
     st.session_state["review.flash"] = tr("review.submitted", score=score)
@@ -128,7 +164,7 @@ def _submit(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> No
         st.session_state.pop(TARGET, None)
         st.session_state["review.queue_empty"] = True
     st.query_params.clear()
-    st.rerun()
+    st.session_state[RERUN_PAGE] = True
 
 
 def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
@@ -136,18 +172,29 @@ def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft
         status = ctx.review_status or ctx.assignment_status
         st.info(tr("review.read_only", status=tr(f"review.status.{status}")))
         return
-    if st.button(tr("review.submit"), type="primary", icon=":material/send:", key="review.submit"):
-        _submit(actor, ctx, draft)
+    refused = st.session_state.pop(f"rv{ctx.assignment_id}.error", None)
+    if refused is not None:
+        context.show_error(refused)
+    st.button(
+        tr("review.submit"),
+        type="primary",
+        icon=":material/send:",
+        key=grading_keys.SUBMIT_KEY,
+        shortcut=grading_keys.SUBMIT_SHORTCUT,
+        on_click=_submit,
+        args=(actor, ctx),
+    )
+    st.caption(tr("review.keys_hint"))
 
 
 def render_title(ctx: reviews.ReviewContext) -> None:
     header = ctx.transcript.header
     st.title(tr("review.title"))
-    parts = [tr("review.assignment_of", reviewer=ctx.reviewer)]
+    parts = [tr("review.assignment_of", reviewer=user_text.inline(ctx.reviewer))]
     parts.append(
         tr(
             "review.rubric_version",
-            name=ctx.rubric.rubric.name.get(current_lang()),
+            name=user_text.inline(ctx.rubric.rubric.name.get(current_lang())),
             version=ctx.rubric.version,
         )
     )
@@ -158,6 +205,7 @@ def render_title(ctx: reviews.ReviewContext) -> None:
 
 def render() -> None:
     actor = context.require_page(ACTION)
+    st.session_state.pop(RERUN_PAGE, None)  # this run is the whole page already
     ensure_rubrics(context.database_url())
     context.show_flash("review.flash")
     screen = load_screen(actor)
@@ -170,20 +218,36 @@ def render() -> None:
         return
     ctx = screen.review
     render_title(ctx)
+    st.markdown(LAYOUT_CSS, unsafe_allow_html=True)
+    if ctx.editable:
+        grading_keys.install(tr("review.na"))
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(key="qa-transcript"):
+        render_transcript(ctx.transcript, current_lang(), CHAT_HEIGHT, evidence=screen.evidence)
+    with right:
+        grading_panel(actor, ctx)
+
+
+@st.fragment
+def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
+    """The form, the score so far, submit and the draft save: what a grade click reruns."""
+    if st.session_state.pop(RERUN_PAGE, False):
+        st.rerun()  # submitted (or a conflict): the next conversation needs the whole page
+    render_conflict(actor, ctx)
     draft = review_form.current_draft(ctx)
     score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        render_transcript(ctx.transcript, current_lang(), evidence=screen.evidence)
-    with right:
-        render_conflict(actor, ctx)
-        review_form.render_score(
-            score,
-            len(ctx.rubric.rubric.criterion_ids()) - len(ctx.auto_na),  # waived: not asked
-            ctx.rubric.rubric.settings.passing_score,
-            editable=ctx.editable,
-        )
-        with st.container(height=560, border=False):
-            review_form.render_form(ctx, score)
-        render_actions(actor, ctx, draft)
+    review_form.render_score(
+        score,
+        len(ctx.rubric.rubric.criterion_ids()) - len(ctx.auto_na),  # waived: not asked
+        ctx.rubric.rubric.settings.passing_score,
+        editable=ctx.editable,
+    )
+    with st.container(key=grading_keys.FORM_KEY):
+        review_form.render_form(ctx, score)
+    render_actions(actor, ctx, draft)
     autosave(actor, ctx, review_form.current_draft(ctx))
+    target = st.session_state.pop(_jump_key(ctx.assignment_id), None)
+    if target:
+        nonce = st.session_state.get("review.jumps", 0) + 1
+        st.session_state["review.jumps"] = nonce
+        grading_keys.jump_to(target, nonce)

@@ -1,7 +1,7 @@
 """personal API tokens (the REST API, qa-studio api)
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import qa_app.storage.types
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
