@@ -11,6 +11,7 @@ from qa_app.api import create_app
 from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
+from qa_app.services.permissions import ROLES
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AutoScore, Conversation, Message, Review, User
 from tests.scorecard_fixtures import Operation, seed_operation
@@ -18,6 +19,9 @@ from tests.scorecard_fixtures import Operation, seed_operation
 #: The user acting as each role in the role test (the scorecard operation's names).
 ROLE_USERS = {"admin": "admin", "lead": "lead", "reviewer": "rev", "trainer": "trainer",
               "agent": "anna"}  # fmt: skip
+#: Roles without a user in the scorecard operation get one of their own, named as the role.
+EXTRA_ROLES = tuple(role for role in ROLES if role not in ROLE_USERS)
+ROLE_USERS.update({role: role for role in EXTRA_ROLES})
 
 
 @dataclass
@@ -36,6 +40,7 @@ def build_world(url: str) -> ApiWorld:
     op = seed_operation(url)
     with storage_db.unit_of_work(url) as session:
         session.add(User(username="admin", password_hash="x", role="admin"))
+        session.add_all(User(username=role, password_hash="x", role=role) for role in EXTRA_ROLES)
         anna_conv = session.query(Conversation).filter_by(agent_id=op.agent_ids["anna"]).first()
         review = session.query(Review).filter_by(conversation_id=anna_conv.id).one()
         first = session.query(Message).filter_by(conversation_id=anna_conv.id).first()
@@ -49,7 +54,7 @@ def build_world(url: str) -> ApiWorld:
         session.commit()
         review_id, external_id = review.id, anna_conv.external_id
     tokens = {}
-    for username in ("admin", "lead", "lead2", "trainer", "rev", "anna", "boris"):
+    for username in ("lead2", "boris", *ROLE_USERS.values()):
         _row, token = accounts.do_create_api_token(
             services_db.unit_of_work(url), SYSTEM, username, "tests"
         )
