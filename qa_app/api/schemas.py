@@ -43,11 +43,10 @@ CONVERSATION_EXAMPLE = {
     "channel": "chat",
     "language": "en",
     "started_at": "2026-03-02T10:15:00+00:00",
-    "agent": "i.volkov",
     "messages": [
         {"role": "customer", "text": "Hello, my card was charged twice.",
          "sent_at": "2026-03-02T10:15:00+00:00"},
-        {"role": "agent", "text": "Sorry about that, I will refund the second charge.",
+        {"role": "agent", "author": "i.volkov", "text": "Sorry about that, I will refund the second charge.",
          "sent_at": "2026-03-02T10:16:00+00:00"},
     ],
 }  # fmt: skip
