@@ -218,3 +218,24 @@ def test_the_openapi_document_is_served(world):
     document = answer.json()
     assert "/api/v1/conversations/batch" in document["paths"]
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_concurrent_pushes_of_one_id_create_it_once(world):
+    """Four clients push the same new conversation at the same moment: one creates it,
+    the others find it unchanged; none fails."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    barrier = threading.Barrier(4)
+
+    def push(_index: int):
+        barrier.wait()
+        return world.client.post("/api/v1/conversations", json=conversation("same-id"),
+                                 headers=world.auth("lead"))  # fmt: skip
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(push, range(4)))
+    assert sorted(a.json()["status"] for a in answers) == ["created"] + ["unchanged"] * 3
+    reviews_of_it = world.client.get("/api/v1/reviews", params={"external_id": "same-id"},
+                                     headers=world.auth("lead")).json()["reviews"]  # fmt: skip
+    assert reviews_of_it == []
