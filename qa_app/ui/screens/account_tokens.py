@@ -52,11 +52,13 @@ def _create(actor) -> None:
 
 
 def _revoke(actor, rows: list[accounts.ApiTokenRow]) -> None:
-    active = [row.id for row in rows if row.revoked_at is None]
-    if not active:
+    labels = {row.id: " · ".join(filter(None, (f"{row.id}", f"{row.prefix}…", row.name)))
+              for row in rows if row.revoked_at is None}  # fmt: skip
+    if not labels:
         return
     with st.form("api_token_revoke"):
-        chosen = st.selectbox(tr("api_tokens.revoke_which"), active, key="api_token_to_revoke")
+        chosen = st.selectbox(tr("api_tokens.revoke_which"), list(labels),
+                              format_func=labels.get, key="api_token_to_revoke")  # fmt: skip
         submitted = st.form_submit_button(tr("api_tokens.revoke"))
     if submitted and chosen is not None:
         try:
