@@ -372,3 +372,46 @@ def test_parallel_goals_for_one_reviewer_keep_one_goal(pg_url):
     )
     assert len(done) >= 1 and len(done) + len(conflicts) == THREADS
     assert _count(pg_url, select(func.count()).select_from(ReviewerGoal)) == 1
+
+
+def test_parallel_samples_never_assign_a_conversation_twice(pg_url):
+    flow = seed_workflow(pg_url, conversations=6)
+    request = sampling.SampleRequest(strategy="random", per_agent_week=5, reviewers=("rev1",))
+    done, conflicts = outcome(
+        race(
+            lambda i: sampling.do_create_sample(
+                database.unit_of_work(pg_url), flow.lead, request, now=NOW
+            )
+        )  # fmt: skip
+    )
+    assert len(done) >= 1 and len(done) + len(conflicts) == THREADS
+    per_conversation = (
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.status != "cancelled")
+        .group_by(Assignment.conversation_id)
+    )
+    with storage_db.unit_of_work(pg_url) as session:
+        assert set(session.scalars(per_conversation)) == {1}
+
+
+def test_parallel_acknowledgements_of_one_review_store_one_moment(pg_url):
+    from qa_app.services import results
+
+    flow = seed_workflow(pg_url, conversations=2)
+    review_id = _submitted(flow)
+    agent = flow.agents[0]
+    done, conflicts = outcome(
+        race(
+            lambda i: results.do_acknowledge_review(
+                database.unit_of_work(pg_url), agent, review_id, now=NOW
+            )
+        )  # fmt: skip
+    )
+    assert conflicts == [] and set(done) == {NOW}
+    acknowledged = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "review.acknowledged")
+    )
+    assert _count(pg_url, acknowledged) == 1
