@@ -239,3 +239,18 @@ def test_concurrent_pushes_of_one_id_create_it_once(world):
     reviews_of_it = world.client.get("/api/v1/reviews", params={"external_id": "same-id"},
                                      headers=world.auth("lead")).json()["reviews"]  # fmt: skip
     assert reviews_of_it == []
+
+
+def test_an_unreachable_database_is_a_503_without_sql():
+    from fastapi.testclient import TestClient
+
+    from qa_app.api import create_app
+
+    client = TestClient(create_app("postgresql+psycopg://qa:secret@127.0.0.1:1/nowhere"),
+                        raise_server_exceptions=False)  # fmt: skip
+    answer = client.get("/api/v1/me", headers={"Authorization": "Bearer qas_anything"})
+    assert answer.status_code == 503
+    body = answer.json()
+    assert body["error"] == "database_unavailable" and body["message"]
+    for leak in ("SELECT", "api_tokens", "secret", "Traceback", "psycopg"):
+        assert leak not in answer.text
