@@ -254,3 +254,19 @@ def test_an_unreachable_database_is_a_503_without_sql():
     assert body["error"] == "database_unavailable" and body["message"]
     for leak in ("SELECT", "api_tokens", "secret", "Traceback", "psycopg"):
         assert leak not in answer.text
+
+
+def test_a_push_is_masked_as_the_deployment_configures_imports(world, db_url, monkeypatch):
+    monkeypatch.setenv("QA_STUDIO_MASK", "1")
+    text = "Пишите на olga.petrova@example.ru или звоните +7 916 123-45-67"
+    answer = world.client.post("/api/v1/conversations", json=conversation("masked-1", text),
+                               headers=world.auth("lead"))  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    from qa_app.storage import db as storage_db
+    from qa_app.storage.models import Conversation, Message
+
+    with storage_db.unit_of_work(db_url) as session:
+        stored = (session.query(Message.text).join(Conversation)
+                  .filter(Conversation.external_id == "masked-1", Message.seq == 1).scalar())  # fmt: skip
+    assert "olga.petrova@example.ru" not in stored and "916" not in stored
+    assert stored.startswith("Пишите на ")
