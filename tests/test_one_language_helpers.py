@@ -25,6 +25,7 @@ def test_in_language_picks_the_side_of_a_pair(text, lang, shown):
 
 
 def test_uploader_texts_are_escaped_for_css():
-    css = file_uploader_css('Выбрать "файл"', "до 50 МБ на файл · CSV")
-    assert 'content: "\\u0412' in css and '\\"' in css  # JSON-escaped, quotes cannot break out
-    assert "stFileUploaderDropzoneInstructions" in css
+    css = file_uploader_css('Выбрать "файл"</style>', "до 50 МБ на файл · CSV")
+    assert 'content: "Выбрать \\"файл\\" /style ";' in css  # quotes escaped, no tag
+    assert 'content: "до 50 МБ на файл · CSV";' in css
+    assert css.count("</style>") == 1
