@@ -141,9 +141,13 @@ def test_page_filters_and_prepares_an_export(sqlite_url, lang, title, kind):
     assert at.title[0].value == title
     table = at.dataframe[0].value
     # the last 30 days by default (2026-04-04 onwards; making the user is logged too)
-    seeded = {event[2] for event in EVENTS}
-    shown = [action for action in table.iloc[:, 2] if action in seeded]
-    assert shown == ["privacy.erased", "dispute.raised", "rubric.version_saved"]
+    from qa_app.i18n import t
+
+    label = {event[2]: t(f"audit.action.{event[2]}", lang) for event in EVENTS}
+    shown = [action for action in table.iloc[:, 2] if action in label.values()]
+    expected = ["privacy.erased", "dispute.raised", "rubric.version_saved"]
+    assert shown == [label[code] for code in expected]  # named in the page's language
+    assert ("Данные клиента удалены" in shown) == (lang == "ru")
     kinds = at.multiselect[1]
     assert kind in kinds.options  # the translated labels
     kinds.set_value(["dispute"])
@@ -153,3 +157,22 @@ def test_page_filters_and_prepares_an_export(sqlite_url, lang, title, kind):
     at.button[1].click().run()  # prepare CSV
     assert not at.exception
     assert at.get("download_button")
+
+
+def test_cli_export_with_filters(db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from qa_app.cli import cli
+
+    _seed(db_url)
+    out = tmp_path / "audit.csv"
+    args = ["--db", db_url, "audit", "export", "--kind", "auth", "--kind", "import",
+            "--since", "2026-04-01", "--until", "2026-04-30", "--output", str(out),
+            "--now", NOW.isoformat()]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"2 audit events written to {out}\n"
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["import.file", "auth.signed_in"]
+    bad = CliRunner().invoke(cli, [*args[:-2], "--since", "2026-05-01"])
+    assert bad.exit_code == 2 and "The period starts after it ends" in bad.output

@@ -147,7 +147,7 @@ def test_lead_counts_a_closed_session_from_the_calibration_page(sqlite_url):
         calibration.close_session(session, flow.lead, sid, now=NOW)
     ru = run_page("calibration", "lead", sqlite_url, lang="ru", username="lead")
     assert not ru.exception
-    assert "Сотрудники не видят эти оценки калибровки" in visible_text(ru)
+    assert "Операторы не видят эти оценки калибровки" in visible_text(ru)
     at = run_page("calibration", "lead", sqlite_url, lang="en", username="lead")
     assert "Agents do not see these calibration grades" in visible_text(at)
     at.button(key=f"calibration.counts.{sid}").click().run()
@@ -156,3 +156,26 @@ def test_lead_counts_a_closed_session_from_the_calibration_page(sqlite_url):
         assert session.get(CalibrationSession, sid).counts_for_agents is True
     assert "the session's grades now count for the agents" in visible_text(at)
     assert _agent_reads(sqlite_url, flow.agents[0]) == {ordinary, *hidden}
+
+
+def test_the_agents_results_show_calibration_grades_only_once_they_count(db_url):
+    from qa_app.services import results
+
+    flow = seed_workflow(db_url, conversations=4)
+    sid, hidden, ordinary = _calibrated(flow)
+    agent = flow.agents[0]
+
+    def listed() -> set[int]:
+        with storage_db.unit_of_work(db_url) as session:
+            items, _total, _waiting = results.my_results(session, agent)
+            return {item.review_id for item in items}
+
+    assert listed() == {ordinary}
+    with storage_db.unit_of_work(db_url) as session, pytest.raises(NotFound):
+        results.acknowledge_review(session, agent, hidden[0], now=NOW)
+    with storage_db.unit_of_work(db_url) as session:
+        calibration.close_session(session, flow.lead, sid, now=NOW)
+        calibration.set_counts_for_agents(session, flow.lead, sid, now=NOW)
+    assert listed() == {ordinary, *hidden}
+    with storage_db.unit_of_work(db_url) as session:
+        assert results.acknowledge_review(session, agent, hidden[0], now=NOW) == NOW

@@ -4,7 +4,7 @@ sees progress while grading is blind and everything once the session is closed."
 from __future__ import annotations
 
 from test_calibration_service import _assignments, _grade, _setup
-from ui_harness import run_page, visible_text
+from ui_harness import reader_text, run_page, visible_text
 
 from qa_app.services.calibration import grading as calibration
 from qa_app.services.calibration.results import calibration_results
@@ -33,14 +33,14 @@ def test_lead_reads_results_in_both_languages(sqlite_url):
     assert not at.exception
     text = visible_text(at)
     assert "Calibration" in text and "Conversations to discuss" in text
-    assert "March &lt;calibration&gt;" in text  # the session name is escaped
+    assert "March <calibration>" in text  # the session name shows as typed
     table = at.dataframe[1].value
     patience = table[table["Criterion"] == "Patience"].iloc[0]
     assert patience["Krippendorff's α"] == "—"
     assert "— not defined (all reviewers gave the same value): Patience" in text
     assert len(at.get("plotly_chart")) == 2
     markdown = "\n".join(m.value for m in at.markdown)
-    assert "&lt;b&gt;late&lt;/b&gt; reply" in markdown and "<b>" not in markdown
+    assert "<b>late</b> reply" in text and "<b>" not in markdown
     ru = run_page("calibration", "lead", sqlite_url, lang="ru", username="lead")
     assert not ru.exception
     ru_text = visible_text(ru)
@@ -77,7 +77,7 @@ def test_reviewer_sees_progress_then_results_after_close(sqlite_url):
     at = run_page("calibration", "reviewer", sqlite_url, lang="ru", username=reviewer)
     assert not at.exception
     text = visible_text(at)
-    assert "Диалоги для обсуждения" in text and "&lt;offer&gt;" in text
+    assert "Диалоги для обсуждения" in text and "<offer>" in text
 
 
 def test_lead_creates_a_session_from_the_form(sqlite_url):
@@ -113,4 +113,4 @@ def test_lead_picks_conversations_by_the_ids_shown_in_the_queue(sqlite_url):
 
     at.text_input[1].input("no-such-conversation")
     at.button(key="FormSubmitter:calibration.create-Create session").click().run()
-    assert "no-such-conversation" in " ".join(e.value for e in at.error)
+    assert "no-such-conversation" in " ".join(reader_text(e.value) for e in at.error)

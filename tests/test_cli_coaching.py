@@ -30,3 +30,15 @@ def test_an_unknown_team_is_a_clear_error(sqlite_url):
     result = _invoke(sqlite_url, "--team", "Nobody", "--now", NOW.isoformat())
     assert result.exit_code == 2
     assert "no team named 'Nobody' (teams: Tier 1)" in result.output
+
+
+def test_bench_coaching_prints_every_case(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    result = CliRunner().invoke(
+        cli, ["bench", "coaching", "--conversations", "1000", "--repeats", "1", "--db-url", url]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1,000 conversations, 60 agents in 4 teams")
+    assert lines[1].lstrip().startswith("reference: every criterion score")
+    assert len(lines) == 8 and all(" s wall " in line for line in lines[1:])

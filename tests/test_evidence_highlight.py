@@ -87,5 +87,7 @@ def test_span_kinds():
     assert span_kind("toxicity", "insult", 0.9) == "rude"
     assert span_kind("empathy", "acknowledgement", 0.45) == "empathy"
     assert span_kind("clarity", "clarity.jargon:api", -0.15) == "clarity"
+    assert span_kind("defect_report", "defect:crash(?:es|ed|ing)?", 1.0) == "defect"
+    assert span_kind("defect_report", "defect:the app", 0.3) is None  # context, not a symptom
     assert span_kind("clarity", "clarity.reading_ease", 0.4) is None
     assert span_kind("sentiment", "lexicon", -2.0) == "sentiment_neg"

@@ -103,3 +103,28 @@ def test_erase_preview_then_confirm(sqlite_url):
     with unit_of_work(sqlite_url) as session:
         event = session.scalars(select(AuditEvent).filter_by(action="privacy.erased")).one()
         assert event.actor == "root" and event.entity_id == ref
+
+
+def test_an_admin_opening_the_app_runs_the_due_purge_once(sqlite_url):
+    flow = seed_workflow(sqlite_url, conversations=2)
+    seed_customer(flow, "c-old", "OLD1", started=OLD, index=1)
+    privacy.do_set_policy(unit_of_work_service(sqlite_url), privacy_admin(), "test", 365, now=NOW)
+    at = open_page(sqlite_url)
+    assert not at.exception
+    assert "Scheduled purge: 1 conversations" in " ".join(str(t.value) for t in at.toast)
+    assert _conversations(sqlite_url) == 2
+    assert "Last purge: 2026-05-04 10:00 UTC by root, 1 conversations." in visible_text(at)
+    at.run()
+    assert not at.toast
+
+
+def unit_of_work_service(url: str):
+    from qa_app.services.database import unit_of_work as service_uow
+
+    return service_uow(url)
+
+
+def privacy_admin():
+    from qa_app.services.actor import Actor
+
+    return Actor(None, "admin", "admin")

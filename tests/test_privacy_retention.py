@@ -138,3 +138,53 @@ def test_cli_set_list_dry_run_and_purge(db_url):
     out = run("purge", "--now", NOW.isoformat())
     assert "deleted" in out and "agent-week aggregates written: 1" in out
     assert _count(db_url, Conversation) == 6
+
+
+def test_the_scheduled_purge_runs_once_a_day(db_url):
+    from datetime import timedelta
+
+    assert privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW) is None  # no periods
+    _seed(db_url)
+    privacy.do_set_policy(unit_of_work(db_url), ADMIN, "test", 365, now=NOW)
+    first = privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW)
+    assert first is not None and first.conversations == 1
+    later = NOW + timedelta(hours=23)
+    assert privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=later) is None
+    next_day = privacy.do_purge_if_due(unit_of_work(db_url), ADMIN, now=NOW + timedelta(hours=25))
+    assert next_day is not None and next_day.conversations == 0
+    assert _count(db_url, AuditEvent, action="retention.purged") == 2
+    with pytest.raises(PermissionDenied):
+        privacy.do_purge_if_due(unit_of_work(db_url), Actor(1, "lead", "lead"), now=NOW)
+
+
+def test_two_purges_at_once_fold_each_conversation_once(db_url):
+    """Two admins (or the app and cron) purging at the same moment: the policy rows are
+    locked first, so the second waits and finds nothing left to fold or delete."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers itself")
+    import threading
+
+    flow = seed_workflow(db_url, conversations=0)
+    for index in range(6):
+        seed_customer(flow, f"c-{index}", f"P{index}", started=OLD, index=index)
+    privacy.do_set_policy(unit_of_work(db_url), ADMIN, "test", 30, now=NOW)
+    barrier = threading.Barrier(2)
+    reports, errors = [], []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            reports.append(privacy.do_purge(unit_of_work(db_url), ADMIN, now=NOW))
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(r.conversations for r in reports) == [0, 6]
+    with storage_db.unit_of_work(db_url) as session:
+        rows = session.scalars(select(AgentWeekAggregate)).all()
+        assert sum(r.conversations for r in rows) == 6

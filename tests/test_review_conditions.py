@@ -155,3 +155,31 @@ def test_a_waived_criterion_cannot_be_graded_into_the_score(db_url):
     aid = _assign(db_url, flow.lead, flow.conversation_ids[0])
     result = _submit(db_url, flow.reviewers[0], aid, _full(steps=GradeInput(1)))
     assert result.score.overall == 100.0 and result.score.criteria["steps"].auto
+
+
+def test_the_pipeline_hears_the_defect_and_the_bug_criterion_applies(db_url):
+    """End to end on the database: AutoQA scores two untagged conversations, the one where the
+    customer says the app crashes gets the defect signal (with highlighted evidence), so the
+    bug criterion is asked there and waived on the other."""
+    from qa_app.services.actor import SYSTEM
+    from qa_app.services.autoqa import message_evidence
+    from qa_app.services.autoqa import scoring_runs as autoscoring
+
+    flow = seed_workflow(db_url, conversations=2)
+    crash_id, late_id = flow.conversation_ids
+    with storage_db.unit_of_work(db_url) as session:
+        rubrics.save_rubric(session, flow.lead, CONDITIONAL_RUBRIC, "bug steps")
+        crash = session.get(Conversation, crash_id)
+        crash.messages[0].text = "The app crashes every time I tap Pay, just a white screen."
+        crash.content_hash = "changed"
+    with storage_db.unit_of_work(db_url) as session:
+        autoscoring.score_conversations(session, SYSTEM)
+    with storage_db.unit_of_work(db_url) as session:
+        assert conversation_facts(session, crash_id).signal_detected("defect_report")
+        assert not conversation_facts(session, late_id).signal_detected("defect_report")
+        spans = message_evidence(session, crash_id)[0].spans
+        assert {s.kind for s in spans if s.task == "defect_report"} == {"defect"}
+    aids = [_assign(db_url, flow.lead, cid) for cid in (crash_id, late_id)]
+    with storage_db.unit_of_work(db_url) as session:
+        asked, waived = (reviews.open_review(session, flow.reviewers[0], a) for a in aids)
+        assert asked.auto_na == {} and waived.auto_na == {"steps": DEFECT}

@@ -301,3 +301,49 @@ def test_the_default_rubric_asks_bug_questions_only_about_defects():
     assert rubric.not_applicable(crash) == {}
     tagged = ConversationFacts(channel="email", tags=frozenset({"bug"}))
     assert rubric.not_applicable(tagged) == {}
+
+
+def test_a_changed_shipped_rubric_becomes_a_new_version_unless_edited_in_the_app(db_url, tmp_path):
+    """Databases made before the bug-report criteria became conditional get version 2 of
+    the default rubric on the next start; reviews of version 1 keep it."""
+    from qa_app.services.actor import Actor
+    from qa_app.services.rubrics import store
+    from qa_app.storage import db as storage_db
+    from qa_app.storage.models import User
+
+    shipped = (ROOT / "rubrics" / "support-default.yaml").read_text(encoding="utf-8")
+    condition = (
+        "        applies_when:            # only where the customer reports a defect\n"
+        "          any:\n"
+        "            - signal: defect_report\n"
+        "            - tag: [bug, bug_report]\n"
+    )
+    old_text = shipped.replace("version: 2", "version: 1", 1).replace(condition, "")
+    assert "applies_when" not in old_text
+    (tmp_path / "support-default.yaml").write_text(old_text, encoding="utf-8")
+    with storage_db.unit_of_work(db_url) as session:
+        assert store.ensure_default_rubric(session, tmp_path) == ["support-default"]
+        first = store.active_version(session, "support-default")
+        assert not first.rubric.has_conditions()
+    with storage_db.unit_of_work(db_url) as session:  # unchanged file: nothing new
+        assert store.ensure_default_rubric(session, tmp_path) == []
+    (tmp_path / "support-default.yaml").write_text(shipped, encoding="utf-8")
+    with storage_db.unit_of_work(db_url) as session:
+        assert store.ensure_default_rubric(session, tmp_path) == ["support-default"]
+        latest = store.active_version(session, "support-default")
+        assert latest.version == 2 and len(latest.rubric.conditional_criteria()) == 3
+        assert latest.change_note == "updated from support-default.yaml (file version 2)"
+        assert not store.get_version(session, first.version_id).rubric.has_conditions()
+        assert store.ensure_default_rubric(session, tmp_path) == []
+    # Edited in the app: the file no longer overwrites it.
+    with storage_db.unit_of_work(db_url) as session:
+        admin = User(username="admin", password_hash="x", role="admin")
+        session.add(admin)
+        session.flush()
+        lead = Actor(admin.id, "admin", "admin", None, None, "en")
+        store.save_rubric(session, lead, shipped.replace("passing_score: 80", "passing_score: 75"),
+                          "our pass mark")  # fmt: skip
+    (tmp_path / "support-default.yaml").write_text(old_text, encoding="utf-8")
+    with storage_db.unit_of_work(db_url) as session:
+        assert store.ensure_default_rubric(session, tmp_path) == []
+        assert store.active_version(session, "support-default").change_note == "our pass mark"

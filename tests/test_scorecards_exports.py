@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from qa_app.i18n import t
 from qa_app.services import database, scorecards
 from qa_app.services.errors import InvalidInput, PermissionDenied
 from qa_app.storage.db import unit_of_work
@@ -45,7 +46,7 @@ def test_scorecard_pdf_in_russian_keeps_cyrillic_and_the_page_figures(op):
                                               now=NOW)  # fmt: skip
     assert exported.data.startswith(b"%PDF") and exported.file_name.endswith(".pdf")
     text = _pdf_text(exported.data)
-    assert "Карточка сотрудника: Анна Петрова" in text
+    assert f"{t('scorecards.title', 'ru')}: Анна Петрова" in text
     assert "Оценка качества" in text and "Вежливость" in text
     # the page's figure: 75.0 with 95% CI 56.3-93.7 on 4 reviews, written the Russian way
     assert "75,0" in text and "56,3–93,7, n = 4" in text

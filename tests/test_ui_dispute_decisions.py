@@ -44,7 +44,7 @@ def test_the_lead_decides_with_the_transcript_beside_the_highlighted_grade(sqlit
     at = run_page("disputes", "lead", sqlite_url, lang=lang, username="lead")
     assert not at.exception, at.exception
     chat = [m.value for m in at.markdown if m.value.startswith('<div class="qa-chat')]
-    assert chat and "Hello, my order 0 is late" in chat[0]  # the conversation is on the card
+    assert chat and "order 0 is late" in chat[0]  # the conversation is on the card
     text = visible_text(at)
     assert REASON.strip() in text  # the whole reason, not a cut preview
     grades = next(df for df in at.dataframe if "⚑" in df.value.to_string())

@@ -75,8 +75,11 @@ def test_whole_review_dispute_accepted_with_changed_grades(sqlite_url, lang):
         )
     at = run_page("disputes", "reviewer", sqlite_url, lang=lang, username="rev1")
     assert not at.exception
-    shown = [m.value for m in at.markdown]  # the reason in full, escaped, beside the grades
-    assert any("\\*\\*The\\*\\*" in text and "\\[x\\]" in text for text in shown)
+    # The reason in full beside the grades, as typed: no emphasis, no link (an invisible
+    # word joiner keeps Markdown from linking the address by itself).
+    shown = visible_text(at).replace("\u2060", "")
+    assert "**The** whole thing [x](http://e)" in shown
+    assert not any("**The" in m.value or "[x](" in m.value for m in at.markdown)
     at.multiselect(key=f"disputes.decide.{dispute_id}.criteria").set_value(
         ["politeness", "greeting"]
     ).run()
@@ -134,7 +137,7 @@ def test_agent_reads_a_long_reason_and_the_answer_in_full(sqlite_url, lang):
     # No column cuts a reason or an answer off: the table names the dispute ...
     assert not {"Reason", "Answer", "Причина", "Ответ"} & set(table.columns)
     # ... and the card under it has them in full, the answer included.
-    shown = " ".join(m.value for m in at.markdown)
+    shown = visible_text(at)
     assert reason.strip() in shown and answer.strip() in shown
     assert ("Answer from rev1" if lang == "en" else "Ответ — rev1") in shown
     # An agent comes for their grades: "My reviews" is the first tab.
@@ -159,7 +162,7 @@ def test_agent_reads_the_reviewers_comments_in_full(sqlite_url):
         reviews.submit_review(session, flow.reviewers[0], assignment, draft, None)
     at = run_page("disputes", "agent", sqlite_url, lang="ru", username="a.petrova")
     assert not at.exception
-    shown = " ".join(m.value for m in at.markdown)
+    shown = visible_text(at)
     assert "Комментарии проверяющего" in shown and comment.strip() in shown
     # The review chooser says what the number is: "demo · балл 67 · 2026-03-02".
     assert " · балл " in at.selectbox(key="disputes.review").options[0]

@@ -9,7 +9,7 @@ import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
-from ui_harness import _page_script, _signed_in, make_user, run_page, visible_text
+from ui_harness import _page_script, _signed_in, make_user, reader_text, run_page, visible_text
 
 from qa_app.services.disputes import decisions as disputes
 from qa_app.services.reviews import grading as reviews
@@ -61,11 +61,11 @@ def test_agent_reads_own_reviews_newest_first(sqlite_url, lang):
     assert not at.exception
     text = visible_text(at)
     assert at.title[0].value == ("My results" if lang == "en" else "Мои результаты")
-    heads = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**c")]
-    assert [h.replace("\\", "") for h in heads] == ["c-4", "c-2", "c-0"]
+    heads = [reader_text(m.value.split("**")[1]) for m in at.markdown if m.value.startswith("**c")]
+    assert heads == ["c-4", "c-2", "c-0"]
     assert "c-1" not in text and "c\\-1" not in text
     # Comments are shown escaped, in full; the automatic column is marked as automatic.
-    assert "Say \\*\\*sorry\\*\\* &lt;b&gt;first&lt;/b&gt;" in text
+    assert COMMENT in text and "<b>" not in "".join(m.value for m in at.markdown)  # as typed
     frame = at.dataframe[0].value
     auto = "Automatic suggestion" if lang == "en" else "Автоматическая подсказка"
     assert auto in frame.columns

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from review_fixtures import seed_workflow
-from ui_harness import run_page, visible_text
+from ui_harness import reader_text, run_page, visible_text
 
 from qa_app.services.conversations.transcript import load_transcript
 from qa_app.services.reviews import grading as reviews
@@ -37,7 +37,7 @@ def test_transcript_html_escapes_script(sqlite_url):
         transcript = load_transcript(session, flow.conversation_ids[0])
     rendered = transcript_html(transcript, "en")
     assert "<script>" not in rendered
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in rendered
+    assert reader_text(rendered, allow_html=True).endswith('<script>alert("x")</script> **bold**')
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -290,8 +290,16 @@ def test_disputes_page_agent_raises_on_own_review(sqlite_url, lang):
     at.button[0].click().run()
     assert not at.exception
     at = run_page("disputes", "agent", sqlite_url, lang=lang, username="a.petrova")
-    table = next(df.value for df in at.dataframe if "#" in df.value.columns).to_string()
-    assert "I was polite" in table
+    table = next(df.value for df in at.dataframe if "#" in df.value.columns)
+    assert table.iloc[0, 1] == ("open" if lang == "en" else "открыт")
+    assert "I was polite" in visible_text(at)  # the reason in full, in the card under it
+
+
+def session_dispute_id(url: str) -> int:
+    from qa_app.storage.models import Dispute
+
+    with storage_db.unit_of_work(url) as session:
+        return session.query(Dispute).one().id
 
 
 def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_url):
@@ -303,8 +311,10 @@ def test_disputes_page_reviewer_rejects_and_agent_of_other_sees_nothing(sqlite_u
         disputes.raise_dispute(session, flow.agents[0], review_id, "unfair", "politeness", 3)
     at = run_page("disputes", "reviewer", sqlite_url, username="rev1")
     assert not at.exception
-    at.text_area[0].set_value("Grades stand")
-    at.button[1].click().run()  # Reject
+    dispute_id = session_dispute_id(sqlite_url)
+    at.radio(key=f"disputes.decide.{dispute_id}.decision.en").set_value("Reject").run()
+    at.text_area(key=f"disputes.answer.{dispute_id}").set_value("Grades stand")
+    next(b for b in at.button if b.label == "Reject").click().run()
     assert not at.exception
     assert "Dispute rejected" in visible_text(at)
     other = run_page("disputes", "agent", sqlite_url, username="b.smith")

@@ -38,9 +38,11 @@ import os
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
+from markdown_it import MarkdownIt
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
@@ -188,7 +190,10 @@ def run_app(
 
 
 def visible_text(at: AppTest) -> str:
-    """Titles, headers, markdown, captions and alerts of the last run, one per line."""
+    """Titles, headers, markdown, captions and alerts of the last run, one per line, as a
+    reader sees them: each Markdown source rendered as CommonMark (raw HTML only where the
+    page allowed it), tags dropped, character references decoded. User text is written
+    with character references (``qa_app/ui/user_text.py``), so assert on what shows."""
     parts: list[str] = []
     for group in (
         at.title,
@@ -201,8 +206,41 @@ def visible_text(at: AppTest) -> str:
         at.error,
         at.success,
     ):
-        parts.extend(str(el.value) for el in group)
+        for el in group:
+            allow_html = group is at.markdown and bool(el.proto.allow_html)
+            parts.append(reader_text(str(el.value), allow_html))
     return "\n".join(parts)
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True})
+_MARKDOWN_NO_HTML = MarkdownIt("commonmark", {"html": False})
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag, attrs):
+        self._skip = tag in ("style", "script")
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        self._skip = False
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def reader_text(source: str, allow_html: bool = False) -> str:
+    """The text a reader sees for one Markdown ``source`` (without the final newline)."""
+    parser = (_MARKDOWN if allow_html else _MARKDOWN_NO_HTML).enable("table")
+    collector = _TextOnly()
+    collector.feed(parser.render(source))
+    return "".join(collector.parts).strip()
 
 
 def conversation_rows(

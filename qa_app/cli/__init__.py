@@ -29,9 +29,13 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_classify",
     "qa_app.cli.commands_bench",
     "qa_app.cli.commands_export",
+    "qa_app.cli.commands_bench_scorecards",
+    "qa_app.cli.commands_stats",
     "qa_app.cli.commands_coaching",
     "qa_app.cli.commands_privacy",
     "qa_app.cli.commands_mapping",
+    "qa_app.cli.commands_audit",
+    "qa_app.cli.commands_mystery",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from qa_app.cli.commands_bench import bench_group
 from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
 from qa_app.cli.sample_options import parse_now
@@ -68,6 +69,35 @@ def topics_command(
     if result.without_evidence:
         click.echo(
             "  not enough evidence yet: " + ", ".join(a.login for a in result.without_evidence)
+        )
+
+
+@bench_group.command("coaching")
+@click.option(
+    "--conversations", "corpus", default=100_000, show_default=True, type=click.IntRange(1000)
+)
+@click.option("--repeats", default=2, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--db-url", "url", default=None, help="Scratch database (default: a temporary SQLite file)."
+)
+def bench_coaching(corpus: int, repeats: int, url: str | None) -> None:
+    """Time the coaching screens on a synthetic corpus beside a reference query."""
+    import tempfile
+    from pathlib import Path
+
+    from qa_app.bench.coaching import REVIEWED_SHARE, measure_coaching
+
+    with tempfile.TemporaryDirectory(prefix="qa-bench-coaching-") as tmp:
+        target = url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        total, timings = measure_coaching(target, corpus, repeats)
+    click.echo(
+        f"{total:,} conversations, 60 agents in 4 teams, {REVIEWED_SHARE:.0%} reviewed "
+        f"(every criterion graded), signals on all; best of {repeats}"
+    )
+    for timing in timings:
+        click.echo(
+            f"  {timing.case:<44} {timing.seconds:7.2f} s wall  {timing.cpu_seconds:7.2f} s CPU"
+            f"  ({timing.rows:,} rows)"
         )
 
 

@@ -23,6 +23,24 @@ choice was made, and why targets are missed: see `docs/models.md`.
 """
 
 
+DEMO_SAMPLE = 300  # demo conversations the counterfactual test rewrites (seeded, fixed)
+
+
+def demo_counterfactual(limit: int | None = None) -> list:
+    """The identity-swap test on the demo corpus (the scoring library cannot read the
+    demo, so the command adds it): names, gendered forms and brands swapped."""
+    from qa_app.demo.corpus.generator import generate_corpus
+    from scoring.evaluation.counterfactual import flip_report, results
+    from scoring.pipeline.conversation import Conversation, Message
+
+    conversations = [
+        Conversation(r["conversation_id"], r["channel"], r["language"],
+                     [Message(m["role"], m["text"]) for m in r["messages"]])
+        for r in generate_corpus(n_conversations=min(limit or DEMO_SAMPLE, DEMO_SAMPLE))
+    ]  # fmt: skip
+    return results(flip_report(conversations), f"demo corpus, first {len(conversations)}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(eval_command)
 
@@ -58,7 +76,10 @@ def eval_command(
     if not modules:
         raise CliError(f"no task module matches {', '.join(only)}")
     start = time.perf_counter()
-    table = markdown_table(evaluate_all(datasets, modules, limit))
+    results = evaluate_all(datasets, modules, limit)
+    if "scoring.evaluation.counterfactual" in modules:
+        results += demo_counterfactual(limit)
+    table = markdown_table(results)
     click.echo(table)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(HEADER.format(seconds=time.perf_counter() - start) + table, encoding="utf-8")

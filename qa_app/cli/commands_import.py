@@ -190,7 +190,9 @@ def _yaml_document(path: Path) -> object:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--mapping-file") from None
+        raise click.BadParameter(
+            f"cannot read {path}: {exc}", param_hint="--mapping-file"
+        ) from None
 
 
 @click.command("import")

@@ -107,7 +107,8 @@ def purge_command(ctx: click.Context, dry_run: bool, now_text: str | None) -> No
     for s in report.sources:
         click.echo(
             f"{s.source} ({s.days} days, before {s.cutoff:%Y-%m-%d %H:%M} UTC): "
-            f"{verb} {_rows(s.deleted)}" + (f"; held back (under review): {s.held}" if s.held else "")
+            f"{verb} {_rows(s.deleted)}"
+            + (f"; held back (under review): {s.held}" if s.held else "")
         )
     if not report.sources:
         click.echo("no retention periods set (qa-studio retention set SOURCE DAYS)")

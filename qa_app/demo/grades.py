@@ -259,3 +259,22 @@ def draft_of(
         },
         comment=comment,
     )
+
+
+def persona_true_quality() -> dict[str, float]:
+    """Each demo agent's true quality, 0-100: the mean of their persona's seven aspect
+    qualities in ``PERSONA`` (the part of a grade the demo reviewer takes from who the agent
+    is rather than from noise or their own bias; a new hire counts half-way through their
+    learning). Rankings of the review data are checked against it (``qa-studio stats
+    ranking``)."""
+    from qa_app.demo.corpus.personas import AGENTS
+
+    truth = {}
+    for agent in AGENTS:
+        aspects = list(PERSONA.get(agent.persona, PERSONA["solid"]))
+        if agent.persona == "new_hire":
+            for name in ("knowledge", "clarity", "structure"):
+                i = ASPECTS.index(name)
+                aspects[i] += (0.85 - aspects[i]) * 0.5
+        truth[agent.login] = 100.0 * sum(aspects) / len(aspects)
+    return truth

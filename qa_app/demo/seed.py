@@ -143,6 +143,7 @@ def load_demo(
     ``reference`` is the season's "today" (default: a few days after the corpus's own last
     day), so the demo never depends on the day it is loaded.
     """
+    from qa_app.demo.coaching import create_demo_plans
     from qa_app.demo.reviews import create_demo_reviews
     from qa_app.services.autoqa import score_conversations
     from qa_app.services.rubrics import active_version
@@ -159,12 +160,14 @@ def load_demo(
         f"automatic scores: {scoring.scored:,} conversations, {scoring.messages:,} messages "
         f"in {scoring.seconds:.0f} s ({scoring.messages_per_second:,.0f} messages/s)"
     )
+    add_mystery_programme(session, result, seed, reference)
     if not reviews:
         return result
     season = create_demo_reviews(
         session, active_version(session).version_id, seed=seed, reference=reference
     )
     set_demo_goals(session, reference)
+    plans = create_demo_plans(session, reference)
     session.commit()
     result.notes.append(
         f"reviews: {season.reviews:,} submitted, {season.in_progress:,} in progress, "
@@ -172,10 +175,27 @@ def load_demo(
         + ", ".join(f"{k} {v}" for k, v in sorted(season.disputes.items()))
         + f"; calibration sessions: {len(season.calibration_sessions)}"
     )
+    result.notes.append(f"coaching plans: {plans} (sessions for the new hire and the curt agent)")
     result.notes.append(
         "weekly goals: " + ", ".join(f"{name} {goal}" for name, goal in DEMO_GOALS.items())
     )
     return result
+
+
+def add_mystery_programme(
+    session: Session, result: DemoResult, seed: int, reference: datetime | None
+) -> None:
+    """The mystery-shopper programme: scenarios, shoppers and a season of visits."""
+    from qa_app.demo.mystery import create_demo_mystery
+    from qa_app.demo.season import demo_reference
+
+    summary = create_demo_mystery(session, demo_reference(reference), seed=seed)
+    session.commit()
+    if summary.visits:
+        result.notes.append(
+            f"mystery shopping: {summary.scenarios} scenarios, {summary.visits} visits over "
+            f"every channel, {summary.published} published to the agents"
+        )
 
 
 def has_conversations(uow: UnitOfWork) -> bool:

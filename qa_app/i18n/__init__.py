@@ -15,6 +15,7 @@ import yaml
 
 LANGUAGES = ("en", "ru")
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,9 @@ def catalogue() -> dict[str, dict[str, str]]:
     """All strings: ``{key: {"en": ..., "ru": ...}}``, merged from every area file."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(STRINGS_DIR.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader when present: the pure-Python one takes seconds for the
+        # whole catalogue, which every fresh process (a CLI export, a worker) would pay
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         for key, texts in entries.items():
             if key in merged:
                 raise ValueError(f"{path.name}: key {key!r} is already defined in another file")

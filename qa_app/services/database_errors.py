@@ -13,8 +13,9 @@ from __future__ import annotations
 import sqlite3
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import exc as orm_exc
 
-from qa_app.services.errors import DatabaseProblem
+from qa_app.services.errors import Conflict, DatabaseProblem
 
 #: SQLite primary result codes (https://www.sqlite.org/rescode.html) -> kind.
 _SQLITE_KINDS = {
@@ -114,3 +115,28 @@ def log_line(exc: BaseException) -> str:
     else:
         driver, code = "sqlalchemy", type(exc).__name__
     return f"database problem: {kind} ({driver} {code})"
+
+
+#: PostgreSQL SQLSTATEs of two transactions that wanted the same rows: the loser may retry.
+_PG_CONCURRENT = ("40001", "40P01")  # serialization_failure, deadlock_detected
+
+
+def is_concurrent_write(exc: BaseException) -> bool:
+    """Whether ``exc`` means another transaction wrote the same thing first: a unique or
+    foreign-key constraint (two first saves, two inserts of one name), a row whose version
+    moved (optimistic locking), a serialization failure or a deadlock."""
+    if isinstance(exc, (sa_exc.IntegrityError, orm_exc.StaleDataError, sqlite3.IntegrityError)):
+        return True
+    error = _driver_error(exc)
+    if error is not None and _is_psycopg(error):
+        state = getattr(error, "sqlstate", None) or ""
+        return state.startswith("23") or state in _PG_CONCURRENT
+    return False
+
+
+def conflict(exc: BaseException) -> Conflict | None:
+    """A ``Conflict`` for a concurrent write (None for anything else): one sentence that
+    says someone else saved first and nothing of this attempt was kept."""
+    if not is_concurrent_write(exc):
+        return None
+    return Conflict("someone else saved the same thing at the same moment", key="error.concurrent")

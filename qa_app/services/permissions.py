@@ -7,7 +7,8 @@ else needs their role listed. Rules that depend on the record (a reviewer's *own
 an agent's *own* conversations) stay in the service, after the action check.
 
 Adding an action: one ``Action`` line below. A name defined twice fails at import, and
-``tests/test_permissions.py`` calls every public service as every role against this table.
+``tests/test_service_permissions.py`` calls every public service that takes an actor as every
+role against this table (found by introspection; each names its guarding action there).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from qa_app.storage.models import ROLES
 
 __all__ = ["ACTIONS", "ROLES", "STAFF_ROLES", "Action", "can", "require", "roles_for"]
 
-#: Everyone who works in QA, as opposed to the agents whose work is reviewed.
-STAFF_ROLES = tuple(role for role in ROLES if role != "agent")
+#: Everyone who works in QA, as opposed to the agents whose work is reviewed and the
+#: mystery shoppers, who only record their own staged contacts.
+STAFF_ROLES = tuple(role for role in ROLES if role not in ("agent", "shopper"))
 #: The role that may take every action.
 SUPERUSER = "admin"
 
@@ -44,8 +46,20 @@ _TABLE: tuple[Action, ...] = (
     Action("page.overview", "open the overview page", ROLES),
     Action("page.autoqa", "open the automatic scoring page", ("lead", "reviewer", "trainer")),
     Action("page.import", "open the import page", ("lead",)),
+    Action("page.import_mapping", "open the column-mapping import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
+    Action("page.mystery_scenarios", "open the mystery-shopper scenarios page", ("lead",)),
+    Action(
+        "page.mystery_visits",
+        "open the mystery-shopper visits page",
+        ("lead", "trainer", "shopper", "agent"),
+    ),
+    Action(
+        "page.mystery_reports",
+        "open the mystery-shopper reports page",
+        ("lead", "trainer", "shopper", "agent"),
+    ),
     Action("page.scorecard", "open the agent scorecard page", ("lead", "trainer", "agent")),
     Action("page.team", "open the team dashboard", ("lead",)),
     Action("page.coaching", "open the coaching recommendations page", ("trainer", "lead", "agent")),
@@ -92,6 +106,19 @@ _TABLE: tuple[Action, ...] = (
         ("lead", "reviewer", "trainer"),
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
+    # mystery shopping
+    Action("mystery.scenario_manage", "create and change mystery-shopper scenarios", ("lead",)),
+    Action("mystery.record_own", "record one's own mystery-shopper visits", ("shopper",)),
+    Action("mystery.record_any", "enter and correct any shopper's visit results", ("lead",)),
+    Action("mystery.read_any", "read every mystery-shopper visit", ("lead", "trainer")),
+    Action(
+        "mystery.read_published_own",
+        "read published mystery-shopper results about oneself",
+        ("agent",),
+    ),
+    Action("mystery.publish", "publish mystery-shopper results to the agents", ("lead",)),
+    Action("mystery.import", "import mystery-shopper visits from CSV", ("lead",)),
+    Action("mystery.export", "export mystery-shopper reports", ("lead", "trainer")),
     # scorecards and the team dashboard (exports check the same actions as the pages)
     Action(
         "scorecard.read_team", "read scorecards of the agents of one's teams", ("lead", "trainer")

@@ -1,7 +1,6 @@
 """Typed SQLAlchemy 2.0 models: the core of the data model in DESIGN.md.
 
-Mystery-shopper tables (MysteryScenario, MysteryVisit) come with their own issue and
-migration. Coaching topics live in ``rubrics/coaching-topics.yaml``, not in a table; plans
+Mystery-shopper tables (scenarios, visits, answers, attachments) came with migration 0008. Coaching topics live in ``rubrics/coaching-topics.yaml``, not in a table; plans
 and sessions (migration 0009) refer to a topic by its slug.
 """
 
@@ -35,7 +34,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "lead", "reviewer", "trainer", "agent")
+ROLES = ("admin", "lead", "reviewer", "trainer", "agent", "shopper")
 CHANNELS = ("phone", "email", "chat", "messenger", "social")
 LANGUAGES = ("ru", "en")
 MESSAGE_ROLES = ("customer", "agent", "system")
@@ -257,9 +256,7 @@ class CalibrationSession(Base):
     closed_at: Mapped[datetime | None]
     #: A lead's decision (migration 0011): the session's grades count as the agents'
     #: evaluation. Until then agents never see them and nobody may dispute them.
-    counts_for_agents: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    counts_for_agents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     counted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     counted_at: Mapped[datetime | None]
 
@@ -590,6 +587,7 @@ class CoachingConfirmation(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
+
 # --- Personal data: retention policies and the aggregates kept after a purge (0012) -------
 
 
@@ -616,9 +614,7 @@ class AgentWeekAggregate(Base):
     text, no customer id: nothing here identifies a customer."""
 
     __tablename__ = "agent_week_aggregates"
-    __table_args__ = (
-        Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),
-    )
+    __table_args__ = (Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(120))
@@ -652,3 +648,109 @@ class ImportMapping(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# --- Mystery shopping: scenarios, visits, their answers and attachments (migration 0008) ---
+
+
+class MysteryScenario(Base):
+    """A staged contact a shopper performs. Texts are ``{"en": ..., "ru": ...}`` (either may
+    be missing when a lead typed one language); ``checklist`` is the rubric id graded with."""
+
+    __tablename__ = "mystery_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    channel: Mapped[str] = mapped_column(String(20))
+    persona: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    request: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    correct_answer: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    checklist: Mapped[str] = mapped_column(String(120))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class MysteryVisit(Base):
+    """One staged contact and what the shopper saw. ``channel`` is copied from the scenario
+    so reports group without a join; ``overall_score`` is the checklist's score maths."""
+
+    __tablename__ = "mystery_visits"
+    __table_args__ = (
+        Index("ix_mystery_visits_contacted", "contacted_at"),
+        Index("ix_mystery_visits_agent_contacted", "agent_id", "contacted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("mystery_scenarios.id"), index=True)
+    shopper_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    external_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    contacted_at: Mapped[datetime]
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    checklist: Mapped[str] = mapped_column(String(120))
+    checklist_version: Mapped[int] = mapped_column(Integer, default=1)
+    overall_score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    critical_fail: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    answers: Mapped[list[MysteryAnswer]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan"
+    )
+    scenario: Mapped[MysteryScenario] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class MysteryAnswer(Base):
+    """One checklist item of one visit: the level given (None when not applicable), whether
+    it counts as failed under the checklist's rule, and the shopper's comment."""
+
+    __tablename__ = "mystery_answers"
+    __table_args__ = (UniqueConstraint("visit_id", "criterion_id", name="uq_mystery_answers_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("mystery_visits.id", ondelete="CASCADE"), index=True
+    )
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    visit: Mapped[MysteryVisit] = relationship(back_populates="answers")
+
+
+class MysteryAttachment(Base):
+    """A screenshot or audio note of a visit. The bytes live in the data folder under
+    ``stored_name`` (random); ``original_name`` is only shown, never used as a path."""
+
+    __tablename__ = "mystery_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("mystery_visits.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(60))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

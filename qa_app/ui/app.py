@@ -6,6 +6,8 @@ nobody signed in sees the sign-in page only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from qa_app.services import accounts
@@ -17,6 +19,7 @@ from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
 from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+from qa_app.ui.screens.privacy_page import purge_due_at_start
 
 
 def render_guarded(spec: PageSpec) -> None:
@@ -107,6 +110,7 @@ def start_run() -> Actor | None:
         st.stop()
     if actor is not None:
         run_due_at_start(actor)
+        purge_due_at_start(actor)
     return actor
 
 
@@ -120,8 +124,13 @@ def render_page_by_key(page_key: str) -> None:
     render_guarded(page_by_key(page_key))
 
 
+#: The tab's icon, served by the app itself: a Material icon or an emoji as ``page_icon``
+#: makes the browser fetch it from Google's or jsDelivr's servers on every page.
+FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
+
+
 def main() -> None:
-    st.set_page_config(page_title="QA Studio", page_icon=":material/fact_check:", layout="wide")
+    st.set_page_config(page_title="QA Studio", page_icon=FAVICON, layout="wide")
     actor = start_run()
     if actor is None:
         router = st.navigation(sign_in_navigation(), position="hidden")

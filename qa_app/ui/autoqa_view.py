@@ -11,9 +11,9 @@ import streamlit as st
 
 from qa_app.i18n.numbers import decimal
 from qa_app.services.autoqa import FOLDS, MIN_CALIBRATION_REVIEWS, AgreementReport, ScoringStatus
+from qa_app.ui import user_text
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr, tr_or
-from qa_app.ui.markdown_text import escape_markdown
 
 
 def signal_name(code: str) -> str:
@@ -192,7 +192,9 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
         st.markdown(
             "**"
             + tr(
-                "autoqa.agreement.rubric", name=escape_markdown(name), version=report.rubric_version
+                "autoqa.agreement.rubric",
+                name=user_text.inline(name),
+                version=report.rubric_version,
             )
             + "**"
         )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from qa_app.i18n.numbers import decimal, signed_decimal
 from qa_app.services.calibration import CalibrationResults, CriterionAgreement, Grade
+from qa_app.ui import user_text
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr
 
@@ -25,11 +26,8 @@ SEPARATORS = {"ru": ", ", "en": ".,"}  # plotly: decimal mark, then thousands se
 
 
 def md(text: str) -> str:
-    """User text made safe for markdown: HTML-escaped and markdown specials backslashed."""
-    out = escape(str(text), quote=False)
-    for char in "\\`*_{}[]()#+-.!|~>":
-        out = out.replace(char, "\\" + char)
-    return out
+    """User text as Markdown that shows exactly as typed (``user_text.inline``)."""
+    return user_text.inline(text)
 
 
 def number(value: float | None, digits: int = 2) -> str:

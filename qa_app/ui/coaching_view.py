@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import coaching
+from qa_app.ui import user_text
 from qa_app.ui.context import current_lang, tr, tr_or
-from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric.model import Rubric
 from scoring.stats import Estimate
 
@@ -159,5 +159,5 @@ def render_effect(effect: coaching.PlanEffect | None) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for change, row in zip(effect.rows, rows, strict=True):
         st.markdown(
-            f"- **{escape_markdown(row[tr('coaching.col.behaviour')])}**: {change_sentence(change)}"
+            f"- **{user_text.inline(row[tr('coaching.col.behaviour')])}**: {change_sentence(change)}"
         )

@@ -24,6 +24,7 @@ from qa_app.services import accounts, permissions
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
+from qa_app.ui import user_text
 from qa_app.ui.cookie_handover import COOKIE_NAME as SESSION_COOKIE
 
 LOG = logging.getLogger("qa_app.ui")
@@ -287,9 +288,11 @@ class _Lenient(dict):
         return ""
 
 
-def describe_error(exc: BaseException, lang: str) -> str:
+def describe_error(exc: BaseException, lang: str, *, markdown: bool = False) -> str:
     """A user-facing sentence for an error in ``lang``; never a traceback, and for a
-    database failure never the driver's text (``services_db.translate_error``)."""
+    database failure never the driver's text (``services_db.translate_error``).
+    ``markdown``: the sentence goes into Markdown, so the values in it (names a user typed,
+    the error's detail) pass ``user_text.inline`` and show as typed."""
     if not isinstance(exc, ServiceError):
         exc = services_db.translate_error(exc) or exc
     if not isinstance(exc, ServiceError):
@@ -297,6 +300,9 @@ def describe_error(exc: BaseException, lang: str) -> str:
     texts = catalogue().get(exc.key) or catalogue()["error.generic"]
     template = texts.get(lang) or texts.get("en", "")
     params = _Lenient(detail=exc.message, **exc.params)
+    if markdown:
+        params = _Lenient({k: user_text.inline(v) if isinstance(v, str) else v
+                           for k, v in params.items()})  # fmt: skip
     if isinstance(params.get("role"), str) and f"role.{params['role']}" in catalogue():
         params["role"] = t(f"role.{params['role']}", lang)
     try:
@@ -313,7 +319,7 @@ def show_error(exc: BaseException) -> None:
         LOG.error(services_db.error_log_line(exc))
     elif not isinstance(exc, ServiceError):
         LOG.error("unexpected %s on a page (%s)", type(exc).__name__, _where(exc))
-    st.error(describe_error(exc, current_lang()), icon=":material/error:")
+    st.error(describe_error(exc, current_lang(), markdown=True), icon=":material/error:")
 
 
 def _where(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa_app.services import autoqa, overview
+from qa_app.services import autoqa, coaching, mystery, overview
 from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 
@@ -60,3 +60,41 @@ def autoqa_agreement(url: str) -> autoqa.AgreementScreen:
     """Held-out fits take seconds on a large review history: cached five minutes per database
     (the same for every staff member, so the key holds no user; the page checks the role)."""
     return autoqa.agreement_screen(services_db.unit_of_work(url))
+
+
+def drivers(
+    url: str, actor: Actor, now, team_id: int | None, channel: str | None
+) -> coaching.DriversScreen:
+    """The satisfaction drivers take seconds (every behaviour against every outcome): cached
+    five minutes per database, role, hour and filters (the figures do not depend on who
+    asks beyond the role, which the service checks)."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return _drivers(url, actor.role, hour, team_id, channel)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=32)
+def _drivers(url: str, role: str, hour, team_id, channel) -> coaching.DriversScreen:
+    scope = Actor(user_id=None, username=role, role=role)
+    return coaching.drivers_screen(services_db.unit_of_work(url), scope, hour, team_id, channel)
+
+
+def mystery_report(
+    url: str, actor: Actor, filters: mystery.ReportFilter, lang: str
+) -> mystery.ReportScreen:
+    """The mystery-shopper report, cached a minute per user (visibility differs per
+    shopper and agent), period, channel and language: re-runs after the first are quick."""
+    scope = Actor(user_id=actor.user_id, username=actor.username, role=actor.role,
+                  agent_id=actor.agent_id)  # fmt: skip
+    return _mystery_report(url, scope, filters, lang)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=32)
+def _mystery_report(
+    url: str, scope: Actor, filters: mystery.ReportFilter, lang: str
+) -> mystery.ReportScreen:
+    return mystery.report_screen(services_db.unit_of_work(url), scope, filters, lang)
+
+
+def forget_mystery() -> None:
+    """Drop cached mystery reports after a change (a visit saved, published or imported)."""
+    _mystery_report.clear()

@@ -14,8 +14,11 @@ from typing import Protocol
 
 from qa_app.i18n import t, t_or
 from qa_app.i18n.numbers import decimal, signed_decimal
+from qa_app.ui import user_text
 
-KIND_CLASSES = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
+KIND_CLASSES = (
+    "polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg", "defect",
+)  # fmt: skip
 
 EVIDENCE_CSS = """
 <style>
@@ -26,6 +29,7 @@ mark.qa-ev-empathy {background: rgba(50,120,230,.28);}
 mark.qa-ev-clarity {background: rgba(240,170,20,.38);}
 mark.qa-ev-sentiment_pos {background: rgba(20,170,170,.25); border-bottom: 2px solid rgb(20,150,150);}
 mark.qa-ev-sentiment_neg {background: rgba(150,70,200,.25); border-bottom: 2px solid rgb(130,60,180);}
+mark.qa-ev-defect {background: rgba(230,100,30,.22); border-bottom: 2px dashed rgb(200,80,20);}
 mark.qa-ev-other {background: rgba(128,128,128,.25);}
 .qa-ev-labels {font-size: .72rem; opacity: .8; margin-top: .2rem;}
 .qa-ev-legend {font-size: .78rem; margin: .2rem 0 .4rem 0;}
@@ -49,7 +53,8 @@ class LabelLike(Protocol):
 
 
 def _escape(segment: str) -> str:
-    return html.escape(segment).replace("\n", "<br>")
+    """A piece of message text, never interpreted (``user_text.fragment_html``)."""
+    return user_text.fragment_html(segment)
 
 
 def _title(spans: Sequence[SpanLike]) -> str:

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import results
+from qa_app.ui import user_text
 from qa_app.ui.context import current_lang, tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.transcript_view import render_transcript
 
 AUTO = ":material/smart_toy:"
@@ -31,7 +31,7 @@ def headline(item: results.ResultItem) -> str:
     summary = item.summary
     when = summary.submitted_at.strftime("%Y-%m-%d") if summary.submitted_at else "—"
     parts = [
-        f"**{escape_markdown(summary.external_id)}**",
+        f"**{user_text.inline(summary.external_id)}**",
         when,
         tr("results.score", score=score_text(summary.overall_score)),
     ]
@@ -68,11 +68,11 @@ def render_comments(item: results.ResultItem) -> None:
         return
     st.markdown(f"**{tr('results.comments')}**")
     lines = [
-        f"- **{escape_markdown(g.name)}:** {escape_markdown(' '.join(g.comment.split()))}"
+        f"- **{user_text.inline(g.name)}:** {user_text.inline(' '.join(g.comment.split()))}"
         for g in commented
     ]
     if item.summary.comment.strip():
-        overall = escape_markdown(" ".join(item.summary.comment.split()))
+        overall = user_text.inline(" ".join(item.summary.comment.split()))
         lines.append(f"- **{tr('results.overall')}:** {overall}")
     st.markdown("\n".join(lines))
 
@@ -96,13 +96,13 @@ def render_disputes(item: results.ResultItem) -> None:
             tr(
                 "results.dispute_line",
                 status=tr(f"disputes.status.{d.status}"),
-                criterion=escape_markdown(d.criterion_name or tr("disputes.whole")),
-                reason=escape_markdown(" ".join(d.reason.split())),
+                criterion=user_text.inline(d.criterion_name or tr("disputes.whole")),
+                reason=user_text.inline(" ".join(d.reason.split())),
             )
         )
         if d.answer:
             st.caption(
-                tr("results.dispute_answer", answer=escape_markdown(" ".join(d.answer.split())))
+                tr("results.dispute_answer", answer=user_text.inline(" ".join(d.answer.split())))
             )
 
 

@@ -47,6 +47,8 @@ def render_table(board: scorecards.TeamDashboard) -> None:
         ],
         tr("team.col.outlier"): [tr(f"team.outlier.{o}") if o else "" for o in rows["outlier"]],
     })  # fmt: skip
+    if board.quota_per_week is None:
+        table = table.drop(columns=[tr("team.col.quota")])  # no plan sets one: nothing to say
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(tr("team.table_note"))
     ids = rows["agent_id"].tolist()

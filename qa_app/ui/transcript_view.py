@@ -1,5 +1,6 @@
 """The transcript as a chat: customer on the left, agent on the right, waits that broke the
-SLA marked in red. Every piece of conversation text is escaped here, before any HTML."""
+SLA marked in red. Every piece of conversation text goes through ``user_text`` (never
+interpreted, whatever characters it holds) before it joins the page's HTML."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import streamlit as st
 
 from qa_app.i18n import t
 from qa_app.services.conversations import ConversationHeader, Transcript
+from qa_app.ui import user_text
 from qa_app.ui.evidence_highlight import EVIDENCE_CSS, legend_html, message_html
-from qa_app.ui.markdown_text import escape_markdown
 
 CHAT_CSS = """
 <style>
 .qa-chat {display: flex; flex-direction: column; gap: .45rem; font-size: .93rem;}
 .qa-msg {max-width: 82%; padding: .45rem .7rem; border-radius: .7rem; line-height: 1.4;
-  overflow-wrap: anywhere; white-space: normal;}
+  overflow-wrap: anywhere; word-break: break-word; white-space: pre-wrap;
+  unicode-bidi: isolate;}
 .qa-customer {align-self: flex-start; background: rgba(128,128,128,.12);
   border-bottom-left-radius: .2rem;}
 .qa-agent {align-self: flex-end; background: rgba(45,120,220,.14);
@@ -53,7 +55,7 @@ def _clock(moment: datetime | None) -> str:
 
 def _row_html(row, lang: str, evidence: dict | None = None) -> str:
     side_name = t(f"review.side.{row.side}", lang)
-    who = html.escape(row.author or side_name)
+    who = user_text.fragment_html(row.author) if row.author else html.escape(side_name)
     meta = [who, html.escape(_clock(row.sent_at))]
     if row.gap_seconds is not None and row.side != "system":
         meta.append("+" + html.escape(duration_text(row.gap_seconds, lang)))
@@ -86,9 +88,9 @@ def _facts(header: ConversationHeader, lang: str) -> list[str]:
         f"**NPS:** {header.nps if header.nps is not None else dash}",
     ]
     if header.agent:
-        facts.append(f"**{t('review.fact.agent', lang)}:** {escape_markdown(header.agent)}")
+        facts.append(f"**{t('review.fact.agent', lang)}:** {user_text.inline(header.agent)}")
     if header.team:
-        facts.append(f"**{t('review.fact.team', lang)}:** {escape_markdown(header.team)}")
+        facts.append(f"**{t('review.fact.team', lang)}:** {user_text.inline(header.team)}")
     if header.escalated:
         facts.append(f"**{t('review.fact.escalated', lang)}**")
     return facts
@@ -103,16 +105,16 @@ def render_header(header: ConversationHeader, lang: str) -> None:
         )
     first = duration_text(header.first_response_seconds, lang)
     line = t("review.first_response", lang, wait=first)
-    where = f"{escape_markdown(header.external_id)} · {_clock(header.started_at)}"
+    where = f"{user_text.inline(header.external_id)} · {_clock(header.started_at)}"
     if header.first_response_breach:  # the id and start stay visible beside the warning
         target = duration_text(header.first_response_target, lang)
         st.markdown(f"{where} · :red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
     else:
         st.caption(f"{where} · {line}")
     if header.subject:
-        st.markdown(f"**{escape_markdown(header.subject)}**")
+        st.markdown(f"**{user_text.inline(header.subject)}**")
     if header.tags:
-        st.markdown(" ".join(f":blue-badge[{escape_markdown(tag)}]" for tag in header.tags))
+        st.markdown(" ".join(f":blue-badge[{user_text.inline(tag)}]" for tag in header.tags))
 
 
 def chat_height(transcript: Transcript, limit: int = 640) -> int:

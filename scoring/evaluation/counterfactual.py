@@ -49,15 +49,20 @@ EN_GENDERED = {
     "herself": "himself", "mr": "ms", "ms": "mr", "mrs": "mr", "sir": "madam", "madam": "sir",
     "ma'am": "sir", "man": "woman", "woman": "man", "guy": "lady", "lady": "guy",
 }  # fmt: skip
-# Team and company names of the demo and the reference sources, and their stand-ins.
+# Company and brand names (the reference sources' and common telecom/bank brands) and their
+# stand-ins. The demo's teams are departments named by what they handle (Tier 1, Billing,
+# Tech Support, International): "Tier 2" or "Billing" says what the case is about (an
+# escalation, a payment), so they are not identity and are left as they are.
 ORGANISATIONS = {
-    "Tier 1": "Team North", "Tier 2": "Team South", "Cambridge TownInfo": "Oxford CityDesk",
+    "Cambridge TownInfo": "Oxford CityDesk",
     "TownInfo": "CityDesk", "Fios": "Linka", "Verizon": "Telecomia", "Ростелеком": "Телекомия",
     "Сбербанк": "Банк Восток", "Сбер": "Восток", "МТС": "Связьком", "Билайн": "Телесеть",
 }  # fmt: skip
 # Adjectives of address that agree with the customer ("Уважаемая Анна").
 _ADDRESS_ADJECTIVES = frozenset({"уважаемый", "дорогой", "любезный"})
-_WORD = re.compile(r"[A-Za-zА-Яа-яЁё']+")
+_WORD = re.compile(r"[A-Za-z']+")
+_RU_TOKEN = re.compile(r"[А-Яа-яЁё]+|[.!?\n]+")
+SPEAKER_WINDOW = 4
 
 
 def _pairs(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
@@ -84,14 +89,14 @@ def _match_case(word: str, template: str) -> str:
 
 
 @lru_cache(maxsize=20_000)
-def _swap_ru_word(word: str) -> str:
-    """A Russian word with its gender swapped: names for a counterpart in the same case,
-    past-tense verbs and short adjectives/participles masc <-> femn; else unchanged."""
+def _swap_ru_name(word: str) -> str | None:
+    """A Russian given name's counterpart of the other gender, in the same case."""
+    if not word[:1].isupper():
+        return None
     morph = _morph()
-    parses = morph.parse(word)[:3]
-    for parse in parses:
+    for parse in morph.parse(word)[:3]:
         tag = parse.tag
-        if "Name" in tag and word[:1].isupper():
+        if "Name" in tag:
             other = RU_NAMES.get(parse.normal_form.capitalize())
             if other is None:
                 continue
@@ -99,16 +104,47 @@ def _swap_ru_word(word: str) -> str:
             wanted = {g for g in (tag.case, tag.number) if g}
             inflected = target.inflect(wanted) if wanted else None
             return _match_case(inflected.word if inflected else other, word)
-    for parse in parses:
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _swap_ru_gender(word: str) -> str:
+    """Past-tense verbs and short adjectives/participles masc <-> femn ("рад" / "рада")."""
+    for parse in _morph().parse(word)[:3]:
         tag = parse.tag
+        if parse.score < 0.3:  # "Благодарим" is a verb, not a rare short participle
+            continue
         gendered = (tag.POS == "VERB" and tag.tense == "past") or tag.POS in ("ADJS", "PRTS")
-        gendered = gendered or (tag.POS == "ADJF" and parse.normal_form in _ADDRESS_ADJECTIVES)
+        gendered = gendered or (
+            tag.POS == "ADJF" and tag.case == "nomn" and parse.normal_form in _ADDRESS_ADJECTIVES
+        )
         if tag.number == "sing" and tag.gender in ("masc", "femn") and gendered:
             other_gender = "femn" if tag.gender == "masc" else "masc"
             inflected = parse.inflect({other_gender})
             if inflected is not None:
                 return _match_case(inflected.word, word)
     return word
+
+
+def _swap_ru(text: str) -> str:
+    """Names anywhere; gendered forms only where they describe the speaker: after "я"
+    (within ``SPEAKER_WINDOW`` words) or opening a sentence with no subject ("Проверил.",
+    "Рада помочь"). "Вопрос решён" stays: a woman writes it the same way."""
+    out, last, recent, sentence_start = [], 0, [], True
+    for match in _RU_TOKEN.finditer(text):
+        word = match.group()
+        if not word[0].isalpha():  # a sentence end
+            sentence_start, recent = True, []
+            continue
+        new = _swap_ru_name(word) if word[0].isupper() else None
+        if new is None and (sentence_start or "я" in recent):
+            new = _swap_ru_gender(word)
+        if new is not None and new != word:
+            out.append(text[last : match.start()] + new)
+            last = match.end()
+        recent = [*recent[-(SPEAKER_WINDOW - 1) :], word.lower()]
+        sentence_start = word.lower() in _ADDRESS_ADJECTIVES and sentence_start
+    return "".join(out) + text[last:]
 
 
 def _swap_en_word(word: str) -> str:
@@ -121,18 +157,14 @@ def _swap_en_word(word: str) -> str:
 
 def swap_identity(text: str, lang: str, extra: Mapping[str, str] | None = None) -> str:
     """``text`` with names, gendered forms and organisation names swapped (see module)."""
-    for old, new in {**ORGANISATIONS, **(extra or {})}.items():
-        if old in text:
-            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
-    swap = _swap_ru_word if lang == "ru" else _swap_en_word
-
-    def one(match: re.Match) -> str:
-        word = match.group()
-        if lang == "ru" and not ("а" <= word[0].lower() <= "я" or word[0] in "Ёё"):
-            return _swap_en_word(word)  # Latin names in a Russian message
-        return swap(word)
-
-    return _WORD.sub(one, text)
+    table = {**ORGANISATIONS, **(extra or {})}
+    found = sorted((old for old in table if old in text), key=len, reverse=True)
+    if found:  # all at once, so "Tier 1" <-> "Tier 2" do not undo each other
+        pattern = "|".join(re.escape(old) for old in found)
+        text = re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", lambda m: table[m.group()], text)
+    if lang == "ru":
+        text = _swap_ru(text)
+    return _WORD.sub(lambda m: _swap_en_word(m.group()), text)  # also Latin names in Russian
 
 
 def swap_conversation(conversation: Conversation) -> Conversation:

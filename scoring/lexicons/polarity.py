@@ -12,6 +12,8 @@ import re
 from typing import NamedTuple
 
 from scoring.lexicons import modifiers, polarity_lexicon, symbol_weights, word_key
+from scoring.text.gender import fold_word_ru
+from scoring.text.names import is_person_name
 from scoring.text.tokens import _TOKEN_RE as TOKEN_PATTERN  # same tokens as tokenize()
 from scoring.text.tokens import stem
 
@@ -142,6 +144,8 @@ class PolarityRules:
         }
 
     def _key(self, word: str) -> str:
+        if self.lang == "ru":  # "рада" weighs as "рад": the speaker's gender is no sentiment
+            return word_key(fold_word_ru(word.lower()), self.lang)
         return word_key(word, self.lang)
 
     def _word_weight(self, key: str) -> float:
@@ -175,7 +179,11 @@ class PolarityRules:
         if not hasattr(self, "lex_"):
             self._prepare()
         tokens = scan(text)
-        keys = [self._key(t.text) if t.kind == "word" else t.text for t in tokens]
+        # A given name carries no sentiment ("Regards, Grace"): who signs must not count.
+        keys = [
+            ("" if is_person_name(t.text) else self._key(t.text)) if t.kind == "word" else t.text
+            for t in tokens
+        ]
         items = self._items(text, tokens, keys)
         if any(item[2][-1] == WEAK for item in items):
             items = _settle_weak(items)

@@ -23,7 +23,11 @@ from scoring.scorers.clarity_words import (
     word_shape,
 )
 from scoring.text import detect_languages
+from scoring.text.gender import fold_word_ru
+from scoring.text.names import is_person_name
 from scoring.text.tokens import lemma, stem
+
+NAME_SYLLABLES = 2  # every given name counts as one two-syllable word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -270,6 +274,13 @@ class ClarityScorer:
         not spell-checked, starts with a capital), remembered per word form: support texts
         repeat the same words all day long."""
         word_script, n_syllables = word_shape(low)
+        if is_person_name(original):  # a name is who, not how clearly: never a typo
+            facts = (low, NAME_SYLLABLES, None, None, True)
+            if len(cache) < WORD_CACHE_SIZE:
+                cache[original] = facts
+            return facts
+        if word_script == "ru" and low.endswith(("а", "ась")):  # "счастлива" reads like "счастлив"
+            n_syllables = word_shape(fold_word_ru(low))[1]
         rule = None
         if low not in self.not_jargon_:
             if stem(low, word_script) in self.jargon_stems_ or (

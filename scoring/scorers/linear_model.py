@@ -14,6 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from scoring.text.gender import fold_gender_en, fold_gender_ru
+from scoring.text.names import replace_names
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _DIGITS = re.compile(r"\d+")
@@ -22,14 +25,18 @@ _WORD_PATTERN = (
     r"|[:;=]-?[()DPp]|\)\)+|\(\(+|!+|\?+"
 )
 _TOKEN = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile("[а-я]")
 WORD_CACHE_SIZE = 50_000  # distinct words remembered by ``HashedTfidf.word_features``
 
 
 def normalise_text(text: str) -> str:
-    """Lower-case, fold ё, and replace URLs, @mentions and digits by placeholders."""
+    """Lower-case, fold ё, replace URLs, @mentions and digits by placeholders, and fold the
+    speaker's grammatical gender in Russian ("проверила" -> "проверил") and read given names
+    as one placeholder, so no model reads who is talking (``scoring.text.gender``/``names``)."""
     text = _URL.sub(" url ", text or "")
-    text = _MENTION.sub(" @user ", text)
-    return _DIGITS.sub("0", text).lower().replace("ё", "е")
+    text = replace_names(_MENTION.sub(" @user ", text))  # who is talking is not a feature
+    lowered = _DIGITS.sub("0", text).lower().replace("ё", "е")
+    return fold_gender_ru(lowered) if _CYRILLIC.search(lowered) else fold_gender_en(lowered)
 
 
 def word_prefixes(doc: str) -> list[str]:

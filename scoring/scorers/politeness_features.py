@@ -20,12 +20,16 @@ import scipy.sparse as sp
 
 from scoring.scorers.politeness_lexicon import WHOLE_TEXT_CACHE, Detection, dict_cache
 from scoring.scorers.politeness_strategies import STRATEGIES, detect_strategies
+from scoring.text.gender import fold_tokens
+from scoring.text.names import PLACEHOLDER as NAME
+from scoring.text.names import name_words
 
 STRATEGY_INDEX = {name: i for i, name in enumerate(STRATEGIES)}
 NGRAM_BITS = 18
 _MASK = (1 << NGRAM_BITS) - 1
 _TOKEN_RE = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 _CHAR_RANGE = (2, 5)
+_HAS_CYRILLIC = re.compile("[а-яА-ЯёЁ]").search
 
 
 @dict_cache(500_000)
@@ -77,6 +81,13 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 _TOKEN_COLUMNS, _HASHED = _token_columns.cache, _hash.cache
 
 
+def _identity_free(text: str, tokens: list[str]) -> list[str]:
+    """Tokens as the models read them: given names as one placeholder, Russian feminine
+    past/short forms as masculine (who is talking must not move a score)."""
+    names = name_words(text)
+    return fold_tokens([NAME if t in names else t for t in tokens])
+
+
 class LexicalCounts:
     """Hashed n-gram counts of one message, shared by the politeness and empathy models.
 
@@ -90,8 +101,10 @@ class LexicalCounts:
     def __init__(self, text: str) -> None:
         tokens = _TOKEN_RE.findall(_lowered(text))
         known, hashed = _TOKEN_COLUMNS.get, _HASHED.get
-        columns = [known(t) or _token_columns(t) for t in tokens]
-        pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        # Features read the speaker-gender-folded word ("рада" -> "рад"); spans keep the text.
+        folded = _identity_free(text, tokens)
+        columns = [known(t) or _token_columns(t) for t in folded]
+        pairs = [f"{a} {b}" for a, b in zip(folded, folded[1:], strict=False)]
         self.text = text
         self.tokens = tokens
         self.word_raw = (
@@ -105,10 +118,15 @@ class LexicalCounts:
         """(word column, start, end, gram) of every word and word pair, in text order."""
         if self._spans is None:
             tokens = _tokens(self.text)
-            spans = [(_hash(t), s, e, t) for t, s, e in tokens]
+            keys = _identity_free(self.text, [t for t, _, _ in tokens])
+            spans = [(_hash(k), s, e, t) for k, (t, s, e) in zip(keys, tokens, strict=True)]
             spans += [
-                (_pair_column(a, b), s, e, f"{a} {b}")
-                for (a, s, _), (b, _, e) in zip(tokens, tokens[1:], strict=False)
+                (_pair_column(ka, kb), s, e, f"{a} {b}")
+                for (ka, kb), ((a, s, _), (b, _, e)) in zip(
+                    zip(keys, keys[1:], strict=False),
+                    zip(tokens, tokens[1:], strict=False),
+                    strict=True,
+                )
             ]
             self._spans = tuple(spans)
         return self._spans

@@ -21,7 +21,7 @@ from qa_app.services.permissions import require
 from qa_app.storage.models import Agent, AutoScore, AutoScoreRun, Conversation, Message
 from scoring.text.identify import SUPPORTED as SCORED_LANGUAGES
 
-KINDS = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg")
+KINDS = ("polite", "rude", "empathy", "clarity", "sentiment_pos", "sentiment_neg", "defect")
 #: Conversation signals shown as per-agent distributions (name -> unit of the value).
 KEY_SIGNALS = (
     "politeness",
@@ -39,6 +39,7 @@ LABEL_TASKS = {
 #: Lexicon words and phrases only: the model's per-word weights touch pronouns too.
 SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "negation")
 MIN_POLITE, MIN_RUDE, MIN_EMPATHY, MIN_SENTIMENT = 0.5, -0.5, 0.25, 1.0
+MIN_DEFECT = 1.0
 CLARITY_RULES = ("clarity.jargon", "clarity.acronym", "clarity.typo", "clarity.long_sentence")
 
 
@@ -80,6 +81,8 @@ def span_kind(task: str, rule: str, weight: float) -> str | None:
         return "empathy" if weight >= MIN_EMPATHY else None
     if task == "clarity":
         return "clarity" if base in CLARITY_RULES else None
+    if task == "defect_report":  # a clear symptom; product words alone are only context
+        return "defect" if weight >= MIN_DEFECT else None
     if task == "sentiment" and base in SENTIMENT_RULES and abs(weight) >= MIN_SENTIMENT:
         return "sentiment_pos" if weight > 0 else "sentiment_neg"
     return None

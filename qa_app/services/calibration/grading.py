@@ -276,7 +276,7 @@ def record_consensus(
 ) -> None:
     """Record (or change) the agreed grade of one criterion; ``None`` means agreed N/A."""
     require(actor, "calibration.manage")
-    row = session_row(session, session_id)
+    row = session_row(session, session_id, lock=True)
     _check_open(row)
     in_session = session.scalar(
         select(Assignment.id)
@@ -347,7 +347,7 @@ def close_session(
     Unfinished assignments are cancelled so they leave the reviewers' queues.
     """
     require(actor, "calibration.manage")
-    row = session_row(session, session_id)
+    row = session_row(session, session_id, lock=True)
     _check_open(row)
     cancelled = 0
     for assignment in session.scalars(
@@ -391,7 +391,7 @@ def set_counts_for_agents(
     can still change; it can be withdrawn while none of the session's reviews is disputed.
     """
     require(actor, "calibration.manage")
-    row = session_row(session, session_id)
+    row = session_row(session, session_id, lock=True)
     if row.status != "closed":
         raise Conflict(
             f"calibration session {session_id} is still open",

@@ -61,8 +61,11 @@ class MyAssignment:
     status: str
 
 
-def session_row(session: Session, session_id: int) -> CalibrationSession:
-    row = session.get(CalibrationSession, session_id)
+def session_row(session: Session, session_id: int, *, lock: bool = False) -> CalibrationSession:
+    """The session's row; ``lock`` holds it until the transaction ends, so a lead's
+    changes to one session (consensus, closing, counting) happen one after the other and
+    each sees the state the previous one left (a second close is refused, not repeated)."""
+    row = session.get(CalibrationSession, session_id, with_for_update=lock, populate_existing=lock)
     if row is None:
         raise NotFound(
             f"calibration session {session_id} not found", key="calibration.error.not_found"

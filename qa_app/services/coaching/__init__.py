@@ -34,8 +34,18 @@ from qa_app.services.coaching.catalogue import (
     parse_coaching_catalogue,
     validate_coaching_catalogue,
 )
+from qa_app.services.coaching.drivers import (
+    MAX_PAIRS,
+    MIN_PAIRS,
+    OUTCOMES,
+    OVERALL,
+    WEAK_R,
+    Driver,
+    DriversReport,
+    repeat_flags,
+)
 from qa_app.services.coaching.effect import TOPIC_ROW, CriterionChange, PlanEffect
-from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Line
+from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Line, Window, criterion_scores
 from qa_app.services.coaching.plans import (
     EXERCISES,
     PLAN_STATUSES,
@@ -58,15 +68,29 @@ from qa_app.services.coaching.recommendations import (
 )
 from qa_app.services.coaching.screens import (
     CoachingScreen,
+    DriversScreen,
     PlansScreen,
     agent_recommendations_screen,
     coaching_screen,
+    drivers_screen,
     plans_screen,
     team_recommendations_screen,
 )
 from scoring.rubric.documents import CatalogueError, Problem
 
 __all__ = [
+    "Window",
+    "criterion_scores",
+    "MAX_PAIRS",
+    "MIN_PAIRS",
+    "OUTCOMES",
+    "OVERALL",
+    "WEAK_R",
+    "Driver",
+    "DriversReport",
+    "DriversScreen",
+    "drivers_screen",
+    "repeat_flags",
     "EXERCISES",
     "PLAN_STATUSES",
     "TOPIC_ROW",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from qa_app.services.actor import Actor
 from qa_app.services.coaching import evidence
+from qa_app.services.coaching.drivers import DriversReport, drivers_report
 from qa_app.services.coaching.effect import PlanEffect, plan_effect
 from qa_app.services.coaching.evidence import AgentInfo
 from qa_app.services.coaching.plans import PlanView, list_plans
@@ -118,3 +119,25 @@ def plans_screen(
         planner = can(actor, "coaching.plan")
         agents = tuple(evidence.agents(session)) if planner else ()
         return PlansScreen(found, chosen, effect, agents, planner, can(actor, "coaching.confirm"))
+
+
+@dataclass(frozen=True, slots=True)
+class DriversScreen:
+    teams: tuple[tuple[int, str], ...]
+    report: DriversReport
+
+
+def drivers_screen(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    team_id: int | None = None,
+    channel: str | None = None,
+) -> DriversScreen:
+    """The satisfaction-drivers page: the teams to choose from and the report."""
+    require(actor, "page.drivers")
+    with uow:
+        teams = tuple(evidence.teams(uow.session))
+        if team_id not in {t for t, _ in teams}:
+            team_id = None
+        return DriversScreen(teams, drivers_report(uow.session, actor, now, team_id, channel))

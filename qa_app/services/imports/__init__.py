@@ -7,6 +7,8 @@ them from here, never from its modules.
 from qa_app.services.imports.history import recent_imports
 from qa_app.services.imports.mappings import (
     MAPPING_FIELDS,
+    ColumnMapping,
+    TablePreview,
     get_preset,
     list_presets,
     mapped_reader,
@@ -38,6 +40,8 @@ do_get_preset = atomic(get_preset)
 
 __all__ = [
     "MAPPING_FIELDS",
+    "ColumnMapping",
+    "TablePreview",
     "do_get_preset",
     "do_list_presets",
     "do_save_preset",

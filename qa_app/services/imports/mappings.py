@@ -27,11 +27,19 @@ from qa_app.services.permissions import require
 from qa_app.storage.models import ImportMapping
 
 MAPPING_FIELDS = FIELDS
+__all__ = ["ColumnMapping", "TablePreview"]  # re-exported by the package
+
+
+def _invalid_input(key: str, params: dict, fallback: str) -> InvalidInput:
+    """The error for the UI and CLI: a ``detail`` parameter travels as the message (the
+    page fills ``{detail}`` from the message), every other parameter as itself."""
+    rest = dict(params)
+    detail = rest.pop("detail", None)
+    return InvalidInput(fallback if detail is None else str(detail), key=key, **rest)
 
 
 def _invalid(exc: MappingError) -> InvalidInput:
-    detail = exc.describe("en")
-    return InvalidInput(detail, key=f"mapping.error.{exc.code}", **exc.params)
+    return _invalid_input(f"mapping.error.{exc.code}", exc.params, exc.describe("en"))
 
 
 def mapping_from_document(data: object) -> ColumnMapping:
@@ -55,8 +63,8 @@ def preview_file(path: str | Path, name: str | None = None, rows: int = 10) -> T
     try:
         return preview_table(path, name, rows)
     except UnreadableFile as exc:
-        detail = exc.describe("en")
-        raise InvalidInput(detail, key=f"import.fatal.{exc.code}", **exc.params) from None
+        key = f"import.fatal.{exc.code}"
+        raise _invalid_input(key, exc.params, exc.describe("en")) from None
 
 
 def list_presets(session: Session, actor: Actor) -> dict[str, ColumnMapping]:

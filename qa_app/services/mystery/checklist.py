@@ -8,6 +8,7 @@ which would be wrong for a checklist that a shopper fills in after a staged visi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,32 @@ def load_mystery_checklist(source: str | Path = "") -> Rubric:
     if rubric is None:
         raise CatalogueError("mystery checklist", problems)
     return rubric
+
+
+@functools.cache
+def _checklists_in(folder: Path) -> dict[str, Rubric]:
+    found: dict[str, Rubric] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if CHECKLIST_KIND not in text:
+            continue
+        rubric, problems = check_mystery_checklist_text(text)
+        if rubric is not None and not problems:
+            found[rubric.id] = rubric
+    return found
+
+
+def available_checklists(folder: Path = RUBRICS_DIR) -> dict[str, Rubric]:
+    """Every valid mystery checklist in ``rubrics/`` by id (read once per process)."""
+    return _checklists_in(folder)
+
+
+def checklist_by_id(checklist_id: str, folder: Path = RUBRICS_DIR) -> Rubric:
+    """The checklist a scenario names; CatalogueError when no valid file has that id."""
+    found = _checklists_in(folder)
+    if checklist_id not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise CatalogueError(
+            "mystery checklist", [Problem("checklist", f"unknown '{checklist_id}'; known: {known}")]
+        )
+    return found[checklist_id]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Table, delete, select
+from sqlalchemy import Column, Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from qa_app.storage.models import Base, Conversation
@@ -36,11 +36,18 @@ class Closure:
         return self.rows.get(Conversation.__tablename__, set())
 
 
-def _key(table: Table) -> Column:
+def _key(table: Table):
+    """The primary key as one expression: the column, or a row value for a composite key
+    (rows of such tables are collected as tuples)."""
+    keys: list[Column] = list(table.primary_key.columns)
+    if not keys:
+        raise RuntimeError(f"table {table.name} needs a primary key for erasure")
+    return keys[0] if len(keys) == 1 else tuple_(*keys)
+
+
+def _select_key(table: Table):
     keys = list(table.primary_key.columns)
-    if len(keys) != 1:
-        raise RuntimeError(f"table {table.name} needs a single-column primary key for erasure")
-    return keys[0]
+    return select(*keys)
 
 
 def _chunks(values: Iterable[object]) -> Iterable[list[object]]:
@@ -71,10 +78,11 @@ def derived_rows(session: Session, conversation_ids: Iterable[int]) -> Closure:
     while pending:
         name, ids = pending.popitem()
         for table, column in _referrers(tables[name]):
-            key = _key(table)
+            single = len(table.primary_key.columns) == 1
             found: set[object] = set()
             for batch in _chunks(ids):
-                found.update(session.scalars(select(key).where(column.in_(batch))))
+                rows = session.execute(_select_key(table).where(column.in_(batch)))
+                found.update(row[0] if single else tuple(row) for row in rows)
             new = found - closure.rows.setdefault(table.name, set())
             if new:
                 closure.rows[table.name] |= new

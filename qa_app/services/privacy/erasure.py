@@ -66,9 +66,7 @@ def erase_customer(
         query = query.where(Conversation.source == source)
     found = session.execute(query).all()
     if not found:
-        raise NotFound(
-            "no conversations of this customer", key="privacy.error.customer_not_found"
-        )
+        raise NotFound("no conversations of this customer", key="privacy.error.customer_not_found")
     closure = derived_rows(session, [row.id for row in found])
     at = utc_now(now)
     report = ErasureReport(

@@ -32,6 +32,7 @@ from qa_app.services.privacy.closure import delete_rows, derived_rows
 from qa_app.storage.models import (
     AgentWeekAggregate,
     Assignment,
+    AuditEvent,
     AutoScore,
     Conversation,
     Dispute,
@@ -40,6 +41,8 @@ from qa_app.storage.models import (
 )
 
 MAX_DAYS = 36_500
+#: The app's own schedule: a purge runs when an admin opens the app and none ran this long.
+PURGE_INTERVAL = timedelta(hours=24)
 REVIEWED = ("submitted", "disputed", "final")
 
 
@@ -105,7 +108,9 @@ def set_policy(
         if policy is not None:
             session.execute(delete(RetentionPolicy).where(RetentionPolicy.source == source))
     elif policy is None:
-        session.add(RetentionPolicy(source=source, days=days, updated_by=actor.user_id, updated_at=at))
+        session.add(
+            RetentionPolicy(source=source, days=days, updated_by=actor.user_id, updated_at=at)
+        )
     else:
         policy.days, policy.updated_by, policy.updated_at = days, actor.user_id, at
     record_event(
@@ -120,7 +125,11 @@ def purge(
     require(actor, "privacy.retention")
     at = utc_now(now)
     report = PurgeReport(at=at, dry_run=dry_run, sources=[])
-    policies = session.execute(select(RetentionPolicy).order_by(RetentionPolicy.source))
+    # FOR UPDATE (PostgreSQL): a second purge started at the same moment waits, then finds
+    # the rows gone, so no conversation is folded into the aggregates twice.
+    policies = session.execute(
+        select(RetentionPolicy).order_by(RetentionPolicy.source).with_for_update()
+    )
     for policy in policies.scalars().all():
         report.sources.append(_purge_source(session, policy, at, dry_run, report))
     if not dry_run:
@@ -274,3 +283,25 @@ def _merge(session: Session, key: tuple, values: dict, at: datetime) -> None:
         merged[task] = [old[0] + total, old[1] + count]
     row.auto_scores = merged  # a new object, so the JSON change is seen
     row.purged_at = at
+
+
+def last_purge_at(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.max(AuditEvent.at)).where(AuditEvent.action == "retention.purged")
+    )
+
+
+def purge_if_due(
+    session: Session, actor: Actor, *, now: datetime | None = None
+) -> PurgeReport | None:
+    """The scheduled purge inside the app: when periods are set and no purge ran in the
+    last ``PURGE_INTERVAL``, purge now (the nightly ``qa-studio retention purge`` does the
+    same from cron); otherwise None. Only for those who may purge."""
+    require(actor, "privacy.retention")
+    at = utc_now(now)
+    if session.scalar(select(func.count()).select_from(RetentionPolicy)) == 0:
+        return None
+    last = last_purge_at(session)
+    if last is not None and at - last < PURGE_INTERVAL:
+        return None
+    return purge(session, actor, now=at)

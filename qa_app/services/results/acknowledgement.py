@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from qa_app.services import disputes
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.clock import utc_now
@@ -30,8 +31,8 @@ def acknowledge_review(
     row = session.execute(
         select(Review.status, Review.acknowledged_at, Conversation.agent_id)
         .join(Conversation, Conversation.id == Review.conversation_id)
-        .where(Review.id == review_id)
-    ).one_or_none()
+        .where(Review.id == review_id, disputes.counts_for_agent())
+    ).one_or_none()  # a calibration grade that does not count for the agent is not theirs
     if row is None:
         raise NotFound(f"review {review_id} not found", key="error.not_found")
     status, acknowledged, agent_id = row

@@ -76,14 +76,14 @@ class ResultsPage:
 
 def _own_reviews(actor: Actor):
     """Reviews of the agent's own conversations that count as results (calibration
-    exercises excluded: they grade the reviewers, not the agent)."""
+    exercises only once a lead decided they count for the agents: ``disputes.counts_for_agent``)."""
     return (
         select(Review)
         .join(Conversation, Conversation.id == Review.conversation_id)
         .where(
             Conversation.agent_id == actor.agent_id,
             Review.status.in_(RESULT_STATES),
-            Review.calibration_session_id.is_(None),
+            disputes.counts_for_agent(),
         )
     )
 
@@ -196,7 +196,7 @@ def unacknowledged_counts(
         .join(Agent, Agent.id == Conversation.agent_id)
         .where(
             Review.status.in_(RESULT_STATES),
-            Review.calibration_session_id.is_(None),
+            disputes.counts_for_agent(),
             Review.acknowledged_at.is_(None),
         )
         .group_by(Agent.id, name)

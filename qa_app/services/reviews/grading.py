@@ -226,6 +226,9 @@ def _editable_review(
             created_at=utc_now(now),
         )
         session.add(review)
+        # Written now, not by the autoflush of the next query (the suggestions read): a
+        # second first save of the same draft at this moment ends here, as a conflict.
+        _flush(session, review)
         return review
     if review.lock_version != lock_version:
         raise _stale(review.id)

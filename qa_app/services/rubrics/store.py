@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
@@ -222,11 +223,34 @@ def save_rubric(session: Session, actor: Actor, yaml_text: str, change_note: str
         raise InvalidInput(
             "a change note is required", key="rubrics.error.note_required", detail=""
         )
-    row = session.scalar(select(RubricRow).where(RubricRow.slug == rubric.id))
-    if row is None:
-        row = RubricRow(slug=rubric.id, is_active=True)
-        session.add(row)
-        session.flush()
+    row, _created = _locked_rubric(session, rubric.id)
+    return _add_version(session, actor, row, yaml_text, change_note, rubric.id)
+
+
+def _locked_rubric(session: Session, slug: str) -> tuple[RubricRow, bool]:
+    """The rubric ``slug``, locked until the transaction ends (created when missing);
+    returns it and whether this call created it.
+
+    Saves of one rubric queue on the lock, so each numbers its version after the one
+    before (20 saves at once make 20 versions). Two first saves of a new rubric race on
+    the slug: the loser's insert rolls back to a savepoint and it takes the winner's row.
+    """
+    query = select(RubricRow).where(RubricRow.slug == slug).with_for_update()
+    row = session.scalar(query)
+    if row is not None:
+        return row, False
+    try:
+        with session.begin_nested():
+            row = RubricRow(slug=slug, is_active=True)
+            session.add(row)
+    except IntegrityError:
+        return session.scalars(query.execution_options(populate_existing=True)).one(), False
+    return row, True
+
+
+def _add_version(
+    session: Session, actor: Actor, row: RubricRow, yaml_text: str, change_note: str, slug: str
+) -> StoredRubric:
     latest = session.scalar(
         select(func.max(RubricVersion.version)).where(RubricVersion.rubric_id == row.id)
     )
@@ -248,17 +272,29 @@ def save_rubric(session: Session, actor: Actor, yaml_text: str, change_note: str
         actor,
         "rubric.version_saved",
         "rubric",
-        rubric.id,
+        slug,
         version=number,
         note=change_note.strip(),
     )
     return _stored(session, version, row.slug)
 
 
-def ensure_default_rubric(session: Session, directory: Path | None = None) -> list[str]:
-    """Load every ``rubrics/*.yaml`` whose id is not in the database yet; returns the slugs.
+FROM_FILE = ("loaded from ", "updated from ")
 
-    Files that are not rubrics (checklists, topic catalogues) are skipped silently.
+
+def _same_content(a: Rubric, b: Rubric) -> bool:
+    """Equal apart from the version number (which the store assigns)."""
+    return {**rubric_to_dict(a), "version": 0} == {**rubric_to_dict(b), "version": 0}
+
+
+def ensure_default_rubric(session: Session, directory: Path | None = None) -> list[str]:
+    """Load every ``rubrics/*.yaml`` whose id is not in the database yet, and store a new
+    version of a shipped rubric whose file changed (say, bug-report criteria that became
+    conditional) as long as nobody edited it in the app since; returns the slugs stored.
+
+    An edited rubric is never overwritten by its file, and older reviews keep pointing at
+    the version they were graded against. Files that are not rubrics (checklists, topic
+    catalogues) are skipped silently.
     """
     from qa_app.services.actor import SYSTEM
 
@@ -267,9 +303,18 @@ def ensure_default_rubric(session: Session, directory: Path | None = None) -> li
     for path in sorted((directory or RUBRICS_DIR).glob("*.yaml")):
         text = path.read_text(encoding="utf-8-sig")
         rubric, problems = check_rubric_text(text)
-        if rubric is None or rubric.id in existing:
+        if rubric is None:
             continue
-        save_rubric(session, SYSTEM, text, f"loaded from {path.name}")
-        existing.add(rubric.id)
-        loaded.append(rubric.id)
+        if rubric.id not in existing:
+            row, created = _locked_rubric(session, rubric.id)
+            existing.add(rubric.id)
+            if created:  # otherwise another process loaded it a moment ago
+                _add_version(session, SYSTEM, row, text, f"loaded from {path.name}", rubric.id)
+                loaded.append(rubric.id)
+            continue
+        latest = active_version(session, rubric.id)
+        if latest.change_note.startswith(FROM_FILE) and not _same_content(rubric, latest.rubric):
+            note = f"updated from {path.name} (file version {rubric.version})"
+            save_rubric(session, SYSTEM, text, note)
+            loaded.append(rubric.id)
     return loaded

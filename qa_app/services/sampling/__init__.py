@@ -30,6 +30,12 @@ from qa_app.services.sampling.plans import (
     create_sample,
     preview_sample,
 )
+from qa_app.services.sampling.productivity import (
+    ProductivityScreen,
+    productivity_screen,
+    quota_coverage,
+    reviewer_weeks,
+)
 from qa_app.services.sampling.recurring import (
     PlanInput,
     PlanSummary,
@@ -66,6 +72,10 @@ from qa_app.services.sampling.strategies import (
 )
 
 __all__ = [
+    "ProductivityScreen",
+    "productivity_screen",
+    "quota_coverage",
+    "reviewer_weeks",
     "FLAGS",
     "NOTABLE_WEIGHTS",
     "PAGE_SIZE",

@@ -46,6 +46,11 @@ from qa_app.services.scorecards.frames import (
     grade_counts,
     review_frame,
 )
+from qa_app.services.scorecards.ranking_check import (
+    RankingCheck,
+    check_ranking,
+    ranking_check_screen,
+)
 from qa_app.services.scorecards.scorecard import (
     Example,
     Finding,
@@ -76,6 +81,7 @@ __all__ = [
     "ExportFile",
     "Finding",
     "Period",
+    "RankingCheck",
     "Scope",
     "Scorecard",
     "ScorecardChoices",
@@ -88,6 +94,7 @@ __all__ = [
     "build_team_dashboard",
     "category_scores",
     "channel_consistency",
+    "check_ranking",
     "conversation_frame",
     "do_export_as_user",
     "do_export_reviews",
@@ -102,6 +109,7 @@ __all__ = [
     "grade_counts",
     "nps_figure",
     "quality",
+    "ranking_check_screen",
     "readable_agent_ids",
     "require_agent",
     "review_frame",

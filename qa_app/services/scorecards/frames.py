@@ -14,6 +14,8 @@ in the frame, flagged, because reviewer severity is measured on them.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +25,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_app.services.errors import InvalidInput
-from qa_app.storage.models import Agent, Conversation, Review, ReviewGrade, Team
+from qa_app.storage.models import Agent, Conversation, GradeChange, Review, ReviewGrade, Team
 
 #: Review statuses that count: a draft is not a grade yet.
 COUNTED_STATUSES = ("submitted", "disputed", "final")
@@ -121,11 +123,21 @@ def conditions(period: Period, scope: Scope) -> list:
     return conditions
 
 
+def _frame(rows: Sequence, columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame, column by column: pandas inspects each SQLAlchemy ``Row`` object
+    when given them directly, which costs seconds for 100,000 rows."""
+    data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
+    )
+    return frame.infer_objects()
+
+
 def _utc(values: Sequence) -> pd.Series:
     return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
 
 
-def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def _build_review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
     """One row per counted review (``REVIEW_COLUMNS``), calibration reviews flagged."""
     result = session.connection().execute(
         select(
@@ -142,7 +154,7 @@ def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd
         )
         .order_by(Review.id)
     ).all()  # fmt: skip
-    frame = pd.DataFrame(result, columns=REVIEW_COLUMNS)
+    frame = _frame(result, REVIEW_COLUMNS)
     frame["started_at"] = _utc(frame["started_at"].tolist())
     frame["score"] = frame["score"].astype(float)
     frame["critical_fail"] = frame["critical_fail"].astype(bool)
@@ -150,7 +162,7 @@ def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd
     return frame
 
 
-def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def _build_grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
     """Counted grades per (agent, rubric version, criterion, value): the SQL ``GROUP BY``
     behind criterion means, heat maps and critical-fail counts (N/A grades left out)."""
     rows = session.execute(
@@ -170,9 +182,8 @@ def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd
             ReviewGrade.value,
         )
     ).all()  # fmt: skip
-    return pd.DataFrame(
-        rows, columns=["agent_id", "rubric_version_id", "criterion_id", "value", "n"]
-    ).astype({"n": "int64"})
+    frame = _frame(rows, ["agent_id", "rubric_version_id", "criterion_id", "value", "n"])
+    return frame.astype({"n": "int64", "value": float})
 
 
 def review_comments(
@@ -202,7 +213,7 @@ CONVERSATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+def _build_conversation_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
     """One row per conversation in scope: timing, survey answers, escalation, status."""
     result = session.connection().execute(
         select(
@@ -212,7 +223,7 @@ def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.Dat
             Conversation.nps, Conversation.escalated, Conversation.status,
         ).where(*conditions(period, scope))
     ).all()  # fmt: skip
-    frame = pd.DataFrame(result, columns=CONVERSATION_COLUMNS)
+    frame = _frame(result, CONVERSATION_COLUMNS)
     frame["started_at"] = _utc(frame["started_at"].tolist())
     for column in ("frt", "csat", "nps"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -242,7 +253,7 @@ def later_contacts(
             )
             .all()
         )
-    frame = pd.DataFrame(rows, columns=["customer_id", "started_at"])
+    frame = _frame(rows, ["customer_id", "started_at"])
     frame["started_at"] = _utc(frame["started_at"].tolist())
     return frame
 
@@ -274,3 +285,107 @@ def channel_language_choices(session: Session) -> tuple[tuple[str, ...], tuple[s
         select(Conversation.language).distinct().order_by(Conversation.language)
     )
     return tuple(channels), tuple(languages)
+
+
+def _build_response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """(started_at, frt seconds) of the conversations in scope that have a first response."""
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                type_coerce(Conversation.started_at, String), Conversation.first_response_seconds
+            ).where(*conditions(period, scope), Conversation.first_response_seconds.is_not(None))
+        )
+        .all()
+    )
+    frame = _frame(rows, ["started_at", "frt"])
+    frame["started_at"] = _utc(frame["started_at"].tolist())
+    frame["frt"] = pd.to_numeric(frame["frt"], errors="coerce")
+    return frame
+
+
+# --- cached frames ------------------------------------------------------------------------
+#
+# A lead, a trainer and an export all read the same frames for the same period and scope.
+# Each frame is kept (per database, frame and arguments) with a stamp of the data it was
+# read from; a later call whose stamp matches gets a copy without touching the big tables.
+# Anything that changes a counted figure (a submitted or corrected review, a grade change
+# from a dispute, an import) moves the stamp.
+
+_CACHE: OrderedDict[tuple, tuple[tuple, pd.DataFrame]] = OrderedDict()
+_LOCK = threading.Lock()  # the app serves several sessions from threads
+_CACHE_SIZE = 48
+_STAMP = "scorecards.data_stamp"
+
+
+def data_stamp(session: Session) -> tuple:
+    """What the frames depend on, read once per unit of work (a handful of indexed
+    aggregates, milliseconds on 100,000 conversations)."""
+    stamp = session.info.get(_STAMP)
+    if stamp is None:
+        reviews = session.execute(select(func.count(), func.max(Review.updated_at),
+                                         func.max(Review.id))).one()  # fmt: skip
+        conversations = session.execute(
+            select(func.count(), func.max(Conversation.updated_at), func.max(Conversation.id))
+        ).one()
+        grades = session.execute(select(func.max(ReviewGrade.id))).one()
+        changes = session.execute(select(func.count()).select_from(GradeChange)).one()
+        stamp = (*reviews, *conversations, *grades, *changes)
+        session.info[_STAMP] = stamp
+    return stamp
+
+
+def _cached(session: Session, build, *args) -> pd.DataFrame:
+    key = (str(session.get_bind().url), build.__name__, args)
+    stamp = data_stamp(session)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == stamp:
+            _CACHE.move_to_end(key)
+            return hit[1].copy()
+    frame = build(session, *args)
+    with _LOCK:
+        _CACHE[key] = (stamp, frame.copy())
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return frame
+
+
+def _build_conversation_counts(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    rows = session.execute(
+        select(Conversation.agent_id, func.count())
+        .where(*conditions(period, scope), Conversation.agent_id.is_not(None))
+        .group_by(Conversation.agent_id)
+    ).all()
+    return _frame(rows, ["agent_id", "n"])
+
+
+def conversation_counts(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """Conversations per agent in scope (SQL ``GROUP BY``): the base of review coverage."""
+    return _cached(session, _build_conversation_counts, period, scope)
+
+
+def forget_frames() -> None:
+    """Drop every cached frame (tests; a restore of a backup)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """One row per counted review (``REVIEW_COLUMNS``), calibration reviews flagged."""
+    return _cached(session, _build_review_frame, period, scope)
+
+
+def grade_counts(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Counted grades per (agent, rubric version, criterion, value): SQL ``GROUP BY``."""
+    return _cached(session, _build_grade_counts, period, scope)
+
+
+def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """One row per conversation in scope: timing, survey answers, escalation, status."""
+    return _cached(session, _build_conversation_frame, period, scope)
+
+
+def response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """(started_at, frt seconds) of the conversations in scope with a first response."""
+    return _cached(session, _build_response_times, period, scope)

@@ -43,7 +43,8 @@ def survey_warning(warning, lang: str) -> str:
 def _table(report: reports.PdfReport, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    report.table([str(c) for c in frame.columns], frame.itertuples(index=False, name=None))
+    columns = [reports.Column(str(c), digits=1) for c in frame.columns]
+    report.table(columns, frame.itertuples(index=False, name=None))
 
 
 def _charts(report: reports.PdfReport, card: Scorecard, lang: str) -> None:
@@ -90,9 +91,10 @@ def scorecard_pdf(card: Scorecard, lang: str, now: datetime, author: str) -> byt
         _figure(t("scorecards.metric.nps", lang), card.nps.estimate, lang),
         _figure(t("scorecards.metric.fcr", lang), card.fcr, lang, percent=True),
     ])  # fmt: skip
-    for figure in (card.csat, card.nps):
+    for key, figure in (("csat", card.csat), ("nps", card.nps)):
         for warning in figure.warnings:
-            report.paragraph("⚠ " + survey_warning(warning, lang))
+            label = t(f"scorecards.metric.{key}", lang)
+            report.paragraph(f"⚠ {label}: {survey_warning(warning, lang)}")
     report.heading(t("scorecards.tab.quality", lang))
     _charts(report, card, lang)
     _table(report, tables.criteria_table(card, lang))

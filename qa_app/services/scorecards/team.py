@@ -27,13 +27,13 @@ from qa_app.services.scorecards.frames import (
     Period,
     Scope,
     agent_directory,
-    conditions,
-    conversation_frame,
+    conversation_counts,
     grade_counts,
+    response_times,
     review_frame,
 )
 from qa_app.services.scorecards.scorecard import criterion_names, rubric_lookup
-from qa_app.storage.models import AssignmentPlan, Conversation, User
+from qa_app.storage.models import AssignmentPlan, User
 from scoring.stats import (
     Estimate,
     compare_means,
@@ -76,6 +76,12 @@ class TeamDashboard:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def score_arrays(reviews: pd.DataFrame) -> dict[int, np.ndarray]:
+    """{agent id: float array of scores}: what ``shrink_agent_means`` checks fastest (a
+    numeric array is validated in one step, a list value by value)."""
+    return {int(k): g.to_numpy(dtype=float) for k, g in reviews.groupby("agent_id")["score"]}
+
+
 def _severity(reviews: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
     table = reviews.sort_values("review_id").drop_duplicates(
         ["conversation_id", "reviewer_id"], keep="last"
@@ -102,12 +108,8 @@ def _quota(session: Session) -> int | None:
 
 
 def _conversation_counts(session: Session, period: Period, scope: Scope) -> pd.Series:
-    rows = session.execute(
-        select(Conversation.agent_id, func.count())
-        .where(*conditions(period, scope))
-        .group_by(Conversation.agent_id)
-    ).all()
-    return pd.Series({a: int(n) for a, n in rows if a is not None}, dtype="int64")
+    frame = conversation_counts(session, period, scope)
+    return pd.Series(dict(zip(frame["agent_id"], frame["n"], strict=True)), dtype="int64")
 
 
 def _trend_arrows(now_reviews: pd.DataFrame, before: pd.DataFrame) -> dict[int, tuple[str, float]]:
@@ -143,9 +145,9 @@ def _heat(counts: pd.DataFrame, lookup, names: dict[int, str]) -> tuple[pd.DataF
 
 
 def _waits(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """Median first response (minutes) and n per weekday (0 = Monday) and hour, UTC."""
-    frame = conversation_frame(session, period, scope)
-    frame = frame[frame["frt"].notna()]
+    """Median first response (minutes) and n per weekday (0 = Monday) and hour, UTC; only
+    the two columns it needs are read, so 100,000 conversations stay quick."""
+    frame = response_times(session, period, scope)
     if frame.empty:
         return pd.DataFrame(columns=["weekday", "hour", "median_minutes", "n"])
     cells = frame.assign(
@@ -198,7 +200,7 @@ def build_team_dashboard(
 def _rows(reviews, before, directory, session, period, scope, quota):
     conversations = _conversation_counts(session, period, scope)
     weeks = period.days / 7.0
-    shrunk = shrink_agent_means(reviews, agent="agent_id", score="score") if len(reviews) else None
+    shrunk = shrink_agent_means(score_arrays(reviews)) if len(reviews) else None
     arrows = _trend_arrows(reviews, before)
     rows = []
     for r in directory.itertuples():

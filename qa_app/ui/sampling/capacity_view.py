@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_app.services import sampling
+from qa_app.ui import user_text
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 
 
 def _room(value: int | None) -> str:
@@ -38,7 +38,7 @@ def render_capacity(plan: sampling.SamplePlan, *, override: bool) -> None:
         lines = [
             tr(
                 "sampling.capacity.line",
-                reviewer=escape_markdown(row.reviewer),
+                reviewer=user_text.inline(row.reviewer),
                 goal=row.goal,
                 done=row.done,
                 open=row.open,
@@ -54,7 +54,7 @@ def render_capacity(plan: sampling.SamplePlan, *, override: bool) -> None:
         st.warning("\n".join([head, *(f"- {line}" for line in lines)]), icon=":material/warning:")
     no_goal = [row.reviewer for row in plan.capacity if row.goal is None and row.planned]
     if no_goal:
-        names = ", ".join(escape_markdown(name) for name in no_goal)
+        names = ", ".join(user_text.inline(name) for name in no_goal)
         st.caption(tr("sampling.capacity.no_goal_note", names=names))
     if plan.capacity:
         st.dataframe(capacity_frame(plan.capacity), hide_index=True)

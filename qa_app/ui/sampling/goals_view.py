@@ -10,9 +10,8 @@ import streamlit as st
 
 from qa_app.services import reviews
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.sampling.words import moment_text
 
 
@@ -80,7 +79,7 @@ def render_form(actor, rows: list[reviews.GoalProgress]) -> None:
     except ServiceError as exc:
         context.show_error(exc)
         return
-    name = escape_markdown(reviewer)
+    name = user_text.inline(reviewer)
     st.session_state["sampling.flash"] = (
         tr("sampling.goals.cleared", reviewer=name)
         if value is None

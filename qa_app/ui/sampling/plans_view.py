@@ -14,9 +14,8 @@ import streamlit as st
 from qa_app.services import sampling
 from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import can
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.context import tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.sampling.capacity_view import render_capacity
 from qa_app.ui.sampling.plan_form import render_plan_form
 from qa_app.ui.sampling.words import moment_text, period_text, schedule_text, strategy_name
@@ -58,10 +57,10 @@ def run_due_at_start(actor) -> None:
 
 
 def result_text(result: sampling.PlanRunResult) -> str:
-    name = escape_markdown(result.plan_name)
+    name = user_text.inline(result.plan_name)
     if result.status == "failed":
         params = {
-            k: escape_markdown(v) if isinstance(v, str) else v
+            k: user_text.inline(v) if isinstance(v, str) else v
             for k, v in result.error_params.items()
         }
         error = ServiceError("", key=result.error_key or None, **params)
@@ -205,7 +204,7 @@ def _save(actor, data: sampling.PlanInput, plan_id: int | None) -> None:
         data,
         now=context.now(),
         plan_id=plan_id,
-        flash=tr("sampling.plan.saved", name=escape_markdown(data.name.strip())),
+        flash=tr("sampling.plan.saved", name=user_text.inline(data.name.strip())),
     )
     st.session_state.pop(EDITING, None)
 
@@ -229,7 +228,7 @@ def render(actor, rubric_names_of) -> None:
         st.info(tr("sampling.plans.none"))
     editing = by_id.get(st.session_state.get(EDITING))
     title = (
-        tr("sampling.plan.edit_title", name=escape_markdown(editing.name))
+        tr("sampling.plan.edit_title", name=user_text.inline(editing.name))
         if editing
         else tr("sampling.plan.new")
     )

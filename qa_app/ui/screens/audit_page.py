@@ -71,7 +71,9 @@ def render_table(screen: auditlog.AuditScreen) -> None:
         {
             tr("audit.column.at"): [f"{r.at:%Y-%m-%d %H:%M:%S}" for r in screen.rows],
             tr("audit.column.actor"): [r.actor for r in screen.rows],
-            tr("audit.column.action"): [r.action for r in screen.rows],
+            tr("audit.column.action"): [
+                context.tr_or(f"audit.action.{r.action}", r.action) for r in screen.rows
+            ],
             tr("audit.column.entity"): [r.entity for r in screen.rows],
             tr("audit.column.details"): [r.details for r in screen.rows],
         }

@@ -13,10 +13,9 @@ import streamlit as st
 
 from qa_app.services import coaching
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.coaching_view import gaps_table, render_excerpt, topic_name
 from qa_app.ui.context import current_lang, tr
-from qa_app.ui.markdown_text import escape_markdown
 
 ACTION = "page.coaching"
 AGENT_KEY = "coaching.agent"
@@ -43,7 +42,7 @@ def render_topic(
         priority=f"{need.priority:.1f}",
     )
     with st.expander(title, expanded=rank == 1):
-        st.markdown(escape_markdown(topic.description.get(lang)))
+        st.markdown(user_text.inline(topic.description.get(lang)))
         st.caption(tr("coaching.behind", reviews=need.reviews, conversations=need.conversations))
         gaps_table(result.rubric, need.gaps)
         found = result.evidence.get(need.topic_id)
@@ -63,9 +62,9 @@ def render_topic(
         st.markdown(
             "\n".join(
                 [
-                    f"- {tr('coaching.exercise.role_play')}: {escape_markdown(topic.role_play.situation.get(lang))}",
+                    f"- {tr('coaching.exercise.role_play')}: {user_text.inline(topic.role_play.situation.get(lang))}",
                     f"- {tr('coaching.exercise.quiz', count=len(topic.quiz))}",
-                    f"- {tr('coaching.exercise.reading')}: {escape_markdown(topic.reading.title.get(lang))}",
+                    f"- {tr('coaching.exercise.reading')}: {user_text.inline(topic.reading.title.get(lang))}",
                 ]
             )
         )
@@ -131,9 +130,18 @@ def _choose_team(screen: coaching.CoachingScreen) -> None:
     st.selectbox(tr("coaching.pick_team"), list(labels), format_func=labels.get, key=TEAM_KEY)
 
 
+def _from_link(key: str, param: str) -> None:
+    """A link such as ``/coaching?agent=12`` opens that agent (once; the widget rules after)."""
+    value = st.query_params.get(param, "")
+    if key not in st.session_state and value.isdigit():
+        st.session_state[key] = int(value)
+
+
 def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("coaching.title"))
+    _from_link(AGENT_KEY, "agent")
+    _from_link(TEAM_KEY, "team")
     try:
         screen = coaching.coaching_screen(
             context.uow(),

@@ -226,6 +226,9 @@ def render_new_plan(actor, screen: coaching.PlansScreen) -> None:
 def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("coaching.plans.title"))
+    linked = st.query_params.get("plan", "")
+    if CHOSEN not in st.session_state and linked.isdigit():  # /coaching-plans?plan=3
+        st.session_state[CHOSEN] = int(linked)
     context.show_flash(FLASH)
     try:
         screen = coaching.plans_screen(

@@ -9,9 +9,8 @@ import streamlit as st
 
 from qa_app.services import disputes
 from qa_app.services.permissions import can
-from qa_app.ui import context, dispute_forms
+from qa_app.ui import context, dispute_forms, user_text
 from qa_app.ui.context import current_lang, tr
-from qa_app.ui.markdown_text import escape_markdown
 from qa_app.ui.transcript_view import render_transcript
 
 ACTION = "page.disputes"
@@ -73,15 +72,15 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
     with st.container(border=True):
         st.markdown(
             f":{colour}-badge[{tr(f'disputes.status.{item.status}')}] "
-            f"**{escape_markdown(item.external_id)}** · "
-            f"{escape_markdown(item.criterion_name or tr('disputes.whole'))}"
+            f"**{user_text.inline(item.external_id)}** · "
+            f"{user_text.inline(item.criterion_name or tr('disputes.whole'))}"
         )
         st.markdown(
             tr(
                 "disputes.card.raised",
-                who=escape_markdown(item.raised_by),
+                who=user_text.inline(item.raised_by),
                 when=_when(item.created_at),
-                reason=escape_markdown(item.reason),
+                reason=user_text.inline(item.reason),
             )
         )
         if item.proposed_value is not None:
@@ -90,9 +89,9 @@ def render_dispute_card(items: list[disputes.DisputeInfo]) -> None:
             st.markdown(
                 tr(
                     "disputes.card.answer",
-                    who=escape_markdown(item.resolved_by or ""),
+                    who=user_text.inline(item.resolved_by or ""),
                     when=_when(item.resolved_at),
-                    answer=escape_markdown(item.answer),
+                    answer=user_text.inline(item.answer),
                 )
             )
         else:
@@ -151,12 +150,12 @@ def render_review(summary: disputes.ReviewSummary, disputed: str | None = None) 
         st.markdown(f"**{tr('disputes.comments')}**")
         st.markdown(
             "\n".join(
-                f"- **{escape_markdown(g.name)}:** {escape_markdown(' '.join(g.comment.split()))}"
+                f"- **{user_text.inline(g.name)}:** {user_text.inline(' '.join(g.comment.split()))}"
                 for g in commented
             )
         )
     if summary.comment:
-        st.caption(tr("disputes.overall_comment", comment=escape_markdown(summary.comment)))
+        st.caption(tr("disputes.overall_comment", comment=user_text.inline(summary.comment)))
 
 
 def render_reviews(actor, summaries: list[disputes.ReviewSummary]) -> None:
@@ -201,17 +200,17 @@ def render_decide(actor, screen: disputes.DisputesScreen) -> None:
             st.markdown(
                 tr(
                     "disputes.full_reason",
-                    who=escape_markdown(item.raised_by),
-                    what=escape_markdown(item.criterion_name or tr("disputes.whole")),
+                    who=user_text.inline(item.raised_by),
+                    what=user_text.inline(item.criterion_name or tr("disputes.whole")),
                     when=_when(item.created_at),
                 )
             )
-            st.markdown(escape_markdown(item.reason))  # in full, as written, never as Markdown
+            user_text.render(item.reason)  # in full, as written, never as Markdown
             line = next((g for g in summary.grades if g.criterion_id == item.criterion_id), None)
             if line is not None:
                 st.markdown(
                     f":orange-badge[⚑ {tr('disputes.disputed_mark')}] "
-                    + tr("disputes.current_grade", grade=escape_markdown(_grade_text(line)))
+                    + tr("disputes.current_grade", grade=user_text.inline(_grade_text(line)))
                 )
             if item.proposed_value is not None:
                 st.caption(tr("disputes.card.proposed", value=_value(item.proposed_value)))

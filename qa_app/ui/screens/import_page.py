@@ -17,7 +17,7 @@ import streamlit as st
 from qa_app.i18n.numbers import decimal
 from qa_app.services import imports
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, widget_texts
+from qa_app.ui import context, user_text, widget_texts
 from qa_app.ui.context import current_lang, tr
 
 ACTION = "page.import"
@@ -88,10 +88,11 @@ def _progress_text(p: imports.ImportProgress) -> str:
 
 
 def import_upload(
-    name: str, data: bytes, tz: str, source: str, masking: object | None = None
+    name: str, data: bytes, tz: str, source: str, masking: object | None = None, reader=None
 ) -> ImportResult | None:
     """Import uploaded bytes through the service; show errors; return what to display.
-    ``masking`` is a configuration from ``imports.masking_settings`` (None: store as is)."""
+    ``masking`` is a configuration from ``imports.masking_settings`` (None: store as is);
+    ``reader`` reads another format (``imports.mapped_reader`` for a mapped CSV/XLSX)."""
     limit = imports.upload_limit_mb()
     if len(data) > limit * 1024 * 1024:
         st.error(tr("import.too_big", size=f"{len(data) / 1048576:.1f}", limit=limit))
@@ -116,6 +117,7 @@ def import_upload(
                 context.current_actor(),
                 options,
                 lambda p: bar.progress(p.fraction, text=_progress_text(p)),
+                reader,
             )
         except ServiceError as exc:
             bar.empty()
@@ -191,22 +193,21 @@ def _masking_fields() -> tuple[bool, list[str], str]:
     kinds = [k for k in imports.MASK_KINDS if config is None or getattr(config, k)]
     custom = "\n".join(f"{c.name}: {c.pattern}" for c in (config.custom if config else ()))
     on = st.checkbox(tr("import.mask"), value=enabled, help=tr("import.mask_help"))
-    left, right = st.columns(2)
-    chosen = left.multiselect(
+    chosen = st.multiselect(
         tr("import.mask_kinds"),
         imports.MASK_KINDS,
         default=kinds,
         format_func=lambda kind: tr(f"helpdesk.mask_kind.{kind}"),
         placeholder=tr("import.mask_kinds_none"),
     )
-    patterns = right.text_area(
+    patterns = st.text_area(
         tr("import.mask_custom"), value=custom, height=100, help=tr("import.mask_custom_help")
     )
     return on, chosen, patterns
 
 
 def render_result(result: ImportResult) -> None:
-    st.subheader(tr("import.result", file=result.file_name))
+    st.subheader(tr("import.result", file=user_text.inline(result.file_name)))
     counts = result.counts
     columns = st.columns(4)
     for column, key in zip(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import privacy
+from qa_app.services import permissions, privacy
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
@@ -16,6 +16,27 @@ ACTION = "page.privacy"
 FLASH = "privacy.flash"
 ERASE_PREVIEW = "privacy.erase_preview"
 PURGE_COLUMNS = ("conversations", "messages", "auto_scores", "reviews")
+
+
+STARTED = "privacy.purge_checked"
+
+
+def purge_due_at_start(actor) -> None:
+    """Once per browser session of an admin: the scheduled purge, when it is due (no purge
+    in the last day), with a toast saying what went."""
+    if st.session_state.get(STARTED) or not permissions.can(actor, "privacy.retention"):
+        return
+    st.session_state[STARTED] = True
+    try:
+        report = privacy.do_purge_if_due(context.uow(), actor, now=context.now())
+    except ServiceError as exc:
+        context.show_error(exc)
+        return
+    if report is not None and report.conversations:
+        st.toast(
+            tr("privacy.purge.scheduled", count=report.conversations),
+            icon=":material/auto_delete:",
+        )
 
 
 def _when(moment) -> str:

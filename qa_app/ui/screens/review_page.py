@@ -16,7 +16,7 @@ from qa_app.i18n import in_language
 from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.services.permissions import can
-from qa_app.ui import context, grading_keys, review_form
+from qa_app.ui import context, grading_keys, review_form, user_text
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
 from qa_app.ui.transcript_view import render_transcript
@@ -191,11 +191,16 @@ def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft
 def render_title(ctx: reviews.ReviewContext) -> None:
     header = ctx.transcript.header
     st.title(tr("review.title"))
-    parts = [tr("review.assignment_of", reviewer=in_language(ctx.reviewer, current_lang()))]
+    parts = [
+        tr(
+            "review.assignment_of",
+            reviewer=user_text.inline(in_language(ctx.reviewer, current_lang())),
+        )
+    ]
     parts.append(
         tr(
             "review.rubric_version",
-            name=ctx.rubric.rubric.name.get(current_lang()),
+            name=user_text.inline(ctx.rubric.rubric.name.get(current_lang())),
             version=ctx.rubric.version,
         )
     )

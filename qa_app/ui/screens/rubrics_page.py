@@ -8,11 +8,10 @@ import streamlit as st
 
 from qa_app.services import rubrics
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.autoqa_view import signal_name
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
-from qa_app.ui.markdown_text import escape_markdown
 from scoring.rubric.files import Criterion, Rubric
 
 ACTION = "page.rubrics"
@@ -39,12 +38,12 @@ def _flags(criterion: Criterion, category_total: float = 0.0) -> list[str]:
 
 def render_criterion(criterion: Criterion, lang: str, category_total: float = 0.0) -> None:
     st.markdown(
-        f"**{escape_markdown(criterion.name.get(lang))}** · "
+        f"**{user_text.inline(criterion.name.get(lang))}** · "
         + " · ".join(_flags(criterion, category_total))
     )
-    st.caption(escape_markdown(criterion.description.get(lang)))
+    st.caption(user_text.inline(criterion.description.get(lang)))
     lines = [
-        f"- **{level.value:g} · {escape_markdown(level.label.get(lang))}** — {escape_markdown(level.descriptor.get(lang))}"
+        f"- **{level.value:g} · {user_text.inline(level.label.get(lang))}** — {user_text.inline(level.descriptor.get(lang))}"
         for level in criterion.scale.levels
     ]
     st.markdown("\n".join(lines))
@@ -53,7 +52,7 @@ def render_criterion(criterion: Criterion, lang: str, category_total: float = 0.
 def render_rubric(rubric: Rubric) -> None:
     """Categories, criteria, scales and level descriptors in the user's language."""
     lang = current_lang()
-    st.markdown(escape_markdown(rubric.description.get(lang)))
+    st.markdown(user_text.inline(rubric.description.get(lang)))
     if rubric.settings.passing_score is not None:
         st.caption(tr("rubrics.passing", score=f"{rubric.settings.passing_score:g}"))
     total = sum(c.weight for c in rubric.categories)
@@ -61,7 +60,7 @@ def render_rubric(rubric: Rubric) -> None:
         share = tr("rubrics.weight_in_score", share=_share(category.weight, total))
         with st.expander(f"{category.name.get(lang)} · {share}", expanded=False):
             if category.description is not None:
-                st.caption(escape_markdown(category.description.get(lang)))
+                st.caption(user_text.inline(category.description.get(lang)))
             in_category = sum(c.weight for c in category.criteria)
             for criterion in category.criteria:
                 render_criterion(criterion, lang, in_category)

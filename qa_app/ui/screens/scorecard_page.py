@@ -13,7 +13,14 @@ import streamlit as st
 
 from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, export_buttons, scorecard_service_view, scorecard_view
+from qa_app.ui import (
+    context,
+    data_scorecards,
+    export_buttons,
+    scorecard_service_view,
+    scorecard_view,
+    user_text,
+)
 from qa_app.ui.context import tr
 
 AGENT_PARAM = "agent"
@@ -57,7 +64,7 @@ def render() -> None:
     actor = context.require_page("page.scorecard")
     st.title(tr("scorecards.title"), anchor=False)
     try:
-        choices = scorecards.scorecard_choices_screen(context.uow(), actor)
+        choices = data_scorecards.scorecard_choices(context.database_url(), actor)
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -72,12 +79,12 @@ def render() -> None:
     if period is None:
         return
     try:
-        card = scorecards.scorecard_screen(context.uow(), actor, agent_id, period,
-                                           now=context.now())  # fmt: skip
+        card = data_scorecards.scorecard(context.database_url(), actor, agent_id, period, context.now())  # fmt: skip
     except ServiceError as exc:
         context.show_error(exc)
         return
-    st.subheader(tr("scorecards.heading", name=card.agent_name, team=card.team_name or "—",
+    st.subheader(tr("scorecards.heading", name=user_text.inline(card.agent_name),
+                    team=user_text.inline(card.team_name or "—"),
                     start=period.start.isoformat(), end=period.end.isoformat()), anchor=False)  # fmt: skip
     scorecard_view.render_headline(card)
     _exports(actor, card, period)

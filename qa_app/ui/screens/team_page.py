@@ -14,7 +14,7 @@ import streamlit as st
 
 from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
-from qa_app.ui import charts, context, export_buttons, scorecard_charts, team_view
+from qa_app.ui import charts, context, data_scorecards, export_buttons, scorecard_charts, team_view
 from qa_app.ui.context import tr
 from qa_app.ui.scorecard_view import channel, estimate_text, number
 
@@ -72,7 +72,7 @@ def render() -> None:
     actor = context.require_page("page.team")
     st.title(tr("team.title"), anchor=False)
     try:
-        choices = scorecards.team_choices_screen(context.uow(), actor)
+        choices = data_scorecards.team_choices(context.database_url(), actor)
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -80,7 +80,7 @@ def render() -> None:
     if filters is None:
         return
     try:
-        board = scorecards.team_screen(context.uow(), actor, filters, now=context.now())
+        board = data_scorecards.team(context.database_url(), actor, filters, context.now())
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -134,6 +134,7 @@ def render_trend(board: scorecards.TeamDashboard) -> None:
         scorecard_charts.trend_band(
             weeks, title=tr("team.chart.trend"), y_title=tr("scorecards.axis.score"),
             band_label=tr("scorecards.band"), partial_label=tr("scorecards.partial_week"),
+                lang=context.current_lang(),
         ), key="team_trend",
     )  # fmt: skip
     if weeks["partial"].any():

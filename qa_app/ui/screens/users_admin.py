@@ -9,7 +9,7 @@ from qa_app.i18n import in_language
 from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import ROLES
-from qa_app.ui import context
+from qa_app.ui import context, user_text
 from qa_app.ui.context import current_lang, tr
 
 FLASH = "users.flash"
@@ -71,7 +71,7 @@ def render_add_user() -> None:
     except ServiceError as exc:
         context.show_error(exc)
         return
-    _done(tr("users.added", username=row.username), password)
+    _done(tr("users.added", username=user_text.inline(row.username)), password)
 
 
 def _done(message: str, password: str | None = None) -> None:
@@ -114,14 +114,14 @@ def render_change_user(actor, rows: list[accounts.UserRow]) -> None:
                 lambda: accounts.do_set_role(
                     context.uow(), actor, username, new_role, agent_login=agent
                 ),
-                tr("users.role_set", username=username),
+                tr("users.role_set", username=user_text.inline(username)),
             )
     with password_col:
         st.caption(tr("users.reset_help"))
         if st.button(tr("users.reset_password"), key="users_reset"):
             _apply(
                 lambda: accounts.do_reset_password(context.uow(), actor, username),
-                tr("users.password_reset", username=username),
+                tr("users.password_reset", username=user_text.inline(username)),
                 shows_password=True,
             )
     with state_col:
@@ -129,12 +129,12 @@ def render_change_user(actor, rows: list[accounts.UserRow]) -> None:
         if row.is_active and st.button(tr("users.deactivate"), key="users_deactivate"):
             _apply(
                 lambda: accounts.do_deactivate(context.uow(), actor, username),
-                tr("users.deactivated", username=username),
+                tr("users.deactivated", username=user_text.inline(username)),
             )
         if not row.is_active and st.button(tr("users.reactivate"), key="users_reactivate"):
             _apply(
                 lambda: accounts.do_reactivate(context.uow(), actor, username),
-                tr("users.reactivated", username=username),
+                tr("users.reactivated", username=user_text.inline(username)),
             )
 
 
