@@ -77,3 +77,15 @@ def test_agents_and_reviewers_may_not_read_it(seeded):
     for role in ("agent", "reviewer"):
         with pytest.raises(PermissionDenied):
             coaching.drivers_screen(unit_of_work(url), make_user(url, role), NOW)
+
+
+def test_a_large_relation_is_computed_on_a_seeded_sample():
+    from qa_app.services.coaching.drivers import _driver
+
+    n = coaching.MAX_PAIRS + 1000
+    values = pd.Series([float(i % 100) for i in range(n)], index=range(n))
+    outcomes = pd.DataFrame({"csat": [1 + (i % 100) // 20 for i in range(n)]}, index=range(n))
+    first = _driver("signal", "x", "csat", values, outcomes, None)
+    again = _driver("signal", "x", "csat", values, outcomes, None)
+    assert (first.n, first.available) == (coaching.MAX_PAIRS, n)
+    assert first.r == again.r and first.r > 0.9  # the same sample every time

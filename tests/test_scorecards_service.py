@@ -165,3 +165,16 @@ def test_team_dashboard_filters_and_roles(op):
     for actor in (op.trainer_t1, op.anna, op.reviewer):
         with pytest.raises(PermissionDenied):
             _board(op, actor)
+
+
+def test_cached_frames_follow_a_new_review(op):
+    assert _card(op, op.lead).quality.n == 4
+    from qa_app.storage.models import Review
+
+    with unit_of_work(op.url) as session:
+        first = session.get(Review, 1)
+        session.add(Review(conversation_id=first.conversation_id, reviewer_id=first.reviewer_id,
+                           rubric_version_id=first.rubric_version_id, status="submitted",
+                           overall_score=100.0))  # fmt: skip
+    again = _card(op, op.lead)
+    assert again.quality.n == 5 and again.quality.estimate == pytest.approx(80.0)

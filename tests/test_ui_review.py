@@ -272,7 +272,7 @@ def test_queue_says_why_in_words_for_hand_made_assignments(sqlite_url, lang):
 def test_queue_describes_calibration_assignments():
     from qa_app.ui.screens.queue_page import describe_label
 
-    assert describe_label("calibration: March / Март") == "calibration session “March / Март”"
+    assert describe_label("calibration: March / Март") == "calibration session “March”"
     assert describe_label("risk seed=1: weird_code") == "weird_code (Risk-weighted)"
 
 

@@ -42,6 +42,15 @@ SHOWN_JS = """([total, want]) => {
     .map(e => e.innerText.trim());
   return values.includes(`${want}/${total}`);
 }"""
+#: The next conversation is on the screen: nothing graded yet (its criteria count may
+#: differ: criteria that do not apply to it are N/A automatically) and the run is over.
+FRESH_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const values = [...document.querySelectorAll("[data-testid='stMetricValue']")]
+    .map(e => e.innerText.trim());
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && values.some(v => v.startsWith('0/'));
+}"""
 FINISHED_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
@@ -239,8 +248,7 @@ def measure_grading(url: str, reviews: int = 3, lang: str = "en") -> GradingFigu
                 before = _caption_ids(page)
                 began = time.perf_counter()
                 page.locator(".st-key-review-submit button:visible").first.click()
-                page.wait_for_function(SHOWN_JS, arg=[total, 0], timeout=60_000, polling=10)
-                page.wait_for_function(FINISHED_JS, timeout=60_000, polling=10)
+                page.wait_for_function(FRESH_JS, timeout=60_000, polling=10)
                 submits.append((time.perf_counter() - began) * 1000)
                 if _caption_ids(page) == before:
                     raise RuntimeError("the submit did not open the next conversation")

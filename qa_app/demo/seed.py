@@ -30,13 +30,15 @@ DEMO_SEED = 20260301
 DEMO_GOALS = {"reviewer": 40, "reviewer.lenient": 30, "reviewer.strict": 25}
 
 #: Staff accounts of the demo; reviewer biases show in calibration and severity figures.
+#: Names are written once per language ("English / Русский"); each screen shows its own
+#: (``qa_app.i18n.in_language``).
 DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
-    ("admin", "admin", "Admin"),
+    ("admin", "admin", "Admin / Администратор"),
     ("lead", "lead", "Olga Lead / Ольга Лидова"),
-    ("reviewer", "reviewer", "Rita Reviewer (accurate)"),
-    ("reviewer.lenient", "reviewer", "Lena Lenient (lenient)"),
-    ("reviewer.strict", "reviewer", "Stas Strict (strict)"),
-    ("trainer", "trainer", "Tina Trainer"),
+    ("reviewer", "reviewer", "Rita Reviewer (accurate) / Рита Ревизорова (точная)"),
+    ("reviewer.lenient", "reviewer", "Lena Lenient (lenient) / Лена Мягкова (мягкая)"),
+    ("reviewer.strict", "reviewer", "Stas Strict (strict) / Стас Строгов (строгий)"),
+    ("trainer", "trainer", "Tina Trainer / Тина Тренерова"),
 )
 
 

@@ -67,3 +67,26 @@ def problems() -> list[str]:
                     f"{key}: placeholders differ {sorted(fields[0])} / {sorted(fields[1])}"
                 )
     return found
+
+
+_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+
+def _is_russian(text: str) -> bool:
+    return any(ch in _CYRILLIC for ch in text.lower())
+
+
+def in_language(text: str, lang: str) -> str:
+    """The side of a bilingual name or title ("Olga Lead / Ольга Лидова") in ``lang``.
+
+    The demo and admins may write a name once per language, separated by " / "; each
+    screen shows only its own. Text that is not such a pair (one side Russian, the other
+    not) comes back unchanged, so a real "A / B" title stays whole.
+    """
+    parts = [p.strip() for p in (text or "").split(" / ")]
+    if len(parts) != 2 or not all(parts):
+        return text
+    russian = [_is_russian(p) for p in parts]
+    if russian[0] == russian[1]:
+        return text
+    return parts[russian.index(lang == "ru")]

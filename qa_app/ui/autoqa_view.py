@@ -192,7 +192,9 @@ def render_agreement(reports: list[AgreementReport], names: dict[str, str]) -> N
         st.markdown(
             "**"
             + tr(
-                "autoqa.agreement.rubric", name=user_text.inline(name), version=report.rubric_version
+                "autoqa.agreement.rubric",
+                name=user_text.inline(name),
+                version=report.rubric_version,
             )
             + "**"
         )

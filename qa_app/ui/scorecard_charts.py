@@ -63,6 +63,7 @@ def trend_band(
     partial_label: str,
     target: float | None = None,
     target_label: str = "",
+    lang: str = "en",
 ) -> go.Figure:
     """Weekly mean with its interval as a band; partial weeks as hollow, labelled points."""
     x = pd.to_datetime(weeks["week_start"])
@@ -91,6 +92,8 @@ def trend_band(
         fig.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR,
                       annotation_text=target_label)  # fmt: skip
     fig.update_yaxes(range=[0, 105])
+    # numeric dates: month names would follow the browser's locale, not the user's language
+    fig.update_xaxes(tickformat="%d.%m.%Y" if lang == "ru" else "%b %d, %Y")
     return _layout(fig, title, "", y_title)
 
 

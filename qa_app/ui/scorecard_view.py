@@ -110,6 +110,7 @@ def render_trend(card: scorecards.Scorecard) -> None:
             scorecard_charts.trend_band(
                 weeks, title=tr("scorecards.chart.trend"), y_title=tr("scorecards.axis.score"),
                 band_label=tr("scorecards.band"), partial_label=tr("scorecards.partial_week"),
+                lang=context.current_lang(),
                 target=card.target, target_label=tr("scorecards.target"),
             ), key="sc_trend",
         )  # fmt: skip

@@ -35,6 +35,7 @@ from qa_app.services.coaching.catalogue import (
     validate_coaching_catalogue,
 )
 from qa_app.services.coaching.drivers import (
+    MAX_PAIRS,
     MIN_PAIRS,
     OUTCOMES,
     OVERALL,
@@ -80,6 +81,7 @@ from scoring.rubric.documents import CatalogueError, Problem
 __all__ = [
     "Window",
     "criterion_scores",
+    "MAX_PAIRS",
     "MIN_PAIRS",
     "OUTCOMES",
     "OVERALL",

@@ -175,7 +175,7 @@ def open_review(session: Session, actor: Actor, assignment_id: int) -> ReviewCon
     return ReviewContext(
         assignment_id=assignment.id,
         conversation_id=assignment.conversation_id,
-        reviewer=reviewer.username if reviewer else "",
+        reviewer=(reviewer.display_name or reviewer.username) if reviewer else "",
         assignment_status=assignment.status,
         blind=assignment.blind,
         editable=editable,

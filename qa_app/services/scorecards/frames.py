@@ -14,6 +14,7 @@ in the frame, flagged, because reviewer severity is measured on them.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -312,6 +313,7 @@ def _build_response_times(session: Session, period: Period, scope: Scope) -> pd.
 # from a dispute, an import) moves the stamp.
 
 _CACHE: OrderedDict[tuple, tuple[tuple, pd.DataFrame]] = OrderedDict()
+_LOCK = threading.Lock()  # the app serves several sessions from threads
 _CACHE_SIZE = 48
 _STAMP = "scorecards.data_stamp"
 
@@ -336,14 +338,16 @@ def data_stamp(session: Session) -> tuple:
 def _cached(session: Session, build, *args) -> pd.DataFrame:
     key = (str(session.get_bind().url), build.__name__, args)
     stamp = data_stamp(session)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamp:
-        _CACHE.move_to_end(key)
-        return hit[1].copy()
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == stamp:
+            _CACHE.move_to_end(key)
+            return hit[1].copy()
     frame = build(session, *args)
-    _CACHE[key] = (stamp, frame.copy())
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[key] = (stamp, frame.copy())
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return frame
 
 
@@ -363,7 +367,8 @@ def conversation_counts(session: Session, period: Period, scope: Scope) -> pd.Da
 
 def forget_frames() -> None:
     """Drop every cached frame (tests; a restore of a backup)."""
-    _CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 def review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:

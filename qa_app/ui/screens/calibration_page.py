@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n import in_language
 from qa_app.services import calibration
 from qa_app.services.calibration import CalibrationResults, DiscussionItem
 from qa_app.services.errors import ServiceError
@@ -28,7 +29,7 @@ def _sessions_frame(items: list[calibration.SessionSummary], mine: bool) -> pd.D
     rows = []
     for s in items:
         row = {
-            tr("calibration.col.name"): s.name,
+            tr("calibration.col.name"): in_language(s.name, current_lang()),
             tr("calibration.col.status"): tr(f"calibration.status.{s.status}"),
         }
         if mine and s.my_total is not None:
@@ -65,7 +66,10 @@ def render_sessions(actor, screen: calibration.CalibrationScreen) -> None:
         hide_index=True,
         width="stretch",
     )
-    labels = {s.session_id: f"{s.name} · {tr(f'calibration.status.{s.status}')}" for s in items}
+    labels = {
+        s.session_id: f"{in_language(s.name, current_lang())} · {tr(f'calibration.status.{s.status}')}"
+        for s in items
+    }
     if screen.selected is not None:
         st.session_state[CHOOSER] = screen.selected.session_id
     st.selectbox(
@@ -277,7 +281,7 @@ def render_session(actor, screen: calibration.CalibrationScreen) -> None:
         if screen.error is not None:
             context.show_error(screen.error)
         return
-    st.header(view.md(summary.name), divider="gray")
+    st.header(view.md(in_language(summary.name, current_lang())), divider="gray")
     render_reviewer_progress(screen)
     if not can(actor, "calibration.manage") and not summary.is_closed:
         st.info(tr("calibration.results_hidden"), icon=":material/visibility_off:")

@@ -74,7 +74,9 @@ def render_outcome(report: coaching.DriversReport, outcome: str) -> None:
     rows = [
         {
             tr("coaching.col.behaviour"): _behaviour(report, d),
-            tr("drivers.col.n"): d.n,
+            tr("drivers.col.n"): d.n
+            if d.n == d.available
+            else tr("drivers.sampled", n=d.n, available=d.available),
             tr("drivers.col.r"): "—" if d.relation is None else figure(d.relation.correlation, 2),
             tr("drivers.col.strength"): _strength(d),
             tr("coaching.col.weight"): "" if d.weight is None else f"{100 * d.weight:.1f}%",

@@ -17,7 +17,7 @@ import streamlit as st
 from qa_app.i18n.numbers import decimal
 from qa_app.services import imports
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, user_text
+from qa_app.ui import context, user_text, widget_texts
 from qa_app.ui.context import current_lang, tr
 
 ACTION = "page.import"
@@ -151,6 +151,10 @@ def render_upload() -> None:
     limit = imports.upload_limit_mb()
     configured = imports.default_timezone_name()
     zones = ZONES if configured in ZONES else (configured, *ZONES)
+    widget_texts.translate_file_uploader(
+        tr("import.upload_button"),
+        tr("import.upload_limit", limit=limit, formats=", ".join(f.upper() for f in FORMATS)),
+    )
     with st.form("import_form"):
         upload = st.file_uploader(
             tr("import.file"), type=list(FORMATS), help=tr("import.file_help", limit=limit)

@@ -68,7 +68,9 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
     detail = screen.detail
     row = detail.row
     with st.container(border=True):
-        st.subheader(tr("mystery.visit.heading", id=row.id, scenario=user_text.inline(row.scenario)))
+        st.subheader(
+            tr("mystery.visit.heading", id=row.id, scenario=user_text.inline(row.scenario))
+        )
         verdict = (
             ""
             if row.passed is None

@@ -8,11 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n import in_language
 from qa_app.services import reviews
 from qa_app.services.permissions import can
 from qa_app.services.sampling import STRATEGIES
 from qa_app.ui import context
-from qa_app.ui.context import tr, tr_or
+from qa_app.ui.context import current_lang, tr, tr_or
 from qa_app.ui.sampling.words import period_text, reason_text
 from qa_app.ui.screens.review_page import TARGET
 
@@ -32,7 +33,7 @@ def describe_label(label: str) -> str:
     calibration sessions (``"calibration: <name>"``) and hand-made assignments."""
     head, _, codes = label.partition(": ")
     if head == "calibration" and codes:
-        return tr("queue.why.calibration", name=codes)
+        return tr("queue.why.calibration", name=in_language(codes, current_lang()))
     if not codes:
         return tr("queue.why.manual") if label == "manual" else label
     if head == "notable":

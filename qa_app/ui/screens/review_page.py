@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qa_app.i18n import in_language
 from qa_app.services import reviews
 from qa_app.services.errors import Conflict, InvalidInput, ServiceError
 from qa_app.services.permissions import can
@@ -190,7 +191,12 @@ def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft
 def render_title(ctx: reviews.ReviewContext) -> None:
     header = ctx.transcript.header
     st.title(tr("review.title"))
-    parts = [tr("review.assignment_of", reviewer=user_text.inline(ctx.reviewer))]
+    parts = [
+        tr(
+            "review.assignment_of",
+            reviewer=user_text.inline(in_language(ctx.reviewer, current_lang())),
+        )
+    ]
     parts.append(
         tr(
             "review.rubric_version",

@@ -134,6 +134,7 @@ def render_trend(board: scorecards.TeamDashboard) -> None:
         scorecard_charts.trend_band(
             weeks, title=tr("team.chart.trend"), y_title=tr("scorecards.axis.score"),
             band_label=tr("scorecards.band"), partial_label=tr("scorecards.partial_week"),
+                lang=context.current_lang(),
         ), key="team_trend",
     )  # fmt: skip
     if weeks["partial"].any():

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n import in_language
 from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.services.permissions import ROLES
 from qa_app.ui import context, user_text
-from qa_app.ui.context import tr
+from qa_app.ui.context import current_lang, tr
 
 FLASH = "users.flash"
 
@@ -27,7 +28,7 @@ def render_user_table(rows: list[accounts.UserRow]) -> None:
     frame = pd.DataFrame(
         {
             tr("users.col.username"): [r.username for r in rows],
-            tr("users.col.name"): [r.display_name for r in rows],
+            tr("users.col.name"): [in_language(r.display_name, current_lang()) for r in rows],
             tr("users.col.role"): [_role_label(r.role) for r in rows],
             tr("users.col.agent"): [r.agent_login or "" for r in rows],
             tr("users.col.team"): [r.team_name or "" for r in rows],

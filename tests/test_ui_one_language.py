@@ -1,0 +1,130 @@
+"""One language per screen: every page, for every role that may open it, rendered in
+AppTest in both languages; a Russian page may show no English word and an English page no
+Cyrillic, outside conversation text and what users typed (names, comments, ids).
+
+What is read: titles, headers, markdown and captions (the transcript's HTML and style or
+script blocks left out), alerts, metric labels, widget labels, options, placeholders and
+help, button and tab labels, expander labels and table headers. Table cells are data.
+The allow-list names what reads the same in both languages: product and proper names,
+abbreviations and units.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ui_harness import run_page, seed_conversations
+
+from qa_app.services.permissions import ROLES
+from qa_app.storage import db as storage_db
+from qa_app.ui.screens import PAGES
+
+CASES = [(spec.key, role) for spec in PAGES for role in ROLES if spec.allows(role)]
+#: Read the same in both languages: product and format names, abbreviations, units.
+ALLOWED_LATIN = {
+    "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
+    "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "Zendesk", "Intercom",
+    "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
+    "h", "s", "min", "ms",
+}  # fmt: skip
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+#: Data and code, not interface words: seeded ids, logins, usernames and team names, time
+#: zone ids, version and rubric ids, example ids and patterns in help texts, commands to
+#: type (``qa-studio ...``), the N/A mark.
+DATA = re.compile(
+    "|".join(
+        (
+            r"`[^`]*`",
+            r"qa-studio(?: [a-z-]+)+(?: --?[a-z-]+(?: [A-Z0-9]+)?)*",
+            r"\bN/A\b",
+            r"\b[A-Z][a-z]+/[A-Za-z_/+-]+",
+            r"\b[a-z]+-(?:ru|en)\b",
+            r"\bc-\d+-\d+\b",
+            r"\b[a-z]\.[a-z]+\b",
+            r"\btest(?:-[a-z]+)?\b",
+            r"\bsystem\b",
+            r"\bTier \d\b",
+            r"Русский",
+            r"\bv\d+\b",
+            r"\b[a-z]+-\d+\+[0-9a-f]+\b",
+            r"\([a-z]+(?:-[a-z]+)+\)",
+            r"\bdemo-\d+\b",
+            r"contract: DG-\\d\{6\}",
+            r"\[masked\]",
+        )
+    )
+)
+
+
+def _texts(at) -> list[str]:
+    """The interface text of one run (see the module docstring)."""
+    out: list[str] = []
+    for group in ("title", "header", "subheader", "markdown", "caption"):
+        for el in at.get(group):
+            value = str(el.value)
+            if "qa-chat" in value or value.lstrip().startswith(("<style", "<script")):
+                continue
+            out.append(value)
+    for group in ("error", "warning", "info", "success", "exception"):
+        out.extend(str(el.value) for el in at.get(group))
+    for el in at.get("metric"):
+        out.append(str(el.label))
+    for group in ("button", "text_input", "text_area", "number_input", "checkbox", "toggle",
+                  "radio", "selectbox", "multiselect", "date_input", "time_input",
+                  "select_slider", "slider", "segmented_control", "button_group"):  # fmt: skip
+        for el in at.get(group):
+            for attr in ("label", "placeholder", "help"):
+                value = getattr(el, attr, None) or getattr(el.proto, attr, None)
+                if isinstance(value, str):
+                    out.append(value)
+            if group in ("radio", "selectbox", "multiselect", "select_slider"):
+                out.extend(str(o) for o in getattr(el, "options", []))
+    for el in at.get("tab"):
+        out.append(str(el.label))
+    for el in at.get("expandable"):
+        out.append(str(el.label))
+    for el in at.get("arrow_data_frame"):
+        out.extend(str(c) for c in el.value.columns)
+    return out
+
+
+def leaks(texts: list[str], lang: str) -> list[str]:
+    """English words on a Russian screen, or Cyrillic on an English one."""
+    found = []
+    for text in texts:
+        clean = DATA.sub(" ", re.sub(r":material/[a-z_]+:|:[a-z]+-badge\[|https?://\S+", " ", text))
+        if lang == "en":
+            if CYRILLIC.search(clean):
+                found.append(text)
+        else:
+            words = [w for w in LATIN_WORD.findall(clean) if w not in ALLOWED_LATIN]
+            if words:
+                found.append(f"{words[:4]} in {text[:90]!r}")
+    return sorted(set(found))
+
+
+def test_the_check_finds_leaks_both_ways():
+    assert leaks(["Очередь: reviewer"], "ru") == ["['reviewer'] in 'Очередь: reviewer'"]
+    assert leaks(["CSAT, средняя", "Формат CSV, 50 MB"], "ru") == []
+    assert leaks(["Queue of Рита"], "en") == ["Queue of Рита"]
+
+
+@pytest.fixture(scope="module")
+def shared_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('lang') / 'qa.db'}"
+    storage_db.upgrade(url)
+    seed_conversations(url, 30)
+    yield url
+    storage_db.dispose_engine(url)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize(("page_key", "role"), CASES)
+def test_every_page_speaks_one_language(shared_url, page_key, role, lang):
+    extra = {"agent_login": "a.petrova"} if role == "agent" else {}
+    at = run_page(page_key, role, shared_url, lang=lang, username=f"{role}-{lang}", **extra)
+    assert not at.exception
+    found = leaks(_texts(at), lang)
+    assert not found, "\n".join(found)
