@@ -15,7 +15,9 @@ from qa_app.services.coaching import load_coaching_catalogue
 from qa_app.services.coaching.catalogue import CoachingCatalogue, CriterionLink
 from qa_app.services.coaching.ranking import (
     DEFAULT_WITHIN_SD,
+    MIN_MYSTERY_VISITS,
     Gap,
+    ShopperItem,
     criterion_weights,
     minimum_reviews,
     pooled_within_sd,
@@ -202,3 +204,38 @@ def test_team_counts_rank_topics_by_agents_in_need():
         4: rank_topics(catalogue, RUBRIC, _scores(c1=[0]), NO_SIGNALS, minimum=3),  # too few
     }
     assert team_counts(rankings) == {"topic-a": [1, 2, 3], "topic-b": [1]}
+
+
+def test_failed_mystery_items_raise_their_topic():
+    # c3 (topic-b) at the top in four reviews: no gap, nothing recommended without mystery.
+    # Greeting failed in 4 of 5 visits: passed 1 of 5 = 20%; Wilson 95% (z = 1.959964):
+    # centre = (0.2 + z^2/10) / (1 + z^2/5) = 0.330345, half = z / (1 + z^2/5) *
+    # sqrt(0.16/5 + z^2/100) = 0.294121, upper 62.4465; certain gap 80 - 62.4465 = 17.5535;
+    # weight two average criteria's shares = 2/3 of the overall score; priority 11.7023.
+    scores = _scores(c1=[100] * 4, c2=[100] * 4, c3=[100] * 4)
+    without = rank_topics(_catalogue(), RUBRIC, scores, NO_SIGNALS, minimum=3)
+    assert "topic-b" not in [n.topic_id for n in without.recommended]
+    item = ShopperItem("greeting", "topic-b", failed=4, graded=5)
+    ranking = rank_topics(_catalogue(), RUBRIC, scores, NO_SIGNALS, minimum=3, mystery=[item])
+    top = ranking.recommended[0]
+    assert top.topic_id == "topic-b" and top.visits == 5
+    (gap,) = top.mystery
+    assert gap.key == "greeting" and gap.estimate.estimate == pytest.approx(20.0)
+    assert gap.estimate.high == pytest.approx(62.4465, abs=1e-3)
+    assert gap.certain_gap == pytest.approx(17.5535, abs=1e-3)
+    assert gap.weight == pytest.approx(2 / 3)
+    assert top.priority == pytest.approx(11.7023, abs=1e-3)
+    # other topics are untouched by a failure linked elsewhere
+    assert [n.topic_id for n in ranking.recommended] == ["topic-b"]
+
+
+def test_too_few_mystery_visits_carry_no_weight():
+    # failed in both of 2 visits (below the minimum of 3): shown, but weighs nothing
+    assert MIN_MYSTERY_VISITS == 3
+    scores = _scores(c3=[100] * 4)
+    item = ShopperItem("greeting", "topic-b", failed=2, graded=2)
+    ranking = rank_topics(_catalogue(), RUBRIC, scores, NO_SIGNALS, minimum=3, mystery=[item])
+    need = next(n for n in ranking.needs if n.topic_id == "topic-b")
+    assert need.mystery[0].certain_gap > 0 and need.mystery[0].weight == 0.0
+    assert need.priority == 0.0 and ranking.recommended == ()
+    assert [n.topic_id for n in ranking.watch] == ["topic-b"]  # a failure is still watched

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from coaching_fixtures import LOW_COMMENT, NOW, seed_coaching
-from ui_harness import make_user
+from mystery_fixtures import visit
+from ui_harness import make_user, seed
 
-from qa_app.services import coaching
+from qa_app.services import coaching, mystery
 from qa_app.services.database import unit_of_work
 from qa_app.services.errors import PermissionDenied
 
@@ -94,3 +95,77 @@ def test_old_reviews_fall_out_of_the_window(seeded):
     later = NOW + coaching.RECOMMENDATION_WINDOW * 2
     result = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.low, later)
     assert result.ranking.reviews == 0 and not result.ranking.enough_evidence
+
+
+SHOPPER_COMMENT = "Just said **«Да?»** <i>no hello</i> [x](http://y)"
+
+
+def _mystery_visits(url: str, *, publish: bool = True) -> None:
+    """For a.good (no gap in reviews): 5 published visits failing "greeted properly"
+    (etiquette) in 4, with a comment; 5 unpublished ones failing "plain language"."""
+    lead = make_user(url, "lead", username="coach-lead")
+    scenario = seed(
+        url,
+        lambda s: mystery.create_scenario(
+            s,
+            lead,
+            mystery.ScenarioInput(
+                name="Late parcel by chat",
+                channel="chat",
+                persona="Olga, 35",
+                request="Where is my parcel?",
+                correct_answer="At the depot, tomorrow",
+                checklist="mystery-shopper-default",
+            ),
+            now=NOW,
+        ),
+    )
+
+    def record(fail: tuple[str, ...], days: int, comment: str = "") -> int:
+        data = visit(scenario, days=days, agent="a.good", fail=fail, comments={fail[0]: comment})
+        return seed(url, lambda s: mystery.record_visit(s, lead, data, now=NOW))
+
+    published = [record(("greeting",), d, SHOPPER_COMMENT) for d in range(4)]
+    published.append(record(("plain_language",), 4))
+    if publish:
+        seed(url, lambda s: mystery.set_published(s, lead, published, now=NOW))
+    for d in range(5, 10):
+        record(("plain_language",), d)  # never published: the agent cannot see these
+
+
+def test_published_mystery_failures_raise_the_topic_with_their_evidence(seeded):
+    url, ids = seeded
+    trainer = make_user(url, "trainer")
+    before = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
+    assert before.ranking.recommended == ()
+    _mystery_visits(url)
+    after = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
+    # greeting passed 1 of 5: Wilson upper 62.4465, certain gap 80 - 62.4465 = 17.5535;
+    # weight 2 / 25 criteria = 0.08; priority 1.4043 >= 1: recommended
+    (top,) = after.ranking.recommended
+    assert top.topic_id == "etiquette" and top.visits == 5
+    (gap,) = top.mystery
+    assert gap.key == "greeting" and gap.estimate.n == 5
+    assert top.priority == pytest.approx(1.4043, abs=1e-3)
+    # plain language failed in 1 published visit of 5 (pass 80%: no gap) and in 5
+    # unpublished visits that do not count
+    plain = [n for n in after.ranking.needs if n.topic_id == "plain-language"]
+    assert all(g.estimate.n == 5 and g.certain_gap == 0 for n in plain for g in n.mystery)
+    assert after.evidence["etiquette"].shopper == (
+        coaching.ShopperFailure("greeting", 4, 5, SHOPPER_COMMENT),
+    )
+    own = make_user(url, "agent", username="agent-good", agent_login="a.good")
+    mine = coaching.agent_recommendations_screen(unit_of_work(url), own, ids.good, NOW)
+    assert [n.topic_id for n in mine.ranking.recommended] == ["etiquette"]
+    team = coaching.team_recommendations_screen(unit_of_work(url), trainer, ids.team_id, NOW)
+    etiquette = next(t for t in team.topics if t.topic_id == "etiquette")
+    assert [a.login for a, _ in etiquette.agents] == ["a.good"] and etiquette.visits == 5
+
+
+def test_unpublished_mystery_failures_do_not_count(seeded):
+    url, ids = seeded
+    _mystery_visits(url, publish=False)
+    trainer = make_user(url, "trainer")
+    result = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
+    assert result.ranking.recommended == ()
+    assert all(not n.mystery and n.visits == 0 for n in result.ranking.needs)

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from qa_app.services import coaching
+from qa_app.services import coaching, mystery
 from qa_app.ui import user_text
 from qa_app.ui.context import current_lang, tr, tr_or
 from scoring.rubric.model import Rubric
@@ -47,10 +47,44 @@ def signal_name(name: str) -> str:
     return tr_or(f"autoqa.sig.{name}", name)
 
 
+def shopper_item_name(item_id: str) -> str:
+    """A mystery-shopper checklist item's name in the page's language (the id if unknown)."""
+    for checklist in mystery.available_checklists().values():
+        try:
+            return checklist.criterion(item_id).name.get(current_lang())
+        except KeyError:
+            continue
+    return item_id
+
+
 def gap_name(rubric: Rubric | None, gap: coaching.Gap) -> str:
     if gap.kind == "criterion":
         return criterion_name(rubric, gap.key)
+    if gap.kind == "mystery":
+        return tr("coaching.mystery_prefix", name=shopper_item_name(gap.key))
     return tr("coaching.signal_prefix", name=signal_name(gap.key))
+
+
+def render_shopper(failures: tuple[coaching.ShopperFailure, ...]) -> None:
+    """Failed mystery-shopper items: "failed 'X' in 4 of 5 visits", and a shopper's
+    comment as plain text (people's text, never Markdown or HTML)."""
+    if not failures:
+        return
+    st.markdown(f"**{tr('coaching.shopper_evidence')}**")
+    for failure in failures:
+        with st.container(border=True):
+            st.markdown(
+                user_text.inline(
+                    tr(
+                        "coaching.shopper_failed",
+                        item=shopper_item_name(failure.item_id),
+                        failed=failure.failed,
+                        graded=failure.graded,
+                    )
+                )
+            )
+            if failure.comment:
+                user_text.render(failure.comment, label=tr("coaching.shopper_comment"))
 
 
 def gaps_table(rubric: Rubric | None, gaps: tuple[coaching.Gap, ...]) -> None:

@@ -5,7 +5,8 @@ The catalogue: ``load_coaching_catalogue`` reads ``rubrics/coaching-topics.yaml`
 frozen dataclasses, ``check_coaching_catalogue_text`` validates text without raising,
 ``check_rubric_topics`` checks a rubric's topic slugs. Recommendations: ``ranking`` (pure
 rules, hand-tested), ``evidence`` (the queries), ``recommendations`` (per agent and team).
-This area uses no other service area (the rubrics area reads its catalogue).
+The only other area it uses is ``mystery`` (failed checklist items of published visits,
+through that package); the rubrics area reads its catalogue, so no arrow points back.
 """
 
 from qa_app.services.coaching.actions import (
@@ -57,11 +58,12 @@ from qa_app.services.coaching.plans import (
     record_session,
     update_plan,
 )
-from qa_app.services.coaching.ranking import Gap, Ranking, TopicNeed
+from qa_app.services.coaching.ranking import Gap, Ranking, ShopperItem, TopicNeed
 from qa_app.services.coaching.recommendations import (
     RECOMMENDATION_WINDOW,
     AgentRecommendations,
     Evidence,
+    ShopperFailure,
     TeamRecommendations,
     TeamTopic,
     catalogue,
@@ -118,6 +120,8 @@ __all__ = [
     "Gap",
     "Line",
     "Ranking",
+    "ShopperFailure",
+    "ShopperItem",
     "TeamRecommendations",
     "TeamTopic",
     "TopicNeed",

@@ -20,6 +20,14 @@ The rule, in the words a trainer reads on the page:
 * a topic's **priority** is the sum of weight x certain gap: roughly, points of the overall
   score surely lost on this topic. Topics are ranked by it and recommended from
   ``MIN_PRIORITY`` (one point) up; a smaller or uncertain gap is listed as "watch".
+* failed **mystery-shopper** checklist items (published visits only) count for the item's
+  coaching topic: the agent's pass rate on the item is a proportion with a 95% Wilson
+  interval (``scoring.stats.wilson_interval``), as 0-100 against the same target; the
+  certain gap is again target minus the upper end. Each item weighs two average
+  criteria's shares (a person graded it, on a contact staged to test exactly this, where
+  an average criterion is one of many on a sampled conversation): on the 25-criterion
+  default rubric, an item failed in 4 of 5 visits reaches 1.4 (recommended), 3 of 5 0.25
+  (watch). Below ``MIN_MYSTERY_VISITS`` graded visits an item is shown but weighs nothing.
 
 Below ``minimum_reviews`` reviews nothing is recommended: "not enough evidence yet".
 Kept free of the database so each rule has a hand-worked test (tests/test_coaching_ranking.py)
@@ -29,14 +37,14 @@ and can move beside the agent scorecards when they land.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from qa_app.services.coaching.catalogue import CoachingCatalogue, CoachingTopic
 from scoring.rubric.model import Rubric
-from scoring.stats import Estimate, mean_interval
+from scoring.stats import Estimate, mean_interval, wilson_interval
 from scoring.stats.estimate import t_quantile
 
 #: The target when a rubric sets no passing score: the default rubric's own bar.
@@ -51,14 +59,28 @@ MIN_REVIEWS_FLOOR = 3
 MIN_PRIORITY = 1.0
 #: Signals an agent does not cause (the customer's opening mood) are never a gap.
 NOT_AGENTS_DOING = frozenset({"sentiment_start"})
+#: A mystery-shopper item weighs this many average criteria's shares of the overall score.
+MYSTERY_SHARE = 2.0
+#: Fewer graded visits of an item than this and it has no weight (shown, not counted).
+MIN_MYSTERY_VISITS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ShopperItem:
+    """One checklist item of an agent's published mystery visits: failed out of graded."""
+
+    item_id: str
+    topic_id: str
+    failed: int
+    graded: int
 
 
 @dataclass(frozen=True, slots=True)
 class Gap:
     """One criterion or signal behind a topic: the agent's mean, its interval and the gaps."""
 
-    kind: str  # "criterion" | "signal"
-    key: str  # criterion id or signal name
+    kind: str  # "criterion" | "signal" | "mystery"
+    key: str  # criterion id, signal name or checklist item id
     rubric: str | None
     weight: float
     estimate: Estimate
@@ -90,6 +112,7 @@ class TopicNeed:
     gaps: tuple[Gap, ...]
     reviews: int  # distinct reviews behind the topic's criteria
     conversations: int  # distinct conversations behind its signals
+    visits: int = 0  # most graded mystery visits behind one of its checklist items
 
     @property
     def recommended(self) -> bool:
@@ -98,8 +121,9 @@ class TopicNeed:
     @property
     def watch(self) -> bool:
         """A gap too small to recommend, or one the interval cannot yet confirm, on a
-        criterion (signals alone below the team's mean are not worth a line)."""
-        return not self.recommended and any(g.gap > 0 for g in self.criteria)
+        criterion or a mystery-shopper item (signals alone below the team's mean are not
+        worth a line)."""
+        return not self.recommended and any(g.gap > 0 for g in self.criteria + self.mystery)
 
     @property
     def criteria(self) -> tuple[Gap, ...]:
@@ -108,6 +132,10 @@ class TopicNeed:
     @property
     def signals(self) -> tuple[Gap, ...]:
         return tuple(g for g in self.gaps if g.kind == "signal")
+
+    @property
+    def mystery(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.kind == "mystery")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +248,23 @@ def _signal_gaps(
     return gaps
 
 
+def _mystery_gaps(
+    topic: CoachingTopic, items: Sequence[ShopperItem], weight: float, target: float
+) -> list[Gap]:
+    """The topic's failed checklist items as pass rates (0-100) with Wilson intervals."""
+    gaps = []
+    for item in items:
+        if item.topic_id != topic.id or item.graded <= 0:
+            continue
+        rate = wilson_interval(item.graded - item.failed, item.graded)
+        estimate = Estimate(
+            100.0 * rate.estimate, 100.0 * rate.low, 100.0 * rate.high, rate.n, rate.method
+        )
+        counted = weight if item.graded >= MIN_MYSTERY_VISITS else 0.0
+        gaps.append(Gap("mystery", item.item_id, None, counted, estimate, target))
+    return gaps
+
+
 def rank_topics(
     catalogue: CoachingCatalogue,
     rubric: Rubric,
@@ -229,13 +274,15 @@ def rank_topics(
     minimum: int,
     signal_targets: Mapping[str, float] | None = None,
     target: float | None = None,
+    mystery: Sequence[ShopperItem] = (),
 ) -> Ranking:
     """Rank every catalogue topic for one agent.
 
     ``scores``: the agent's criterion scores (columns review_id, criterion_id, score 0-100);
     ``signals``: their conversations' signals (conversation_id, signal, score 0-100);
     ``signal_targets``: each signal's target, the team's mean (``signal_norms``); a signal
-    without one is not used.
+    without one is not used; ``mystery``: the agent's failed checklist items of published
+    mystery-shopper visits.
     """
     target = target_of(rubric) if target is None else target
     n_criteria = max(1, len(rubric.criterion_ids()))
@@ -244,6 +291,7 @@ def rank_topics(
     for topic in catalogue.topics:
         gaps = _criterion_gaps(topic, rubric, scores, target)
         gaps += _signal_gaps(topic, signals, signal_weight, signal_targets or {})
+        gaps += _mystery_gaps(topic, mystery, MYSTERY_SHARE / n_criteria, target)
         if not gaps:
             continue
         linked = scores["criterion_id"].isin(topic.criterion_ids(rubric.id))
@@ -255,6 +303,7 @@ def rank_topics(
                 tuple(sorted(gaps, key=lambda g: -g.contribution)),
                 int(scores.loc[linked, "review_id"].nunique()),
                 int(signals.loc[named, "conversation_id"].nunique()) if len(named) else 0,
+                max((g.estimate.n for g in gaps if g.kind == "mystery"), default=0),
             )
         )
     needs.sort(key=lambda n: (-n.priority, -max((g.gap for g in n.gaps), default=0), n.topic_id))

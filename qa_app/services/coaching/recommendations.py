@@ -2,7 +2,9 @@
 
 Trainers and leads read anyone's; an agent reads only their own (checked here, after the
 action check, because it depends on the record). The window is the last ``WEEKS`` weeks
-before ``now``: recent work is what coaching can still change.
+before ``now``: recent work is what coaching can still change. Failed items of published
+mystery-shopper visits in the same window come from the mystery area's public surface
+(``mystery.failed_items_by_agent``; mystery never imports coaching, so the arrow is one way).
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from qa_app.services import mystery
 from qa_app.services.actor import Actor
 from qa_app.services.coaching import evidence
 from qa_app.services.coaching.catalogue import CoachingCatalogue, load_coaching_catalogue
 from qa_app.services.coaching.evidence import AgentInfo, Excerpt, Window
 from qa_app.services.coaching.ranking import (
     Ranking,
+    ShopperItem,
     TopicNeed,
     minimum_reviews,
     pooled_within_sd,
@@ -52,9 +56,21 @@ def catalogue() -> CoachingCatalogue:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopperFailure:
+    """A checklist item the agent failed on published mystery visits, with one of the
+    shoppers' comments (people's text: the page shows it as plain text)."""
+
+    item_id: str
+    failed: int
+    graded: int
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     own: tuple[Excerpt, ...]
     colleague: Excerpt | None
+    shopper: tuple[ShopperFailure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +90,7 @@ class TeamTopic:
     agents: tuple[tuple[AgentInfo, float], ...]  # (agent, priority), most in need first
     reviews: int  # reviews behind the recommendation, summed over those agents
     conversations: int  # conversations with signals behind it, summed likewise
+    visits: int = 0  # mystery visits behind it (the most on one item), summed likewise
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +186,42 @@ def _colleague_pick(
     return int(row["review_id"]), criterion, float(row["score"])
 
 
+def _shopper_failures(
+    session: Session, actor: Actor, window: Window, agent_ids: list[int]
+) -> dict[int, list[mystery.FailedItem]]:
+    """Failed checklist items of published visits in the window, per agent."""
+    found: dict[int, list[mystery.FailedItem]] = {}
+    if not agent_ids:
+        return found
+    for item in mystery.failed_items_by_agent(
+        session, actor, window.since, window.until, agent_ids=agent_ids, published_only=True
+    ):
+        if item.coaching_topic:
+            found.setdefault(item.agent_id, []).append(item)
+    return found
+
+
+def _shopper_items(failures: list[mystery.FailedItem]) -> list[ShopperItem]:
+    return [ShopperItem(f.criterion_id, f.coaching_topic, f.failed, f.graded) for f in failures]
+
+
+def _shopper_evidence(
+    failures: list[mystery.FailedItem], need: TopicNeed
+) -> tuple[ShopperFailure, ...]:
+    """The topic's failed items in the order the ranking weighs them."""
+    by_item = {f.criterion_id: f for f in failures if f.coaching_topic == need.topic_id}
+    return tuple(
+        ShopperFailure(
+            g.key,
+            by_item[g.key].failed,
+            by_item[g.key].graded,
+            next(iter(by_item[g.key].comments), ""),
+        )
+        for g in need.mystery
+        if g.key in by_item
+    )
+
+
 def _agent_info(session: Session, agent_id: int) -> AgentInfo:
     for info in evidence.agents(session):
         if info.agent_id == agent_id:
@@ -192,8 +245,17 @@ def agent_recommendations(
     signals = team_signals[team_signals["agent_id"] == agent_id]
     minimum = _minimum(rubric, team_scores)
     norms = signal_norms(team_signals)
+    failures = _shopper_failures(session, actor, window, [agent_id]).get(agent_id, [])
     ranking = (
-        rank_topics(catalogue(), rubric, own, signals, minimum=minimum, signal_targets=norms)
+        rank_topics(
+            catalogue(),
+            rubric,
+            own,
+            signals,
+            minimum=minimum,
+            signal_targets=norms,
+            mystery=_shopper_items(failures),
+        )
         if rubric is not None
         else Ranking(0, minimum, ())
     )
@@ -204,15 +266,16 @@ def agent_recommendations(
         excerpts = evidence.excerpts(session, picks + ([colleague] if colleague else []))
         mine = tuple(e for e in excerpts if colleague is None or e.review_id != colleague[0])
         theirs = next((e for e in excerpts if colleague and e.review_id == colleague[0]), None)
-        found[need.topic_id] = Evidence(mine, theirs)
+        found[need.topic_id] = Evidence(mine, theirs, _shopper_evidence(failures, need))
     target = target_of(rubric) if rubric is not None else 80.0
     return AgentRecommendations(info, rubric, target, ranking, found, window.since, window.until)
 
 
 def rank_team(
-    session: Session, team_id: int | None, now: datetime
+    session: Session, actor: Actor, team_id: int | None, now: datetime
 ) -> tuple[Rubric | None, dict[int, Ranking], list[AgentInfo], int]:
-    """Every agent's ranking in a team (or all agents): one query for scores, one for signals."""
+    """Every agent's ranking in a team (or all agents): one query each for scores, signals
+    and failed mystery-shopper items."""
     window = _window(now, team_id=team_id)
     scores = evidence.criterion_scores(session, window)
     rubric, scores = _rubric_scores(session, scores)
@@ -220,6 +283,7 @@ def rank_team(
     members = evidence.agents(session, team_id)
     minimum = _minimum(rubric, scores)
     norms = signal_norms(signals)
+    failures = _shopper_failures(session, actor, window, [m.agent_id for m in members])
     rankings = {}
     if rubric is not None:
         by_agent = dict(tuple(scores.groupby("agent_id")))
@@ -228,7 +292,13 @@ def rank_team(
             own = by_agent.get(member.agent_id, scores.iloc[0:0])
             own_signals = signals_by_agent.get(member.agent_id, signals.iloc[0:0])
             rankings[member.agent_id] = rank_topics(
-                catalogue(), rubric, own, own_signals, minimum=minimum, signal_targets=norms
+                catalogue(),
+                rubric,
+                own,
+                own_signals,
+                minimum=minimum,
+                signal_targets=norms,
+                mystery=_shopper_items(failures.get(member.agent_id, [])),
             )
     return rubric, rankings, members, minimum
 
@@ -241,7 +311,7 @@ def team_recommendations(
     names = dict(evidence.teams(session))
     if team_id is not None and team_id not in names:
         raise NotFound(f"team {team_id} not found", key="coaching.error.no_team")
-    rubric, rankings, members, minimum = rank_team(session, team_id, now)
+    rubric, rankings, members, minimum = rank_team(session, actor, team_id, now)
     by_id = {m.agent_id: m for m in members}
     topics = []
     for topic_id, agent_ids in team_counts(rankings).items():
@@ -255,6 +325,7 @@ def team_recommendations(
                 tuple((by_id[a], needs[a].priority) for a in ordered),
                 sum(n.reviews for n in needs.values()),
                 sum(n.conversations for n in needs.values()),
+                sum(n.visits for n in needs.values()),
             )
         )
     topics.sort(key=lambda t: (-len(t.agents), -sum(p for _, p in t.agents), t.topic_id))

@@ -40,9 +40,12 @@ def failed_items_by_agent(
     end: datetime,
     *,
     agent_ids: list[int] | None = None,
+    published_only: bool = False,
 ) -> list[FailedItem]:
     """Per agent and item with at least one failure in ``[start, end)``: failures out of
-    graded visits, most failures first. Only visits ``actor`` may see count."""
+    graded visits, most failures first. Only visits ``actor`` may see count; with
+    ``published_only`` only published ones too (coaching shows an agent nothing about
+    themselves that a lead has not released to them)."""
     stmt = (
         select(
             MysteryVisit.agent_id,
@@ -60,6 +63,8 @@ def failed_items_by_agent(
     )
     if agent_ids is not None:
         stmt = stmt.where(MysteryVisit.agent_id.in_(agent_ids))
+    if published_only:
+        stmt = stmt.where(MysteryVisit.published.is_(True))
     counts: dict[tuple[int, str], list] = {}
     for agent_id, criterion_id, failed, comment in session.execute(visible(stmt, actor)):
         entry = counts.setdefault((agent_id, criterion_id), [0, 0, []])

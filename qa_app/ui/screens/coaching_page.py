@@ -14,7 +14,7 @@ import streamlit as st
 from qa_app.services import coaching
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context, user_text
-from qa_app.ui.coaching_view import gaps_table, render_excerpt, topic_name
+from qa_app.ui.coaching_view import gaps_table, render_excerpt, render_shopper, topic_name
 from qa_app.ui.context import current_lang, tr
 
 ACTION = "page.coaching"
@@ -44,10 +44,13 @@ def render_topic(
     with st.expander(title, expanded=rank == 1):
         st.markdown(user_text.inline(topic.description.get(lang)))
         st.caption(tr("coaching.behind", reviews=need.reviews, conversations=need.conversations))
+        if need.visits:
+            st.caption(tr("coaching.behind_visits", visits=need.visits))
         gaps_table(result.rubric, need.gaps)
         found = result.evidence.get(need.topic_id)
         if found is None:
             return
+        render_shopper(found.shopper)
         st.markdown(f"**{tr('coaching.own_excerpts')}**")
         if not found.own:
             st.caption(tr("coaching.no_excerpts"))
