@@ -115,8 +115,9 @@ def _violations(package: str, forbidden: tuple[str, ...], root: Path | None = No
         ("scoring", ("qa_app", "streamlit", "sqlalchemy", "alembic")),
         ("qa_app/ui", ("qa_app.storage", "sqlalchemy", "alembic")),
         ("qa_app/cli", ("qa_app.storage", "sqlalchemy", "alembic", "streamlit")),
+        ("qa_app/api", ("qa_app.storage", "sqlalchemy", "alembic", "streamlit", "qa_app.ui")),
         ("qa_app/ingest", ("qa_app.storage", "qa_app.services", "qa_app.ui", "streamlit")),
-        ("qa_app/services", ("qa_app.ui", "qa_app.cli", "streamlit")),
+        ("qa_app/services", ("qa_app.ui", "qa_app.cli", "qa_app.api", "streamlit")),
         ("qa_app/storage", ("qa_app.services", "qa_app.ui", "qa_app.cli", "streamlit")),
     ],
 )
@@ -201,6 +202,7 @@ def _session_calls(package: str, root: Path) -> list[str]:
 def test_ui_never_opens_a_session():
     assert _session_calls("qa_app/ui", ROOT) == []
     assert _session_calls("qa_app/cli", ROOT) == []
+    assert _session_calls("qa_app/api", ROOT) == []
 
 
 def test_session_check_finds_a_call(tmp_path):

@@ -29,7 +29,7 @@ from scoring.text.names import replace_names
         ("Благодарим вас за обращение в Ростелеком.", "ru",
          "Благодарим вас за обращение в Телекомия."),
         ("Hi Emma, Mr Smith said he shipped his order. Thanks for choosing Verizon!", "en",
-         "Hi James, Ms Smith said she shipped her order. Thanks for choosing Telecomia!"),
+         "Hi James, Ms Smith said he shipped his order. Thanks for choosing Telecomia!"),
     ],
 )  # fmt: skip
 def test_swap_changes_only_identity_cues(text, lang, swapped):
@@ -60,9 +60,10 @@ HAND_WRITTEN = [
         Message("customer", "Спасибо, я получила, всё в порядке. Ольга"),
     ]),
     Conversation("en-f", "chat", "en", [
-        Message("customer", "She said my refund was sent but I never got it. Regards, Grace"),
-        Message("agent", "Hi Grace, I'm sorry about that! I checked with Mr Brown and he "
-                         "confirmed it. Please DM us your order number."),
+        Message("customer", "Your colleague said my refund was sent but I never got it. "
+                            "Regards, Grace"),
+        Message("agent", "Hi Grace, I'm sorry about that, madam! I checked with Mr Brown and "
+                         "he confirmed it. Please DM us your order number."),
     ]),
 ]  # fmt: skip
 

@@ -78,7 +78,8 @@ def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     # tables draw on a canvas after the run ends: wait for them, then for fonts to settle
     for table in page.locator("[data-testid='stDataFrame']").all():
-        table.locator("canvas").first.wait_for(timeout=30_000)
+        if table.is_visible():  # tables in a tab not shown are never drawn
+            table.locator("canvas").first.wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
@@ -110,7 +111,10 @@ def test_lead_creates_a_scenario(app):
 def _answer_every_item(page) -> None:
     groups = page.locator("[data-testid='stRadio']")
     for index in range(groups.count()):
-        groups.nth(index).locator("label").nth(2).click()  # the 2nd option: pass, level 2
+        group = groups.nth(index)
+        passed = group.get_by_text("Pass", exact=True)
+        # "Pass" on yes/no items; the first level of the 1-3 items (label 0 is the question)
+        (passed if passed.count() else group.locator("label").nth(1)).click()
         page.wait_for_timeout(60)
 
 
@@ -140,9 +144,12 @@ def test_shopper_records_visits_and_an_oversized_file_loses_nothing(app, tmp_pat
         page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
         wait_for_app(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(shot)])
+        page.get_by_text("chat.png").wait_for(timeout=30_000)  # uploaded before saving
         wait_for_app(page)
+        page.wait_for_timeout(1000)
         page.get_by_role("button", name="Save visit").click()
         wait_for_app(page)
+        _shot(page, "mystery-visit-saved-en.png")
         page.get_by_text("saved.").first.wait_for(timeout=60_000)
     with storage_db.unit_of_work(db_url) as session:
         visit = session.scalar(select(MysteryVisit).order_by(MysteryVisit.id.desc()))

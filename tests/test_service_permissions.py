@@ -70,6 +70,20 @@ FUNCTIONS = public_functions()
 #: role may call it and it filters by the actor itself, or guards a record of its own).
 GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "accounts.add_user": "users.manage",
+    "accounts.create_api_token": "users.manage",  # another user's token (own: every role)
+    "accounts.do_create_api_token": "users.manage",
+    "accounts.list_api_tokens": "users.manage",
+    "accounts.do_list_api_tokens": "users.manage",
+    "accounts.revoke_api_token": None,  # one's own token; another's only for an admin
+    "accounts.do_revoke_api_token": None,
+    "autoqa.conversation_scores": "autoqa.read",
+    "autoqa.do_conversation_scores": "autoqa.read",
+    "imports.import_records": "import.run",
+    "imports.do_import_records": "import.run",
+    "reviews.list_reviews": ("review.read_any", "review.read_own", "results.view_own"),
+    "reviews.do_list_reviews": ("review.read_any", "review.read_own", "results.view_own"),
+    "reviews.read_review": ("review.read_any", "review.read_own", "results.view_own"),
+    "reviews.do_read_review": ("review.read_any", "review.read_own", "results.view_own"),
     "accounts.change_password": None,
     "accounts.deactivate": "users.manage",
     "accounts.do_add_user": "users.manage",
@@ -331,7 +345,9 @@ def _values(world: World) -> dict[str, Any]:
         "weekly_reviews": 10, "yaml_text": SMALL_RUBRIC, "change_note": "a note",
         "data": PlanInput(name="Another", reviewers=("rev1",)),
         "conversation_ids": [ids["conversation"]], "active": False, "signals": ("sentiment",),
-        "team_id": ids["team"], "start": NOW,
+        "team_id": ids["team"], "start": NOW, "token_id": 1, "external_id": "c-0",
+        "records": [{"conversation_id": "api-1", "messages": [{"role": "customer",
+                                                               "text": "Hello"}]}],
     }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_mapping",
     "qa_app.cli.commands_audit",
     "qa_app.cli.commands_mystery",
+    "qa_app.cli.commands_api",
 )
 
 

@@ -145,6 +145,45 @@ def bench_signin(rounds: int) -> None:
         click.echo(line)
 
 
+@users_group.group("token")
+def token_group() -> None:
+    """Personal API tokens for the REST API (qa-studio api)."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for (shown in token lists).")
+@click.pass_context
+def token_create(ctx, username, name):
+    """Create an API token for USERNAME; prints the token once (only its hash is stored)."""
+    row, token = _run(ctx, lambda uow: accounts.do_create_api_token(uow, SYSTEM, username, name))
+    click.echo(f"token {row.id} for {row.username}: {token}")
+    click.echo("(shown once; store it now; revoke with: qa-studio users token revoke ID)", err=True)
+
+
+@token_group.command("list")
+@click.argument("username")
+@click.pass_context
+def token_list(ctx, username):
+    """USERNAME's API tokens (never the tokens themselves)."""
+    rows = _run(ctx, lambda uow: accounts.do_list_api_tokens(uow, SYSTEM, username))
+    for row in rows:
+        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+        used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
+        click.echo(f"{row.id}\t{row.prefix}...\t{row.name or '-'}\t{state}\t{used}")
+    if not rows:
+        click.echo(f"{username} has no API tokens")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+def token_revoke(ctx, token_id):
+    """Revoke the API token TOKEN_ID at once."""
+    row = _run(ctx, lambda uow: accounts.do_revoke_api_token(uow, SYSTEM, token_id))
+    click.echo(f"token {row.id} of {row.username} revoked")
+
+
 def register(group: click.Group) -> None:
     """``users``, and ``bench signin`` added to the ``bench`` group of ``commands_bench``."""
     from qa_app.cli.commands_bench import bench_group

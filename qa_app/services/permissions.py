@@ -144,6 +144,7 @@ _TABLE: tuple[Action, ...] = (
     Action("privacy.retention", "set retention periods and purge old conversations", ()),
     Action("audit.read", "read and export the audit log", ()),
     # accounts
+    Action("account.api_tokens", "create, list and revoke one's own API tokens", ROLES),
     Action("users.manage", "add users, change roles, reset passwords, deactivate", ()),
 )
 

@@ -112,6 +112,27 @@ class SignInSession(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class ApiToken(Base):
+    """A personal token for the REST API (``qa-studio api``), acting as its user.
+
+    Only a SHA-256 of the token is stored, so a copy of this table cannot be used to call
+    the API; ``prefix`` (the token's first characters) lets a user tell tokens apart.
+    A revoked token, or one of a deactivated user, is refused.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
 class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (

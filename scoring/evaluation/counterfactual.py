@@ -5,8 +5,8 @@ A study of automatic judges of contact-centre transcripts found verdicts flippin
 names, gender or context changed. Here every conversation is rewritten with the agent's and
 customer's names swapped for names of the other gender (Russian names inflected into the
 same case with pymorphy3), gendered forms swapped (Russian past-tense verbs and short
-adjectives or participles, "рад"/"рада", "проверил"/"проверила"; English pronouns and
-titles), and team or company names replaced; the AutoQA pipeline scores both versions and
+adjectives or participles, "рад"/"рада", "проверил"/"проверила"; English titles and forms
+of address), and company names replaced; the AutoQA pipeline scores both versions and
 every per-message label and conversation-signal label is compared.
 
 A label flip is a failure (target 0). Scores may move a little because a different name is
@@ -44,10 +44,10 @@ EN_NAME_PAIRS = (
     ("Amelia", "Ahmed"), ("Rachel", "Kevin"), ("Zoe", "Luke"), ("Linda", "George"),
     ("Anna", "John"), ("Mary", "Michael"), ("Sarah", "David"), ("Laura", "Mark"),
 )  # fmt: skip
+# How the customer or agent is addressed (third-person pronouns are about someone else).
 EN_GENDERED = {
-    "he": "she", "she": "he", "him": "her", "his": "her", "her": "his", "himself": "herself",
-    "herself": "himself", "mr": "ms", "ms": "mr", "mrs": "mr", "sir": "madam", "madam": "sir",
-    "ma'am": "sir", "man": "woman", "woman": "man", "guy": "lady", "lady": "guy",
+    "mr": "ms", "ms": "mr", "mrs": "mr", "sir": "madam", "madam": "sir",
+    "ma'am": "sir",
 }  # fmt: skip
 # Company and brand names (the reference sources' and common telecom/bank brands) and their
 # stand-ins. The demo's teams are departments named by what they handle (Tier 1, Billing,

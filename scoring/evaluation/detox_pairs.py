@@ -56,9 +56,10 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
     more_toxic = float(np.mean(tox[:n] > tox[n:]))
     return [
         EvalResult(task, DATASET, "rewrite judged more polite", more_polite,
-                   "issue 18: 0.885 before", TARGET_REWRITE_MORE_POLITE, n,
+                   "same pairs before issue 18: 0.939; issue (other pairs): 0.885",
+                   TARGET_REWRITE_MORE_POLITE, n,
                    "politeness probability, rewrite > original; ties fail"),
         EvalResult(task, DATASET, "toxic judged more toxic", more_toxic,
-                   "issue 18: 0.876 before", None, n,
+                   "same pairs before issue 18: 0.898; issue (other pairs): 0.876", None, n,
                    "toxicity probability, original > rewrite; ties fail"),
     ]  # fmt: skip

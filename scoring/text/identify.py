@@ -100,6 +100,15 @@ _ENGLISH_TEXT = (
 )
 _ENGLISH_WORDS = frozenset(_ENGLISH_TEXT.split())
 _WORD = re.compile(r"[a-z']+")
+_OTHER_LATIN_TEXT = (
+    "der die das und ich nicht ist mein meine ein eine mit sie wir bitte danke haben "
+    "el la los las que por para con una pero gracias hola es mi "
+    "le les et est pas je vous nous merci bonjour avec pour une "
+    "il che non per sono grazie ciao della "
+    "het een niet ik je wij dank zijn van "
+    "nie jest tak dzień się"
+)
+_OTHER_LATIN_WORDS = frozenset(_OTHER_LATIN_TEXT.split())
 _NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
 # Letters Russian has and its Cyrillic neighbours lack (ы, э), and letters only they have.
 _RUSSIAN_ONLY = re.compile("[ыэЫЭ]")
@@ -194,7 +203,12 @@ def _foreign_to(text: str, lang: str) -> bool:
     if lang == "en":
         if not text.isascii():
             return _LETTER.search(_ENGLISH_LETTERS.sub("", text)) is not None
-        return _decidable(text) and _obvious(_cleaned(text)) is None
+        if not _decidable(text) or _obvious(_cleaned(text)) is not None:
+            return False
+        # Unaccented German/Spanish/French...: their own function words give them away;
+        # anything else stays English without loading lingua's Latin-script models.
+        words = _WORD.findall(text.lower())
+        return len({w for w in words if w in _OTHER_LATIN_WORDS}) >= 2
     if lang == "ru":
         cleaned = _cleaned(text)
         letters = len(_LETTER.findall(cleaned))

@@ -22,6 +22,14 @@ from qa_app.services.accounts.actions import (
     sign_in,
     sign_out,
 )
+from qa_app.services.accounts.api_tokens import (
+    ApiTokenRow,
+    TokenCheck,
+    check_api_token,
+    create_api_token,
+    list_api_tokens,
+    revoke_api_token,
+)
 from qa_app.services.accounts.auth import (
     MIN_PASSWORD_LENGTH,
     authenticate,
@@ -61,8 +69,24 @@ from qa_app.services.accounts.users import (
     set_language,
     set_role,
 )
+from qa_app.services.use_case import atomic
+
+do_create_api_token = atomic(create_api_token)
+do_list_api_tokens = atomic(list_api_tokens)
+do_revoke_api_token = atomic(revoke_api_token)
+do_check_api_token = atomic(check_api_token)
 
 __all__ = [
+    "ApiTokenRow",
+    "TokenCheck",
+    "check_api_token",
+    "create_api_token",
+    "do_check_api_token",
+    "do_create_api_token",
+    "do_list_api_tokens",
+    "do_revoke_api_token",
+    "list_api_tokens",
+    "revoke_api_token",
     "ABSOLUTE_LIFETIME",
     "MIN_PASSWORD_LENGTH",
     "SessionCheck",

@@ -4,6 +4,11 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.autoqa.conversation_scores import (
+    AutoScoreItem,
+    ConversationScores,
+    conversation_scores,
+)
 from qa_app.services.autoqa.criterion_suggestions import (
     MIN_CALIBRATION_REVIEWS,
     AgreementReport,
@@ -36,8 +41,15 @@ from qa_app.services.autoqa.screens import (
 from qa_app.services.autoqa.training import (
     FOLDS,
 )
+from qa_app.services.use_case import atomic  # noqa: E402
+
+do_conversation_scores = atomic(conversation_scores)
 
 __all__ = [
+    "AutoScoreItem",
+    "ConversationScores",
+    "conversation_scores",
+    "do_conversation_scores",
     "AgreementReport",
     "AgreementScreen",
     "AutoqaScreen",

@@ -25,6 +25,7 @@ from qa_app.services.imports.options import (
     masking_settings,
     upload_limit_mb,
 )
+from qa_app.services.imports.pushed import MAX_PUSHED, import_records
 from qa_app.services.imports.runs import ImportFailed, import_file
 from qa_app.services.imports.screens import (
     ImportScreen,
@@ -37,8 +38,12 @@ from qa_app.services.use_case import atomic
 do_save_preset = atomic(save_preset)
 do_list_presets = atomic(list_presets)
 do_get_preset = atomic(get_preset)
+do_import_records = atomic(import_records)
 
 __all__ = [
+    "MAX_PUSHED",
+    "do_import_records",
+    "import_records",
     "MAPPING_FIELDS",
     "ColumnMapping",
     "TablePreview",

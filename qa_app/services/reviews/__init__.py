@@ -29,6 +29,16 @@ from qa_app.services.reviews.grading import (
     stored_score,
     submit_review,
 )
+from qa_app.services.reviews.published import (
+    MAX_PAGE as MAX_REVIEWS_PAGE,
+)
+from qa_app.services.reviews.published import (
+    PUBLISHED,
+    PublishedGrade,
+    PublishedReview,
+    list_reviews,
+    read_review,
+)
 from qa_app.services.reviews.queue import (
     QueueCounts,
     QueueItem,
@@ -45,8 +55,20 @@ from qa_app.services.reviews.screens import (
     queue_screen,
     review_screen,
 )
+from qa_app.services.use_case import atomic  # noqa: E402
+
+do_list_reviews = atomic(list_reviews)
+do_read_review = atomic(read_review)
 
 __all__ = [
+    "MAX_REVIEWS_PAGE",
+    "PUBLISHED",
+    "PublishedGrade",
+    "PublishedReview",
+    "list_reviews",
+    "read_review",
+    "do_list_reviews",
+    "do_read_review",
     "MAX_WEEKLY_GOAL",
     "GoalProgress",
     "do_set_goal",

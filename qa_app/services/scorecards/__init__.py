@@ -12,6 +12,7 @@ from qa_app.services.scorecards.access import (
 from qa_app.services.scorecards.exports import (
     FORMATS,
     KINDS,
+    MIME,
     ExportFile,
     do_export_as_user,
     do_export_reviews,
@@ -71,7 +72,11 @@ from qa_app.services.scorecards.team import (
     build_team_dashboard,
 )
 
+MIME_XLSX = MIME["xlsx"]
+
 __all__ = [
+    "MIME",
+    "MIME_XLSX",
     "COUNTED_STATUSES",
     "FCR_WINDOW",
     "SIGNALS",

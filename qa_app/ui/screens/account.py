@@ -1,4 +1,4 @@
-"""The signed-in user's own settings: interface language and password."""
+"""The signed-in user's own settings: interface language, password, personal API tokens."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
 from qa_app.ui.context import tr
+from qa_app.ui.screens.account_tokens import render_api_tokens
 
 LANGUAGE_WIDGETS = ("sidebar_language", "account_language")
 
@@ -80,3 +81,4 @@ def render() -> None:
     st.subheader(tr("shell.language"), anchor=False)
     render_language_switch(show_label=False)
     render_password_form()
+    render_api_tokens()

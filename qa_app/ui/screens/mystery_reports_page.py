@@ -57,8 +57,17 @@ def _table(frame: pd.DataFrame) -> None:
         st.caption(tr("mystery.report.no_data"))
         return
     # an empty cell reads "None" in Streamlit, in English on a Russian page too: a dash instead
-    shown = frame.astype(object).where(frame.notna(), "—")
+    shown = frame.copy()
+    for column in shown.columns[shown.isna().any()]:
+        shown[column] = shown[column].map(_cell)
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _cell(value) -> str:
+    """A cell of a column with gaps, as text (Arrow cannot mix numbers and a dash)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def render_tabs(screen: mystery.ReportScreen) -> None:
