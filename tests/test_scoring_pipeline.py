@@ -84,7 +84,7 @@ def test_curt_english_agent_scores_low_and_misses_empathy(scored):
 
 def test_per_message_results_by_role(scored):
     messages = scored["en-curt"].messages
-    assert set(messages[0].results) == {"sentiment", "emotions"}
+    assert set(messages[0].results) == {"sentiment", "emotions", "defect_report"}  # customer side
     assert {"politeness", "rudeness", "empathy", "clarity", "toxicity"} <= set(messages[1].results)
     for item in messages:
         for result in item.results.values():

@@ -135,7 +135,9 @@ def main() -> None:
     if actor is None:
         router = st.navigation(sign_in_navigation(), position="hidden")
     else:
-        router = st.navigation(navigation_for(actor.role))
+        # expanded: every page listed, so Streamlit's own English "View N more" link never
+        # appears on a Russian sidebar (a lead sees 14 pages, more than the default 10)
+        router = st.navigation(navigation_for(actor.role), expanded=True)
         render_sidebar()
     router.run()
     session_cookie.apply_pending_cookie()  # after the page: an invisible element at the end
