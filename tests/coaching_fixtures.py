@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import ui_harness
+from mystery_fixtures import visit
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 from ui_harness import make_user, seed, signed_in_entries
 
+from qa_app.services import mystery
 from qa_app.services.rubrics import store as rubrics_store
 from qa_app.storage.models import (
     Agent,
@@ -153,6 +155,42 @@ def seed_coaching(url: str) -> CoachingSeed:
         return CoachingSeed(team.id, ids["a.low"], ids["a.good"], ids["a.new"], stored.version_id)
 
     return seed(url, build)
+
+
+SHOPPER_COMMENT = "Just said **«Да?»** <i>no hello</i> [x](http://y)"
+
+
+def seed_mystery_failures(url: str, *, publish: bool = True) -> None:
+    """For a.good (no gap in reviews): 5 published visits failing "greeted properly"
+    (etiquette) in 4, with a comment; 5 unpublished ones failing "plain language"."""
+    lead = make_user(url, "lead", username="coach-lead")
+    scenario = seed(
+        url,
+        lambda s: mystery.create_scenario(
+            s,
+            lead,
+            mystery.ScenarioInput(
+                name="Late parcel by chat",
+                channel="chat",
+                persona="Olga, 35",
+                request="Where is my parcel?",
+                correct_answer="At the depot, tomorrow",
+                checklist="mystery-shopper-default",
+            ),
+            now=NOW,
+        ),
+    )
+
+    def record(fail: tuple[str, ...], days: int, comment: str = "") -> int:
+        data = visit(scenario, days=days, agent="a.good", fail=fail, comments={fail[0]: comment})
+        return seed(url, lambda s: mystery.record_visit(s, lead, data, now=NOW))
+
+    published = [record(("greeting",), d, SHOPPER_COMMENT) for d in range(4)]
+    published.append(record(("plain_language",), 4))
+    if publish:
+        seed(url, lambda s: mystery.set_published(s, lead, published, now=NOW))
+    for d in range(5, 10):
+        record(("plain_language",), d)  # never published: the agent cannot see these
 
 
 def open_page(url: str, page: str, role: str, lang: str = "en", **user) -> AppTest:

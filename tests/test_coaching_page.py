@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from coaching_fixtures import LOW_COMMENT, open_page, seed_coaching
+from coaching_fixtures import (
+    LOW_COMMENT,
+    SHOPPER_COMMENT,
+    open_page,
+    seed_coaching,
+    seed_mystery_failures,
+)
 from ui_harness import visible_text
 
 from qa_app.i18n import t
 from qa_app.storage import db as storage_db
+from qa_app.ui import user_text
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +79,23 @@ def test_reviewer_is_refused(url):
     assert [e.value for e in at.error] == [
         t("shell.page_denied", "en", role=t("role.reviewer", "en"))
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_mystery_shopper_failures_show_as_evidence(tmp_path, lang):
+    path = f"sqlite:///{tmp_path / 'qa.db'}"
+    storage_db.upgrade(path)
+    ids = seed_coaching(path)
+    seed_mystery_failures(path)
+    at = open_page(path, "coaching", "trainer", lang)
+    assert not at.exception, at.exception
+    _choose(at, ids.good)
+    item = "Greeted properly" if lang == "en" else "Корректно поздоровался"
+    shown = visible_text(at)
+    assert t("coaching.shopper_failed", lang, item=item, failed=4, graded=5) in shown
+    assert t("coaching.behind_visits", lang, visits=5) in shown
+    # the shopper's comment shows exactly as typed: no bold, no tag, no link
+    (line,) = [ln for ln in shown.splitlines() if SHOPPER_COMMENT in ln]
+    assert t("coaching.shopper_comment", lang) in line
+    assert any(user_text.block_html(SHOPPER_COMMENT) in md.value for md in at.markdown)
+    storage_db.dispose_engine(path)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from coaching_fixtures import LOW_COMMENT, NOW, seed_coaching
-from mystery_fixtures import visit
-from ui_harness import make_user, seed
+from coaching_fixtures import (
+    LOW_COMMENT,
+    NOW,
+    SHOPPER_COMMENT,
+    seed_coaching,
+    seed_mystery_failures,
+)
+from ui_harness import make_user
 
-from qa_app.services import coaching, mystery
+from qa_app.services import coaching
 from qa_app.services.database import unit_of_work
 from qa_app.services.errors import PermissionDenied
 
@@ -97,48 +102,12 @@ def test_old_reviews_fall_out_of_the_window(seeded):
     assert result.ranking.reviews == 0 and not result.ranking.enough_evidence
 
 
-SHOPPER_COMMENT = "Just said **«Да?»** <i>no hello</i> [x](http://y)"
-
-
-def _mystery_visits(url: str, *, publish: bool = True) -> None:
-    """For a.good (no gap in reviews): 5 published visits failing "greeted properly"
-    (etiquette) in 4, with a comment; 5 unpublished ones failing "plain language"."""
-    lead = make_user(url, "lead", username="coach-lead")
-    scenario = seed(
-        url,
-        lambda s: mystery.create_scenario(
-            s,
-            lead,
-            mystery.ScenarioInput(
-                name="Late parcel by chat",
-                channel="chat",
-                persona="Olga, 35",
-                request="Where is my parcel?",
-                correct_answer="At the depot, tomorrow",
-                checklist="mystery-shopper-default",
-            ),
-            now=NOW,
-        ),
-    )
-
-    def record(fail: tuple[str, ...], days: int, comment: str = "") -> int:
-        data = visit(scenario, days=days, agent="a.good", fail=fail, comments={fail[0]: comment})
-        return seed(url, lambda s: mystery.record_visit(s, lead, data, now=NOW))
-
-    published = [record(("greeting",), d, SHOPPER_COMMENT) for d in range(4)]
-    published.append(record(("plain_language",), 4))
-    if publish:
-        seed(url, lambda s: mystery.set_published(s, lead, published, now=NOW))
-    for d in range(5, 10):
-        record(("plain_language",), d)  # never published: the agent cannot see these
-
-
 def test_published_mystery_failures_raise_the_topic_with_their_evidence(seeded):
     url, ids = seeded
     trainer = make_user(url, "trainer")
     before = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
     assert before.ranking.recommended == ()
-    _mystery_visits(url)
+    seed_mystery_failures(url)
     after = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
     # greeting passed 1 of 5: Wilson upper 62.4465, certain gap 80 - 62.4465 = 17.5535;
     # weight 2 / 25 criteria = 0.08; priority 1.4043 >= 1: recommended
@@ -164,7 +133,7 @@ def test_published_mystery_failures_raise_the_topic_with_their_evidence(seeded):
 
 def test_unpublished_mystery_failures_do_not_count(seeded):
     url, ids = seeded
-    _mystery_visits(url, publish=False)
+    seed_mystery_failures(url, publish=False)
     trainer = make_user(url, "trainer")
     result = coaching.agent_recommendations_screen(unit_of_work(url), trainer, ids.good, NOW)
     assert result.ranking.recommended == ()
