@@ -97,6 +97,11 @@ def db_url(request, tmp_path, pg_available) -> Iterator[str]:
         return
     if pg_available:
         pytest.skip(pg_available)
+    yield from migrated_pg_schema()
+
+
+def migrated_pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema migrated to head, dropped afterwards (for fixtures)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as connection:

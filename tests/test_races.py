@@ -60,24 +60,9 @@ def pg_url(pg_available):
 
 
 def _pg_schema():
-    import uuid
+    from conftest import migrated_pg_schema
 
-    import sqlalchemy as sa
-    from conftest import PG_URL, _pg_schema_url
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = _pg_schema_url(schema)
-    try:
-        storage_db.upgrade(url)
-        yield url
-    finally:
-        storage_db.dispose_engine(url)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from migrated_pg_schema()
 
 
 def race(fn: Callable[[int], object], n: int = THREADS) -> list[object]:

@@ -7,7 +7,8 @@ returns). A function missing from ``GUARDS`` fails ``test_every_public_function_
 so a new one is covered as soon as it is exported.
 
 Each function runs on a fresh copy of a small SQLite world (users of every role, a pending
-assignment, a submitted and disputed review, a calibration session, a plan). Arguments
+assignment, a submitted and disputed review, a calibration session, a plan, a mystery
+scenario with a shopper's published visit and its attachment). Arguments
 come from ``VALUES`` by parameter name (``ARGS`` overrides them per function); dataclass
 parameters whose fields all have defaults are built empty. The call must either work, or
 refuse for a reason of the data (``NotFound``, ``InvalidInput``, ``Conflict``...), or raise
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mystery_fixtures import PDF, PNG, answers, visit
 from review_fixtures import SMALL_RUBRIC, seed_workflow
 from sqlalchemy import select
 
@@ -107,7 +109,7 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "auditlog.audit_screen": "page.audit",
     "auditlog.do_export_audit_log": "privacy.erase",
     "auditlog.export_audit_log": "privacy.erase",
-    "autoqa.agent_signal_frame": None,
+    "autoqa.agent_signal_frame": ("autoqa.read", "results.view_own"),  # agents: their own
     "autoqa.agreement_reports": "autoqa.read",
     "autoqa.agreement_screen": "autoqa.read",
     "autoqa.autoqa_screen": "autoqa.read",
@@ -240,6 +242,31 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "scorecards.scorecard_screen": "page.scorecard",
     "scorecards.team_choices_screen": "queue.view_any",
     "scorecards.team_screen": "queue.view_any",
+    # mystery shopping: reading goes through ``visits.visible`` (None: it filters by actor)
+    "mystery.add_attachments": ("mystery.record_any", "mystery.record_own"),
+    "mystery.do_add_attachments": ("mystery.record_any", "mystery.record_own"),
+    "mystery.attachment_file": None,
+    "mystery.read_attachment": None,
+    "mystery.build_visit": ("mystery.record_any", "mystery.record_own"),
+    "mystery.record_visit": ("mystery.record_any", "mystery.record_own"),
+    "mystery.do_record_visit": ("mystery.record_any", "mystery.record_own"),
+    "mystery.create_scenario": "mystery.scenario_manage",
+    "mystery.do_create_scenario": "mystery.scenario_manage",
+    "mystery.update_scenario": "mystery.scenario_manage",
+    "mystery.do_update_scenario": "mystery.scenario_manage",
+    "mystery.install_catalogue": "mystery.scenario_manage",
+    "mystery.do_install_catalogue": "mystery.scenario_manage",
+    "mystery.scenarios_screen": "mystery.scenario_manage",
+    "mystery.export_report": "mystery.export",
+    "mystery.do_export_report": "mystery.export",
+    "mystery.import_visits_csv": "mystery.import",
+    "mystery.do_import_visits_csv": "mystery.import",
+    "mystery.set_published": "mystery.publish",
+    "mystery.do_set_published": "mystery.publish",
+    "mystery.failed_items_by_agent": None,
+    "mystery.mystery_report": None,
+    "mystery.visits_screen": None,
+    "mystery.report_screen": "page.mystery_reports",
 }
 
 
@@ -251,6 +278,30 @@ class World:
     url: str
     actors: dict[str, Actor]
     ids: dict[str, Any]
+
+
+def _mystery_csv() -> bytes:
+    """Two rows of the world's scenario with the same visit id (the second a duplicate)."""
+    levels = answers()
+    header = ["visit_id", "scenario", "contacted_at", "agent", *(f"item:{i}" for i in levels)]
+    levels_text = [f"{a.value:g}" for a in levels.values()]
+    row = ["V-1", SCENARIO, "2026-03-10 10:00", "a.petrova", *levels_text]
+    return "".join(",".join(cells) + "\n" for cells in (header, row, row)).encode("utf-8")
+
+
+def _seed_mystery(url: str, lead: Actor, shopper: Actor) -> dict[str, Any]:
+    """A scenario, a shopper's visit about ``a.petrova`` with a PNG attached, published."""
+    from qa_app.services import mystery
+    from qa_app.storage.models import MysteryAttachment
+
+    with storage_db.unit_of_work(url) as session:
+        scenario = mystery.create_scenario(session, lead, _scenario_input(), now=NOW)
+    with storage_db.unit_of_work(url) as session:
+        shown = [mystery.Upload("screen.png", PNG)]
+        visit_id = mystery.record_visit(session, shopper, visit(SCENARIO), shown, now=NOW)
+        mystery.set_published(session, lead, [visit_id], now=NOW)
+        attachment = session.scalar(select(MysteryAttachment.id))
+    return {"scenario": scenario, "visit": visit_id, "attachment": attachment}
 
 
 def _build_world(directory: Path) -> World:
@@ -277,8 +328,10 @@ def _build_world(directory: Path) -> World:
     with storage_db.unit_of_work(url) as session:
         admin, _ = users.add_user(session, SYSTEM, "admin1", "admin", password="x" * 12)
         trainer, _ = users.add_user(session, SYSTEM, "trainer1", "trainer", password="x" * 12)
+        shopper, _ = users.add_user(session, SYSTEM, "shopper1", "shopper", password="x" * 12)
         admin_actor = identity.load_actor(session, admin.id)
         trainer_actor = identity.load_actor(session, trainer.id)
+        shopper_actor = identity.load_actor(session, shopper.id)
         pending = plans.assign_conversation(session, flow.lead, flow.conversation_ids[0], "rev1")
         done = plans.assign_conversation(session, flow.lead, flow.conversation_ids[2], "rev1")
     with storage_db.unit_of_work(url) as session:
@@ -292,6 +345,7 @@ def _build_world(directory: Path) -> World:
         )
         agent_id = session.scalar(select(Agent.id).where(Agent.login == "a.petrova"))
         team_id = session.scalar(select(Team.id))
+    mystery_ids = _seed_mystery(url, flow.lead, shopper_actor)
     csv = directory / "one.csv"
     csv.write_text(
         "conversation_id,channel,language,started_at,role,author,text\n"
@@ -300,16 +354,21 @@ def _build_world(directory: Path) -> World:
     )
     storage_db.dispose_engine(url)
     actors = {"admin": admin_actor, "lead": flow.lead, "reviewer": flow.reviewers[0],
-              "trainer": trainer_actor, "agent": flow.agents[0]}  # fmt: skip
+              "trainer": trainer_actor, "agent": flow.agents[0], "shopper": shopper_actor}  # fmt: skip
     ids = {"pending": pending, "review": review_id, "dispute": dispute_id, "session": sid,
            "plan": plan_id, "agent": agent_id, "team": team_id, "csv": str(csv),
-           "conversation": flow.conversation_ids[4], "conversations": list(flow.conversation_ids)}  # fmt: skip
+           "conversation": flow.conversation_ids[4], "conversations": list(flow.conversation_ids),
+           **mystery_ids}  # fmt: skip
     return World(url, actors, ids)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> World:
-    return _build_world(tmp_path_factory.mktemp("permissions-world"))
+    from qa_app.services.mystery import attachments
+
+    with pytest.MonkeyPatch.context() as patch:  # visit attachments: files of this module only
+        patch.setenv(attachments.ATTACHMENTS_ENV, str(tmp_path_factory.mktemp("attachments")))
+        yield _build_world(tmp_path_factory.mktemp("permissions-world"))
 
 
 def _copy(template: World, directory: Path) -> World:
@@ -324,6 +383,7 @@ def _copy(template: World, directory: Path) -> World:
 
 def _values(world: World) -> dict[str, Any]:
     from qa_app.ingest.mapping import ColumnMapping
+    from qa_app.services.mystery import Upload
     from qa_app.services.reviews import ReviewDraft
     from qa_app.services.sampling import PlanInput, SampleRequest
     from qa_app.services.scorecards import Period
@@ -348,13 +408,53 @@ def _values(world: World) -> dict[str, Any]:
         "team_id": ids["team"], "start": NOW, "token_id": 1, "external_id": "c-0",
         "records": [{"conversation_id": "api-1", "messages": [{"role": "customer",
                                                                "text": "Hello"}]}],
+        "scenario_id": ids["scenario"], "visit_id": ids["visit"], "visit_ids": [ids["visit"]],
+        "attachment_id": ids["attachment"], "uploads": [Upload("note.pdf", PDF)], "lang": "ru",
+        "default_tz": UTC,
+        "end": datetime(2026, 4, 1, tzinfo=UTC),
     }  # fmt: skip
+
+
+#: The world's mystery-shopper scenario, by slug (its id differs per world only in theory).
+SCENARIO = "refund-by-chat"
+
+
+def _scenario_input():
+    from qa_app.services.mystery import ScenarioInput
+
+    return ScenarioInput(name="Refund by chat", channel="chat", persona="Oleg, 40",
+                         request="I want my money back", correct_answer="Refund within 7 days",
+                         checklist="mystery-shopper-default")  # fmt: skip
+
+
+def _both(name: str, arguments: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The same arguments for ``area.x`` and its unit of work ``area.do_x``."""
+    area, function = name.split(".")
+    return {name: arguments, f"{area}.do_{function}": arguments}
+
+
+def _report_filter():
+    from qa_app.services.mystery import ReportFilter
+
+    return ReportFilter(date(2026, 3, 1), date(2026, 3, 31))
 
 
 #: Per-function arguments where the name alone is not enough.
 ARGS: dict[str, dict[str, Any]] = {
     "accounts.add_user": {"username": "new.user"},
     "accounts.do_add_user": {"username": "new.user"},
+    **_both("mystery.create_scenario", {"data": _scenario_input(), "now": NOW}),
+    **_both("mystery.update_scenario", {"data": _scenario_input(), "now": NOW}),
+    **_both("mystery.record_visit", {"data": visit(SCENARIO), "now": NOW}),
+    "mystery.build_visit": {"data": visit(SCENARIO), "now": NOW},
+    **_both("mystery.import_visits_csv", {"data": _mystery_csv(), "now": NOW}),
+    **_both("mystery.export_report", {"filters": _report_filter(), "fmt": "xlsx", "now": NOW}),
+    "mystery.mystery_report": {"filters": _report_filter()},
+    "mystery.report_screen": {"filters": _report_filter()},
+    **_both("mystery.install_catalogue", {"now": NOW}),
+    **_both("mystery.add_attachments", {"now": NOW}),
+    **_both("mystery.set_published", {"published": False, "now": NOW}),
+    "mystery.failed_items_by_agent": {"start": datetime(2026, 3, 1, tzinfo=UTC)},
 }
 
 

@@ -161,11 +161,16 @@ def _times(data: VisitInput, now: datetime) -> None:
         raise InvalidInput("resolved before response", key="mystery.visit.resolved_first")
 
 
+def require_recorder(actor: Actor) -> None:
+    """Refuse (the registry's ``PermissionDenied``) anyone who may record no visit at all."""
+    if not may_record(actor):
+        require(actor, "mystery.record_own")
+
+
 def _who(session: Session, actor: Actor, data: VisitInput) -> int | None:
     """The shopper a visit belongs to: oneself, or the named user when a lead enters it."""
     if not data.shopper or (actor.username and data.shopper == actor.username):
-        if not may_record(actor):
-            require(actor, "mystery.record_own")
+        require_recorder(actor)
         return actor.user_id
     require(actor, "mystery.record_any")
     user = session.scalar(select(User).where(User.username == data.shopper.strip()))
@@ -316,6 +321,9 @@ def _attach(
 
 
 def _editable(session: Session, actor: Actor, visit_id: int) -> MysteryVisit:
+    """A visit the actor may change. Someone who records no visits is refused by the
+    registry first, whether or not the visit is visible to them."""
+    require_recorder(actor)
     visit = visible_visit(session, actor, visit_id)
     if not can(actor, "mystery.record_any") and not (
         can(actor, "mystery.record_own") and visit.shopper_id == actor.user_id
