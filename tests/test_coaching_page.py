@@ -94,6 +94,8 @@ def test_mystery_shopper_failures_show_as_evidence(tmp_path, lang):
     shown = visible_text(at)
     assert t("coaching.shopper_failed", lang, item=item, failed=4, graded=5) in shown
     assert t("coaching.behind_visits", lang, visits=5) in shown
+    assert t("coaching.no_excerpts_mystery", lang) in shown
+    assert t("coaching.no_excerpts", lang) not in shown
     # the shopper's comment shows exactly as typed: no bold, no tag, no link
     (line,) = [ln for ln in shown.splitlines() if SHOPPER_COMMENT in ln]
     assert t("coaching.shopper_comment", lang) in line

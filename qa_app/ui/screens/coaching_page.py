@@ -53,7 +53,10 @@ def render_topic(
         render_shopper(found.shopper)
         st.markdown(f"**{tr('coaching.own_excerpts')}**")
         if not found.own:
-            st.caption(tr("coaching.no_excerpts"))
+            from_shopper = not any(g.contribution for g in need.signals) and bool(found.shopper)
+            st.caption(
+                tr("coaching.no_excerpts_mystery" if from_shopper else "coaching.no_excerpts")
+            )
         for excerpt in found.own:
             render_excerpt(excerpt, result.rubric)
         st.markdown(f"**{tr('coaching.colleague_excerpt')}**")
