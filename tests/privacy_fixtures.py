@@ -17,6 +17,10 @@ from qa_app.storage.models import (
     Dispute,
     GradeChange,
     Message,
+    MysteryAnswer,
+    MysteryAttachment,
+    MysteryScenario,
+    MysteryVisit,
     Review,
     ReviewGrade,
     Team,
@@ -110,8 +114,29 @@ def seed_customer(
             dispute_id=dispute.id, reason=f"изменено {marker}", at=started,
         )  # fmt: skip
         session.add(change)
+        scenario = MysteryScenario(slug=f"scenario-{index}-{source}", channel="chat", checklist="mystery")
+        session.add(scenario)
+        session.flush()
+        # A mystery-shopper visit linked to the conversation it produced: the shopper was
+        # this conversation's customer, so the visit goes with it.
+        visit = MysteryVisit(
+            scenario_id=scenario.id, channel="chat", contacted_at=started, checklist="mystery",
+            summary=f"визит {marker}", conversation_id=conv.id, agent_id=agent.id,
+        )  # fmt: skip
+        session.add(visit)
+        session.flush()
+        answer = MysteryAnswer(visit_id=visit.id, criterion_id="greeting", value=1,
+                               comment=f"ответ {marker}")  # fmt: skip
+        attachment = MysteryAttachment(
+            visit_id=visit.id, stored_name=f"{marker}-file", content_type="image/png",
+            size_bytes=1, sha256="0" * 64,
+        )  # fmt: skip
+        session.add_all([answer, attachment])
         session.flush()
         return {
+            "mystery_visits": {visit.id},
+            "mystery_answers": {answer.id},
+            "mystery_attachments": {attachment.id},
             "conversations": {conv.id},
             "messages": {m.id for m in conv.messages},
             "auto_scores": {s.id for s in scores},

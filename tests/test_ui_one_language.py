@@ -26,7 +26,7 @@ CASES = [(spec.key, role) for spec in PAGES for role in ROLES if spec.allows(rol
 #: Read the same in both languages: product and format names, abbreviations, units.
 ALLOWED_LATIN = {
     "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
-    "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "Zendesk", "Intercom",
+    "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "REST", "Zendesk", "Intercom",
     "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
     "h", "s", "min", "ms", "r", "cron",
 }  # fmt: skip
