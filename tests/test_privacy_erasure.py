@@ -138,3 +138,21 @@ def test_cli_erase_prints_the_report_and_exit_codes(db_url):
 
 def _admin() -> Actor:
     return Actor(None, "admin", "admin")
+
+
+def test_erasure_deletes_the_attachment_files_too(db_url, tmp_path, monkeypatch):
+    """The bytes of a shopper's screenshot are personal data as much as its row: erasing
+    the conversation the visit produced removes the file, and leaves another's file."""
+    monkeypatch.setenv("QA_STUDIO_ATTACHMENTS_DIR", str(tmp_path / "files"))
+    from qa_app.services.mystery.attachments import storage_dir
+
+    _seed(db_url)
+    folder = storage_dir()
+    victim_file, other_file = folder / f"{MARK}-file", folder / f"{OTHER_MARK}-file"
+    victim_file.write_bytes(b"\x89PNG victim")
+    other_file.write_bytes(b"\x89PNG other")
+
+    privacy.do_erase_customer(unit_of_work(db_url), _admin(), VICTIM, now=NOW)
+
+    assert not victim_file.exists()
+    assert other_file.read_bytes() == b"\x89PNG other"

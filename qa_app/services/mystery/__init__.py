@@ -19,6 +19,8 @@ from qa_app.services.mystery.actions import (
 )
 from qa_app.services.mystery.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from qa_app.services.mystery.attachments import MAX_BYTES as ATTACHMENT_MAX_BYTES
+from qa_app.services.mystery.attachments import remove_files as remove_attachment_files
+from qa_app.services.mystery.attachments import stored_names as attachment_stored_names
 from qa_app.services.mystery.checklist import (
     CHECKLIST_KIND,
     DEFAULT_CHECKLIST,
@@ -85,6 +87,8 @@ from scoring.rubric.documents import CatalogueError, Problem
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
     "ATTACHMENT_MAX_BYTES",
+    "attachment_stored_names",
+    "remove_attachment_files",
     "EXPORT_FORMATS",
     "MIN_VISITS",
     "AnswerInput",

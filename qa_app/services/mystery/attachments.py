@@ -15,6 +15,7 @@ import hashlib
 import math
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,26 @@ def remove_file(stored_name: str) -> None:
     """Delete a stored file (after the transaction that referred to it rolled back)."""
     with contextlib.suppress(FileNotFoundError):
         (storage_dir() / stored_name).unlink()
+
+
+def stored_names(session, attachment_ids: Iterable[int]) -> list[str]:
+    """The stored file names of these attachment rows (read before the rows are deleted)."""
+    from sqlalchemy import select
+
+    from qa_app.storage.models import MysteryAttachment
+
+    ids = sorted(attachment_ids)
+    names: list[str] = []
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        query = select(MysteryAttachment.stored_name).where(MysteryAttachment.id.in_(batch))
+        names.extend(session.scalars(query))
+    return names
+
+
+def remove_files(stored: Iterable[str]) -> None:
+    """Delete stored files whose rows were erased or purged: the bytes are personal data
+    too, and nothing would ever serve them again."""
+    for name in stored:
+        if "/" not in name and "\\" not in name and not name.startswith("."):
+            remove_file(name)

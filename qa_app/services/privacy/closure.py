@@ -91,8 +91,12 @@ def derived_rows(session: Session, conversation_ids: Iterable[int]) -> Closure:
 
 
 def delete_rows(session: Session, closure: Closure) -> None:
-    """Delete the closure, dependants first, so no foreign key is ever left dangling."""
+    """Delete the closure, dependants first, so no foreign key is ever left dangling; the
+    files of deleted mystery-shopper attachments go with their rows."""
+    from qa_app.services import mystery
+
     session.flush()
+    files = mystery.attachment_stored_names(session, closure.rows.get("mystery_attachments", ()))
     for table in reversed(Base.metadata.sorted_tables):
         ids = closure.rows.get(table.name)
         if not ids:
@@ -100,4 +104,6 @@ def delete_rows(session: Session, closure: Closure) -> None:
         key = _key(table)
         for batch in _chunks(sorted(ids)):
             session.execute(delete(table).where(key.in_(batch)))
+    session.flush()
+    mystery.remove_attachment_files(files)
     session.expire_all()  # objects loaded earlier in this unit of work are gone
