@@ -31,14 +31,15 @@ DEMO_GOALS = {"reviewer": 40, "reviewer.lenient": 30, "reviewer.strict": 25}
 
 #: Staff accounts of the demo; reviewer biases show in calibration and severity figures.
 #: Names are written once per language ("English / Русский"); each screen shows its own
-#: (``qa_app.i18n.in_language``).
-DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
-    ("admin", "admin", "Admin / Администратор"),
-    ("lead", "lead", "Olga Lead / Ольга Лидова"),
-    ("reviewer", "reviewer", "Rita Reviewer (accurate) / Рита Ревизорова (точная)"),
-    ("reviewer.lenient", "reviewer", "Lena Lenient (lenient) / Лена Мягкова (мягкая)"),
-    ("reviewer.strict", "reviewer", "Stas Strict (strict) / Стас Строгов (строгий)"),
-    ("trainer", "trainer", "Tina Trainer / Тина Тренерова"),
+#: (``qa_app.i18n.in_language``). The last field is the account's interface language: a
+#: bilingual name says nothing about which one its owner reads.
+DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "admin", "Admin / Администратор", "en"),
+    ("lead", "lead", "Olga Lead / Ольга Лидова", "ru"),
+    ("reviewer", "reviewer", "Rita Reviewer (accurate) / Рита Ревизорова (точная)", "en"),
+    ("reviewer.lenient", "reviewer", "Lena Lenient (lenient) / Лена Мягкова (мягкая)", "en"),
+    ("reviewer.strict", "reviewer", "Stas Strict (strict) / Стас Строгов (строгий)", "en"),
+    ("trainer", "trainer", "Tina Trainer / Тина Тренерова", "en"),
 )
 
 
@@ -91,14 +92,13 @@ def create_demo_accounts(
 
     created_at = demo_reference(reference)
 
-    wanted = [(u, r, n, None) for u, r, n in DEMO_STAFF]
-    wanted += [(a.login, "agent", a.name, a.login) for a in AGENTS]
+    wanted = [(u, r, n, None, lang) for u, r, n, lang in DEMO_STAFF]
+    wanted += [(a.login, "agent", a.name, a.login, _language_of(a.name)) for a in AGENTS]
     accounts = []
-    for username, role, name, agent_login in wanted:
+    for username, role, name, agent_login, language in wanted:
         if find_user(session, username) is not None:
             accounts.append(DemoAccount(username, role, None))
             continue
-        language = "ru" if any("а" <= ch <= "я" for ch in name.lower()) else "en"
         _, generated = add_user(
             session,
             SYSTEM,
@@ -210,3 +210,8 @@ def do_load_demo(uow: UnitOfWork, **options) -> DemoResult:
         result = load_demo(uow.session, **options)
         uow.commit()
     return result
+
+
+def _language_of(name: str) -> str:
+    """An agent reads the language their (one-language) name is written in."""
+    return "ru" if any("а" <= ch <= "я" for ch in name.lower()) else "en"

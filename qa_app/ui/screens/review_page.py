@@ -134,6 +134,9 @@ def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
 
 
 RERUN_PAGE = "review.rerun_page"
+#: Set by the page's full run, which has just checked the sign-in session: a grade click
+#: reruns only the fragment, which must check it itself.
+SESSION_CHECKED = "review.session_checked"
 
 
 def _submit(actor, ctx: reviews.ReviewContext) -> None:
@@ -231,6 +234,7 @@ def render() -> None:
     with left, st.container(key="qa-transcript"):
         render_transcript(ctx.transcript, current_lang(), CHAT_HEIGHT, evidence=screen.evidence)
     with right:
+        st.session_state[SESSION_CHECKED] = True
         grading_panel(actor, ctx)
 
 
@@ -239,6 +243,10 @@ def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
     """The form, the score so far, submit and the draft save: what a grade click reruns."""
     if st.session_state.pop(RERUN_PAGE, False):
         st.rerun()  # submitted (or a conflict): the next conversation needs the whole page
+    if not st.session_state.pop(SESSION_CHECKED, False) and context.validated_actor() is None:
+        # a grade click after a password reset, a deactivation or a role change: the tab
+        # signs out (the typed grades kept for the same user) before anything is saved
+        st.rerun(scope="app")
     render_conflict(actor, ctx)
     draft = review_form.current_draft(ctx)
     score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
