@@ -53,14 +53,9 @@ def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
     chosen = [getattr(Language, name) for name in LANGUAGES.values()]
-    # Low-accuracy mode reads trigrams only: about 50 MB and 0.2 s to load instead of about
-    # 600 MB and 4 s (measured here on a German and a Spanish sentence), which every import
-    # process and app worker would pay. Short messages, where it is weaker, never reach the
-    # detector (MIN_LETTERS; they inherit their author's language).
     return (
         LanguageDetectorBuilder.from_languages(*chosen)
         .with_minimum_relative_distance(MIN_DISTANCE)
-        .with_low_accuracy_mode()
         .build()
     )
 
