@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_audit",
     "qa_app.cli.commands_mystery",
     "qa_app.cli.commands_api",
+    "qa_app.cli.commands_worker",
 )
 
 

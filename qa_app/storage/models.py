@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -467,6 +468,20 @@ class AutoScoreRun(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     scored_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ScoringJobFailure(Base):
+    """Why a scoring job on the task queue failed (``qa-studio worker``): the queue keeps
+    only the job's state, so the reason the queue page shows is written here (0022)."""
+
+    __tablename__ = "scoring_job_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    conversations: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    failed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 # --- Planned sampling: recurring plans, their runs, reviewer goals (migration 0006) --------
