@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import click
 
@@ -153,11 +154,21 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for (shown in token lists).")
+@click.option(
+    "--days",
+    default=accounts.DEFAULT_TOKEN_LIFETIME_DAYS,
+    show_default=True,
+    type=click.IntRange(1, accounts.MAX_TOKEN_LIFETIME_DAYS),
+    help="How many days the token stays valid.",
+)
 @click.pass_context
-def token_create(ctx, username, name):
+def token_create(ctx, username, name, days):
     """Create an API token for USERNAME; prints the token once (only its hash is stored)."""
-    row, token = _run(ctx, lambda uow: accounts.do_create_api_token(uow, SYSTEM, username, name))
+    row, token = _run(
+        ctx, lambda uow: accounts.do_create_api_token(uow, SYSTEM, username, name, days=days)
+    )
     click.echo(f"token {row.id} for {row.username}: {token}")
+    click.echo(f"(valid until {row.expires_at:%Y-%m-%d %H:%M} UTC)", err=True)
     click.echo("(shown once; store it now; revoke with: qa-studio users token revoke ID)", err=True)
 
 
@@ -168,7 +179,11 @@ def token_list(ctx, username):
     """USERNAME's API tokens (never the tokens themselves)."""
     rows = _run(ctx, lambda uow: accounts.do_list_api_tokens(uow, SYSTEM, username))
     for row in rows:
-        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+        state = row.state(datetime.now(UTC))
+        if row.revoked_at:
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}"
+        elif row.expires_at:
+            state = f"{state} until {row.expires_at:%Y-%m-%d %H:%M}"
         used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
         click.echo(f"{row.id}\t{row.prefix}...\t{row.name or '-'}\t{state}\t{used}")
     if not rows:

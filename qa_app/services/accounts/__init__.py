@@ -23,6 +23,12 @@ from qa_app.services.accounts.actions import (
     sign_out,
 )
 from qa_app.services.accounts.api_tokens import (
+    DEFAULT_LIFETIME_DAYS as DEFAULT_TOKEN_LIFETIME_DAYS,
+)
+from qa_app.services.accounts.api_tokens import (
+    MAX_LIFETIME_DAYS as MAX_TOKEN_LIFETIME_DAYS,
+)
+from qa_app.services.accounts.api_tokens import (
     ApiTokenRow,
     TokenCheck,
     check_api_token,
@@ -77,6 +83,8 @@ do_revoke_api_token = atomic(revoke_api_token)
 do_check_api_token = atomic(check_api_token)
 
 __all__ = [
+    "DEFAULT_TOKEN_LIFETIME_DAYS",
+    "MAX_TOKEN_LIFETIME_DAYS",
     "ApiTokenRow",
     "TokenCheck",
     "check_api_token",
