@@ -53,7 +53,13 @@ def api(
     except ServiceError as exc:
         raise cli_error(exc) from exc
     click.echo(f"QA Studio API on http://{host}:{port}/api/v1 ({services_db.display_url(url)})")
-    uvicorn.run(create_app(url, limiter=limiter), host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        create_app(url, limiter=limiter),
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+    )
 
 
 def register(group: click.Group) -> None:
