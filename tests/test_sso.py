@@ -73,6 +73,8 @@ def test_a_mapped_group_creates_the_account_with_role_team_and_a_session(world):
                                          name="Olga"))  # fmt: skip
     assert actor.role == "lead" and actor.username == "Olga.Lead@example.com"
     assert actor.language == "ru"  # the mapping's language for new accounts
+    english = sign_in(world, claims("u-1e", "e@example.com", ["qa-reviewers"], locale="en-GB"))
+    assert english[0].language == "en"  # the provider's locale, when it is one of ours
     check = accounts.do_check_session(services_db.unit_of_work(world), token, timedelta(hours=1),
                                       now=NOW)  # fmt: skip
     assert check.actor is not None and check.actor.user_id == actor.user_id
@@ -82,7 +84,7 @@ def test_a_mapped_group_creates_the_account_with_role_team_and_a_session(world):
     assert password_hash == NO_PASSWORD
     assert not accounts.verify_password(password_hash, NO_PASSWORD)
     actions = [a for a, _ in events]
-    assert actions == ["user.sso_created", "auth.signed_in"]
+    assert actions == ["user.sso_created", "auth.signed_in"] * 2
     assert events[0][1]["role"] == "lead" and events[1][1]["method"] == "sso"
 
 

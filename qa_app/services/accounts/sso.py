@@ -29,7 +29,7 @@ from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.clock import utc_now
 from qa_app.services.errors import ServiceError
-from qa_app.storage.models import Agent, Team, User
+from qa_app.storage.models import LANGUAGES, Agent, Team, User
 
 #: Stored instead of a password hash: no password verifies against it.
 NO_PASSWORD = "!sso-account-without-password"
@@ -162,10 +162,11 @@ def _apply(
 ) -> User:
     """Create the account, or bring its role, team and agent up to date (audited)."""
     name = str(claims.get("name") or "").strip()[:200]
+    locale = str(claims.get("locale") or "")[:2].lower()
     if user is None:
         user = User(
             username=email, display_name=name, password_hash=NO_PASSWORD, role=rule.role,
-            language=mapping.language, agent=agent, team_id=team_id, is_active=True,
+            language=locale if locale in LANGUAGES else mapping.language, agent=agent, team_id=team_id, is_active=True,
             failed_logins=0, created_at=now, sso_subject=subject,
         )  # fmt: skip
         session.add(user)
