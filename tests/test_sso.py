@@ -219,3 +219,26 @@ def test_a_missing_mapping_file_is_a_clear_error(tmp_path):
     with pytest.raises(accounts.SsoMappingError) as missing:
         accounts.load_sso_mapping(tmp_path / "nope.yaml")
     assert "cannot be read" in missing.value.params["detail"]
+
+
+@pytest.fixture
+def pg_url(pg_available):
+    """A migrated PostgreSQL schema of its own, for sign-ins side by side."""
+    if pg_available:
+        pytest.skip(pg_available)
+    from conftest import migrated_pg_schema
+
+    yield from migrated_pg_schema()
+
+
+def test_parallel_first_sign_ins_make_one_account_or_a_clear_conflict(pg_url):
+    from tests.test_races import THREADS, outcome, race
+
+    person = claims("u-race", "race@example.com", ["qa-reviewers"])
+    done, conflicts = outcome(race(lambda i: sign_in(pg_url, person)))
+    assert len(done) >= 1 and len(done) + len(conflicts) == THREADS
+    assert {c.key for c in conflicts} <= {"error.concurrent"}
+    users, events, sessions = users_and_events(pg_url)
+    assert [name for name in users if name != "admin"] == ["race@example.com"]
+    assert sessions == len(done)
+    assert [a for a, _ in events].count("user.sso_created") == 1
