@@ -12,6 +12,7 @@ import pytest
 from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.accounts.sso import NO_PASSWORD
+from qa_app.services.errors import InvalidInput, ServiceError
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import Agent, AuditEvent, SignInSession, Team, User
 
@@ -242,3 +243,13 @@ def test_parallel_first_sign_ins_make_one_account_or_a_clear_conflict(pg_url):
     assert [name for name in users if name != "admin"] == ["race@example.com"]
     assert sessions == len(done)
     assert [a for a, _ in events].count("user.sso_created") == 1
+
+
+def test_a_single_sign_on_account_has_no_password_to_change(world):
+    actor, _ = sign_in(world, claims("u-15", "np@example.com", ["qa-reviewers"]))
+    with pytest.raises(InvalidInput) as refused:
+        accounts.do_change_password(services_db.unit_of_work(world), actor, "", "new-password-123")
+    assert refused.value.key == "sso.no_password"
+    # nor does the password form sign it in
+    with pytest.raises(ServiceError):
+        accounts.do_sign_in(services_db.unit_of_work(world), "np@example.com", NO_PASSWORD)
