@@ -84,3 +84,22 @@ def test_the_public_url_defaults_to_the_served_address(mapping, monkeypatch):
                              "openid", "127.0.0.1", 8600)  # fmt: skip
     assert settings.public_url == "http://127.0.0.1:8600"
     assert len(settings.cookie_secret) >= 32  # a random one when none is configured
+
+
+def test_sso_check_lists_the_rules_and_names_missing_teams(sqlite_url, tmp_path):
+    path = tmp_path / "teams.yaml"
+    path.write_text(
+        "rules:\n  - groups: [leads]\n    email_domains: [example.com]\n    role: lead\n"
+        "    team: Nowhere\n  - groups: [qa]\n    role: reviewer\n",
+        encoding="utf-8",
+    )
+    answer = CliRunner().invoke(cli, ["--db", sqlite_url, "users", "sso-check", str(path)])
+    assert answer.exit_code == 1
+    assert "rules[1]: groups leads and e-mail at example.com -> lead, team Nowhere" in answer.output
+    assert 'rules[1].team: "Nowhere" does not exist yet' in answer.output
+    path.write_text("rules:\n  - groups: [qa]\n    role: reviewer\n", encoding="utf-8")
+    answer = CliRunner().invoke(cli, ["--db", sqlite_url, "users", "sso-check", str(path)])
+    assert answer.exit_code == 0 and "1 rules, valid" in answer.output
+    path.write_text("rules:\n  - groups: [qa]\n", encoding="utf-8")
+    answer = CliRunner().invoke(cli, ["--db", sqlite_url, "users", "sso-check", str(path)])
+    assert answer.exit_code == 2 and "invalid at rules[1].role" in answer.output

@@ -199,6 +199,33 @@ def token_revoke(ctx, token_id):
     click.echo(f"token {row.id} of {row.username} revoked")
 
 
+@users_group.command("sso-check")
+@click.argument("mapping", type=click.Path(dir_okay=False))
+@click.pass_context
+def sso_check(ctx, mapping):
+    """Check a single sign-on MAPPING file (docs/sso.md) and the teams it names."""
+    try:
+        parsed = accounts.load_sso_mapping(mapping)
+    except ServiceError as exc:
+        raise CliError(f"{mapping} is invalid at {exc.params['where']}: {exc.params['detail']}",
+                       exit_code=2) from exc  # fmt: skip
+    for number, rule in enumerate(parsed.rules, start=1):
+        who = " and ".join(
+            part for part in (
+                f"groups {', '.join(sorted(rule.groups))}" if rule.groups else "",
+                f"e-mail at {', '.join(sorted(rule.email_domains))}" if rule.email_domains else "",
+            ) if part
+        )  # fmt: skip
+        team = f", team {rule.team}" if rule.team else ""
+        click.echo(f"rules[{number}]: {who} -> {rule.role}{team}")
+    missing = _run(ctx, lambda uow: accounts.do_missing_teams(uow, parsed))
+    for problem in missing:
+        click.echo(f"{problem} does not exist yet: people this rule matches are refused", err=True)
+    if missing:
+        raise CliError(f"{len(missing)} mapped team(s) missing in QA Studio", exit_code=1)
+    click.echo(f"{mapping}: {len(parsed.rules)} rules, valid")
+
+
 def register(group: click.Group) -> None:
     """``users``, and ``bench signin`` added to the ``bench`` group of ``commands_bench``."""
     from qa_app.cli.commands_bench import bench_group

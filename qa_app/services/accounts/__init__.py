@@ -64,7 +64,7 @@ from qa_app.services.accounts.sign_in_sessions import (
     revoke_session,
     touch_session,
 )
-from qa_app.services.accounts.sso import SsoRefused, SsoStale, sso_sign_in
+from qa_app.services.accounts.sso import SsoRefused, SsoStale, missing_teams, sso_sign_in
 from qa_app.services.accounts.sso_mapping import (
     MappingError as SsoMappingError,
 )
@@ -96,6 +96,7 @@ do_list_api_tokens = atomic(list_api_tokens)
 do_revoke_api_token = atomic(revoke_api_token)
 do_check_api_token = atomic(check_api_token)
 do_sso_sign_in = atomic(sso_sign_in)
+do_missing_teams = atomic(missing_teams)
 
 __all__ = [
     "SsoMapping",
@@ -104,6 +105,8 @@ __all__ = [
     "SsoRule",
     "SsoStale",
     "do_sso_sign_in",
+    "do_missing_teams",
+    "missing_teams",
     "load_sso_mapping",
     "parse_sso_mapping",
     "sso_sign_in",

@@ -184,3 +184,14 @@ def _apply(
             revoke_user_sessions(session, actor_for(user), user.id, "role_changed", now=now)
     user.last_login_at = now
     return user
+
+
+def missing_teams(session: Session, mapping: SsoMapping) -> list[str]:
+    """``rules[N].team: "X"`` for each mapped team that does not exist (yet): people those
+    rules match would be refused until it does (``qa-studio users sso-check``)."""
+    names = {n.lower() for n in session.scalars(select(Team.name))}
+    return [
+        f'rules[{number}].team: "{rule.team}"'
+        for number, rule in enumerate(mapping.rules, start=1)
+        if rule.team is not None and rule.team.lower() not in names
+    ]
