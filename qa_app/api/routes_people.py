@@ -40,7 +40,7 @@ def list_tokens(who: Caller = Depends(caller)) -> dict:
 )  # fmt: skip
 def create_token(request: TokenRequest, who: Caller = Depends(caller)) -> dict:
     row, token = accounts.do_create_api_token(
-        who.uow(), who.actor, who.actor.username, request.name
+        who.uow(), who.actor, who.actor.username, request.name, days=request.days
     )
     return {"token": token, **plain(row)}
 

@@ -91,6 +91,8 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: ``issuer|subject`` of a single sign-on account (None: a local password account).
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     agent: Mapped[Agent | None] = relationship()
 
@@ -132,6 +134,8 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(120), default="")
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    #: Refused from this moment on (None only for rows written before expiry existed).
+    expires_at: Mapped[datetime | None]
 
 
 class Conversation(Base):
