@@ -17,6 +17,7 @@ from scoring.stats.effects import (
     standardized_mean_difference,
     strength,
 )
+from scoring.stats.csi_index import CsiBreakdown, csi_from_ratings, importance_weights
 from scoring.stats.estimate import Estimate
 from scoring.stats.means import (
     bootstrap_mean_interval,
@@ -46,6 +47,7 @@ from scoring.stats.trend import weekly_trend
 __all__ = [
     "AgentShrinkage",
     "Comparison",
+    "CsiBreakdown",
     "Estimate",
     "Relation",
     "Shrinkage",
@@ -61,6 +63,8 @@ __all__ = [
     "correlation",
     "csat",
     "csi",
+    "csi_from_ratings",
+    "importance_weights",
     "kish_effective_n",
     "mean_interval",
     "min_reviews_to_rank",
