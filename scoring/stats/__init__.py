@@ -7,6 +7,7 @@ behind it may move.
 """
 
 from scoring.stats.compare import Comparison, Verdict, compare_means, compare_proportions
+from scoring.stats.csi_index import CsiBreakdown, csi_from_ratings, importance_weights
 from scoring.stats.effects import (
     Relation,
     Strength,
@@ -17,7 +18,6 @@ from scoring.stats.effects import (
     standardized_mean_difference,
     strength,
 )
-from scoring.stats.csi_index import CsiBreakdown, csi_from_ratings, importance_weights
 from scoring.stats.estimate import Estimate
 from scoring.stats.means import (
     bootstrap_mean_interval,

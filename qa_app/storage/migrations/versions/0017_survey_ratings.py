@@ -22,8 +22,10 @@ def upgrade() -> None:
         sa.Column("satisfaction", sa.Integer(), nullable=False),
         sa.Column("importance", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["conversation_id"], ["conversations.id"],
-            name=op.f("fk_survey_ratings_conversation_id_conversations"), ondelete="CASCADE",
+            ["conversation_id"],
+            ["conversations.id"],
+            name=op.f("fk_survey_ratings_conversation_id_conversations"),
+            ondelete="CASCADE",
         ),  # fmt: skip
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_ratings")),
         sa.UniqueConstraint(
