@@ -25,11 +25,13 @@ from qa_app.services.scorecards.exports import (
 from qa_app.services.scorecards.figures import (
     FCR_WINDOW,
     SIGNALS,
+    CsiFigure,
     SurveyFigure,
     category_scores,
     channel_consistency,
     criterion_scores,
     csat_figure,
+    csi_figure,
     first_contact_resolution,
     nps_figure,
     quality,
@@ -46,6 +48,7 @@ from qa_app.services.scorecards.frames import (
     conversation_frame,
     grade_counts,
     review_frame,
+    survey_frame,
 )
 from qa_app.services.scorecards.ranking_check import (
     RankingCheck,
@@ -66,6 +69,7 @@ from qa_app.services.scorecards.screens import (
     team_choices_screen,
     team_screen,
 )
+from qa_app.services.scorecards.tables import attribute_name
 from qa_app.services.scorecards.team import (
     TeamDashboard,
     TeamFilters,
@@ -90,11 +94,13 @@ __all__ = [
     "Scope",
     "Scorecard",
     "ScorecardChoices",
+    "CsiFigure",
     "SurveyFigure",
     "TeamChoices",
     "TeamDashboard",
     "TeamFilters",
     "agent_directory",
+    "attribute_name",
     "build_scorecard",
     "build_team_dashboard",
     "category_scores",
@@ -110,6 +116,7 @@ __all__ = [
     "export_team",
     "criterion_scores",
     "csat_figure",
+    "csi_figure",
     "first_contact_resolution",
     "grade_counts",
     "nps_figure",
@@ -122,6 +129,7 @@ __all__ = [
     "scorecard_choices_screen",
     "scorecard_screen",
     "service_by_channel",
+    "survey_frame",
     "signal_summary",
     "team_choices_screen",
     "team_screen",
