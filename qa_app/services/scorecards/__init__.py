@@ -51,6 +51,7 @@ from qa_app.services.scorecards.frames import (
     survey_frame,
 )
 from qa_app.services.scorecards.ranking_check import (
+    MeanWithInterval,
     RankingCheck,
     check_ranking,
     ranking_check_screen,
@@ -90,6 +91,7 @@ __all__ = [
     "ExportFile",
     "Finding",
     "Period",
+    "MeanWithInterval",
     "RankingCheck",
     "Scope",
     "Scorecard",
