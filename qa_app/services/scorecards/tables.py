@@ -56,7 +56,8 @@ def survey_table(card: Scorecard, lang: str, warning_text) -> pd.DataFrame:
             "rate": None if rate is None else _r(100 * rate),
             "warnings": " ".join(warning_text(w, lang) for w in figure.warnings),
         })  # fmt: skip
-    return _headed(pd.DataFrame(rows), lang).rename(columns={
+    frame = pd.DataFrame(rows).astype({"responses": "Int64", "contacts": "Int64"})
+    return _headed(frame, lang).rename(columns={
         "responses": t("export.col.responses", lang),
         "contacts": t("scorecards.col.conversations", lang),
         "rate": t("export.col.response_rate", lang), "warnings": t("export.col.warnings", lang),
