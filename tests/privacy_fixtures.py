@@ -118,7 +118,9 @@ def seed_customer(
             dispute_id=dispute.id, reason=f"изменено {marker}", at=started,
         )  # fmt: skip
         session.add(change)
-        scenario = MysteryScenario(slug=f"scenario-{index}-{source}", channel="chat", checklist="mystery")
+        scenario = MysteryScenario(
+            slug=f"scenario-{index}-{source}", channel="chat", checklist="mystery"
+        )
         session.add(scenario)
         session.flush()
         # A mystery-shopper visit linked to the conversation it produced: the shopper was
