@@ -25,7 +25,15 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_app.services.errors import InvalidInput
-from qa_app.storage.models import Agent, Conversation, GradeChange, Review, ReviewGrade, Team
+from qa_app.storage.models import (
+    Agent,
+    Conversation,
+    GradeChange,
+    Review,
+    ReviewGrade,
+    SurveyRating,
+    Team,
+)
 
 #: Review statuses that count: a draft is not a grade yet.
 COUNTED_STATUSES = ("submitted", "disputed", "final")
@@ -231,6 +239,31 @@ def _build_conversation_frame(session: Session, period: Period, scope: Scope) ->
     return frame
 
 
+SURVEY_COLUMNS = ["respondent", "customer_id", "attribute", "rating", "importance"]
+
+
+def _build_survey_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """One row per rated survey attribute of the conversations in scope (the CSI's input;
+    the respondent is the conversation: one survey answer per conversation)."""
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                SurveyRating.conversation_id, Conversation.customer_id, SurveyRating.attribute,
+                SurveyRating.satisfaction, SurveyRating.importance,
+            )
+            .join(Conversation, Conversation.id == SurveyRating.conversation_id)
+            .where(*conditions(period, scope))
+            .order_by(SurveyRating.conversation_id, SurveyRating.attribute)
+        )
+        .all()
+    )  # fmt: skip
+    frame = _frame(rows, SURVEY_COLUMNS)
+    frame["rating"] = pd.to_numeric(frame["rating"], errors="coerce").astype(float)
+    frame["importance"] = pd.to_numeric(frame["importance"], errors="coerce").astype(float)
+    return frame
+
+
 def later_contacts(
     session: Session, customer_ids: Sequence[str], since: datetime, until: datetime
 ) -> pd.DataFrame:
@@ -389,3 +422,8 @@ def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.Dat
 def response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
     """(started_at, frt seconds) of the conversations in scope with a first response."""
     return _cached(session, _build_response_times, period, scope)
+
+
+def survey_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """Multi-attribute survey ratings of the conversations in scope (``SURVEY_COLUMNS``)."""
+    return _cached(session, _build_survey_frame, period, scope)
