@@ -1,14 +1,14 @@
 """multi-attribute survey ratings per conversation (the CSI on scorecards)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
