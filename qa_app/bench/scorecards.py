@@ -241,16 +241,18 @@ def run_sqlite(scale: float, keep: Path | None = None) -> Figures:
     return measure("SQLite", url)
 
 
-def run_postgres(scale: float) -> Figures | str:
-    """Fill a fresh schema of the test server, measure, drop it; or why it could not."""
+def run_postgres(scale: float, keep_schema: str | None = None) -> Figures | str:
+    """Fill a schema of the test server and measure; or why it could not. A fresh schema
+    is dropped afterwards; a named ``keep_schema`` is created when missing, filled once
+    and kept, so later runs measure the same data without the minutes of loading."""
     url = postgres_url()
     problem = postgres_answers(url)
     if problem:
         return problem
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = keep_schema or f"bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(url)
     with admin.begin() as connection:
-        connection.execute(CreateSchema(schema))
+        connection.execute(CreateSchema(schema, if_not_exists=True))
     joiner = "&" if "?" in url else "?"
     scoped = f"{url}{joiner}options=-csearch_path%3D{schema}"
     try:
@@ -259,8 +261,9 @@ def run_postgres(scale: float) -> Figures | str:
         return measure("PostgreSQL", scoped)
     finally:
         storage_db.dispose_engine(scoped)
-        with admin.begin() as connection:
-            connection.execute(DropSchema(schema, cascade=True))
+        if keep_schema is None:
+            with admin.begin() as connection:
+                connection.execute(DropSchema(schema, cascade=True))
         admin.dispose()
 
 

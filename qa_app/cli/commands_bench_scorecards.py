@@ -39,14 +39,19 @@ def _line(f: bench.Figures) -> list[str]:
               help="Measure on a SQLite file.")  # fmt: skip
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the SQLite file, reused by the next run.")  # fmt: skip
-def bench_scorecards(scale: float, postgres: bool, sqlite: bool, keep: Path | None) -> None:
+@click.option("--keep-schema", default=None, metavar="NAME",
+              help="PostgreSQL schema to fill once and keep for the next run "
+                   "(default: a fresh schema, dropped afterwards).")  # fmt: skip
+def bench_scorecards(
+    scale: float, postgres: bool, sqlite: bool, keep: Path | None, keep_schema: str | None
+) -> None:
     """Time the scorecard and team pages (first and again) and the PDF export."""
     click.echo(f"period {bench.period_label()}; targets: first < 3 s, again < 1 s, PDF < 5 s")
     if sqlite:
         for line in _line(bench.run_sqlite(scale, keep)):
             click.echo(line)
     if postgres:
-        result = bench.run_postgres(scale)
+        result = bench.run_postgres(scale, keep_schema)
         if isinstance(result, str):
             click.echo(f"PostgreSQL: skipped ({result})")
         else:
