@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, extract, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_app.services.errors import InvalidInput
@@ -275,20 +276,26 @@ def channel_language_choices(session: Session) -> tuple[tuple[str, ...], tuple[s
 
 
 def _build_response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """(started_at, frt seconds) of the conversations in scope that have a first response."""
+    """(weekday 0 = Monday, hour, frt seconds) of the conversations in scope that have a
+    first response, UTC. The database turns each start into seconds since 1970 (both
+    dialects count them in UTC), so no timestamp text is parsed here."""
     rows = (
         session.connection()
         .execute(
             select(
-                type_coerce(Conversation.started_at, String), Conversation.first_response_seconds
+                extract("epoch", Conversation.started_at), Conversation.first_response_seconds
             ).where(*conditions(period, scope), Conversation.first_response_seconds.is_not(None))
         )
         .all()
     )
-    frame = rows_frame(rows, ["started_at", "frt"])
-    frame["started_at"] = utc_times(frame["started_at"].tolist())
-    frame["frt"] = pd.to_numeric(frame["frt"], errors="coerce")
-    return frame
+    frame = rows_frame(rows, ["epoch", "frt"])
+    seconds = pd.to_numeric(frame["epoch"], errors="coerce").to_numpy(dtype=float)
+    days = np.floor(seconds / 86400.0)
+    return pd.DataFrame({
+        "weekday": ((days + 3) % 7).astype(int),  # 1970-01-01 was a Thursday
+        "hour": ((seconds - days * 86400.0) // 3600).astype(int),
+        "frt": pd.to_numeric(frame["frt"], errors="coerce").to_numpy(dtype=float),
+    })  # fmt: skip
 
 
 # --- cached frames ------------------------------------------------------------------------
@@ -374,5 +381,5 @@ def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.Dat
 
 
 def response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """(started_at, frt seconds) of the conversations in scope with a first response."""
+    """(weekday, hour, frt seconds) of the conversations in scope with a first response."""
     return _cached(session, _build_response_times, period, scope)
