@@ -64,9 +64,10 @@ def score_distribution(scores: pd.Series) -> pd.DataFrame:
 def trend(reviews: pd.DataFrame, start: date, end: date, today: date) -> pd.DataFrame:
     """Weekly mean with interval; ``partial`` marks weeks cut by the period or not over yet
     on ``today`` (the injected clock), so a half week is never read as a dip."""
-    frame = pd.DataFrame(
-        {"date": reviews["started_at"].dt.date.to_numpy(), "score": reviews["score"].to_numpy()}
-    )
+    frame = pd.DataFrame({
+        "date": reviews["started_at"].reset_index(drop=True),
+        "score": reviews["score"].reset_index(drop=True),
+    })  # fmt: skip
     weeks = weekly_trend(frame, period_end=end, period_start=start)
     if not weeks.empty:
         weeks["partial"] = weeks["partial"] | (weeks["week_end"] > today)
