@@ -133,3 +133,30 @@ def test_an_agent_before_the_bot_is_not_the_handover() -> None:
     chat = _chat(("agent", "Hello", 0), ("bot", "Survey: rate us", 10), ("agent", "Bye", 40))
     found = find_handover(chat)
     assert found is not None and (found.bot_index, found.human_index) == (1, 2)
+
+
+def test_the_pipeline_scores_bot_replies_and_reports_the_handover() -> None:
+    from scoring.pipeline.autoqa import AutoQAPipeline
+    from scoring.pipeline.conversation import Conversation
+
+    handed = Conversation("1", "chat", "en", _chat(
+        ("customer", "My card was charged twice for order 5521", 0),
+        ("bot", "Hello! I'm sorry to hear that. Let me connect you to a colleague.", 5),
+        ("agent", "Hello, Anna here. How can I help?", 185),
+        ("customer", "Hi, like I told the bot, order 5521 was charged twice to my card", 200),
+    ))  # fmt: skip
+    alone = Conversation("2", "chat", "ru", _chat(
+        ("customer", "Где мой заказ?", 0),
+        ("bot", "Здравствуйте! Ваш заказ в пути, будет завтра. Спасибо, что написали!", 5),
+    ))  # fmt: skip
+    first, second = AutoQAPipeline(n_jobs=1).score_conversations([handed, alone])
+    assert {"politeness", "empathy", "clarity"} <= set(first.messages[1].results)
+    assert first.signals["handover_seconds"].value == 180.0
+    repeated = first.signals["customer_repeated"]
+    assert repeated.label == "repeated" and repeated.normalised == 0.0
+    assert repeated.evidence[0][0] == 3
+    # the human greeted: the conversation's greeting is the agent's, not the bot's
+    assert first.signals["greeting"].evidence[0][0] == 2
+    assert second.signals["handover_seconds"].label == "bot_only"
+    assert "customer_repeated" not in second.signals
+    assert second.signals["politeness"].value is not None  # the bot owns this one
