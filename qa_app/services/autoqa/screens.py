@@ -14,7 +14,12 @@ import pandas as pd
 from qa_app.services import rubrics
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.autoqa.criterion_suggestions import AgreementReport, agreement_reports
-from qa_app.services.autoqa.queries import ScoringStatus, agent_signal_frame, scoring_status
+from qa_app.services.autoqa.queries import (
+    ScoringStatus,
+    agent_signal_frame,
+    handover_summary,
+    scoring_status,
+)
 from qa_app.services.autoqa.scoring_runs import score_conversations
 from qa_app.services.use_case import atomic
 from qa_app.storage.uow import UnitOfWork
@@ -25,6 +30,8 @@ class AutoqaScreen:
     status: ScoringStatus
     #: One row per (conversation, signal) of the per-agent distributions.
     signals: pd.DataFrame
+    #: Per bot: hand-overs to a person and customers repeating themselves.
+    handover: pd.DataFrame | None = None
 
 
 def autoqa_screen(
@@ -35,8 +42,9 @@ def autoqa_screen(
         session = uow.session
         status = scoring_status(session, actor, pipeline_version)
         frame = agent_signal_frame(session, actor, signals)
+        handover = handover_summary(session, actor)
         agreement_reports(session, actor, check_only=True)  # may the actor read agreement?
-    return AutoqaScreen(status, frame)
+    return AutoqaScreen(status, frame, handover)
 
 
 @dataclass(frozen=True, slots=True)
