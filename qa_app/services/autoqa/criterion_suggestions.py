@@ -43,6 +43,7 @@ from qa_app.storage.models import (
 from qa_app.storage.models import Rubric as RubricRow
 from scoring.rubric.agreement import cohens_kappa
 from scoring.rubric.files import Criterion, Rubric
+from scoring.rubric.suggestion_gate import SuggestionVerdict, judge_suggestion
 
 MIN_CALIBRATION_REVIEWS = 40
 GRADED_STATUSES = ("submitted", "disputed", "final")
@@ -265,6 +266,8 @@ class AgreementRow:
     reviewer_pairs: int
     reviewer_kappa: float | None
     reviewer_exact: float | None
+    #: Whether the suggestion is shown on the review page (``scoring.rubric.suggestion_gate``).
+    verdict: SuggestionVerdict | None = None
 
 
 @dataclass
@@ -315,13 +318,16 @@ def criterion_agreement(
     kept = [(g, m) for g, m in zip(grades, mapped, strict=True) if m is not None]
     default_k, default_e = _agreement([g for g, _ in kept], [m for _, m in kept], values)
     mode, kappa, exact = "default", default_k, default_e
+    suggested, graded = [m for _, m in kept], [g for g, _ in kept]
     if len(examples) >= MIN_CALIBRATION_REVIEWS:
         predicted = heldout_predictions(examples, values)
         if predicted is not None:
             mode = "calibrated"
             kappa, exact = _agreement(grades, predicted, values)
+            suggested, graded = list(predicted), grades
     a, b = reviewer_pairs(examples)
     reviewer_k, reviewer_e = _agreement(a, b, values)
+    verdict = judge_suggestion(suggested, graded, a, b, values)
     return AgreementRow(
         criterion.id,
         criterion.name.get("en"),
@@ -336,7 +342,47 @@ def criterion_agreement(
         len(a),
         reviewer_k,
         reviewer_e,
+        verdict,
     )
+
+
+#: Verdicts per (database, rubric version): (data version, {criterion id: verdict}).
+_VERDICTS: dict[tuple[str, int], tuple[tuple, dict[str, SuggestionVerdict]]] = {}
+
+
+def data_version(session: Session, rubric_version_id: int) -> tuple:
+    """What the verdicts depend on, read in one cheap query each: the graded reviews of
+    the rubric version (how many, last change) and the automatic scores (how many, last
+    run). Any new grade, edited review or rescoring gives a new version."""
+    reviews = session.execute(
+        select(func.count(Review.id), func.max(Review.updated_at), func.sum(Review.lock_version))
+        .where(Review.rubric_version_id == rubric_version_id)
+        .where(Review.status.in_(GRADED_STATUSES))
+    ).one()
+    runs = session.execute(select(func.count(), func.max(AutoScoreRun.scored_at))).one()
+    return (*map(str, reviews), *map(str, runs))
+
+
+def suggestion_verdicts(session: Session, rubric: Rubric) -> dict[str, SuggestionVerdict]:
+    """Per criterion with an ``auto_signal``: is its suggestion shown, and on what figures.
+
+    Computing agreement refits the held-out models, so the verdicts are cached per
+    database and rubric version and recomputed only when ``data_version`` changes."""
+    version = _version_row(session, rubric)
+    if version is None:
+        return {}
+    key = (str(session.get_bind().url), version.id)
+    current = data_version(session, version.id)
+    cached = _VERDICTS.get(key)
+    if cached is not None and cached[0] == current:
+        return cached[1]
+    verdicts = {
+        c.id: criterion_agreement(session, version.id, c).verdict
+        for c in rubric.criteria()
+        if c.auto_signal
+    }
+    _VERDICTS[key] = (current, verdicts)
+    return verdicts
 
 
 def agreement_reports(
