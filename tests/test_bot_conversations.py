@@ -200,3 +200,22 @@ def test_the_rest_api_accepts_a_bot_message(db_url):
         stored = _conversation(session, "api-bot-1")
         assert [m.role for m in stored.messages] == ["customer", "bot", "agent"]
         assert session.scalars(select(Agent).filter_by(login="Helpdesk Bot")).one().is_bot
+
+
+def test_the_scorecard_reads_handover_flags_off_their_labels():
+    from qa_app.services.scorecards.figures import signal_summary
+    from qa_app.services.scorecards.scorecard import _signal_values
+
+    handed = {"handover_seconds": {"value": 239.0, "label": "handed_over"},
+              "customer_repeated": {"value": 0.73, "label": "repeated"}}  # fmt: skip
+    alone = {"handover_seconds": {"value": None, "label": "bot_only"}}
+    unmeasured = {"handover_seconds": {"value": 60.0, "label": "handed_over"},
+                  "customer_repeated": {"value": None, "label": None}}  # fmt: skip
+    rows = [_signal_values(d) for d in (handed, alone, unmeasured, {"politeness": {"value": 1}})]
+    assert [r.get("handed_over") for r in rows] == [1.0, 0.0, 1.0, None]
+    assert [r.get("customer_repeated") for r in rows] == [1.0, None, None, None]
+    import pandas as pd
+
+    summary = signal_summary(pd.DataFrame(rows)).set_index("signal")
+    assert summary.loc["handed_over", "n"] == 3
+    assert summary.loc["customer_repeated", "n"] == 1
