@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -214,8 +215,6 @@ def test_the_scorecard_reads_handover_flags_off_their_labels():
     rows = [_signal_values(d) for d in (handed, alone, unmeasured, {"politeness": {"value": 1}})]
     assert [r.get("handed_over") for r in rows] == [1.0, 0.0, 1.0, None]
     assert [r.get("customer_repeated") for r in rows] == [1.0, None, None, None]
-    import pandas as pd
-
     summary = signal_summary(pd.DataFrame(rows)).set_index("signal")
     assert summary.loc["handed_over", "n"] == 3
     assert summary.loc["customer_repeated", "n"] == 1
