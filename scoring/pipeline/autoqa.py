@@ -21,6 +21,7 @@ from itertools import islice
 from scoring.base import ScoreResult
 from scoring.pipeline.conversation import (
     ANSWERING_ROLES,
+    BOT,
     CUSTOMER,
     Conversation,
     ConversationScores,
@@ -148,7 +149,11 @@ class AutoQAPipeline:
             timing = analyze_timing(conversation)
             # The conversation's signals speak for its owner: the human agents when a
             # person answered, else the bot (the bot's own replies keep their scores).
-            owned, clarity = signal_view(messages, clarity)
+            has_bot = BOT in table.roles[rows.start : rows.stop]  # a C-level scan
+            if has_bot:
+                messages_owned, clarity = signal_view(messages, clarity)
+            else:
+                messages_owned = messages
             out.append(
                 ConversationScores(
                     conversation.conversation_id,
@@ -156,11 +161,11 @@ class AutoQAPipeline:
                     version,
                     messages,
                     conversation_signals(
-                        owned,
+                        messages_owned,
                         clarity,
                         timing,
                         language_supported=is_supported(table.conv_lang[c_index]),
-                        conversation=conversation,
+                        conversation=conversation if has_bot else None,
                     ),  # fmt: skip
                     timing,
                 )
