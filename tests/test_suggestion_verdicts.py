@@ -51,7 +51,9 @@ def _seed(url: str, grade_of, second_reviewer: int = 10):
 def _verdict(url: str, flow):
     with unit_of_work(url) as session:
         rubric = get_version(session, flow.rubric_version_id).rubric
-        return suggestions_for(session, flow.conversation_ids[0], rubric)["politeness"]
+        return suggestions_for(session, flow.conversation_ids[0], rubric, with_verdicts=True)[
+            "politeness"
+        ]
 
 
 def test_a_suggestion_reviewers_disagree_with_is_hidden_with_both_figures(db_url):
@@ -84,20 +86,39 @@ def test_without_enough_reviewer_pairs_the_suggestion_stays_unverified(db_url):
     assert suggestion.verdict.reviewer_pairs == 4
 
 
-def test_verdicts_are_cached_until_the_data_changes(sqlite_url):
-    flow = _seed(sqlite_url, _level)
+def _add_reviews(url: str, flow, count: int) -> None:
+    with unit_of_work(url) as session:
+        reviewer = session.scalars(select(User).filter_by(username="rev2")).one()
+        for cid in flow.conversation_ids[10 : 10 + count]:
+            review = Review(conversation_id=cid, reviewer_id=reviewer.id, status="submitted",
+                            rubric_version_id=flow.rubric_version_id)  # fmt: skip
+            review.grades.append(ReviewGrade(criterion_id="politeness", value=1))
+            session.add(review)
+
+
+def test_verdicts_are_cached_per_data_version(sqlite_url):
+    flow = _seed(sqlite_url, _level)  # 22 graded reviews
     _verdict(sqlite_url, flow)
     [(key, (version, cached))] = [
         item for item in autoqa._VERDICTS.items() if item[0][0] == sqlite_url
     ]
+    assert version[0] == 22
+    _add_reviews(sqlite_url, flow, 1)  # 23: within 10 % of 22, the verdict stands
     _verdict(sqlite_url, flow)
-    assert autoqa._VERDICTS[key][1] is cached  # same data: not recomputed
+    assert autoqa._VERDICTS[key][1] is cached
+    _add_reviews(sqlite_url, flow, 2)  # 25 > 24.2: computed again on the new data
+    fresh = _verdict(sqlite_url, flow).verdict
+    assert autoqa._VERDICTS[key][0][0] == 25 and autoqa._VERDICTS[key][1] is not cached
+    assert fresh.auto_pairs == 25  # rev1: 12, rev2: the first 10 and the 3 new ones
+
+
+def test_submitting_a_review_computes_no_verdict(sqlite_url):
+    flow = _seed(sqlite_url, _level)
     with unit_of_work(sqlite_url) as session:
-        review = session.scalars(select(Review)).first()
-        review.grades[0].value = 1 if review.grades[0].value != 1 else 3
-        review.lock_version += 1
-    _verdict(sqlite_url, flow)
-    assert autoqa._VERDICTS[key][0] != version and autoqa._VERDICTS[key][1] is not cached
+        rubric = get_version(session, flow.rubric_version_id).rubric
+        found = suggestions_for(session, flow.conversation_ids[0], rubric)["politeness"]
+    assert found.verdict is None and found.earned
+    assert not [key for key in autoqa._VERDICTS if key[0] == sqlite_url]
 
 
 @pytest.mark.parametrize(

@@ -47,11 +47,12 @@ def _evidence_text(item: Any) -> str:
 
 
 def suggestions_for(
-    session: Session, conversation_id: int, rubric: Rubric
+    session: Session, conversation_id: int, rubric: Rubric, *, with_verdicts: bool = False
 ) -> dict[str, Suggestion]:
     """Suggestions keyed by criterion id (only criteria with an auto_signal and a score),
-    each with its verdict: the review page shows only those that ``earned`` their place
-    and says which are hidden and why; all are recorded with a submitted review.
+    each with its verdict when ``with_verdicts`` (the review page: it shows only those that
+    ``earned`` their place and says which are hidden and why). Submitting a review records
+    all of them and needs no verdict, so it does not pay for computing one.
 
     The mapping and calibration live in :mod:`qa_app.services.autoqa` (one place); this
     adapts its suggestions to what the review form shows.
@@ -62,7 +63,7 @@ def suggestions_for(
     )
 
     found_any = suggestions_for_conversation(session, conversation_id, rubric)
-    verdicts = suggestion_verdicts(session, rubric) if found_any else {}
+    verdicts = suggestion_verdicts(session, rubric) if found_any and with_verdicts else {}
     return {
         criterion_id: Suggestion(
             criterion_id,
