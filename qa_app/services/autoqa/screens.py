@@ -30,8 +30,6 @@ class AutoqaScreen:
     status: ScoringStatus
     #: One row per (conversation, signal) of the per-agent distributions.
     signals: pd.DataFrame
-    #: Per bot: hand-overs to a person and customers repeating themselves.
-    handover: pd.DataFrame | None = None
 
 
 def autoqa_screen(
@@ -42,9 +40,16 @@ def autoqa_screen(
         session = uow.session
         status = scoring_status(session, actor, pipeline_version)
         frame = agent_signal_frame(session, actor, signals)
-        handover = handover_summary(session, actor)
         agreement_reports(session, actor, check_only=True)  # may the actor read agreement?
-    return AutoqaScreen(status, frame, handover)
+    return AutoqaScreen(status, frame)
+
+
+def handover_screen(uow: UnitOfWork, actor: Actor = SYSTEM) -> pd.DataFrame:
+    """Per bot: hand-overs to a person and customers repeating themselves. The same for
+    every staff member and a scan of the stored signals, so the app reads it as the system
+    and caches it like the agreement (``autoqa_screen`` checks the actor)."""
+    with uow:
+        return handover_summary(uow.session, actor)
 
 
 @dataclass(frozen=True, slots=True)
