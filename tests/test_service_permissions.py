@@ -115,6 +115,7 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "autoqa.agent_signal_frame": ("autoqa.read", "results.view_own"),  # agents: their own
     "autoqa.agreement_reports": "autoqa.read",
     "autoqa.agreement_screen": "autoqa.read",
+    "autoqa.handover_screen": "autoqa.read",
     "autoqa.autoqa_screen": "autoqa.read",
     "autoqa.do_score_conversations": "autoqa.run",
     "autoqa.score_conversations": "autoqa.run",

@@ -224,3 +224,30 @@ def agreement_columns() -> dict:
         tr(f"autoqa.col.{c}"): st.column_config.Column(help=tr(f"autoqa.col_help.{c}"))
         for c in (*columns, "n", "pairs", "mode")
     }
+
+
+def render_handover(frame: pd.DataFrame | None) -> None:
+    """Per bot: hand-overs to a person, median wait for the person, and how often the
+    customer had to repeat themselves; nothing when no bot took part in any conversation."""
+    if frame is None or frame.empty:
+        return
+    from qa_app.ui.transcript_view import duration_text
+
+    lang = current_lang()
+    st.subheader(tr("autoqa.handover.header"))
+    st.caption(tr("autoqa.handover.caption"))
+    rows = []
+    for row in frame.itertuples(index=False):
+        median = None if row.median_seconds != row.median_seconds else row.median_seconds
+        repeated = row.repeated / row.compared if row.compared else None
+        rows.append(
+            {
+                tr("autoqa.handover.col.bot"): row.bot,
+                tr("autoqa.handover.col.conversations"): row.conversations,
+                tr("autoqa.handover.col.handed_over"): row.handed_over,
+                tr("autoqa.handover.col.median"): duration_text(median, lang),
+                tr("autoqa.handover.col.compared"): row.compared,
+                tr("autoqa.handover.col.repeated"): _share(repeated),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ plain values only, so one user's cache entry can never serve another's scope.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from qa_app.services import autoqa, coaching, mystery, overview
@@ -60,6 +61,13 @@ def autoqa_agreement(url: str) -> autoqa.AgreementScreen:
     """Held-out fits take seconds on a large review history: cached five minutes per database
     (the same for every staff member, so the key holds no user; the page checks the role)."""
     return autoqa.agreement_screen(services_db.unit_of_work(url))
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def autoqa_handover(url: str) -> pd.DataFrame:
+    """Hand-overs per bot read every stored hand-over signal: cached five minutes per
+    database like the agreement (the same for all staff; the page checks the role)."""
+    return autoqa.handover_screen(services_db.unit_of_work(url))
 
 
 def drivers(

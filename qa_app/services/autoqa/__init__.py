@@ -37,6 +37,7 @@ from qa_app.services.autoqa.screens import (
     agreement_screen,
     autoqa_screen,
     do_score_conversations,
+    handover_screen,
 )
 from qa_app.services.autoqa.training import (
     FOLDS,
@@ -64,6 +65,7 @@ __all__ = [
     "agreement_reports",
     "agreement_screen",
     "autoqa_screen",
+    "handover_screen",
     "current_pipeline_version",
     "do_score_conversations",
     "message_evidence",

@@ -14,7 +14,12 @@ import pandas as pd
 from qa_app.services import rubrics
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.autoqa.criterion_suggestions import AgreementReport, agreement_reports
-from qa_app.services.autoqa.queries import ScoringStatus, agent_signal_frame, scoring_status
+from qa_app.services.autoqa.queries import (
+    ScoringStatus,
+    agent_signal_frame,
+    handover_summary,
+    scoring_status,
+)
 from qa_app.services.autoqa.scoring_runs import score_conversations
 from qa_app.services.use_case import atomic
 from qa_app.storage.uow import UnitOfWork
@@ -37,6 +42,14 @@ def autoqa_screen(
         frame = agent_signal_frame(session, actor, signals)
         agreement_reports(session, actor, check_only=True)  # may the actor read agreement?
     return AutoqaScreen(status, frame)
+
+
+def handover_screen(uow: UnitOfWork, actor: Actor = SYSTEM) -> pd.DataFrame:
+    """Per bot: hand-overs to a person and customers repeating themselves. The same for
+    every staff member and a scan of the stored signals, so the app reads it as the system
+    and caches it like the agreement (``autoqa_screen`` checks the actor)."""
+    with uow:
+        return handover_summary(uow.session, actor)
 
 
 @dataclass(frozen=True, slots=True)

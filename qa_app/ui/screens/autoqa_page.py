@@ -98,4 +98,5 @@ def render() -> None:
     if can(actor, "autoqa.run"):
         render_run(actor, screen.status)
     autoqa_view.render_distributions(screen.signals, autoqa.KEY_SIGNALS)
+    autoqa_view.render_handover(data.autoqa_handover(context.database_url()))
     render_agreement(data.autoqa_agreement(context.database_url()))
