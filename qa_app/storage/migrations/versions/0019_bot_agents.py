@@ -1,14 +1,14 @@
 """agents: whether an agent is a bot (a chatbot or AI agent answering for the team)
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
