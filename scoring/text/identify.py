@@ -28,7 +28,7 @@ MAX_CHARS = 400
 #: How far ahead of the runner-up lingua's best guess must be (its relative distance).
 MIN_DISTANCE = 0.05
 
-# ISO 639-1 codes of the languages told apart; lingua's names for them.
+# ISO 639-1 codes a file may state for a conversation (accepted as they are); lingua's names.
 LANGUAGES: dict[str, str] = {
     "en": "ENGLISH", "ru": "RUSSIAN", "uk": "UKRAINIAN", "be": "BELARUSIAN",
     "kk": "KAZAKH", "bg": "BULGARIAN", "sr": "SERBIAN", "de": "GERMAN", "fr": "FRENCH",
@@ -41,6 +41,13 @@ LANGUAGES: dict[str, str] = {
     "id": "INDONESIAN", "ms": "MALAY",
 }  # fmt: skip
 KNOWN_CODES = frozenset(LANGUAGES)
+#: The languages the detector tells apart: those support desks here meet most. Each one
+#: costs lingua's n-gram models in memory once text of its script reaches the detector;
+#: all 41 above took about 770 MB and Russian tweets came out Bulgarian or Serbian, these
+#: 25 about 440 MB with the same English accuracy (docs/autoqa.md, "Language detection").
+#: Text in a language left out is named after its nearest neighbour here, still unscored.
+DETECTED = ("en", "ru", "uk", "be", "kk", "de", "fr", "es", "it", "pt", "nl", "pl", "cs",
+            "tr", "sv", "ro", "el", "hy", "ka", "ja", "zh", "ko", "ar", "he", "hi")  # fmt: skip
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|\d+")
 # Any letter of any script (digits and underscore excluded).
@@ -49,10 +56,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @lru_cache(maxsize=1)
 def _detector():
-    """The lingua detector over ``LANGUAGES`` (models load lazily, per script met)."""
+    """The lingua detector over ``DETECTED``: built on first use (a text neither Russian nor
+    English by its letters and words), each language's models loaded when text of its
+    script first reaches it, never all up front."""
     from lingua import Language, LanguageDetectorBuilder
 
-    chosen = [getattr(Language, name) for name in LANGUAGES.values()]
+    chosen = [getattr(Language, LANGUAGES[code]) for code in DETECTED]
     return (
         LanguageDetectorBuilder.from_languages(*chosen)
         .with_minimum_relative_distance(MIN_DISTANCE)
@@ -64,7 +73,7 @@ def _detector():
 def _code_of() -> dict[object, str]:
     from lingua import Language
 
-    return {getattr(Language, name): code for code, name in LANGUAGES.items()}
+    return {getattr(Language, LANGUAGES[code]): code for code in DETECTED}
 
 
 def _cleaned(text: str) -> str:
@@ -114,6 +123,11 @@ _NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
 _RUSSIAN_ONLY = re.compile("[ыэЫЭ]")
 _OTHER_CYRILLIC = re.compile("[іїєґўәғқңөұүһјљњћџђІЇЄҐЎӘҒҚҢӨҰҮҺЈЉЊЋЏЂ]")
 _CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+#: Cyrillic letters after which a text with none of Ukrainian's, Belarusian's or Kazakh's own
+#: letters (і, ї, є, ў, ә...) is Russian even without ы or э: those letters are so frequent in
+#: their languages that 40 letters without any of them almost never happen (lingua called
+#: 2.4% of Russian tweets Ukrainian, Kazakh or Belarusian).
+RUSSIAN_BY_LETTERS = 40
 # English's letters: what is left of a text's letters without them is foreign to English.
 _ENGLISH_LETTERS = re.compile(r"[A-Za-z]")
 
@@ -125,8 +139,8 @@ def _obvious(cleaned: str) -> str | None:
         cyrillic = len(_CYRILLIC.findall(cleaned))
         if (
             cyrillic >= 0.9 * letters
-            and _RUSSIAN_ONLY.search(cleaned)
             and not _OTHER_CYRILLIC.search(cleaned)
+            and (_RUSSIAN_ONLY.search(cleaned) or cyrillic >= RUSSIAN_BY_LETTERS)
         ):
             return "ru"
         return None
