@@ -123,6 +123,7 @@ _NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
 _RUSSIAN_ONLY = re.compile("[ыэЫЭ]")
 _OTHER_CYRILLIC = re.compile("[іїєґўәғқңөұүһјљњћџђІЇЄҐЎӘҒҚҢӨҰҮҺЈЉЊЋЏЂ]")
 _CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+_NOT_RUSSIAN_LETTER = re.compile(r"[^\W\d_а-яА-ЯёЁ]")
 #: Cyrillic letters after which a text with none of Ukrainian's, Belarusian's or Kazakh's own
 #: letters (і, ї, є, ў, ә...) is Russian even without ы or э: those letters are so frequent in
 #: their languages that 40 letters without any of them almost never happen (lingua called
@@ -210,6 +211,11 @@ def conversation_languages(
     return conversation, out
 
 
+def _other_latin_words(text: str) -> int:
+    """Distinct function words of German, Spanish, French... in an unaccented text."""
+    return len({w for w in _WORD.findall(text.lower()) if w in _OTHER_LATIN_WORDS})
+
+
 def _foreign_to(text: str, lang: str) -> bool:
     """Could this message be in another language than its conversation's ``lang``?
     Letters outside the conversation's alphabet say so: accented Latin or another script
@@ -217,19 +223,28 @@ def _foreign_to(text: str, lang: str) -> bool:
     if lang == "en":
         if not text.isascii():
             return _LETTER.search(_ENGLISH_LETTERS.sub("", text)) is not None
-        if not _decidable(text) or _obvious(_cleaned(text)) is not None:
-            return False
         # Unaccented German/Spanish/French...: their own function words give them away;
         # anything else stays English without loading lingua's Latin-script models.
-        words = _WORD.findall(text.lower())
-        return len({w for w in words if w in _OTHER_LATIN_WORDS}) >= 2
+        if _other_latin_words(text) < 2:  # checked first: the cheapest test that settles it
+            return False
+        return _decidable(text) and _obvious(_cleaned(text)) is None
     if lang == "ru":
+        if _NOT_RUSSIAN_LETTER.search(text) is None:  # Russian letters only (most messages)
+            return False
         cleaned = _cleaned(text)
         letters = len(_LETTER.findall(cleaned))
         return (
             bool(_OTHER_CYRILLIC.search(cleaned)) or len(_CYRILLIC.findall(cleaned)) < 0.2 * letters
         )
     return True
+
+
+def _stays_english(texts: Sequence[str]) -> bool:
+    """No message of an English conversation can be foreign (``_foreign_to``), told from
+    all its text at once: plain ASCII with fewer than two other languages' function words
+    in the whole conversation leaves none with two."""
+    joined = " ".join(texts)
+    return joined.isascii() and _other_latin_words(joined) < 2
 
 
 def message_languages(
@@ -248,6 +263,8 @@ def message_languages(
             decided = identify_languages(texts)
             langs = [d or conversation for d in decided]
         return langs
+    if conversation == "en" and _stays_english(texts):
+        return [conversation] * len(texts)
     out = []
     for text in texts:
         lang = conversation
