@@ -1,0 +1,40 @@
+"""``qa-studio bench autoqa-page``: the Automatic scoring page with 100,000 scored
+conversations (5.3 million score rows), first load and the loads after it, beside the raw
+read of the signal rows measured in the same run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+TARGET_AGAIN_S = 1.0  # issue 18 item 5: under 1 s after the first load
+
+
+@click.command("autoqa-page")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the SQLite file, filled once and reused by the next run.")  # fmt: skip
+@click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="Page runs after the first.")  # fmt: skip
+def bench_autoqa_page(keep: Path | None, repeat: int) -> None:
+    """Time the Automatic scoring page in AppTest, signed in as a lead, on SQLite."""
+    from qa_app.bench.autoqa_page import run_sqlite
+
+    filled, f = run_sqlite(keep, repeat)
+    again = f.page_again_median_s
+    click.echo(f"SQLite: {f.conversations:,} scored conversations, {f.score_rows:,} score rows "
+               f"(filled or reused in {filled:.0f} s)")  # fmt: skip
+    click.echo(f"  page first load      {f.page_first_s:6.2f} s  (loads the scorers for the "
+               f"pipeline version, computes every figure)")  # fmt: skip
+    click.echo(f"  page again (median)  {again:6.2f} s  "
+               f"{'ok' if again < TARGET_AGAIN_S else 'SLOW'} target < {TARGET_AGAIN_S:.0f} s; "
+               f"runs: {', '.join(f'{s:.2f}' for s in f.page_again_s)}")  # fmt: skip
+    click.echo(f"  reference: raw read of the key signals' rows into pandas {f.reference_s:6.2f} s")
+
+
+def register(group: click.Group) -> None:
+    from qa_app.cli.commands_bench import bench_group
+    from qa_app.cli.commands_bench import register as add_bench
+
+    add_bench(group)
+    bench_group.add_command(bench_autoqa_page)
