@@ -1,6 +1,8 @@
 """``qa-studio bench autoqa-page``: the Automatic scoring page with 100,000 scored
 conversations (5.3 million score rows), first load and the loads after it, beside the raw
-read of the signal rows measured in the same run."""
+read of the signal rows measured in the same run. ``qa-studio bench language``: what
+language detection costs a process and how often it misnames text, beside the detector
+telling apart all 41 languages a file may state."""
 
 from __future__ import annotations
 
@@ -32,9 +34,37 @@ def bench_autoqa_page(keep: Path | None, repeat: int) -> None:
     click.echo(f"  reference: raw read of the key signals' rows into pandas {f.reference_s:6.2f} s")
 
 
+def _wrong(counts: dict[str, int]) -> str:
+    listed = ", ".join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"{sum(counts.values())}" + (f" ({listed})" if listed else "")
+
+
+@click.command("language")
+def bench_language() -> None:
+    """Language detection: load time, peak memory and misnamed texts, shipped vs all 41."""
+    from qa_app.bench.language import measure
+    from scoring.training.datasets import default_datasets_dir
+
+    datasets = default_datasets_dir()
+    for config in ("shipped", "all41"):
+        f = measure(config, datasets)
+        name = "shipped" if config == "shipped" else "reference: all 41 languages"
+        click.echo(
+            f"{name}: {f['languages']} languages told apart; first German message "
+            f"{f['first_german_s']:.1f} s, first Ukrainian {f['first_ukrainian_s']:.1f} s; "
+            f"peak memory {f['peak_mb']:,.0f} MB (before detecting: {f['import_mb']:,.0f} MB)"
+        )
+        click.echo(
+            f"  misnamed: English {_wrong(f['english_wrong'])} of {f['english']:,}; Russian "
+            f"{_wrong(f['russian_wrong'])} of {f['russian']:,}; other languages right "
+            f"{f['others_right']} of {f['others']}; all texts in {f['texts_s']:.1f} s"
+        )
+
+
 def register(group: click.Group) -> None:
     from qa_app.cli.commands_bench import bench_group
     from qa_app.cli.commands_bench import register as add_bench
 
     add_bench(group)
     bench_group.add_command(bench_autoqa_page)
+    bench_group.add_command(bench_language)
