@@ -39,6 +39,11 @@ def _wrong(counts: dict[str, int]) -> str:
     return f"{sum(counts.values())}" + (f" ({listed})" if listed else "")
 
 
+def _seconds(pair: list[float]) -> str:
+    wall, cpu = pair
+    return f"{wall:.1f} s wall / {cpu:.1f} s CPU"
+
+
 @click.command("language")
 def bench_language() -> None:
     """Language detection: load time, peak memory and misnamed texts, shipped vs all 41."""
@@ -51,13 +56,13 @@ def bench_language() -> None:
         name = "shipped" if config == "shipped" else "reference: all 41 languages"
         click.echo(
             f"{name}: {f['languages']} languages told apart; first German message "
-            f"{f['first_german_s']:.1f} s, first Ukrainian {f['first_ukrainian_s']:.1f} s; "
+            f"{_seconds(f['first_german_s'])}, first Ukrainian {_seconds(f['first_ukrainian_s'])}; "
             f"peak memory {f['peak_mb']:,.0f} MB (before detecting: {f['import_mb']:,.0f} MB)"
         )
         click.echo(
             f"  misnamed: English {_wrong(f['english_wrong'])} of {f['english']:,}; Russian "
             f"{_wrong(f['russian_wrong'])} of {f['russian']:,}; other languages right "
-            f"{f['others_right']} of {f['others']}; all texts in {f['texts_s']:.1f} s"
+            f"{f['others_right']} of {f['others']}; all texts in {f['texts_cpu_s']:.1f} s CPU"
         )
 
 
