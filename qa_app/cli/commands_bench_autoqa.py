@@ -23,15 +23,20 @@ def bench_autoqa_page(keep: Path | None, repeat: int) -> None:
     from qa_app.bench.autoqa_page import run_sqlite
 
     filled, f = run_sqlite(keep, repeat)
-    again = f.page_again_median_s
+    wall, cpu = f.page_again_median(0), f.page_again_median(1)
+    runs = ", ".join(f"{w:.2f}/{c:.2f}" for w, c in f.page_again_s)
     click.echo(f"SQLite: {f.conversations:,} scored conversations, {f.score_rows:,} score rows "
-               f"(filled or reused in {filled:.0f} s)")  # fmt: skip
-    click.echo(f"  page first load      {f.page_first_s:6.2f} s  (loads the scorers for the "
+               f"(filled or reused in {filled:.0f} s); seconds wall / CPU")  # fmt: skip
+    click.echo(f"  page first load      {_pair(f.page_first_s)}  (loads the scorers for the "
                f"pipeline version, computes every figure)")  # fmt: skip
-    click.echo(f"  page again (median)  {again:6.2f} s  "
-               f"{'ok' if again < TARGET_AGAIN_S else 'SLOW'} target < {TARGET_AGAIN_S:.0f} s; "
-               f"runs: {', '.join(f'{s:.2f}' for s in f.page_again_s)}")  # fmt: skip
-    click.echo(f"  reference: raw read of the key signals' rows into pandas {f.reference_s:6.2f} s")
+    click.echo(f"  page again (median)  {wall:6.2f} / {cpu:.2f} s  "
+               f"{'ok' if cpu < TARGET_AGAIN_S else 'SLOW'} target < {TARGET_AGAIN_S:.0f} s "
+               f"(CPU; wall follows the machine's load); runs: {runs}")  # fmt: skip
+    click.echo(f"  reference: raw read of the key signals' rows into pandas {_pair(f.reference_s)}")
+
+
+def _pair(pair) -> str:
+    return f"{pair[0]:6.2f} / {pair[1]:.2f} s"
 
 
 def _wrong(counts: dict[str, int]) -> str:
