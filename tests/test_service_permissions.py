@@ -120,6 +120,7 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "autoqa.do_score_conversations": "autoqa.run",
     "autoqa.score_conversations": "autoqa.run",
     "autoqa.scoring_status": "autoqa.read",
+    "autoqa.signal_distribution_screen": "autoqa.read",
     "calibration.calibration_results": ("calibration.manage", "calibration.take_part"),
     "calibration.calibration_screen": "queue.view",
     "calibration.close_session": "calibration.manage",
