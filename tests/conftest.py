@@ -190,18 +190,18 @@ def chromium():
 def journey(chromium, journey_server):
     """``journey(role, lang)`` -> a ``Journey`` on that language's server, in a fresh
     browser context; its console errors are checked when the test ends."""
-    from journeys import Journey, RUN_COUNTER
+    from journeys import RUN_COUNTER, Journey
 
     opened = []
 
     def start(role: str, lang: str):
-        base_url, _db_url = journey_server(lang)
+        base_url, db_url = journey_server(lang)
         context = chromium.new_context(
             viewport={"width": 1440, "height": 1000}, accept_downloads=True
         )
         context.add_init_script(RUN_COUNTER)
         context.set_default_timeout(120_000)
-        walk = Journey(context.new_page(), base_url, lang, role)
+        walk = Journey(context.new_page(), base_url, db_url, lang, role)
         opened.append((context, walk))
         return walk
 

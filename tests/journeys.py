@@ -16,6 +16,7 @@ that began after it has ended. No fixed sleeps.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections.abc import Callable
@@ -25,8 +26,6 @@ from pathlib import Path
 from browser import DEMO_PASSWORD, REPO_ROOT
 from one_language import leaks
 
-from qa_app.demo.corpus.personas import AGENTS, TEAMS
-from qa_app.demo.seed import DEMO_STAFF
 from qa_app.i18n import catalogue, in_language, t
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "journeys"
@@ -73,11 +72,18 @@ INTERFACE_TEXT = """(skip) => {
   }
   return out;
 }"""
+#: Streamlit's own words, which no catalogue can translate (Streamlit 1.x has no setting for
+#: them): the keyboard users' "Skip to main content" link (hidden until it has the focus) and
+#: the "Press Enter to apply" / "Press Ctrl+Enter to submit form" hint under a field while
+#: it is being typed in.
+STREAMLIT_CHROME = ("[data-testid='stSkipToContent']", "[data-testid='InputInstructions']")
 DATA_ELEMENTS = ", ".join(
+    STREAMLIT_CHROME
+    +
     (
         ".qa-chat", ".qa-user-text", "[data-testid='stDataFrame']", "[data-testid='stTable']",
-        "code", "pre", "style", "script", "[data-testid='stIconMaterial']",
-        "[data-testid='stToast']", "[data-testid='stVegaLiteChart']", "svg",
+        "code", "pre", "style", "script", "[translate='no']",
+        "[data-testid='stVegaLiteChart']", "svg",
         "[data-testid='stFileUploaderFile']",
     )
 )  # fmt: skip
@@ -87,16 +93,30 @@ KEY_LIKE = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
 QUOTED = re.compile(r"“[^”]*”|«[^»]*»")
 
 
-def _names() -> list[str]:
-    """The demo's people and teams, in both spellings: data on any page."""
-    names = {a.name for a in AGENTS} | set(TEAMS)
-    for _username, _role, name, _lang in DEMO_STAFF:
-        names |= {in_language(name, "en"), in_language(name, "ru"), name}
-    names |= {"Sam Shopper", "Семён Покупателев", "Polina Proverkina"}
-    return sorted(names, key=len, reverse=True)
+@functools.cache
+def data_words(db_url: str) -> tuple[re.Pattern[str], ...]:
+    """What the database holds that a page shows as data in any language: people's and
+    teams' names (both spellings of a bilingual name), conversation tags, language codes."""
+    from sqlalchemy import select
+
+    from qa_app.storage import db as storage_db
+    from qa_app.storage.models import Agent, Conversation, Team, User
+
+    with storage_db.unit_of_work(db_url) as session:
+        names = set(session.scalars(select(Agent.display_name)))
+        names |= set(session.scalars(select(Team.name)))
+        for name in session.scalars(select(User.display_name)):
+            names |= {name, in_language(name, "en"), in_language(name, "ru")}
+        tags = {tag for row in session.scalars(select(Conversation.tags)) for tag in row or ()}
+    storage_db.dispose_engine(db_url)
+    names.discard("")
+    by_length = sorted(names, key=len, reverse=True)
+    return (
+        re.compile("|".join(map(re.escape, by_length))),
+        re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tags) + ["EN", "RU"])) + r")\b"),
+    )
 
 
-NAMES = _names()
 KEY_AREAS = {key.split(".")[0] for key in catalogue()}
 
 
@@ -120,6 +140,7 @@ class Journey:
 
     page: object
     base_url: str
+    db_url: str
     lang: str
     role: str
     errors: list[str] = field(default_factory=list)
@@ -199,8 +220,8 @@ class Journey:
         texts = self.page.evaluate(INTERFACE_TEXT, DATA_ELEMENTS)
         out = []
         for text in texts:
-            for name in NAMES:
-                text = text.replace(name, " ")
+            for data in data_words(self.db_url):
+                text = data.sub(" ", text)
             out.append(QUOTED.sub(" ", text))
         return out
 

@@ -1,6 +1,10 @@
-"""Agent journey in Debian's chromium, in English and Russian: the fast and curt agent of
-the demo signs in, opens My results, acknowledges the newest review and disputes it; both
-are stored (the review acknowledged, one more open dispute by this agent).
+"""Agent journey in Debian's chromium, in English and Russian: a demo agent signs in, opens
+My results, acknowledges the newest review and disputes it; both are stored (the review
+acknowledged, one more dispute).
+
+Each run takes an agent who works in that language (the fast and curt Tom Baker in English,
+Anna Petrova in Russian): reviewers comment in the agent's language, and a comment is
+user text the one-language check cannot tell from the page's own words.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from qa_app.storage.models import Dispute, Review
 
 pytestmark = pytest.mark.browser
 
-AGENT = "t.baker"
+AGENT = {"en": "t.baker", "ru": "a.petrova"}
 
 
 def _counts(db_url: str) -> tuple[int, int]:
@@ -32,7 +36,7 @@ def test_agent_acknowledges_and_disputes_a_review(journey, journey_server, lang)
     acknowledged, disputes = _counts(db_url)
     walk = journey("agent", lang)
     page = walk.page
-    walk.sign_in(AGENT)
+    walk.sign_in(AGENT[lang])
     walk.step("signed-in")
     walk.open("my-results")
     assert walk.tr("results.title") in walk.main_text()
