@@ -180,11 +180,13 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_timeout(300)
 
 
-def sign_in(page, base_url: str, username: str, password: str) -> None:
+def sign_in(page, base_url: str, username: str, password: str, timeout: float = 120_000) -> None:
+    """The real sign-in form; ``timeout`` (ms) is the patience a loaded machine needs."""
+    page.set_default_timeout(max(timeout, 60_000))
     page.goto(base_url)
-    wait_for_app(page)
+    wait_for_app(page, timeout)
     page.locator("input[type='text']").first.fill(username)
     page.locator("input[type='password']").first.fill(password)
     page.locator("[data-testid='stFormSubmitButton'] button").click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=120_000)
-    wait_for_app(page)
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=timeout)
+    wait_for_app(page, timeout)

@@ -96,7 +96,8 @@ QUOTED = re.compile(r"“[^”]*”|«[^»]*»")
 @functools.cache
 def data_words(db_url: str) -> tuple[re.Pattern[str], ...]:
     """What the database holds that a page shows as data in any language: people's and
-    teams' names (both spellings of a bilingual name), conversation tags, language codes."""
+    teams' names (both spellings of a bilingual name), usernames, conversation tags and
+    language codes."""
     from sqlalchemy import select
 
     from qa_app.storage import db as storage_db
@@ -105,6 +106,7 @@ def data_words(db_url: str) -> tuple[re.Pattern[str], ...]:
     with storage_db.unit_of_work(db_url) as session:
         names = set(session.scalars(select(Agent.display_name)))
         names |= set(session.scalars(select(Team.name)))
+        names |= set(session.scalars(select(User.username)))
         for name in session.scalars(select(User.display_name)):
             names |= {name, in_language(name, "en"), in_language(name, "ru")}
         tags = {tag for row in session.scalars(select(Conversation.tags)) for tag in row or ()}
@@ -112,7 +114,7 @@ def data_words(db_url: str) -> tuple[re.Pattern[str], ...]:
     names.discard("")
     by_length = sorted(names, key=len, reverse=True)
     return (
-        re.compile("|".join(map(re.escape, by_length))),
+        re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, by_length)) + r")(?!\w)"),
         re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tags) + ["EN", "RU"])) + r")\b"),
     )
 
@@ -190,7 +192,8 @@ class Journey:
             {"en": "English", "ru": "Русский"}[self.lang], exact=True
         )
         if form_lang.count():
-            self.click(form_lang)
+            self.click(form_lang)  # the form reruns itself in that language
+        self.page.get_by_text(self.tr("signin.submit"), exact=True).wait_for()
         self.step("sign-in")
         self.page.locator("input[type='text']").first.fill(username)
         self.page.locator("input[type='password']").first.fill(password)

@@ -43,7 +43,7 @@ def test_lead_reads_calibration_team_and_downloads_a_scorecard(journey, journey_
     page = walk.page
     walk.sign_in("lead")
     walk.open("calibration")
-    page.get_by_text(walk.tr("calibration.header.results")).first.wait_for()
+    page.get_by_role("heading", name=walk.tr("calibration.header.results")).first.wait_for()
     assert walk.tr("calibration.header.discussion") in walk.main_text()
     walk.step("calibration-results")
     walk.open("team")
