@@ -27,6 +27,7 @@ from browser import DEMO_PASSWORD, REPO_ROOT
 from one_language import leaks
 
 from qa_app.i18n import catalogue, in_language, t
+from qa_app.ui.cookie_handover import CLAIM_PATH
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "journeys"
 LANGS = ("en", "ru")
@@ -197,7 +198,12 @@ class Journey:
         self.step("sign-in")
         self.page.locator("input[type='text']").first.fill(username)
         self.page.locator("input[type='password']").first.fill(password)
-        self.click(self.page.locator("[data-testid='stFormSubmitButton'] button"))
+        # signed in once the session cookie is set: pages opened by URL then find it
+        with self.page.expect_response(
+            lambda r: r.url.endswith(CLAIM_PATH) and r.request.method == "POST"
+        ) as claimed:
+            self.click(self.page.locator("[data-testid='stFormSubmitButton'] button"))
+        assert claimed.value.ok, f"the session cookie was refused: {claimed.value.status}"
         self.page.locator("[data-testid='stSidebarNav']").wait_for()
         self.wait_for_run_after(0)
 
