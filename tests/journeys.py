@@ -47,20 +47,28 @@ CONSOLE_NOISE: tuple[tuple[re.Pattern[str], str], ...] = (
 #: ``running`` (installed before any page script, so no run is missed).
 RUN_COUNTER = """
 window.__qaRuns = 0;
+window.__qaChangedAt = performance.now();
 new MutationObserver((changes) => {
+  window.__qaChangedAt = performance.now();
   for (const change of changes) {
     if (change.target.getAttribute('data-test-script-state') === 'running') window.__qaRuns++;
   }
 }).observe(document, {subtree: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
 """
+#: Settled: a run that began after ``after`` runs has ended, the script state has been quiet
+#: for a moment (a run that reruns itself at once is not "done" in between), the status
+#: widget shows no run and no element is still a loading skeleton.
 SETTLED = """(after) => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && window.__qaRuns > after
     && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector("[data-testid^='stStatusWidgetRunning']");
+    && performance.now() - window.__qaChangedAt > 250
+    && !document.querySelector("[data-testid^='stStatusWidgetRunning']")
+    && !document.querySelector("[data-testid='stSkeleton']");
 }"""
-#: Interface text: visible text nodes outside data (transcripts, user text, tables, code).
+#: Interface text: visible text nodes outside data: transcripts, user text (``user_text``'s
+#: spans, ``st.text``, text areas), tables, code, charts, attached files.
 INTERFACE_TEXT = """(skip) => {
   const out = [];
   const walker = document.createTreeWalker(
@@ -69,7 +77,7 @@ INTERFACE_TEXT = """(skip) => {
     const el = walker.currentNode.parentElement;
     const text = walker.currentNode.textContent.trim();
     if (!text || !el || el.closest(skip) || !el.checkVisibility()) continue;
-    out.push(text);
+    out.push([text, el.closest('[data-testid]')?.getAttribute('data-testid') || el.tagName]);
   }
   return out;
 }"""
@@ -84,14 +92,16 @@ DATA_ELEMENTS = ", ".join(
     (
         ".qa-chat", ".qa-user-text", "[data-testid='stDataFrame']", "[data-testid='stTable']",
         "code", "pre", "style", "script", "[translate='no']",
-        "[data-testid='stVegaLiteChart']", "svg",
-        "[data-testid='stFileUploaderFile']",
+        "[data-testid='stVegaLiteChart']", "svg", "textarea", "[data-testid='stFileChips']",
+        "[data-testid='stText']",
     )
 )  # fmt: skip
 KEY_LIKE = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
 #: Quoted passages: the scorers' evidence and conditions quote conversation words, “so” on
 #: English pages and «так» on Russian ones (``review_form._quoted``).
 QUOTED = re.compile(r"“[^”]*”|«[^»]*»")
+#: File names people attached or downloaded (``chat.png``).
+FILE_NAME = re.compile(r"[\w.-]+\.(?:png|jpe?g|webp|pdf|mp3|ogg|wav|m4a|csv|xlsx|jsonl?)\b", re.I)
 
 
 @functools.cache
@@ -148,6 +158,7 @@ class Journey:
     role: str
     errors: list[str] = field(default_factory=list)
     steps: int = 0
+    placed: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.folder = ARTIFACTS / self.lang / self.role
@@ -181,6 +192,13 @@ class Journey:
 
     def click(self, locator) -> None:
         self.rerun(locator.click)
+
+    def see(self, text: str) -> None:
+        """Wait until ``text`` (a message the last action left) shows, and bring it into view
+        for the next screenshot."""
+        message = self.page.get_by_text(text).first
+        message.wait_for()
+        message.scroll_into_view_if_needed()
 
     # the journey -------------------------------------------------------------------------
     def tr(self, key: str, **params) -> str:
@@ -223,16 +241,25 @@ class Journey:
         keys = untranslated_keys(texts)
         assert not keys, f"{where}: untranslated catalogue keys {keys}"
         found = leaks(texts, self.lang)
-        assert not found, f"{where}: wrong language:\n" + "\n".join(found)
+        assert not found, (
+            f"{where}: wrong language:\n"
+            + "\n".join(found)
+            + "\n"
+            + "\n".join(
+                f"  in {where_}: {text[:80]!r}"
+                for text, where_ in self.placed
+                if leaks([text], self.lang)
+            )
+        )
 
     def interface_text(self) -> list[str]:
-        texts = self.page.evaluate(INTERFACE_TEXT, DATA_ELEMENTS)
-        out = []
-        for text in texts:
+        """The visible interface words, data taken out; ``placed`` keeps each text's element."""
+        self.placed = []
+        for text, where in self.page.evaluate(INTERFACE_TEXT, DATA_ELEMENTS):
             for data in data_words(self.db_url):
                 text = data.sub(" ", text)
-            out.append(QUOTED.sub(" ", text))
-        return out
+            self.placed.append((FILE_NAME.sub(" ", QUOTED.sub(" ", text)), where))
+        return [text for text, _ in self.placed]
 
     def finish(self) -> None:
         """The end of the walk: no console or page errors on any step."""

@@ -16,7 +16,7 @@ ALLOWED_LATIN = {
     "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
     "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "REST", "Zendesk", "Intercom",
     "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
-    "h", "s", "min", "ms", "r", "cron",
+    "h", "s", "min", "ms", "r", "cron", "PNG", "JPEG", "WebP", "OGG", "WAV",
 }  # fmt: skip
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -29,6 +29,7 @@ DATA = re.compile(
             r"`[^`]*`",
             r"qa-studio(?: [a-z-]+)+(?: --?[a-z-]+(?: [A-Z0-9]+)?)*",
             r"\bN/A\b",
+            r"\b(?:MP3|M4A)\b",
             r"\b[A-Z][a-z]+/[A-Za-z_/+-]+",
             r"\b[a-z]+-(?:ru|en)\b",
             r"\bc-\d+-\d+\b",

@@ -56,6 +56,6 @@ def test_shopper_records_a_visit_with_an_attachment(journey, journey_server, lan
         assert visit.summary == summary
         assert [f.content_type for f in files] == ["image/png"]
         saved = walk.tr("mystery.form.saved", id=visit.id)
-    page.get_by_text(saved).wait_for()
+    walk.see(saved)
     walk.step("visit-saved", full_page=False)
     walk.finish()

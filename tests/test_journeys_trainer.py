@@ -47,7 +47,7 @@ def test_trainer_assigns_a_topic_and_records_a_session(journey, journey_server, 
     form.get_by_text(NEW_HIRE).first.wait_for()
     walk.step("new-plan", full_page=False)
     walk.click(form.get_by_role("button", name=walk.tr("coaching.plans.create")))
-    page.get_by_text(walk.tr("coaching.plans.created")).wait_for()
+    walk.see(walk.tr("coaching.plans.created"))
     walk.step("plan-assigned", full_page=False)
     plan_id, _ = _plans(db_url)
     assert plan_id > newest
@@ -58,7 +58,7 @@ def test_trainer_assigns_a_topic_and_records_a_session(journey, journey_server, 
     notes.scroll_into_view_if_needed()
     walk.step("session-form", full_page=False)
     walk.click(page.get_by_role("button", name=walk.tr("coaching.plans.record_button")))
-    page.get_by_text(walk.tr("coaching.plans.recorded")).wait_for()
+    walk.see(walk.tr("coaching.plans.recorded"))
     walk.step("session-recorded", full_page=False)
     assert _plans(db_url) == (plan_id, held + 1)
     walk.finish()
