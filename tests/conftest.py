@@ -200,7 +200,7 @@ def journey(chromium, journey_server):
             viewport={"width": 1440, "height": 1000}, accept_downloads=True
         )
         context.add_init_script(RUN_COUNTER)
-        context.set_default_timeout(120_000)
+        context.set_default_timeout(300_000)  # a first page on a loaded 2-core machine
         walk = Journey(context.new_page(), base_url, db_url, lang, role)
         opened.append((context, walk))
         return walk
