@@ -57,6 +57,7 @@ def test_reviewer_grades_a_conversation_with_the_keyboard(journey, journey_serve
     page.locator(".st-key-qa-form [data-testid='stRadio']").first.wait_for()
     walk.step("review-opened")
     page.locator("h1").first.click()  # the page has the focus, no input does
+    page.locator(".st-key-qa-form .qa-active").wait_for()  # the keys' script is listening
     done, total = _graded(walk)
     for _ in range(total):
         if done == total:
