@@ -1,7 +1,7 @@
 """A real QA Studio server and Debian's chromium, for end-to-end tests and screenshots.
 
-``running_app(db_url, env=...)`` starts ``qa-studio serve`` on a free port and waits until it
-answers; ``demo_app(...)`` does so on a demo database built once per test run (shared by the
+``running_app(db_url, extra_env=...)`` starts ``qa-studio serve`` on a free port and waits
+until it answers; ``demo_app(...)`` does so on a demo database built once per test run (shared by the
 xdist workers) and copied for each server, with the page clock at the demo season's day;
 ``browser()`` / ``browser_page()`` launch Debian's chromium through Playwright (no browser
 download); ``sign_in(page, base_url, username, password)`` fills the real sign-in form.
@@ -57,13 +57,17 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> 
 
 @contextlib.contextmanager
 def running_app(
-    db_url: str, log_path: Path | None = None, env: dict[str, str] | None = None
+    db_url: str,
+    log_path: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Serve the app on a free port for the duration of the block; yields its base URL.
-    ``env`` adds variables for the server only (the page clock, the attachments folder)."""
+    ``extra_args`` go to ``qa-studio serve`` (e.g. the single sign-on options); ``extra_env``
+    adds variables for the server only (the page clock, the attachments folder)."""
     port = free_port()
-    env = {**os.environ, **(env or {}), "QA_STUDIO_DATABASE_URL": db_url}
-    command = [sys.executable, "-m", "qa_app.cli", "serve", "--port", str(port)]
+    env = {**os.environ, "QA_STUDIO_DATABASE_URL": db_url, **(extra_env or {})}
+    command = [sys.executable, "-m", "qa_app.cli", "serve", "--port", str(port), *extra_args]
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
@@ -144,7 +148,7 @@ def demo_app(
     if prepare is not None:
         prepare(db_url)
     server_env = {"QA_STUDIO_NOW": now, **(env or {})}
-    with running_app(db_url, log_path=folder / "server.log", env=server_env) as url:
+    with running_app(db_url, log_path=folder / "server.log", extra_env=server_env) as url:
         yield url, db_url
 
 

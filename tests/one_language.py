@@ -16,7 +16,8 @@ ALLOWED_LATIN = {
     "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
     "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "REST", "Zendesk", "Intercom",
     "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
-    "h", "s", "min", "ms", "r", "cron", "PNG", "JPEG", "WebP", "OGG", "WAV",
+    "h", "s", "min", "ms", "r", "cron", "PostgreSQL", "SQLite", "PNG", "JPEG", "WebP", "OGG",
+    "WAV",
 }  # fmt: skip
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
