@@ -256,9 +256,10 @@ class Journey:
         """The visible interface words, data taken out; ``placed`` keeps each text's element."""
         self.placed = []
         for text, where in self.page.evaluate(INTERFACE_TEXT, DATA_ELEMENTS):
+            text = QUOTED.sub(" ", FILE_NAME.sub(" ", text))
             for data in data_words(self.db_url):
                 text = data.sub(" ", text)
-            self.placed.append((FILE_NAME.sub(" ", QUOTED.sub(" ", text)), where))
+            self.placed.append((text, where))
         return [text for text, _ in self.placed]
 
     def finish(self) -> None:
