@@ -18,7 +18,7 @@ from qa_app.ui import context, session_cookie
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
-from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+from qa_app.ui.screens import PAGES, SECTIONS, PageSpec, landing_page, page_by_key, sign_in
 from qa_app.ui.screens.privacy_page import purge_due_at_start
 
 
@@ -40,7 +40,7 @@ def _page_object(spec: PageSpec, role: str = "", *, hidden: bool = False) -> st.
         title=tr(spec.title_key_for(role)),
         icon=spec.icon or None,
         url_path=spec.key.replace("_", "-"),
-        default=spec.key == DEFAULT_PAGE,
+        default=spec.key == landing_page(role),
         visibility="hidden" if hidden else "visible",
     )
 
@@ -55,11 +55,7 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
     # The other pages stay routable but hidden: a bookmarked or shared link then says, in
     # the user's language, that the role may not open it (the role guard), instead of
     # Streamlit's English "Page not found" dialog.
-    denied = [
-        _page_object(s, role, hidden=True)
-        for s in PAGES
-        if not s.allows(role) and s.key != DEFAULT_PAGE
-    ]
+    denied = [_page_object(s, role, hidden=True) for s in PAGES if not s.allows(role)]
     if denied and grouped:
         grouped[next(reversed(grouped))].extend(denied)
     return grouped
@@ -67,15 +63,15 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
 
 def sign_in_navigation() -> list[st.Page]:
     """Every page address shows the sign-in form, so a bookmarked or reloaded page opens
-    straight after signing in (when the role allows it) instead of "page not found"."""
-    pages = [st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in")]
+    straight after signing in (when the role allows it) instead of "page not found". The
+    bare address is the form itself: after signing in it shows the user's landing page."""
+    pages = [st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in", default=True)]
     for spec in PAGES:
         pages.append(
             st.Page(
                 lambda: sign_in.render(),
                 title=tr("signin.title"),
                 url_path=spec.key.replace("_", "-"),
-                default=spec.key == DEFAULT_PAGE,
             )
         )
     return pages
