@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.mystery.checklist import available_checklists, checklist_by_id
+from qa_app.services.mystery.editing import may_edit
 from qa_app.services.mystery.reports import MysteryReport, ReportFilter, mystery_report
 from qa_app.services.mystery.scenarios import ScenarioInfo, local, scenario_infos
 from qa_app.services.mystery.visits import (
@@ -83,6 +84,27 @@ class AttachmentView:
 
 
 @dataclass(frozen=True, slots=True)
+class EditableVisit:
+    """What the correction form starts from: the visit as stored, at ``lock_version``."""
+
+    lock_version: int
+    scenario_id: int
+    scenario: str
+    shopper: str
+    agent_login: str
+    team: str
+    contacted_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    summary: str
+    transcript: str
+    conversation: str
+    #: criterion id -> (level, not applicable, comment)
+    answers: dict[str, tuple[float | None, bool, str]]
+    items: list[ChecklistItem]
+
+
+@dataclass(frozen=True, slots=True)
 class VisitDetail:
     row: VisitRow
     first_response_at: datetime | None
@@ -94,6 +116,8 @@ class VisitDetail:
     attachments: list[AttachmentView]
     #: The bytes of the one attachment asked for (a download or a preview), else None.
     opened: AttachmentFile | None = None
+    #: Set when the actor may correct this visit now (the form's starting point).
+    editable: EditableVisit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +226,9 @@ def _detail(
     conversation = (
         session.get(Conversation, visit.conversation_id) if visit.conversation_id else None
     )
+    editable = may_edit(actor, visit)
     return VisitDetail(
+        editable=_editable_view(session, visit, lang, conversation) if editable else None,
         opened=read_attachment(session, actor, wanted) if wanted else None,
         row=_rows(session, actor, lang, visit.id)[0],
         first_response_at=visit.first_response_at,
@@ -214,6 +240,31 @@ def _detail(
         attachments=[
             AttachmentView(f.id, f.original_name, f.content_type, f.size_bytes) for f in files
         ],
+    )
+
+
+def _editable_view(
+    session: Session, visit: MysteryVisit, lang: str, conversation: Conversation | None
+) -> EditableVisit:
+    agent = session.get(Agent, visit.agent_id) if visit.agent_id else None
+    team = session.get(Team, visit.team_id) if visit.team_id else None
+    shopper = session.get(User, visit.shopper_id) if visit.shopper_id else None
+    scenario = session.get(MysteryScenario, visit.scenario_id)
+    return EditableVisit(
+        lock_version=visit.lock_version,
+        scenario_id=visit.scenario_id,
+        scenario=local(scenario.name, lang),
+        shopper=shopper.username if shopper else "",
+        agent_login=agent.login if agent else "",
+        team=team.name if team else "",
+        contacted_at=visit.contacted_at,
+        first_response_at=visit.first_response_at,
+        resolved_at=visit.resolved_at,
+        summary=visit.summary,
+        transcript=visit.transcript,
+        conversation=conversation.external_id if conversation else "",
+        answers={a.criterion_id: (a.value, a.not_applicable, a.comment) for a in visit.answers},
+        items=checklist_items(visit.checklist, lang),
     )
 
 

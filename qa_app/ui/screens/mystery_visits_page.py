@@ -15,7 +15,7 @@ import streamlit as st
 
 from qa_app.services import imports, mystery
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, data, mystery_visit_form, user_text
+from qa_app.ui import context, data, mystery_visit_edit, mystery_visit_form, user_text
 from qa_app.ui.context import tr
 from qa_app.ui.screens.import_page import ZONES
 
@@ -92,8 +92,19 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
                       team=user_text.inline(row.team or unknown), shopper=user_text.inline(row.shopper or unknown)))  # fmt: skip
         if detail.conversation:
             st.caption(tr("mystery.visit.conversation", id=user_text.inline(detail.conversation)))
-        if screen.may_publish:
-            render_publish(actor, row)
+        with st.container(horizontal=True):
+            if screen.may_publish:
+                render_publish(actor, row)
+            if detail.editable is not None and not mystery_visit_edit.editing(row.id):
+                mystery_visit_edit.render_start(row.id, detail.editable.lock_version)
+    if mystery_visit_edit.editing(row.id):
+        if detail.editable is None:  # published (or reassigned) while being corrected
+            st.warning(tr("mystery.edit.no_longer"))
+            mystery_visit_edit.stop()
+        else:
+            mystery_visit_edit.render_edit(actor, screen, row.id)
+            render_attachments(detail)
+            return
     render_answers(detail)
     if detail.summary.strip():
         st.markdown(f"**{tr('mystery.visit.summary')}**")
