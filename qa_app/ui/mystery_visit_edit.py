@@ -102,9 +102,10 @@ def render_edit(actor, screen: mystery.VisitsScreen, visit_id: int) -> None:
         st.caption(tr("mystery.edit.scenario", scenario=user_text.inline(visit.scenario)))
         with st.form(key("form"), clear_on_submit=False, border=False):
             typed = visit_fields(key, screen, visit.items, shoppers)
-            left, right = st.columns([1, 1])
-            submitted = left.form_submit_button(tr("mystery.edit.save"), type="primary")
-        if right.button(tr("mystery.edit.cancel"), key=key("cancel")):
+            with st.container(horizontal=True):
+                submitted = st.form_submit_button(tr("mystery.edit.save"), type="primary")
+                cancelled = st.form_submit_button(tr("mystery.edit.cancel"))
+        if cancelled:
             stop()
             st.rerun()
     if submitted:
