@@ -105,6 +105,12 @@ def test_who_is_offered_a_correction(prog):
     seed(url, lambda s: mystery.set_published(s, prog.lead, [1], now=NOW))
     agent = _run("agent", url, username="anna", agent_login="a.petrova")
     assert _visit_ids(agent) == [1] and not _offers_edit(agent, 1)
+    # an agent never learns who the shopper was; the programme's staff do
+    shopper_column = t("mystery.col.shopper", "en")
+    assert shopper_column not in agent.dataframe[0].value.columns
+    assert "shopper1" not in visible_text(agent)
+    assert shopper_column not in shopper.dataframe[0].value.columns  # always oneself
+    assert lead.dataframe[0].value[shopper_column].tolist() == ["shopper1", "shopper2"]
 
 
 def _visit_ids(at) -> list[int]:

@@ -134,6 +134,8 @@ class VisitsScreen:
     may_record_any: bool = False
     may_publish: bool = False
     may_import: bool = False
+    #: Whether visits name their shopper (programme staff only).
+    names_shopper: bool = False
 
 
 def checklist_items(checklist_id: str, lang: str) -> list[ChecklistItem]:
@@ -175,6 +177,9 @@ def _rows(session: Session, actor: Actor, lang: str, visit_id: int | None = None
         .order_by(MysteryVisit.contacted_at.desc(), MysteryVisit.id.desc())
     )  # fmt: skip
     stmt = stmt.where(MysteryVisit.id == visit_id) if visit_id else stmt.limit(LIST_LIMIT)
+    # Who the shopper was stays with the programme's staff: an agent who learnt it would
+    # know the next contact from that person is staged; a shopper knows it is themselves.
+    names_shopper = can(actor, "mystery.read_any")
     return [
         VisitRow(
             v.id,
@@ -183,7 +188,7 @@ def _rows(session: Session, actor: Actor, lang: str, visit_id: int | None = None
             v.channel,
             display or login or "",
             team or "",
-            shopper or "",
+            (shopper or "") if names_shopper else "",
             v.overall_score,
             v.passed,
             v.published,
@@ -301,6 +306,7 @@ def visits_screen(
             may_record_any=any_shopper,
             may_publish=can(actor, "mystery.publish"),
             may_import=can(actor, "mystery.import"),
+            names_shopper=can(actor, "mystery.read_any"),
         )  # fmt: skip
 
 

@@ -43,16 +43,18 @@ def render_list(screen: mystery.VisitsScreen) -> int | None:
             tr("mystery.col.scenario"): [r.scenario for r in rows],
             tr("mystery.col.channel"): [tr(f"overview.channel.{r.channel}") for r in rows],
             tr("mystery.col.agent"): [r.agent for r in rows],
-            tr("mystery.col.shopper"): [r.shopper for r in rows],
             tr("mystery.col.score"): [r.score for r in rows],
             tr("mystery.col.passed"): [r.passed for r in rows],
             tr("mystery.col.published"): [r.published for r in rows],
             tr("mystery.col.files"): [r.attachments for r in rows],
         }
     )
+    if screen.names_shopper:
+        frame.insert(5, tr("mystery.col.shopper"), [r.shopper for r in rows])
     st.dataframe(
         frame, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-        column_config={tr("mystery.col.score"): st.column_config.NumberColumn(format="%.0f")},
+        column_config={tr("mystery.col.score"): st.column_config.NumberColumn(format="%.0f"),
+                       tr("mystery.col.scenario"): st.column_config.TextColumn(width="medium")},
     )  # fmt: skip
     st.caption(tr("mystery.visits.count", shown=len(rows), total=screen.total))
     labels = {
@@ -88,8 +90,13 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
             resolved=_when(detail.resolved_at),
         ))  # fmt: skip
         unknown = tr("mystery.form.unknown")
-        st.caption(tr("mystery.visit.who", agent=user_text.inline(row.agent or unknown),
-                      team=user_text.inline(row.team or unknown), shopper=user_text.inline(row.shopper or unknown)))  # fmt: skip
+        who = tr("mystery.visit.who", agent=user_text.inline(row.agent or unknown),
+                 team=user_text.inline(row.team or unknown))  # fmt: skip
+        if screen.names_shopper:
+            who += " · " + tr(
+                "mystery.visit.shopper", shopper=user_text.inline(row.shopper or unknown)
+            )
+        st.caption(who)
         if detail.conversation:
             st.caption(tr("mystery.visit.conversation", id=user_text.inline(detail.conversation)))
         with st.container(horizontal=True):
