@@ -177,3 +177,12 @@ def test_a_refused_correction_changes_nothing(db_url, tmp_path, uploads, data_ch
         assert session.scalar(select(func.count(MysteryAnswer.id))) == len(answers())
         assert session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "mystery.visit_edited")) == 0  # fmt: skip
+
+
+def test_a_refusal_names_the_size_the_upload_box_showed():
+    """The browser's upload box writes decimal megabytes (10,400,000 bytes: "10.4MB"); the
+    refusal names the same figure and the limit in the same unit."""
+    with pytest.raises(InvalidInput) as refused:
+        attachments.check_upload("call.mp3", b"ID3" + b"\x00" * 10_399_997)
+    assert refused.value.params["size_mb"] == "10.4" and refused.value.params["limit_mb"] == 10
+    assert attachments.check_upload("ok.mp3", b"ID3" + b"\x00" * (attachments.MAX_BYTES - 3))

@@ -24,6 +24,7 @@ OPEN = "mystery.visits.open"
 ATTACHMENT = "mystery.visits.attachment"
 IMPORT_RESULT = "mystery.import.result"
 PUBLISH_FLASH = "mystery.visits.publish_flash"
+TAB = "mystery.visits.tab"
 
 
 def _when(moment) -> str:
@@ -139,7 +140,8 @@ def render_answers(detail: mystery.VisitDetail) -> None:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    """Decimal units, as the upload box wrote them."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{size / 1e3:.0f} KB"
 
 
 def render_attachments(detail: mystery.VisitDetail) -> None:
@@ -232,8 +234,9 @@ def render() -> None:
     st.title(tr("mystery.visits.title"))
     context.show_flash(mystery_visit_form.FLASH)
     context.show_flash(PUBLISH_FLASH)
-    if mystery_visit_form.OPEN_NEXT in st.session_state:
+    if mystery_visit_form.OPEN_NEXT in st.session_state:  # a visit was just saved: show it
         st.session_state[OPEN] = st.session_state.pop(mystery_visit_form.OPEN_NEXT)
+        st.session_state[TAB] = tr("mystery.visits.tab.list")
     screen = mystery.visits_screen(
         context.uow(), actor, context.current_lang(), st.session_state.get(OPEN),
         st.session_state.get(ATTACHMENT),
@@ -243,7 +246,9 @@ def render() -> None:
         titles.append(tr("mystery.visits.tab.record"))
     if screen.may_import:
         titles.append(tr("mystery.visits.tab.import"))
-    tabs = st.tabs(titles)
+    # Keyed, so a message appearing above the tabs (a save's flash) never sends the user
+    # back to the first tab, away from the form and its error.
+    tabs = st.tabs(titles, key=TAB, on_change="rerun")
     with tabs[0]:
         if not screen.visits:
             none = "mystery.visits.none_agent" if actor.is_agent else "mystery.visits.none"
