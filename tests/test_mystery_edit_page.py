@@ -154,3 +154,19 @@ def test_a_correction_saved_in_another_tab_is_a_conflict(prog, lang):
     at = _save(at, lang, version=2)
     assert t("mystery.edit.saved", lang, id=1) in visible_text(at)
     assert _stored(prog.url).summary == "merged by hand"
+
+
+def test_an_empty_period_points_at_the_latest_visits(prog):
+    """The visits are older than the default period (an imported history, the demo season):
+    the reports page says so and one click shows the 180 days up to the latest one."""
+    from datetime import timedelta
+
+    at = run_page("mystery_reports", "lead", prog.url, "ru", username="lead")
+    at.session_state[context.SESSION_CLOCK] = NOW + timedelta(days=400)
+    at.run()
+    assert t("mystery.report.empty", "ru") in visible_text(at)
+    at.button(key="mystery.report.jump").click().run()
+    assert not at.exception, at.exception
+    assert at.metric[3].value == "2"  # both visits
+    start, end = at.date_input(key="mystery.report.period").value
+    assert end == (NOW - timedelta(days=1)).date() and (end - start).days == 180

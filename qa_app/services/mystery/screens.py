@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -321,6 +321,9 @@ class ReportScreen:
     report: MysteryReport
     may_export: bool
     shows_gap: bool
+    #: The day of the latest visit the actor may see (any period), so an empty period can
+    #: point at where the visits are; None when there is none.
+    last_visit_day: date | None = None
 
 
 def report_screen(uow: UnitOfWork, actor: Actor, filters: ReportFilter, lang: str) -> ReportScreen:
@@ -328,5 +331,8 @@ def report_screen(uow: UnitOfWork, actor: Actor, filters: ReportFilter, lang: st
     require(actor, "page.mystery_reports")
     with uow:
         report = mystery_report(uow.session, actor, filters, lang)
+        last = uow.session.scalar(visible(select(func.max(MysteryVisit.contacted_at)), actor))
     shows_gap = can(actor, "mystery.read_any") or can(actor, "mystery.read_published_own")
-    return ReportScreen(report, can(actor, "mystery.export"), shows_gap)
+    return ReportScreen(
+        report, can(actor, "mystery.export"), shows_gap, last.date() if last else None
+    )
