@@ -40,24 +40,38 @@ def _page_object(spec: PageSpec, role: str = "", *, hidden: bool = False) -> st.
         title=tr(spec.title_key_for(role)),
         icon=spec.icon or None,
         url_path=spec.key.replace("_", "-"),
-        default=spec.key == landing_page(role),
         visibility="hidden" if hidden else "visible",
     )
 
 
+def _home(landing: st.Page, spec: PageSpec, role: str) -> st.Page:
+    """The bare address: it opens the role's landing page under that page's own address,
+    so every page keeps one address (a shared link works) and the sidebar marks it."""
+    return st.Page(
+        lambda: st.switch_page(landing), title=tr(spec.title_key_for(role)),
+        url_path="home", default=True, visibility="hidden",
+    )  # fmt: skip
+
+
 def navigation_for(role: str) -> dict[str, list[st.Page]]:
-    """Sidebar sections with the pages this role may open, in ``PAGES`` order."""
+    """Sidebar sections with the pages this role may open, in ``PAGES`` order, and the
+    bare address leading to the role's landing page."""
     grouped: dict[str, list[st.Page]] = {}
+    landing = landing_page(role)
     for section, title_key in SECTIONS.items():
-        pages = [_page_object(s, role) for s in PAGES if s.section == section and s.allows(role)]
+        specs = [s for s in PAGES if s.section == section and s.allows(role)]
+        pages = [_page_object(s, role) for s in specs]
         if pages:
             grouped[tr(title_key)] = pages
+        for spec, page in zip(specs, pages, strict=True):
+            if spec.key == landing:
+                home = _home(page, spec, role)
     # The other pages stay routable but hidden: a bookmarked or shared link then says, in
     # the user's language, that the role may not open it (the role guard), instead of
     # Streamlit's English "Page not found" dialog.
     denied = [_page_object(s, role, hidden=True) for s in PAGES if not s.allows(role)]
-    if denied and grouped:
-        grouped[next(reversed(grouped))].extend(denied)
+    if grouped:
+        grouped[next(reversed(grouped))].extend([*denied, home])
     return grouped
 
 
