@@ -152,10 +152,12 @@ def test_shopper_records_visits_and_an_oversized_file_loses_nothing(app, tmp_pat
         wait_for_app(page)
         _shot(page, "mystery-visit-saved-en.png")
         page.get_by_text("saved.").first.wait_for(timeout=60_000)
-        # the shopper corrects the visit just saved: the form opens filled from it
+        # the shopper corrects the visit just saved (open in the list): the form is filled
+        page.get_by_role("tab", name="Visits").click()
+        wait_for_app(page)
         page.get_by_role("button", name="Correct this visit").click()
         wait_for_app(page)
-        summary = page.get_by_label("Summary of the contact").first
+        summary = page.locator("textarea[aria-label='Summary of the contact']:visible").first
         assert summary.input_value() == "Polite, but no name used"
         summary.fill("Polite; used my name once, at the end")
         page.get_by_role("button", name="Save corrections").click()

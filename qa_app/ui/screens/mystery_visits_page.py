@@ -234,9 +234,8 @@ def render() -> None:
     st.title(tr("mystery.visits.title"))
     context.show_flash(mystery_visit_form.FLASH)
     context.show_flash(PUBLISH_FLASH)
-    if mystery_visit_form.OPEN_NEXT in st.session_state:  # a visit was just saved: show it
+    if mystery_visit_form.OPEN_NEXT in st.session_state:  # a visit was just saved: open it
         st.session_state[OPEN] = st.session_state.pop(mystery_visit_form.OPEN_NEXT)
-        st.session_state[TAB] = tr("mystery.visits.tab.list")
     screen = mystery.visits_screen(
         context.uow(), actor, context.current_lang(), st.session_state.get(OPEN),
         st.session_state.get(ATTACHMENT),
