@@ -21,6 +21,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from qa_app.ui.cookie_handover import COOKIE_NAME
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -194,3 +196,9 @@ def sign_in(page, base_url: str, username: str, password: str, timeout: float = 
     page.locator("[data-testid='stFormSubmitButton'] button").click()
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=timeout)
     wait_for_app(page, timeout)
+    # The session cookie is set by a request the page makes after its run: a page opened by
+    # address before it lands would start signed out. Wait for it, as a user's click would.
+    for _ in range(100):
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)

@@ -1,6 +1,7 @@
 """The mystery-shopper pages in Debian's chromium, as a new user meets them: a lead creates
 a scenario; a shopper records a visit whose oversized attachment is refused without losing
-anything typed, then saves it with a screenshot attached; the lead reads the reports.
+anything typed, then saves it with a screenshot attached and corrects it; the lead reads
+the reports.
 
 The database holds the demo programme (agents from the demo personas, 240 visits) and the
 page clock is the season's reference. Screenshots of every page in English and Russian land
@@ -151,9 +152,22 @@ def test_shopper_records_visits_and_an_oversized_file_loses_nothing(app, tmp_pat
         wait_for_app(page)
         _shot(page, "mystery-visit-saved-en.png")
         page.get_by_text("saved.").first.wait_for(timeout=60_000)
+        # the shopper corrects the visit just saved (open in the list): the form is filled
+        page.get_by_role("tab", name="Visits").click()
+        wait_for_app(page)
+        page.get_by_role("button", name="Correct this visit").click()
+        wait_for_app(page)
+        summary = page.locator("textarea[aria-label='Summary of the contact']:visible").first
+        assert summary.input_value() == "Polite, but no name used"
+        summary.fill("Polite; used my name once, at the end")
+        page.get_by_role("button", name="Save corrections").click()
+        wait_for_app(page)
+        page.get_by_text("corrected.").first.wait_for(timeout=60_000)
+        _shot(page, "mystery-visit-corrected-en.png")
     with storage_db.unit_of_work(db_url) as session:
         visit = session.scalar(select(MysteryVisit).order_by(MysteryVisit.id.desc()))
-        assert visit.summary == "Polite, but no name used" and visit.external_ref is None
+        assert visit.summary == "Polite; used my name once, at the end"
+        assert visit.external_ref is None and visit.lock_version == 2
         files = session.scalars(
             select(MysteryAttachment).where(MysteryAttachment.visit_id == visit.id)
         )

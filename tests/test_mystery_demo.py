@@ -50,3 +50,23 @@ def test_demo_programme_tells_the_personas_story(sqlite_url):
     assert curt > 0.8 and warm < 0.2  # the curt agent never greets, the warm one always
     assert report.visits == 300 and len(report.by_channel) == 5
     assert report.worst.iloc[0]["compliance"] < report.items["compliance"].max()
+
+
+def test_demo_shoppers_are_demo_accounts_with_the_demo_password(sqlite_url):
+    """A visitor of the demo signs in as a shopper like as any other role: the shoppers get
+    the chosen password and are listed with the accounts, before the programme uses them."""
+    from qa_app.demo.seed import create_demo_accounts
+    from qa_app.services import accounts
+
+    seed(sqlite_url, _agents)
+    created = seed(sqlite_url, lambda s: create_demo_accounts(s, password="demo-pass-12345"))
+    shoppers = {a.username: a.password for a in created if a.role == "shopper"}
+    assert shoppers == {"shopper": "demo-pass-12345", "shopper.2": "demo-pass-12345"}
+    seed(sqlite_url, lambda s: create_demo_mystery(s, REFERENCE, visits=20))
+    with storage_db.unit_of_work(sqlite_url) as session:
+        actor = accounts.authenticate(session, "shopper", "demo-pass-12345", now=REFERENCE)
+        assert actor.role == "shopper"
+        visits = session.scalar(
+            select(func.count(MysteryVisit.id)).where(MysteryVisit.shopper_id == actor.user_id)
+        )
+        assert visits > 0

@@ -9,6 +9,7 @@ the domain's ``Conflict`` with a clear message: never a raw ``IntegrityError``,
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -400,3 +401,34 @@ def test_parallel_acknowledgements_of_one_review_store_one_moment(pg_url):
         .where(AuditEvent.action == "review.acknowledged")
     )
     assert _count(pg_url, acknowledged) == 1
+
+
+def test_parallel_corrections_of_one_visit_keep_one(pg_url, tmp_path, monkeypatch):
+    """Twenty tabs correct the same visit from the same version: one correction lands, every
+    other tab gets the visit's conflict message and its summary is nowhere."""
+    from mystery_fixtures import programme, visit
+
+    from qa_app.services import mystery
+    from qa_app.services.mystery import attachments
+    from qa_app.storage.models import MysteryVisit
+
+    monkeypatch.setenv(attachments.ATTACHMENTS_ENV, str(tmp_path / "files"))
+    p = programme(pg_url)
+    with storage_db.unit_of_work(pg_url) as session:
+        visit_id = mystery.record_visit(session, p.shopper, visit(p.scenario_id), now=NOW)
+        session.commit()
+        version = session.get(MysteryVisit, visit_id).lock_version
+
+    def correct(i: int) -> int:
+        data = dataclasses.replace(visit(p.scenario_id), summary=f"tab {i}")
+        uow = database.unit_of_work(pg_url)
+        return mystery.do_update_visit(uow, p.shopper, visit_id, version, data, now=NOW)
+
+    done, conflicts = outcome(race(correct))
+    assert done == [version + 1]
+    assert {c.key for c in conflicts} == {"mystery.visit.stale"}
+    with storage_db.unit_of_work(pg_url) as session:
+        row = session.get(MysteryVisit, visit_id)
+        assert row.lock_version == version + 1 and row.summary.startswith("tab ")
+        edits = select(func.count()).select_from(AuditEvent)
+        assert session.scalar(edits.where(AuditEvent.action == "mystery.visit_edited")) == 1

@@ -99,7 +99,44 @@ def test_sign_in_wrong_then_right(sqlite_url):
     at = _sign_in(at, "olga", TEST_PASSWORD)
     assert not at.exception
     assert at.session_state[context.SESSION_USER] is not None
-    assert t("overview.title", "en") in visible_text(at)
+    assert t("queue.title", "en") in visible_text(at)  # a reviewer starts on their queue
+
+
+LANDINGS = {
+    "admin": "overview",
+    "lead": "overview",
+    "reviewer": "queue",
+    "trainer": "coaching",
+    "agent": "my_results",
+    "shopper": "mystery_visits",
+}
+
+
+def test_every_role_lands_on_its_own_first_page():
+    """One rule (``landing_page``) decides where each role starts, and the router's default
+    page is that page, which the role may open."""
+    from qa_app.ui.app import navigation_for
+    from qa_app.ui.screens import landing_page, page_by_key
+
+    assert {role: landing_page(role) for role in ALL_ROLES} == LANDINGS
+    for role in ALL_ROLES:
+        assert page_by_key(LANDINGS[role]).allows(role)
+        pages = [p for section in navigation_for(role).values() for p in section]
+        # outside a running script a Page keeps only these (Streamlit's own default marker):
+        # the bare address is one hidden page that switches to the landing page
+        defaults = [p for p in pages if p._default]
+        assert len(defaults) == 1 and defaults[0].visibility == "hidden"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_shopper_signs_in_onto_their_visits(sqlite_url, lang):
+    make_user(sqlite_url, "shopper", username="sveta", lang=lang)
+    at = run_app(sqlite_url, None, lang)
+    at = _sign_in(at, "sveta", TEST_PASSWORD)
+    assert not at.exception
+    text = visible_text(at)
+    assert t("mystery.visits.title", lang) in text
+    assert t("overview.title", lang) not in text
 
 
 def test_lockout_message_tells_time_left(sqlite_url):
@@ -256,9 +293,9 @@ def test_pages_a_role_may_not_open_are_routed_but_hidden():
         visible = [p for p in pages if p.visibility == "visible"]
         hidden = [p for p in pages if p.visibility == "hidden"]
         assert len(visible) == len(pages_for_role(role))
-        assert len(hidden) == len(PAGES) - len(pages_for_role(role))
+        assert len(hidden) == len(PAGES) - len(pages_for_role(role)) + 1  # + the bare address
     admin = [p for section in navigation_for("admin").values() for p in section]
-    assert all(p.visibility == "visible" for p in admin)
+    assert [p for p in admin if p.visibility == "hidden"] == [p for p in admin if p._default]
 
 
 def test_agreement_figures_are_written_like_the_calibration_page():

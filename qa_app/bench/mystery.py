@@ -7,7 +7,9 @@ demo's agents and ``visits`` demo visits (through the real service), then measur
   must do), so the other figures can be read against this machine's speed today;
 * the report service (every figure of the page) cold and warm;
 * the reports page itself in Streamlit's AppTest, signed in as a lead: the first run (the
-  cache is empty) and the runs after it (the page as a user re-draws it).
+  cache is empty) and the runs after it (the page as a user re-draws it). Before it, the
+  account page is run once to import the app, which a server does once at start; that
+  warm-up is printed apart.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class MysteryBench:
     reference_ms: float
     service_cold_ms: float
     service_warm_ms: float
+    warm_up_ms: float
     page_first_ms: float
     page_again_ms: float
 
@@ -98,7 +101,9 @@ def _reference(url: str, filters: mystery.ReportFilter) -> None:
         pd.DataFrame(session.query(MysteryAnswer.visit_id, MysteryAnswer.failed).all())
 
 
-def _page_runs(url: str, filters: mystery.ReportFilter, repeat: int) -> tuple[float, list[float]]:
+def _page_runs(
+    url: str, filters: mystery.ReportFilter, repeat: int
+) -> tuple[float, float, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from qa_app.ui import context
@@ -112,16 +117,28 @@ def _page_runs(url: str, filters: mystery.ReportFilter, repeat: int) -> tuple[fl
 
         render_page_by_key("mystery_reports")
 
-    app = AppTest.from_function(script, default_timeout=120)
-    app.session_state[context.SESSION_DB] = url
-    app.session_state[context.SESSION_CLOCK] = REFERENCE
-    for key, value in context.session_entries(lead, token).items():
-        app.session_state[key] = value
+    def account() -> None:
+        from qa_app.ui.app import render_page_by_key
+
+        render_page_by_key("account")
+
+    def signed_in(fn) -> AppTest:
+        app = AppTest.from_function(fn, default_timeout=120)
+        app.session_state[context.SESSION_DB] = url
+        app.session_state[context.SESSION_CLOCK] = REFERENCE
+        for key, value in context.session_entries(lead, token).items():
+            app.session_state[key] = value
+        return app
+
+    # The first page of a fresh process pays for importing the app (a server does it once,
+    # at start): timed apart, on the account page, so the report's own first load shows.
+    warm_up = _ms(signed_in(account).run)
+    app = signed_in(script)
     app.session_state["mystery.report.period"] = (filters.start, filters.end)
     first = _ms(app.run)
     if app.exception:
         raise RuntimeError(f"the reports page failed: {app.exception[0].value}")
-    return first, [_ms(app.run) for _ in range(repeat)]
+    return warm_up, first, [_ms(app.run) for _ in range(repeat)]
 
 
 def run_mystery_bench(visits: int = 5000, repeat: int = 3) -> MysteryBench:
@@ -141,8 +158,8 @@ def run_mystery_bench(visits: int = 5000, repeat: int = 3) -> MysteryBench:
 
         cold = _ms(report)
         warm = statistics.median(_ms(report) for _ in range(repeat))
-        page_first, page_again = _page_runs(url, filters, repeat)
+        warm_up, page_first, page_again = _page_runs(url, filters, repeat)
         dispose_engine(url)
     return MysteryBench(
-        visits, build_s, reference, cold, warm, page_first, statistics.median(page_again)
+        visits, build_s, reference, cold, warm, warm_up, page_first, statistics.median(page_again)
     )

@@ -21,7 +21,12 @@ from qa_app.demo.corpus.personas import AGENTS, Agent, Persona, persona_of
 from qa_app.services import accounts, mystery
 from qa_app.services.actor import SYSTEM, Actor
 
-DEMO_SHOPPERS = (("shopper", "Sam Shopper / Семён Покупателев"), ("shopper.2", "Polina Proverkina"))
+#: The demo's shoppers: username, name (one per language) and interface language. They are
+#: demo accounts like the staff (``create_demo_accounts``), so a visitor can sign in as one.
+DEMO_SHOPPERS = (
+    ("shopper", "Sam Shopper / Семён Покупателев", "en"),
+    ("shopper.2", "Polina Proverkina / Полина Проверкина", "ru"),
+)
 DEFAULT_VISITS = 240
 DAYS = 84  # twelve weeks, the length of the demo season
 PUBLISH_AFTER = timedelta(days=14)  # leads publish results a fortnight after the visit
@@ -121,11 +126,12 @@ def _agent_for(rng: random.Random, scenario) -> Agent:
 
 def _shoppers(session: Session, reference: datetime) -> list[Actor]:
     actors = []
-    for username, name in DEMO_SHOPPERS:
+    for username, name, language in DEMO_SHOPPERS:
         user = accounts.find_user(session, username)
         if user is None:
             row, _ = accounts.add_user(
-                session, SYSTEM, username, "shopper", display_name=name, language="ru", now=reference
+                session, SYSTEM, username, "shopper", display_name=name, language=language,
+                now=reference,
             )  # fmt: skip
             user = accounts.find_user(session, row.username)
         actors.append(accounts.actor_for(user))

@@ -91,7 +91,8 @@ def import_demo_corpus(
 def create_demo_accounts(
     session: Session, password: str | None = None, reference: datetime | None = None
 ) -> list[DemoAccount]:
-    """One account per role plus one per demo agent; passwords are returned once, never stored."""
+    """One account per role (the mystery shoppers too) plus one per demo agent; passwords are
+    returned once, never stored."""
     from qa_app.demo.corpus.personas import AGENTS
     from qa_app.demo.mystery import DEMO_SHOPPERS
     from qa_app.demo.season import demo_reference
@@ -99,8 +100,7 @@ def create_demo_accounts(
     created_at = demo_reference(reference)
 
     wanted = [(u, r, n, None, lang) for u, r, n, lang in DEMO_STAFF]
-    # the shoppers too: created later by the mystery programme, they had a password no one saw
-    wanted += [(u, "shopper", n, None, "ru") for u, n in DEMO_SHOPPERS]
+    wanted += [(u, "shopper", n, None, lang) for u, n, lang in DEMO_SHOPPERS]
     wanted += [(a.login, "agent", a.name, a.login, _language_of(a.name)) for a in AGENTS]
     accounts = []
     for username, role, name, agent_login, language in wanted:

@@ -18,7 +18,7 @@ from qa_app.ui import context, session_cookie, sso
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
-from qa_app.ui.screens import DEFAULT_PAGE, PAGES, SECTIONS, PageSpec, page_by_key, sign_in
+from qa_app.ui.screens import PAGES, SECTIONS, PageSpec, landing_page, page_by_key, sign_in
 from qa_app.ui.screens.privacy_page import purge_due_at_start
 
 
@@ -40,42 +40,52 @@ def _page_object(spec: PageSpec, role: str = "", *, hidden: bool = False) -> st.
         title=tr(spec.title_key_for(role)),
         icon=spec.icon or None,
         url_path=spec.key.replace("_", "-"),
-        default=spec.key == DEFAULT_PAGE,
         visibility="hidden" if hidden else "visible",
     )
 
 
+def _home(landing: st.Page, spec: PageSpec, role: str) -> st.Page:
+    """The bare address: it opens the role's landing page under that page's own address,
+    so every page keeps one address (a shared link works) and the sidebar marks it."""
+    return st.Page(
+        lambda: st.switch_page(landing), title=tr(spec.title_key_for(role)),
+        url_path="home", default=True, visibility="hidden",
+    )  # fmt: skip
+
+
 def navigation_for(role: str) -> dict[str, list[st.Page]]:
-    """Sidebar sections with the pages this role may open, in ``PAGES`` order."""
+    """Sidebar sections with the pages this role may open, in ``PAGES`` order, and the
+    bare address leading to the role's landing page."""
     grouped: dict[str, list[st.Page]] = {}
+    landing = landing_page(role)
     for section, title_key in SECTIONS.items():
-        pages = [_page_object(s, role) for s in PAGES if s.section == section and s.allows(role)]
+        specs = [s for s in PAGES if s.section == section and s.allows(role)]
+        pages = [_page_object(s, role) for s in specs]
         if pages:
             grouped[tr(title_key)] = pages
+        for spec, page in zip(specs, pages, strict=True):
+            if spec.key == landing:
+                home = _home(page, spec, role)
     # The other pages stay routable but hidden: a bookmarked or shared link then says, in
     # the user's language, that the role may not open it (the role guard), instead of
     # Streamlit's English "Page not found" dialog.
-    denied = [
-        _page_object(s, role, hidden=True)
-        for s in PAGES
-        if not s.allows(role) and s.key != DEFAULT_PAGE
-    ]
-    if denied and grouped:
-        grouped[next(reversed(grouped))].extend(denied)
+    denied = [_page_object(s, role, hidden=True) for s in PAGES if not s.allows(role)]
+    if grouped:
+        grouped[next(reversed(grouped))].extend([*denied, home])
     return grouped
 
 
 def sign_in_navigation() -> list[st.Page]:
     """Every page address shows the sign-in form, so a bookmarked or reloaded page opens
-    straight after signing in (when the role allows it) instead of "page not found"."""
-    pages = [st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in")]
+    straight after signing in (when the role allows it) instead of "page not found". The
+    bare address is the form itself: after signing in it shows the user's landing page."""
+    pages = [st.Page(sign_in.render, title=tr("signin.title"), url_path="sign-in", default=True)]
     for spec in PAGES:
         pages.append(
             st.Page(
                 lambda: sign_in.render(),
                 title=tr("signin.title"),
                 url_path=spec.key.replace("_", "-"),
-                default=spec.key == DEFAULT_PAGE,
             )
         )
     return pages

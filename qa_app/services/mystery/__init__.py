@@ -16,6 +16,7 @@ from qa_app.services.mystery.actions import (
     do_record_visit,
     do_set_published,
     do_update_scenario,
+    do_update_visit,
 )
 from qa_app.services.mystery.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from qa_app.services.mystery.attachments import MAX_BYTES as ATTACHMENT_MAX_BYTES
@@ -37,6 +38,7 @@ from qa_app.services.mystery.csv_import import (
     import_visits_csv,
     visits_csv_template,
 )
+from qa_app.services.mystery.editing import update_visit
 from qa_app.services.mystery.exports import FORMATS as EXPORT_FORMATS
 from qa_app.services.mystery.exports import export_report, key_figures, sections
 from qa_app.services.mystery.reports import MIN_VISITS, MysteryReport, ReportFilter, mystery_report
@@ -62,6 +64,7 @@ from qa_app.services.mystery.scenarios import (
 )
 from qa_app.services.mystery.screens import (
     ChecklistItem,
+    EditableVisit,
     ReportScreen,
     ScenariosScreen,
     VisitDetail,
@@ -93,6 +96,7 @@ __all__ = [
     "MIN_VISITS",
     "AnswerInput",
     "ChecklistItem",
+    "EditableVisit",
     "FailedItem",
     "MysteryReport",
     "ReportFilter",
@@ -121,6 +125,7 @@ __all__ = [
     "do_record_visit",
     "do_set_published",
     "do_update_scenario",
+    "do_update_visit",
     "export_report",
     "failed_items_by_agent",
     "import_visits_csv",
@@ -134,6 +139,7 @@ __all__ = [
     "sections",
     "set_published",
     "update_scenario",
+    "update_visit",
     "visits_csv_template",
     "visits_screen",
     "CHECKLIST_KIND",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from qa_app.services.mystery.csv_import import import_visits_csv
+from qa_app.services.mystery.editing import update_visit
 from qa_app.services.mystery.exports import export_report
 from qa_app.services.mystery.scenarios import create_scenario, install_catalogue, update_scenario
 from qa_app.services.mystery.visits import add_attachments, record_visit, set_published
@@ -15,5 +16,6 @@ do_install_catalogue = atomic(install_catalogue)
 do_record_visit = atomic(record_visit)
 do_add_attachments = atomic(add_attachments)
 do_set_published = atomic(set_published)
+do_update_visit = atomic(update_visit)
 do_import_visits_csv = atomic(import_visits_csv)
 do_export_report = atomic(export_report)

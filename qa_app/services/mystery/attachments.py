@@ -22,7 +22,10 @@ from pathlib import Path
 from qa_app.services.errors import InvalidInput
 from qa_app.storage.settings import data_dir
 
-MAX_BYTES = 10 * 1024 * 1024
+#: 10 MB in the decimal megabytes the browser's upload box shows beside each file, so
+#: the size it shows and the size a refusal names are the same number.
+MB = 1_000_000
+MAX_BYTES = 10 * MB
 ATTACHMENTS_ENV = "QA_STUDIO_ATTACHMENTS_DIR"
 FOLDER = "mystery-attachments"
 
@@ -84,8 +87,8 @@ def check_upload(name: str, data: bytes) -> Kind:
             key="mystery.attachment.too_large",
             name=shown,
             # rounded up, so a file just over the limit never reads "10.0 MB"
-            size_mb=f"{math.ceil(len(data) / 1024 / 1024 * 10) / 10:.1f}",
-            limit_mb=MAX_BYTES // (1024 * 1024),
+            size_mb=f"{math.ceil(len(data) / MB * 10) / 10:.1f}",
+            limit_mb=MAX_BYTES // MB,
         )
     if not data:
         raise InvalidInput(

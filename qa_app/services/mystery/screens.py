@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.mystery.checklist import available_checklists, checklist_by_id
+from qa_app.services.mystery.editing import may_edit
 from qa_app.services.mystery.reports import MysteryReport, ReportFilter, mystery_report
 from qa_app.services.mystery.scenarios import ScenarioInfo, local, scenario_infos
 from qa_app.services.mystery.visits import (
@@ -83,6 +84,27 @@ class AttachmentView:
 
 
 @dataclass(frozen=True, slots=True)
+class EditableVisit:
+    """What the correction form starts from: the visit as stored, at ``lock_version``."""
+
+    lock_version: int
+    scenario_id: int
+    scenario: str
+    shopper: str
+    agent_login: str
+    team: str
+    contacted_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    summary: str
+    transcript: str
+    conversation: str
+    #: criterion id -> (level, not applicable, comment)
+    answers: dict[str, tuple[float | None, bool, str]]
+    items: list[ChecklistItem]
+
+
+@dataclass(frozen=True, slots=True)
 class VisitDetail:
     row: VisitRow
     first_response_at: datetime | None
@@ -94,6 +116,8 @@ class VisitDetail:
     attachments: list[AttachmentView]
     #: The bytes of the one attachment asked for (a download or a preview), else None.
     opened: AttachmentFile | None = None
+    #: Set when the actor may correct this visit now (the form's starting point).
+    editable: EditableVisit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +134,8 @@ class VisitsScreen:
     may_record_any: bool = False
     may_publish: bool = False
     may_import: bool = False
+    #: Whether visits name their shopper (programme staff only).
+    names_shopper: bool = False
 
 
 def checklist_items(checklist_id: str, lang: str) -> list[ChecklistItem]:
@@ -151,6 +177,9 @@ def _rows(session: Session, actor: Actor, lang: str, visit_id: int | None = None
         .order_by(MysteryVisit.contacted_at.desc(), MysteryVisit.id.desc())
     )  # fmt: skip
     stmt = stmt.where(MysteryVisit.id == visit_id) if visit_id else stmt.limit(LIST_LIMIT)
+    # Who the shopper was stays with the programme's staff: an agent who learnt it would
+    # know the next contact from that person is staged; a shopper knows it is themselves.
+    names_shopper = can(actor, "mystery.read_any")
     return [
         VisitRow(
             v.id,
@@ -159,7 +188,7 @@ def _rows(session: Session, actor: Actor, lang: str, visit_id: int | None = None
             v.channel,
             display or login or "",
             team or "",
-            shopper or "",
+            (shopper or "") if names_shopper else "",
             v.overall_score,
             v.passed,
             v.published,
@@ -202,7 +231,9 @@ def _detail(
     conversation = (
         session.get(Conversation, visit.conversation_id) if visit.conversation_id else None
     )
+    editable = may_edit(actor, visit)
     return VisitDetail(
+        editable=_editable_view(session, visit, lang, conversation) if editable else None,
         opened=read_attachment(session, actor, wanted) if wanted else None,
         row=_rows(session, actor, lang, visit.id)[0],
         first_response_at=visit.first_response_at,
@@ -214,6 +245,31 @@ def _detail(
         attachments=[
             AttachmentView(f.id, f.original_name, f.content_type, f.size_bytes) for f in files
         ],
+    )
+
+
+def _editable_view(
+    session: Session, visit: MysteryVisit, lang: str, conversation: Conversation | None
+) -> EditableVisit:
+    agent = session.get(Agent, visit.agent_id) if visit.agent_id else None
+    team = session.get(Team, visit.team_id) if visit.team_id else None
+    shopper = session.get(User, visit.shopper_id) if visit.shopper_id else None
+    scenario = session.get(MysteryScenario, visit.scenario_id)
+    return EditableVisit(
+        lock_version=visit.lock_version,
+        scenario_id=visit.scenario_id,
+        scenario=local(scenario.name, lang),
+        shopper=shopper.username if shopper else "",
+        agent_login=agent.login if agent else "",
+        team=team.name if team else "",
+        contacted_at=visit.contacted_at,
+        first_response_at=visit.first_response_at,
+        resolved_at=visit.resolved_at,
+        summary=visit.summary,
+        transcript=visit.transcript,
+        conversation=conversation.external_id if conversation else "",
+        answers={a.criterion_id: (a.value, a.not_applicable, a.comment) for a in visit.answers},
+        items=checklist_items(visit.checklist, lang),
     )
 
 
@@ -250,6 +306,7 @@ def visits_screen(
             may_record_any=any_shopper,
             may_publish=can(actor, "mystery.publish"),
             may_import=can(actor, "mystery.import"),
+            names_shopper=can(actor, "mystery.read_any"),
         )  # fmt: skip
 
 
@@ -264,6 +321,9 @@ class ReportScreen:
     report: MysteryReport
     may_export: bool
     shows_gap: bool
+    #: The day of the latest visit the actor may see (any period), so an empty period can
+    #: point at where the visits are; None when there is none.
+    last_visit_day: date | None = None
 
 
 def report_screen(uow: UnitOfWork, actor: Actor, filters: ReportFilter, lang: str) -> ReportScreen:
@@ -271,5 +331,8 @@ def report_screen(uow: UnitOfWork, actor: Actor, filters: ReportFilter, lang: st
     require(actor, "page.mystery_reports")
     with uow:
         report = mystery_report(uow.session, actor, filters, lang)
+        last = uow.session.scalar(visible(select(func.max(MysteryVisit.contacted_at)), actor))
     shows_gap = can(actor, "mystery.read_any") or can(actor, "mystery.read_published_own")
-    return ReportScreen(report, can(actor, "mystery.export"), shows_gap)
+    return ReportScreen(
+        report, can(actor, "mystery.export"), shows_gap, last.date() if last else None
+    )

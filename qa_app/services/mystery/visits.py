@@ -256,20 +256,32 @@ def build_visit(
         created_at=moment,
         updated_at=moment,
     )
-    for criterion in rubric.criteria():
-        value = grades[criterion.id]
-        answer = data.answers[criterion.id]
-        visit.answers.append(
-            MysteryAnswer(
-                criterion_id=criterion.id,
-                value=value,
-                not_applicable=value is None,
-                failed=value is not None and criterion.is_fail(value),
-                comment=_text(answer.comment, COMMENT_LIMIT).strip(),
-            )
-        )
+    write_answers(visit, rubric, grades, data.answers)
     session.add(visit)
     return visit
+
+
+def write_answers(
+    visit: MysteryVisit,
+    rubric: Rubric,
+    grades: Mapping[str, float | None],
+    answers: Mapping[str, AnswerInput],
+) -> None:
+    """Put the checked answers on the visit: an item's row is updated in place when it has
+    one (an edit), added otherwise; rows of items the checklist no longer has go."""
+    current = {row.criterion_id: row for row in visit.answers}
+    for criterion in rubric.criteria():
+        row = current.pop(criterion.id, None)
+        if row is None:
+            row = MysteryAnswer(criterion_id=criterion.id)
+            visit.answers.append(row)
+        value = grades[criterion.id]
+        row.value = value
+        row.not_applicable = value is None
+        row.failed = value is not None and criterion.is_fail(value)
+        row.comment = _text(answers[criterion.id].comment, COMMENT_LIMIT).strip()
+    for row in current.values():
+        visit.answers.remove(row)
 
 
 def record_visit(

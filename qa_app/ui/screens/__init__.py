@@ -61,6 +61,8 @@ class PageSpec:
     section: str = "work"
     #: ``(role, title_key)`` pairs where a role's sidebar needs another title.
     role_titles: tuple[tuple[str, str], ...] = ()
+    #: Roles that start here after signing in (see ``landing_page``).
+    home_for: tuple[str, ...] = ()
 
     @property
     def action(self) -> str:
@@ -82,9 +84,16 @@ PAGES: list[PageSpec] = [
         ":material/inbox:",
         # A lead's queue page lists every reviewer's queue: "My queue" misled.
         role_titles=(("lead", "queue.title_lead"), ("admin", "queue.title_lead")),
+        home_for=("reviewer",),
     ),
     PageSpec("review", "review.title", review_page.render, ":material/rate_review:"),
-    PageSpec("my_results", "results.title", my_results_page.render, ":material/assignment_ind:"),
+    PageSpec(
+        "my_results",
+        "results.title",
+        my_results_page.render,
+        ":material/assignment_ind:",
+        home_for=("agent",),
+    ),
     PageSpec("disputes", "disputes.title", disputes_page.render, ":material/gavel:"),
     PageSpec("calibration", "calibration.title", calibration_page.render, ":material/balance:"),
     PageSpec("sampling", "sampling.title", sampling_page.render, ":material/shuffle:"),
@@ -93,6 +102,7 @@ PAGES: list[PageSpec] = [
         "mystery.visits.title",
         mystery_visits_page.render,
         ":material/storefront:",
+        home_for=("shopper",),
     ),
     PageSpec(
         "mystery_reports",
@@ -119,7 +129,14 @@ PAGES: list[PageSpec] = [
         role_titles=(("agent", "scorecards.title_agent"),),
     ),
     PageSpec("team", "team.title", team_page.render, ":material/leaderboard:", "insights"),
-    PageSpec("coaching", "coaching.title", coaching_page.render, ":material/school:", "insights"),
+    PageSpec(
+        "coaching",
+        "coaching.title",
+        coaching_page.render,
+        ":material/school:",
+        "insights",
+        home_for=("trainer",),
+    ),
     PageSpec(
         "coaching_plans",
         "coaching.plans.title",
@@ -163,8 +180,20 @@ PAGES: list[PageSpec] = [
     PageSpec("account", "account.title", account.render, ":material/person:", "account"),
 ]
 
-#: The page a user lands on after signing in.
+#: Where a role without a page of its own starts (leads and admins: the dashboard); it is
+#: also the address of the sign-in form, which every role may open once signed in.
 DEFAULT_PAGE = "overview"
+
+
+def landing_page(role: str) -> str:
+    """The page a user lands on after signing in: the one page marked ``home_for`` their
+    role (an agent's results, a shopper's visits, a reviewer's queue, a trainer's coaching)
+    if they may open it, else the overview. The router's default is this, and nothing else
+    decides where a user starts."""
+    for spec in PAGES:
+        if role in spec.home_for and spec.allows(role):
+            return spec.key
+    return DEFAULT_PAGE
 
 
 def page_by_key(key: str) -> PageSpec:

@@ -23,15 +23,14 @@ ACTION = "page.mystery_reports"
 EXPORT = "mystery.report.export"
 CHANNELS = ("", "chat", "email", "messenger", "social", "phone")
 DEFAULT_DAYS = 180
+PERIOD = "mystery.report.period"
 
 
 def _filters() -> mystery.ReportFilter:
     today = context.now().date()
     left, right = st.columns([2, 1])
-    period = left.date_input(
-        tr("mystery.report.filter_period"), value=(today - timedelta(days=DEFAULT_DAYS), today),
-        key="mystery.report.period",
-    )  # fmt: skip
+    st.session_state.setdefault(PERIOD, (today - timedelta(days=DEFAULT_DAYS), today))
+    period = left.date_input(tr("mystery.report.filter_period"), key=PERIOD)
     channel = right.selectbox(
         tr("mystery.report.filter_channel"), CHANNELS, key="mystery.report.channel",
         format_func={
@@ -138,6 +137,21 @@ def render_exports(actor, filters: mystery.ReportFilter) -> None:
             )  # fmt: skip
 
 
+def _show_period_up_to(day) -> None:
+    st.session_state[PERIOD] = (day - timedelta(days=DEFAULT_DAYS), day)
+
+
+def render_jump(day, filters: mystery.ReportFilter) -> None:
+    """When the visits are all older than the period shown (an imported history, a demo
+    season), one click shows the period that ends with the latest of them."""
+    if day is None or day >= filters.start:
+        return
+    st.button(
+        tr("mystery.report.jump", day=day.isoformat(), days=DEFAULT_DAYS),
+        on_click=_show_period_up_to, args=(day,), key="mystery.report.jump",
+    )  # fmt: skip
+
+
 def render() -> None:
     actor = context.require_page(ACTION)
     st.title(tr("mystery.reports.title"))
@@ -150,6 +164,7 @@ def render() -> None:
     report = screen.report
     if report.visits == 0:
         st.info(tr("mystery.report.empty"))
+        render_jump(screen.last_visit_day, filters)
         return
     render_figures(report)
     if report.visits < mystery.MIN_VISITS:

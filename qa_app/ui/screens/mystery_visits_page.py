@@ -15,7 +15,7 @@ import streamlit as st
 
 from qa_app.services import imports, mystery
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, data, mystery_visit_form, user_text
+from qa_app.ui import context, data, mystery_visit_edit, mystery_visit_form, user_text
 from qa_app.ui.context import tr
 from qa_app.ui.screens.import_page import ZONES
 
@@ -24,6 +24,7 @@ OPEN = "mystery.visits.open"
 ATTACHMENT = "mystery.visits.attachment"
 IMPORT_RESULT = "mystery.import.result"
 PUBLISH_FLASH = "mystery.visits.publish_flash"
+TAB = "mystery.visits.tab"
 
 
 def _when(moment) -> str:
@@ -43,16 +44,18 @@ def render_list(screen: mystery.VisitsScreen) -> int | None:
             tr("mystery.col.scenario"): [r.scenario for r in rows],
             tr("mystery.col.channel"): [tr(f"overview.channel.{r.channel}") for r in rows],
             tr("mystery.col.agent"): [r.agent for r in rows],
-            tr("mystery.col.shopper"): [r.shopper for r in rows],
             tr("mystery.col.score"): [r.score for r in rows],
             tr("mystery.col.passed"): [r.passed for r in rows],
             tr("mystery.col.published"): [r.published for r in rows],
             tr("mystery.col.files"): [r.attachments for r in rows],
         }
     )
+    if screen.names_shopper:
+        frame.insert(5, tr("mystery.col.shopper"), [r.shopper for r in rows])
     st.dataframe(
         frame, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-        column_config={tr("mystery.col.score"): st.column_config.NumberColumn(format="%.0f")},
+        column_config={tr("mystery.col.score"): st.column_config.NumberColumn(format="%.0f"),
+                       tr("mystery.col.scenario"): st.column_config.TextColumn(width="medium")},
     )  # fmt: skip
     st.caption(tr("mystery.visits.count", shown=len(rows), total=screen.total))
     labels = {
@@ -88,12 +91,28 @@ def render_detail(actor, screen: mystery.VisitsScreen) -> None:
             resolved=_when(detail.resolved_at),
         ))  # fmt: skip
         unknown = tr("mystery.form.unknown")
-        st.caption(tr("mystery.visit.who", agent=user_text.inline(row.agent or unknown),
-                      team=user_text.inline(row.team or unknown), shopper=user_text.inline(row.shopper or unknown)))  # fmt: skip
+        who = tr("mystery.visit.who", agent=user_text.inline(row.agent or unknown),
+                 team=user_text.inline(row.team or unknown))  # fmt: skip
+        if screen.names_shopper:
+            who += " · " + tr(
+                "mystery.visit.shopper", shopper=user_text.inline(row.shopper or unknown)
+            )
+        st.caption(who)
         if detail.conversation:
             st.caption(tr("mystery.visit.conversation", id=user_text.inline(detail.conversation)))
-        if screen.may_publish:
-            render_publish(actor, row)
+        with st.container(horizontal=True):
+            if screen.may_publish:
+                render_publish(actor, row)
+            if detail.editable is not None and not mystery_visit_edit.editing(row.id):
+                mystery_visit_edit.render_start(row.id, detail.editable.lock_version)
+    if mystery_visit_edit.editing(row.id):
+        if detail.editable is None:  # published (or reassigned) while being corrected
+            st.warning(tr("mystery.edit.no_longer"))
+            mystery_visit_edit.stop()
+        else:
+            mystery_visit_edit.render_edit(actor, screen, row.id)
+            render_attachments(detail)
+            return
     render_answers(detail)
     if detail.summary.strip():
         st.markdown(f"**{tr('mystery.visit.summary')}**")
@@ -121,7 +140,8 @@ def render_answers(detail: mystery.VisitDetail) -> None:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    """Decimal units, as the upload box wrote them."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{size / 1e3:.0f} KB"
 
 
 def render_attachments(detail: mystery.VisitDetail) -> None:
@@ -214,7 +234,7 @@ def render() -> None:
     st.title(tr("mystery.visits.title"))
     context.show_flash(mystery_visit_form.FLASH)
     context.show_flash(PUBLISH_FLASH)
-    if mystery_visit_form.OPEN_NEXT in st.session_state:
+    if mystery_visit_form.OPEN_NEXT in st.session_state:  # a visit was just saved: open it
         st.session_state[OPEN] = st.session_state.pop(mystery_visit_form.OPEN_NEXT)
     screen = mystery.visits_screen(
         context.uow(), actor, context.current_lang(), st.session_state.get(OPEN),
@@ -225,7 +245,9 @@ def render() -> None:
         titles.append(tr("mystery.visits.tab.record"))
     if screen.may_import:
         titles.append(tr("mystery.visits.tab.import"))
-    tabs = st.tabs(titles)
+    # Keyed, so a message appearing above the tabs (a save's flash) never sends the user
+    # back to the first tab, away from the form and its error.
+    tabs = st.tabs(titles, key=TAB, on_change="rerun")
     with tabs[0]:
         if not screen.visits:
             none = "mystery.visits.none_agent" if actor.is_agent else "mystery.visits.none"
