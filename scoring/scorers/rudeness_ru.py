@@ -46,10 +46,8 @@ WORD_CACHE_SIZE = 50_000
 def word_features(word: str) -> tuple[str, tuple[str, ...]]:
     """(lemma, features) of one word as written: its lemma and its folded char n-grams."""
     key = _RUN3.sub(r"\1", _fold_word(word))
-    if _CYRILLIC.search(key) and _LETTERS.fullmatch(key):
-        base = lemma(key, "ru")
-    else:
-        base = key
+    russian = bool(_CYRILLIC.search(key)) and _LETTERS.fullmatch(key) is not None
+    base = lemma(key, "ru") if russian else key
     padded = f"<{key[:MAX_WORD_CHARS]}>"
     low, high = CHAR_RANGE
     grams = [
@@ -88,11 +86,43 @@ def feature_columns(features: Sequence[str]) -> np.ndarray:
     return _hasher().transform([list(features)]).indices
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word_columns(word: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """(lemma, columns, counts) of one word's features, hashed once per distinct word."""
+    base, features = word_features(word)
+    row = _hasher().transform([list(features)])
+    return base, row.indices, row.data
+
+
 def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
-    """Hashed feature counts, one row per message."""
-    matrix = _hasher().transform(message_features(t) for t in texts)
+    """Hashed feature counts, one row per message (``message_features`` hashed; each word's
+    columns come from a per-word memo, so only lemma pairs are hashed per message)."""
+    columns: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    rows: list[int] = []
+    pairs: list[list[str]] = []
+    for n, text in enumerate(texts):
+        previous, bigrams = None, []
+        for _, _, word in message_words(text):
+            base, cols, data = _word_columns(word)
+            columns.append(cols)
+            counts.append(data)
+            rows.append(n)
+            if previous is not None:
+                bigrams.append(f"b:{previous} {base}")
+            previous = base
+        pairs.append(bigrams)
+    shape = (len(texts), 2**N_BITS)
+    if columns:
+        sizes = [len(c) for c in columns]
+        words = sp.csr_matrix(
+            (np.concatenate(counts), (np.repeat(rows, sizes), np.concatenate(columns))), shape
+        )
+    else:
+        words = sp.csr_matrix(shape, dtype=np.float64)
+    matrix = (words + _hasher().transform(pairs)).tocsr()
     matrix.sum_duplicates()
-    return matrix.tocsr()
+    return matrix
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -144,12 +174,15 @@ class RudenessModelRu:
         return 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(texts), -30, 30)))
 
     def top_words(
-        self, text: str, top: int = 3, minimum: float = 0.05
+        self, text: str, top: int = 3, minimum: float = 0.5, share: float = 0.25
     ) -> list[tuple[int, int, str, float]]:
         """(start, end, word, contribution) of the words that raised the logit most: each
-        word's contribution is its own features' TF-IDF values times their weights."""
+        word's contribution is its own features' TF-IDF values times their weights. Only
+        words adding at least ``minimum`` and ``share`` of the strongest word are shown, so
+        «ты» beside «дебил» is not offered as the reason."""
         row = self._matrix([text])
-        values = dict(zip(row.indices.tolist(), (row.data * self.coef[row.indices]).tolist()))
+        weighted = row.data * self.coef[row.indices]
+        values = dict(zip(row.indices.tolist(), weighted.tolist(), strict=True))
         scored = []
         for start, end, word in message_words(text):
             columns = set(feature_columns(word_features(word)[1]).tolist())
@@ -157,4 +190,5 @@ class RudenessModelRu:
             if share >= minimum:
                 scored.append((share, start, end, word))
         scored.sort(reverse=True)
-        return [(s, e, w, c) for c, s, e, w in scored[:top]]
+        strongest = scored[0][0] if scored else 0.0
+        return [(s, e, w, c) for c, s, e, w in scored[:top] if c >= share * strongest]
