@@ -81,11 +81,6 @@ def _hasher() -> FeatureHasher:
     return FeatureHasher(n_features=2**N_BITS, input_type="string", alternate_sign=False)
 
 
-def feature_columns(features: Sequence[str]) -> np.ndarray:
-    """Hashed columns of some features (the same hashing as the message matrix)."""
-    return _hasher().transform([list(features)]).indices
-
-
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _word_columns(word: str) -> tuple[str, np.ndarray, np.ndarray]:
     """(lemma, columns, counts) of one word's features, hashed once per distinct word."""
@@ -97,6 +92,9 @@ def _word_columns(word: str) -> tuple[str, np.ndarray, np.ndarray]:
 def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     """Hashed feature counts, one row per message (``message_features`` hashed; each word's
     columns come from a per-word memo, so only lemma pairs are hashed per message)."""
+    shape = (len(texts), 2**N_BITS)
+    if not len(texts):
+        return sp.csr_matrix(shape, dtype=np.float64)
     columns: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     rows: list[int] = []
@@ -112,7 +110,6 @@ def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
                 bigrams.append(f"b:{previous} {base}")
             previous = base
         pairs.append(bigrams)
-    shape = (len(texts), 2**N_BITS)
     if columns:
         sizes = [len(c) for c in columns]
         words = sp.csr_matrix(
@@ -185,10 +182,10 @@ class RudenessModelRu:
         values = dict(zip(row.indices.tolist(), weighted.tolist(), strict=True))
         scored = []
         for start, end, word in message_words(text):
-            columns = set(feature_columns(word_features(word)[1]).tolist())
-            share = sum(values.get(c, 0.0) for c in columns)
-            if share >= minimum:
-                scored.append((share, start, end, word))
+            columns = set(_word_columns(word)[1].tolist())
+            weight = sum(values.get(c, 0.0) for c in columns)
+            if weight >= minimum:
+                scored.append((weight, start, end, word))
         scored.sort(reverse=True)
         strongest = scored[0][0] if scored else 0.0
         return [(s, e, w, c) for c, s, e, w in scored[:top] if c >= share * strongest]
