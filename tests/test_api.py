@@ -173,6 +173,12 @@ def test_scorecard_for_staff_and_for_the_agent_only_their_own(world):
     body = card.json()
     assert body["reviews"] == 4 and body["quality"]["n"] == 4
     assert body["quality"]["estimate"] == pytest.approx(75.0)
+    # the CSI beside CSAT and NPS, with its responses and attributes (as on the page)
+    csi = body["csi"]
+    assert csi["estimate"]["estimate"] == pytest.approx(181.25 / 3)
+    assert (csi["responses"], csi["contacts"]) == (3, 4)
+    assert [w["code"] for w in csi["warnings"]] == ["too_few_responses"]
+    assert {a["attribute"]: a["n"] for a in csi["attributes"]} == {"courtesy": 3, "speed": 3}
     refused = world.client.get(f"/api/v1/agents/{boris}/scorecard", params=PERIOD,
                                headers=world.auth("anna"))  # fmt: skip
     assert refused.status_code == 403

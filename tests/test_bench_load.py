@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import migrated_pg_schema
 
 from qa_app.bench import load, scale
 from qa_app.cli import cli
 from qa_app.cli.commands_bench_load import format_report
-from tests.conftest import migrated_pg_schema
 
 pytestmark = pytest.mark.slow
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from conftest import migrated_pg_schema
 from ui_harness import run_page, seed_conversations, visible_text
 
 from qa_app.bench import scale
@@ -25,7 +26,6 @@ from qa_app.services.actor import SYSTEM
 from qa_app.services.imports import ImportOptions, import_file
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import AutoScore, AutoScoreRun, Conversation
-from tests.conftest import migrated_pg_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

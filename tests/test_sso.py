@@ -233,7 +233,7 @@ def pg_url(pg_available):
 
 
 def test_parallel_first_sign_ins_make_one_account_or_a_clear_conflict(pg_url):
-    from tests.test_races import THREADS, outcome, race
+    from test_races import THREADS, outcome, race
 
     person = claims("u-race", "race@example.com", ["qa-reviewers"])
     done, conflicts = outcome(race(lambda i: sign_in(pg_url, person)))

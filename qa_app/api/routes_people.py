@@ -73,7 +73,7 @@ def _scorecard_json(card: scorecards.Scorecard) -> dict:
     """The scorecard's figures; each estimate carries its interval and n."""
     keep = ("agent_id", "agent_name", "agent_login", "team_name", "quality", "critical",
             "team_quality", "versus_team", "versus_previous", "target", "criteria",
-            "categories", "trend", "distribution", "csat", "nps", "fcr", "service",
+            "categories", "trend", "distribution", "csat", "nps", "csi", "fcr", "service",
             "channels", "findings", "best", "worst")  # fmt: skip
     out = {name: plain(getattr(card, name)) for name in keep}
     out["period"] = {"start": card.period.start.isoformat(), "end": card.period.end.isoformat()}

@@ -178,6 +178,29 @@ class Conversation(Base):
     agent: Mapped[Agent | None] = relationship()
 
 
+class SurveyRating(Base):
+    """One answer of a multi-attribute customer survey: how satisfied the customer of a
+    conversation was with one attribute (speed, courtesy ...) on 1-5, and how important it
+    is (a positive weight; None = not stated). The CSI is computed from these rows
+    (docs/statistics.md, "CSI"); a re-import replaces a conversation's rows (migration 0017).
+    """
+
+    __tablename__ = "survey_ratings"
+    __table_args__ = (
+        UniqueConstraint(
+            "conversation_id", "attribute", name="uq_survey_ratings_conversation_attribute"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    attribute: Mapped[str] = mapped_column(String(60))
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    importance: Mapped[float | None] = mapped_column(Float)
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_messages_conv_seq"),)
