@@ -90,6 +90,13 @@ def test_rude_rewrite_pair_rewrite_is_more_polite(scorer):
     assert polite[1] > polite[0]
 
 
+def test_who_is_talking_does_not_move_the_model(model):
+    she = "Я проверила ваш заказ, Мария. Ты вообще дебил?"
+    he = "Я проверил ваш заказ, Иван. Ты вообще дебил?"
+    assert model.predict_proba([she])[0] == pytest.approx(model.predict_proba([he])[0])
+    assert [w for _, _, w, _ in model.top_words(she)] == ["дебил"]
+
+
 def test_batch_equals_one_by_one(model):
     texts = [t for t, _ in RUDE] + POLITE_OR_NEUTRAL + ["", "🙂", "х*й"]
     batch = model.predict_proba(texts)

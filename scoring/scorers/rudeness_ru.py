@@ -29,6 +29,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 
 from scoring.scorers.toxicity import _fold_word
+from scoring.text.gender import fold_gender_ru
+from scoring.text.names import replace_names
 from scoring.text.tokens import lemma
 
 MODEL_NAME = "rudeness_ru"
@@ -89,9 +91,17 @@ def _word_columns(word: str) -> tuple[str, np.ndarray, np.ndarray]:
     return base, row.indices, row.data
 
 
+def identity_neutral(text: str) -> str:
+    """Given names as one placeholder and the speaker's gendered forms folded, as the other
+    learned models read text (``scoring.text.names``/``gender``): who is talking must not
+    move the score. Only the features see this; explanations point into the original."""
+    return fold_gender_ru(replace_names(text or "").lower())
+
+
 def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
-    """Hashed feature counts, one row per message (``message_features`` hashed; each word's
-    columns come from a per-word memo, so only lemma pairs are hashed per message)."""
+    """Hashed feature counts, one row per message (``message_features`` of the identity-
+    neutral text; each word's columns come from a per-word memo, so only lemma pairs are
+    hashed per message)."""
     shape = (len(texts), 2**N_BITS)
     if not len(texts):
         return sp.csr_matrix(shape, dtype=np.float64)
@@ -101,7 +111,7 @@ def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     pairs: list[list[str]] = []
     for n, text in enumerate(texts):
         previous, bigrams = None, []
-        for _, _, word in message_words(text):
+        for _, _, word in message_words(identity_neutral(text)):
             base, cols, data = _word_columns(word)
             columns.append(cols)
             counts.append(data)
@@ -174,7 +184,8 @@ class RudenessModelRu:
         self, text: str, top: int = 3, minimum: float = 0.5, share: float = 0.25
     ) -> list[tuple[int, int, str, float]]:
         """(start, end, word, contribution) of the words that raised the logit most: each
-        word's contribution is its own features' TF-IDF values times their weights. Only
+        word's contribution is its own features' TF-IDF values times their weights (a name
+        or a gendered form, which the model never sees as written, adds nothing). Only
         words adding at least ``minimum`` and ``share`` of the strongest word are shown, so
         «ты» beside «дебил» is not offered as the reason."""
         row = self._matrix([text])

@@ -15,7 +15,8 @@ the evaluation-only ``toxicity-ru-comments`` set, so every pair whose toxic or n
 occurs inside a comment of that set's val or test split is dropped (its texts are read,
 its labels never), and the number dropped is written in the model card.
 
-Threshold: the lowest one at which at most ``MAX_FALSE_RATE`` of the dev "not rude" rows
+Texts are read identity-neutral (names as one placeholder, the speaker's gender folded),
+as at scoring time. Threshold: the lowest one at which at most ``MAX_FALSE_RATE`` of the dev "not rude" rows
 that look like support text (synthetic support messages, dev part) and of the dev
 rewrites are called rude; precision on dev pairs is recorded beside it.
 """
