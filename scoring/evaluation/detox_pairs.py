@@ -49,17 +49,36 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
     pairs = load_pairs(datasets_dir)[:limit]
     toxic = [t for t, _ in pairs]
     neutral = [n for _, n in pairs]
-    polite = PolitenessScorer().predict_scores(toxic + neutral, "ru")
+    langs = ["ru"] * (2 * len(pairs))
+    scorer = PolitenessScorer()
+    polite = scorer.predict_scores(toxic + neutral, langs)
+    rules = PolitenessScorer(use_learned=False)
+    rules_polite = rules.predict_scores(toxic + neutral, langs)
+    rules_rude = rules.predict_rudeness(toxic + neutral, langs) >= rules.rude_threshold
+    rude = scorer.predict_rudeness(toxic + neutral, langs) >= scorer.rude_threshold
     tox = ToxicityScorer().predict_scores(toxic + neutral, "ru")
     n = len(pairs)
     more_polite = float(np.mean(polite[n:] > polite[:n]))
+    rules_more_polite = float(np.mean(rules_polite[n:] > rules_polite[:n]))
     more_toxic = float(np.mean(tox[:n] > tox[n:]))
+    flagged = int(rude.sum())
+    precision = float(rude[:n].sum() / flagged) if flagged else NAN
     return [
         EvalResult(task, DATASET, "rewrite judged more polite", more_polite,
-                   "same pairs before issue 18: 0.939; issue (other pairs): 0.885",
+                   f"rules alone (this run): {rules_more_polite:.3f}; issue (other pairs): 0.885",
                    TARGET_REWRITE_MORE_POLITE, n,
-                   "politeness probability, rewrite > original; ties fail"),
+                   "politeness probability, rewrite > original; ties fail; rules + learned "
+                   "rudeness_ru (trained on the other four fifths)"),
+        EvalResult(task, DATASET, "rewrite judged more polite, rules only", rules_more_polite,
+                   "", None, n, "ablation: without the learned model"),
+        EvalResult(task, DATASET, "precision (rude) over originals and rewrites", precision,
+                   "", None, 2 * n,
+                   f"{flagged} of {2 * n} sentences labelled rude; recall on originals "
+                   f"{float(rude[:n].mean()):.3f}, rewrites labelled rude "
+                   f"{float(rude[n:].mean()):.3f} (mostly informal «ты», a rule); rules "
+                   f"alone: precision {float(rules_rude[:n].sum() / max(rules_rude.sum(), 1)):.3f}"
+                   f", recall {float(rules_rude[:n].mean()):.3f}"),
         EvalResult(task, DATASET, "toxic judged more toxic", more_toxic,
                    "same pairs before issue 18: 0.898; issue (other pairs): 0.876", None, n,
-                   "toxicity probability, original > rewrite; ties fail"),
+                   "toxicity probability (rules only), original > rewrite; ties fail"),
     ]  # fmt: skip

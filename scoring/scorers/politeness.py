@@ -6,7 +6,10 @@ Stanford Politeness Corpus (Wikipedia). Strategy names are language-independent,
 strategy-only model scores Russian, for which no labelled corpus exists. Support formulas
 and the rude side (blame, dismissal, sarcasm, "as I already said") are rare in Wikipedia
 requests; their weights are hand-set priors, documented in the model card. Rudeness is
-also reported on its own, joined with the toxicity scorer's profanity and insults.
+also reported on its own, joined with the toxicity scorer's profanity and insults and, for
+Russian, a learned rudeness model (``rudeness_ru``, trained on RuParaDetox pairs): its
+probability lowers the politeness logit, and at or above its threshold it counts as an
+impoliteness marker whose evidence is the message's top-weighted words ("learned:<word>").
 """
 
 from __future__ import annotations
@@ -47,6 +50,13 @@ RUDENESS_WEIGHTS: dict[str, float] = {
     "command": 0.25, "informal_address": 0.5, "exclamation": 0.15,
 }  # fmt: skip
 TOXICITY_LOGIT = 3.0
+# Russian learned rudeness (``scoring.scorers.rudeness_ru``): P(rude) times this is taken
+# off the politeness logit; at or above the model's own threshold (chosen on train:yes dev
+# data so that polite support text is rarely reached) it also joins the rude noisy-OR and
+# may make a reply impolite. Below ``LEARNED_EVIDENCE_MIN`` its words are not shown.
+LEARNED_LOGIT = 2.0
+LEARNED_RULE = "learned"
+LEARNED_EVIDENCE_MIN = 0.3
 SEVERE_RUDENESS = frozenset({"blame", "dismissive", "sarcasm", "repetition", "shouting"})
 # Pronoun, position and sentiment-word features alone are not politeness markers. The model
 # learned from Wikipedia *requests*; a support message with no marker at all ("Your order
@@ -104,6 +114,7 @@ class PolitenessScorer:
         rude_threshold: float = 0.5,
         use_toxicity: bool = True,
         C: float = 10.0,
+        use_learned: bool = True,
     ) -> None:
         self.lang = lang
         self.model = model
@@ -112,6 +123,7 @@ class PolitenessScorer:
         self.rude_threshold = rude_threshold
         self.use_toxicity = use_toxicity
         self.C = C
+        self.use_learned = use_learned
 
     # -- learned state ----------------------------------------------------------------
     def fit(self, texts: Sequence[str], y: Sequence[int], min_support: int = 15):
@@ -174,6 +186,24 @@ class PolitenessScorer:
             return None
         return ToxicityScorer().score_texts(texts)
 
+    def _learned(self, texts: list[str], langs: list[str]) -> np.ndarray:
+        """P(rude) from the Russian rudeness model on Russian rows; 0 elsewhere."""
+        out = np.zeros(len(texts))
+        rows = [i for i, lang in enumerate(langs) if lang == "ru" and texts[i].strip()]
+        if not self.use_learned or not rows:
+            return out
+        if not hasattr(self, "rudeness_model_"):
+            from scoring.scorers.rudeness_ru import RudenessModelRu
+
+            self.rudeness_model_ = RudenessModelRu.load()
+        if self.rudeness_model_ is not None:
+            out[rows] = self.rudeness_model_.predict_proba([texts[i] for i in rows])
+        return out
+
+    def _learned_threshold(self) -> float:
+        model = getattr(self, "rudeness_model_", None)
+        return model.threshold if model is not None else 1.0
+
     def raw_logits(self, analyses: list[MessageAnalysis], langs: list[str]) -> np.ndarray:
         """Uncalibrated logits: full model for English rows, strategies only otherwise."""
         return self._raw(analyses, langs)[0]
@@ -232,27 +262,46 @@ class PolitenessScorer:
         )
         kinds = [{d.strategy for d in a.detections} for a in analyses]
         curt = _curt(texts, kinds, upset)
+        learned = self._learned(texts, resolved)
+        learned_rude = learned >= self._learned_threshold()
         flagged = [
-            bool(k & IMPOLITE_MARKERS) or c or _strong_toxic(r)
-            for k, c, r in zip(kinds, curt, toxic or [None] * len(texts), strict=True)
+            bool(k & IMPOLITE_MARKERS) or c or _strong_toxic(r) or bool(m)
+            for k, c, r, m in zip(
+                kinds, curt, toxic or [None] * len(texts), learned_rude, strict=True
+            )
         ]
         marked = [not k <= NON_MARKERS for k in kinds]
         z, rows, words = self._raw(analyses, resolved)
         z = self._calibrate(z, rows)
         z = np.where(marked, z, UNMARKED_SHRINK * z)
         z = np.where(np.asarray(flagged, dtype=bool) | (z >= 0), z, UNFLAGGED_SHRINK * z)
-        polite = _sigmoid(z - TOXICITY_LOGIT * tox)
+        polite = _sigmoid(z - TOXICITY_LOGIT * tox - LEARNED_LOGIT * learned)
         # Courteous wrapping does not redeem blame or dismissal: "Thank you for your
         # patience, unfortunately that's not our problem" must not come out polite.
         severe = [k & SEVERE_RUDENESS for k in kinds]
         if any(severe):
             polite *= 1.0 - _noisy_or(severe, np.zeros(len(texts)))
         rude = _noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
+        rude = 1.0 - (1.0 - rude) * (1.0 - np.where(learned_rude, learned, 0.0))
         if any(curt):
             rude = 1.0 - (1.0 - rude) * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
             polite = polite * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
         word_evidence = self._word_evidence(analyses, rows, words) if explain else {}
-        return _Batch(texts, resolved, analyses, toxic, polite, rude, flagged, word_evidence, curt)
+        learned_words = self._learned_words(texts, learned) if explain else {}
+        return _Batch(
+            texts, resolved, analyses, toxic, polite, rude, flagged, word_evidence, curt,
+            learned_words, learned_rude.tolist(),
+        )  # fmt: skip
+
+    def _learned_words(self, texts: list[str], learned: np.ndarray) -> dict:
+        """Per Russian row the model leaned on, the words that raised its P(rude) most."""
+        model = getattr(self, "rudeness_model_", None)
+        if model is None:
+            return {}
+        return {
+            i: model.top_words(texts[i])
+            for i in np.flatnonzero(learned >= LEARNED_EVIDENCE_MIN).tolist()
+        }
 
     def predict_scores(self, texts: Sequence[str], langs=None, toxicity=None) -> np.ndarray:
         """Probability of polite per text (fast path: no evidence objects)."""
@@ -316,6 +365,10 @@ class PolitenessScorer:
         ]
         if batch.curt[i]:
             out.append(Evidence(0, len(text), CURT_RULE, -CURT_WEIGHT, text))
+        out += [
+            Evidence(s, e, f"{LEARNED_RULE}:{word}", -LEARNED_LOGIT * c, text[s:e])
+            for s, e, word, c in batch.learned_words.get(i, ())
+        ]
         toxic = batch.toxic[i] if batch.toxic else None
         if toxic is not None and toxic.evidence:
             out += [
@@ -377,6 +430,11 @@ class PolitenessScorer:
                 )
             if batch.curt[i]:
                 evidence += (Evidence(0, len(text), CURT_RULE, CURT_WEIGHT, text),)
+            if batch.learned_rude[i]:
+                evidence += tuple(
+                    Evidence(s, e, f"{LEARNED_RULE}:{word}", c, text[s:e])
+                    for s, e, word, c in batch.learned_words.get(i, ())
+                )
             label = "rude" if rude[i] >= self.rude_threshold else "ok"
             results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
         return results
@@ -394,6 +452,8 @@ class _Batch(NamedTuple):
     flagged: list[bool]  # an impoliteness marker, insult or curt reply was found
     word_evidence: dict[int, list[tuple[int, int, str, float]]]
     curt: list[bool]
+    learned_words: dict[int, list[tuple[int, int, str, float]]]  # Russian model's top words
+    learned_rude: list[bool]  # the Russian model alone reached its threshold
 
 
 def _strong_toxic(result: ScoreResult | None) -> bool:

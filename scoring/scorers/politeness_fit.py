@@ -28,6 +28,7 @@ RIDGE_ALPHA = 1.0
 NB_C = 1.0
 NB_ALPHA = 1.0
 
+
 def strategy_priors() -> np.ndarray:
     from scoring.scorers.politeness import PRIOR_WEIGHTS
 

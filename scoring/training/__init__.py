@@ -28,4 +28,5 @@ TRAINERS: dict[str, Trainer] = {
     "emotions": _deferred("scoring.training.emotions", "train_emotions"),
     "politeness": _deferred("scoring.training.politeness", "train_politeness"),
     "empathy": _deferred("scoring.training.empathy", "train_empathy"),
+    "rudeness_ru": _deferred("scoring.training.rudeness_ru", "train_rudeness_ru"),
 }

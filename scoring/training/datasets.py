@@ -22,6 +22,7 @@ TRAIN_ALLOWED = {
     "empathy-en-epitome": False,
     "emotions-en-goemotions": True,
     "emotions-ru-goemotions-translated": True,
+    "detox-ru-paradetox-train": True,
 }
 
 CEDR_LABELS = ("joy", "sadness", "surprise", "fear", "anger")
