@@ -9,7 +9,7 @@ import json
 
 import pytest
 from review_fixtures import seed_workflow
-from ui_harness import run_page
+from ui_harness import run_page, whole_page
 
 from qa_app.services.reviews import grading as reviews
 from qa_app.services.sampling import plans as sampling
@@ -52,7 +52,7 @@ def test_opens_at_the_first_ungraded_and_jumps_to_the_first_missing(sqlite_url):
     assert [".st-key-qa-crit-politeness" in j for j in _jumps(at)] == [True]
     at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3).run()
     assert _jumps(at) == []  # a grade click does not move the form
-    at.button(key="review.submit").click().run()
+    whole_page(at).button(key="review.submit").click().run()
     assert not at.exception and at.error
     jumps = _jumps(at)
     assert len(jumps) == 1 and ".st-key-qa-crit-greeting" in jumps[0]
