@@ -247,7 +247,8 @@ def review(actor) -> None:
     """The title, the transcript and the grading panel of one assignment: what a submit
     reruns to open the next conversation."""
     actor = checked_actor(actor)
-    context.show_flash("review.flash")
+    with st.empty():  # always there, so the page below keeps its place when it shows
+        context.show_flash("review.flash")
     screen = load_screen(actor)
     if screen is None:
         st.title(tr("review.title"))
