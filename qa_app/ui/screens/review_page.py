@@ -249,7 +249,12 @@ def review(actor) -> None:
     actor = checked_actor(actor)
     with st.empty():  # always there, so the page below keeps its place when it shows
         context.show_flash("review.flash")
-    screen = load_screen(actor)
+    try:  # a fragment's errors never reach the page's guard: say them here
+        screen = load_screen(actor)
+    except Exception as exc:
+        if not context.show_expected_error(exc):
+            raise
+        return
     if screen is None:
         st.title(tr("review.title"))
         lead = can(actor, "review.read_any")  # leads mostly read others' work from here
