@@ -53,11 +53,17 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> 
 
 
 @contextlib.contextmanager
-def running_app(db_url: str, log_path: Path | None = None) -> Iterator[str]:
-    """Serve the app on a free port for the duration of the block; yields its base URL."""
+def running_app(
+    db_url: str,
+    log_path: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Serve the app on a free port for the duration of the block; yields its base URL.
+    ``extra_args`` go to ``qa-studio serve`` (e.g. the single sign-on options)."""
     port = free_port()
-    env = {**os.environ, "QA_STUDIO_DATABASE_URL": db_url}
-    command = [sys.executable, "-m", "qa_app.cli", "serve", "--port", str(port)]
+    env = {**os.environ, "QA_STUDIO_DATABASE_URL": db_url, **(extra_env or {})}
+    command = [sys.executable, "-m", "qa_app.cli", "serve", "--port", str(port), *extra_args]
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

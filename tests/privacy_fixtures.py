@@ -23,6 +23,7 @@ from qa_app.storage.models import (
     MysteryVisit,
     Review,
     ReviewGrade,
+    SurveyRating,
     Team,
     User,
 )
@@ -74,6 +75,9 @@ def seed_customer(
             signals={"quote": marker}, scored_at=started,
         )  # fmt: skip
         session.add_all([*scores, run])
+        survey = SurveyRating(conversation_id=conv.id, attribute="courtesy", satisfaction=2,
+                              importance=2.0)  # fmt: skip
+        session.add(survey)
         assignment = Assignment(
             conversation_id=conv.id, reviewer_id=reviewer.id,
             rubric_version_id=flow.rubric_version_id, status=assignment_status,
@@ -114,7 +118,9 @@ def seed_customer(
             dispute_id=dispute.id, reason=f"изменено {marker}", at=started,
         )  # fmt: skip
         session.add(change)
-        scenario = MysteryScenario(slug=f"scenario-{index}-{source}", channel="chat", checklist="mystery")
+        scenario = MysteryScenario(
+            slug=f"scenario-{index}-{source}", channel="chat", checklist="mystery"
+        )
         session.add(scenario)
         session.flush()
         # A mystery-shopper visit linked to the conversation it produced: the shopper was
@@ -134,6 +140,7 @@ def seed_customer(
         session.add_all([answer, attachment])
         session.flush()
         return {
+            "survey_ratings": {survey.id},
             "mystery_visits": {visit.id},
             "mystery_answers": {answer.id},
             "mystery_attachments": {attachment.id},

@@ -13,7 +13,15 @@ from datetime import UTC, datetime, timedelta
 from qa_app.services.actor import Actor
 from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
-from qa_app.storage.models import Agent, AutoScoreRun, Review, ReviewGrade, Team, User
+from qa_app.storage.models import (
+    Agent,
+    AutoScoreRun,
+    Review,
+    ReviewGrade,
+    SurveyRating,
+    Team,
+    User,
+)
 from tests.review_fixtures import SMALL_RUBRIC, actor_of, add_conversation
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -43,6 +51,13 @@ REVIEWS = [
     ("boris", 100.0, 3, 1, 1, "chat", 5, 1),
     ("carl", 40.0, 1, 0, 0, "chat", 1, 2),
 ]
+
+#: Multi-attribute survey answers of anna's first three conversations (index -> ratings),
+#: importance speed 3, courtesy 1. Indices: (3*100 + 50)/4 = 87.5, (3*75 + 75)/4 = 75,
+#: (3*25 + 0)/4 = 18.75; CSI = 60.42 from 3 responses of 4 conversations.
+SURVEYS = {0: {"speed": 5, "courtesy": 3}, 1: {"speed": 4, "courtesy": 4},
+           2: {"speed": 2, "courtesy": 1}}  # fmt: skip
+SURVEY_IMPORTANCE = {"speed": 3.0, "courtesy": 1.0}
 
 
 def seed_operation(url: str) -> Operation:
@@ -79,6 +94,10 @@ def seed_operation(url: str) -> Operation:
                 first_response_seconds=60.0 * (index + 1), customer_id=f"u-{index}",
             )  # fmt: skip
             session.flush()
+            for attribute, rating in SURVEYS.get(index, {}).items():
+                session.add(SurveyRating(conversation_id=conv.id, attribute=attribute,
+                                         satisfaction=rating,
+                                         importance=SURVEY_IMPORTANCE[attribute]))  # fmt: skip
             review = Review(
                 conversation_id=conv.id, reviewer_id=users[3].id, rubric_version_id=version,
                 status="submitted", overall_score=score, critical_fail=not correct,

@@ -11,6 +11,7 @@ import pytest
 from qa_app.services import accounts
 from qa_app.services import database as services_db
 from qa_app.services.actor import SYSTEM
+from qa_app.services.errors import InvalidInput
 from tests.api_fixtures import build_world, conversation
 
 PERIOD = {"start": "2026-03-01", "end": "2026-03-31"}
@@ -172,6 +173,12 @@ def test_scorecard_for_staff_and_for_the_agent_only_their_own(world):
     body = card.json()
     assert body["reviews"] == 4 and body["quality"]["n"] == 4
     assert body["quality"]["estimate"] == pytest.approx(75.0)
+    # the CSI beside CSAT and NPS, with its responses and attributes (as on the page)
+    csi = body["csi"]
+    assert csi["estimate"]["estimate"] == pytest.approx(181.25 / 3)
+    assert (csi["responses"], csi["contacts"]) == (3, 4)
+    assert [w["code"] for w in csi["warnings"]] == ["too_few_responses"]
+    assert {a["attribute"]: a["n"] for a in csi["attributes"]} == {"courtesy": 3, "speed": 3}
     refused = world.client.get(f"/api/v1/agents/{boris}/scorecard", params=PERIOD,
                                headers=world.auth("anna"))  # fmt: skip
     assert refused.status_code == 403
@@ -270,3 +277,61 @@ def test_a_push_is_masked_as_the_deployment_configures_imports(world, db_url, mo
                   .filter(Conversation.external_id == "masked-1", Message.seq == 1).scalar())  # fmt: skip
     assert "olga.petrova@example.ru" not in stored and "916" not in stored
     assert stored.startswith("Пишите на ")
+
+
+def test_a_token_expires_after_its_days_with_a_clear_401(world, db_url):
+    from datetime import UTC, datetime, timedelta
+
+    made = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    row, token = accounts.do_create_api_token(
+        services_db.unit_of_work(db_url), SYSTEM, "lead", "short", days=3, now=made
+    )
+    assert row.expires_at == made + timedelta(days=3)
+    assert row.state(made + timedelta(days=2)) == "active"
+    assert row.state(made + timedelta(days=3)) == "expired"
+    answer = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "unauthorized"
+    assert "expired" in answer.json()["message"]
+    check = accounts.do_check_api_token(
+        services_db.unit_of_work(db_url), token, now=made + timedelta(days=2)
+    )
+    assert check.actor is not None and check.actor.username == "lead"
+
+
+def test_a_token_lifetime_outside_1_to_365_days_is_refused(world, db_url):
+    for days in (0, 366, -5):
+        with pytest.raises(InvalidInput) as caught:
+            accounts.do_create_api_token(
+                services_db.unit_of_work(db_url), SYSTEM, "lead", "x", days=days
+            )
+        assert caught.value.key == "api_tokens.bad_lifetime"
+    answer = world.client.post("/api/v1/tokens", json={"name": "ci", "days": 400},
+                               headers=world.auth("lead"))  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["problems"][0]["field"] == "days"
+    made = world.client.post("/api/v1/tokens", json={"name": "ci", "days": 7},
+                             headers=world.auth("lead")).json()  # fmt: skip
+    assert made["expires_at"][:10] > made["created_at"][:10]
+
+
+def test_each_token_is_limited_per_window_with_429_and_retry_after(db_url):
+    from fastapi.testclient import TestClient
+
+    from qa_app.api import create_app
+    from qa_app.api.rate_limit import FixedWindowLimiter
+
+    world = build_world(db_url)
+    clock = [1000.0]
+    limiter = FixedWindowLimiter(limit=3, window=60, clock=lambda: clock[0])
+    client = TestClient(create_app(db_url, limiter=limiter), raise_server_exceptions=False)
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=world.auth("lead")).status_code == 200
+    refused = client.get("/api/v1/me", headers=world.auth("lead"))
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "rate_limited"
+    assert refused.headers["retry-after"] == "20"  # the window 960..1020 turns in 20 s
+    assert refused.json()["retry_after"] == 20
+    # another token has its own count
+    assert client.get("/api/v1/me", headers=world.auth("anna")).status_code == 200
+    clock[0] = 1020.0  # the next window
+    assert client.get("/api/v1/me", headers=world.auth("lead")).status_code == 200

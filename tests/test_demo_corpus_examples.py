@@ -31,7 +31,13 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     "name",
-    ["good_chats.csv", "good_conversations.jsonl", "excel_export_cp1251.csv", "broken.csv"],
+    [
+        "good_chats.csv",
+        "good_conversations.jsonl",
+        "excel_export_cp1251.csv",
+        "broken.csv",
+        "surveys.csv",
+    ],
 )
 def test_committed_examples_are_reproducible(regenerated: Path, name: str) -> None:
     assert (regenerated / name).read_bytes() == (EXAMPLES_DIR / name).read_bytes()

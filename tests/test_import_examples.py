@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qa_app.services.imports import ImportOptions, import_file
 from qa_app.storage import db as storage_db
-from qa_app.storage.models import Conversation
+from qa_app.storage.models import Conversation, SurveyRating
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
 
@@ -25,6 +25,7 @@ def test_good_files_import_completely(db_url, tmp_path):
         "good_conversations.jsonl": (20, 130),
         "good_chats.csv": (20, 121),
         "excel_export_cp1251.csv": (12, 73),
+        "surveys.csv": (8, 53),
     }
     for name, (conversations, messages) in expected.items():
         summary = _import(db_url, name, tmp_path)
@@ -43,6 +44,15 @@ def test_good_files_import_completely(db_url, tmp_path):
         first = next(c for c in excel if c.external_id == "excel-001")
         assert first.started_at.isoformat() == "2026-02-19T17:16:00+00:00"
         assert "руб." in first.messages[0].text
+        surveyed = session.execute(
+            select(Conversation.external_id, func.count())
+            .join(SurveyRating, SurveyRating.conversation_id == Conversation.id)
+            .group_by(Conversation.external_id)
+        ).all()
+    # 6 JSONL conversations carry a survey object, all 8 of surveys.csv the survey columns
+    assert sum(1 for e, _ in surveyed if e.startswith("example-jsonl")) == 6
+    assert {n for e, n in surveyed if e.startswith("example-survey")} == {4}
+    assert sum(1 for e, _ in surveyed if e.startswith("example-survey")) == 8
 
 
 def test_broken_csv_gives_the_documented_result(db_url, tmp_path):

@@ -51,6 +51,10 @@ def test_scorecard_pdf_in_russian_keeps_cyrillic_and_the_page_figures(op):
     # the page's figure: 75.0 with 95% CI 56.3-93.7 on 4 reviews, written the Russian way
     assert "75,0" in text and "56,3–93,7, n = 4" in text
     assert "=comment 0" in text  # comments as typed
+    # the CSI as the page shows it: 60,4 from 3 responses of 4 conversations (75%)
+    assert "CSI" in text and "60,4" in text
+    assert "3 ответов на 4 диалогов (доля ответивших 75%)" in text
+    assert "Скорость" in text and "Вежливость" in text
     assert _events(op) == [("export.scorecard", "lead", {
         "format": "pdf", "period": "2026-03-01..2026-03-20",
         "file": "scorecard-anna-2026-03-01-2026-03-20.pdf"})]  # fmt: skip
@@ -64,6 +68,15 @@ def test_scorecard_xlsx_opens_with_openpyxl_and_matches(op):
     summary = list(book["Summary"].iter_rows(values_only=True))
     assert summary[0] == ("Figure", "Value", "95% CI low", "95% CI high", "n")
     assert summary[1] == ("Quality score", 75.0, 56.3, 93.7, 4)
+    csi_row = next(r for r in summary if str(r[0]).startswith("CSI"))
+    assert csi_row[1] == 60.4 and csi_row[4] == 3
+    surveys = {r[0]: r for r in book["Surveys"].iter_rows(values_only=True)}
+    head = surveys["Figure"]
+    csi = dict(zip(head, surveys[csi_row[0]], strict=True))
+    assert (csi["Responses"], csi["Conversations"], csi["Response rate, %"]) == (3, 4, 75.0)
+    assert "Too few responses (3 < 30)" in csi["Warnings"]
+    attributes = list(book["CSI by attribute"].iter_rows(values_only=True))
+    assert attributes[1:] == [("Courtesy", 3, 41.7, 1.0, 25.0), ("Speed", 3, 66.7, 3.0, 75.0)]
     reviews = list(book["Reviews"].iter_rows(values_only=True))
     assert len(reviews) == 5 and {r[5] for r in reviews[1:]} == {60.0, 70.0, 80.0, 90.0}
 

@@ -75,6 +75,22 @@ def test_distribution_survey_fcr_and_service(op):
     assert set(card.channels["channel"]) == {"chat", "email"}
 
 
+def test_csi_beside_csat_with_responses_rate_attributes_and_warnings(op):
+    card = _card(op, op.lead)
+    # indices 87.5, 75, 18.75 (tests/scorecard_fixtures.py): CSI 60.42 from 3 of 4
+    assert card.csi.estimate.estimate == pytest.approx(181.25 / 3)
+    assert (card.csi.responses, card.csi.contacts, card.csi.response_rate) == (3, 4, 0.75)
+    assert [w.code for w in card.csi.warnings] == ["too_few_responses"]
+    table = card.csi.attributes.set_index("attribute")
+    assert table.loc["speed", "satisfaction"] == pytest.approx(200 / 3)
+    assert table.loc["courtesy", "satisfaction"] == pytest.approx(125 / 3)
+    assert table.loc["speed", "weight_share"] == pytest.approx(0.75)
+    # boris's conversations have no survey: no CSI, not a zero
+    other = _card(op, op.lead, "boris")
+    assert other.csi.responses == 0 and not other.csi.estimate.defined
+    assert other.csi.attributes.empty
+
+
 def test_signals_are_kept_apart_and_examples_carry_comments(op):
     card = _card(op, op.lead)
     signals = card.signals.set_index("signal")

@@ -79,6 +79,9 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "accounts.revoke_api_token": None,  # one's own token; another's only for an admin
     "accounts.do_revoke_api_token": None,
     "autoqa.conversation_scores": "autoqa.read",
+    "scoring_queue.queue_screen": "scoring_queue.view",
+    "scoring_queue.enqueue_unscored": "autoqa.run",
+    "scoring_queue.do_enqueue_unscored": "autoqa.run",
     "autoqa.do_conversation_scores": "autoqa.read",
     "imports.import_records": "import.run",
     "imports.do_import_records": "import.run",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import optimize
 
 from scoring.stats import min_reviews_to_rank, reliability_of_mean, shrink_agent_means
-from scoring.stats.shrinkage import between_variance
+from scoring.stats.shrinkage import agent_variances, between_variance
 
 # Three agents with four reviews each, chosen so every figure can be done by hand.
 BALANCED = {
@@ -189,3 +189,27 @@ def test_shrunk_estimate_lies_between_raw_mean_and_team_mean(groups) -> None:
         assert 0 <= agent.weight_on_team <= 1
         assert agent.shrunk.low <= shrunk <= agent.shrunk.high
         assert agent.shrunk.low >= 0 and agent.shrunk.high <= 100
+
+
+def test_agent_variances_by_hand() -> None:
+    groups = {"a": np.array([60.0, 80.0]), "b": np.array([70.0, 72.0, 68.0, 70.0]),
+              "new": np.array([])}  # fmt: skip
+    # agent: (SS + d0 s_w^2) / (n - 1 + d0) / n with s_w^2 = 50, d0 = 4
+    #   a: (200 + 200) / 5 / 2 = 40;  b: (8 + 200) / 7 / 4 = 7.4286
+    assert agent_variances(groups, 50.0, "agent", prior_df=4) == pytest.approx(
+        {"a": 40.0, "b": 208 / 28, "new": None}
+    )
+    assert agent_variances(groups, 50.0, "pooled") == {"a": 25.0, "b": 12.5, "new": None}
+    with pytest.raises(ValueError, match="variance must be 'pooled' or 'agent'"):
+        agent_variances(groups, 50.0, "own")  # type: ignore[arg-type]
+
+
+def test_a_swinging_agent_is_shrunk_more_than_a_steady_one_with_as_many_reviews() -> None:
+    # same mean (70) and n; one agent steady, one with a critical fail (0) among good reviews
+    team = {"steady": [68, 70, 72, 70, 70], "swinging": [85, 90, 90, 85, 0],
+            "c": [80, 82, 84, 78, 81], "d": [60, 62, 58, 61, 59]}  # fmt: skip
+    agent = shrink_agent_means(team)
+    pooled = shrink_agent_means(team, variance="pooled")
+    assert pooled.agents["steady"].weight_on_team == pooled.agents["swinging"].weight_on_team
+    assert agent.agents["swinging"].weight_on_team > agent.agents["steady"].weight_on_team
+    assert pooled.method == "empirical bayes (reml), pooled variance"

@@ -58,6 +58,9 @@ def test_ranking_by_shrunk_mean_beats_ranking_by_raw_mean() -> None:
     assert result.spearman_shrunk > result.spearman_raw
     assert result.shrunk_better_share > 0.5
     assert 0.5 < result.spearman_raw < 0.9
+    # each agent's own (moderated) variance ranks better than one pooled variance: agents
+    # with critical fails among good reviews have noisier means and are pulled in further
+    assert result.spearman_shrunk > result.spearman_pooled > result.spearman_raw
 
 
 def test_report_rows_pair_each_figure_with_its_reference() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scoring.stats import check_survey, csi, mean_interval
+from scoring.stats import check_survey, csi, csi_from_ratings, importance_weights, mean_interval
 
 
 def test_csi_by_hand() -> None:
@@ -142,3 +142,59 @@ def test_empty_survey_only_says_too_few() -> None:
     assert _codes(check_survey([], contacts=0)) == ["too_few_responses", "low_response_rate"]
     with pytest.raises(ValueError, match="outside 1-5"):
         check_survey([7])
+
+
+def _long(rows: list[tuple[str, str, int, float | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["respondent", "attribute", "rating", "importance"])
+
+
+def test_csi_from_ratings_by_hand() -> None:
+    # weights = mean stated importance: speed (4 + 2) / 2 = 3, courtesy (2 + 2) / 2 = 2
+    # positions (r - 1) / 4 * 100: A speed 100, courtesy 50 -> (300 + 100) / 5 = 80
+    #                              B speed 75, courtesy 0   -> (225 + 0) / 5   = 45
+    #                              C speed 25, courtesy 100 -> (75 + 200) / 5  = 55
+    # CSI = mean(80, 45, 55) = 60 = (3 x 66.67 + 2 x 50) / 5, the attribute formula
+    frame = _long([
+        ("A", "speed", 5, 4), ("A", "courtesy", 3, 2),
+        ("B", "speed", 4, 2), ("B", "courtesy", 1, 2),
+        ("C", "speed", 2, None), ("C", "courtesy", 5, None),
+    ])  # fmt: skip
+    result = csi_from_ratings(frame)
+    assert result.index.estimate == pytest.approx(60)
+    assert result.index.n == 3
+    expected = mean_interval([80, 45, 55])
+    assert (result.index.low, result.index.high) == pytest.approx((expected.low, expected.high))
+    table = result.attributes.set_index("attribute")
+    assert table.loc["speed", "satisfaction"] == pytest.approx(200 / 3)
+    assert table.loc["courtesy", "satisfaction"] == pytest.approx(50)
+    assert table.loc["speed", "importance"] == pytest.approx(3)
+    assert table.loc["speed", "weight_share"] == pytest.approx(0.6)
+    assert table.loc["courtesy", "n"] == 3
+    assert result.respondents.to_dict() == pytest.approx({"A": 80, "B": 45, "C": 55})
+
+
+def test_csi_from_ratings_weights_without_stated_importance() -> None:
+    # no importance at all: every attribute weighs 1 -> the plain mean of positions
+    frame = _long([("A", "speed", 5, None), ("A", "courtesy", 1, None)])
+    assert csi_from_ratings(frame).index.estimate == pytest.approx(50)
+    # one attribute weighted (3), the other not: it gets the mean stated weight (3)
+    frame = _long([("A", "speed", 5, 3.0), ("A", "courtesy", 1, None)])
+    assert importance_weights(frame) == {"speed": 3.0, "courtesy": 3.0}
+
+
+def test_csi_from_ratings_skipped_attribute_leaves_the_denominator() -> None:
+    # A rated speed only (100); B both, speed 2 (25) w 1 and courtesy 4 (75) w 3: 62.5
+    frame = _long([("A", "speed", 5, 1), ("B", "speed", 2, 1), ("B", "courtesy", 4, 3)])
+    result = csi_from_ratings(frame)
+    assert result.index.estimate == pytest.approx((100 + 62.5) / 2)
+
+
+def test_csi_from_ratings_empty_is_undefined() -> None:
+    result = csi_from_ratings(_long([]))
+    assert result.index.n == 0 and not result.index.defined
+    assert result.attributes.empty
+
+
+def test_csi_from_ratings_refuses_a_rating_off_the_scale() -> None:
+    with pytest.raises(ValueError, match="not a rating on the 1-5 scale"):
+        csi_from_ratings(_long([("A", "speed", 7, None)]))

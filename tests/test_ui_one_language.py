@@ -28,7 +28,7 @@ ALLOWED_LATIN = {
     "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
     "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "REST", "Zendesk", "Intercom",
     "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
-    "h", "s", "min", "ms", "r", "cron",
+    "h", "s", "min", "ms", "r", "cron", "PostgreSQL", "SQLite",
 }  # fmt: skip
 #: Known leaks, each a strict xfail with its reason (fixing one turns its case red, so it
 #: is taken off this list): they belong to areas outside this change.

@@ -48,6 +48,14 @@ def test_lead_sees_any_agent_with_every_section(op, lang):
     other = t("scorecards.title", "ru" if lang == "en" else "en")
     assert other not in text
     assert len(at.tabs) == 6
+    # the CSI beside CSAT and NPS, its responses and the attribute table in the page language
+    assert t("scorecards.csi.attributes", lang) in text
+    column = t("scorecards.col.attribute", lang)
+    (table,) = [d.value for d in at.dataframe if column in d.value.columns]
+    assert list(table[column]) == [t(f"scorecards.csi.attribute.{a}", lang)
+                                   for a in ("courtesy", "speed")]  # fmt: skip
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("scorecards.metric.csi", lang)] == ("60.4" if lang == "en" else "60,4")
 
 
 def test_trainer_of_tier_1_may_not_open_tier_2(op):

@@ -1,5 +1,5 @@
-"""Every failure as a short JSON body with a status: 401 no or bad token, 403 not allowed,
-404 not found, 409 conflict, 422 bad input (with ``problems``: field and reason), 503 the
+"""Every failure as a short JSON body with a status: 401 no or bad token (unknown, revoked,
+expired), 403 not allowed, 404 not found, 409 conflict, 422 bad input (with ``problems``: field and reason), 503 the
 database could not answer. Never SQL, values from the database, or a traceback."""
 
 from __future__ import annotations
@@ -41,10 +41,20 @@ class Unauthorized(Exception):
         self.reason = reason
 
 
+class RateLimited(Exception):
+    """A token made more calls in the current window than the limit allows."""
+
+    def __init__(self, retry_after: int, limit: int, window: float) -> None:
+        super().__init__(f"rate limit: {limit} calls per {window:g} s")
+        self.retry_after, self.limit, self.window = retry_after, limit, window
+
+
 REASONS = {
     "missing": "send a personal API token as 'Authorization: Bearer <token>'",
     "unknown": "the API token is not known",
     "revoked": "the API token was revoked",
+    "expired": "the API token has expired; create a new one (account page or "
+    "qa-studio users token create)",
     "inactive": "the user of this API token is deactivated",
 }
 
@@ -84,6 +94,16 @@ def install(app: FastAPI) -> None:
             body("unauthorized", REASONS.get(exc.reason, REASONS["unknown"])),
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        message = (f"this token made more than {exc.limit} calls in {exc.window:g} seconds; "
+                   f"try again in {exc.retry_after} s")  # fmt: skip
+        return JSONResponse(
+            body("rate_limited", message, retry_after=exc.retry_after),
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
         )
 
     @app.exception_handler(ServiceError)

@@ -40,7 +40,7 @@ def list_tokens(who: Caller = Depends(caller)) -> dict:
 )  # fmt: skip
 def create_token(request: TokenRequest, who: Caller = Depends(caller)) -> dict:
     row, token = accounts.do_create_api_token(
-        who.uow(), who.actor, who.actor.username, request.name
+        who.uow(), who.actor, who.actor.username, request.name, days=request.days
     )
     return {"token": token, **plain(row)}
 
@@ -73,7 +73,7 @@ def _scorecard_json(card: scorecards.Scorecard) -> dict:
     """The scorecard's figures; each estimate carries its interval and n."""
     keep = ("agent_id", "agent_name", "agent_login", "team_name", "quality", "critical",
             "team_quality", "versus_team", "versus_previous", "target", "criteria",
-            "categories", "trend", "distribution", "csat", "nps", "fcr", "service",
+            "categories", "trend", "distribution", "csat", "nps", "csi", "fcr", "service",
             "channels", "findings", "best", "worst")  # fmt: skip
     out = {name: plain(getattr(card, name)) for name in keep}
     out["period"] = {"start": card.period.start.isoformat(), "end": card.period.end.isoformat()}

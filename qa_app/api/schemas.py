@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from qa_app.services import imports
+from qa_app.services import accounts, imports
 
 
 class Problem(BaseModel):
@@ -29,11 +29,12 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
-        (401, "no token, or an unknown, revoked or deactivated user's token"),
+        (401, "no token, or an unknown, revoked or expired token, or a deactivated user's"),
         (403, "the token's user may not do this"),
         (404, "no such record (or not one this user may see)"),
         (409, "someone else changed it first"),
         (422, "the request or a value in it is invalid"),
+        (429, "this token made too many calls this minute; Retry-After says when to retry"),
         (503, "the database could not answer"),
     )
 }
@@ -62,6 +63,9 @@ class ConversationBatch(BaseModel):
 
 class TokenRequest(BaseModel):
     name: str = Field(default="", max_length=120)
+    days: int = Field(default=accounts.DEFAULT_TOKEN_LIFETIME_DAYS, ge=1,
+                      le=accounts.MAX_TOKEN_LIFETIME_DAYS,
+                      description="How many days the token stays valid")  # fmt: skip
 
 
 def plain(value: Any) -> Any:

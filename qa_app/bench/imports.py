@@ -15,13 +15,13 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.schema import CreateSchema, DropSchema
+
+from qa_app.bench.scratch import scratch_schema
 
 PG_URL_ENV = "QA_STUDIO_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -101,14 +101,17 @@ def _conversation(rng: random.Random, index: int, size: int, start: datetime) ->
     }
 
 
-def write_synthetic_jsonl(path: Path, n_messages: int, seed: int = 7) -> int:
-    """Write conversations of 2-14 messages until ``n_messages``; returns conversations."""
+def write_synthetic_jsonl(
+    path: Path, n_messages: int, seed: int = 7, sizes: tuple[int, int] = (2, 14)
+) -> int:
+    """Write conversations of ``sizes`` messages (2-14) until ``n_messages``; returns
+    conversations."""
     rng = random.Random(seed)
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     written = conversations = 0
     with path.open("w", encoding="utf-8") as handle:
         while written < n_messages:
-            size = min(rng.randint(2, 14), n_messages - written)
+            size = min(rng.randint(*sizes), n_messages - written)
             record = _conversation(rng, conversations, size, start)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += size
@@ -178,19 +181,8 @@ def postgres_answers(url: str) -> str | None:
 
 def bench_postgres(url: str, path: Path) -> BenchResult:
     """Import into a fresh schema of ``url`` (dropped afterwards, whatever happens)."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(CreateSchema(schema))
-    joiner = "&" if "?" in url else "?"
-    try:
-        return import_in_fresh_process(
-            "PostgreSQL", f"{url}{joiner}options=-csearch_path%3D{schema}", path
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(DropSchema(schema, cascade=True))
-        admin.dispose()
+    with scratch_schema(url) as scoped:
+        return import_in_fresh_process("PostgreSQL", scoped, path)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_bench",
     "qa_app.cli.commands_export",
     "qa_app.cli.commands_bench_scorecards",
+    "qa_app.cli.commands_bench_scale",
+    "qa_app.cli.commands_bench_load",
     "qa_app.cli.commands_stats",
     "qa_app.cli.commands_coaching",
     "qa_app.cli.commands_privacy",
@@ -37,6 +39,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_audit",
     "qa_app.cli.commands_mystery",
     "qa_app.cli.commands_api",
+    "qa_app.cli.commands_worker",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import click
 
@@ -153,11 +154,21 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for (shown in token lists).")
+@click.option(
+    "--days",
+    default=accounts.DEFAULT_TOKEN_LIFETIME_DAYS,
+    show_default=True,
+    type=click.IntRange(1, accounts.MAX_TOKEN_LIFETIME_DAYS),
+    help="How many days the token stays valid.",
+)
 @click.pass_context
-def token_create(ctx, username, name):
+def token_create(ctx, username, name, days):
     """Create an API token for USERNAME; prints the token once (only its hash is stored)."""
-    row, token = _run(ctx, lambda uow: accounts.do_create_api_token(uow, SYSTEM, username, name))
+    row, token = _run(
+        ctx, lambda uow: accounts.do_create_api_token(uow, SYSTEM, username, name, days=days)
+    )
     click.echo(f"token {row.id} for {row.username}: {token}")
+    click.echo(f"(valid until {row.expires_at:%Y-%m-%d %H:%M} UTC)", err=True)
     click.echo("(shown once; store it now; revoke with: qa-studio users token revoke ID)", err=True)
 
 
@@ -168,7 +179,11 @@ def token_list(ctx, username):
     """USERNAME's API tokens (never the tokens themselves)."""
     rows = _run(ctx, lambda uow: accounts.do_list_api_tokens(uow, SYSTEM, username))
     for row in rows:
-        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+        state = row.state(datetime.now(UTC))
+        if row.revoked_at:
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}"
+        elif row.expires_at:
+            state = f"{state} until {row.expires_at:%Y-%m-%d %H:%M}"
         used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
         click.echo(f"{row.id}\t{row.prefix}...\t{row.name or '-'}\t{state}\t{used}")
     if not rows:
@@ -182,6 +197,33 @@ def token_revoke(ctx, token_id):
     """Revoke the API token TOKEN_ID at once."""
     row = _run(ctx, lambda uow: accounts.do_revoke_api_token(uow, SYSTEM, token_id))
     click.echo(f"token {row.id} of {row.username} revoked")
+
+
+@users_group.command("sso-check")
+@click.argument("mapping", type=click.Path(dir_okay=False))
+@click.pass_context
+def sso_check(ctx, mapping):
+    """Check a single sign-on MAPPING file (docs/sso.md) and the teams it names."""
+    try:
+        parsed = accounts.load_sso_mapping(mapping)
+    except ServiceError as exc:
+        raise CliError(f"{mapping} is invalid at {exc.params['where']}: {exc.params['detail']}",
+                       exit_code=2) from exc  # fmt: skip
+    for number, rule in enumerate(parsed.rules, start=1):
+        who = " and ".join(
+            part for part in (
+                f"groups {', '.join(sorted(rule.groups))}" if rule.groups else "",
+                f"e-mail at {', '.join(sorted(rule.email_domains))}" if rule.email_domains else "",
+            ) if part
+        )  # fmt: skip
+        team = f", team {rule.team}" if rule.team else ""
+        click.echo(f"rules[{number}]: {who} -> {rule.role}{team}")
+    missing = _run(ctx, lambda uow: accounts.do_missing_teams(uow, parsed))
+    for problem in missing:
+        click.echo(f"{problem} does not exist yet: people this rule matches are refused", err=True)
+    if missing:
+        raise CliError(f"{len(missing)} mapped team(s) missing in QA Studio", exit_code=1)
+    click.echo(f"{mapping}: {len(parsed.rules)} rules, valid")
 
 
 def register(group: click.Group) -> None:

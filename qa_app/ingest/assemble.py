@@ -24,6 +24,7 @@ from qa_app.ingest.limits import (
     kind_shown,
 )
 from qa_app.ingest.records import ParsedConversation, ParsedMessage, Problem, Rejection
+from qa_app.ingest.survey import parse_survey
 from scoring.text.identify import conversation_languages
 
 if TYPE_CHECKING:
@@ -81,6 +82,10 @@ def parse_conversation_fields(
             parsed[name] = _parse_one(name, value, default_tz)
         except v.FieldProblem as exc:
             problems.append(Problem(name, exc.code, exc.params))
+    survey, survey_problems = parse_survey(raw.get("survey"))
+    if survey:
+        parsed["survey"] = survey
+    problems.extend(survey_problems)
     return parsed, problems
 
 
@@ -196,6 +201,8 @@ def content_hash(
             "|internal" if m.internal else ""
         )  # absent for ordinary messages: old hashes hold
         parts.append(f"{m.role}|{len(author)}:{author}|{when}|{len(m.text)}:{m.text}{internal}")
+    if fields.get("survey"):  # absent without a survey: hashes of earlier imports hold
+        parts.append(f"survey|{fields['survey']!r}")
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
@@ -258,4 +265,5 @@ def finish_conversation(
         content_hash=content_hash(external_id, fields, messages),
         line=line,
         masked_items=masked,
+        survey=tuple(fields.get("survey") or ()),
     )

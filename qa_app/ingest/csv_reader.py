@@ -23,6 +23,7 @@ from qa_app.ingest.limits import shown
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.row_buffer import RowBuffer
 from qa_app.ingest.source import SourceFile
+from qa_app.ingest.survey import csv_survey_field
 from qa_app.ingest.values import FieldProblem
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def map_header(header: list[str], file: str) -> dict[str, int]:
     """Field name -> column index; raises when a required column is missing."""
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
-        field = _ALIASES.get(normalise_header(name))
+        field = _ALIASES.get(normalise_header(name)) or csv_survey_field(normalise_header(name))
         if field and field not in columns:
             columns[field] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]

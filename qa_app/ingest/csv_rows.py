@@ -11,17 +11,26 @@ from datetime import tzinfo
 
 from qa_app.ingest.assemble import CONVERSATION_FIELDS, parse_conversation_fields, parse_message
 from qa_app.ingest.records import ParsedMessage, Problem, Rejection
+from qa_app.ingest.survey import csv_survey, describe_survey
 
 Rows = list[tuple[int, list[str]]]
 
 
-def _row_values(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
-    return {name: cells[index] for name, index in columns.items() if index < len(cells)}
+def _row_values(cells: list[str], columns: dict[str, int]) -> dict[str, object]:
+    raw: dict[str, object] = {
+        name: cells[index] for name, index in columns.items() if index < len(cells)
+    }
+    survey = csv_survey(raw)  # the survey_<attribute> columns, in the JSONL shape
+    if survey is not None:
+        raw["survey"] = survey
+    return raw
 
 
 def _describe(value: object) -> str:
     if isinstance(value, list):
         return "|".join(value)
+    if isinstance(value, tuple):
+        return describe_survey(value)
     return str(value)
 
 
@@ -32,7 +41,7 @@ def _merge(
     seen_at: dict[str, int] = {}
     problems: list[Problem] = []
     for line, fields in parsed_rows:
-        for name in CONVERSATION_FIELDS:
+        for name in (*CONVERSATION_FIELDS, "survey"):
             if name not in fields:
                 continue
             value = fields[name]

@@ -94,6 +94,8 @@ class ParsedConversation:
     content_hash: str
     line: int = 0
     masked_items: dict[str, int] = field(default_factory=dict)  # kind -> how many masked
+    #: Multi-attribute survey answer: (attribute, satisfaction 1-5, importance or None).
+    survey: tuple[tuple[str, int, float | None], ...] = ()
 
 
 class UnreadableFile(Exception):

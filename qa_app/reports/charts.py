@@ -26,7 +26,9 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import ParamSpec
@@ -60,18 +62,54 @@ _RC = {
 
 
 def _styled(draw: Callable[P, bytes]) -> Callable[P, bytes]:
-    """Run a chart builder inside our settings: every artist is created under them."""
+    """Run a chart builder inside our settings: every artist is created under them. The
+    same inputs give the same bytes, so a recent chart is reused (a repeated export of the
+    same scorecard draws nothing again; drawing is most of an export's time)."""
 
     @functools.wraps(draw)
     def styled(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        key = _drawn_key(draw.__name__, args, kwargs)
+        with _DRAWN_LOCK:
+            if key is not None and key in _DRAWN:
+                _DRAWN.move_to_end(key)
+                return _DRAWN[key]
         with rc_context(_RC), warnings.catch_warnings():
             # An emoji the font lacks is drawn as a box; the warning would only add noise.
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             # Only a label of very wide glyphs gets here; the image is still drawn.
             warnings.filterwarnings("ignore", message="constrained_layout not applied")
-            return draw(*args, **kwargs)
+            png = draw(*args, **kwargs)
+        if key is not None:
+            with _DRAWN_LOCK:
+                _DRAWN[key] = png
+                while len(_DRAWN) > _DRAWN_SIZE:
+                    _DRAWN.popitem(last=False)
+        return png
 
     return styled
+
+
+_DRAWN: OrderedDict[tuple, bytes] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()  # the app exports from several sessions' threads
+_DRAWN_SIZE = 32
+_PLAIN = (str, int, float, bool, date, type(None))
+
+
+def _drawn_key(name: str, args: tuple, kwargs: dict) -> tuple | None:
+    """A hashable copy of a chart's inputs, or None when one is not plain data (an array
+    or a frame is drawn every time rather than risk a key that misses a difference)."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, _PLAIN):
+            return (type(value).__name__, value)
+        if isinstance(value, list | tuple):
+            return tuple(plain(v) for v in value)
+        raise TypeError
+
+    try:
+        return (name, plain(args), tuple((k, plain(v)) for k, v in sorted(kwargs.items())))
+    except TypeError:
+        return None
 
 
 @_styled

@@ -46,6 +46,7 @@ _TABLE: tuple[Action, ...] = (
     Action("page.overview", "open the overview page", ROLES),
     Action("page.autoqa", "open the automatic scoring page", ("lead", "reviewer", "trainer")),
     Action("page.import", "open the import page", ("lead",)),
+    Action("page.scoring_queue", "open the scoring-queue page", ("lead",)),
     Action("page.import_mapping", "open the column-mapping import page", ("lead",)),
     Action("page.users", "open user administration", ()),
     Action("page.account", "open one's own account page", ROLES),
@@ -106,6 +107,7 @@ _TABLE: tuple[Action, ...] = (
         ("lead", "reviewer", "trainer"),
     ),
     Action("autoqa.run", "start automatic scoring", ("lead",)),
+    Action("scoring_queue.view", "see the scoring queue: jobs, workers, failures", ("lead",)),
     # mystery shopping
     Action("mystery.scenario_manage", "create and change mystery-shopper scenarios", ("lead",)),
     Action("mystery.record_own", "record one's own mystery-shopper visits", ("shopper",)),

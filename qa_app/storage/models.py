@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -90,6 +91,8 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: ``issuer|subject`` of a single sign-on account (None: a local password account).
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     agent: Mapped[Agent | None] = relationship()
 
@@ -131,6 +134,8 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(120), default="")
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    #: Refused from this moment on (None only for rows written before expiry existed).
+    expires_at: Mapped[datetime | None]
 
 
 class Conversation(Base):
@@ -171,6 +176,29 @@ class Conversation(Base):
     )
     team: Mapped[Team | None] = relationship()
     agent: Mapped[Agent | None] = relationship()
+
+
+class SurveyRating(Base):
+    """One answer of a multi-attribute customer survey: how satisfied the customer of a
+    conversation was with one attribute (speed, courtesy ...) on 1-5, and how important it
+    is (a positive weight; None = not stated). The CSI is computed from these rows
+    (docs/statistics.md, "CSI"); a re-import replaces a conversation's rows (migration 0017).
+    """
+
+    __tablename__ = "survey_ratings"
+    __table_args__ = (
+        UniqueConstraint(
+            "conversation_id", "attribute", name="uq_survey_ratings_conversation_attribute"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    attribute: Mapped[str] = mapped_column(String(60))
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    importance: Mapped[float | None] = mapped_column(Float)
 
 
 class Message(Base):
@@ -467,6 +495,20 @@ class AutoScoreRun(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     scored_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ScoringJobFailure(Base):
+    """Why a scoring job on the task queue failed (``qa-studio worker``): the queue keeps
+    only the job's state, so the reason the queue page shows is written here (0022)."""
+
+    __tablename__ = "scoring_job_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    conversations: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    failed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 # --- Planned sampling: recurring plans, their runs, reviewer goals (migration 0006) --------

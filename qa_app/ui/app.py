@@ -13,7 +13,7 @@ import streamlit as st
 from qa_app.services import accounts
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, session_cookie
+from qa_app.ui import context, session_cookie, sso
 from qa_app.ui.context import tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
@@ -93,6 +93,8 @@ def render_sidebar() -> None:
             token = st.session_state.get(context.SESSION_TOKEN)
             accounts.do_sign_out(context.uow(), actor, token)
             context.end_session("shell.signed_out", revoke=False)
+            if sso.end_identity():  # single sign-on: the provider's sign-out reloads the page
+                st.stop()
             st.rerun()
 
 
@@ -102,7 +104,7 @@ def start_run() -> Actor | None:
     cannot be reached or opened stops the run with its one sentence."""
     try:
         prepare_database(context.database_url())
-        actor = context.resolve_actor()
+        actor = context.resolve_actor() or sso.sign_in_from_identity()
     except ServiceError as exc:
         context.show_error(exc)
         st.stop()

@@ -12,9 +12,11 @@ from qa_app.ui.context import tr
 from qa_app.ui.scorecard_view import channel, estimate_text, number, percent
 
 
-def _survey(col, key: str, figure: scorecards.SurveyFigure, *, share: bool) -> None:
+def _survey(
+    col, key: str, figure: scorecards.SurveyFigure, *, share: bool, digits: int = 0
+) -> None:
     e = figure.estimate
-    value = (percent(e.estimate) if share else number(e.estimate, 0)) if e.defined else "—"
+    value = (percent(e.estimate) if share else number(e.estimate, digits)) if e.defined else "—"
     col.metric(tr(key), value)
     col.caption(estimate_text(e, share=share))
     col.caption(tr("scorecards.responses", n=figure.responses, contacts=figure.contacts,
@@ -25,14 +27,33 @@ def _survey(col, key: str, figure: scorecards.SurveyFigure, *, share: bool) -> N
                        threshold=show(warning.threshold)), icon=":material/warning:")  # fmt: skip
 
 
+def _csi_attributes(card: scorecards.Scorecard) -> None:
+    """The CSI's attributes: what each is rated and how much it weighs."""
+    a = card.csi.attributes
+    if a.empty:
+        st.caption(tr("scorecards.csi.none"))
+        return
+    lang = context.current_lang()
+    st.markdown(f"**{tr('scorecards.csi.attributes')}**")
+    st.dataframe(pd.DataFrame({
+        tr("scorecards.col.attribute"): [scorecards.attribute_name(x, lang) for x in a["attribute"]],
+        "n": a["n"],
+        tr("scorecards.col.satisfaction"): [number(v) for v in a["satisfaction"]],
+        tr("scorecards.col.importance"): [number(v, 2) for v in a["importance"]],
+        tr("scorecards.col.weight_share"): [percent(v) for v in a["weight_share"]],
+    }), hide_index=True, width="stretch")  # fmt: skip
+
+
 def render_service(card: scorecards.Scorecard) -> None:
-    cols = st.columns(3)
+    cols = st.columns(4)
     _survey(cols[0], "scorecards.metric.csat", card.csat, share=True)
     _survey(cols[1], "scorecards.metric.nps", card.nps, share=False)
-    cols[2].metric(tr("scorecards.metric.fcr"), percent(card.fcr.estimate))
-    cols[2].caption(estimate_text(card.fcr, share=True))
-    cols[2].caption(tr("scorecards.fcr_note", days=scorecards.FCR_WINDOW.days))
+    _survey(cols[2], "scorecards.metric.csi", card.csi, share=False, digits=1)
+    cols[3].metric(tr("scorecards.metric.fcr"), percent(card.fcr.estimate))
+    cols[3].caption(estimate_text(card.fcr, share=True))
+    cols[3].caption(tr("scorecards.fcr_note", days=scorecards.FCR_WINDOW.days))
     st.caption(tr("scorecards.csi_note"))
+    _csi_attributes(card)
     service = card.service
     if service.empty:
         return

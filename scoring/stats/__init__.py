@@ -7,6 +7,7 @@ behind it may move.
 """
 
 from scoring.stats.compare import Comparison, Verdict, compare_means, compare_proportions
+from scoring.stats.csi_index import CsiBreakdown, csi_from_ratings, importance_weights
 from scoring.stats.effects import (
     Relation,
     Strength,
@@ -46,6 +47,7 @@ from scoring.stats.trend import weekly_trend
 __all__ = [
     "AgentShrinkage",
     "Comparison",
+    "CsiBreakdown",
     "Estimate",
     "Relation",
     "Shrinkage",
@@ -61,6 +63,8 @@ __all__ = [
     "correlation",
     "csat",
     "csi",
+    "csi_from_ratings",
+    "importance_weights",
     "kish_effective_n",
     "mean_interval",
     "min_reviews_to_rank",

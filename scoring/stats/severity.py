@@ -33,7 +33,7 @@ def _table(reviews: pd.DataFrame, item: str, reviewer: str, score: str) -> pd.Da
     missing = [c for c in (item, reviewer, score) if c not in reviews.columns]
     if missing:
         raise ValueError(f"the reviews table has no column {missing[0]!r}")
-    clean_values(reviews[score].tolist())  # refuses bad scores, naming their row position
+    clean_values(reviews[score].to_numpy())  # refuses bad scores, naming their row position
     table = reviews.loc[reviews[score].notna(), [item, reviewer, score]]
     table.columns = ["item", "reviewer", "score"]
     table = table.assign(score=table["score"].astype(float))

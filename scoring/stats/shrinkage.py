@@ -25,11 +25,13 @@ from scoring.stats.means import (
 )
 
 __all__ = [
+    "AGENT_VARIANCE_PRIOR_DF",
     "MIN_REVIEWS_FLOOR",
     "RANKING_RELIABILITY",
     "AgentShrinkage",
     "Shrinkage",
     "TeamFit",
+    "agent_variances",
     "between_variance",
     "fit_normal_normal",
     "min_reviews_to_rank",
@@ -44,7 +46,12 @@ MIN_REVIEWS_FLOOR = 5
 #: Reliability a ranked agent mean must reach (Nunnally's 0.70 convention).
 RANKING_RELIABILITY = 0.7
 
+#: Pseudo degrees of freedom an agent's own variance borrows from the pooled one
+#: (``variance="agent"``): the moderated variance of Smyth (2004), docs/statistics.md §4.
+AGENT_VARIANCE_PRIOR_DF = 4.0
+
 Method = Literal["reml", "moments"]
+Variance = Literal["pooled", "agent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +193,35 @@ def _pooled_within(
     return variance if total_df > 0 else math.nan
 
 
+def agent_variances(
+    groups: Mapping[Hashable, np.ndarray],
+    within: float,
+    variance: Variance = "pooled",
+    prior_df: float | None = None,
+) -> dict[Hashable, float | None]:
+    """Sampling variance v_i of each agent's mean (None for an agent without reviews).
+
+    ``pooled``: s_w^2 / n_i, every agent as noisy per review as the team. ``agent``: the
+    agent's own variance moderated toward the pool, (SS_i + d0 s_w^2) / (n_i - 1 + d0),
+    divided by n_i: an agent whose scores swing (critical fails among good reviews) has a
+    less certain mean than one who is steady with as many reviews, and is shrunk more.
+    """
+    if variance not in ("pooled", "agent"):
+        raise ValueError(f"variance must be 'pooled' or 'agent', got {variance!r}")
+    prior_df = AGENT_VARIANCE_PRIOR_DF if prior_df is None else prior_df
+    found: dict[Hashable, float | None] = {}
+    for key, values in groups.items():
+        if not values.size:
+            found[key] = None
+        elif variance == "pooled":
+            found[key] = within / values.size
+        else:
+            squares = float(((values - values.mean()) ** 2).sum())
+            own = (squares + prior_df * within) / (values.size - 1 + prior_df)
+            found[key] = own / values.size
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class TeamFit:
     """The fitted normal-normal model: team mean and its variance, tau^2 and its variance."""
@@ -258,6 +294,7 @@ def shrink_agent_means(
     agent: str = "agent",
     score: str = "score",
     method: Method = "reml",
+    variance: Variance = "agent",
     level: float = 0.95,
     bounds: tuple[float, float] | None = SCORE_BOUNDS,
     prior_sd: float = DEFAULT_PRIOR_SD,
@@ -272,6 +309,8 @@ def shrink_agent_means(
     pooled within-agent variance; the shrunk mean is ybar_i + B_i (mu - ybar_i) with
     B_i = v_i / (v_i + tau^2). An agent with no reviews gets the team's prediction.
     ``rankable`` marks agents with at least ``min_reviews_to_rank`` reviews.
+    ``variance`` is "agent" (each agent's own variance moderated toward s_w^2, the default)
+    or "pooled" (s_w^2 for everyone); see ``agent_variances``.
     """
     groups = _groups(reviews, agent, score, bounds)
     prior = dict(prior_sd=prior_sd, prior_df=prior_df)
@@ -283,16 +322,17 @@ def shrink_agent_means(
         return _unshrunk(raw, all_values, level, bounds, "fewer than two agents with reviews")
     if not within > 0:
         return _unshrunk(raw, all_values, level, bounds, "no within-agent spread")
+    sampling = agent_variances(groups, within, variance)
     means = np.array([v.mean() for v in scored])
-    fit = fit_normal_normal(means, np.array([within / v.size for v in scored]), method=method)
-    label = f"empirical bayes ({method})"
+    known = np.array([v for v in sampling.values() if v is not None])
+    fit = fit_normal_normal(means, known, method=method)
+    label = f"empirical bayes ({method})" + (", pooled variance" if variance == "pooled" else "")
     needed = min_reviews_to_rank(
         math.sqrt(within), math.sqrt(fit.tau2), reliability=reliability, floor=floor
     )
     agents = {}
     for key, values in groups.items():
-        variance = within / values.size if values.size else None
-        est, var, weight = posterior(raw[key].estimate, variance, fit)
+        est, var, weight = posterior(raw[key].estimate, sampling[key], fit)
         shrunk = normal_estimate(est, var, int(values.size), label, level, bounds)
         rankable = needed is not None and values.size >= needed
         agents[key] = AgentShrinkage(key, raw[key], shrunk, weight, rankable)

@@ -102,6 +102,7 @@ class RankingResult:
     spearman_raw: float
     spearman_shrunk: float
     shrunk_better_share: float
+    spearman_pooled: float = math.nan  # shrunk with one pooled within-agent variance
 
 
 def _teams(seed: int, teams: int, agents_per_team: int, **model: float) -> list[SimulatedTeam]:
@@ -174,13 +175,15 @@ def ranking_accuracy(
     *, teams: int = 200, agents_per_team: int = 20, seed: int = 1
 ) -> RankingResult:
     """How well ranking by shrunk mean vs by raw mean recovers the true order, per team."""
-    raw_r, shrunk_r = [], []
+    raw_r, shrunk_r, pooled_r = [], [], []
     for team in _teams(seed, teams, agents_per_team):
         result = shrink_agent_means(team.scores)
+        pooled = shrink_agent_means(team.scores, variance="pooled")
         keys = list(team.scores)
         truth = [team.true_quality[k] for k in keys]
         raw_r.append(_spearman(truth, [result.agents[k].raw.estimate for k in keys]))
         shrunk_r.append(_spearman(truth, [result.agents[k].shrunk.estimate for k in keys]))
+        pooled_r.append(_spearman(truth, [pooled.agents[k].shrunk.estimate for k in keys]))
     raw, shrunk = np.asarray(raw_r), np.asarray(shrunk_r)
     return RankingResult(
         teams=teams,
@@ -188,6 +191,7 @@ def ranking_accuracy(
         spearman_raw=float(raw.mean()),
         spearman_shrunk=float(shrunk.mean()),
         shrunk_better_share=float(np.mean(shrunk > raw)),
+        spearman_pooled=float(np.mean(pooled_r)),
     )
 
 
@@ -209,6 +213,9 @@ class SimulationReport:
         if c.bootstrap is not None:
             rows.append(("coverage of percentile bootstrap", c.bootstrap, c.level))
         rows.append(("coverage of shrunk posterior interval", c.shrunk, c.level))
+        rows.append(
+            ("Spearman, shrunk (pooled variance) vs raw", r.spearman_pooled, r.spearman_raw)
+        )
         rows.append(("Spearman with truth, shrunk vs raw mean", r.spearman_shrunk, r.spearman_raw))
         return rows
 

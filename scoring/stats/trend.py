@@ -44,10 +44,17 @@ def _dated_scores(frame: pd.DataFrame, date_column: str, score_column: str) -> p
     missing = [c for c in (date_column, score_column) if c not in frame.columns]
     if missing:
         raise ValueError(f"the table has no column {missing[0]!r}")
-    clean_values(frame[score_column].tolist(), bounds=SCORE_BOUNDS)  # names the bad row
+    clean_values(frame[score_column].to_numpy(), bounds=SCORE_BOUNDS)  # names the bad row
     scored = frame[frame[score_column].notna()]
-    days = [_as_date(v, i) for i, v in zip(scored.index, scored[date_column], strict=True)]
     scores = scored[score_column].astype(float).to_numpy()
+    stamps = scored[date_column]
+    if pd.api.types.is_datetime64_any_dtype(stamps) and not stamps.isna().any():
+        # timestamps (naive or aware, each keeps its own calendar date): in array steps
+        midnight = stamps.dt.normalize()
+        monday = midnight - pd.to_timedelta(midnight.dt.day_of_week, unit="D")
+        return pd.DataFrame({"day": midnight.dt.date.to_numpy(),
+                             "week_start": monday.dt.date.to_numpy(), "score": scores})  # fmt: skip
+    days = [_as_date(v, i) for i, v in zip(scored.index, stamps, strict=True)]
     monday = [d - dt.timedelta(days=d.weekday()) for d in days]
     return pd.DataFrame({"day": days, "week_start": monday, "score": scores})
 

@@ -88,10 +88,12 @@ def message_rows(record: dict) -> list[list[str]]:
     return rows
 
 
-def csv_text(rows: list[list[str]], delimiter: str = ",", newline: str = "\n") -> str:
+def csv_text(
+    rows: list[list[str]], delimiter: str = ",", newline: str = "\n", columns=CSV_COLUMNS
+) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     writer.writerows(rows)
     return buffer.getvalue()
 
@@ -108,6 +110,28 @@ def excel_rows(records: list[dict]) -> list[list[str]]:
                 row[5] = row[5].replace(old, new)
             row[5] = row[5].strip() or "Привет"
             rows.append(row)
+    return rows
+
+
+SURVEY_ATTRIBUTES = ("speed", "courtesy", "competence", "resolution")
+SURVEY_COLUMNS = (
+    *CSV_COLUMNS, *(f"survey_{a}" for a in SURVEY_ATTRIBUTES),
+    *(f"survey_importance_{a}" for a in SURVEY_ATTRIBUTES),
+)  # fmt: skip
+
+
+def survey_rows(records: list[dict]) -> list[list[str]]:
+    """``good_chats.csv``'s layout plus the survey columns, filled on each conversation's
+    last row (blank on the others, as a help desk writes a survey answered at the end)."""
+    rows = []
+    for record in records:
+        ratings = (record.get("survey") or {}).get("ratings", {})
+        weights = (record.get("survey") or {}).get("importance", {})
+        own = message_rows(record)
+        for number, row in enumerate(own, start=1):
+            last = number == len(own)
+            rows.append([*row, *(str(ratings.get(a, "")) if last else "" for a in SURVEY_ATTRIBUTES),
+                         *(str(weights.get(a, "")) if last else "" for a in SURVEY_ATTRIBUTES)])  # fmt: skip
     return rows
 
 
@@ -148,16 +172,20 @@ def spoil(row: list[str], line: int) -> list[str]:
 
 
 def write_examples(directory: Path = EXAMPLES_DIR) -> list[Path]:
-    """Write the four example files; return their paths."""
+    """Write the five example files; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     jsonl = bilingual(20, "example-jsonl", skip=0)
     chats = bilingual(20, "example-csv", skip=40)
     excel = pick_conversations("ru", 12, "excel", skip=120)
+    surveyed = [r for r in bilingual(40, "example-survey", skip=160) if "survey" in r][:8]
+    for number, record in enumerate(surveyed, start=1):
+        record["conversation_id"] = f"example-survey-{number:03d}"
     files = {
         "good_conversations.jsonl": "".join(to_json_line(r) + "\n" for r in jsonl).encode(),
         "good_chats.csv": csv_text([row for r in chats for row in message_rows(r)]).encode(),
         "excel_export_cp1251.csv": csv_text(excel_rows(excel), ";", "\r\n").encode("cp1251"),
         "broken.csv": csv_text(broken_rows()).encode(),
+        "surveys.csv": csv_text(survey_rows(surveyed), columns=SURVEY_COLUMNS).encode(),
     }
     paths = []
     for name, payload in files.items():

@@ -96,6 +96,9 @@ def conversation_record(scene: Scene, messages: list[dict]) -> dict:
         record["csat"] = csat
     if nps is not None:
         record["nps"] = nps
+    survey = feedback.attribute_survey(scene, messages, csat)
+    if survey is not None:
+        record["survey"] = survey
     record |= {
         "tags": feedback.tags(scene),
         "team": scene.agent.team,

@@ -23,6 +23,12 @@ from qa_app.services.accounts.actions import (
     sign_out,
 )
 from qa_app.services.accounts.api_tokens import (
+    DEFAULT_LIFETIME_DAYS as DEFAULT_TOKEN_LIFETIME_DAYS,
+)
+from qa_app.services.accounts.api_tokens import (
+    MAX_LIFETIME_DAYS as MAX_TOKEN_LIFETIME_DAYS,
+)
+from qa_app.services.accounts.api_tokens import (
     ApiTokenRow,
     TokenCheck,
     check_api_token,
@@ -58,6 +64,20 @@ from qa_app.services.accounts.sign_in_sessions import (
     revoke_session,
     touch_session,
 )
+from qa_app.services.accounts.sso import SsoRefused, SsoStale, missing_teams, sso_sign_in
+from qa_app.services.accounts.sso_mapping import (
+    MappingError as SsoMappingError,
+)
+from qa_app.services.accounts.sso_mapping import (
+    SsoMapping,
+    SsoRule,
+)
+from qa_app.services.accounts.sso_mapping import (
+    load_mapping as load_sso_mapping,
+)
+from qa_app.services.accounts.sso_mapping import (
+    parse_mapping as parse_sso_mapping,
+)
 from qa_app.services.accounts.users import (
     UserRow,
     add_user,
@@ -75,8 +95,23 @@ do_create_api_token = atomic(create_api_token)
 do_list_api_tokens = atomic(list_api_tokens)
 do_revoke_api_token = atomic(revoke_api_token)
 do_check_api_token = atomic(check_api_token)
+do_sso_sign_in = atomic(sso_sign_in)
+do_missing_teams = atomic(missing_teams)
 
 __all__ = [
+    "SsoMapping",
+    "SsoMappingError",
+    "SsoRefused",
+    "SsoRule",
+    "SsoStale",
+    "do_sso_sign_in",
+    "do_missing_teams",
+    "missing_teams",
+    "load_sso_mapping",
+    "parse_sso_mapping",
+    "sso_sign_in",
+    "DEFAULT_TOKEN_LIFETIME_DAYS",
+    "MAX_TOKEN_LIFETIME_DAYS",
     "ApiTokenRow",
     "TokenCheck",
     "check_api_token",

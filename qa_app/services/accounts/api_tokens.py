@@ -4,14 +4,15 @@ A token is shown once, when it is created; the database keeps only its SHA-256 (
 sign-in sessions), so a copy of the table cannot call the API. A user creates and revokes
 their own tokens; an admin (``users.manage``) does it for anyone. Every call checks the
 token against the user as stored now: a revoked token and a deactivated user's token are
-refused, and the caller acts with the user's current role.
+refused, and the caller acts with the user's current role. Every token expires (90 days
+unless its creator chose between 1 and 365), so a forgotten token stops working by itself.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,9 @@ from qa_app.storage.models import ApiToken, User
 TOKEN_PREFIX = "qas_"
 TOKEN_BYTES = 32
 MAX_NAME = 120
+#: How long a new token lives unless its creator says otherwise, and the longest allowed.
+DEFAULT_LIFETIME_DAYS = 90
+MAX_LIFETIME_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +47,21 @@ class ApiTokenRow:
     created_by: str
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        """``revoked``, ``expired`` or ``active`` at ``now`` (what the token list shows)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
 
 
 @dataclass(frozen=True, slots=True)
 class TokenCheck:
     """The answer of ``check_api_token``: the actor, or why not (``missing``, ``unknown``,
-    ``revoked``, ``inactive``)."""
+    ``revoked``, ``expired``, ``inactive``)."""
 
     actor: Actor | None
     reason: str = "valid"
@@ -66,14 +79,32 @@ def _target(session: Session, actor: Actor, username: str) -> User:
     return user
 
 
+def _check_lifetime(days: int) -> int:
+    """Refuse a lifetime outside 1..365 days, saying which range is allowed."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LIFETIME_DAYS:
+        raise InvalidInput(
+            f"a token lives 1 to {MAX_LIFETIME_DAYS} days, not {days!r}",
+            key="api_tokens.bad_lifetime", days=days, max=MAX_LIFETIME_DAYS,
+        )  # fmt: skip
+    return days
+
+
 def create_api_token(
-    session: Session, actor: Actor, username: str, name: str = "", *, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    username: str,
+    name: str = "",
+    *,
+    days: int = DEFAULT_LIFETIME_DAYS,
+    now: datetime | None = None,
 ) -> tuple[ApiTokenRow, str]:
-    """A new token for ``username``: the row as listed, and the token (shown only now)."""
+    """A new token for ``username`` valid for ``days``: the row as listed, and the token
+    (shown only now)."""
     name = (name or "").strip()
     if len(name) > MAX_NAME:
         detail = f"a token name has at most {MAX_NAME} characters"
         raise InvalidInput(detail, key="error.invalid_input", detail=detail)
+    days = _check_lifetime(days)
     user = _target(session, actor, username)
     if not user.is_active:
         detail = f"user {user.username!r} is deactivated"
@@ -82,19 +113,19 @@ def create_api_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     row = ApiToken(
         user_id=user.id, name=name, prefix=token[:10], token_hash=token_digest(token),
-        created_at=now, created_by=actor.username,
+        created_at=now, created_by=actor.username, expires_at=now + timedelta(days=days),
     )  # fmt: skip
     session.add(row)
     session.flush()
     record_event(session, actor, "api_token.create", "user", user.id, now=now,
-                 token_id=row.id, name=name)  # fmt: skip
+                 token_id=row.id, name=name, days=days)  # fmt: skip
     return _listed(row, user.username), token
 
 
 def _listed(row: ApiToken, username: str) -> ApiTokenRow:
     return ApiTokenRow(
         row.id, username, row.name, row.prefix, row.created_at, row.created_by,
-        row.last_used_at, row.revoked_at,
+        row.last_used_at, row.revoked_at, row.expires_at,
     )  # fmt: skip
 
 
@@ -145,6 +176,8 @@ def check_api_token(
     if not user.is_active:
         return TokenCheck(None, "inactive")
     now = utc_now(now)
+    if row.expires_at is not None and row.expires_at <= now:
+        return TokenCheck(None, "expired")
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_INTERVAL:
         row.last_used_at = now
     return TokenCheck(actor_for(user))

@@ -221,6 +221,8 @@ def change_password(
     user = session.get(User, actor.user_id) if actor.user_id is not None else None
     if user is None or not user.is_active:
         raise NotFound("no such user", key="error.not_found")
+    if user.sso_subject is not None:  # signs in at the identity provider: no password here
+        raise InvalidInput("single sign-on account", key="sso.no_password")
     if not verify_password(user.password_hash, current or ""):
         raise InvalidInput("current password is wrong", key="auth.current_password_wrong")
     check_password_rules(new, user.username)

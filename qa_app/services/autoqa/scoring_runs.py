@@ -65,11 +65,18 @@ class _Pending:
 
 
 def pending_conversation_ids(
-    session: Session, pipeline_version: str, *, rescore_all: bool = False
+    session: Session,
+    pipeline_version: str,
+    *,
+    rescore_all: bool = False,
+    among: Sequence[int] | None = None,
 ) -> list[int]:
     """Ids of conversations to score (ordered): never scored, changed, or scored by an
-    older pipeline; every conversation when ``rescore_all``."""
+    older pipeline; every conversation when ``rescore_all``; only ``among`` when given (a
+    queue job's conversations)."""
     query = select(Conversation.id).order_by(Conversation.id)
+    if among is not None:
+        query = query.where(Conversation.id.in_(list(among)))
     if not rescore_all:
         query = query.outerjoin(
             AutoScoreRun, AutoScoreRun.conversation_id == Conversation.id
@@ -260,6 +267,7 @@ def score_conversations(
     progress: Progress | None = None,
     limit: int | None = None,
     pipeline: AutoQAPipeline | None = None,
+    among: Sequence[int] | None = None,
 ) -> ScoringSummary:
     """Score new and changed conversations (all when ``rescore_all``); lead/admin/system.
 
@@ -270,7 +278,7 @@ def score_conversations(
     pipeline.n_jobs, pipeline.batch_size = n_jobs, batch_size
     version = pipeline.version
     versions = {task: str(getattr(s, "version", version)) for task, s in pipeline.scorers_.items()}
-    ids = pending_conversation_ids(session, version, rescore_all=rescore_all)
+    ids = pending_conversation_ids(session, version, rescore_all=rescore_all, among=among)
     if limit is not None:
         ids = ids[:limit]
     summary = ScoringSummary(version, len(ids), n_jobs=n_jobs, batch_size=batch_size)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
@@ -27,6 +27,7 @@ from qa_app.services.coaching.catalogue import SIGNAL_NAMES
 from qa_app.services.coaching.evidence import Window
 from qa_app.services.coaching.ranking import criterion_weights
 from qa_app.services.permissions import require
+from qa_app.services.row_frames import rows_frame, utc_times
 from qa_app.storage.models import Conversation, Review
 from scoring.rubric.model import Rubric
 from scoring.stats import Relation, relate
@@ -103,40 +104,42 @@ def repeat_flags(
 
 
 def _outcomes(session: Session, window: Window) -> pd.DataFrame:
-    rows = session.execute(
+    columns = ["id", "customer_id", "started_at", "csat", "nps", "escalated"]
+    rows = session.connection().execute(
         select(
-            Conversation.id,
-            Conversation.customer_id,
-            Conversation.started_at,
-            Conversation.csat,
-            Conversation.nps,
+            Conversation.id, Conversation.customer_id,
+            type_coerce(Conversation.started_at, String), Conversation.csat, Conversation.nps,
             Conversation.escalated,
         ).where(*window.conditions())
-    ).all()
-    frame = pd.DataFrame(
-        rows, columns=["id", "customer_id", "started_at", "csat", "nps", "escalated"]
-    )
-    if frame.empty:
-        return frame.assign(repeat_contact=[]).set_index("id")
+    ).all()  # fmt: skip
+    if not rows:
+        return pd.DataFrame(columns=columns).assign(repeat_contact=[]).set_index("id")
+    frame = rows_frame(rows, columns)
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
+    for column in ("csat", "nps"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
     # the customer's next contact may be with any team or channel, and after the window
     later = Window(since=window.since, until=window.until + REPEAT_WINDOW if window.until else None)
-    ids = set(frame["customer_id"].dropna())
-    contacts = (
-        pd.DataFrame(
-            session.execute(
-                select(Conversation.id, Conversation.customer_id, Conversation.started_at).where(
-                    Conversation.customer_id.in_(ids), *later.conditions()
-                )
-            ).all(),
-            columns=["id", "customer_id", "started_at"],
-        )
-        if ids
-        else pd.DataFrame(columns=["id", "customer_id", "started_at"])
-    )
-    flags = repeat_flags(contacts, window.until or frame["started_at"].max())
+    flags = repeat_flags(_contacts(session, set(frame["customer_id"].dropna()), later),
+                         window.until or frame["started_at"].max())  # fmt: skip
     frame["repeat_contact"] = frame["id"].map(flags)
     frame["escalated"] = frame["escalated"].astype(float)
     return frame.set_index("id")
+
+
+def _contacts(session: Session, customer_ids: set, window: Window) -> pd.DataFrame:
+    """(id, customer_id, started_at) of these customers' conversations in ``window``."""
+    columns = ["id", "customer_id", "started_at"]
+    if not customer_ids:
+        return pd.DataFrame(columns=columns)
+    rows = session.connection().execute(
+        select(Conversation.id, Conversation.customer_id,
+               type_coerce(Conversation.started_at, String))
+        .where(Conversation.customer_id.in_(customer_ids), *window.conditions())
+    ).all()  # fmt: skip
+    frame = rows_frame(rows, columns)
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
+    return frame
 
 
 def _overall_scores(session: Session, window: Window) -> pd.Series:
@@ -173,14 +176,16 @@ def _behaviours(
         ]
         scores = scores[scores["version_id"].isin(same)]
         per = scores.groupby(["criterion_id", "conversation_id"])["score"].mean()
+        graded = set(per.index.unique(level=0))
         for criterion in rubric.criterion_ids():
-            if criterion in per.index.get_level_values(0):
+            if criterion in graded:
                 found[("criterion", criterion)] = per.loc[criterion]
     signals = evidence.signal_scores(session, window, SIGNAL_NAMES)
     if not signals.empty:
         per_signal = signals.groupby(["signal", "conversation_id"])["score"].mean()
+        measured = set(per_signal.index.unique(level=0))
         for name in SIGNAL_NAMES:
-            if name in per_signal.index.get_level_values(0):
+            if name in measured:
                 found[("signal", name)] = per_signal.loc[name]
     return rubric, found
 

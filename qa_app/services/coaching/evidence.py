@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from qa_app.services.row_frames import rows_frame, utc_times
 from qa_app.storage.models import (
     Agent,
     AutoScoreRun,
@@ -118,7 +119,7 @@ def criterion_scores(session: Session, window: Window) -> pd.DataFrame:
             Conversation.agent_id,
             Conversation.team_id,
             Conversation.channel,
-            Conversation.started_at,
+            type_coerce(Conversation.started_at, String),
             Review.rubric_version_id,
             ReviewGrade.criterion_id,
             ReviewGrade.value,
@@ -134,46 +135,53 @@ def criterion_scores(session: Session, window: Window) -> pd.DataFrame:
             *window.conditions(),
         )
     )
-    rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=[*SCORE_COLUMNS[:-1], "value"])
-    if frame.empty:
+    rows = session.connection().execute(query).all()
+    if not rows:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    positions = {}
-    for version_id in frame["version_id"].unique():
+    frame = rows_frame(rows, [*SCORE_COLUMNS[:-1], "value"])
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
+    keys = ["version_id", "criterion_id", "value"]
+    grades = frame[keys].drop_duplicates()  # a few hundred distinct grades, not every row
+    positions = []
+    for version_id, criterion_id, value in grades.itertuples(index=False):
         _, rubric = rubric_version(session, int(version_id))
-        for criterion in rubric.criteria():
-            positions[(int(version_id), criterion.id)] = criterion.scale.position
-    frame["score"] = [
-        positions[(v, c)](x) if (v, c) in positions else float("nan")
-        for v, c, x in zip(frame["version_id"], frame["criterion_id"], frame["value"], strict=True)
-    ]
+        known = criterion_id in rubric.criterion_ids()
+        positions.append(rubric.criterion(criterion_id).scale.position(value) if known else None)
+    scores = grades.assign(score=pd.Series(positions, index=grades.index, dtype=float))
+    frame = frame.merge(scores, on=keys, how="left", sort=False)
     return frame.drop(columns="value").dropna(subset=["score"]).reset_index(drop=True)
 
 
 def signal_scores(session: Session, window: Window, names: Iterable[str]) -> pd.DataFrame:
-    """One row per (conversation, signal) with a normalised value, as 0-100 (1 = good)."""
-    wanted = set(names)
+    """One row per (conversation, signal) with a normalised value, as 0-100 (1 = good).
+
+    The database reads each wanted signal's normalised value out of the stored document
+    (one column per signal), so 100,000 documents are not parsed and walked in Python."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return pd.DataFrame(columns=SIGNAL_COLUMNS)
+    values = [AutoScoreRun.signals[(name, "normalised")].as_float() for name in wanted]
     query = (
         select(
             Conversation.id,
             Conversation.agent_id,
             Conversation.team_id,
             Conversation.channel,
-            Conversation.started_at,
-            AutoScoreRun.signals,
+            type_coerce(Conversation.started_at, String),
+            *values,
         )
         .join(AutoScoreRun, AutoScoreRun.conversation_id == Conversation.id)
         .where(Conversation.agent_id.is_not(None), *window.conditions())
     )
-    rows = []
-    for conv_id, agent_id, team_id, channel, started_at, signals in session.execute(query):
-        for name, value in (signals or {}).items():
-            normalised = value.get("normalised") if isinstance(value, dict) else None
-            if name in wanted and normalised is not None:
-                rows.append(
-                    (conv_id, agent_id, team_id, channel, started_at, name, 100.0 * normalised)
-                )
-    return pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
+    rows = session.connection().execute(query).all()
+    if not rows:
+        return pd.DataFrame(columns=SIGNAL_COLUMNS)
+    wide = rows_frame(rows, [*SIGNAL_COLUMNS[:5], *wanted])
+    wide["started_at"] = utc_times(wide["started_at"].tolist())
+    long = wide.melt(id_vars=SIGNAL_COLUMNS[:5], value_vars=wanted, var_name="signal",
+                     value_name="score").dropna(subset=["score"])  # fmt: skip
+    long["score"] = 100.0 * long["score"].astype(float)
+    return long.reset_index(drop=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from qa_app.services.coaching.catalogue import CoachingCatalogue, CoachingTopic
@@ -201,8 +202,10 @@ def pooled_within_sd(scores: pd.DataFrame) -> float:
     ``DEFAULT_WITHIN_SD`` when there is too little data to pool."""
     if scores.empty:
         return DEFAULT_WITHIN_SD
-    grouped = scores.groupby(["agent_id", "criterion_id"])["score"]
-    sums = grouped.agg(lambda s: float(((s - s.mean()) ** 2).sum()))
+    keys = [scores["agent_id"], scores["criterion_id"]]
+    grouped = scores.groupby(keys)["score"]
+    deviations = scores["score"] - grouped.transform("mean")
+    sums = (deviations**2).groupby(keys).sum()
     dof = grouped.size() - 1
     total_dof = float(dof[dof > 0].sum())
     if total_dof < 2:
@@ -210,16 +213,31 @@ def pooled_within_sd(scores: pd.DataFrame) -> float:
     return math.sqrt(float(sums[dof > 0].sum()) / total_dof)
 
 
+def _by_key(frame: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
+    """{criterion id or signal name: its present scores}: split once per agent, not
+    filtered again for every topic that links it."""
+    if frame.empty:
+        return {}
+    return {str(k): g.dropna().to_numpy(dtype=float) for k, g in frame.groupby(key)["score"]}
+
+
+def _ids_by_key(frame: pd.DataFrame, key: str, ids: str) -> dict[str, set]:
+    """{criterion id or signal name: the distinct reviews or conversations behind it}."""
+    if frame.empty:
+        return {}
+    return {str(k): set(g.dropna().tolist()) for k, g in frame.groupby(key)[ids]}
+
+
 def _criterion_gaps(
-    topic: CoachingTopic, rubric: Rubric, scores: pd.DataFrame, target: float
+    topic: CoachingTopic, rubric: Rubric, scores: Mapping[str, np.ndarray], target: float
 ) -> list[Gap]:
     weights = criterion_weights(rubric)
     gaps = []
     for criterion_id in topic.criterion_ids(rubric.id):
-        values = scores.loc[scores["criterion_id"] == criterion_id, "score"]
-        if values.empty or criterion_id not in weights:
+        values = scores.get(criterion_id)
+        if values is None or not values.size or criterion_id not in weights:
             continue
-        estimate = mean_interval(values.to_numpy(dtype=float))
+        estimate = mean_interval(values)
         gaps.append(
             Gap("criterion", criterion_id, rubric.id, weights[criterion_id], estimate, target)
         )
@@ -234,16 +252,19 @@ def signal_norms(signals: pd.DataFrame) -> dict[str, float]:
 
 
 def _signal_gaps(
-    topic: CoachingTopic, signals: pd.DataFrame, weight: float, targets: Mapping[str, float]
+    topic: CoachingTopic,
+    signals: Mapping[str, np.ndarray],
+    weight: float,
+    targets: Mapping[str, float],
 ) -> list[Gap]:
     gaps = []
     for name in topic.signals:
         if name in NOT_AGENTS_DOING or name not in targets:
             continue
-        values = signals.loc[signals["signal"] == name, "score"].dropna()
-        if values.empty:
+        values = signals.get(name)
+        if values is None or not values.size:
             continue
-        estimate = mean_interval(values.to_numpy(dtype=float))
+        estimate = mean_interval(values)
         gaps.append(Gap("signal", name, None, weight, estimate, targets[name]))
     return gaps
 
@@ -288,21 +309,25 @@ def rank_topics(
     n_criteria = max(1, len(rubric.criterion_ids()))
     signal_weight = SIGNAL_SHARE / n_criteria
     needs = []
+    by_criterion = _by_key(scores, "criterion_id")
+    by_signal = _by_key(signals, "signal")
+    review_ids = _ids_by_key(scores, "criterion_id", "review_id")
+    conversation_ids = _ids_by_key(signals, "signal", "conversation_id")
     for topic in catalogue.topics:
-        gaps = _criterion_gaps(topic, rubric, scores, target)
-        gaps += _signal_gaps(topic, signals, signal_weight, signal_targets or {})
+        gaps = _criterion_gaps(topic, rubric, by_criterion, target)
+        gaps += _signal_gaps(topic, by_signal, signal_weight, signal_targets or {})
         gaps += _mystery_gaps(topic, mystery, MYSTERY_SHARE / n_criteria, target)
         if not gaps:
             continue
-        linked = scores["criterion_id"].isin(topic.criterion_ids(rubric.id))
-        named = signals["signal"].isin(topic.signals) if not signals.empty else []
+        linked = [review_ids.get(c, set()) for c in topic.criterion_ids(rubric.id)]
+        named = [conversation_ids.get(n, set()) for n in topic.signals]
         needs.append(
             TopicNeed(
                 topic.id,
                 sum(g.contribution for g in gaps),
                 tuple(sorted(gaps, key=lambda g: -g.contribution)),
-                int(scores.loc[linked, "review_id"].nunique()),
-                int(signals.loc[named, "conversation_id"].nunique()) if len(named) else 0,
+                len(set().union(*linked)),
+                len(set().union(*named)),
                 max((g.estimate.n for g in gaps if g.kind == "mystery"), default=0),
             )
         )

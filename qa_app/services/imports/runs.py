@@ -33,6 +33,7 @@ from qa_app.ingest import (
     parse_timezone,
     read_conversations,
 )
+from qa_app.services import scoring_queue
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput, ServiceError
@@ -205,5 +206,8 @@ def _finish(state: RunState) -> ImportSummary:
         messages=summary.messages,
         masked=dict(summary.masked_items),
     )
+    # Where the scoring queue runs (PostgreSQL with workers), the new conversations wait
+    # for them from the moment this import commits; elsewhere this does nothing.
+    summary.scoring_jobs = scoring_queue.enqueue_unscored(state.session, SYSTEM)
     state.session.commit()
     return summary

@@ -50,6 +50,8 @@ class ImportSummary:
     elapsed: float = 0.0
     errors_path: Path | None = None
     errors_failed: str | None = None
+    #: Scoring jobs queued for the workers at commit (0 where the queue does not run).
+    scoring_jobs: int = 0
     problems: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[Notice] = field(default_factory=list)

@@ -17,10 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_app.ingest import ParsedConversation
 from qa_app.services.imports.bulk_copy import bulk_insert, copy_rows, is_postgres, reserve_ids
-from qa_app.storage.models import Agent, Conversation, Message, Team
+from qa_app.storage.models import Agent, Conversation, Message, SurveyRating, Team
 
 CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
+SURVEY_RATINGS = SurveyRating.__table__
 TEAMS = Team.__table__
 AGENTS = Agent.__table__
 MESSAGE_COLUMNS = ("conversation_id", "seq", "role", "author", "agent_id", "text", "sent_at")
@@ -91,6 +92,7 @@ class BatchWriter:
         pairs = [(ids[c.external_id], c) for c in new] + changed
         counts.imported, counts.updated = len(new), len(changed)
         counts.messages = self._insert_messages(pairs)
+        self._insert_survey_ratings(pairs)
         return counts
 
     def _ensure_teams(self, names: set[str]) -> None:
@@ -202,7 +204,9 @@ class BatchWriter:
             update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("row_id")).values(values)
         )
         self.connection.execute(statement, rows)
-        stale = delete(MESSAGES).where(MESSAGES.c.conversation_id.in_([i for i, _ in changed]))
+        ids = [i for i, _ in changed]
+        self.connection.execute(delete(MESSAGES).where(MESSAGES.c.conversation_id.in_(ids)))
+        stale = delete(SURVEY_RATINGS).where(SURVEY_RATINGS.c.conversation_id.in_(ids))
         self.connection.execute(stale)
 
     def _message_rows(self, pairs: list[tuple[int, ParsedConversation]]) -> list[tuple]:
@@ -229,3 +233,14 @@ class BatchWriter:
             return 0
         bulk_insert(self.connection, MESSAGES, MESSAGE_COLUMNS, rows)
         return len(rows)
+
+    def _insert_survey_ratings(self, pairs: list[tuple[int, ParsedConversation]]) -> None:
+        """A conversation's survey answer, one row per rated attribute (the CSI's input)."""
+        rows = [
+            {"conversation_id": conversation_id, "attribute": attribute,
+             "satisfaction": rating, "importance": importance}
+            for conversation_id, conversation in pairs
+            for attribute, rating, importance in conversation.survey
+        ]  # fmt: skip
+        if rows:
+            self.connection.execute(insert(SURVEY_RATINGS), rows)

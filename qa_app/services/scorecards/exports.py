@@ -20,7 +20,7 @@ from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.scorecards import tables
 from qa_app.services.scorecards.access import require_agent, team_ids_for
 from qa_app.services.scorecards.frames import Period, Scope, agent_directory, review_frame
-from qa_app.services.scorecards.pdf import scorecard_pdf, team_pdf
+from qa_app.services.scorecards.pdf import scorecard_pdf, survey_warning, team_pdf
 from qa_app.services.scorecards.scorecard import build_scorecard
 from qa_app.services.scorecards.team import TeamFilters, build_team_dashboard
 from qa_app.services.use_case import atomic
@@ -77,6 +77,8 @@ def export_scorecard(
             (t("export.sheet.criteria", lang), tables.criteria_table(card, lang)),
             (t("export.sheet.trend", lang), tables.trend_table(card.trend, lang)),
             (t("export.sheet.service", lang), tables.service_table(card, lang)),
+            (t("export.sheet.surveys", lang), tables.survey_table(card, lang, survey_warning)),
+            (t("export.sheet.csi", lang), tables.csi_attribute_table(card, lang)),
             (t("export.sheet.signals", lang), tables.signals_table(card, lang)),
             (t("export.sheet.reviews", lang), tables.reviews_table(
                 card.reviews, {card.agent_id: card.agent_name}, lang)),
@@ -84,7 +86,8 @@ def export_scorecard(
         info = _info(actor, t("scorecards.title", lang) + f": {card.agent_name}", period, lang,
                      moment, agent=card.agent_login)  # fmt: skip
         data = (reports.to_xlsx_bytes(_sheets(named), info) if fmt == "xlsx"
-                else reports.to_csv_bytes(pd.concat([summary, named[1][1]], ignore_index=True)))  # fmt: skip
+                else reports.to_csv_bytes(pd.concat([summary, named[1][1], named[4][1]],
+                                                    ignore_index=True)))  # fmt: skip
     record_event(session, actor, "export.scorecard", "agent", card.agent_id, now=moment,
                  format=fmt, period=period.label(), file=name)  # fmt: skip
     return ExportFile(name, MIME[fmt], data)

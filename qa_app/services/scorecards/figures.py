@@ -8,7 +8,7 @@ exactly what the pages show, and each is tested on a hand-made frame. The statis
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,6 +21,7 @@ from scoring.stats import (
     SurveyWarning,
     check_survey,
     csat,
+    csi_from_ratings,
     mean_interval,
     nps,
     share,
@@ -63,9 +64,10 @@ def score_distribution(scores: pd.Series) -> pd.DataFrame:
 def trend(reviews: pd.DataFrame, start: date, end: date, today: date) -> pd.DataFrame:
     """Weekly mean with interval; ``partial`` marks weeks cut by the period or not over yet
     on ``today`` (the injected clock), so a half week is never read as a dip."""
-    frame = pd.DataFrame(
-        {"date": reviews["started_at"].dt.date.to_numpy(), "score": reviews["score"].to_numpy()}
-    )
+    frame = pd.DataFrame({
+        "date": reviews["started_at"].reset_index(drop=True),
+        "score": reviews["score"].reset_index(drop=True),
+    })  # fmt: skip
     weeks = weekly_trend(frame, period_end=end, period_start=start)
     if not weeks.empty:
         weeks["partial"] = weeks["partial"] | (weeks["week_end"] > today)
@@ -162,6 +164,32 @@ def csat_figure(conversations: pd.DataFrame) -> SurveyFigure:
 def nps_figure(conversations: pd.DataFrame) -> SurveyFigure:
     """NPS: promoters minus detractors, with response rate and warnings."""
     return _survey(conversations, "nps", nps, (0.0, 10.0))
+
+
+@dataclass(frozen=True)
+class CsiFigure(SurveyFigure):
+    """The CSI with its response count, rate and warnings, and the per-attribute table
+    (attribute, n, satisfaction 0-100, importance, weight_share) it is built from."""
+
+    attributes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+#: Scale the CSI's warnings read: respondents' indices, 0-100 (polarised = all 1s or all 5s).
+CSI_SCALE = (0.0, 100.0)
+
+
+def csi_figure(conversations: pd.DataFrame, ratings: pd.DataFrame) -> CsiFigure:
+    """CSI (importance-weighted satisfaction, 0-100) of the survey ratings of these
+    conversations; responses = conversations with a rating, rate = of all conversations."""
+    breakdown = csi_from_ratings(ratings[["respondent", "attribute", "rating", "importance"]])
+    own = breakdown.respondents.dropna()
+    customers = ratings.drop_duplicates("respondent").set_index("respondent")["customer_id"]
+    warnings = check_survey(
+        own.clip(*CSI_SCALE).round(6).tolist(), customer_ids=[customers.get(r) for r in own.index],
+        contacts=max(len(conversations), len(own)), scale=CSI_SCALE,
+    )  # fmt: skip
+    return CsiFigure(breakdown.index, len(own), len(conversations), warnings,
+                     breakdown.attributes)  # fmt: skip
 
 
 def first_contact_resolution(

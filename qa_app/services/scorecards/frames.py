@@ -20,12 +20,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, extract, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_app.services.errors import InvalidInput
-from qa_app.storage.models import Agent, Conversation, GradeChange, Review, ReviewGrade, Team
+from qa_app.services.row_frames import rows_frame, utc_times
+from qa_app.storage.models import (
+    Agent,
+    Conversation,
+    GradeChange,
+    Review,
+    ReviewGrade,
+    SurveyRating,
+    Team,
+)
 
 #: Review statuses that count: a draft is not a grade yet.
 COUNTED_STATUSES = ("submitted", "disputed", "final")
@@ -123,20 +133,6 @@ def conditions(period: Period, scope: Scope) -> list:
     return conditions
 
 
-def _frame(rows: Sequence, columns: list[str]) -> pd.DataFrame:
-    """Rows as a frame, column by column: pandas inspects each SQLAlchemy ``Row`` object
-    when given them directly, which costs seconds for 100,000 rows."""
-    data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    frame = pd.DataFrame(
-        {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
-    )
-    return frame.infer_objects()
-
-
-def _utc(values: Sequence) -> pd.Series:
-    return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-
-
 def _build_review_frame(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
     """One row per counted review (``REVIEW_COLUMNS``), calibration reviews flagged."""
     result = session.connection().execute(
@@ -154,8 +150,8 @@ def _build_review_frame(session: Session, period: Period, scope: Scope = Scope()
         )
         .order_by(Review.id)
     ).all()  # fmt: skip
-    frame = _frame(result, REVIEW_COLUMNS)
-    frame["started_at"] = _utc(frame["started_at"].tolist())
+    frame = rows_frame(result, REVIEW_COLUMNS)
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
     frame["score"] = frame["score"].astype(float)
     frame["critical_fail"] = frame["critical_fail"].astype(bool)
     frame["calibration"] = frame["calibration"].astype(bool)
@@ -182,7 +178,7 @@ def _build_grade_counts(session: Session, period: Period, scope: Scope = Scope()
             ReviewGrade.value,
         )
     ).all()  # fmt: skip
-    frame = _frame(rows, ["agent_id", "rubric_version_id", "criterion_id", "value", "n"])
+    frame = rows_frame(rows, ["agent_id", "rubric_version_id", "criterion_id", "value", "n"])
     return frame.astype({"n": "int64", "value": float})
 
 
@@ -223,11 +219,36 @@ def _build_conversation_frame(session: Session, period: Period, scope: Scope) ->
             Conversation.nps, Conversation.escalated, Conversation.status,
         ).where(*conditions(period, scope))
     ).all()  # fmt: skip
-    frame = _frame(result, CONVERSATION_COLUMNS)
-    frame["started_at"] = _utc(frame["started_at"].tolist())
+    frame = rows_frame(result, CONVERSATION_COLUMNS)
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
     for column in ("frt", "csat", "nps"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["escalated"] = frame["escalated"].astype(bool)
+    return frame
+
+
+SURVEY_COLUMNS = ["respondent", "customer_id", "attribute", "rating", "importance"]
+
+
+def _build_survey_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """One row per rated survey attribute of the conversations in scope (the CSI's input;
+    the respondent is the conversation: one survey answer per conversation)."""
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                SurveyRating.conversation_id, Conversation.customer_id, SurveyRating.attribute,
+                SurveyRating.satisfaction, SurveyRating.importance,
+            )
+            .join(Conversation, Conversation.id == SurveyRating.conversation_id)
+            .where(*conditions(period, scope))
+            .order_by(SurveyRating.conversation_id, SurveyRating.attribute)
+        )
+        .all()
+    )  # fmt: skip
+    frame = rows_frame(rows, SURVEY_COLUMNS)
+    frame["rating"] = pd.to_numeric(frame["rating"], errors="coerce").astype(float)
+    frame["importance"] = pd.to_numeric(frame["importance"], errors="coerce").astype(float)
     return frame
 
 
@@ -253,8 +274,8 @@ def later_contacts(
             )
             .all()
         )
-    frame = _frame(rows, ["customer_id", "started_at"])
-    frame["started_at"] = _utc(frame["started_at"].tolist())
+    frame = rows_frame(rows, ["customer_id", "started_at"])
+    frame["started_at"] = utc_times(frame["started_at"].tolist())
     return frame
 
 
@@ -288,20 +309,26 @@ def channel_language_choices(session: Session) -> tuple[tuple[str, ...], tuple[s
 
 
 def _build_response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """(started_at, frt seconds) of the conversations in scope that have a first response."""
+    """(weekday 0 = Monday, hour, frt seconds) of the conversations in scope that have a
+    first response, UTC. The database turns each start into seconds since 1970 (both
+    dialects count them in UTC), so no timestamp text is parsed here."""
     rows = (
         session.connection()
         .execute(
             select(
-                type_coerce(Conversation.started_at, String), Conversation.first_response_seconds
+                extract("epoch", Conversation.started_at), Conversation.first_response_seconds
             ).where(*conditions(period, scope), Conversation.first_response_seconds.is_not(None))
         )
         .all()
     )
-    frame = _frame(rows, ["started_at", "frt"])
-    frame["started_at"] = _utc(frame["started_at"].tolist())
-    frame["frt"] = pd.to_numeric(frame["frt"], errors="coerce")
-    return frame
+    frame = rows_frame(rows, ["epoch", "frt"])
+    seconds = pd.to_numeric(frame["epoch"], errors="coerce").to_numpy(dtype=float)
+    days = np.floor(seconds / 86400.0)
+    return pd.DataFrame({
+        "weekday": ((days + 3) % 7).astype(int),  # 1970-01-01 was a Thursday
+        "hour": ((seconds - days * 86400.0) // 3600).astype(int),
+        "frt": pd.to_numeric(frame["frt"], errors="coerce").to_numpy(dtype=float),
+    })  # fmt: skip
 
 
 # --- cached frames ------------------------------------------------------------------------
@@ -357,7 +384,7 @@ def _build_conversation_counts(session: Session, period: Period, scope: Scope) -
         .where(*conditions(period, scope), Conversation.agent_id.is_not(None))
         .group_by(Conversation.agent_id)
     ).all()
-    return _frame(rows, ["agent_id", "n"])
+    return rows_frame(rows, ["agent_id", "n"])
 
 
 def conversation_counts(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
@@ -387,5 +414,10 @@ def conversation_frame(session: Session, period: Period, scope: Scope) -> pd.Dat
 
 
 def response_times(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """(started_at, frt seconds) of the conversations in scope with a first response."""
+    """(weekday, hour, frt seconds) of the conversations in scope with a first response."""
     return _cached(session, _build_response_times, period, scope)
+
+
+def survey_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    """Multi-attribute survey ratings of the conversations in scope (``SURVEY_COLUMNS``)."""
+    return _cached(session, _build_survey_frame, period, scope)

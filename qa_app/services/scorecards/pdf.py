@@ -89,12 +89,10 @@ def scorecard_pdf(card: Scorecard, lang: str, now: datetime, author: str) -> byt
         _figure(t("scorecards.metric.rest_of_team", lang), card.team_quality, lang),
         _figure(t("scorecards.metric.csat", lang), card.csat.estimate, lang, percent=True),
         _figure(t("scorecards.metric.nps", lang), card.nps.estimate, lang),
+        _figure(t("scorecards.metric.csi", lang), card.csi.estimate, lang),
         _figure(t("scorecards.metric.fcr", lang), card.fcr, lang, percent=True),
     ])  # fmt: skip
-    for key, figure in (("csat", card.csat), ("nps", card.nps)):
-        for warning in figure.warnings:
-            label = t(f"scorecards.metric.{key}", lang)
-            report.paragraph(f"⚠ {label}: {survey_warning(warning, lang)}")
+    _surveys(report, card, lang)
     report.heading(t("scorecards.tab.quality", lang))
     _charts(report, card, lang)
     _table(report, tables.criteria_table(card, lang))
@@ -107,6 +105,20 @@ def scorecard_pdf(card: Scorecard, lang: str, now: datetime, author: str) -> byt
     _findings(report, card, lang)
     _examples(report, card, lang)
     return report.to_bytes()
+
+
+def _surveys(report: reports.PdfReport, card: Scorecard, lang: str) -> None:
+    """Responses, rate and warnings of CSAT, NPS and CSI, then the CSI's attributes."""
+    for key, figure, _ in tables.survey_rows(card):
+        label = t(f"scorecards.metric.{key}", lang)
+        rate = figure.response_rate
+        report.paragraph(f"{label}: " + t(
+            "scorecards.responses", lang, n=figure.responses, contacts=figure.contacts,
+            rate="—" if rate is None else f"{_num(100 * rate, lang, 0)}%"))  # fmt: skip
+        for warning in figure.warnings:
+            report.paragraph(f"⚠ {label}: {survey_warning(warning, lang)}")
+    report.paragraph(t("scorecards.csi_note", lang))
+    _table(report, tables.csi_attribute_table(card, lang))
 
 
 def _findings(report: reports.PdfReport, card: Scorecard, lang: str) -> None:

@@ -23,6 +23,7 @@ from qa_app.services.scorecards.frames import (
     later_contacts,
     review_comments,
     review_frame,
+    survey_frame,
 )
 from qa_app.storage.models import AutoScoreRun, Team
 from scoring.rubric.model import Rubric
@@ -82,6 +83,7 @@ class Scorecard:
     signals: pd.DataFrame
     csat: figures.SurveyFigure
     nps: figures.SurveyFigure
+    csi: figures.CsiFigure
     fcr: Estimate
     service: pd.DataFrame
     channels: pd.DataFrame
@@ -207,6 +209,9 @@ def build_scorecard(
         distribution=figures.score_distribution(mine["score"]),
         signals=figures.signal_summary(_signals(session, mine["conversation_id"].tolist())),
         csat=figures.csat_figure(conversations), nps=figures.nps_figure(conversations),
+        csi=figures.csi_figure(
+            conversations, survey_frame(session, period, Scope(agent_ids=(agent.id,)))
+        ),
         fcr=figures.first_contact_resolution(conversations, contacts, observed),
         service=figures.service_by_channel(conversations),
         channels=figures.channel_consistency(mine),

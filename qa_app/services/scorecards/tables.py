@@ -7,7 +7,8 @@ import math
 
 import pandas as pd
 
-from qa_app.i18n import t
+from qa_app.i18n import t, t_or
+from qa_app.services.scorecards.figures import SurveyFigure
 from qa_app.services.scorecards.scorecard import Scorecard
 from qa_app.services.scorecards.team import TeamDashboard
 from scoring.stats import Estimate
@@ -31,9 +32,55 @@ def summary_table(card: Scorecard, lang: str) -> pd.DataFrame:
         figure_row(t("scorecards.metric.rest_of_team", lang), card.team_quality),
         figure_row(t("scorecards.metric.csat", lang) + " %", card.csat.estimate, percent=True),
         figure_row(t("scorecards.metric.nps", lang), card.nps.estimate),
+        figure_row(t("scorecards.metric.csi", lang), card.csi.estimate),
         figure_row(t("scorecards.metric.fcr", lang) + " %", card.fcr, percent=True),
     ]
     return _headed(pd.DataFrame(rows), lang)
+
+
+def survey_rows(card: Scorecard) -> list[tuple[str, SurveyFigure, bool]]:
+    """(metric key, figure, is a share) of CSAT, NPS and CSI, in the page's order."""
+    return [("csat", card.csat, True), ("nps", card.nps, False), ("csi", card.csi, False)]
+
+
+def survey_table(card: Scorecard, lang: str, warning_text) -> pd.DataFrame:
+    """CSAT, NPS and CSI with responses, conversations, response rate and the warnings
+    (``warning_text(warning, lang)`` words them), as the page shows them."""
+    rows = []
+    for key, figure, share in survey_rows(card):
+        label = t(f"scorecards.metric.{key}", lang) + (" %" if share else "")
+        rate = figure.response_rate
+        rows.append({
+            **figure_row(label, figure.estimate, percent=share),
+            "responses": figure.responses, "contacts": figure.contacts,
+            "rate": None if rate is None else _r(100 * rate),
+            "warnings": " ".join(warning_text(w, lang) for w in figure.warnings),
+        })  # fmt: skip
+    frame = pd.DataFrame(rows).astype({"responses": "Int64", "contacts": "Int64"})
+    return _headed(frame, lang).rename(columns={
+        "responses": t("export.col.responses", lang),
+        "contacts": t("scorecards.col.conversations", lang),
+        "rate": t("export.col.response_rate", lang), "warnings": t("export.col.warnings", lang),
+    })  # fmt: skip
+
+
+def csi_attribute_table(card: Scorecard, lang: str) -> pd.DataFrame:
+    """The CSI's attributes: n, mean satisfaction 0-100, importance weight, weight share."""
+    a = card.csi.attributes
+    if a.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        t("scorecards.col.attribute", lang): [attribute_name(x, lang) for x in a["attribute"]],
+        "n": a["n"],
+        t("scorecards.col.satisfaction", lang): [_r(v) for v in a["satisfaction"]],
+        t("scorecards.col.importance", lang): [_r(v, 2) for v in a["importance"]],
+        t("scorecards.col.weight_share", lang): [_r(100 * v) for v in a["weight_share"]],
+    })  # fmt: skip
+
+
+def attribute_name(attribute: str, lang: str) -> str:
+    """A survey attribute in ``lang`` when the catalogue knows it, else as imported."""
+    return t_or(f"scorecards.csi.attribute.{attribute}", lang, attribute)
 
 
 def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -150,10 +150,7 @@ def _waits(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
     frame = response_times(session, period, scope)
     if frame.empty:
         return pd.DataFrame(columns=["weekday", "hour", "median_minutes", "n"])
-    cells = frame.assign(
-        weekday=frame["started_at"].dt.day_of_week, hour=frame["started_at"].dt.hour
-    )
-    grouped = cells.groupby(["weekday", "hour"])["frt"]
+    grouped = frame.groupby(["weekday", "hour"])["frt"]
     return pd.DataFrame(
         {"median_minutes": grouped.median() / 60, "n": grouped.size()}
     ).reset_index()

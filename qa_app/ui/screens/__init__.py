@@ -38,6 +38,7 @@ from qa_app.ui.screens import (
     rubrics_page,
     sampling_page,
     scorecard_page,
+    scoring_queue_page,
     team_page,
     users_admin,
 )
@@ -141,6 +142,13 @@ PAGES: list[PageSpec] = [
         "insights",
     ),
     PageSpec("autoqa", "autoqa.title", autoqa_page.render, ":material/smart_toy:", "insights"),
+    PageSpec(
+        "scoring_queue",
+        "scoring_queue.title",
+        scoring_queue_page.render,
+        ":material/queue_play_next:",
+        "admin",
+    ),
     PageSpec("import", "import.title", import_page.render, ":material/upload:", "admin"),
     PageSpec(
         "import_mapping",

@@ -3,6 +3,8 @@ own. The tokens call the REST API (``qa-studio api``) as this user."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +20,7 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _table(rows: list[accounts.ApiTokenRow]) -> pd.DataFrame:
+def _table(rows: list[accounts.ApiTokenRow], now: datetime) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -26,10 +28,9 @@ def _table(rows: list[accounts.ApiTokenRow]) -> pd.DataFrame:
                 tr("api_tokens.col.start"): f"{row.prefix}…",
                 tr("api_tokens.col.name"): row.name,
                 tr("api_tokens.col.created"): _when(row.created_at),
+                tr("api_tokens.col.expires"): _when(row.expires_at),
                 tr("api_tokens.col.last_used"): _when(row.last_used_at),
-                tr("api_tokens.col.state"): tr(
-                    "api_tokens.revoked" if row.revoked_at else "api_tokens.active"
-                ),
+                tr("api_tokens.col.state"): tr(f"api_tokens.{row.state(now)}"),
             }
             for row in rows
         ]
@@ -39,11 +40,17 @@ def _table(rows: list[accounts.ApiTokenRow]) -> pd.DataFrame:
 def _create(actor) -> None:
     with st.form("api_token_create", clear_on_submit=True):
         name = st.text_input(tr("api_tokens.name"), max_chars=120)
+        days = st.number_input(
+            tr("api_tokens.days"), min_value=1, max_value=accounts.MAX_TOKEN_LIFETIME_DAYS,
+            value=accounts.DEFAULT_TOKEN_LIFETIME_DAYS, step=1, help=tr("api_tokens.days_help"),
+        )  # fmt: skip
         submitted = st.form_submit_button(tr("api_tokens.create"))
     if not submitted:
         return
     try:
-        _row, token = accounts.do_create_api_token(context.uow(), actor, actor.username, name)
+        _row, token = accounts.do_create_api_token(
+            context.uow(), actor, actor.username, name, days=int(days), now=context.now()
+        )
     except ServiceError as exc:
         context.show_error(exc)
         return
@@ -51,9 +58,9 @@ def _create(actor) -> None:
     st.rerun()
 
 
-def _revoke(actor, rows: list[accounts.ApiTokenRow]) -> None:
+def _revoke(actor, rows: list[accounts.ApiTokenRow], now: datetime) -> None:
     labels = {row.id: " · ".join(filter(None, (f"{row.id}", f"{row.prefix}…", row.name)))
-              for row in rows if row.revoked_at is None}  # fmt: skip
+              for row in rows if row.state(now) == "active"}  # fmt: skip
     if not labels:
         return
     with st.form("api_token_revoke"):
@@ -83,9 +90,10 @@ def render_api_tokens() -> None:
     except ServiceError as exc:
         context.show_error(exc)
         return
+    now = context.now()
     if rows:
-        st.dataframe(_table(rows), hide_index=True, width="stretch")
+        st.dataframe(_table(rows, now), hide_index=True, width="stretch")
     else:
         st.info(tr("api_tokens.none"))
     _create(actor)
-    _revoke(actor, rows)
+    _revoke(actor, rows, now)

@@ -1,4 +1,5 @@
-"""The sign-in form: username, password and the language of the form itself."""
+"""The sign-in page: the company account (single sign-on, when the server has it), the
+username-and-password form, and the language of the page itself."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import streamlit as st
 
 from qa_app.services import accounts
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context
+from qa_app.ui import context, sso
 from qa_app.ui.context import tr
 
 
@@ -59,6 +60,9 @@ def render() -> None:
         st.caption(tr("signin.subtitle"))
         render_notice()
         render_first_run_hint(accounts.sign_in_screen(context.uow()))
+        if sso.configured():
+            sso.render_button()
+            st.markdown(f"**{tr('signin.or_password')}**")
         with st.form("sign_in", border=True):
             username = st.text_input(tr("signin.username"), key="signin_username")
             password = st.text_input(tr("signin.password"), type="password", key="signin_password")

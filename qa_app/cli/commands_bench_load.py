@@ -1,0 +1,85 @@
+"""``qa-studio bench load``: 20 reviewers grading at once through the service layer on one
+PostgreSQL database, with two-tab and two-lead races; prints reviews per second held, the
+p95 of each service call, and what the database holds afterwards (lost 0, duplicated 0)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from qa_app.bench import load, scale
+from qa_app.bench.imports import postgres_answers, postgres_url
+from qa_app.bench.scratch import scratch_schema
+from qa_app.cli.errors import CliError
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def format_report(report: load.LoadReport) -> list[str]:
+    """The printed lines (kept apart from measuring, for tests)."""
+    ms = 1000.0
+    return [
+        f"{report.reviewers} reviewers for {report.seconds:.1f} s: {report.submitted:,} reviews "
+        f"submitted, {report.reviews_per_second:.1f} reviews/s held",
+        f"  open a conversation   p95 {load.LoadReport.p95(report.open_times) * ms:,.0f} ms "
+        f"(median {_median(report.open_times) * ms:,.0f} ms)",
+        f"  submit a review       p95 {load.LoadReport.p95(report.submit_times) * ms:,.0f} ms "
+        f"(median {_median(report.submit_times) * ms:,.0f} ms)",
+        f"  two tabs: {report.tab_refused} of {report.tab_probes} stale saves refused with a "
+        "conflict",
+        f"  two leads racing over {report.race_conversations} conversations: "
+        f"{report.race_double_assigned} assigned twice",
+        f"  database: {report.stored_reviews:,} submitted reviews stored; lost {report.lost}, "
+        f"duplicated {report.duplicated}; submit conflicts {report.submit_conflicts}; raw "
+        f"errors {len(report.errors)}",
+        *(f"    {error}" for error in report.errors[:5]),
+    ]
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
+
+
+@click.command("load")
+@click.option("--reviewers", type=click.IntRange(1, 100), default=20, show_default=True)
+@click.option("--seconds", type=click.FloatRange(1, 3600), default=60, show_default=True,
+              help="Stop after this long.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
+              help="Stop after this many submitted reviews.")  # fmt: skip
+@click.option("--conversations", type=click.IntRange(20, 200_000), default=3000,
+              show_default=True, help="Size of the synthetic export loaded first.")  # fmt: skip
+@click.option("--url", default=None,
+              help="PostgreSQL server (default $QA_STUDIO_TEST_PG_URL); loopback only.")  # fmt: skip
+def bench_load(reviewers: int, seconds: float, limit: int, conversations: int,
+               url: str | None) -> None:  # fmt: skip
+    """Many reviewers at once on PostgreSQL: throughput, latency, nothing lost."""
+    url = url or postgres_url()
+    host = urlsplit(url.replace("postgresql+psycopg", "postgresql")).hostname or "localhost"
+    if host not in LOOPBACK:
+        raise CliError(f"bench load only runs against a server on this machine, not {host}")
+    problem = postgres_answers(url)
+    if problem:
+        raise CliError(f"PostgreSQL does not answer: {problem}")
+    folder = Path(tempfile.mkdtemp(prefix="qa-bench-load-"))
+    export = folder / "export.jsonl"
+    scale.write_export(export, conversations)
+    with scratch_schema(url, "load") as scoped:
+        click.echo(f"loading {conversations:,} conversations and filling {reviewers} queues ...",
+                   err=True)  # fmt: skip
+        actors, spare = load.prepare(scoped, export, reviewers)
+        report = load.run_load(scoped, actors, spare, seconds=seconds, limit=limit)
+    for line in format_report(report):
+        click.echo(line)
+    if report.lost or report.duplicated or report.race_double_assigned or report.errors:
+        raise SystemExit(1)
+
+
+def register(group: click.Group) -> None:
+    from qa_app.cli.commands_bench import bench_group
+    from qa_app.cli.commands_bench import register as add_bench
+
+    add_bench(group)
+    bench_group.add_command(bench_load)
