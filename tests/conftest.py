@@ -145,3 +145,67 @@ def _restore_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+# Browser journeys (tests/journeys.py): one server per language for the whole run of a worker,
+# one chromium per test module, a fresh browser context (no cookies) per journey.
+@pytest.fixture(scope="session")
+def journey_server(tmp_path_factory):
+    """``journey_server(lang)`` -> ``(base_url, db_url)``: a server on a fresh copy of the demo
+    whose accounts all read ``lang``, started at first use and kept for the session."""
+    import contextlib
+
+    from browser import demo_app
+    from journeys import CONVERSATIONS, speak
+
+    servers: dict[str, tuple[str, str]] = {}
+    with contextlib.ExitStack() as stack:
+
+        def server(lang: str) -> tuple[str, str]:
+            if lang not in servers:
+                files = tmp_path_factory.mktemp(f"attachments-{lang}")
+                servers[lang] = stack.enter_context(
+                    demo_app(
+                        tmp_path_factory,
+                        CONVERSATIONS,
+                        env={"QA_STUDIO_ATTACHMENTS_DIR": str(files)},
+                        prepare=lambda db_url: speak(db_url, lang),
+                    )
+                )
+            return servers[lang]
+
+        yield server
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from browser import browser, require_chromium
+
+    require_chromium()
+    with browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def journey(chromium, journey_server):
+    """``journey(role, lang)`` -> a ``Journey`` on that language's server, in a fresh
+    browser context; its console errors are checked when the test ends."""
+    from journeys import RUN_COUNTER, Journey
+
+    opened = []
+
+    def start(role: str, lang: str):
+        base_url, db_url = journey_server(lang)
+        context = chromium.new_context(
+            viewport={"width": 1440, "height": 1000}, accept_downloads=True
+        )
+        context.add_init_script(RUN_COUNTER)
+        context.set_default_timeout(300_000)  # a first page on a loaded 2-core machine
+        walk = Journey(context.new_page(), base_url, db_url, lang, role)
+        opened.append((context, walk))
+        return walk
+
+    yield start
+    for context, walk in opened:
+        context.close()
+        walk.finish()

@@ -114,3 +114,15 @@ def test_lead_picks_conversations_by_the_ids_shown_in_the_queue(sqlite_url):
     at.text_input[1].input("no-such-conversation")
     at.button(key="FormSubmitter:calibration.create-Create session").click().run()
     assert "no-such-conversation" in " ".join(reader_text(e.value) for e in at.error)
+
+
+def test_notes_written_once_per_language_show_the_reader_s_side(sqlite_url):
+    """Found by the lead's browser journey: the demo's closed sessions carry notes written
+    as "English / Русский", and the page showed both sides to everyone."""
+    flow, sid = _graded_session(sqlite_url)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        calibration.close_session(session, flow.lead, sid, "Re-read empathy / Перечитали эмпатию")
+    en = visible_text(run_page("calibration", "lead", sqlite_url, username="lead"))
+    ru = visible_text(run_page("calibration", "lead", sqlite_url, lang="ru", username="lead"))
+    assert "Re-read empathy" in en and "Перечитали" not in en
+    assert "Перечитали эмпатию" in ru and "Re-read" not in ru

@@ -25,6 +25,9 @@ def test_demo_loads_everything_and_if_empty_keeps_it(tmp_path):
         assert session.scalar(select(func.count()).select_from(RubricVersion)) >= 1
         assert session.scalar(select(func.count()).select_from(Review)) > 0
         assert authenticate(session, "reviewer", "demo-password-123").role == "reviewer"
+        # the mystery shoppers get the one password too, and are listed with it
+        assert authenticate(session, "shopper", "demo-password-123").role == "shopper"
+    assert "shopper.2" in result.output
     again = runner.invoke(cli, [*args, "--if-empty"])
     assert again.exit_code == 0
     assert "already has conversations" in again.output

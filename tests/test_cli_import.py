@@ -38,7 +38,7 @@ def test_rejected_rows_exit_1_listed_with_line_and_written_to_errors_dir(sqlite_
     assert result.exit_code == 1
     assert "broken.csv: 5 imported" in result.output
     assert 'broken.csv:15: csat: must be an integer 1-5, got "7"' in result.output
-    assert 'broken.csv:7: role: unknown role "bot"' in result.output
+    assert 'broken.csv:7: role: unknown role "robot"' in result.output
     (errors,) = tmp_path.glob("import-errors-broken-*.csv")
     assert f"rejected rows written to {errors}" in result.output
     assert errors.read_text(encoding="utf-8-sig").count("broken.csv,") == 8

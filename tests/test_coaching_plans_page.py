@@ -90,3 +90,25 @@ def test_a_stale_edit_shows_the_conflict(world):
     assert t("coaching.error.conflict", "en") in visible_text(at)
     plan = coaching.plans_screen(unit_of_work(url), trainer, NOW).plans[0]
     assert plan.notes == "Theirs"
+
+
+def test_notes_written_once_per_language_show_the_reader_s_side(world):
+    """Found by the trainer's browser journey: the demo's plans and sessions carry notes
+    written as "English / Русский", and the page showed both sides to everyone."""
+    url, ids = world
+    trainer = make_user(url, "trainer")
+    plan_id = coaching.do_create_plan(
+        unit_of_work(url), trainer, "etiquette", [ids.low], NOW + timedelta(days=7),
+        "Group session on tone. / Групповое занятие о тоне.", now=NOW,
+    )  # fmt: skip
+    coaching.do_record_session(
+        unit_of_work(url), trainer, plan_id, 1, NOW, ["quiz"], "Quiz done. / Провели тест.",
+        now=NOW,
+    )  # fmt: skip
+    for lang, mine, other in (("en", "Group session on tone.", "Групповое"),
+                              ("ru", "Групповое занятие о тоне.", "Group session")):  # fmt: skip
+        at = open_page(url, "coaching_plans", "trainer", lang)
+        assert not at.exception, at.exception
+        shown = [el.value for el in at.text]
+        assert mine in shown and not any(other in value for value in shown), shown
+        assert ("Quiz done." if lang == "en" else "Провели тест.") in shown

@@ -3,20 +3,17 @@ the trainer reads the new hire's recommendations with their evidence, the team's
 the new hire's plan with its before/after panel; the lead reads the satisfaction drivers,
 reviewer productivity and the overdue plan; the new hire sees her own plan.
 
-Screenshots land in ``artifacts/screenshots`` (``coaching-<lang>-<page>.png``).
-``QA_STUDIO_E2E_COACHING_DB`` may name an already loaded demo database (a copy is used).
+Screenshots land in ``artifacts/screenshots`` (``coaching-<lang>-<page>.png``). The demo
+database is built once per run by ``browser.demo_database`` (``QA_STUDIO_E2E_DEMO_DIR`` keeps
+it between runs).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, browser_page, running_app, sign_in, wait_for_app
+from browser import DEMO_PASSWORD, browser_page, demo_app, sign_in, wait_for_app
 from sqlalchemy import select, update
 
 from qa_app.i18n import t
@@ -25,46 +22,14 @@ from qa_app.storage.models import Agent, CoachingPlan, User
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo-password-e2e-4"
+PASSWORD = DEMO_PASSWORD
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-CLOCK = {"QA_STUDIO_NOW": "2026-04-02T18:00:00+00:00"}  # the demo season's own "today"
-PREBUILT = "QA_STUDIO_E2E_COACHING_DB"
-
-
-def _demo(path: Path) -> str:
-    db_url = f"sqlite:///{path}"
-    prebuilt = os.environ.get(PREBUILT)
-    if prebuilt:
-        shutil.copy(prebuilt, path)
-        with storage_db.unit_of_work(db_url) as session:  # the demo's passwords are unknown
-            from qa_app.services.accounts import auth
-
-            session.execute(update(User).values(password_hash=auth.hash_password(PASSWORD)))
-        return db_url
-    subprocess.run(
-        [sys.executable, "-m", "qa_app.cli", "--db", db_url, "demo", "--conversations", "600",
-         "--password", PASSWORD],
-        check=True, capture_output=True, env={**os.environ, **CLOCK}, timeout=1200,
-    )  # fmt: skip
-    return db_url
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (make test installs Debian's chromium)")
-    db_url = _demo(tmp_path_factory.mktemp("e2e-coaching") / "demo.db")
-    saved = {key: os.environ.get(key) for key in CLOCK}
-    os.environ.update(CLOCK)
-    try:
-        with running_app(db_url, log_path=tmp_path_factory.mktemp("log") / "server.log") as url:
-            yield url, db_url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def demo(tmp_path_factory):
+    with demo_app(tmp_path_factory, 600) as served:  # pages clocked at the demo's own day
+        yield served
 
 
 def _set_language(db_url: str, username: str, lang: str) -> None:
@@ -93,8 +58,8 @@ def _main_text(page) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_trainer_reads_recommendations_and_the_plan(demo_app, lang):
-    url, db_url = demo_app
+def test_trainer_reads_recommendations_and_the_plan(demo, lang):
+    url, db_url = demo
     agent_id, plan_id = _ids(db_url)
     _set_language(db_url, "trainer", lang)
     with browser_page() as page:
@@ -117,8 +82,8 @@ def test_trainer_reads_recommendations_and_the_plan(demo_app, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_lead_reads_drivers_productivity_and_overdue(demo_app, lang):
-    url, db_url = demo_app
+def test_lead_reads_drivers_productivity_and_overdue(demo, lang):
+    url, db_url = demo
     _set_language(db_url, "lead", lang)
     with browser_page() as page:
         sign_in(page, url, "lead", PASSWORD)
@@ -136,8 +101,8 @@ def test_lead_reads_drivers_productivity_and_overdue(demo_app, lang):
         _shot(page, f"{lang}-lead-plans")
 
 
-def test_the_new_hire_sees_her_plan(demo_app):
-    url, _ = demo_app
+def test_the_new_hire_sees_her_plan(demo):
+    url, _ = demo
     with browser_page() as page:
         sign_in(page, url, "k.lebedeva", PASSWORD)
         page.goto(f"{url}/coaching-plans")

@@ -7,13 +7,10 @@ Screenshots land in ``artifacts/screenshots`` (``scorecards-<lang>-<page>.png``)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, browser_page, running_app, wait_for_app
+from browser import DEMO_PASSWORD, browser_page, demo_app, sign_in, wait_for_app
 from sqlalchemy import select, update
 
 from qa_app.i18n import t
@@ -22,48 +19,16 @@ from qa_app.storage.models import Agent, User
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo-password-e2e-3"
+PASSWORD = DEMO_PASSWORD
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-CLOCK = {"QA_STUDIO_NOW": "2026-03-31T09:00:00+00:00"}
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (make test installs Debian's chromium)")
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-scorecards') / 'demo.db'}"
-    env = {**os.environ, **CLOCK}
-    subprocess.run(
-        [sys.executable, "-m", "qa_app.cli", "--db", db_url, "demo", "--conversations", "600",
-         "--password", PASSWORD],
-        check=True, capture_output=True, env=env, timeout=1200,
-    )  # fmt: skip
-    saved = {key: os.environ.get(key) for key in CLOCK}
-    os.environ.update(CLOCK)
-    try:
-        with running_app(db_url, log_path=tmp_path_factory.mktemp("log") / "server.log") as url:
-            yield url, db_url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
+NOW = "2026-03-31T09:00:00+00:00"
 SLOW = 300_000  # ms: the shared 2-core machine can take minutes to render under load
 
 
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    """The real sign-in form, with the patience a loaded machine needs."""
-    page.set_default_timeout(SLOW)
-    page.goto(base_url)
-    wait_for_app(page, SLOW)
-    page.locator("input[type='text']").first.fill(username)
-    page.locator("input[type='password']").first.fill(password)
-    page.locator("[data-testid='stFormSubmitButton'] button").click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=SLOW)
-    wait_for_app(page, SLOW)
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    with demo_app(tmp_path_factory, 600, now=NOW) as served:
+        yield served
 
 
 def _set_language(db_url: str, username: str, lang: str) -> None:
@@ -84,11 +49,11 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo_app, lang):
-    url, db_url = demo_app
+def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo, lang):
+    url, db_url = demo
     _set_language(db_url, "lead", lang)
     with browser_page(height=2400) as page:
-        sign_in(page, url, "lead", PASSWORD)
+        sign_in(page, url, "lead", PASSWORD, SLOW)
         page.goto(f"{url}/team")
         wait_for_app(page, SLOW)
         body = page.locator("[data-testid='stMain']")
@@ -114,10 +79,10 @@ def test_lead_finds_the_fast_curt_agent_and_opens_the_scorecard(demo_app, lang):
             _shot(page, f"{lang}-scorecard-{tab}")
 
 
-def test_agent_sees_only_their_own_scorecard(demo_app):
-    url, db_url = demo_app
+def test_agent_sees_only_their_own_scorecard(demo):
+    url, db_url = demo
     with browser_page() as page:
-        sign_in(page, url, "t.baker", PASSWORD)
+        sign_in(page, url, "t.baker", PASSWORD, SLOW)
         page.goto(f"{url}/scorecard")
         wait_for_app(page, SLOW)
         assert "t.baker" in page.locator("[data-testid='stMain']").inner_text()

@@ -81,9 +81,14 @@ def test_zendesk_rows_as_stored(db_url):
         ("customer", None),
     ]
     with unit_of_work(db_url) as session:
-        logins = set(session.scalars(select(Agent.login)))
+        logins = dict(session.execute(select(Agent.login, Agent.is_bot)).all())
         teams = set(session.scalars(select(Team.name)))
-    assert logins == {"anna.petrova@support.example", "mark.lee@support.example"}  # no bots
+    assert logins == {
+        "anna.petrova@support.example": False,
+        "mark.lee@support.example": False,
+        "Answer Bot": True,  # a bot is reported as an agent of its own, flagged
+        "Zendesk automation": True,
+    }
     assert teams == {"Billing", "Tier 1"}
 
 
@@ -150,7 +155,7 @@ def test_rejections_and_warnings_in_russian(sqlite_url, tmp_path):
     assert "bad.json:1: created_at: не дата и время: «вчера»" in result.output
 
 
-def test_internal_notes_and_bot_replies_are_never_scored(sqlite_url):
+def test_internal_notes_are_never_scored_and_bot_replies_are_scored_as_the_bots(sqlite_url):
     for helpdesk, path in FILES.items():
         assert invoke(sqlite_url, "--from", helpdesk, str(path)).exit_code == 0
     with unit_of_work(sqlite_url) as session:
@@ -163,4 +168,4 @@ def test_internal_notes_and_bot_replies_are_never_scored(sqlite_url):
         ).all()
         stored_roles = set(session.scalars(select(Message.role).distinct()))
     assert stored_roles == {"customer", "agent", "bot", "system"}
-    assert {role for role, _ in scored_roles} == {"customer", "agent"}
+    assert {role for role, _ in scored_roles} == {"customer", "agent", "bot"}

@@ -163,6 +163,8 @@ def test_bench_report_states_both_ratios_and_the_targets():
     assert "1M < 5 min: 4.62 min (met)" in text and "(MISSED)" in text
     assert "3.78 min with the workers at the one-process rate" in text
     assert "memory < 1 GB: 880 MB (met)" in text
+    # without the two workers' 2 s start-up: 20,000 / (15 - 4) s = 1,818/s, 0.18x VADER
+    assert "start-up, which VADER's figure does not carry either: 0.18x VADER" in text
 
 
 def test_language_by_letter_runs_equals_counting_letters():

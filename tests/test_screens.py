@@ -221,10 +221,11 @@ def test_import_screen_and_import(db_url, tmp_path):
 
 def test_autoqa_and_overview_screens(db_url):
     flow = seed_workflow(db_url, conversations=4)
-    screen = autoqa.autoqa_screen(_uow(flow), flow.lead, "v-test", autoqa.KEY_SIGNALS)
-    assert screen.status.total == 4 and screen.signals.empty
+    screen = autoqa.autoqa_screen(_uow(flow), flow.lead, "v-test")
+    assert screen.status.total == 4 and screen.distribution_stamp and screen.agreement_stamp
+    assert autoqa.signal_distribution_screen(_uow(flow), signals=autoqa.KEY_SIGNALS).empty
     with pytest.raises(PermissionDenied):
-        autoqa.autoqa_screen(_uow(flow), flow.agents[0], "v-test", autoqa.KEY_SIGNALS)
+        autoqa.autoqa_screen(_uow(flow), flow.agents[0], "v-test")
     agreement = autoqa.agreement_screen(_uow(flow))
     assert agreement.rubric_names["small-test"][0] == "Small test rubric"
     options = overview.filter_options_screen(_uow(flow), flow.lead)

@@ -115,10 +115,12 @@ GUARDS: dict[str, str | tuple[str, ...] | None] = {
     "autoqa.agent_signal_frame": ("autoqa.read", "results.view_own"),  # agents: their own
     "autoqa.agreement_reports": "autoqa.read",
     "autoqa.agreement_screen": "autoqa.read",
+    "autoqa.handover_screen": "autoqa.read",
     "autoqa.autoqa_screen": "autoqa.read",
     "autoqa.do_score_conversations": "autoqa.run",
     "autoqa.score_conversations": "autoqa.run",
     "autoqa.scoring_status": "autoqa.read",
+    "autoqa.signal_distribution_screen": "autoqa.read",
     "calibration.calibration_results": ("calibration.manage", "calibration.take_part"),
     "calibration.calibration_screen": "queue.view",
     "calibration.close_session": "calibration.manage",

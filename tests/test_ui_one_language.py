@@ -5,16 +5,14 @@ Cyrillic, outside conversation text and what users typed (names, comments, ids).
 What is read: titles, headers, markdown and captions (the transcript's HTML and style or
 script blocks left out), alerts, metric labels, widget labels, options, placeholders and
 help, button and tab labels, expander labels and table headers. Table cells are data.
-The allow-list names what reads the same in both languages: product and proper names,
-abbreviations and units.
+The check itself (``leaks`` and its allow-list) lives in ``tests/one_language.py``, shared
+with the browser journeys.
 """
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
+from one_language import leaks
 from ui_harness import run_page, seed_conversations
 
 from qa_app.services.permissions import ROLES
@@ -23,13 +21,6 @@ from qa_app.ui.screens import PAGES
 
 CASES = [(spec.key, role) for spec in PAGES for role in ROLES if spec.allows(role)]
 
-#: Read the same in both languages: product and format names, abbreviations, units.
-ALLOWED_LATIN = {
-    "QA", "Studio", "CSAT", "CSI", "NPS", "SLA", "AutoQA", "CSV", "JSONL", "JSON", "XLSX",
-    "PDF", "YAML", "Excel", "MB", "ID", "URL", "UTC", "API", "REST", "Zendesk", "Intercom",
-    "Freshdesk", "English", "Cohen", "Ctrl", "Enter", "Tab", "kappa", "p", "n", "N", "d",
-    "h", "s", "min", "ms", "r", "cron", "PostgreSQL", "SQLite",
-}  # fmt: skip
 #: Known leaks, each a strict xfail with its reason (fixing one turns its case red, so it
 #: is taken off this list): they belong to areas outside this change.
 _COLUMNS = (
@@ -40,36 +31,6 @@ KNOWN_LEAKS = {
     ("mystery_visits", "admin", "ru"): _COLUMNS,
     ("mystery_visits", "lead", "ru"): _COLUMNS,
 }
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-#: Data and code, not interface words: seeded ids, logins, usernames and team names, time
-#: zone ids, version and rubric ids, example ids and patterns in help texts, commands to
-#: type (``qa-studio ...``), the N/A mark.
-DATA = re.compile(
-    "|".join(
-        (
-            r"`[^`]*`",
-            r"qa-studio(?: [a-z-]+)+(?: --?[a-z-]+(?: [A-Z0-9]+)?)*",
-            r"\bN/A\b",
-            r"\b[A-Z][a-z]+/[A-Za-z_/+-]+",
-            r"\b[a-z]+-(?:ru|en)\b",
-            r"\bc-\d+-\d+\b",
-            r"\b[a-z]\.[a-z]+\b",
-            r"\btest(?:-[a-z]+)?\b",
-            r"\bsystem\b",
-            r"\bTier \d\b",
-            r"Русский",
-            r"\bv\d+\b",
-            r"\b[a-z]+-\d+\+[0-9a-f]+\b",
-            r"\([a-z]+(?:-[a-z]+)+\)",
-            r"\bdemo-\d+\b",
-            r"contract: DG-\\d\{6\}",
-            r"\[masked\]",
-            r"\b[a-z]+(?:_[a-z]+)+\b",
-            r"\b[a-z]+(?:-[a-z]+){2,}\b",
-        )
-    )
-)
 
 
 def _texts(at) -> list[str]:
@@ -102,21 +63,6 @@ def _texts(at) -> list[str]:
     for el in at.get("arrow_data_frame"):
         out.extend(str(c) for c in el.value.columns)
     return out
-
-
-def leaks(texts: list[str], lang: str) -> list[str]:
-    """English words on a Russian screen, or Cyrillic on an English one."""
-    found = []
-    for text in map(html.unescape, texts):
-        clean = DATA.sub(" ", re.sub(r":material/[a-z_]+:|:[a-z]+-badge\[|https?://\S+", " ", text))
-        if lang == "en":
-            if CYRILLIC.search(clean):
-                found.append(text)
-        else:
-            words = [w for w in LATIN_WORD.findall(clean) if w not in ALLOWED_LATIN]
-            if words:
-                found.append(f"{words[:4]} in {text[:90]!r}")
-    return sorted(set(found))
 
 
 def test_the_check_finds_leaks_both_ways():

@@ -320,6 +320,13 @@ class BenchReport:
         return self.parallel["messages"] / self.parallel_cpu_seconds
 
     @property
+    def steady_cpu(self) -> float:
+        """Per CPU second without the workers' start-up (imports, models, lexicons), which
+        VADER's figure does not carry either: what each further message costs."""
+        startup = self.jobs * self.single["startup_cpu"]
+        return self.parallel["messages"] / max(1e-9, self.parallel_cpu_seconds - startup)
+
+    @property
     def main_ms_per_message(self) -> float:
         return 1000 * self.parallel["main_cpu"] / self.parallel["messages"]
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "qa_app.cli.commands_bench",
     "qa_app.cli.commands_export",
     "qa_app.cli.commands_bench_scorecards",
+    "qa_app.cli.commands_bench_autoqa",
     "qa_app.cli.commands_bench_scale",
     "qa_app.cli.commands_bench_load",
     "qa_app.cli.commands_stats",

@@ -52,6 +52,8 @@ def format_report(report: BenchReport, n_messages: int, cores: int) -> list[str]
         f"unpickling)",
         f"  (1 process: {1000 / r.single_cpu:.3f} ms CPU per message; "
         f"VADER {1000 / r.vader_cpu:.3f} ms)",
+        f"  (--jobs {jobs} without the workers' start-up, which VADER's figure does not carry "
+        f"either: {r.steady_cpu / r.vader_cpu:.2f}x VADER per CPU second)",
         f"peak memory (RSS): main {p['main_peak_mb']:,.0f} MB, largest worker "
         f"{p['worker_peak_mb']:,.0f} MB, main + {jobs} x worker {r.total_peak_mb:,.0f} MB"
         + (

@@ -71,13 +71,18 @@ def import_demo_corpus(
     reference: datetime | None = None,
 ) -> ImportSummary:
     """Generate the corpus to a temporary JSONL file and import it like any user file
-    (the import run is dated at the season's ``reference``)."""
-    from qa_app.demo.corpus.generator import write_jsonl
+    (the import run is dated at the season's ``reference``), with one chat a bot answered
+    first per hundred conversations (``qa_app.demo.corpus.bot_chats``)."""
+    from qa_app.demo.corpus.bot_chats import bot_chats
+    from qa_app.demo.corpus.generator import DEFAULT_END, to_json_line, write_jsonl
     from qa_app.demo.season import demo_reference
 
     with tempfile.TemporaryDirectory(prefix="qa-studio-demo-") as tmp:
         path = Path(tmp) / "demo.jsonl"
         write_jsonl(path, seed=seed, n_conversations=n_conversations)
+        with path.open("a", encoding="utf-8", newline="\n") as handle:  # chats a bot answered
+            for record in bot_chats(seed, n_conversations, DEFAULT_END):
+                handle.write(to_json_line(record) + "\n")
         moment = demo_reference(reference)
         options = ImportOptions(source=DEMO_SOURCE, errors_dir=Path(tmp), clock=lambda: moment)
         return import_file(session, path, SYSTEM, options, progress)
@@ -88,11 +93,14 @@ def create_demo_accounts(
 ) -> list[DemoAccount]:
     """One account per role plus one per demo agent; passwords are returned once, never stored."""
     from qa_app.demo.corpus.personas import AGENTS
+    from qa_app.demo.mystery import DEMO_SHOPPERS
     from qa_app.demo.season import demo_reference
 
     created_at = demo_reference(reference)
 
     wanted = [(u, r, n, None, lang) for u, r, n, lang in DEMO_STAFF]
+    # the shoppers too: created later by the mystery programme, they had a password no one saw
+    wanted += [(u, "shopper", n, None, "ru") for u, n in DEMO_SHOPPERS]
     wanted += [(a.login, "agent", a.name, a.login, _language_of(a.name)) for a in AGENTS]
     accounts = []
     for username, role, name, agent_login, language in wanted:

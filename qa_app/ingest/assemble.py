@@ -13,6 +13,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from qa_app.ingest import values as v
+from qa_app.ingest.bot_authors import DEFAULT_BOT, BotAuthors, bot_authors
 from qa_app.ingest.limits import (
     MESSAGE_TEXT_LIMIT,
     TEXT_LIMITS,
@@ -89,7 +90,7 @@ def parse_conversation_fields(
     return parsed, problems
 
 
-_ROLES = {name: name for name in ("customer", "agent", "system")}
+_ROLES = {name: name for name in ("customer", "agent", "system", "bot")}
 _INVALID = object()  # a cell already reported as a problem
 _AUTHOR_LIMIT = TEXT_LIMITS["author"]
 
@@ -179,9 +180,23 @@ def _first_response(messages: list[ParsedMessage]) -> float | None:
 
 
 def _main_agent(messages: list[ParsedMessage]) -> str | None:
-    """The author of most agent messages (ties go to who wrote first)."""
-    counts = Counter(m.author for m in messages if m.role == "agent" and m.author)
-    return counts.most_common(1)[0][0] if counts else None
+    """The author of most agent messages (ties go to who wrote first); when no person
+    answered, the bot that did: a conversation a bot handled alone is reported under it."""
+    for role in ("agent", "bot"):
+        counts = Counter(m.author for m in messages if m.role == role and m.author)
+        if counts:
+            return counts.most_common(1)[0][0]
+    return None
+
+
+def mark_bots(messages: list[ParsedMessage], bots: BotAuthors) -> None:
+    """Agent messages by a listed bot author become role ``bot``; a bot message with no
+    author is signed ``bot``, so the bot is reported as an agent of its own."""
+    for message in messages:
+        if message.role == "agent" and bots.is_bot(message.author):
+            message.role = "bot"
+        if message.role == "bot" and not message.author:
+            message.author = DEFAULT_BOT
 
 
 def content_hash(
@@ -233,12 +248,15 @@ def finish_conversation(
 ) -> ParsedConversation | Rejection:
     """Derive language, times, main agent and hash; reject a conversation with no messages.
 
+    Agent messages by a listed bot author become role ``bot`` first (``bot_authors``).
+
     With a ``masker`` personal data is masked first, so the hash (and everything stored)
     is of the masked text.
     """
     if not messages:
         problem = Problem("messages", "no_valid_messages")
         return Rejection(file, line, external_id, [problem], rows=0, whole=True)
+    mark_bots(messages, bot_authors())
     masked: dict[str, int] = {}
     if masker is not None:
         fields, masked = masker.mask_conversation(fields, messages)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa_app.i18n import t
 from qa_app.ingest.assemble import parse_external_id
+from qa_app.ingest.bot_authors import bot_authors
 from qa_app.ingest.csv_reader import (
     HEADER_ALIASES,
     _conversation,
@@ -135,10 +136,13 @@ class ColumnMapping:
                 raise MappingError("bad_pattern", detail=str(exc)) from None
 
     def role_of(self, author: str) -> str:
-        """The author-to-role rule: an agent when the author matches, else the customer."""
+        """The author-to-role rule: a bot on the bot-author list, an agent when the author
+        matches, else the customer."""
         name = author.strip()
         if not name:
             return ""
+        if bot_authors().is_bot(name):
+            return "bot"
         if name.casefold() in {a.casefold() for a in self.agent_authors}:
             return "agent"
         if self.agent_pattern and re.search(self.agent_pattern, name):

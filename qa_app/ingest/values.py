@@ -32,6 +32,18 @@ ROLE_ALIASES = {
     "customer": ("customer", "client", "user", "клиент", "покупатель", "пользователь"),
     "agent": ("agent", "operator", "support", "staff", "оператор", "агент", "сотрудник"),
     "system": ("system", "система", "системное"),
+    "bot": (
+        "bot",
+        "chatbot",
+        "chat bot",
+        "ai agent",
+        "virtual assistant",
+        "бот",
+        "чат-бот",
+        "чатбот",
+        "виртуальный помощник",
+        "ии-агент",
+    ),
 }
 STATUS_ALIASES = {
     "resolved": ("resolved", "closed", "solved", "done", "решён", "решен", "закрыт"),

@@ -38,7 +38,7 @@ NAMING = {
 ROLES = ("admin", "lead", "reviewer", "trainer", "agent", "shopper")
 CHANNELS = ("phone", "email", "chat", "messenger", "social")
 LANGUAGES = ("ru", "en")
-MESSAGE_ROLES = ("customer", "agent", "system")
+MESSAGE_ROLES = ("customer", "agent", "system", "bot")
 CONVERSATION_STATUSES = ("resolved", "open", "pending")
 REVIEW_STATUSES = ("draft", "submitted", "disputed", "final")
 ASSIGNMENT_STATUSES = ("pending", "in_progress", "done", "cancelled")
@@ -60,7 +60,10 @@ class Team(Base):
 
 
 class Agent(Base):
-    """A support agent as seen in conversations (``author`` of agent messages)."""
+    """A support agent as seen in conversations (``author`` of agent messages).
+
+    ``is_bot`` marks a chatbot or AI agent (the author of ``bot`` messages, migration 0019):
+    it is reported as an agent of its own, beside the people (docs/architecture.md)."""
 
     __tablename__ = "agents"
 
@@ -68,6 +71,7 @@ class Agent(Base):
     login: Mapped[str] = mapped_column(String(120), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     team: Mapped[Team | None] = relationship(back_populates="agents")

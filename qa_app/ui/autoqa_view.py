@@ -10,7 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_app.i18n.numbers import decimal
-from qa_app.services.autoqa import FOLDS, MIN_CALIBRATION_REVIEWS, AgreementReport, ScoringStatus
+from qa_app.services.autoqa import (
+    ALL_POINTS_UP_TO,
+    FOLDS,
+    MIN_CALIBRATION_REVIEWS,
+    AgreementReport,
+    ScoringStatus,
+)
 from qa_app.ui import user_text
 from qa_app.ui.charts import PALETTE
 from qa_app.ui.context import current_lang, tr, tr_or
@@ -68,49 +74,64 @@ def render_status(status: ScoringStatus) -> None:
         )  # fmt: skip
 
 
-def _agent_axis(frame: pd.DataFrame) -> pd.Series:
-    counts = frame.groupby("agent")["value"].transform("size")
-    return frame["agent"] + " (n=" + counts.astype(str) + ")"
+def _who(rows: pd.DataFrame) -> pd.Series:
+    return rows["agent"] + " (n=" + rows["n"].astype(str) + ")"
 
 
-def signal_box(frame: pd.DataFrame, signal: str) -> go.Figure:
-    """One box per agent (all points shown when few), agents sorted by median."""
-    data = frame[frame["signal"] == signal].copy()
-    data["who"] = _agent_axis(data)
-    order = data.groupby("who")["value"].median().sort_values().index.tolist()
+def _box(row, colour: str) -> go.Box:
+    """One agent's box: from every value when they are few (plotly draws them all), else
+    from the summary's quartiles and whisker ends (``signal_distribution_screen``)."""
+    common = {"name": row.who, "orientation": "h", "marker_color": colour, "showlegend": False}
+    if row.n <= ALL_POINTS_UP_TO:
+        return go.Box(x=row.points, boxpoints="all", **common)
+    return go.Box(
+        y=[row.who], q1=[row.q1], median=[row.median], q3=[row.q3],
+        lowerfence=[row.lowerfence], upperfence=[row.upperfence], boxpoints=False, **common,
+    )  # fmt: skip
+
+
+def signal_box(summary: pd.DataFrame, signal: str) -> go.Figure:
+    """One box per agent (all points shown when few, the furthest outliers when many),
+    agents sorted by median."""
+    rows = summary[summary["signal"] == signal].copy()
+    rows["who"] = _who(rows)
+    rows = rows.sort_values(["median", "who"])
     fig = go.Figure()
-    for i, who in enumerate(order):
-        values = data.loc[data["who"] == who, "value"]
-        fig.add_trace(
-            go.Box(
-                x=values,
-                name=who,
-                orientation="h",
-                boxpoints="all" if len(values) <= 30 else "outliers",
-                marker_color=PALETTE[i % len(PALETTE)],
-                showlegend=False,
+    for i, row in enumerate(rows.itertuples(index=False)):
+        colour = PALETTE[i % len(PALETTE)]
+        fig.add_trace(_box(row, colour))
+        if row.n > ALL_POINTS_UP_TO and row.points:
+            fig.add_trace(
+                go.Scatter(
+                    x=row.points,
+                    y=[row.who] * len(row.points),
+                    mode="markers",
+                    marker={"color": colour, "size": 5},
+                    showlegend=False,
+                    hoverinfo="x",
+                )  # fmt: skip
             )
-        )
     label = tr(f"autoqa.signal.{signal}")
     fig.update_layout(
         title={"text": tr("autoqa.dist.chart_title", signal=label), "font": {"size": 15}},
         xaxis_title=tr("autoqa.dist.value"),
         yaxis_title=tr("autoqa.dist.agent"),
-        height=max(260, 60 + 28 * len(order)),
+        yaxis={"categoryorder": "array", "categoryarray": rows["who"].tolist()},
+        height=max(260, 60 + 28 * len(rows)),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig
 
 
-def breach_bar(frame: pd.DataFrame) -> go.Figure | None:
-    """First-response SLA breaches per agent (the flag is 1 when met)."""
-    data = frame[frame["signal"] == "first_response_sla"]
-    if data.empty:
+def breach_bar(summary: pd.DataFrame) -> go.Figure | None:
+    """First-response SLA breaches per agent (the flag is 1 when met, so its mean is the
+    share met)."""
+    grouped = summary[summary["signal"] == "first_response_sla"].copy()
+    if grouped.empty:
         return None
-    grouped = data.groupby("agent")["value"].agg(["size", "mean"]).reset_index()
     grouped["breach"] = 1 - grouped["mean"]
     grouped = grouped.sort_values("breach")
-    labels = grouped["agent"] + " (n=" + grouped["size"].astype(str) + ")"
+    labels = _who(grouped)
     fig = go.Figure(
         go.Bar(
             x=grouped["breach"],
@@ -130,20 +151,20 @@ def breach_bar(frame: pd.DataFrame) -> go.Figure | None:
     return fig
 
 
-def render_distributions(frame: pd.DataFrame, signals: tuple[str, ...]) -> None:
+def render_distributions(summary: pd.DataFrame, signals: tuple[str, ...]) -> None:
     st.subheader(tr("autoqa.dist.header"))
     st.caption(tr("autoqa.dist.caption"))
-    if frame.empty:
+    if summary.empty:
         st.info(tr("autoqa.dist.empty"), icon=":material/query_stats:")
         return
-    present = [s for s in signals if (frame["signal"] == s).any()]
+    present = [s for s in signals if (summary["signal"] == s).any()]
     # Short tab titles: with units they ran past the page edge (the charts keep the units).
     tabs = st.tabs([_tab_title(s) for s in present] + [_tab_title("first_response_sla")])
     for tab, signal in zip(tabs, present, strict=False):
         with tab:
-            st.plotly_chart(signal_box(frame, signal), width="stretch")
+            st.plotly_chart(signal_box(summary, signal), width="stretch")
     with tabs[-1]:
-        figure = breach_bar(frame)
+        figure = breach_bar(summary)
         if figure is not None:
             st.plotly_chart(figure, width="stretch")
 
@@ -224,3 +245,30 @@ def agreement_columns() -> dict:
         tr(f"autoqa.col.{c}"): st.column_config.Column(help=tr(f"autoqa.col_help.{c}"))
         for c in (*columns, "n", "pairs", "mode")
     }
+
+
+def render_handover(frame: pd.DataFrame | None) -> None:
+    """Per bot: hand-overs to a person, median wait for the person, and how often the
+    customer had to repeat themselves; nothing when no bot took part in any conversation."""
+    if frame is None or frame.empty:
+        return
+    from qa_app.ui.transcript_view import duration_text
+
+    lang = current_lang()
+    st.subheader(tr("autoqa.handover.header"))
+    st.caption(tr("autoqa.handover.caption"))
+    rows = []
+    for row in frame.itertuples(index=False):
+        median = None if row.median_seconds != row.median_seconds else row.median_seconds
+        repeated = row.repeated / row.compared if row.compared else None
+        rows.append(
+            {
+                tr("autoqa.handover.col.bot"): row.bot,
+                tr("autoqa.handover.col.conversations"): row.conversations,
+                tr("autoqa.handover.col.handed_over"): row.handed_over,
+                tr("autoqa.handover.col.median"): duration_text(median, lang),
+                tr("autoqa.handover.col.compared"): row.compared,
+                tr("autoqa.handover.col.repeated"): _share(repeated),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

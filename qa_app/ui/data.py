@@ -7,6 +7,7 @@ plain values only, so one user's cache entry can never serve another's scope.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from qa_app.services import autoqa, coaching, mystery, overview
@@ -55,11 +56,26 @@ def forget_overview() -> None:
     _overview_figures.clear()
 
 
-@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
-def autoqa_agreement(url: str) -> autoqa.AgreementScreen:
-    """Held-out fits take seconds on a large review history: cached five minutes per database
-    (the same for every staff member, so the key holds no user; the page checks the role)."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def autoqa_agreement(url: str, stamp: str) -> autoqa.AgreementScreen:
+    """Held-out fits take seconds on a large review history: kept per database until its
+    scoring runs, reviews or rubrics change (``stamp``; the same for every staff member,
+    so the key holds no user; the page checks the role)."""
     return autoqa.agreement_screen(services_db.unit_of_work(url))
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def autoqa_handover(url: str) -> pd.DataFrame:
+    """Hand-overs per bot read every stored hand-over signal: cached five minutes per
+    database like the agreement (the same for all staff; the page checks the role)."""
+    return autoqa.handover_screen(services_db.unit_of_work(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def autoqa_distributions(url: str, signals: tuple[str, ...], stamp: str):
+    """Per-agent signal distributions: seconds to summarise 100,000 scored conversations,
+    so kept per database until scoring runs, conversations or agents change (``stamp``)."""
+    return autoqa.signal_distribution_screen(services_db.unit_of_work(url), signals=signals)
 
 
 def drivers(

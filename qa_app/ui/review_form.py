@@ -16,6 +16,7 @@ import html
 
 import streamlit as st
 
+from qa_app.i18n.numbers import decimal
 from qa_app.services.autoqa import Suggestion
 from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft, preview_score
 from qa_app.ui import context, grading_keys
@@ -149,10 +150,48 @@ def evidence_words(evidence: tuple[str, ...], lang: str) -> list[str]:
 
 def suggestion_basis(suggestion: Suggestion) -> str:
     """Where the suggestion comes from, in words: a model fitted to this team's reviews
-    (with how sure it is) or the automatic signal alone."""
+    (with how sure it is) or the automatic signal alone; and how it compares with the
+    reviewers' agreement with each other."""
     if suggestion.calibrated and suggestion.confidence is not None:
-        return tr("review.auto.calibrated", confidence=f"{suggestion.confidence:.0%}")
-    return tr("review.auto.from_signal")
+        basis = tr("review.auto.calibrated", confidence=f"{suggestion.confidence:.0%}")
+    else:
+        basis = tr("review.auto.from_signal")
+    verdict = suggestion.verdict
+    if verdict is not None and verdict.reason == "earned":
+        basis += " · " + tr("review.auto.earned", **_kappas(verdict))
+    elif verdict is not None:
+        basis += " · " + tr("review.auto.unmeasured")
+    return basis
+
+
+def _kappas(verdict) -> dict[str, str]:
+    lang = current_lang()
+    return {
+        "auto": "—" if verdict.auto_kappa is None else decimal(verdict.auto_kappa, lang),
+        "reviewers": "—"
+        if verdict.reviewer_kappa is None
+        else decimal(verdict.reviewer_kappa, lang),
+        "n": str(verdict.auto_pairs),
+        "pairs": str(verdict.reviewer_pairs),
+    }
+
+
+def render_hidden_suggestion(suggestion: Suggestion) -> None:
+    """Why there is no automatic suggestion here: it agrees with reviewers less than they
+    agree with each other (both kappas shown)."""
+    st.caption(
+        ":material/visibility_off: " + tr("review.auto.hidden", **_kappas(suggestion.verdict))
+    )
+
+
+def hidden_suggestions(ctx: ReviewContext) -> list[str]:
+    """Names of the criteria whose automatic suggestion is hidden, in rubric order."""
+    lang = current_lang()
+    return [
+        c.name.get(lang)
+        for c in ctx.rubric.rubric.criteria()
+        if c.id in ctx.suggestions and not ctx.suggestions[c.id].earned
+    ]
 
 
 def render_suggestion(
@@ -210,8 +249,10 @@ def render_criterion(
     if value is not None and value != NA:
         st.caption(criterion.scale.level(value).descriptor.get(lang))
     suggestion = ctx.suggestions.get(criterion.id)
-    if suggestion is not None:
+    if suggestion is not None and suggestion.earned:
         render_suggestion(ctx, criterion, suggestion, category_id)
+    elif suggestion is not None:
+        render_hidden_suggestion(suggestion)
     st.text_input(
         tr("review.criterion_comment"),
         key=state_key(ctx.assignment_id, criterion.id, "c"),
@@ -286,6 +327,10 @@ def render_category(ctx: ReviewContext, category: Category) -> None:
 
 def render_form(ctx: ReviewContext) -> None:
     """All categories, each a fragment a grade click in it reruns, and the overall comment."""
+    hidden = hidden_suggestions(ctx)
+    if hidden:
+        names = ", ".join(html.escape(name) for name in hidden)
+        st.caption(":material/visibility_off: " + tr("review.auto.hidden_summary", names=names))
     for category in ctx.rubric.rubric.categories:
         fragment = st.fragment(render_category, key=category_fragment_key(category.id))
         fragment(ctx, category)

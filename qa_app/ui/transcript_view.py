@@ -10,7 +10,8 @@ from datetime import datetime
 import streamlit as st
 
 from qa_app.i18n import t
-from qa_app.services.conversations import ConversationHeader, Transcript
+from qa_app.i18n.numbers import decimal
+from qa_app.services.conversations import ConversationHeader, HandoverFacts, Transcript
 from qa_app.ui import user_text
 from qa_app.ui.evidence_highlight import EVIDENCE_CSS, legend_html, message_html
 
@@ -24,6 +25,8 @@ CHAT_CSS = """
   border-bottom-left-radius: .2rem;}
 .qa-agent {align-self: flex-end; background: rgba(45,120,220,.14);
   border-bottom-right-radius: .2rem;}
+.qa-bot {align-self: flex-end; background: rgba(140,90,200,.13);
+  border: 1px dashed rgba(140,90,200,.55); border-bottom-right-radius: .2rem;}
 .qa-system {align-self: center; font-style: italic; opacity: .75; font-size: .82rem;}
 .qa-meta {font-size: .75rem; opacity: .72; margin-bottom: .15rem;}
 .qa-breach {border: 1px solid rgba(220,50,50,.75);}
@@ -56,6 +59,8 @@ def _clock(moment: datetime | None) -> str:
 def _row_html(row, lang: str, evidence: dict | None = None) -> str:
     side_name = t(f"review.side.{row.side}", lang)
     who = user_text.fragment_html(row.author) if row.author else html.escape(side_name)
+    if row.side == "bot" and row.author:  # say plainly that a bot wrote it
+        who += f" ({html.escape(side_name)})"
     meta = [who, html.escape(_clock(row.sent_at))]
     if row.gap_seconds is not None and row.side != "system":
         meta.append("+" + html.escape(duration_text(row.gap_seconds, lang)))
@@ -88,7 +93,9 @@ def _facts(header: ConversationHeader, lang: str) -> list[str]:
         f"**NPS:** {header.nps if header.nps is not None else dash}",
     ]
     if header.agent:
-        facts.append(f"**{t('review.fact.agent', lang)}:** {user_text.inline(header.agent)}")
+        bot = f" ({t('review.side.bot', lang)})" if header.agent_is_bot else ""
+        agent = user_text.inline(header.agent) + bot
+        facts.append(f"**{t('review.fact.agent', lang)}:** {agent}")
     if header.team:
         facts.append(f"**{t('review.fact.team', lang)}:** {user_text.inline(header.team)}")
     if header.escalated:
@@ -111,10 +118,39 @@ def render_header(header: ConversationHeader, lang: str) -> None:
         st.markdown(f"{where} · :red[⚠ {line} — {t('review.over_sla', lang, target=target)}]")
     else:
         st.caption(f"{where} · {line}")
+    if header.handover is not None:
+        render_handover(header.handover, lang)
     if header.subject:
         st.markdown(f"**{user_text.inline(header.subject)}**")
     if header.tags:
         st.markdown(" ".join(f":blue-badge[{user_text.inline(tag)}]" for tag in header.tags))
+
+
+def handover_text(facts: HandoverFacts, lang: str) -> str:
+    """One line on the bot's part: alone, or handed over after how long, and whether the
+    customer had to repeat themselves (with the similarity and its threshold)."""
+    bot = user_text.inline(facts.bot or t("review.side.bot", lang))
+    if facts.human is None:
+        return t("review.handover.alone", lang, bot=bot)
+    parts = [
+        t(
+            "review.handover.after", lang, bot=bot, agent=user_text.inline(facts.human),
+            wait=duration_text(facts.seconds, lang),
+        )
+    ]  # fmt: skip
+    if facts.repeated is not None:
+        key = "review.handover.repeated" if facts.repeated else "review.handover.not_repeated"
+        similarity = decimal(facts.similarity or 0.0, lang)
+        parts.append(t(key, lang, similarity=similarity, threshold=decimal(facts.threshold, lang)))
+    return " · ".join(parts)
+
+
+def render_handover(facts: HandoverFacts, lang: str) -> None:
+    text = handover_text(facts, lang)
+    if facts.repeated:
+        st.markdown(f":orange[:material/smart_toy: {text}]")
+    else:
+        st.caption(f":material/smart_toy: {text}")
 
 
 def chat_height(transcript: Transcript, limit: int = 640) -> int:

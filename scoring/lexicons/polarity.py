@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from scoring.lexicons import modifiers, polarity_lexicon, symbol_weights, word_key
@@ -39,12 +41,14 @@ class Token(NamedTuple):
     kind: str
 
 
-def scan(text: str) -> list[Token]:
-    """The shared tokenizer's tokens, built as tuples for speed."""
-    return [
+@lru_cache(maxsize=4096)
+def scan(text: str) -> tuple[Token, ...]:
+    """The shared tokenizer's tokens, built as tuples for speed. Remembered for a batch's
+    worth of texts: the sentiment rules and the model's explanation both read them."""
+    return tuple(
         Token(m.group(), m.start(), m.end(), m.lastgroup or "punct")
         for m in TOKEN_PATTERN.finditer(text or "")
-    ]
+    )
 
 
 class PolarityHit(NamedTuple):
@@ -76,7 +80,7 @@ def _symbol_weight(tok: Token, table: dict[str, float]) -> float:
     return table.get(base, 0.0) if tok.kind == "emoji" else 0.0
 
 
-def _lone_parens(tokens: list[Token]) -> dict[int, float]:
+def _lone_parens(tokens: Sequence[Token]) -> dict[int, float]:
     """Single ")" / "(" that are smiles, not brackets: a ")" with no "(" open before it,
     a "(" never closed after it. Returns token index -> weight."""
     out: dict[int, float] = {}
@@ -103,7 +107,7 @@ def _settle_weak(items: list[list]) -> list[list]:
     return kept
 
 
-def _ack_break(tokens: list[Token]) -> bool:
+def _ack_break(tokens: Sequence[Token]) -> bool:
     """The first word stands alone: "Хорошо, ..." / "Ok. ..." followed by more words."""
     return len(tokens) > 2 and tokens[1].text[:1] in ",.;"
 
@@ -157,7 +161,7 @@ class PolarityRules:
             weight = lex.stems.get(stem(key, self.lang), 0.0)
         return weight or 0.0
 
-    def _counted(self, tokens: list[Token], keys: list[str], i: int) -> tuple[int, str, float]:
+    def _counted(self, tokens: Sequence[Token], keys: list[str], i: int) -> tuple[int, str, float]:
         """A count followed by a unit: "3 hours", "вторую неделю" (duration), "the third
         time", "пятый раз" (repeat contact). Returns (span, rule, weight) or (0, "", 0).
 
@@ -192,7 +196,7 @@ class PolarityRules:
             self._courtesy_closing(tokens, keys, items)
         return self._finish(text, items)
 
-    def _courtesy_closing(self, tokens: list[Token], keys: list[str], items: list) -> None:
+    def _courtesy_closing(self, tokens: Sequence[Token], keys: list[str], items: list) -> None:
         """'Can I add a bag? Thanks.' / 'Bag still missing. Thanks.': a bare thanks ending
         a message after a question or a complaint is courtesy. Only the words of the
         closing formula may follow the question mark or the sentence end before it."""
@@ -208,7 +212,7 @@ class PolarityRules:
         if tail in self.closings_:
             item[2], item[3] = "courtesy", item[3] * ACKNOWLEDGEMENT_SHARE
 
-    def _items(self, text: str, tokens: list[Token], keys: list[str]) -> list[list]:
+    def _items(self, text: str, tokens: Sequence[Token], keys: list[str]) -> list[list]:
         """Find lexicon hits (phrases first) and apply boosters, negation and CAPS."""
         lex, items, i, n = self.lex_, [], 0, len(tokens)
         lone = _lone_parens(tokens) if "(" in text or ")" in text else {}

@@ -20,7 +20,8 @@ from itertools import islice
 
 from scoring.base import ScoreResult
 from scoring.pipeline.conversation import (
-    AGENT,
+    ANSWERING_ROLES,
+    BOT,
     CUSTOMER,
     Conversation,
     ConversationScores,
@@ -29,7 +30,7 @@ from scoring.pipeline.conversation import (
     normalise_role,
 )
 from scoring.pipeline.fingerprint import scoring_digest
-from scoring.pipeline.signals import conversation_signals, is_upset
+from scoring.pipeline.signals import conversation_signals, is_upset, signal_view
 from scoring.pipeline.timing import TimingAnalyzer
 from scoring.pipeline.workers import gc_paused, stream_in_workers
 from scoring.registry import get_scorer
@@ -146,6 +147,13 @@ class AutoQAPipeline:
             )  # fmt: skip
             clarity = [(table.message_index[r], reports[r]) for r in rows if r in reports]
             timing = analyze_timing(conversation)
+            # The conversation's signals speak for its owner: the human agents when a
+            # person answered, else the bot (the bot's own replies keep their scores).
+            has_bot = BOT in table.roles[rows.start : rows.stop]  # a C-level scan
+            if has_bot:
+                messages_owned, clarity = signal_view(messages, clarity)
+            else:
+                messages_owned = messages
             out.append(
                 ConversationScores(
                     conversation.conversation_id,
@@ -153,10 +161,11 @@ class AutoQAPipeline:
                     version,
                     messages,
                     conversation_signals(
-                        messages,
+                        messages_owned,
                         clarity,
                         timing,
                         language_supported=is_supported(table.conv_lang[c_index]),
+                        conversation=conversation if has_bot else None,
                     ),  # fmt: skip
                     timing,
                 )
@@ -185,18 +194,19 @@ class AutoQAPipeline:
         Returns each row's ``{task: result}`` and the clarity reports of agent rows."""
         per_row: list[dict[str, ScoreResult]] = [{} for _ in table.texts]
         reports: dict[int, ClarityReport] = {}
-        for role, tasks in ((CUSTOMER, CUSTOMER_TASKS), (AGENT, AGENT_TASKS)):
+        # A bot's replies get the same scorers as a human agent's.
+        for roles, tasks in (((CUSTOMER,), CUSTOMER_TASKS), (ANSWERING_ROLES, AGENT_TASKS)):
             # Text in a language the scorers do not read stays unscored (no English labels
             # on German); timing and the conversation's structure are still measured.
             rows = [
-                i for i, r in enumerate(table.roles) if r == role and is_supported(table.langs[i])
+                i for i, r in enumerate(table.roles) if r in roles and is_supported(table.langs[i])
             ]
             if not rows:
                 continue
             # Agent replies are keyed by whether the customer was upset just before them
             # (a curt "No." is rude only then); customers are scored first, so it is known.
             upset_of = [
-                role == AGENT and table.question_row[i] is not None
+                table.question_row[i] is not None
                 and is_upset(per_row[table.question_row[i]])
                 for i in rows
             ]  # fmt: skip
@@ -277,8 +287,9 @@ class _MessageTable:
                 table.texts.append(text)
                 table.roles.append(role)
                 table.langs.append(langs[index])
-                table.question.append(last_customer if role == AGENT else None)
-                table.question_row.append(last_row if role == AGENT else None)
+                answering = role in ANSWERING_ROLES
+                table.question.append(last_customer if answering else None)
+                table.question_row.append(last_row if answering else None)
                 table.message_index.append(index)
                 if role == CUSTOMER:
                     last_customer, last_row = text, len(table.texts) - 1

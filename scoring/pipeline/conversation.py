@@ -20,14 +20,19 @@ if TYPE_CHECKING:
 CUSTOMER = "customer"
 AGENT = "agent"
 SYSTEM = "system"
-ROLES = (CUSTOMER, AGENT, SYSTEM)
+#: A chatbot or AI agent answering for the support team: scored like an agent, reported as
+#: its own agent, and never counted as a human's first response.
+BOT = "bot"
+ROLES = (CUSTOMER, AGENT, SYSTEM, BOT)
+#: Roles whose replies get the agent-side scorers (politeness, empathy, clarity, toxicity).
+ANSWERING_ROLES = (AGENT, BOT)
 CHANNELS = ("chat", "email", "messenger", "social", "phone")
 
 
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One turn: ``role`` is customer, agent or system; ``sent_at`` may be unknown."""
+    """One turn: ``role`` is customer, agent, bot or system; ``sent_at`` may be unknown."""
 
     role: str
     text: str
@@ -121,7 +126,7 @@ class SlaTargets:
 
 
 def normalise_role(role: str | None) -> str:
-    """Map common role spellings (client, operator, bot...) onto customer/agent/system."""
+    """Map common role spellings (client, operator, chatbot...) onto customer/agent/bot/system."""
     value = (role or "").strip().lower()
     if value in ROLES:
         return value
@@ -129,6 +134,8 @@ def normalise_role(role: str | None) -> str:
         return CUSTOMER
     if value in {"operator", "оператор", "support", "staff", "агент", "сотрудник"}:
         return AGENT
+    if value in {"chatbot", "chat bot", "бот", "чат-бот", "чатбот", "ai agent", "ai_agent"}:
+        return BOT
     return SYSTEM
 
 

@@ -8,9 +8,19 @@ merged here. Names and units are documented in ``docs/autoqa.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from scoring.base import Evidence
-from scoring.pipeline.conversation import AGENT, CUSTOMER, MessageScores, Signal
+from scoring.pipeline.conversation import (
+    AGENT,
+    BOT,
+    CUSTOMER,
+    SYSTEM,
+    Conversation,
+    MessageScores,
+    Signal,
+)
+from scoring.pipeline.handover import find_handover
 from scoring.pipeline.timing import TimingResult, timing_signals
 from scoring.scorers.clarity import ClarityReport, clarity_signals
 from scoring.scorers.resolution import resolution_signals
@@ -179,20 +189,70 @@ def customer_name_signal(messages: Sequence[MessageScores]) -> Signal:
     return Signal("customer_name", value, "flag", value, evidence=evidence)
 
 
+def signal_view(
+    messages: Sequence[MessageScores], clarity: Sequence[tuple[int, ClarityReport]]
+) -> tuple[Sequence[MessageScores], list[tuple[int, ClarityReport]]]:
+    """The messages and clarity reports the conversation's signals are computed from.
+
+    Conversation signals describe the conversation's owner, the agent it is reported under:
+    when a person answered, the bot's replies are left out (as if system notes); when only
+    the bot answered, its replies stand for the agent's. Each bot reply keeps its own
+    per-message scores either way."""
+    roles = {m.role for m in messages}
+    if BOT not in roles:
+        return messages, list(clarity)
+    human = AGENT in roles
+    view = tuple(
+        replace(m, role=SYSTEM if human else AGENT) if m.role == BOT else m for m in messages
+    )
+    bots = {m.index for m in messages if m.role == BOT} if human else set()
+    return view, [(i, r) for i, r in clarity if i not in bots]
+
+
+def handover_signals(conversation: Conversation | None) -> list[Signal]:
+    """``handover_seconds`` and ``customer_repeated`` of a conversation a bot took part in
+    (``scoring.pipeline.handover``); nothing for a conversation without a bot."""
+    found = find_handover(conversation.messages) if conversation is not None else None
+    if found is None:
+        return []
+    label = "handed_over" if found.handed_over else "bot_only"
+    out = [Signal("handover_seconds", found.seconds, "seconds", None, label)]
+    if found.handed_over:
+        repeated = found.repeated
+        evidence: tuple[tuple[int, Evidence], ...] = ()
+        if repeated and found.repeated_index is not None:
+            text = conversation.messages[found.repeated_index].text or ""
+            item = Evidence(0, len(text), "handover.repeated", found.similarity or 0.0, text[:200])
+            evidence = ((found.repeated_index, item),)
+        out.append(
+            Signal(
+                "customer_repeated",
+                found.similarity,
+                "similarity",
+                None if repeated is None else float(not repeated),
+                None if repeated is None else "repeated" if repeated else "not_repeated",
+                evidence,
+            )
+        )
+    return out
+
+
 def conversation_signals(
     messages: Sequence[MessageScores],
     clarity: Sequence[tuple[int, ClarityReport]],
     timing: TimingResult,
     *,
     language_supported: bool = True,
+    conversation: Conversation | None = None,
 ) -> dict[str, Signal]:
     """Every conversation-level signal, keyed by name (names as in ``AUTO_SIGNALS``).
 
-    A conversation in a language the scorers do not read keeps only its timing signals:
+    A conversation in a language the scorers do not read keeps only its timing signals
+    (and the bot's hand-over, which reads no words of a language):
     "no greeting" or "unresolved" read off German text by English rules would be wrong.
     """
     if not language_supported:
-        out = {s.name: s for s in timing_signals(timing)}
+        out = {s.name: s for s in timing_signals(timing) + handover_signals(conversation)}
         for name, unit in SIGNAL_UNITS.items():
             out.setdefault(name, Signal(name, None, unit, None))
         return {name: _shared(signal) for name, signal in out.items()}
@@ -200,7 +260,7 @@ def conversation_signals(
     signals = sentiment_signals(customer) + agent_signals(messages) + clarity_signals(clarity)
     roles = [m.role for m in messages]
     signals += resolution_signals(roles, [m.marks for m in messages])
-    signals += timing_signals(timing)
+    signals += timing_signals(timing) + handover_signals(conversation)
     signals.append(customer_name_signal(messages))
     signals.append(defect_report_signal(customer))
     out = {s.name: s for s in signals}

@@ -107,6 +107,7 @@ ALL_KINDS = ("unresolved", "confirmed", "next_steps", "escalation", *ETIQUETTE)
 ROLE_KINDS = {
     "customer": ("unresolved", "confirmed", "escalation"),
     "agent": ("next_steps", "escalation", *ETIQUETTE),
+    "bot": ("next_steps", "escalation", *ETIQUETTE),
 }
 
 

@@ -28,7 +28,7 @@ MAX_CHARS = 400
 #: How far ahead of the runner-up lingua's best guess must be (its relative distance).
 MIN_DISTANCE = 0.05
 
-# ISO 639-1 codes of the languages told apart; lingua's names for them.
+# ISO 639-1 codes a file may state for a conversation (accepted as they are); lingua's names.
 LANGUAGES: dict[str, str] = {
     "en": "ENGLISH", "ru": "RUSSIAN", "uk": "UKRAINIAN", "be": "BELARUSIAN",
     "kk": "KAZAKH", "bg": "BULGARIAN", "sr": "SERBIAN", "de": "GERMAN", "fr": "FRENCH",
@@ -41,6 +41,13 @@ LANGUAGES: dict[str, str] = {
     "id": "INDONESIAN", "ms": "MALAY",
 }  # fmt: skip
 KNOWN_CODES = frozenset(LANGUAGES)
+#: The languages the detector tells apart: those support desks here meet most. Each one
+#: costs lingua's n-gram models in memory once text of its script reaches the detector;
+#: all 41 above took about 770 MB and Russian tweets came out Bulgarian or Serbian, these
+#: 25 about 440 MB with the same English accuracy (docs/autoqa.md, "Language detection").
+#: Text in a language left out is named after its nearest neighbour here, still unscored.
+DETECTED = ("en", "ru", "uk", "be", "kk", "de", "fr", "es", "it", "pt", "nl", "pl", "cs",
+            "tr", "sv", "ro", "el", "hy", "ka", "ja", "zh", "ko", "ar", "he", "hi")  # fmt: skip
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|\d+")
 # Any letter of any script (digits and underscore excluded).
@@ -49,10 +56,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @lru_cache(maxsize=1)
 def _detector():
-    """The lingua detector over ``LANGUAGES`` (models load lazily, per script met)."""
+    """The lingua detector over ``DETECTED``: built on first use (a text neither Russian nor
+    English by its letters and words), each language's models loaded when text of its
+    script first reaches it, never all up front."""
     from lingua import Language, LanguageDetectorBuilder
 
-    chosen = [getattr(Language, name) for name in LANGUAGES.values()]
+    chosen = [getattr(Language, LANGUAGES[code]) for code in DETECTED]
     return (
         LanguageDetectorBuilder.from_languages(*chosen)
         .with_minimum_relative_distance(MIN_DISTANCE)
@@ -64,7 +73,7 @@ def _detector():
 def _code_of() -> dict[object, str]:
     from lingua import Language
 
-    return {getattr(Language, name): code for code, name in LANGUAGES.items()}
+    return {getattr(Language, LANGUAGES[code]): code for code in DETECTED}
 
 
 def _cleaned(text: str) -> str:
@@ -114,6 +123,12 @@ _NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
 _RUSSIAN_ONLY = re.compile("[ыэЫЭ]")
 _OTHER_CYRILLIC = re.compile("[іїєґўәғқңөұүһјљњћџђІЇЄҐЎӘҒҚҢӨҰҮҺЈЉЊЋЏЂ]")
 _CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+_NOT_RUSSIAN_LETTER = re.compile(r"[^\W\d_а-яА-ЯёЁ]")
+#: Cyrillic letters after which a text with none of Ukrainian's, Belarusian's or Kazakh's own
+#: letters (і, ї, є, ў, ә...) is Russian even without ы or э: those letters are so frequent in
+#: their languages that 40 letters without any of them almost never happen (lingua called
+#: 2.4% of Russian tweets Ukrainian, Kazakh or Belarusian).
+RUSSIAN_BY_LETTERS = 40
 # English's letters: what is left of a text's letters without them is foreign to English.
 _ENGLISH_LETTERS = re.compile(r"[A-Za-z]")
 
@@ -125,8 +140,8 @@ def _obvious(cleaned: str) -> str | None:
         cyrillic = len(_CYRILLIC.findall(cleaned))
         if (
             cyrillic >= 0.9 * letters
-            and _RUSSIAN_ONLY.search(cleaned)
             and not _OTHER_CYRILLIC.search(cleaned)
+            and (_RUSSIAN_ONLY.search(cleaned) or cyrillic >= RUSSIAN_BY_LETTERS)
         ):
             return "ru"
         return None
@@ -196,6 +211,11 @@ def conversation_languages(
     return conversation, out
 
 
+def _other_latin_words(text: str) -> int:
+    """Distinct function words of German, Spanish, French... in an unaccented text."""
+    return len({w for w in _WORD.findall(text.lower()) if w in _OTHER_LATIN_WORDS})
+
+
 def _foreign_to(text: str, lang: str) -> bool:
     """Could this message be in another language than its conversation's ``lang``?
     Letters outside the conversation's alphabet say so: accented Latin or another script
@@ -203,19 +223,28 @@ def _foreign_to(text: str, lang: str) -> bool:
     if lang == "en":
         if not text.isascii():
             return _LETTER.search(_ENGLISH_LETTERS.sub("", text)) is not None
-        if not _decidable(text) or _obvious(_cleaned(text)) is not None:
-            return False
         # Unaccented German/Spanish/French...: their own function words give them away;
         # anything else stays English without loading lingua's Latin-script models.
-        words = _WORD.findall(text.lower())
-        return len({w for w in words if w in _OTHER_LATIN_WORDS}) >= 2
+        if _other_latin_words(text) < 2:  # checked first: the cheapest test that settles it
+            return False
+        return _decidable(text) and _obvious(_cleaned(text)) is None
     if lang == "ru":
+        if _NOT_RUSSIAN_LETTER.search(text) is None:  # Russian letters only (most messages)
+            return False
         cleaned = _cleaned(text)
         letters = len(_LETTER.findall(cleaned))
         return (
             bool(_OTHER_CYRILLIC.search(cleaned)) or len(_CYRILLIC.findall(cleaned)) < 0.2 * letters
         )
     return True
+
+
+def _stays_english(texts: Sequence[str]) -> bool:
+    """No message of an English conversation can be foreign (``_foreign_to``), told from
+    all its text at once: plain ASCII with fewer than two other languages' function words
+    in the whole conversation leaves none with two."""
+    joined = " ".join(texts)
+    return joined.isascii() and _other_latin_words(joined) < 2
 
 
 def message_languages(
@@ -234,6 +263,8 @@ def message_languages(
             decided = identify_languages(texts)
             langs = [d or conversation for d in decided]
         return langs
+    if conversation == "en" and _stays_english(texts):
+        return [conversation] * len(texts)
     out = []
     for text in texts:
         lang = conversation

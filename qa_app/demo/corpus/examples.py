@@ -35,7 +35,7 @@ CP1251_SWAPS["👋"] = "Привет"
 # The deliberately broken rows of broken.csv: physical line number -> what is wrong.
 BROKEN_LINES = {
     4: ("conversation_id", "missing conversation_id"),
-    7: ("role", "unknown role 'bot'"),
+    7: ("role", "unknown role 'robot'"),
     11: ("text", "empty text"),
     15: ("csat", "csat 7 is outside 1-5"),
     18: ("sent_at", "unparsable date 'вчера вечером'"),
@@ -157,7 +157,7 @@ def spoil(row: list[str], line: int) -> list[str]:
     if field == "conversation_id":
         row[0] = ""
     elif field == "role":
-        row[3] = "bot"
+        row[3] = "robot"
     elif field == "text":
         row[5] = ""
     elif field == "csat":

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from qa_app.ingest.bot_authors import bot_authors
 from qa_app.ingest.helpdesk.common import (
     BOT,
     Document,
@@ -274,8 +275,7 @@ def _message(
     author_id = plain_id(comment.get("author_id") or context.get("author_id"))
     role, author = _author(author_id, ticket, export, report)
     if role != "customer" and _automatic(comment, context):
-        user = export.users.get(author_id or "", {})
-        role, author = BOT, text_or_none(user.get("name")) or author
+        role, author = BOT, _bot_name(export.users.get(author_id or "", {}), author)
     public = comment.get("public", True)
     if not isinstance(public, bool):
         report.note("bad_type", field="comment.public", expected="boolean")
@@ -285,6 +285,20 @@ def _message(
         return DraftMessage(path, role, _comment_text(comment), sent_at, author)
     note_author = author if role != "customer" else None
     return DraftMessage(path, "system", _comment_text(comment), sent_at, note_author, True)
+
+
+#: The bot a trigger or automation is reported under when it writes as a person.
+AUTOMATION = "Zendesk automation"
+
+
+def _bot_name(user: dict, author: str | None) -> str:
+    """Who a bot comment is reported under: the bot user's name (Answer Bot has no e-mail),
+    or ``AUTOMATION`` when a trigger wrote through a person's account, so that the person
+    is not also listed as a bot."""
+    name = text_or_none(user.get("name"))
+    if name and (not text_or_none(user.get("email")) or bot_authors().is_bot(name)):
+        return name
+    return AUTOMATION
 
 
 def _author(

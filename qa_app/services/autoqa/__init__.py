@@ -14,6 +14,10 @@ from qa_app.services.autoqa.criterion_suggestions import (
     AgreementReport,
     agreement_reports,
 )
+from qa_app.services.autoqa.distributions import (
+    ALL_POINTS_UP_TO,
+    signal_distribution_screen,
+)
 from qa_app.services.autoqa.queries import (
     KEY_SIGNALS,
     MessageEvidence,
@@ -37,6 +41,7 @@ from qa_app.services.autoqa.screens import (
     agreement_screen,
     autoqa_screen,
     do_score_conversations,
+    handover_screen,
 )
 from qa_app.services.autoqa.training import (
     FOLDS,
@@ -46,6 +51,7 @@ from qa_app.services.use_case import atomic  # noqa: E402
 do_conversation_scores = atomic(conversation_scores)
 
 __all__ = [
+    "ALL_POINTS_UP_TO",
     "AutoScoreItem",
     "ConversationScores",
     "conversation_scores",
@@ -64,10 +70,12 @@ __all__ = [
     "agreement_reports",
     "agreement_screen",
     "autoqa_screen",
+    "handover_screen",
     "current_pipeline_version",
     "do_score_conversations",
     "message_evidence",
     "score_conversations",
     "scoring_status",
+    "signal_distribution_screen",
     "suggestions_for",
 ]

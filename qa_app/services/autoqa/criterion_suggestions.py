@@ -43,6 +43,7 @@ from qa_app.storage.models import (
 from qa_app.storage.models import Rubric as RubricRow
 from scoring.rubric.agreement import cohens_kappa
 from scoring.rubric.files import Criterion, Rubric
+from scoring.rubric.suggestion_gate import SuggestionVerdict, judge_suggestion
 
 MIN_CALIBRATION_REVIEWS = 40
 GRADED_STATUSES = ("submitted", "disputed", "final")
@@ -281,6 +282,8 @@ class AgreementRow:
     reviewer_pairs: int
     reviewer_kappa: float | None
     reviewer_exact: float | None
+    #: Whether the suggestion is shown on the review page (``scoring.rubric.suggestion_gate``).
+    verdict: SuggestionVerdict | None = None
 
 
 @dataclass
@@ -331,13 +334,16 @@ def criterion_agreement(
     kept = [(g, m) for g, m in zip(grades, mapped, strict=True) if m is not None]
     default_k, default_e = _agreement([g for g, _ in kept], [m for _, m in kept], values)
     mode, kappa, exact = "default", default_k, default_e
+    suggested, graded = [m for _, m in kept], [g for g, _ in kept]
     if len(examples) >= MIN_CALIBRATION_REVIEWS:
         predicted = heldout_predictions(examples, values)
         if predicted is not None:
             mode = "calibrated"
             kappa, exact = _agreement(grades, predicted, values)
+            suggested, graded = list(predicted), grades
     a, b = reviewer_pairs(examples)
     reviewer_k, reviewer_e = _agreement(a, b, values)
+    verdict = judge_suggestion(suggested, graded, a, b, values)
     return AgreementRow(
         criterion.id,
         criterion.name.get("en"),
@@ -352,7 +358,55 @@ def criterion_agreement(
         len(a),
         reviewer_k,
         reviewer_e,
+        verdict,
     )
+
+
+#: Verdicts per (database, rubric version): (data version, {criterion id: verdict}).
+_VERDICTS: dict[tuple[str, int], tuple[tuple[int, str], dict[str, SuggestionVerdict]]] = {}
+
+
+def data_version(session: Session, rubric_version_id: int) -> tuple[int, str]:
+    """What the verdicts depend on, in two cheap queries: how many graded reviews the rubric
+    version has, and the automatic scoring runs (how many, the last one)."""
+    graded = session.scalar(
+        select(func.count(Review.id)).where(
+            Review.rubric_version_id == rubric_version_id, Review.status.in_(GRADED_STATUSES)
+        )
+    )
+    runs = session.execute(select(func.count(), func.max(AutoScoreRun.scored_at))).one()
+    return int(graded or 0), f"{runs[0]}|{runs[1]}"
+
+
+def _still_current(cached: tuple[int, str], current: tuple[int, str]) -> bool:
+    """The same scores and at most ``REFIT_GROWTH`` more graded reviews (the rule of the
+    calibrated models: a verdict on 400 grades barely moves with the 401st, and recomputing
+    it after every submitted review would make each review page open refit every model)."""
+    graded, runs = cached
+    return runs == current[1] and graded <= current[0] <= graded * (1 + REFIT_GROWTH)
+
+
+def suggestion_verdicts(session: Session, rubric: Rubric) -> dict[str, SuggestionVerdict]:
+    """Per criterion with an ``auto_signal``: is its suggestion shown, and on what figures.
+
+    Computing agreement refits the held-out models, so the verdicts are cached per
+    database and rubric version and recomputed when the data version moves on: new
+    automatic scores, or 10 % more graded reviews than they were computed on."""
+    version = _version_row(session, rubric)
+    if version is None:
+        return {}
+    key = (str(session.get_bind().url), version.id)
+    current = data_version(session, version.id)
+    cached = _VERDICTS.get(key)
+    if cached is not None and _still_current(cached[0], current):
+        return cached[1]
+    verdicts = {
+        c.id: criterion_agreement(session, version.id, c).verdict
+        for c in rubric.criteria()
+        if c.auto_signal
+    }
+    _VERDICTS[key] = (current, verdicts)
+    return verdicts
 
 
 def agreement_reports(

@@ -35,6 +35,7 @@ KEY_SIGNALS = (
 LABEL_TASKS = {
     "customer": ("sentiment",),
     "agent": ("politeness", "empathy", "clarity", "toxicity"),
+    "bot": ("politeness", "empathy", "clarity", "toxicity"),  # scored like an agent
 }
 #: Lexicon words and phrases only: the model's per-word weights touch pronouns too.
 SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "negation")
@@ -232,3 +233,49 @@ def agent_signal_summary(frame: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
         .round(3)
     )
+
+
+HANDOVER_SIGNALS = ("handover_seconds", "customer_repeated")
+HANDOVER_COLUMNS = ["bot", "conversations", "handed_over", "median_seconds", "compared", "repeated"]
+
+
+def handover_summary(session: Session, actor: Actor, team_id: int | None = None) -> pd.DataFrame:
+    """Per bot: conversations it took part in, how many it handed to a person, the median
+    time to hand-over, and how often the customer had to repeat themselves (of those where
+    there was something to compare); staff only. Read from the stored hand-over signals."""
+    require(actor, "autoqa.read")
+    query = select(AutoScore.conversation_id, AutoScore.task, AutoScore.label, AutoScore.score)
+    query = query.where(AutoScore.message_id.is_(None), AutoScore.task.in_(HANDOVER_SIGNALS))
+    if team_id is not None:
+        query = query.join(Conversation, Conversation.id == AutoScore.conversation_id).where(
+            Conversation.team_id == team_id
+        )
+    signals = pd.DataFrame(session.execute(query).all(), columns=["cid", "task", "label", "score"])
+    if signals.empty:
+        return pd.DataFrame(columns=HANDOVER_COLUMNS)
+    bots = _first_bots(session, sorted(set(signals["cid"].tolist())))
+    signals["bot"] = signals["cid"].map(bots).fillna("bot")
+    rows = []
+    for bot, group in signals.groupby("bot", sort=True):
+        seconds = group[group["task"] == "handover_seconds"]
+        handed = seconds[seconds["label"] == "handed_over"]
+        repeat = group[(group["task"] == "customer_repeated") & group["label"].notna()]
+        median = handed["score"].dropna().median() if not handed.empty else None
+        rows.append((bot, len(seconds), len(handed), median, len(repeat),
+                     int((repeat["label"] == "repeated").sum())))  # fmt: skip
+    return pd.DataFrame(rows, columns=HANDOVER_COLUMNS)
+
+
+def _first_bots(session: Session, conversation_ids: list[int]) -> dict[int, str]:
+    """The name of the first bot that wrote in each conversation (one indexed query)."""
+    name = func.coalesce(func.nullif(Agent.display_name, ""), Agent.login, Message.author)
+    rows = session.execute(
+        select(Message.conversation_id, name)
+        .outerjoin(Agent, Agent.id == Message.agent_id)
+        .where(Message.conversation_id.in_(conversation_ids), Message.role == "bot")
+        .order_by(Message.conversation_id, Message.seq)
+    ).all()
+    out: dict[int, str] = {}
+    for cid, bot in rows:
+        out.setdefault(cid, bot)
+    return out

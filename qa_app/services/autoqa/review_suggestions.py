@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scoring.rubric.files import Rubric
+from scoring.rubric.suggestion_gate import SuggestionVerdict
 
 MAX_EVIDENCE = 4
 
@@ -28,6 +29,14 @@ class Suggestion:
     source: str  # scorer version or pipeline version
     calibrated: bool = False  # a model fitted to this team's reviews made it
     confidence: float | None = None  # that model's probability for ``value``
+    #: Its agreement with reviewers against theirs with each other (None: no figures).
+    verdict: SuggestionVerdict | None = None
+
+    @property
+    def earned(self) -> bool:
+        """Shown on the review page: it agrees with reviewers at least as well as they
+        agree with each other, or that has not been measured yet."""
+        return self.verdict is None or self.verdict.shown
 
 
 def _evidence_text(item: Any) -> str:
@@ -38,15 +47,23 @@ def _evidence_text(item: Any) -> str:
 
 
 def suggestions_for(
-    session: Session, conversation_id: int, rubric: Rubric
+    session: Session, conversation_id: int, rubric: Rubric, *, with_verdicts: bool = False
 ) -> dict[str, Suggestion]:
-    """Suggestions keyed by criterion id (only criteria with an auto_signal and a score).
+    """Suggestions keyed by criterion id (only criteria with an auto_signal and a score),
+    each with its verdict when ``with_verdicts`` (the review page: it shows only those that
+    ``earned`` their place and says which are hidden and why). Submitting a review records
+    all of them and needs no verdict, so it does not pay for computing one.
 
     The mapping and calibration live in :mod:`qa_app.services.autoqa` (one place); this
     adapts its suggestions to what the review form shows.
     """
-    from qa_app.services.autoqa.criterion_suggestions import suggestions_for_conversation
+    from qa_app.services.autoqa.criterion_suggestions import (
+        suggestion_verdicts,
+        suggestions_for_conversation,
+    )
 
+    found_any = suggestions_for_conversation(session, conversation_id, rubric)
+    verdicts = suggestion_verdicts(session, rubric) if found_any and with_verdicts else {}
     return {
         criterion_id: Suggestion(
             criterion_id,
@@ -58,8 +75,7 @@ def suggestions_for(
             found.source,
             found.calibrated,
             found.confidence,
+            verdicts.get(criterion_id),
         )
-        for criterion_id, found in suggestions_for_conversation(
-            session, conversation_id, rubric
-        ).items()
+        for criterion_id, found in found_any.items()
     }

@@ -1,8 +1,9 @@
 """What the AutoQA page reads and does, each in one unit of work.
 
 The agreement with reviewers is the same for every staff member and slow to compute, so
-it has a screen of its own that the app caches per database (``agreement_screen``), read
-as the system; ``autoqa_screen`` checks that the actor may see it.
+it has a screen of its own (``agreement_screen``), read as the system, and so do the
+per-agent distributions (``signal_distribution_screen``); the app keeps each until its data
+stamp, read on every load by ``autoqa_screen`` (which checks the actor), changes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pandas as pd
 from qa_app.services import rubrics
 from qa_app.services.actor import SYSTEM, Actor
 from qa_app.services.autoqa.criterion_suggestions import AgreementReport, agreement_reports
-from qa_app.services.autoqa.queries import ScoringStatus, agent_signal_frame, scoring_status
+from qa_app.services.autoqa.distributions import agreement_stamp, distribution_stamp
+from qa_app.services.autoqa.queries import ScoringStatus, handover_summary, scoring_status
 from qa_app.services.autoqa.scoring_runs import score_conversations
 from qa_app.services.use_case import atomic
 from qa_app.storage.uow import UnitOfWork
@@ -23,20 +25,30 @@ from qa_app.storage.uow import UnitOfWork
 @dataclass(frozen=True, slots=True)
 class AutoqaScreen:
     status: ScoringStatus
-    #: One row per (conversation, signal) of the per-agent distributions.
-    signals: pd.DataFrame
+    #: Changes whenever the per-agent distributions would: the key under which the app
+    #: keeps ``signal_distribution_screen`` (see ``distributions``).
+    distribution_stamp: str
+    #: The same for the agreement with reviewers (``agreement_screen``).
+    agreement_stamp: str
 
 
-def autoqa_screen(
-    uow: UnitOfWork, actor: Actor, pipeline_version: str | None, signals: tuple[str, ...]
-) -> AutoqaScreen:
-    """Scoring status against ``pipeline_version`` and the per-agent ``signals``."""
+def autoqa_screen(uow: UnitOfWork, actor: Actor, pipeline_version: str | None) -> AutoqaScreen:
+    """Scoring status against ``pipeline_version`` and the stamp of the distributions (the
+    distributions themselves are read once per stamp: ``signal_distribution_screen``)."""
     with uow:
         session = uow.session
         status = scoring_status(session, actor, pipeline_version)
-        frame = agent_signal_frame(session, actor, signals)
+        stamps = distribution_stamp(session), agreement_stamp(session)
         agreement_reports(session, actor, check_only=True)  # may the actor read agreement?
-    return AutoqaScreen(status, frame)
+    return AutoqaScreen(status, *stamps)
+
+
+def handover_screen(uow: UnitOfWork, actor: Actor = SYSTEM) -> pd.DataFrame:
+    """Per bot: hand-overs to a person and customers repeating themselves. The same for
+    every staff member and a scan of the stored signals, so the app reads it as the system
+    and caches it like the agreement (``autoqa_screen`` checks the actor)."""
+    with uow:
+        return handover_summary(uow.session, actor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ them from here, never from its modules.
 
 from qa_app.services.conversations.transcript import (
     ConversationHeader,
+    HandoverFacts,
     Transcript,
     channel_sla,
     first_response_breached,
@@ -14,6 +15,7 @@ from qa_app.services.conversations.transcript import (
 
 __all__ = [
     "ConversationHeader",
+    "HandoverFacts",
     "Transcript",
     "channel_sla",
     "first_response_breached",

@@ -16,10 +16,15 @@ from sqlalchemy.orm import Session
 from qa_app.services.errors import NotFound
 from qa_app.storage.models import Agent, Conversation, Message, Team
 from scoring.pipeline.conversation import ChannelSla, SlaTargets
+from scoring.pipeline.conversation import Message as ScoredMessage
+from scoring.pipeline.handover import REPEAT_THRESHOLD, find_handover
 from scoring.text.identify import SUPPORTED as SCORED_LANGUAGES
 
 SLA_TARGETS = SlaTargets()
 HIDDEN_AUTHOR = "•••"
+#: How messages are drawn: a bot's replies on the agent's side but marked as the bot's;
+#: its waits are not the agent's response times (the SLA counts from the person's reply).
+SIDES = ("customer", "agent", "bot")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +32,7 @@ class TranscriptRow:
     """One message; ``gap_seconds`` is the time since the other side's previous message."""
 
     seq: int
-    side: str  # customer | agent | system
+    side: str  # customer | agent | bot | system
     author: str | None
     sent_at: datetime | None
     gap_seconds: float | None
@@ -35,6 +40,20 @@ class TranscriptRow:
     sla_target: float | None
     sla_breach: bool
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverFacts:
+    """A bot's part in the conversation (``scoring.pipeline.handover``): who answered first,
+    which person took over and after how long, and whether the customer had to repeat
+    themselves (``similarity`` of the closest pair of their messages across the hand-over)."""
+
+    bot: str | None
+    human: str | None  # None: the bot answered alone
+    seconds: float | None
+    repeated: bool | None
+    similarity: float | None
+    threshold: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +75,9 @@ class ConversationHeader:
     first_response_seconds: float | None
     first_response_target: float | None
     first_response_breach: bool
+    #: The conversation's agent is a bot (it answered alone).
+    agent_is_bot: bool = False
+    handover: HandoverFacts | None = None
 
     @property
     def auto_scored_language(self) -> bool:
@@ -121,9 +143,9 @@ def build_rows(
     unanswered: datetime | None = None
     answered_once = False
     for message in messages:
-        side = message.role if message.role in ("customer", "agent") else "system"
+        side = message.role if message.role in SIDES else "system"
         other = "agent" if side == "customer" else "customer"
-        gap = _seconds(message.sent_at, last_at.get(other)) if side != "system" else None
+        gap = _seconds(message.sent_at, last_at.get(other)) if side in last_at else None
         wait = target = None
         breach = False
         if side == "customer" and unanswered is None:
@@ -135,7 +157,7 @@ def build_rows(
                 breach = wait is not None and target is not None and wait > target
             answered_once = True
             unanswered = None
-        if side != "system" and message.sent_at is not None:
+        if side in last_at and message.sent_at is not None:
             last_at[side] = message.sent_at
         author = message.author
         if blind and side == "agent":
@@ -156,11 +178,29 @@ def build_rows(
     return tuple(rows)
 
 
-def _header(session: Session, conv: Conversation, blind: bool) -> ConversationHeader:
-    agent = None
+def handover_facts(messages: list[Message], blind: bool) -> HandoverFacts | None:
+    """The bot's hand-over read off the stored messages (None without a bot)."""
+    scored = [ScoredMessage(m.role, m.text or "", m.sent_at, m.author) for m in messages]
+    found = find_handover(scored)
+    if found is None:
+        return None
+    human = None
+    if found.human_index is not None:
+        human = HIDDEN_AUTHOR if blind else (messages[found.human_index].author or "")
+    return HandoverFacts(
+        messages[found.bot_index].author, human, found.seconds, found.repeated,
+        found.similarity, REPEAT_THRESHOLD,
+    )  # fmt: skip
+
+
+def _header(
+    session: Session, conv: Conversation, blind: bool, messages: list[Message] | None = None
+) -> ConversationHeader:
+    agent, is_bot = None, False
     if conv.agent_id is not None and not blind:
         row = session.get(Agent, conv.agent_id)
         agent = (row.display_name or row.login) if row else None
+        is_bot = bool(row and row.is_bot)
     elif blind:
         agent = HIDDEN_AUTHOR
     team = session.get(Team, conv.team_id).name if conv.team_id else None
@@ -183,6 +223,8 @@ def _header(session: Session, conv: Conversation, blind: bool) -> ConversationHe
         first_response_seconds=conv.first_response_seconds,
         first_response_target=target,
         first_response_breach=first_response_breached(conv.channel, conv.first_response_seconds),
+        agent_is_bot=is_bot,
+        handover=handover_facts(messages, blind) if messages else None,
     )
 
 
@@ -198,5 +240,5 @@ def load_transcript(session: Session, conversation_id: int, *, blind: bool = Fal
     )
     hidden = blind_names(session.get(Agent, conv.agent_id)) if blind and conv.agent_id else ()
     return Transcript(
-        _header(session, conv, blind), build_rows(messages, conv.channel, blind, hidden)
+        _header(session, conv, blind, messages), build_rows(messages, conv.channel, blind, hidden)
     )

@@ -24,6 +24,8 @@ MESSAGES = Message.__table__
 SURVEY_RATINGS = SurveyRating.__table__
 TEAMS = Team.__table__
 AGENTS = Agent.__table__
+#: Roles whose author is an agent of the team: a person, or a bot reported as its own agent.
+AUTHORED_ROLES = ("agent", "bot")
 MESSAGE_COLUMNS = ("conversation_id", "seq", "role", "author", "agent_id", "text", "sent_at")
 
 
@@ -112,11 +114,14 @@ class BatchWriter:
 
     def _ensure_agents(self, batch: list[ParsedConversation]) -> None:
         first_team: dict[str, str | None] = {}
+        bots: set[str] = set()  # authors of bot messages: stored as agents flagged is_bot
         for conversation in batch:
             for message in conversation.messages:
                 login = message.author
-                if message.role == "agent" and login and login not in self.agent_ids:
+                if message.role in AUTHORED_ROLES and login and login not in self.agent_ids:
                     first_team.setdefault(login, conversation.team)
+                    if message.role == "bot":
+                        bots.add(login)
         if not first_team:
             return
         self._load_agents(set(first_team))
@@ -127,6 +132,7 @@ class BatchWriter:
                     "login": login,
                     "display_name": login,
                     "team_id": self.team_ids.get(first_team[login] or ""),
+                    "is_bot": login in bots,
                     "created_at": self.now,
                 }
                 for login in missing
@@ -213,7 +219,8 @@ class BatchWriter:
         rows = []
         for conversation_id, conversation in pairs:
             for seq, message in enumerate(conversation.messages, start=1):
-                agent_id = self.agent_ids.get(message.author) if message.role == "agent" else None
+                authored = message.role in AUTHORED_ROLES
+                agent_id = self.agent_ids.get(message.author) if authored else None
                 rows.append(
                     (
                         conversation_id,

@@ -185,7 +185,9 @@ def open_review(session: Session, actor: Actor, assignment_id: int) -> ReviewCon
         review_status=review.status if review else None,
         lock_version=review.lock_version if review else None,
         draft=_draft_of(review),
-        suggestions=suggestions_for(session, assignment.conversation_id, stored.rubric),
+        suggestions=suggestions_for(
+            session, assignment.conversation_id, stored.rubric, with_verdicts=True
+        ),
         overall_score=review.overall_score if review else None,
         auto_na=auto_na,
     )

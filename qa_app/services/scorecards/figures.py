@@ -40,6 +40,9 @@ SIGNALS: tuple[tuple[str, str], ...] = (
     ("sentiment_start", "mean"), ("sentiment_end", "mean"), ("politeness", "mean"),
     ("empathy", "mean"), ("clarity", "mean"), ("resolution_confirmed", "share"),
     ("unresolved", "share"), ("escalation", "share"),
+    # conversations a bot took part in (absent otherwise): handed to a person, and of the
+    # hand-overs, those where the customer had to repeat themselves (docs/autoqa.md)
+    ("handed_over", "share"), ("customer_repeated", "share"),
 )  # fmt: skip
 
 

@@ -125,8 +125,26 @@ def _signals(session: Session, conversation_ids: list[int]) -> pd.DataFrame:
         for (document,) in session.execute(
             select(AutoScoreRun.signals).where(AutoScoreRun.conversation_id.in_(chunk))
         ):
-            rows.append({k: (v or {}).get("value") for k, v in (document or {}).items()})
+            rows.append(_signal_values(document or {}))
     return pd.DataFrame(rows)
+
+
+#: Signals whose label, not value, is the figure: 1 when the label says so, 0 otherwise.
+LABEL_FLAGS = {
+    "handed_over": ("handover_seconds", "handed_over"),
+    "customer_repeated": ("customer_repeated", "repeated"),
+}
+
+
+def _signal_values(document: dict) -> dict:
+    """One conversation's signal values by name, plus the hand-over flags read off their
+    labels (absent without a bot; None when nothing was compared)."""
+    values = {k: (v or {}).get("value") for k, v in document.items()}
+    for name, (signal, label) in LABEL_FLAGS.items():
+        if signal in document:
+            stored = (document.get(signal) or {}).get("label")
+            values[name] = None if stored is None else float(stored == label)
+    return values
 
 
 def _examples(session: Session, reviews: pd.DataFrame) -> tuple[list[Example], list[Example]]:

@@ -90,12 +90,15 @@ def render() -> None:
     st.caption(tr("autoqa.intro"))
     context.show_flash("autoqa.flash")
     try:
-        screen = autoqa.autoqa_screen(context.uow(), actor, pipeline_version(), CHART_SIGNALS)
+        screen = autoqa.autoqa_screen(context.uow(), actor, pipeline_version())
     except ServiceError as exc:
         context.show_error(exc)
         return
     autoqa_view.render_status(screen.status)
     if can(actor, "autoqa.run"):
         render_run(actor, screen.status)
-    autoqa_view.render_distributions(screen.signals, autoqa.KEY_SIGNALS)
-    render_agreement(data.autoqa_agreement(context.database_url()))
+    url = context.database_url()
+    summary = data.autoqa_distributions(url, CHART_SIGNALS, screen.distribution_stamp)
+    autoqa_view.render_distributions(summary, autoqa.KEY_SIGNALS)
+    autoqa_view.render_handover(data.autoqa_handover(url))
+    render_agreement(data.autoqa_agreement(url, screen.agreement_stamp))

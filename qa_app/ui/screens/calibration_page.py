@@ -253,10 +253,9 @@ def render_reviewer_progress(screen: calibration.CalibrationScreen) -> None:
 
 def render_results(actor, screen: calibration.CalibrationScreen) -> None:
     summary, results, rubric = screen.selected, screen.results, screen.rubric
-    if summary.notes and summary.is_closed:
-        st.info(
-            tr("calibration.closed_notes", notes=view.md(summary.notes)), icon=":material/notes:"
-        )
+    if summary.notes and summary.is_closed:  # notes written once per language show one side
+        notes = view.md(in_language(summary.notes, current_lang()))
+        st.info(tr("calibration.closed_notes", notes=notes), icon=":material/notes:")
     if results.reviews == 0:
         st.info(tr("calibration.no_grades"), icon=":material/hourglass_empty:")
         return

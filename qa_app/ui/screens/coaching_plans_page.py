@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
+from qa_app.i18n import in_language
 from qa_app.services import coaching
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context
@@ -89,7 +90,7 @@ def render_sessions(actor, plan: coaching.PlanView) -> None:
                 )
             )
             if held.notes:
-                st.text(held.notes)
+                st.text(in_language(held.notes, context.current_lang()))
             mine = actor.agent_id in plan.agent_ids and actor.agent_id not in held.confirmed
             if mine and st.button(
                 tr("coaching.plans.confirm"), key=f"plans.confirm.{held.session_id}"
@@ -182,8 +183,8 @@ def render_plan(actor, screen: coaching.PlansScreen) -> None:
             trainer=plan.created_by,
         )
     )
-    if plan.notes:
-        st.text(plan.notes)
+    if plan.notes:  # notes written once per language ("English / Русский") show one side
+        st.text(in_language(plan.notes, context.current_lang()))
     render_sessions(actor, plan)
     render_effect(screen.effect)
     if screen.can_plan:
