@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import event, select
-from ui_harness import TEST_PASSWORD, make_user, run_page, seed
+from ui_harness import TEST_PASSWORD, make_user, run_page, seed, whole_page
 
 from qa_app.i18n import t
 from qa_app.services.accounts import sign_in_sessions
@@ -31,7 +31,7 @@ def _review_tab(url: str) -> tuple:
     assert not at.exception
     at.radio(key=state_key(aid, "politeness", "v")).set_value(2).run()
     assert _draft(url, aid) == ({"politeness": 2.0}, "")
-    return at, aid
+    return whole_page(at), aid
 
 
 def _draft(url: str, aid: int) -> tuple[dict, str]:

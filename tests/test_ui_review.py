@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from review_fixtures import seed_workflow
-from ui_harness import reader_text, run_page, visible_text
+from ui_harness import reader_text, run_page, visible_text, whole_page
 
 from qa_app.services.conversations.transcript import load_transcript
 from qa_app.services.reviews import grading as reviews
@@ -138,7 +138,7 @@ def test_review_submit_lists_missing_then_moves_to_next(sqlite_url):
     at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3)
     at.radio(key=state_key(ids[0], "greeting", "v")).set_value("na")
     at.radio(key=state_key(ids[0], "correct_info", "v")).set_value(1).run()
-    at.button(key="review.submit").click().run()
+    whole_page(at).button(key="review.submit").click().run()
     assert not at.exception
     assert "Review submitted: score 100" in visible_text(at)
     assert at.radio(key=state_key(ids[1], "politeness", "v")).value is None
@@ -155,7 +155,7 @@ def test_review_page_conflict_keeps_input(sqlite_url):
         draft = ctx.draft
         draft.comment = "other tab"
         reviews.save_draft(session, flow.reviewers[0], ids[0], draft, ctx.lock_version)
-    at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3).run()
+    whole_page(at).radio(key=state_key(ids[0], "politeness", "v")).set_value(3).run()
     assert not at.exception
     assert "Кто-то сохранил эту оценку" in visible_text(at)
     assert at.radio(key=state_key(ids[0], "politeness", "v")).value == 3

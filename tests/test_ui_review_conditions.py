@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from review_fixtures import seed_workflow
 from test_review_conditions import CONDITIONAL_RUBRIC
-from ui_harness import run_page, visible_text
+from ui_harness import run_page, visible_text, whole_page
 
 from qa_app.services.rubrics import store as rubrics
 from qa_app.services.sampling import plans as sampling
@@ -45,8 +45,8 @@ def test_a_waived_criterion_shows_its_reason_and_asks_nothing(sqlite_url, lang):
     assert state_key(aid, "politeness", "v") in keys
     assert at.metric[1].value == "0/3"  # graded/asked: the waived one is not asked
     at.radio(key=state_key(aid, "politeness", "v")).set_value(3).run()
-    at.radio(key=state_key(aid, "greeting", "v")).set_value(1).run()
-    at.radio(key=state_key(aid, "correct_info", "v")).set_value(1).run()
+    whole_page(at).radio(key=state_key(aid, "greeting", "v")).set_value(1).run()
+    whole_page(at).radio(key=state_key(aid, "correct_info", "v")).set_value(1).run()
     assert at.metric[1].value == "3/3" and at.metric[0].value == "100"
 
 

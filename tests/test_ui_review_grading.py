@@ -9,7 +9,7 @@ import json
 
 import pytest
 from review_fixtures import seed_workflow
-from ui_harness import run_page
+from ui_harness import run_page, whole_page
 
 from qa_app.services.reviews import grading as reviews
 from qa_app.services.sampling import plans as sampling
@@ -52,7 +52,7 @@ def test_opens_at_the_first_ungraded_and_jumps_to_the_first_missing(sqlite_url):
     assert [".st-key-qa-crit-politeness" in j for j in _jumps(at)] == [True]
     at.radio(key=state_key(ids[0], "politeness", "v")).set_value(3).run()
     assert _jumps(at) == []  # a grade click does not move the form
-    at.button(key="review.submit").click().run()
+    whole_page(at).button(key="review.submit").click().run()
     assert not at.exception and at.error
     jumps = _jumps(at)
     assert len(jumps) == 1 and ".st-key-qa-crit-greeting" in jumps[0]
@@ -83,3 +83,22 @@ def test_drafts_skip_automatic_values_and_the_submission_records_them(sqlite_url
         autos = {g.criterion_id: g.auto_value for g in stored.grades}
         assert stored.status == "submitted"
         assert autos["politeness"] is not None and autos["greeting"] is None
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "This conversation is in another reviewer's queue"),
+    ("ru", "Этот диалог в очереди другого проверяющего"),
+])  # fmt: skip
+def test_another_reviewers_assignment_is_refused_in_words_inside_the_fragment(
+    sqlite_url, lang, said
+):
+    """The review is a fragment, whose errors never reach the page's guard: a refusal is
+    still said in the user's language, with no traceback."""
+    flow = seed_workflow(sqlite_url, conversations=2)
+    with storage_db.unit_of_work(sqlite_url) as session:
+        theirs = sampling.assign_conversation(session, flow.lead, flow.conversation_ids[0], "rev2")
+    at = run_page("review", "reviewer", sqlite_url, lang=lang, username="rev1")
+    at.session_state["review.assignment_id"] = theirs
+    at.run()
+    assert not at.exception
+    assert at.error and said in at.error[0].value

@@ -28,6 +28,8 @@ Usage in a page test::
   ru/en, CSAT/NPS, first-response times, two agents in two teams, one customer and one agent
   message each) and returns their ids; ``conversation_rows`` gives plain rows for bulk
   inserts (the Overview benchmark uses it for 100,000 rows).
+* ``whole_page(at)`` runs once more after a click that reran only some fragments, so the
+  tree holds the whole page again (AppTest keeps only what the last run drew).
 * ``visible_text(at)`` joins titles, headers, markdown, captions and alerts, handy for
   asserting wording in both languages.
 """
@@ -187,6 +189,15 @@ def run_app(
     if actor is None:
         at.session_state[context.SESSION_FORM_LANG] = lang
     return _signed_in(at, db_url, actor).run()
+
+
+def whole_page(at: AppTest) -> AppTest:
+    """One more run, so the element tree holds the whole page again.
+
+    AppTest keeps only what its last run drew: a click whose callback reruns named
+    fragments only (a grade on the review page reruns its category and the score panel)
+    leaves just those in the tree, where the browser keeps the rest of the page."""
+    return at.run()
 
 
 def visible_text(at: AppTest) -> str:

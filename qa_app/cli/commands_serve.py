@@ -28,6 +28,10 @@ SERVER_FLAGS = (
     "--server.fileWatcherType=none",
     "--server.runOnSave=false",
     "--runner.magicEnabled=false",
+    # No full garbage collection after every run: on this app's heap (models, catalogues)
+    # it cost about 0.25 s of each click, 1 s on a loaded machine; Python's own
+    # generational collector still frees memory as it goes.
+    "--runner.postScriptGC=false",
 )
 
 

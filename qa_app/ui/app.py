@@ -11,7 +11,6 @@ from pathlib import Path
 import streamlit as st
 
 from qa_app.services import accounts
-from qa_app.services import database as services_db
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
 from qa_app.ui import context, session_cookie, sso
@@ -29,9 +28,8 @@ def render_guarded(spec: PageSpec) -> None:
     try:
         spec.render()
     except Exception as exc:
-        if not isinstance(exc, ServiceError) and services_db.translate_error(exc) is None:
+        if not context.show_expected_error(exc):
             raise  # a programming error: Streamlit's generic message, details in the log
-        context.show_error(exc)
 
 
 def _page_object(spec: PageSpec, role: str = "", *, hidden: bool = False) -> st.Page:

@@ -322,6 +322,16 @@ def show_error(exc: BaseException) -> None:
     st.error(describe_error(exc, current_lang(), markdown=True), icon=":material/error:")
 
 
+def show_expected_error(exc: BaseException) -> bool:
+    """Show a service or database error in the user's language and return True; False for
+    anything else (a programming error, for the caller to re-raise: Streamlit's generic
+    message, details in the log)."""
+    if not isinstance(exc, ServiceError) and services_db.translate_error(exc) is None:
+        return False
+    show_error(exc)
+    return True
+
+
 def _where(exc: BaseException) -> str:
     """``module:line`` of the innermost frame, so the admin can find the fault."""
     tb = exc.__traceback__

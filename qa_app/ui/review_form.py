@@ -3,6 +3,11 @@ N/A where the rubric allows it, a comment per criterion, automatic suggestions m
 
 Widget values live in ``st.session_state`` under keys derived from the assignment, so a
 rerun, a failed save or a conflict never loses what the reviewer entered.
+
+Each category is its own fragment, and a grade click reruns only two small ones: its
+category (the chosen level's descriptor, the category's score in its header) and the score
+panel (the figures and the draft save, ``SCORE_FRAGMENT``), not the other criteria; a
+comment reruns only the score panel.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ import streamlit as st
 
 from qa_app.i18n.numbers import decimal
 from qa_app.services.autoqa import Suggestion
-from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft
+from qa_app.services.reviews import GradeInput, ReviewContext, ReviewDraft, preview_score
 from qa_app.ui import context, grading_keys
 from qa_app.ui.applicability_text import auto_na_reason
 from qa_app.ui.context import current_lang, tr
-from scoring.rubric.files import Criterion
+from scoring.rubric.files import Category, Criterion
 from scoring.rubric.score_maths import ReviewScore
 
 NA = "na"
+#: The fragment with the score so far and the draft save (``review_page.score_panel``).
+SCORE_FRAGMENT = "qa-score"
 
 # A draft's grades and comments, and what the review page needs to save it where it left
 # off (the lock version it saw, what it last saved, the loaded marker, which assignment):
@@ -99,8 +106,23 @@ def _levels_help(criterion: Criterion, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _use_suggestion(key: str, value) -> None:
+def category_fragment_key(category_id: str) -> str:
+    return f"qa-cat-{category_id}"
+
+
+def _graded(category_id: str) -> None:
+    """A grade changed: rerun its category and the score panel only."""
+    st.rerun([SCORE_FRAGMENT, category_fragment_key(category_id)])
+
+
+def _commented() -> None:
+    """A comment changed: only the draft save (in the score panel) has work to do."""
+    st.rerun(SCORE_FRAGMENT)
+
+
+def _use_suggestion(key: str, value, category_id: str) -> None:
     st.session_state[key] = value
+    _graded(category_id)
 
 
 def _quoted(text: str, lang: str) -> str:
@@ -172,7 +194,9 @@ def hidden_suggestions(ctx: ReviewContext) -> list[str]:
     ]
 
 
-def render_suggestion(ctx: ReviewContext, criterion: Criterion, suggestion: Suggestion) -> None:
+def render_suggestion(
+    ctx: ReviewContext, criterion: Criterion, suggestion: Suggestion, category_id: str
+) -> None:
     """An automatic suggestion, clearly marked, with evidence and an explicit "use" button.
 
     The technical details (signal, raw value, scorer version) are in the tooltip."""
@@ -195,13 +219,15 @@ def render_suggestion(ctx: ReviewContext, criterion: Criterion, suggestion: Sugg
             tr("review.auto.use"),
             key=f"rv{ctx.assignment_id}.{criterion.id}.use",
             on_click=_use_suggestion,
-            args=(state_key(ctx.assignment_id, criterion.id, "v"), suggestion.value),
+            args=(state_key(ctx.assignment_id, criterion.id, "v"), suggestion.value, category_id),
             type="tertiary",
             icon=":material/smart_toy:",
         )
 
 
-def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) -> None:
+def render_criterion(
+    ctx: ReviewContext, criterion: Criterion, missing: bool, category_id: str
+) -> None:
     lang = current_lang()
     options = list(criterion.scale.values) + ([NA] if criterion.na_allowed else [])
     key = state_key(ctx.assignment_id, criterion.id, "v")
@@ -217,12 +243,14 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
         format_func=lambda v: _level_text(criterion, v, lang),
         help=_levels_help(criterion, lang),
         disabled=not ctx.editable,
+        on_change=_graded,
+        args=(category_id,),
     )
     if value is not None and value != NA:
         st.caption(criterion.scale.level(value).descriptor.get(lang))
     suggestion = ctx.suggestions.get(criterion.id)
     if suggestion is not None and suggestion.earned:
-        render_suggestion(ctx, criterion, suggestion)
+        render_suggestion(ctx, criterion, suggestion, category_id)
     elif suggestion is not None:
         render_hidden_suggestion(suggestion)
     st.text_input(
@@ -231,6 +259,7 @@ def render_criterion(ctx: ReviewContext, criterion: Criterion, missing: bool) ->
         placeholder=tr("review.criterion_comment"),
         label_visibility="collapsed",
         disabled=not ctx.editable,
+        on_change=_commented,
     )
 
 
@@ -274,27 +303,41 @@ def render_score(
         )
 
 
-def render_form(ctx: ReviewContext, score: ReviewScore) -> None:
-    """All categories and criteria; category headers carry their live scores."""
+def live_score(ctx: ReviewContext) -> ReviewScore:
+    """The score of the draft as the widgets show it now (the one score formula)."""
+    return preview_score(ctx.rubric.rubric, current_draft(ctx), ctx.auto_na)
+
+
+def render_category(ctx: ReviewContext, category: Category) -> None:
+    """One category: its live score in the header, its criteria (a category's fragment)."""
     lang = current_lang()
-    missing = set(score.missing) if st.session_state.get(f"rv{ctx.assignment_id}.tried") else set()
+    score = live_score(ctx)
+    tried = st.session_state.get(f"rv{ctx.assignment_id}.tried")
+    missing = set(score.missing) if tried else set()
+    cat_score = score.categories[category.id].score
+    shown = "—" if cat_score is None else tr("review.category_score", score=f"{cat_score:.0f}")
+    with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
+        for criterion in category.criteria:
+            if criterion.id in ctx.auto_na:
+                render_auto_na(criterion, ctx.auto_na[criterion.id])
+                continue
+            with st.container(key=grading_keys.criterion_key(criterion.id)):
+                render_criterion(ctx, criterion, criterion.id in missing, category.id)
+
+
+def render_form(ctx: ReviewContext) -> None:
+    """All categories, each a fragment a grade click in it reruns, and the overall comment."""
     hidden = hidden_suggestions(ctx)
     if hidden:
         names = ", ".join(html.escape(name) for name in hidden)
         st.caption(":material/visibility_off: " + tr("review.auto.hidden_summary", names=names))
     for category in ctx.rubric.rubric.categories:
-        cat_score = score.categories[category.id].score
-        shown = "—" if cat_score is None else tr("review.category_score", score=f"{cat_score:.0f}")
-        with st.expander(f"{category.name.get(lang)} · {shown}", expanded=True):
-            for criterion in category.criteria:
-                if criterion.id in ctx.auto_na:
-                    render_auto_na(criterion, ctx.auto_na[criterion.id])
-                    continue
-                with st.container(key=grading_keys.criterion_key(criterion.id)):
-                    render_criterion(ctx, criterion, criterion.id in missing)
+        fragment = st.fragment(render_category, key=category_fragment_key(category.id))
+        fragment(ctx, category)
     st.text_area(
         tr("review.overall_comment"),
         key=comment_key(ctx.assignment_id),
         disabled=not ctx.editable,
         height=100,
+        on_change=_commented,
     )

@@ -104,14 +104,17 @@ def signal_readings(session: Session, conversation_id: int) -> dict[str, SignalR
     """Every conversation-level signal stored for a conversation, with its evidence."""
     run = session.get(AutoScoreRun, conversation_id)
     stored = (run.signals if run is not None else None) or {}
+    # Read by conversation, the message-level rows skipped here: with "message_id IS NULL"
+    # in the query SQLite chose the message index and scanned every conversation's
+    # signals (0.3 s a review page); the conversation index reads a few dozen rows.
     rows = session.scalars(
         select(AutoScore)
-        .where(AutoScore.conversation_id == conversation_id, AutoScore.message_id.is_(None))
+        .where(AutoScore.conversation_id == conversation_id)
         .order_by(AutoScore.id.desc())
     )
     out: dict[str, SignalReading] = {}
     for row in rows:
-        if row.task in out:
+        if row.message_id is not None or row.task in out:
             continue
         doc = stored.get(row.task) or {}
         normalised = doc.get("normalised", fallback_normalised(row.task, row.score))
@@ -174,22 +177,32 @@ _MODELS: dict[tuple, tuple[int, CalibratedModel | None]] = {}
 REFIT_GROWTH = 0.10
 
 
-def calibrated_model(
-    session: Session, rubric_version_id: int, criterion: Criterion
-) -> CalibratedModel | None:
-    """The model for a criterion, or None while there are too few grades to trust one."""
-    graded = (
-        session.scalar(
-            select(func.count(ReviewGrade.id))
-            .join(Review, ReviewGrade.review_id == Review.id)
-            .where(
-                Review.rubric_version_id == rubric_version_id,
-                Review.status.in_(GRADED_STATUSES),
-                ReviewGrade.criterion_id == criterion.id,
-            )
+def graded_counts(
+    session: Session, rubric_version_id: int, criterion_ids: list[str]
+) -> dict[str, int]:
+    """Submitted grades per criterion of a rubric version, in one query (what decides
+    whether a criterion has a calibrated model and when it is refitted)."""
+    rows = session.execute(
+        select(ReviewGrade.criterion_id, func.count(ReviewGrade.id))
+        .join(Review, ReviewGrade.review_id == Review.id)
+        .where(
+            Review.rubric_version_id == rubric_version_id,
+            Review.status.in_(GRADED_STATUSES),
+            ReviewGrade.criterion_id.in_(criterion_ids),
         )
-        or 0
-    )
+        .group_by(ReviewGrade.criterion_id)
+    ).all()
+    return {criterion_id: count for criterion_id, count in rows}
+
+
+def calibrated_model(
+    session: Session, rubric_version_id: int, criterion: Criterion, graded: int | None = None
+) -> CalibratedModel | None:
+    """The model for a criterion, or None while there are too few grades to trust one
+    (``graded``: its submitted grades, when the caller counted them already)."""
+    if graded is None:
+        counts = graded_counts(session, rubric_version_id, [criterion.id])
+        graded = counts.get(criterion.id, 0)
     key = (str(session.get_bind().url), rubric_version_id, criterion.id)
     if graded < MIN_CALIBRATION_REVIEWS:
         return None
@@ -236,12 +249,15 @@ def suggestions_for_conversation(
     run = session.get(AutoScoreRun, conversation_id)
     signals = (run.signals if run is not None else None) or {}
     version = _version_row(session, rubric) if signals else None
+    counts = graded_counts(session, version.id, [c.id for c in wanted]) if version else {}
     out = {}
     for criterion in wanted:
         reading = readings.get(criterion.auto_signal)
         if reading is None:
             continue
-        model = calibrated_model(session, version.id, criterion) if version else None
+        model = None
+        if version is not None:
+            model = calibrated_model(session, version.id, criterion, counts.get(criterion.id, 0))
         out[criterion.id] = _suggestion(criterion, reading, model, signals)
     return out
 

@@ -1,7 +1,9 @@
 """Review: the transcript on the left, the rubric on the right, drafts saved on every change.
 
-The grading side is a fragment: a grade click reruns the form, the score so far and the
-draft save, not the transcript and the page around it. The transcript column stays in view
+Nested keyed fragments keep every click small: a grade click reruns only its category and
+the score panel (the score so far and the draft save), a submit saves and reruns only the
+review itself (title, transcript, form) to open the next conversation, never the app around
+it; each fragment run re-checks the sign-in session first. The transcript column stays in view
 (sticky) while the form scrolls with the page, so neither hides in a short inner box.
 Keys grade too (``grading_keys``). The page keeps the lock version it last saw; a save
 after someone else's shows a clear conflict, keeps the reviewer's input, and offers to load
@@ -133,16 +135,39 @@ def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
         st.rerun()
 
 
-RERUN_PAGE = "review.rerun_page"
-#: Set by the page's full run, which has just checked the sign-in session: a grade click
-#: reruns only the fragment, which must check it itself.
+#: Set just before a fragment runs inside a run that has checked the sign-in session
+#: already (the page's full run, or the review's own fragment): the fragment takes it and
+#: does not query again. A fragment rerun on its own finds it unset and checks itself.
 SESSION_CHECKED = "review.session_checked"
+#: Keyed fragments (``st.rerun(key)`` from a callback reruns only that one): the whole
+#: review (title, transcript, form) for submit-and-next, the grading panel for a refused
+#: submit, the score panel for a grade or a comment (``review_form.SCORE_FRAGMENT``).
+REVIEW_FRAGMENT = "qa-review"
+PANEL_FRAGMENT = "qa-panel"
+
+
+def checked_actor(actor):
+    """The actor for this fragment run, after the sign-in session check (one indexed
+    query, skipped when this run checked it already): a grade click after a password
+    reset, a deactivation or a role change signs the tab out (the typed grades kept for
+    the same user) before anything is read or saved."""
+    if st.session_state.pop(SESSION_CHECKED, False):
+        return actor
+    fresh = context.validated_actor()
+    if fresh is None:
+        st.rerun(scope="app")
+    return fresh
 
 
 def _submit(actor, ctx: reviews.ReviewContext) -> None:
-    """The submit button's callback (it runs before the fragment reruns): a refused submit
-    is shown with the missing criteria flagged and the form at the first of them; a done
-    one, or a conflict, asks the fragment to rerun the whole page."""
+    """The submit button's callback (it runs before any fragment reruns, so it checks the
+    session itself): a refused submit reruns the grading panel with the missing criteria
+    flagged and the form at the first of them; a conflict reruns the panel with the two
+    ways out; a done one saves and reruns only the review, which opens the next
+    conversation (no full page run)."""
+    actor = context.validated_actor()
+    if actor is None:
+        st.rerun()  # signed out meanwhile: the panel's check sends the tab to sign-in
     aid = ctx.assignment_id
     draft = review_form.current_draft(ctx)
     st.session_state[f"rv{aid}.tried"] = True
@@ -154,11 +179,10 @@ def _submit(actor, ctx: reviews.ReviewContext) -> None:
         st.session_state[f"rv{aid}.error"] = exc
         score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
         st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
-        return
+        st.rerun(PANEL_FRAGMENT)
     except Conflict:
         st.session_state[_conflict_key(aid)] = True
-        st.session_state[RERUN_PAGE] = True
-        return
+        st.rerun(PANEL_FRAGMENT)
     review_form.forget_state(aid)
     score = "—" if result.score.overall is None else f"{result.score.overall:.0f}"
     st.session_state["review.flash"] = tr("review.submitted", score=score)
@@ -166,12 +190,11 @@ def _submit(actor, ctx: reviews.ReviewContext) -> None:
         st.session_state[TARGET] = result.next_assignment_id
     else:
         st.session_state.pop(TARGET, None)
-        st.session_state["review.queue_empty"] = True
     st.query_params.clear()
-    st.session_state[RERUN_PAGE] = True
+    st.rerun(REVIEW_FRAGMENT)
 
 
-def render_actions(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
+def render_actions(actor, ctx: reviews.ReviewContext) -> None:
     if not ctx.editable:
         status = ctx.review_status or ctx.assignment_status
         st.info(tr("review.read_only", status=tr(f"review.status.{status}")))
@@ -214,10 +237,24 @@ def render_title(ctx: reviews.ReviewContext) -> None:
 
 def render() -> None:
     actor = context.require_page(ACTION)
-    st.session_state.pop(RERUN_PAGE, None)  # this run is the whole page already
     ensure_rubrics(context.database_url())
-    context.show_flash("review.flash")
-    screen = load_screen(actor)
+    st.session_state[SESSION_CHECKED] = True  # the app's run has just checked it
+    review(actor)
+
+
+@st.fragment(key=REVIEW_FRAGMENT)
+def review(actor) -> None:
+    """The title, the transcript and the grading panel of one assignment: what a submit
+    reruns to open the next conversation."""
+    actor = checked_actor(actor)
+    with st.empty():  # always there, so the page below keeps its place when it shows
+        context.show_flash("review.flash")
+    try:  # a fragment's errors never reach the page's guard: say them here
+        screen = load_screen(actor)
+    except Exception as exc:
+        if not context.show_expected_error(exc):
+            raise
+        return
     if screen is None:
         st.title(tr("review.title"))
         lead = can(actor, "review.read_any")  # leads mostly read others' work from here
@@ -234,19 +271,28 @@ def render() -> None:
     with left, st.container(key="qa-transcript"):
         render_transcript(ctx.transcript, current_lang(), CHAT_HEIGHT, evidence=screen.evidence)
     with right:
-        st.session_state[SESSION_CHECKED] = True
+        st.session_state[SESSION_CHECKED] = True  # checked above, in this run
         grading_panel(actor, ctx)
 
 
-@st.fragment
+@st.fragment(key=PANEL_FRAGMENT)
 def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
-    """The form, the score so far, submit and the draft save: what a grade click reruns."""
-    if st.session_state.pop(RERUN_PAGE, False):
-        st.rerun()  # submitted (or a conflict): the next conversation needs the whole page
-    if not st.session_state.pop(SESSION_CHECKED, False) and context.validated_actor() is None:
-        # a grade click after a password reset, a deactivation or a role change: the tab
-        # signs out (the typed grades kept for the same user) before anything is saved
-        st.rerun(scope="app")
+    """The score so far, the form and submit; a refused submit reruns it."""
+    score_panel(actor, ctx)
+    with st.container(key=grading_keys.FORM_KEY):
+        review_form.render_form(ctx)
+    render_actions(actor, ctx)
+    target = st.session_state.pop(_jump_key(ctx.assignment_id), None)
+    if target:
+        nonce = st.session_state.get("review.jumps", 0) + 1
+        st.session_state["review.jumps"] = nonce
+        grading_keys.jump_to(target, nonce)
+
+
+@st.fragment(key=review_form.SCORE_FRAGMENT)
+def score_panel(actor, ctx: reviews.ReviewContext) -> None:
+    """The score so far and the draft save: with its category, what a grade click reruns."""
+    actor = checked_actor(actor)
     render_conflict(actor, ctx)
     draft = review_form.current_draft(ctx)
     score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
@@ -256,12 +302,4 @@ def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
         ctx.rubric.rubric.settings.passing_score,
         editable=ctx.editable,
     )
-    with st.container(key=grading_keys.FORM_KEY):
-        review_form.render_form(ctx, score)
-    render_actions(actor, ctx, draft)
-    autosave(actor, ctx, review_form.current_draft(ctx))
-    target = st.session_state.pop(_jump_key(ctx.assignment_id), None)
-    if target:
-        nonce = st.session_state.get("review.jumps", 0) + 1
-        st.session_state["review.jumps"] = nonce
-        grading_keys.jump_to(target, nonce)
+    autosave(actor, ctx, draft)
