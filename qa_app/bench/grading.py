@@ -140,8 +140,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """``qa-studio serve`` on a free port for the block; yields the base address."""
+def serving_process(url: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``qa-studio serve`` on a free port for the block; yields the base address and the
+    server process (whose memory a load run reads)."""
     port = _free_port()
     env = {**os.environ, "QA_STUDIO_DATABASE_URL": url}
     command = [sys.executable, "-m", "qa_app.cli", "serve", "--port", str(port)]
@@ -161,13 +162,20 @@ def serving(url: str) -> Iterator[str]:
                 if answer.status == 200:
                     break
             time.sleep(0.5)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def serving(url: str) -> Iterator[str]:
+    """``qa-studio serve`` on a free port for the block; yields the base address."""
+    with serving_process(url) as (base, _process):
+        yield base
 
 
 def _idle(page) -> None:

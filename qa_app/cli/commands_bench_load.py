@@ -77,9 +77,54 @@ def bench_load(reviewers: int, seconds: float, limit: int, conversations: int,
         raise SystemExit(1)
 
 
+@click.command("browsers")
+@click.option("--browsers", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--servers", type=click.IntRange(1, 4), default=2, show_default=True,
+              help="qa-studio serve processes on one PostgreSQL database.")  # fmt: skip
+@click.option("--reviews", type=click.IntRange(1, 100), default=4, show_default=True,
+              help="Conversations each browser grades.")  # fmt: skip
+@click.option("--seconds", type=click.FloatRange(10, 3600), default=300, show_default=True)
+def bench_browsers(browsers: int, servers: int, reviews: int, seconds: float) -> None:
+    """Reviewers in real browsers against two servers on one PostgreSQL database."""
+    from qa_app.bench.browsers import measure_browsers
+
+    url = postgres_url()
+    problem = postgres_answers(url)
+    if problem:
+        raise CliError(f"PostgreSQL does not answer: {problem}")
+    export = Path(tempfile.mkdtemp(prefix="qa-bench-browsers-")) / "export.jsonl"
+    scale.write_export(export, browsers * (reviews + 1) + 20)
+    with scratch_schema(url, "browsers") as scoped:
+        f = measure_browsers(scoped, export, browsers=browsers, servers=servers,
+                             reviews=reviews, seconds=seconds)  # fmt: skip
+    for line in format_browsers(f):
+        click.echo(line)
+    if f.duplicated or f.stored_reviews != f.submitted or f.console_errors:
+        raise SystemExit(1)
+
+
+def format_browsers(f) -> list[str]:
+    """The printed lines of ``bench browsers``."""
+    return [
+        f"{f.browsers} browsers on {f.servers} servers for {f.seconds:.1f} s: {f.submitted} "
+        f"reviews submitted ({f.submitted / f.seconds if f.seconds else 0:.2f}/s)",
+        f"  grade click shown      median {f.median(f.clicks_ms):,.0f} ms, p95 "
+        f"{f.p95(f.clicks_ms):,.0f} ms ({len(f.clicks_ms)} clicks)",
+        f"  submit, next ready     median {f.median(f.submits_ms):,.0f} ms, p95 "
+        f"{f.p95(f.submits_ms):,.0f} ms",
+        f"  server memory          {f.memory_before_mb:,.0f} MB before, {f.memory_open_mb:,.0f} MB "
+        f"with every session open: {f.memory_per_session_mb:,.1f} MB per session",
+        f"  database               {f.stored_reviews} submitted reviews stored, "
+        f"{f.duplicated} duplicated; page errors {len(f.console_errors)}; sign-ins typed "
+        f"again {f.sign_in_retries}",
+        *(f"    {error}"[:300] for error in f.console_errors[:5]),
+    ]
+
+
 def register(group: click.Group) -> None:
     from qa_app.cli.commands_bench import bench_group
     from qa_app.cli.commands_bench import register as add_bench
 
     add_bench(group)
     bench_group.add_command(bench_load)
+    bench_group.add_command(bench_browsers)
