@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import os
 import shutil
-import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,15 +57,6 @@ class BrowserFigures:
             (self.memory_open_mb - self.memory_before_mb) / self.browsers if self.browsers else 0.0
         )
 
-    @staticmethod
-    def p95(values: list[float]) -> float:
-        if len(values) < 2:
-            return values[0] if values else 0.0
-        return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-    @staticmethod
-    def median(values: list[float]) -> float:
-        return statistics.median(values) if values else 0.0
 
 
 def _rss_mb(pid: int) -> float:

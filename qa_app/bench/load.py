@@ -20,7 +20,6 @@ the database URL it is given (loopback by default).
 from __future__ import annotations
 
 import random
-import statistics
 import threading
 import time
 from dataclasses import dataclass, field
@@ -61,11 +60,6 @@ class LoadReport:
     def reviews_per_second(self) -> float:
         return self.submitted / self.seconds if self.seconds > 0 else 0.0
 
-    @staticmethod
-    def p95(values: list[float]) -> float:
-        if len(values) < 2:
-            return values[0] if values else 0.0
-        return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
 do_assign_conversation = atomic(sampling.assign_conversation)

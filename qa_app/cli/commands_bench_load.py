@@ -12,6 +12,7 @@ import click
 
 from qa_app.bench import load, scale
 from qa_app.bench.imports import postgres_answers, postgres_url
+from qa_app.bench.percentiles import median, p95
 from qa_app.bench.scratch import scratch_schema
 from qa_app.cli.errors import CliError
 
@@ -24,10 +25,10 @@ def format_report(report: load.LoadReport) -> list[str]:
     return [
         f"{report.reviewers} reviewers for {report.seconds:.1f} s: {report.submitted:,} reviews "
         f"submitted, {report.reviews_per_second:.1f} reviews/s held",
-        f"  open a conversation   p95 {load.LoadReport.p95(report.open_times) * ms:,.0f} ms "
-        f"(median {_median(report.open_times) * ms:,.0f} ms)",
-        f"  submit a review       p95 {load.LoadReport.p95(report.submit_times) * ms:,.0f} ms "
-        f"(median {_median(report.submit_times) * ms:,.0f} ms)",
+        f"  open a conversation   p95 {p95(report.open_times) * ms:,.0f} ms "
+        f"(median {median(report.open_times) * ms:,.0f} ms)",
+        f"  submit a review       p95 {p95(report.submit_times) * ms:,.0f} ms "
+        f"(median {median(report.submit_times) * ms:,.0f} ms)",
         f"  two tabs: {report.tab_refused} of {report.tab_probes} stale saves refused with a "
         "conflict",
         f"  two leads racing over {report.race_conversations} conversations: "
@@ -37,10 +38,6 @@ def format_report(report: load.LoadReport) -> list[str]:
         f"errors {len(report.errors)}",
         *(f"    {error}" for error in report.errors[:5]),
     ]
-
-
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2] if values else 0.0
 
 
 @click.command("load")
@@ -108,10 +105,10 @@ def format_browsers(f) -> list[str]:
     return [
         f"{f.browsers} browsers on {f.servers} servers for {f.seconds:.1f} s: {f.submitted} "
         f"reviews submitted ({f.submitted / f.seconds if f.seconds else 0:.2f}/s)",
-        f"  grade click shown      median {f.median(f.clicks_ms):,.0f} ms, p95 "
-        f"{f.p95(f.clicks_ms):,.0f} ms ({len(f.clicks_ms)} clicks)",
-        f"  submit, next ready     median {f.median(f.submits_ms):,.0f} ms, p95 "
-        f"{f.p95(f.submits_ms):,.0f} ms",
+        f"  grade click shown      median {median(f.clicks_ms):,.0f} ms, p95 "
+        f"{p95(f.clicks_ms):,.0f} ms ({len(f.clicks_ms)} clicks)",
+        f"  submit, next ready     median {median(f.submits_ms):,.0f} ms, p95 "
+        f"{p95(f.submits_ms):,.0f} ms",
         f"  server memory          {f.memory_before_mb:,.0f} MB before, {f.memory_open_mb:,.0f} MB "
         f"with every session open: {f.memory_per_session_mb:,.1f} MB per session",
         f"  database               {f.stored_reviews} submitted reviews stored, "
