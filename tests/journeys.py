@@ -84,8 +84,13 @@ INTERFACE_TEXT = """(skip) => {
 #: Streamlit's own words, which no catalogue can translate (Streamlit 1.x has no setting for
 #: them): the keyboard users' "Skip to main content" link (hidden until it has the focus) and
 #: the "Press Enter to apply" / "Press Ctrl+Enter to submit form" hint under a field while
-#: it is being typed in.
-STREAMLIT_CHROME = ("[data-testid='stSkipToContent']", "[data-testid='InputInstructions']")
+#: it is being typed in; the file uploader's drop zone ("Upload", "200MB per file", the list
+#: of types), which Streamlit draws from the server's settings in English.
+STREAMLIT_CHROME = (
+    "[data-testid='stSkipToContent']",
+    "[data-testid='InputInstructions']",
+    "[data-testid='stFileUploaderDropzone']",
+)
 DATA_ELEMENTS = ", ".join(
     STREAMLIT_CHROME
     +

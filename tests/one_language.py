@@ -42,7 +42,7 @@ DATA = re.compile(
             r"\bv\d+\b",
             r"\b[a-z]+-\d+\+[0-9a-f]+\b",
             r"\([a-z]+(?:-[a-z]+)+\)",
-            r"\bdemo-\d+\b",
+            r"\bdemo-[-\s\d\u00a0\u202f]*",
             r"contract: DG-\\d\{6\}",
             r"\[masked\]",
             r"\b[a-z]+(?:_[a-z]+)+\b",
