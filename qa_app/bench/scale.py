@@ -26,7 +26,7 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -283,10 +283,6 @@ def run_pipeline(url: str, path: Path, jobs: int = 2, progress=None) -> list[Sta
             progress(stage)
         figures.append(run_stage(stage, url, path, jobs))
     return figures
-
-
-def as_dict(figures: list[StageFigures]) -> list[dict]:
-    return [asdict(f) for f in figures]
 
 
 if __name__ == "__main__":
