@@ -9,7 +9,10 @@ values read as in the standard import: customer/agent/system, клиент/оп�
 when the file has no role column, from an author rule: authors matching ``agent_pattern``
 (a regular expression) or listed in ``agent_authors`` are agents, every other author the
 customer. ``defaults`` give a value to a field for every row (a file with no channel
-column is all "chat"). The whole file is grouped in memory (the upload limit bounds it).
+column is all "chat"). Survey columns map to ``survey:<attribute>`` (a 1-5 rating) and
+``survey_importance:<attribute>`` (its weight), the same fields the standard CSV import
+reads from ``survey_<attribute>`` headers, so a help desk's "Speed rating" column feeds the
+CSI without renaming it. The whole file is grouped in memory (the upload limit bounds it).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from qa_app.ingest.csv_reader import (
 )
 from qa_app.ingest.records import ParsedConversation, Problem, Rejection, UnreadableFile
 from qa_app.ingest.source import SourceFile, inspect_file
+from qa_app.ingest.survey import SURVEY_KINDS, csv_survey_field, survey_field_attribute
 from qa_app.ingest.values import FieldProblem
 
 if TYPE_CHECKING:
@@ -119,9 +123,12 @@ class ColumnMapping:
         return mapping
 
     def check(self) -> None:
-        for name in (*self.columns, *self.defaults):
+        for name in self.columns:
+            if name not in FIELDS and not is_survey_field(name):
+                raise MappingError("unknown_field", field=name, accepted=_ACCEPTED)
+        for name in self.defaults:
             if name not in FIELDS:
-                raise MappingError("unknown_field", field=name, accepted=", ".join(FIELDS))
+                raise MappingError("unknown_field", field=name, accepted=_ACCEPTED)
         missing = [name for name in REQUIRED if name not in self.columns]
         if missing:
             raise MappingError("required", fields=", ".join(missing))
@@ -150,6 +157,24 @@ class ColumnMapping:
         return "customer"
 
 
+_ACCEPTED = ", ".join((*FIELDS, *(f"{kind}:<attribute>" for kind in SURVEY_KINDS)))
+
+
+def is_survey_field(name: str) -> bool:
+    """``survey:<attribute>`` or ``survey_importance:<attribute>`` with a valid attribute."""
+    return survey_field_attribute(name) is not None
+
+
+def survey_attribute_for(header: str) -> str:
+    """The survey attribute a column name suggests: "Survey: Speed" and "survey_speed" both
+    give "speed", "Скорость ответа" gives "скорость_ответа" (the page lets it be edited)."""
+    normal = re.sub(r"[\W_]+", "_", header.strip().lower()).strip("_")
+    for prefix in ("survey_importance_", "survey_"):
+        if normal.startswith(prefix) and len(normal) > len(prefix):
+            return normal[len(prefix) :][:60]
+    return normal[:60]
+
+
 def _str_dict(value: object, key: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise MappingError("not_mapping_key", key=key)
@@ -161,7 +186,8 @@ def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
     English, any case, spaces or dashes); the first header wins a field."""
     guessed: dict[str, str] = {}
     for header in headers:
-        name = _GUESS.get(normalise_header(header))
+        normal = normalise_header(header)
+        name = _GUESS.get(normal) or csv_survey_field(normal)
         if name and name not in guessed:
             guessed[name] = header
     return guessed
@@ -279,11 +305,12 @@ class MappedReader:
     ) -> Iterator[ParsedConversation | Rejection]:
         header, body = open_table(source)
         index = self._indices(header, source.name)
+        positions = self._positions()
         groups: dict[str, list[tuple[int, list[str]]]] = {}
         try:
             for line, cells, trouble in body:
                 problem = _row_problem(cells, trouble, {}, len(header), line) if trouble else None
-                standard = self._standard(cells, index)
+                standard = self._standard(cells, index, positions)
                 key = standard[_STANDARD["conversation_id"]].strip()
                 if problem is None:
                     problem = _key_problem(key)
@@ -295,7 +322,7 @@ class MappedReader:
         finally:
             body.close()
         for key, rows in groups.items():
-            yield from _conversation(source.name, key, rows, _STANDARD, default_tz, masker)
+            yield from _conversation(source.name, key, rows, positions, default_tz, masker)
 
     def _indices(self, header: list[str], file: str) -> dict[str, int]:
         positions = {name: i for i, name in reversed(list(enumerate(header)))}
@@ -307,13 +334,21 @@ class MappedReader:
             )
         return {name: positions[col] for name, col in self.mapping.columns.items()}
 
-    def _standard(self, cells: list[str], index: dict[str, int]) -> list[str]:
-        values = [""] * len(FIELDS)
+    def _positions(self) -> dict[str, int]:
+        """Where each field sits in a standard row: the standard fields, then the survey
+        fields this mapping names (their number differs from mapping to mapping)."""
+        survey = [name for name in self.mapping.columns if name not in _STANDARD]
+        return {**_STANDARD, **{name: len(FIELDS) + i for i, name in enumerate(survey)}}
+
+    def _standard(
+        self, cells: list[str], index: dict[str, int], positions: dict[str, int]
+    ) -> list[str]:
+        values = [""] * len(positions)
         for name, value in self.mapping.defaults.items():
-            values[_STANDARD[name]] = value
+            values[positions[name]] = value
         for name, position in index.items():
             if position < len(cells) and cells[position].strip():
-                values[_STANDARD[name]] = cells[position]
+                values[positions[name]] = cells[position]
         role = _STANDARD["role"]
         if "role" not in index and not self.mapping.defaults.get("role"):
             values[role] = self.mapping.role_of(values[_STANDARD["author"]])

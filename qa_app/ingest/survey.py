@@ -27,6 +27,17 @@ IMPORTANCE_MAX = 100.0
 CSV_RATING_PREFIX = "survey_"
 CSV_IMPORTANCE_PREFIX = "survey_importance_"
 _ATTRIBUTE = re.compile(r"^[^\W_][\w-]{0,59}$")
+#: The two kinds of survey field a column maps to: ``<kind>:<attribute>``.
+SURVEY_KINDS = ("survey", "survey_importance")
+
+
+def survey_field_attribute(name: str) -> str | None:
+    """The attribute of a ``survey:<attribute>`` / ``survey_importance:<attribute>`` field
+    name (lower case, as stored), or None when ``name`` is no such field."""
+    kind, sep, attribute = name.partition(":")
+    if not sep or kind not in SURVEY_KINDS or not _ATTRIBUTE.match(attribute.strip().lower()):
+        return None
+    return attribute.strip().lower()
 
 
 def csv_survey_field(header: str) -> str | None:

@@ -10,11 +10,13 @@ from qa_app.services.imports.mappings import (
     ColumnMapping,
     TablePreview,
     get_preset,
+    is_survey_field,
     list_presets,
     mapped_reader,
     mapping_from_document,
     preview_file,
     save_preset,
+    survey_attribute_for,
 )
 from qa_app.services.imports.options import (
     DEFAULT_SOURCE,
@@ -51,6 +53,8 @@ __all__ = [
     "do_list_presets",
     "do_save_preset",
     "get_preset",
+    "is_survey_field",
+    "survey_attribute_for",
     "list_presets",
     "mapped_reader",
     "mapping_from_document",

@@ -17,7 +17,9 @@ from qa_app.ingest.mapping import (
     MappedReader,
     MappingError,
     TablePreview,
+    is_survey_field,
     preview_table,
+    survey_attribute_for,
 )
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
@@ -27,7 +29,12 @@ from qa_app.services.permissions import require
 from qa_app.storage.models import ImportMapping
 
 MAPPING_FIELDS = FIELDS
-__all__ = ["ColumnMapping", "TablePreview"]  # re-exported by the package
+__all__ = [
+    "ColumnMapping",
+    "TablePreview",
+    "is_survey_field",
+    "survey_attribute_for",
+]  # re-exported by the package
 
 
 def _invalid_input(key: str, params: dict, fallback: str) -> InvalidInput:

@@ -62,6 +62,49 @@ def _column_choices(preview: imports.TablePreview, start: dict[str, str]) -> dic
     return chosen
 
 
+def _survey_start(preview: imports.TablePreview, start: dict[str, str]) -> dict[str, dict]:
+    """Rating header -> {attribute, importance header} from a preset or the guessed headers."""
+    ratings: dict[str, dict] = {}
+    for name, header in start.items():
+        kind, _, attribute = name.partition(":")
+        if kind == "survey" and header in preview.headers:
+            importance = start.get(f"survey_importance:{attribute}", NOT_MAPPED)
+            ratings[header] = {"attribute": attribute, "importance": importance}
+    return ratings
+
+
+def _survey_choices(preview: imports.TablePreview, start: dict[str, str]) -> dict[str, str]:
+    """Survey rating columns, each with its attribute name and an optional importance
+    column: the fields the CSI is computed from."""
+    st.subheader(tr("mapping.survey"), anchor=False)
+    st.caption(tr("mapping.survey_help"))
+    known = _survey_start(preview, start)
+    picked = st.multiselect(
+        tr("mapping.survey_ratings"), preview.headers, default=list(known),
+        placeholder=tr("mapping.survey_none"), key="mapping.survey",
+    )  # fmt: skip
+    options = (NOT_MAPPED, *preview.headers)
+    labels = {NOT_MAPPED: tr("mapping.not_mapped"), **{h: h for h in preview.headers}}
+    chosen: dict[str, str] = {}
+    for header in picked:
+        left, right = st.columns(2)
+        preset = known.get(header, {})
+        attribute = left.text_input(
+            tr("mapping.survey_attribute", column=header),
+            value=preset.get("attribute") or imports.survey_attribute_for(header),
+            key=f"mapping.survey.attribute.{header}",
+        ).strip()
+        importance = right.selectbox(
+            tr("mapping.survey_importance", column=header), options,
+            index=_position(options, preset.get("importance")), format_func=labels.__getitem__,
+            key=f"mapping.survey.importance.{header}",
+        )  # fmt: skip
+        chosen[f"survey:{attribute}"] = header
+        if importance:
+            chosen[f"survey_importance:{attribute}"] = importance
+    return chosen
+
+
 def _position(options: tuple[str, ...], value: str | None) -> int:
     return options.index(value) if value in options else 0
 
@@ -72,6 +115,7 @@ def _document(preview: imports.TablePreview, preset: imports.ColumnMapping | Non
     st.subheader(tr("mapping.columns"), anchor=False)
     st.caption(tr("mapping.columns_help"))
     columns = _column_choices(preview, start)
+    columns.update(_survey_choices(preview, start))
     st.subheader(tr("mapping.roles"), anchor=False)
     left, right = st.columns(2)
     pattern = left.text_input(
