@@ -11,7 +11,7 @@ import click
 from qa_app.cli.context import unit_of_work
 from qa_app.cli.errors import CliError
 from qa_app.cli.sample_options import filter_options, filters_from, parse_now, split
-from qa_app.services import database, sampling
+from qa_app.services import database, rubrics, sampling
 from qa_app.services.actor import SYSTEM
 from qa_app.services.errors import ServiceError
 from qa_app.services.sampling import STRATEGIES
@@ -85,6 +85,9 @@ def sample_command(ctx: click.Context, **options) -> None:
     now = parse_now(options["now_text"])
     uow = unit_of_work(ctx)
     try:
+        # As on the first page load: a fresh database gets the bundled default rubric, so
+        # "import, score, sample" works on a new install without a visit to the app first.
+        rubrics.do_ensure_default_rubric(uow)
         if options["dry_run"]:
             plan = sampling.sample_preview(uow, SYSTEM, request, now=now)
         else:
