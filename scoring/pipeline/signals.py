@@ -129,6 +129,24 @@ def agent_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     return out
 
 
+def _upset_evidence(item: MessageScores, n: int = 2) -> tuple:
+    """Why a customer turn counts as upset: the words that pulled its sentiment down (a
+    word that pulled it up is no evidence of upset, though the model weighs it), or, when
+    only the emotion model said so, that verdict as a rule a reviewer can read."""
+    sentiment = item.results.get("sentiment")
+    negative = sorted(
+        (e for e in (sentiment.evidence if sentiment else ()) if e.weight < 0 and e.text),
+        key=lambda e: e.weight,
+    )[:n]
+    found = tuple((item.index, e) for e in negative)
+    if sentiment is not None and sentiment.score <= UPSET_SENTIMENT and found:
+        return found
+    emotion = item.results.get("emotions")
+    if emotion is not None and emotion.label in NEGATIVE_EMOTIONS:
+        found += ((item.index, Evidence(0, 0, f"customer.emotion.{emotion.label}", -1.0, "")),)
+    return found
+
+
 def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     """Empathy shown (best agent message) and missed empathy: an upset customer turn whose
     agent replies, until the customer speaks again, all stay below ``EMPATHY_SHOWN`` (the
@@ -150,7 +168,7 @@ def empathy_signals(messages: Sequence[MessageScores]) -> list[Signal]:
     evidence = tuple(
         ev
         for turn, reply in missed[:3]
-        for ev in _top_evidence(turn, "sentiment", 2)
+        for ev in _upset_evidence(turn)
         + ((reply.index, Evidence(0, 0, "empathy.none_in_reply", -1.0, "")),)
     )
     score = best.results["empathy"].score

@@ -1,0 +1,51 @@
+"""The evidence behind "missed empathy" must be something a reviewer can check: the words
+that made the customer's turn negative, or the emotion model's verdict named as such; never
+a word that pulled the sentiment *up* (the Russian MultiWOZ turn «Еще мне нужен поезд…» once
+showed «мне» as evidence that the customer was upset)."""
+
+from __future__ import annotations
+
+from scoring.base import Evidence, ScoreResult
+from scoring.pipeline.conversation import MessageScores
+from scoring.pipeline.signals import empathy_signals
+from scoring.scorers.resolution import ResolutionMarks
+
+NO_MARKS = ResolutionMarks(frozenset(), ())
+
+
+def _result(task: str, label: str, score: float, evidence=()) -> ScoreResult:
+    del task  # the key in the results mapping says which scorer it is
+    return ScoreResult(label=label, score=score, lang="ru", evidence=tuple(evidence))
+
+
+def _turns(customer_results: dict) -> list[MessageScores]:
+    reply = {"empathy": _result("empathy", "none", 0.0)}
+    return [MessageScores(0, "customer", "ru", customer_results, NO_MARKS),
+            MessageScores(1, "agent", "ru", reply, NO_MARKS)]  # fmt: skip
+
+
+def _evidence(messages) -> list[tuple[int, str, str]]:
+    missed = next(s for s in empathy_signals(messages) if s.name == "missed_empathy")
+    assert missed.label == "missed"
+    return [(index, e.rule, e.text) for index, e in missed.evidence]
+
+
+def test_upset_by_emotion_alone_names_the_emotion_not_the_positive_words():
+    sentiment = _result("sentiment", "neutral", -0.22, [
+        Evidence(4, 7, "model_word", 1.1, "мне"), Evidence(14, 19, "model_word", -1.0, "поезд"),
+    ])  # fmt: skip
+    found = _evidence(_turns({"sentiment": sentiment,
+                              "emotions": _result("emotions", "annoyance", 0.76)}))  # fmt: skip
+    assert (0, "model_word", "мне") not in found
+    assert (0, "customer.emotion.annoyance", "") in found
+    assert found[-1] == (1, "empathy.none_in_reply", "")
+
+
+def test_upset_by_sentiment_shows_the_words_that_pulled_it_down():
+    sentiment = _result("sentiment", "negative", -0.8, [
+        Evidence(0, 6, "lexicon", -0.9, "ужасно"), Evidence(7, 12, "model_word", 0.4, "спасибо"),
+        Evidence(13, 20, "lexicon", -0.5, "опять"),
+    ])  # fmt: skip
+    found = _evidence(_turns({"sentiment": sentiment}))
+    assert found == [(0, "lexicon", "ужасно"), (0, "lexicon", "опять"),
+                     (1, "empathy.none_in_reply", "")]  # fmt: skip
