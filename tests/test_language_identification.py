@@ -204,9 +204,13 @@ def test_review_page_marks_an_unsupported_language_and_still_grades(sqlite_url, 
         assignment = sampling.assign_conversation(
             session, flow.lead, flow.conversation_ids[0], "rev1"
         )
+    with storage_db.unit_of_work(sqlite_url) as session:  # scored: it has a run, no labels
+        autoscoring.score_conversations(session, SYSTEM, pipeline=AutoQAPipeline())
     at = run_page("review", "reviewer", sqlite_url, lang=lang, username="rev1")
     assert not at.exception
     assert said in visible_text(at)
+    # No empty automatic suggestion ("Automatic suggestion: —") beside a criterion either.
+    assert not [c.value for c in at.caption if c.value.startswith(":material/smart_toy:")]
     at.radio(key=state_key(assignment, "politeness", "v")).set_value(2).run()
     assert not at.exception  # a reviewer still grades it
 

@@ -249,7 +249,12 @@ def render_criterion(
     if value is not None and value != NA:
         st.caption(criterion.scale.level(value).descriptor.get(lang))
     suggestion = ctx.suggestions.get(criterion.id)
-    if suggestion is not None and suggestion.earned:
+    # A suggestion with neither a level nor evidence (a conversation in a language that is
+    # not scored, a signal that did not fire) would only print "—": it is left out.
+    says_something = suggestion is not None and (
+        suggestion.value is not None or suggestion.evidence
+    )
+    if says_something and suggestion.earned:
         render_suggestion(ctx, criterion, suggestion, category_id)
     elif suggestion is not None:
         render_hidden_suggestion(suggestion)
