@@ -82,7 +82,11 @@ def test_labels_say_automatic_in_both_languages():
 
 def test_span_kinds():
     assert span_kind("politeness", "please", 0.5) == "polite"
-    assert span_kind("politeness", "command", -0.8) == "rude"
+    assert span_kind("politeness", "command", -0.8, "impolite") == "rude"
+    # In a reply labelled polite or neutral a feature weighing against is no red mark
+    # ("How can I help you?" was painted as rude while labelled polite 0.98).
+    assert span_kind("politeness", "direct_question", -0.8, "polite") is None
+    assert span_kind("politeness", "command", -0.8, "neutral") is None
     assert span_kind("politeness", "first_person", 0.1) is None
     assert span_kind("toxicity", "insult", 0.9) == "rude"
     assert span_kind("empathy", "acknowledgement", 0.45) == "empathy"

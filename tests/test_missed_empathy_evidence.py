@@ -49,3 +49,15 @@ def test_upset_by_sentiment_shows_the_words_that_pulled_it_down():
     found = _evidence(_turns({"sentiment": sentiment}))
     assert found == [(0, "lexicon", "ужасно"), (0, "lexicon", "опять"),
                      (1, "empathy.none_in_reply", "")]  # fmt: skip
+
+
+def test_tone_evidence_only_pulls_the_way_the_score_went_and_names_rules_first():
+    from scoring.pipeline.signals import sentiment_signals
+
+    sentiment = _result("sentiment", "positive", 0.6, [
+        Evidence(0, 2, "model_word", 0.9, "it"), Evidence(3, 9, "lexicon", 0.5, "thanks"),
+        Evidence(10, 14, "model_word", -1.2, "Take"),
+    ])  # fmt: skip
+    end = next(s for s in sentiment_signals(_turns({"sentiment": sentiment})[:1])
+               if s.name == "sentiment_end")  # fmt: skip
+    assert [e.text for _i, e in end.evidence] == ["thanks", "it"]

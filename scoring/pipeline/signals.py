@@ -71,6 +71,19 @@ def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
     return tuple((item.index, e) for e in ranked)
 
 
+def _evidence_towards(item: MessageScores, task: str, score: float, n: int = 3) -> tuple:
+    """Evidence for a score a reviewer can check: only words pulling the way the score
+    went (a positive tone is not shown by the words that weighed against it), named rules
+    and lexicon words before the model's learned word weights ("it", "Take"), which
+    explain the arithmetic but convince nobody. A neutral score (|score| < 0.1) shows none."""
+    result = item.results.get(task)
+    if result is None or abs(score) < 0.1:
+        return ()
+    towards = [e for e in result.evidence if e.text and e.weight * score > 0]
+    towards.sort(key=lambda e: (e.rule.startswith("model"), -abs(e.weight)))
+    return tuple((item.index, e) for e in towards[:n])
+
+
 def _is_upset(item: MessageScores) -> bool:
     return is_upset(item.results)
 
@@ -100,11 +113,12 @@ def sentiment_signals(customer: Sequence[MessageScores]) -> list[Signal]:
     )
     return [
         Signal("sentiment_start", round(start, 4), "score_-1_1", _clip01((start + 1) / 2),
-               first.results["sentiment"].label, _top_evidence(first, "sentiment")),
+               first.results["sentiment"].label, _evidence_towards(first, "sentiment", start)),
         Signal("sentiment_end", round(end, 4), "score_-1_1", _clip01((end + 1) / 2),
-               last.results["sentiment"].label, _top_evidence(last, "sentiment")),
+               last.results["sentiment"].label, _evidence_towards(last, "sentiment", end)),
         Signal("sentiment_trajectory", round(delta, 4), "delta_-2_2", _clip01(0.5 + delta / 2), trend,
-               _top_evidence(first, "sentiment", 1) + _top_evidence(last, "sentiment", 1)),
+               _evidence_towards(first, "sentiment", start, 1)
+               + _evidence_towards(last, "sentiment", end, 1)),
     ]  # fmt: skip
 
 
@@ -134,11 +148,7 @@ def _upset_evidence(item: MessageScores, n: int = 2) -> tuple:
     word that pulled it up is no evidence of upset, though the model weighs it), or, when
     only the emotion model said so, that verdict as a rule a reviewer can read."""
     sentiment = item.results.get("sentiment")
-    negative = sorted(
-        (e for e in (sentiment.evidence if sentiment else ()) if e.weight < 0 and e.text),
-        key=lambda e: e.weight,
-    )[:n]
-    found = tuple((item.index, e) for e in negative)
+    found = _evidence_towards(item, "sentiment", -1.0, n)
     if sentiment is not None and sentiment.score <= UPSET_SENTIMENT and found:
         return found
     emotion = item.results.get("emotions")

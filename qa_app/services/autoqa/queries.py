@@ -71,13 +71,20 @@ class MessageEvidence:
     spans: list[Span] = field(default_factory=list)
 
 
-def span_kind(task: str, rule: str, weight: float) -> str | None:
-    """The highlight kind of one evidence item, or None when it is not worth a highlight."""
+def span_kind(task: str, rule: str, weight: float, label: str | None = None) -> str | None:
+    """The highlight kind of one evidence item, or None when it is not worth a highlight.
+
+    A politeness feature that weighs against politeness is painted as rude only in a reply
+    labelled impolite: in "How can I help you?" (polite) the direct-question feature still
+    weighs a little against, and a red mark there would tell the lead the opposite of the
+    label."""
     base = rule.split(":")[0]
     if task == "toxicity":
         return "rude"
     if task == "politeness":
-        return "polite" if weight >= MIN_POLITE else "rude" if weight <= MIN_RUDE else None
+        if weight >= MIN_POLITE:
+            return "polite"
+        return "rude" if weight <= MIN_RUDE and label == "impolite" else None
     if task == "empathy":
         return "empathy" if weight >= MIN_EMPATHY else None
     if task == "clarity":
@@ -89,7 +96,7 @@ def span_kind(task: str, rule: str, weight: float) -> str | None:
     return None
 
 
-def _spans(task: str, evidence: list, text_length: int) -> list[Span]:
+def _spans(task: str, evidence: list, text_length: int, label: str | None = None) -> list[Span]:
     out = []
     for item in evidence or ():
         if not isinstance(item, dict):
@@ -98,7 +105,7 @@ def _spans(task: str, evidence: list, text_length: int) -> list[Span]:
         if not 0 <= start < end <= text_length:
             continue
         rule, weight = str(item.get("rule", "")), float(item.get("weight", 0.0))
-        kind = span_kind(task, rule, weight)
+        kind = span_kind(task, rule, weight, label)
         if kind is not None:
             out.append(Span(start, end, kind, rule, weight, task))
     return out
@@ -125,7 +132,7 @@ def message_evidence(session: Session, conversation_id: int) -> dict[int, Messag
         item = out.setdefault(seq, MessageEvidence(seq, role))
         if task in LABEL_TASKS.get(role, ()):
             item.labels.append(MessageLabel(task, label, score))
-        item.spans.extend(_spans(task, evidence, length or 0))
+        item.spans.extend(_spans(task, evidence, length or 0, label))
     return out
 
 
