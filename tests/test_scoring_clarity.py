@@ -99,3 +99,17 @@ def test_contract_labels_scores_and_languages():
     assert all(r.label in scorer.labels and 0.0 <= r.score <= 1.0 for r in results)
     scores = scorer.predict_scores(["Hello! Please restart the router."])
     assert scores[0] == pytest.approx(results[0].score)
+
+
+def test_codes_with_digits_are_references_not_acronyms():
+    """A booking reference or a train number is what the customer needs; its capitals are
+    not an acronym to explain (seen on Russian MultiWOZ replies: «номер - NJB87PAP»)."""
+    from scoring.pipeline.autoqa import load_scorers
+
+    scorer = load_scorers()["clarity"]
+    for text, lang in [("Все готово. Справочный номер - NJB87PAP. Поезд TR1840.", "ru"),
+                       ("Your booking is AB12CD, the train is TR1840.", "en")]:  # fmt: skip
+        rules = [e.rule for e in scorer.score_texts([text], lang)[0].evidence]
+        assert "clarity.acronym" not in rules and "clarity.jargon" not in rules, text
+    rules = [e.text for e in scorer.score_texts(["Check the KYC status."], "en")[0].evidence]
+    assert "KYC" in rules  # a real acronym is still flagged

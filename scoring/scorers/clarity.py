@@ -51,6 +51,12 @@ _PARAGRAPH = re.compile(r"\n")
 _JARGON_RULES = ("clarity.jargon", "clarity.acronym")
 
 
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Capitals that are part of a code with digits (a booking reference, a train or
+    order number): a reference a customer needs, not an acronym to explain."""
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+
+
 def _band(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
 
@@ -249,6 +255,8 @@ class ClarityScorer:
             last = end
             if jargon_spans and any(s <= start < e for s, e in jargon_spans):
                 continue
+            if rule == "clarity.acronym" and _in_code(text, start, end):
+                rule = None  # "TR" of the train TR1840, "NJB" of the booking NJB87PAP
             if rule is not None:
                 jargon += 1
                 evidence.append(Evidence(start, end, rule, -0.15, original))
