@@ -90,3 +90,39 @@ def test_pipeline_catches_a_curt_answer_to_an_angry_customer():
     first, second = AutoQAPipeline().score_conversations(conversations)
     assert first.messages[1].results["rudeness"].label == "rude"
     assert second.messages[1].results["rudeness"].label == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Sincere congratulations are no sarcasm (Russian MultiWOZ / MultiWOZ replies).
+        ("Congratulations on your upcoming anniversary! Cambridge offers a variety of "
+         "lodging options, what is your price range?", "en"),
+        ("Поздравляю с наступающим юбилеем! Кембридж предлагает множество вариантов "
+         "проживания, каков ваш ценовой диапазон?", "ru"),
+        # «Три» opening a sentence is the numeral "three", not the imperative of «тереть».
+        ("В этом районе есть пять колледжей. Три из них можно посетить бесплатно, а два - "
+         "за небольшую плату. Каковы ваши предпочтения?", "ru"),
+        ("You can book a slot at the Genius Bar in our store.", "en"),
+    ],
+)  # fmt: skip
+def test_sincere_replies_from_public_dialogues_are_not_impolite(text, lang):
+    from scoring.pipeline.autoqa import load_scorers
+
+    result = load_scorers()["politeness"].score_texts([text], lang)[0]
+    assert result.label != "impolite", [(e.rule, e.text) for e in result.evidence]
+    assert not [e for e in result.evidence if e.rule in ("sarcasm", "command")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Well congratulations, you broke it again.", "en"),
+        ("Ну поздравляю, сами всё сломали.", "ru"),
+    ],
+)
+def test_sarcastic_congratulations_still_count(text, lang):
+    from scoring.pipeline.autoqa import load_scorers
+
+    result = load_scorers()["politeness"].score_texts([text], lang)[0]
+    assert any(e.rule == "sarcasm" for e in result.evidence)

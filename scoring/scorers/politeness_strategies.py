@@ -97,6 +97,16 @@ def _ru_grammemes(word: str) -> frozenset[str]:
     return frozenset(tags)
 
 
+@dict_cache(50_000)
+def _ru_top_pos(word: str) -> str | None:
+    """Part of speech of a Russian word's most likely parse: «три» is first the numeral
+    "three", though one of its parses is the imperative of «тереть» ("rub!")."""
+    from scoring.text.tokens import _morph
+
+    parses = _morph().parse(word)
+    return parses[0].tag.POS if parses else None
+
+
 def _is_cyrillic(word: Word) -> bool:
     return word.key != word.lower or "а" <= word.lower[0] <= "я"
 
@@ -120,7 +130,7 @@ def _russian_commands(words: Sequence[Word], taken: set[int]) -> list[Detection]
         if _is_formula(words, i):
             continue
         tags = _ru_grammemes(word.lower)
-        if "impr" in tags and "VERB" in tags:
+        if "impr" in tags and "VERB" in tags and _ru_top_pos(word.lower) == "VERB":
             found.append(Detection("command", word.start, word.end))
             if "plur" not in tags:
                 found.append(Detection("informal_address", word.start, word.end))
