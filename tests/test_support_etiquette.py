@@ -126,3 +126,31 @@ def test_sarcastic_congratulations_still_count(text, lang):
 
     result = load_scorers()["politeness"].score_texts([text], lang)[0]
     assert any(e.rule == "sarcasm" for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "strategy"),
+    [
+        ("Добро пожаловать, чем еще я могу вам помочь?", "ru", "greeting"),
+        ("Welcome to Acme support! How can I help?", "en", "greeting"),
+        ("Мне очень жаль, что в этом диапазоне нет гостевых домов.", "ru", "apologizing"),
+        ("Мои извинения. Наша система считает только поездки в Кембридж.", "ru", "apologizing"),
+        # A sentence-initial "No" answers the customer; it does not negate the apology.
+        ("No I'm sorry there are not on a Wednesday.", "en", "apologizing"),
+    ],
+)
+def test_greetings_and_apologies_found_on_reference_replies(text, lang, strategy):
+    from scoring.scorers.politeness import PolitenessScorer
+
+    polite, _rude = PolitenessScorer().score_with_rudeness([text], [lang])
+    assert strategy in {e.rule for e in polite[0].evidence}
+
+
+def test_you_are_welcome_is_no_greeting_and_not_sorry_stays_negated():
+    from scoring.scorers.politeness import PolitenessScorer
+
+    polite, _ = PolitenessScorer().score_with_rudeness(
+        ["You're welcome, glad to help.", "I am not sorry at all."], ["en", "en"]
+    )
+    assert "greeting" not in {e.rule for e in polite[0].evidence}
+    assert "apologizing" not in {e.rule for e in polite[1].evidence}

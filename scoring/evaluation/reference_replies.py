@@ -1,9 +1,14 @@
-"""The impolite flag on the hand-labelled reference replies (``data/reference``, 339 EN and
-340 RU agent replies from public dialogue data; the Russian ones are machine translations).
+"""Every flag on the hand-labelled reference replies (``data/reference``, 339 EN and 340 RU
+agent replies from public dialogue data; the Russian ones are machine translations).
 
 What a team lead feels is the false flag: a polite agent called impolite. So beside
 precision and recall this reports the share of replies a person judged not impolite that
-the scorer still labels impolite (target at most 1%). Nothing was fitted on these replies.
+the scorer still labels impolite (target at most 1%). The other labels of the guidelines
+are scored the same way, each from what the shipped scorers say of the reply alone:
+apology and greeting (the politeness strategies found), empathy none/weak/strong (the
+empathy scorer; macro-F1 over the three levels), clear (the clarity label is not
+"unclear") and resolves (a confirmation or a concrete next step among the resolution
+markers). Nothing was fitted on these replies.
 
 The texts are not in the repository (``data/reference/SOURCES.md`` has the recipe): they
 are read from ``$QA_STUDIO_REFERENCE_TEXTS`` or ``<datasets>/reference-replies``
@@ -34,18 +39,79 @@ def texts_dir(datasets_dir: Path) -> Path:
     return Path(env) if env else Path(datasets_dir) / "reference-replies"
 
 
-def predicted_flags(texts: list[str], lang: str) -> list[dict[str, str]]:
-    """The shipped scorer's impolite/rude flags per reply, in the reference vocabulary."""
-    from scoring.scorers.politeness import PolitenessScorer
+TARGET_F1 = {"apology": 0.9, "greeting": 0.9}
+TARGET_EMPATHY_MACRO_F1 = 0.6
+APOLOGY_RULES = frozenset({"apologizing", "apology_inconvenience"})
+#: What a reader of each row must know. The Russian greeting and apology phrases («добро
+#: пожаловать», «мне жаль», «мои извинения») and the answer-particle rule ("No I'm sorry")
+#: were added after reading this set's misses, so those two rows are in-sample.
+CAVEATS = {
+    "apology": "; in-sample: phrases added after reading this set's misses",
+    "greeting": "; in-sample: phrases added after reading this set's misses",
+    "empathy": "; the sources are task dialogues: too few empathetic replies to measure",
+    "resolves": "; only explicit confirmations and next steps are detected, not answers",
+}
 
-    polite, rude = PolitenessScorer().score_with_rudeness(texts, [lang] * len(texts))
-    return [
-        {
-            "impolite": "yes" if p.label == "impolite" else "no",
-            "rude": "yes" if r.label == "rude" else "no",
-        }
-        for p, r in zip(polite, rude, strict=True)
-    ]
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def predicted_flags(texts: list[str], lang: str) -> list[dict[str, str]]:
+    """What the shipped scorers say of each reply, in the reference vocabulary."""
+    from scoring.scorers.clarity import ClarityScorer
+    from scoring.scorers.empathy import EmpathyScorer
+    from scoring.scorers.politeness import PolitenessScorer
+    from scoring.scorers.resolution import find_marks
+
+    langs = [lang] * len(texts)
+    polite, rude = PolitenessScorer().score_with_rudeness(texts, langs)
+    empathy = EmpathyScorer().score_texts(texts, langs)
+    clarity = ClarityScorer().score_texts(texts, langs)
+    out = []
+    for i, text in enumerate(texts):
+        rules = {e.rule for e in polite[i].evidence}
+        marks = find_marks(text, lang)
+        out.append({
+            "impolite": _yes(polite[i].label == "impolite"),
+            "rude": _yes(rude[i].label == "rude"),
+            "apology": _yes(bool(rules & APOLOGY_RULES)),
+            "greeting": _yes("greeting" in rules),
+            "empathy": empathy[i].label,
+            "clear": _yes(clarity[i].label != "unclear"),
+            "resolves": _yes(marks.confirmed or marks.next_steps),
+        })  # fmt: skip
+    return out
+
+
+def _empathy_macro_f1(replies: list, flags: list[dict[str, str]]) -> float:
+    from sklearn.metrics import f1_score
+
+    gold = [r.labels["empathy"] for r in replies]
+    predicted = [f["empathy"] for f in flags]
+    return float(f1_score(gold, predicted, labels=["none", "weak", "strong"], average="macro",
+                          zero_division=0))  # fmt: skip
+
+
+def _other_flags(replies: list, flags: list[dict[str, str]], lang: str, dataset: str) -> list:
+    """Apology, greeting, empathy, clear and resolves: F1 (precision, recall in the note)."""
+    predictions = {r.id: f for r, f in zip(replies, flags, strict=True)}
+    names = ("apology", "greeting", "empathy", "clear", "resolves")
+    scores = flag_scores(replies, predictions, flags=names)
+    n, out = len(replies), []
+    for name in names:
+        score = scores[name]
+        gold = score.true_positive + score.false_negative
+        note = (f"precision {score.precision:.3f}, recall {score.recall:.3f}; "
+                f"{gold} of {n} replies labelled so by hand")  # fmt: skip
+        note += CAVEATS.get(name, "")
+        metric = "F1 (weak or strong vs none)" if name == "empathy" else "F1"
+        out.append(EvalResult(f"{name} flag ({lang})", dataset, metric, score.f1, "",
+                              TARGET_F1.get(name), n, note))  # fmt: skip
+    out.append(EvalResult(f"empathy flag ({lang})", dataset, "macro-F1 (none / weak / strong)",
+                          _empathy_macro_f1(replies, flags), "", TARGET_EMPATHY_MACRO_F1, n,
+                          "three levels as labelled by hand (GUIDELINES.md)"))  # fmt: skip
+    return out
 
 
 def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
@@ -71,6 +137,7 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
         predictions = {
             r.id: {"impolite": f["impolite"]} for r, f in zip(replies, flags, strict=True)
         }
+        out += _other_flags(replies, flags, lang, dataset)
         score = flag_scores(replies, predictions)["impolite"]
         false_rate = impolite_false_flag_rate(replies, predictions)
         flagged = score.true_positive + score.false_positive

@@ -238,6 +238,14 @@ def is_negated(words: Sequence[Word], index: int, window: int = 3) -> bool:
     for j in range(index - 1, max(-1, index - 1 - window), -1):
         if words[j].clause != clause:
             break
+        if _answer_particle(words[j], index - j):
+            continue  # "No I'm sorry, ..." answers the customer; it negates nothing after it
         if words[j].lower in NEGATORS or words[j].lower.endswith("n't"):
             return True
     return False
+
+
+def _answer_particle(word: Word, distance: int) -> bool:
+    """A sentence-initial "no"/«нет» with a word between it and the phrase is the answer
+    to the customer's question ("No I'm sorry there are none"), not a negation."""
+    return word.sentence_start and word.lower in ("no", "нет") and distance >= 2
