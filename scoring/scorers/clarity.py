@@ -38,6 +38,11 @@ EASE_RANGE = {"en": (10.0, 80.0), "ru": (-20.0, 50.0)}
 LONG_SENTENCE = {"en": 25, "ru": 20}
 WEIGHTS = {"readability": 0.3, "jargon": 0.3, "typos": 0.2, "structure": 0.1, "length": 0.1}
 THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
+#: Jargon and typo rates are counted as if every reply had this many more clean words: one
+#: typo in an eight-word reply is not a 12% error rate that makes the reply unclear, while
+#: a long reply full of jargon still is (a prior of zero errors, weight of ten words).
+PRIOR_WORDS = 10
+MIN_WORDS_FOR_EASE = 6
 WORD_CACHE_SIZE = 50_000  # word forms remembered per language by ``ClarityScorer``
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
@@ -49,6 +54,9 @@ _SCAN = re.compile(
 _LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-•*–—]|[a-zа-я][.)])\s+\S")
 _PARAGRAPH = re.compile(r"\n")
 _JARGON_RULES = ("clarity.jargon", "clarity.acronym")
+#: Russian particles written with a hyphen («что-нибудь», «кто-то», «кое-где», «скажи-ка»):
+#: not words of their own for the spelling check.
+_HYPHEN_PARTICLES = frozenset({"нибудь", "то", "либо", "кое", "ка", "таки", "де"})
 
 
 def _in_code(text: str, start: int, end: int) -> bool:
@@ -59,6 +67,14 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 def _band(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+def _readability(ease: float, words: int, lang: str) -> float:
+    """Reading ease as 0..1; a reply of a few words ("Приятного отдыха!") has no measurable
+    reading ease (two long words give a Flesch score below zero), so it counts as easy."""
+    if words < MIN_WORDS_FOR_EASE:
+        return 1.0
+    return _band(ease, *EASE_RANGE.get(lang, EASE_RANGE["en"]))
 
 
 def _span_key(evidence: Evidence) -> tuple[int, int]:
@@ -185,9 +201,9 @@ class ClarityScorer:
         ease = flesch_reading_ease(words, sentences, syllable_count, lang)
         structure = self._structure(text, words, evidence) * (1.0 - 0.5 * long_words / n_words)
         parts = {
-            "readability": _band(ease, *EASE_RANGE.get(lang, EASE_RANGE["en"])),
-            "jargon": 1.0 - min(1.0, jargon / n_words / 0.15),
-            "typos": 1.0 - min(1.0, typos / max(1, checked) / 0.15),
+            "readability": _readability(ease, words, lang),
+            "jargon": 1.0 - min(1.0, jargon / (n_words + PRIOR_WORDS) / 0.15),
+            "typos": 1.0 - min(1.0, typos / (checked + PRIOR_WORDS) / 0.15),
             "structure": structure,
             "length": self._length_fit(words, question, evidence),
         }
@@ -299,7 +315,11 @@ class ClarityScorer:
                 rule = "clarity.acronym"
         typo = None
         if rule is None and len(low) >= 3 and word_script == lang and not original.isupper():
-            typo = not all(is_known_word(part, lang) for part in low.split("-") if part)
+            typo = not all(
+                is_known_word(part, lang)
+                for part in low.split("-")
+                if part and part not in _HYPHEN_PARTICLES
+            )
         facts = (low, n_syllables, rule, typo, original[:1].isupper())
         if len(cache) < WORD_CACHE_SIZE:
             cache[original] = facts
