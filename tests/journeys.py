@@ -56,7 +56,7 @@ FINISHED_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 #: run's "running" and "not running" messages reach the page before React renders (a run
 #: of a few milliseconds: a form that calls ``st.rerun()`` at once), the attribute never
 #: changes at all. Installed before any page script, so no message is missed.
-RUN_COUNTER = f"""
+RUN_COUNTER = f"""(() => {{
 window.__qaRuns = 0;
 window.__qaChangedAt = performance.now();
 const finishedField = {FINISHED_FIELD}, forRerun = {FINISHED_FOR_RERUN};
@@ -75,13 +75,16 @@ function chainEnded(data) {{
     if (wire === 0) {{
       const value = varint();
       if (field === finishedField) return value !== forRerun;
-    }} else if (wire === 2) at += varint();
-    else if (wire === 1) at += 8;
+    }} else if (wire === 2) {{
+      const length = varint();  // not `at += varint()`: that adds to `at` read before
+      at += length;
+    }} else if (wire === 1) at += 8;
     else if (wire === 5) at += 4;
     else return false;
   }}
   return false;
 }}
+window.__qaChainEnded = chainEnded;  // tests/test_journey_run_counter.py reads it
 const NativeWebSocket = window.WebSocket;
 window.WebSocket = class extends NativeWebSocket {{
   constructor(...args) {{
@@ -94,6 +97,7 @@ window.WebSocket = class extends NativeWebSocket {{
 }};
 new MutationObserver(() => {{ window.__qaChangedAt = performance.now(); }}).observe(
   document, {{subtree: true, attributes: true, attributeFilter: ['data-test-script-state']}});
+}})();
 """
 #: Settled: a run chain that began after ``after`` had ended has ended too, the app says it
 #: is not running, neither its script state nor its websocket has changed for a moment (the
