@@ -9,9 +9,10 @@ cells and the demo's names are data). When the journey ends it fails on any brow
 error or page error, except the Streamlit noise listed, with its reason, in
 ``CONSOLE_NOISE``. Screenshots: ``test-artifacts/journeys/<lang>/<role>/NN-<step>.png``.
 
-Waits are on Streamlit's own state: the app's ``data-test-script-state`` and the status
-widget's running icon; an action that starts a run (``Journey.rerun``) waits until a run
-that began after it has ended. No fixed sleeps.
+Waits are on Streamlit's own messages and state: an action that starts a run
+(``Journey.rerun``) waits until the server has said that a run chain begun after it has
+finished, then until the app's ``data-test-script-state``, the status widget and the
+loading skeletons are quiet. No fixed sleeps.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from browser import DEMO_PASSWORD, REPO_ROOT
 from one_language import leaks
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from qa_app.i18n import catalogue, in_language, t
 from qa_app.ui.cookie_handover import CLAIM_PATH
@@ -43,22 +45,64 @@ CONSOLE_NOISE: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
-#: Counts the script runs of this document: every change of the app's script state to
-#: ``running`` (installed before any page script, so no run is missed).
-RUN_COUNTER = """
+#: Where a ``script_finished`` ForwardMsg keeps its status, and the status of a run stopped
+#: to make way for the next one of the same chain (``st.rerun()``, a widget's callback).
+FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
+FINISHED_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+#: Counts the run chains of this document that have ended, from the server's own words: a
+#: ``script_finished`` message on the app's websocket whose status is not "stopped for the
+#: next run". The DOM cannot tell: ``data-test-script-state`` is React state, and when a
+#: run's "running" and "not running" messages reach the page before React renders (a run
+#: of a few milliseconds: a form that calls ``st.rerun()`` at once), the attribute never
+#: changes at all. Installed before any page script, so no message is missed.
+RUN_COUNTER = f"""(() => {{
 window.__qaRuns = 0;
 window.__qaChangedAt = performance.now();
-new MutationObserver((changes) => {
-  window.__qaChangedAt = performance.now();
-  for (const change of changes) {
-    if (change.target.getAttribute('data-test-script-state') === 'running') window.__qaRuns++;
-  }
-}).observe(document, {subtree: true, attributes: true,
-                      attributeFilter: ['data-test-script-state']});
+const finishedField = {FINISHED_FIELD}, forRerun = {FINISHED_FOR_RERUN};
+function chainEnded(data) {{
+  if (!(data instanceof ArrayBuffer)) return false;
+  const bytes = new Uint8Array(data);
+  let at = 0;
+  const varint = () => {{
+    let value = 0, scale = 1, byte;
+    do {{ byte = bytes[at++]; value += (byte & 0x7f) * scale; scale *= 128; }}
+    while (byte & 0x80 && at < bytes.length);
+    return value;
+  }};
+  while (at < bytes.length) {{  // the top-level fields of one ForwardMsg
+    const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+    if (wire === 0) {{
+      const value = varint();
+      if (field === finishedField) return value !== forRerun;
+    }} else if (wire === 2) {{
+      const length = varint();  // not `at += varint()`: that adds to `at` read before
+      at += length;
+    }} else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else return false;
+  }}
+  return false;
+}}
+window.__qaChainEnded = chainEnded;  // tests/test_journey_run_counter.py reads it
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {{
+  constructor(...args) {{
+    super(...args);
+    this.addEventListener('message', (event) => {{
+      window.__qaChangedAt = performance.now();
+      if (chainEnded(event.data)) window.__qaRuns++;
+    }});
+  }}
+}};
+new MutationObserver(() => {{ window.__qaChangedAt = performance.now(); }}).observe(
+  document, {{subtree: true, attributes: true, attributeFilter: ['data-test-script-state']}});
+}})();
 """
-#: Settled: a run that began after ``after`` runs has ended, the script state has been quiet
-#: for a moment (a run that reruns itself at once is not "done" in between), the status
-#: widget shows no run and no element is still a loading skeleton.
+#: Settled: a run chain that began after ``after`` had ended has ended too, the app says it
+#: is not running, neither its script state nor its websocket has changed for a moment (the
+#: last messages are drawn; a run that reruns itself at once is not "done" in between), the
+#: status widget shows no run and no element is still a loading skeleton.
 SETTLED = """(after) => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && window.__qaRuns > after
@@ -181,7 +225,7 @@ class Journey:
         return self.page.evaluate("window.__qaRuns || 0")
 
     def wait_for_run_after(self, runs: int) -> None:
-        """Until a script run that started after ``runs`` runs has finished."""
+        """Until a run chain that started after ``runs`` chains had ended has ended too."""
         self.page.wait_for_function(SETTLED, arg=runs, polling=100)
 
     def rerun(self, action: Callable[[], object]) -> None:

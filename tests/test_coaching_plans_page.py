@@ -30,6 +30,9 @@ def test_trainer_assigns_records_and_reads_the_panel(world, lang):
     at = open_page(url, "coaching_plans", "trainer", lang)
     assert not at.exception, at.exception
     assert t("coaching.plans.none", lang) in visible_text(at)
+    # the pickers' placeholders name what they pick (not the sampling form's "reviewers")
+    agents = at.multiselect(key="plans.new.agents")
+    assert agents.placeholder == t("coaching.plans.choose_agents", lang)
     # set through the session: AppTest formats options in the test's language, not the page's
     at.session_state["plans.new.topic"] = "empathy-acknowledgement"
     at.session_state["plans.new.agents"] = [ids.low]
@@ -37,6 +40,8 @@ def test_trainer_assigns_records_and_reads_the_panel(world, lang):
     assert not at.exception, at.exception
     assert t("coaching.plans.created", lang) in visible_text(at)
     assert t("coaching.effect.waiting", lang) in visible_text(at)
+    exercises = at.multiselect(key="plans.exercises.1")
+    assert exercises.placeholder == t("coaching.plans.choose_exercises", lang)
     at.date_input(key="plans.session_date.1").set_value((NOW - timedelta(days=20)).date())
     at.session_state["plans.exercises.1"] = ["role_play", "quiz"]
     at.text_area(key="plans.session_notes.1").set_value(

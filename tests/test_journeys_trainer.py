@@ -15,7 +15,10 @@ from qa_app.storage.models import CoachingPlan, CoachingSession
 # A journey walks a whole role through a real browser on a 2-core machine: one retry of a
 # step that timed out under load, never of a wrong text, a console error or a database check
 # (those fail the same way twice).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1, reruns_delay=2, only_rerun=["TimeoutError"])]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.flaky(reruns=1, reruns_delay=2, only_rerun=["TimeoutError"]),
+]
 
 NEW_HIRE = "k.lebedeva"  # the demo's new hire, as the agent list names her
 
@@ -27,17 +30,7 @@ def _plans(db_url: str) -> tuple[int, int]:
         return newest, held
 
 
-#: Known flake, not yet understood: in the Russian walk the wait after the plan form's
-#: "Assign topic" click saw no script run on its first attempt, twice on 2026-12-07 (the
-#: retry passed once; the English walk passes, and the same form in Russian is covered by
-#: tests/test_coaching_plans_page.py in AppTest). Not run, so it costs CI no five-minute
-#: time-outs; remove the mark to work on it.
-RU_PLAN_FORM = pytest.mark.xfail(run=False, reason="Russian plan form: first click not seen as a run")
-
-
-@pytest.mark.parametrize(
-    "lang", [pytest.param(lang, marks=RU_PLAN_FORM) if lang == "ru" else lang for lang in LANGS]
-)
+@pytest.mark.parametrize("lang", LANGS)
 def test_trainer_assigns_a_topic_and_records_a_session(journey, journey_server, lang):
     _url, db_url = journey_server(lang)
     newest, held = _plans(db_url)

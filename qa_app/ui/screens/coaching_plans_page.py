@@ -118,7 +118,7 @@ def render_trainer_forms(actor, plan: coaching.PlanView, seen: int) -> None:
             tr("coaching.plans.exercises"),
             coaching.EXERCISES,
             format_func={e: tr(f"coaching.exercise_name.{e}") for e in coaching.EXERCISES}.get,
-            placeholder=tr("sampling.choose"),
+            placeholder=tr("coaching.plans.choose_exercises"),
             key=f"plans.exercises.{plan.plan_id}",
         )
         notes = st.text_area(tr("coaching.plans.notes"), key=f"plans.session_notes.{plan.plan_id}")
@@ -204,7 +204,7 @@ def render_new_plan(actor, screen: coaching.PlansScreen) -> None:
             tr("coaching.col.agents"),
             list(agents),
             format_func=agents.get,
-            placeholder=tr("sampling.choose"),
+            placeholder=tr("coaching.plans.choose_agents"),
             key=NEW_AGENTS,
         )
         due = st.date_input(
