@@ -318,3 +318,16 @@ def test_apostrophes_and_quotes_in_names_show_as_typed():
     assert reader_text(inline('the customer\'s "name"')) == 'the customer\'s "name"'
     assert reader_text(inline("<b>**x**</b> #1")) == "<b>**x**</b> #1"
     assert "<b>" not in inline("<b>**x**</b> #1") and "*" not in inline("**x**")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_clicking_the_chosen_sign_in_language_keeps_it_shown(sqlite_url, lang):
+    """A segmented control deselects the option clicked again; the sign-in page keeps its
+    language and shows it chosen, instead of a control with nothing selected."""
+    at = run_app(sqlite_url, None, lang)
+    control = at.segmented_control(key="signin_language")
+    assert control.value == lang
+    control.set_value(None).run()
+    assert not at.exception
+    assert at.segmented_control(key="signin_language").value == lang
+    assert t("signin.title", lang) in visible_text(at)

@@ -10,6 +10,15 @@ from qa_app.services.errors import ServiceError
 from qa_app.ui import context, sso
 from qa_app.ui.context import tr
 
+LANGUAGE_KEY = "signin_language"
+
+
+def _keep_a_language(current: str) -> None:
+    """Clicking the language already chosen deselects it in a segmented control; the page
+    keeps its language, so the control shows it again instead of nothing."""
+    if not st.session_state.get(LANGUAGE_KEY):
+        st.session_state[LANGUAGE_KEY] = current
+
 
 def render_form_language() -> None:
     """Choose the form's language before signing in (the user's own setting wins after)."""
@@ -19,7 +28,9 @@ def render_form_language() -> None:
         options=list(context.LANGUAGE_NAMES),
         format_func=context.LANGUAGE_NAMES.get,
         default=current,
-        key="signin_language",
+        key=LANGUAGE_KEY,
+        on_change=_keep_a_language,
+        args=(current,),
         label_visibility="collapsed",
     )
     if choice and choice != current:
