@@ -151,15 +151,17 @@ class RudenessModelRu:
         self.threshold = float(threshold)
 
     @classmethod
-    def load(cls) -> RudenessModelRu | None:
-        """The shipped model, or None when its files are absent (rules still work)."""
+    def load(cls, name: str = MODEL_NAME) -> RudenessModelRu | None:
+        """The shipped model ``name`` (``toxicity_ru`` shares these features), or None when
+        its files are absent (rules still work)."""
         from scoring.models import load_model
 
         try:
-            arrays, meta = load_model(MODEL_NAME)
+            arrays, meta = load_model(name)
         except FileNotFoundError:
             return None
-        return cls(arrays["coef"], float(arrays["intercept"]), arrays["idf"], meta["threshold"])
+        threshold = meta.get("threshold", 0.5)
+        return cls(arrays["coef"], float(arrays["intercept"]), arrays["idf"], threshold)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {
