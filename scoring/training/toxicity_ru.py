@@ -60,7 +60,9 @@ CARD = {
     "weak_spots": "Knows toxic words and insults (also obfuscated) from RuParaDetox, whose "
     "toxic sentences are the ones a rewrite could save; hostility, threats and political "
     "contempt in ordinary words are mostly missed; topic words frequent in toxic comments "
-    "carry small weights.",
+    "carry small weights; character n-grams read rare innocent words holding a mat root's "
+    "letters («хлебать», «ебитда», «сук» on a tree) and animal words («свинья», «козёл») as "
+    "toxic unless the clean list or a safe phrase of the lexicon covers them.",
 }
 
 
