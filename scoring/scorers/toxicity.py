@@ -291,8 +291,12 @@ class ToxicityScorer:
 
     # -- public API ----------------------------------------------------------------------
     def predict_scores(self, texts: Sequence[str], langs=None) -> np.ndarray:
-        """Probability of toxic per text (fast path, no evidence objects)."""
+        """Probability of toxic per text (fast path, no evidence objects, no language
+        detection: without ``langs`` the model reads the rows with Cyrillic letters)."""
         self._ensure_compiled()
+        texts = list(texts)
+        if langs is None and self.lang in ("ru", "en"):
+            langs = self.lang
         scans = [self._scan(t) for t in texts]
         rules = np.array([self._probability(sum(h[4] for h in hits)) for hits, _ in scans])
         masked = [_blank(t, safe) for t, (_, safe) in zip(texts, scans, strict=True)]
