@@ -43,6 +43,26 @@ NOT_TOXIC = [
 ]
 
 
+# Look-alikes of mat roots that are not in the training clean list (its words are other
+# forms or other words): the model must have learned the letters are not the root.
+LOOKALIKES_NOT_IN_CLEAN_LIST = [
+    "Подстраховка не помешает",
+    "корабельная верфь",
+    "рублёвый счёт",
+    "мудрёная инструкция",
+    "командный чат",
+    "педагогический колледж",
+]
+
+
+@pytest.mark.parametrize("text", LOOKALIKES_NOT_IN_CLEAN_LIST)
+def test_lookalikes_outside_the_clean_list_are_not_toxic(scorer, text):
+    from scoring.training.toxicity_ru import clean_rows
+
+    assert not {w.lower() for w in text.split()} & {r.lower() for r in clean_rows()}
+    assert scorer.score_texts([text], "ru")[0].label == "ok"
+
+
 @pytest.mark.parametrize("text", OBFUSCATED)
 def test_obfuscated_mat_is_toxic(scorer, text):
     result = scorer.score_texts([text], "ru")[0]
