@@ -79,6 +79,8 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
                    f"alone: precision {float(rules_rude[:n].sum() / max(rules_rude.sum(), 1)):.3f}"
                    f", recall {float(rules_rude[:n].mean()):.3f}"),
         EvalResult(task, DATASET, "toxic judged more toxic", more_toxic,
-                   "same pairs before issue 18: 0.898; issue (other pairs): 0.876", None, n,
-                   "toxicity probability (rules only), original > rewrite; ties fail"),
+                   "same pairs, rules only (before toxicity_ru): 0.898; issue (other pairs): "
+                   "0.876", None, n,
+                   "toxicity probability (lexicon + toxicity_ru, trained on the other four "
+                   "fifths), original > rewrite; ties fail"),
     ]  # fmt: skip

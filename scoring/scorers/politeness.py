@@ -86,12 +86,17 @@ COURTESY = frozenset(
 WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
 _TOXIC_RULES = ("profanity", "insult", "threat")
 # Toxicity kinds too weak to show as rudeness on their own ("блин", contempt not aimed at
-# the customer); toxicity rules read "kind:entry" or "kind_addressed:entry".
-_WEAK_TOXIC = frozenset({"mild", "contempt"})
+# the customer; the toxicity model's "learned" words, since rudeness_ru speaks here);
+# toxicity rules read "kind:entry" or "kind_addressed:entry".
+_WEAK_TOXIC = frozenset({"mild", "contempt", LEARNED_RULE})
 
 
 def _toxic_kind(rule: str) -> str:
     return rule.split(":", 1)[0]
+
+
+def _lexicon_hit(result: ScoreResult) -> bool:
+    return any(_toxic_kind(e.rule) != LEARNED_RULE for e in result.evidence)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -256,9 +261,10 @@ class PolitenessScorer:
         resolved = self._resolve(texts, langs)
         analyses = [analyse_message(t) for t in texts]
         toxic = list(toxicity) if toxicity is not None else self._toxicity(texts)
-        # Only messages with toxic words count: the scorer's floor is not evidence.
+        # Only messages with lexicon hits count: the scorer's floor is not evidence, and the
+        # toxicity model's words alone are left to this scorer's own rudeness_ru.
         tox = np.array(
-            [r.score if r.evidence else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
+            [r.score if _lexicon_hit(r) else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
         )
         kinds = [{d.strategy for d in a.detections} for a in analyses]
         curt = _curt(texts, kinds, upset)

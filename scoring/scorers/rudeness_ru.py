@@ -98,10 +98,25 @@ def identity_neutral(text: str) -> str:
     return fold_gender_ru(replace_names(text or "").lower())
 
 
+_LAST_BATCH: dict[tuple[str, ...], sp.csr_matrix] = {}
+
+
 def count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     """Hashed feature counts, one row per message (``message_features`` of the identity-
     neutral text; each word's columns come from a per-word memo, so only lemma pairs are
-    hashed per message)."""
+    hashed per message). The last batch is kept: ``toxicity_ru`` and ``rudeness_ru`` read
+    the same Russian replies one after the other in the pipeline, and share these counts
+    (callers never modify the matrix)."""
+    key = tuple(texts)
+    found = _LAST_BATCH.get(key)
+    if found is None:
+        found = _count_matrix(texts)
+        _LAST_BATCH.clear()
+        _LAST_BATCH[key] = found
+    return found
+
+
+def _count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     shape = (len(texts), 2**N_BITS)
     if not len(texts):
         return sp.csr_matrix(shape, dtype=np.float64)
@@ -151,15 +166,17 @@ class RudenessModelRu:
         self.threshold = float(threshold)
 
     @classmethod
-    def load(cls) -> RudenessModelRu | None:
-        """The shipped model, or None when its files are absent (rules still work)."""
+    def load(cls, name: str = MODEL_NAME) -> RudenessModelRu | None:
+        """The shipped model ``name`` (``toxicity_ru`` shares these features), or None when
+        its files are absent (rules still work)."""
         from scoring.models import load_model
 
         try:
-            arrays, meta = load_model(MODEL_NAME)
+            arrays, meta = load_model(name)
         except FileNotFoundError:
             return None
-        return cls(arrays["coef"], float(arrays["intercept"]), arrays["idf"], meta["threshold"])
+        threshold = meta.get("threshold", 0.5)
+        return cls(arrays["coef"], float(arrays["intercept"]), arrays["idf"], threshold)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {

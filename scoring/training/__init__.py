@@ -29,4 +29,5 @@ TRAINERS: dict[str, Trainer] = {
     "politeness": _deferred("scoring.training.politeness", "train_politeness"),
     "empathy": _deferred("scoring.training.empathy", "train_empathy"),
     "rudeness_ru": _deferred("scoring.training.rudeness_ru", "train_rudeness_ru"),
+    "toxicity_ru": _deferred("scoring.training.toxicity_ru", "train_toxicity_ru"),
 }
