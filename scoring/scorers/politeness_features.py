@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from scoring.scorers.politeness_lexicon import WHOLE_TEXT_CACHE, Detection, dict_cache
 from scoring.scorers.politeness_strategies import STRATEGIES, detect_strategies
-from scoring.text.gender import fold_tokens
+from scoring.text.gender import EN_MASCULINE, fold_tokens
 from scoring.text.names import PLACEHOLDER as NAME
 from scoring.text.names import name_words
 
@@ -86,7 +86,10 @@ def _identity_free(text: str, tokens: list[str]) -> list[str]:
     """Tokens as the models read them: given names as one placeholder, Russian feminine
     past/short forms as masculine (who is talking must not move a score)."""
     names = name_words(text)
-    return fold_tokens([NAME if t in names else t for t in tokens])
+    tokens = [NAME if t in names else t for t in tokens] if names else tokens
+    if _HAS_CYRILLIC(text) is None:  # only the English titles can change (``fold_tokens``)
+        return [EN_MASCULINE.get(t, t) for t in tokens]
+    return fold_tokens(tokens)
 
 
 class LexicalCounts:
