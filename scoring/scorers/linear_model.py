@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import is_
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,9 @@ _WORD_PATTERN = (
 _TOKEN = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[а-я]")
 WORD_CACHE_SIZE = 50_000  # distinct words remembered by ``HashedTfidf.word_features``
+REMEMBERED_ROWS = 20_000
+# Per sub-word analyser: the texts last hashed, at which bits, and their counts.
+_LAST_COUNTS: dict[str, tuple[list[str], tuple[int, int], sp.csr_matrix]] = {}
 
 
 def normalise_text(text: str) -> str:
@@ -75,10 +79,30 @@ class HashedTfidf:
         return words, sub
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw hashed counts, word block then sub-word block."""
+        """Raw hashed counts, word block then sub-word block.
+
+        The sentiment and emotion models read the same customer texts with the same
+        analysers at 18 and 17 bits: the last texts hashed are remembered, and a request
+        for the same texts (the same string objects) at fewer bits folds those counts
+        instead of hashing again (``fold_counts``)."""
+        last = _LAST_COUNTS.get(self.subwords)
+        if last is not None and self._fits(last[0], texts, last[1]):
+            return fold_counts(last[2], last[1], (self.word_bits, self.char_bits))
         words, sub = self._vectorisers()
         normalised = [normalise_text(t) for t in texts]
-        return sp.hstack([words.transform(normalised), sub.transform(normalised)], format="csr")
+        counts = sp.hstack([words.transform(normalised), sub.transform(normalised)], format="csr")
+        if len(texts) <= REMEMBERED_ROWS:  # a scoring batch, not a training set
+            _LAST_COUNTS[self.subwords] = (list(texts), (self.word_bits, self.char_bits), counts)
+        return counts
+
+    def _fits(self, hashed: list[str], texts: Sequence[str], bits: tuple[int, int]) -> bool:
+        """Whether counts of ``hashed`` at ``bits`` give this one's counts of ``texts``."""
+        return (
+            self.word_bits <= bits[0]
+            and self.char_bits <= bits[1]
+            and len(hashed) == len(texts)
+            and all(map(is_, hashed, texts))
+        )
 
     def fit(self, texts: Sequence[str]) -> HashedTfidf:
         counts = self.counts(texts)
@@ -115,6 +139,27 @@ class HashedTfidf:
             for i, token in enumerate(missing):
                 cache[token] = int(indices[starts[i]]) if starts[i + 1] > starts[i] else -1
         return [cache[t] for t in tokens]
+
+
+def fold_counts(
+    counts: sp.csr_matrix, bits: tuple[int, int], fewer: tuple[int, int]
+) -> sp.csr_matrix:
+    """Hashed counts at ``bits`` (word, sub-word) re-laid at ``fewer`` bits.
+
+    A column is the hash's absolute value modulo the width, and both widths are powers of
+    two, so the narrower column is the wider one modulo the narrower width: folding and
+    summing the counts gives exactly what hashing at ``fewer`` bits gives."""
+    if tuple(bits) == tuple(fewer):
+        return counts
+    wide_words, words, subs = 1 << bits[0], 1 << fewer[0], 1 << fewer[1]
+    sub = counts.indices >= wide_words
+    columns = np.where(sub, (counts.indices - wide_words) % subs + words, counts.indices % words)
+    folded = sp.csr_matrix(
+        (counts.data.copy(), columns.astype(counts.indices.dtype), counts.indptr.copy()),
+        shape=(counts.shape[0], words + subs),
+    )
+    folded.sum_duplicates()
+    return folded
 
 
 class LinearTextModel:
