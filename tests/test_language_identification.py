@@ -238,3 +238,27 @@ def test_autoqa_page_counts_conversations_left_unscored(sqlite_url, lang, said):
     at = run_page("autoqa", "lead", sqlite_url, lang=lang, timeout=180)
     assert not at.exception
     assert said in visible_text(at)
+
+
+def test_short_replies_of_a_german_customer_in_an_english_chat_stay_german():
+    """BConTrasT (WMT 2020 chat task): the customer writes German, the agent English. Too
+    short to identify, "Ja, bitte" and "Okay." take the customer's German; the agent's
+    short "ok." and a customer's single foreign line leave English alone."""
+    texts = [
+        "hello. how can i help you?",
+        "Hallo, ich möchte heute Abend zwei Karten für den neuen Film kaufen.",
+        "sure. which cinema?",
+        "So bald wie möglich, am besten die nächste Vorstellung heute Abend.",
+        "ok.",
+        "Ja, bitte",
+        "the tickets will be sent to your phone shortly.",
+        "Okay.",
+    ]
+    roles = ["agent", "customer"] * 4
+    assert message_languages(texts, "en", roles) == [
+        "en", "de", "en", "de", "en", "de", "en", "de"
+    ]  # fmt: skip
+    one_line = ["Hi", "ok thanks", "Danke schön, das ist alles für heute und vielen Dank", "yes"]
+    assert message_languages(one_line, "en", ["agent", "customer", "customer", "customer"]) == [
+        "en", "en", "de", "en"
+    ]  # fmt: skip

@@ -273,7 +273,31 @@ def message_languages(
             if found is not None and found != conversation:
                 lang = found if _unlike(text, conversation) else conversation
         out.append(lang)
+    if roles is not None:
+        _short_ones_follow_their_author(texts, list(roles), conversation, out)
     return out
+
+
+def _short_ones_follow_their_author(
+    texts: Sequence[str], roles: list[str], conversation: str, langs: list[str]
+) -> None:
+    """A customer who writes German in an English chat also writes "Ja, bitte": a message
+    too short to identify takes the language its author mostly writes in this
+    conversation, when that is not the conversation's (changes ``langs`` in place)."""
+    foreign: dict[str, Counter[str]] = {}
+    own: Counter[str] = Counter()
+    for text, role, lang in zip(texts, roles, langs, strict=True):
+        if lang != conversation:
+            foreign.setdefault(role, Counter())[lang] += 1
+        elif text and _decidable(text):
+            own[role] += 1
+    for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
+        counts = foreign.get(role)
+        if counts is None or langs[i] != conversation or (text and _decidable(text)):
+            continue
+        lang, n = counts.most_common(1)[0]
+        if n >= 2 and n > own[role]:  # one foreign line is no habit: "ok" stays English
+            langs[i] = lang
 
 
 #: A message leaves its conversation's language only when lingua gives that language
