@@ -144,16 +144,17 @@ def agent_signals(messages: Sequence[MessageScores]) -> list[Signal]:
 
 
 def _upset_evidence(item: MessageScores, n: int = 2) -> tuple:
-    """Why a customer turn counts as upset: the words that pulled its sentiment down (a
-    word that pulled it up is no evidence of upset, though the model weighs it), or, when
-    only the emotion model said so, that verdict as a rule a reviewer can read."""
+    """Why a customer turn counts as upset: the words that pulled its sentiment down when
+    the sentiment says so (a word that pulled it up is no evidence of upset, though the
+    model weighs it), else the emotion model's verdict as a rule a reviewer can read; the
+    sentiment's words do not explain an upset the sentiment did not find."""
     sentiment = item.results.get("sentiment")
     found = _evidence_towards(item, "sentiment", -1.0, n)
     if sentiment is not None and sentiment.score <= UPSET_SENTIMENT and found:
         return found
     emotion = item.results.get("emotions")
     if emotion is not None and emotion.label in NEGATIVE_EMOTIONS:
-        found += ((item.index, Evidence(0, 0, f"customer.emotion.{emotion.label}", -1.0, "")),)
+        return ((item.index, Evidence(0, 0, f"customer.emotion.{emotion.label}", -1.0, "")),)
     return found
 
 
