@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 from qa_app.services.actor import Actor
 from qa_app.services.autoqa.calibrated_models import MIN_CALIBRATION_REVIEWS, graded_examples
 from qa_app.services.autoqa.signal_mapping import default_level
-from qa_app.services.autoqa.training import (
-    GradedExample,
-    heldout_predictions,
-)
+from qa_app.services.autoqa.training import GradedExample, heldout_predictions
 from qa_app.services.permissions import require
 from scoring.rubric.agreement import cohens_kappa
 from scoring.rubric.files import Criterion

@@ -11,17 +11,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.autoqa.training import (
-    CalibratedModel,
-    GradedExample,
-    fit_model,
-)
-from qa_app.storage.models import (
-    AutoScoreRun,
-    Review,
-    ReviewGrade,
-    RubricVersion,
-)
+from qa_app.services.autoqa.training import CalibratedModel, GradedExample, fit_model
+from qa_app.storage.models import AutoScoreRun, Review, ReviewGrade, RubricVersion
 from qa_app.storage.models import Rubric as RubricRow
 from scoring.rubric.files import Criterion, Rubric
 

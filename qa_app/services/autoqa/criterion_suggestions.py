@@ -14,12 +14,8 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.autoqa.calibrated_models import calibrated_model, graded_counts, version_row
 from qa_app.services.autoqa.signal_mapping import SignalReading, default_level, signal_readings
-from qa_app.services.autoqa.training import (
-    CalibratedModel,
-)
-from qa_app.storage.models import (
-    AutoScoreRun,
-)
+from qa_app.services.autoqa.training import CalibratedModel
+from qa_app.storage.models import AutoScoreRun
 from scoring.rubric.files import Criterion, Rubric
 
 MAX_EVIDENCE = 4

@@ -15,10 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_app.storage.models import (
-    AutoScore,
-    AutoScoreRun,
-)
+from qa_app.storage.models import AutoScore, AutoScoreRun
 from scoring.rubric.files import Criterion
 
 #: Signals stored before normalisation existed: a high raw value is bad for the agent.

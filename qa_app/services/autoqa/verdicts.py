@@ -10,10 +10,7 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.autoqa.agreement import criterion_agreement
 from qa_app.services.autoqa.calibrated_models import GRADED_STATUSES, REFIT_GROWTH, version_row
-from qa_app.storage.models import (
-    AutoScoreRun,
-    Review,
-)
+from qa_app.storage.models import AutoScoreRun, Review
 from scoring.rubric.files import Rubric
 from scoring.rubric.suggestion_gate import SuggestionVerdict
 

@@ -20,12 +20,7 @@ from qa_app.services.audit import record_event
 from qa_app.services.clock import utc_now
 from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.permissions import require, roles_for
-from qa_app.storage.models import (
-    Assignment,
-    CalibrationSession,
-    Conversation,
-    User,
-)
+from qa_app.storage.models import Assignment, CalibrationSession, Conversation, User
 
 MIN_REVIEWERS = 2
 

@@ -6,12 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scoring.rubric.documents import (
-    DocumentChecker,
-    Problem,
-    did_you_mean,
-    join_path,
-)
+from scoring.rubric.documents import DocumentChecker, Problem, did_you_mean, join_path
 from scoring.rubric.files import Rubric
 
 

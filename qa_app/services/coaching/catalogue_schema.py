@@ -8,11 +8,7 @@ from typing import Any
 
 from qa_app.services.coaching.catalogue_links import check_references
 from scoring.pipeline.conversation import CHANNELS
-from scoring.rubric.documents import (
-    DocumentChecker,
-    Problem,
-    join_path,
-)
+from scoring.rubric.documents import DocumentChecker, Problem, join_path
 from scoring.rubric.files import AUTO_SIGNALS, Rubric
 
 CATALOGUE_KIND = "coaching-topics"
