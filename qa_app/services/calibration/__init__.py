@@ -21,13 +21,13 @@ from qa_app.services.calibration.grading import (
     record_consensus,
     set_counts_for_agents,
 )
-from qa_app.services.calibration.results import (
+from qa_app.services.calibration.result_types import (
     CalibrationResults,
     CriterionAgreement,
     DiscussionItem,
     Grade,
-    calibration_results,
 )
+from qa_app.services.calibration.results import calibration_results
 from qa_app.services.calibration.screens import (
     CalibrationScreen,
     calibration_screen,
