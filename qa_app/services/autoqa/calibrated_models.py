@@ -17,8 +17,6 @@ from qa_app.storage.models import Rubric as RubricRow
 from scoring.rubric.files import Criterion, Rubric
 
 MIN_CALIBRATION_REVIEWS = 40
-
-
 GRADED_STATUSES = ("submitted", "disputed", "final")
 
 
@@ -63,8 +61,6 @@ def graded_examples(
 
 #: Fitted models per (database, rubric version, criterion): (graded count at fit time, model).
 _MODELS: dict[tuple, tuple[int, CalibratedModel | None]] = {}
-
-
 #: Refit once the graded count has grown by this share since the last fit. Refitting on every
 #: submitted review would make a season of reviews quadratic; a model fitted on 400 grades
 #: barely changes with the 401st.

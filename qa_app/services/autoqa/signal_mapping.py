@@ -20,8 +20,6 @@ from scoring.rubric.files import Criterion
 
 #: Signals stored before normalisation existed: a high raw value is bad for the agent.
 NEGATIVE_SIGNALS = frozenset({"rudeness", "toxicity", "missed_empathy", "jargon", "typos"})
-
-
 SIGNED_SIGNALS = frozenset({"sentiment_start", "sentiment_end"})
 
 

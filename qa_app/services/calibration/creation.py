@@ -23,8 +23,6 @@ from qa_app.services.permissions import require, roles_for
 from qa_app.storage.models import Assignment, CalibrationSession, Conversation, User
 
 MIN_REVIEWERS = 2
-
-
 MAX_CONVERSATIONS = 50
 
 

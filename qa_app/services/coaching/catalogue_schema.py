@@ -31,14 +31,9 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "handle_time_sla",
     "defect_report",
 )
-
-
 MESSAGE_ROLES = ("customer", "agent")
 
-
 ROOT_KEYS = {"kind": True, "version": True, "topics": True}
-
-
 TOPIC_KEYS = {
     "id": True,
     "name": True,
@@ -48,29 +43,13 @@ TOPIC_KEYS = {
     "signals": False,
     "exercises": True,
 }
-
-
 EXERCISE_KEYS = {"role_play": True, "simulation": True, "quiz": True, "reading": True}
-
-
 ROLE_PLAY_KEYS = {"situation": True, "customer_lines": True, "good_answer": True}
-
-
 SIMULATION_KEYS = {"channel": True, "context": True, "messages": True, "decision_points": True}
-
-
 MESSAGE_KEYS = {"role": True, "text": True}
-
-
 DECISION_KEYS = {"after": True, "question": True, "guidance": True}
-
-
 QUIZ_KEYS = {"question": True, "options": True, "answer": True, "explanation": True}
-
-
 OPTION_KEYS = {"id": True, "text": True}
-
-
 READING_KEYS = {"title": True, "text": True, "sources": False}
 
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 TEXT_LIMIT = 100_000
-
-
 COMMENT_LIMIT = 4000
 
 

@@ -26,7 +26,6 @@ from qa_app.storage.models import Conversation, Review, ReviewGrade, SurveyRatin
 #: Review statuses that count: a draft is not a grade yet.
 COUNTED_STATUSES = ("submitted", "disputed", "final")
 
-
 REVIEW_COLUMNS = [
     "review_id", "conversation_id", "external_id", "agent_id", "team_id", "reviewer_id",
     "channel", "language", "started_at", "score", "critical_fail", "calibration",

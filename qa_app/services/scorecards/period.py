@@ -11,8 +11,6 @@ from qa_app.services.errors import InvalidInput
 from qa_app.storage.models import Conversation
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(\d{4}-\d{2}-\d{2})$")
 
 
