@@ -162,13 +162,7 @@ def create_session(
     if not name.strip():
         raise InvalidInput("a session needs a name", key="calibration.error.name_required")
     users = _reviewer_users(session, reviewers)
-    if conversation_ids is None:
-        if not sample_size or sample_size < 1:
-            raise InvalidInput(
-                "choose conversations or a sample size", key="calibration.error.no_conversations"
-            )
-        conversation_ids = sample_conversations(session, sample_size, seed)
-    conv_ids = _check_conversations(session, conversation_ids)
+    conv_ids = _chosen_conversations(session, conversation_ids, sample_size, seed)
     stored = (
         rubrics.get_version(session, rubric_version_id)
         if rubric_version_id is not None
@@ -184,22 +178,7 @@ def create_session(
     )
     session.add(row)
     session.flush()
-    label = f"calibration: {row.name}"[:200]
-    session.add_all(
-        Assignment(
-            conversation_id=conv_id,
-            reviewer_id=user.id,
-            rubric_version_id=stored.version_id,
-            calibration_session_id=row.id,
-            blind=True,
-            sample_label=label,
-            created_by=actor.user_id,
-            created_at=row.created_at,
-        )
-        for conv_id in conv_ids
-        for user in users
-    )
-    session.flush()
+    _add_assignments(session, actor, row, users, conv_ids)
     record_event(
         session,
         actor,
@@ -214,3 +193,42 @@ def create_session(
         seed=seed if sample_size else None,
     )
     return row.id
+
+
+def _chosen_conversations(
+    session: Session, conversation_ids: Sequence[int] | None, sample_size: int | None, seed: int
+) -> list[int]:
+    """The session's conversations: the ones given, else a sample of ``sample_size``."""
+    if conversation_ids is None:
+        if not sample_size or sample_size < 1:
+            raise InvalidInput(
+                "choose conversations or a sample size", key="calibration.error.no_conversations"
+            )
+        conversation_ids = sample_conversations(session, sample_size, seed)
+    return _check_conversations(session, conversation_ids)
+
+
+def _add_assignments(
+    session: Session,
+    actor: Actor,
+    row: CalibrationSession,
+    users: Sequence[User],
+    conv_ids: Sequence[int],
+) -> None:
+    """One blind assignment per reviewer and conversation, marked with the session."""
+    label = f"calibration: {row.name}"[:200]
+    session.add_all(
+        Assignment(
+            conversation_id=conv_id,
+            reviewer_id=user.id,
+            rubric_version_id=row.rubric_version_id,
+            calibration_session_id=row.id,
+            blind=True,
+            sample_label=label,
+            created_by=actor.user_id,
+            created_at=row.created_at,
+        )
+        for conv_id in conv_ids
+        for user in users
+    )
+    session.flush()

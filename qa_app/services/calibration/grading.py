@@ -90,30 +90,7 @@ def record_consensus(
     require(actor, "calibration.manage")
     row = session_row(session, session_id, lock=True)
     _check_open(row)
-    in_session = session.scalar(
-        select(Assignment.id)
-        .where(
-            Assignment.calibration_session_id == session_id,
-            Assignment.conversation_id == conversation_id,
-        )
-        .limit(1)
-    )
-    if in_session is None:
-        raise InvalidInput(
-            f"conversation {conversation_id} is not in this session",
-            key="calibration.error.not_in_session",
-        )
-    rubric = rubrics.get_version(session, row.rubric_version_id).rubric
-    try:
-        criterion = rubric.criterion(criterion_id)
-    except KeyError as exc:
-        raise InvalidInput(
-            str(exc), key="calibration.error.criterion", criterion=criterion_id
-        ) from exc
-    if value is None and not criterion.na_allowed:
-        raise InvalidInput("N/A is not allowed here", key="calibration.error.na_not_allowed")
-    if value is not None and value not in criterion.scale.values:
-        raise InvalidInput(f"{value} is not on the scale", key="calibration.error.value")
+    _check_consensus(session, row, conversation_id, criterion_id, value)
     existing = session.scalar(
         select(CalibrationConsensus).where(
             CalibrationConsensus.session_id == session_id,
@@ -144,6 +121,40 @@ def record_consensus(
         value=existing.value,
         previous=old,
     )
+
+
+def _check_consensus(
+    session: Session,
+    row: CalibrationSession,
+    conversation_id: int,
+    criterion_id: str,
+    value: float | None,
+) -> None:
+    """The conversation is in the session and the value fits the criterion's scale."""
+    in_session = session.scalar(
+        select(Assignment.id)
+        .where(
+            Assignment.calibration_session_id == row.id,
+            Assignment.conversation_id == conversation_id,
+        )
+        .limit(1)
+    )
+    if in_session is None:
+        raise InvalidInput(
+            f"conversation {conversation_id} is not in this session",
+            key="calibration.error.not_in_session",
+        )
+    rubric = rubrics.get_version(session, row.rubric_version_id).rubric
+    try:
+        criterion = rubric.criterion(criterion_id)
+    except KeyError as exc:
+        raise InvalidInput(
+            str(exc), key="calibration.error.criterion", criterion=criterion_id
+        ) from exc
+    if value is None and not criterion.na_allowed:
+        raise InvalidInput("N/A is not allowed here", key="calibration.error.na_not_allowed")
+    if value is not None and value not in criterion.scale.values:
+        raise InvalidInput(f"{value} is not on the scale", key="calibration.error.value")
 
 
 def close_session(
