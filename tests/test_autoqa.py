@@ -9,7 +9,9 @@ from review_fixtures import seed_workflow
 from sqlalchemy import select
 
 from qa_app.services.actor import Actor
+from qa_app.services.autoqa import agreement
 from qa_app.services.autoqa import criterion_suggestions as autoqa
+from qa_app.services.autoqa.signal_mapping import default_level, fallback_normalised
 from qa_app.services.errors import PermissionDenied
 from qa_app.services.reviews import grading as reviews
 from qa_app.services.rubrics.store import get_version
@@ -87,12 +89,12 @@ def test_default_mapping_is_documented_nearest_level():
     from scoring.rubric.files import load_rubric
 
     criterion = load_rubric(SMALL_RUBRIC).criterion("politeness")
-    assert [autoqa.default_level(criterion, x) for x in (0.0, 0.24, 0.26, 0.5, 0.76, 1.0)] == [
+    assert [default_level(criterion, x) for x in (0.0, 0.24, 0.26, 0.5, 0.76, 1.0)] == [
         1, 1, 2, 2, 3, 3,
     ]  # fmt: skip
-    assert autoqa.default_level(criterion, None) is None
-    assert autoqa.fallback_normalised("missed_empathy", 1.0) == 0.0
-    assert autoqa.fallback_normalised("sentiment_end", -0.5) == 0.25
+    assert default_level(criterion, None) is None
+    assert fallback_normalised("missed_empathy", 1.0) == 0.0
+    assert fallback_normalised("sentiment_end", -0.5) == 0.25
 
 
 def test_default_suggestion_before_enough_reviews(db_url):
@@ -103,9 +105,7 @@ def test_default_suggestion_before_enough_reviews(db_url):
         found = autoqa.suggestions_for_conversation(session, cid, rubric)
         suggestion = found["politeness"]
         assert not suggestion.calibrated and suggestion.confidence is None
-        assert suggestion.value == autoqa.default_level(
-            rubric.criterion("politeness"), polite_of[cid]
-        )
+        assert suggestion.value == default_level(rubric.criterion("politeness"), polite_of[cid])
         assert suggestion.evidence[0]["rule"] == "greeting"
         assert "greeting" not in found  # no auto_signal on that criterion
 
@@ -118,13 +118,13 @@ def test_calibrated_model_agreement_and_review_page_hook(db_url):
         suggestion = autoqa.suggestions_for_conversation(session, cid, rubric)["politeness"]
         assert suggestion.calibrated and 0 < suggestion.confidence <= 1
         assert suggestion.value in (1, 2, 3)
-        row = autoqa.criterion_agreement(
+        row = agreement.criterion_agreement(
             session, flow.rubric_version_id, rubric.criterion("politeness")
         )
         assert row.mode == "calibrated" and row.n == 70
         assert row.kappa is not None and row.kappa > 0.5 and row.exact > 0.6
         assert row.reviewer_pairs == 10 and 0 < row.reviewer_exact < 1
-        reports = autoqa.agreement_reports(session, flow.lead, slug="small-test")
+        reports = agreement.agreement_reports(session, flow.lead, slug="small-test")
         assert [r.criterion_id for r in reports[0].rows] == ["politeness"]
         # W1's review page reads the same suggestion through review_suggestions
         from qa_app.services.autoqa.review_suggestions import suggestions_for
@@ -137,5 +137,5 @@ def test_agreement_needs_staff(db_url):
     flow, _ = _seed(db_url, conversations=2, reviewed=0)
     agent = Actor(flow.agents[0].user_id, "a.petrova", "agent", flow.agents[0].agent_id)
     with unit_of_work(db_url) as session, pytest.raises(PermissionDenied):
-        autoqa.agreement_reports(session, agent)
+        agreement.agreement_reports(session, agent)
     assert reviews  # the review service is the consumer of suggestions

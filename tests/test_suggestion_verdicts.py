@@ -11,7 +11,7 @@ import pytest
 from review_fixtures import seed_workflow
 from sqlalchemy import select
 
-from qa_app.services.autoqa import criterion_suggestions as autoqa
+from qa_app.services.autoqa import verdicts
 from qa_app.services.autoqa.review_suggestions import suggestions_for
 from qa_app.services.rubrics.store import get_version
 from qa_app.services.sampling import plans as sampling
@@ -100,15 +100,15 @@ def test_verdicts_are_cached_per_data_version(sqlite_url):
     flow = _seed(sqlite_url, _level)  # 22 graded reviews
     _verdict(sqlite_url, flow)
     [(key, (version, cached))] = [
-        item for item in autoqa._VERDICTS.items() if item[0][0] == sqlite_url
+        item for item in verdicts._VERDICTS.items() if item[0][0] == sqlite_url
     ]
     assert version[0] == 22
     _add_reviews(sqlite_url, flow, 1)  # 23: within 10 % of 22, the verdict stands
     _verdict(sqlite_url, flow)
-    assert autoqa._VERDICTS[key][1] is cached
+    assert verdicts._VERDICTS[key][1] is cached
     _add_reviews(sqlite_url, flow, 2)  # 25 > 24.2: computed again on the new data
     fresh = _verdict(sqlite_url, flow).verdict
-    assert autoqa._VERDICTS[key][0][0] == 25 and autoqa._VERDICTS[key][1] is not cached
+    assert verdicts._VERDICTS[key][0][0] == 25 and verdicts._VERDICTS[key][1] is not cached
     assert fresh.auto_pairs == 25  # rev1: 12, rev2: the first 10 and the 3 new ones
 
 
@@ -118,7 +118,7 @@ def test_submitting_a_review_computes_no_verdict(sqlite_url):
         rubric = get_version(session, flow.rubric_version_id).rubric
         found = suggestions_for(session, flow.conversation_ids[0], rubric)["politeness"]
     assert found.verdict is None and found.earned
-    assert not [key for key in autoqa._VERDICTS if key[0] == sqlite_url]
+    assert not [key for key in verdicts._VERDICTS if key[0] == sqlite_url]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 #: Longest message text, in characters. Generous (an e-mail with its quoted history is far
 #: shorter); it bounds memory and the time scorers spend on one message.
 MESSAGE_TEXT_LIMIT = 100_000
-#: Column widths of the database (qa_app/storage/models.py) for the free-text fields.
+#: Column widths of the database (qa_app/storage/models/) for the free-text fields.
 TEXT_LIMITS = {
     "conversation_id": 200,
     "customer_id": 200,

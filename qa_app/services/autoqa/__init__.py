@@ -4,15 +4,12 @@ The names below are the area's public surface: code outside the package imports
 them from here, never from its modules.
 """
 
+from qa_app.services.autoqa.agreement import AgreementReport, agreement_reports
+from qa_app.services.autoqa.calibrated_models import MIN_CALIBRATION_REVIEWS
 from qa_app.services.autoqa.conversation_scores import (
     AutoScoreItem,
     ConversationScores,
     conversation_scores,
-)
-from qa_app.services.autoqa.criterion_suggestions import (
-    MIN_CALIBRATION_REVIEWS,
-    AgreementReport,
-    agreement_reports,
 )
 from qa_app.services.autoqa.distributions import (
     ALL_POINTS_UP_TO,

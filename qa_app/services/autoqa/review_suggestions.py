@@ -57,10 +57,8 @@ def suggestions_for(
     The mapping and calibration live in :mod:`qa_app.services.autoqa` (one place); this
     adapts its suggestions to what the review form shows.
     """
-    from qa_app.services.autoqa.criterion_suggestions import (
-        suggestion_verdicts,
-        suggestions_for_conversation,
-    )
+    from qa_app.services.autoqa.criterion_suggestions import suggestions_for_conversation
+    from qa_app.services.autoqa.verdicts import suggestion_verdicts
 
     found_any = suggestions_for_conversation(session, conversation_id, rubric)
     verdicts = suggestion_verdicts(session, rubric) if found_any and with_verdicts else {}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from qa_app.services import rubrics
 from qa_app.services.actor import SYSTEM, Actor
-from qa_app.services.autoqa.criterion_suggestions import AgreementReport, agreement_reports
+from qa_app.services.autoqa.agreement import AgreementReport, agreement_reports
 from qa_app.services.autoqa.distributions import agreement_stamp, distribution_stamp
 from qa_app.services.autoqa.queries import ScoringStatus, handover_summary, scoring_status
 from qa_app.services.autoqa.scoring_runs import score_conversations

@@ -11,21 +11,23 @@ from qa_app.services.calibration.actions import (
     do_start_session,
     start_session,
 )
-from qa_app.services.calibration.grading import (
+from qa_app.services.calibration.creation import (
     MAX_CONVERSATIONS,
-    close_session,
     create_session,
-    record_consensus,
     resolve_conversations,
+)
+from qa_app.services.calibration.grading import (
+    close_session,
+    record_consensus,
     set_counts_for_agents,
 )
-from qa_app.services.calibration.results import (
+from qa_app.services.calibration.result_types import (
     CalibrationResults,
     CriterionAgreement,
     DiscussionItem,
     Grade,
-    calibration_results,
 )
+from qa_app.services.calibration.results import calibration_results
 from qa_app.services.calibration.screens import (
     CalibrationScreen,
     calibration_screen,

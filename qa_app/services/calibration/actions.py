@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
+from qa_app.services.calibration.creation import create_session, resolve_conversations
 from qa_app.services.calibration.grading import (
     close_session,
-    create_session,
     record_consensus,
-    resolve_conversations,
     set_counts_for_agents,
 )
 from qa_app.services.calibration.sessions import SessionSummary, get_session

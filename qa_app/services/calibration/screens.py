@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from qa_app.services import reviews, rubrics
 from qa_app.services.actor import Actor
-from qa_app.services.calibration.results import CalibrationResults, calibration_results
+from qa_app.services.calibration.result_types import CalibrationResults
+from qa_app.services.calibration.results import calibration_results
 from qa_app.services.calibration.sessions import (
     MyAssignment,
     SessionSummary,

@@ -16,9 +16,7 @@ from qa_app.services.coaching.actions import (
     do_update_plan,
 )
 from qa_app.services.coaching.catalogue import (
-    CATALOGUE_KIND,
     DEFAULT_CATALOGUE,
-    SIGNAL_NAMES,
     CoachingCatalogue,
     CoachingTopic,
     CriterionLink,
@@ -30,9 +28,13 @@ from qa_app.services.coaching.catalogue import (
     Simulation,
     SimulationMessage,
     check_coaching_catalogue_text,
-    check_rubric_topics,
     load_coaching_catalogue,
     parse_coaching_catalogue,
+)
+from qa_app.services.coaching.catalogue_links import check_rubric_topics
+from qa_app.services.coaching.catalogue_schema import (
+    CATALOGUE_KIND,
+    SIGNAL_NAMES,
     validate_coaching_catalogue,
 )
 from qa_app.services.coaching.drivers import (

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.coaching import evidence
-from qa_app.services.coaching.catalogue import SIGNAL_NAMES
+from qa_app.services.coaching.catalogue_schema import SIGNAL_NAMES
 from qa_app.services.coaching.evidence import Window
 from qa_app.services.coaching.ranking import criterion_weights
 from qa_app.services.permissions import require

@@ -75,16 +75,10 @@ from qa_app.services.mystery.screens import (
     scenarios_screen,
     visits_screen,
 )
-from qa_app.services.mystery.visits import (
-    AnswerInput,
-    Upload,
-    VisitInput,
-    add_attachments,
-    build_visit,
-    read_attachment,
-    record_visit,
-    set_published,
-)
+from qa_app.services.mystery.visit_building import build_visit
+from qa_app.services.mystery.visit_files import add_attachments, read_attachment
+from qa_app.services.mystery.visit_inputs import AnswerInput, Upload, VisitInput
+from qa_app.services.mystery.visits import record_visit, set_published
 from scoring.rubric.documents import CatalogueError, Problem
 
 __all__ = [

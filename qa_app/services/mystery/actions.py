@@ -7,7 +7,8 @@ from qa_app.services.mystery.csv_import import import_visits_csv
 from qa_app.services.mystery.editing import update_visit
 from qa_app.services.mystery.exports import export_report
 from qa_app.services.mystery.scenarios import create_scenario, install_catalogue, update_scenario
-from qa_app.services.mystery.visits import add_attachments, record_visit, set_published
+from qa_app.services.mystery.visit_files import add_attachments
+from qa_app.services.mystery.visits import record_visit, set_published
 from qa_app.services.use_case import atomic
 
 do_create_scenario = atomic(create_scenario)

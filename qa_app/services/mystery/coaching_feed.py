@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.actor import Actor
 from qa_app.services.mystery.checklist import available_checklists
-from qa_app.services.mystery.visits import visible
+from qa_app.services.mystery.visibility import visible
 from qa_app.storage.models import MysteryAnswer, MysteryVisit
 
 

@@ -32,7 +32,8 @@ from qa_app.ingest.values import parse_timestamp
 from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.errors import InvalidInput, ServiceError
-from qa_app.services.mystery.visits import AnswerInput, VisitInput, build_visit
+from qa_app.services.mystery.visit_building import build_visit
+from qa_app.services.mystery.visit_inputs import AnswerInput, VisitInput
 from qa_app.services.permissions import require
 from qa_app.storage.models import MysteryVisit
 

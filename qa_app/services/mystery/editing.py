@@ -26,19 +26,17 @@ from qa_app.services.errors import Conflict, NotFound, PermissionDenied
 from qa_app.services.mystery import attachments as files
 from qa_app.services.mystery.checklist import checklist_by_id
 from qa_app.services.mystery.scenarios import scenario_by_key
-from qa_app.services.mystery.visits import (
-    TEXT_LIMIT,
-    Upload,
-    VisitInput,
+from qa_app.services.mystery.visibility import _editable
+from qa_app.services.mystery.visit_building import (
     _agent_team,
     _answers,
-    _attach,
     _conversation,
-    _editable,
     _text,
     _times,
     write_answers,
 )
+from qa_app.services.mystery.visit_files import _attach
+from qa_app.services.mystery.visit_inputs import TEXT_LIMIT, Upload, VisitInput
 from qa_app.services.permissions import can, require
 from qa_app.storage.models import MysteryVisit, User
 from scoring.rubric.score_maths import score_review

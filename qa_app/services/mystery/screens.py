@@ -13,13 +13,8 @@ from qa_app.services.mystery.checklist import available_checklists, checklist_by
 from qa_app.services.mystery.editing import may_edit
 from qa_app.services.mystery.reports import MysteryReport, ReportFilter, mystery_report
 from qa_app.services.mystery.scenarios import ScenarioInfo, local, scenario_infos
-from qa_app.services.mystery.visits import (
-    AttachmentFile,
-    may_record,
-    read_attachment,
-    visible,
-    visible_visit,
-)
+from qa_app.services.mystery.visibility import may_record, visible, visible_visit
+from qa_app.services.mystery.visit_files import AttachmentFile, read_attachment
 from qa_app.services.permissions import can, require
 from qa_app.storage.models import (
     Agent,

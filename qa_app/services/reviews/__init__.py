@@ -18,17 +18,8 @@ from qa_app.services.reviews.goals import (
     set_goal,
     team_timezone,
 )
-from qa_app.services.reviews.grading import (
-    GradeInput,
-    ReviewContext,
-    ReviewDraft,
-    SavedReview,
-    open_review,
-    preview_score,
-    save_draft,
-    stored_score,
-    submit_review,
-)
+from qa_app.services.reviews.grading import save_draft, submit_review
+from qa_app.services.reviews.opening import open_review
 from qa_app.services.reviews.published import (
     MAX_PAGE as MAX_REVIEWS_PAGE,
 )
@@ -47,6 +38,13 @@ from qa_app.services.reviews.queue import (
     next_assignment,
     queue_counts,
     reviewer_options,
+)
+from qa_app.services.reviews.review_scores import preview_score, stored_score
+from qa_app.services.reviews.review_values import (
+    GradeInput,
+    ReviewContext,
+    ReviewDraft,
+    SavedReview,
 )
 from qa_app.services.reviews.screens import (
     QueueScreen,

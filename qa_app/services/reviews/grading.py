@@ -4,15 +4,17 @@ Every save carries the ``lock_version`` the page last saw: if someone else (anot
 reviewer, another tab) saved in between, the save fails with Conflict and the page keeps
 the reviewer's input. The database check (SQLAlchemy ``version_id_col``) closes the race
 between two sessions that both read the same version.
+
+This module saves and submits; the values are in ``review_values``, opening an assignment
+in ``opening`` and the score formula in ``review_scores``. Its ``__all__`` names the whole
+grading cycle, so a caller that works through one review reads it from one module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,175 +24,41 @@ from qa_app.services.actor import Actor
 from qa_app.services.audit import record_event
 from qa_app.services.autoqa import Suggestion, suggestions_for
 from qa_app.services.clock import utc_now
-from qa_app.services.conversations import Transcript, load_transcript
-from qa_app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from qa_app.services.permissions import can, require
-from qa_app.services.reviews.applicability import (
-    conditions_failing,
-    reasons_for,
-    stored_auto_na,
-)
+from qa_app.services.errors import Conflict, InvalidInput, PermissionDenied
+from qa_app.services.permissions import require
+from qa_app.services.reviews.applicability import conditions_failing
+from qa_app.services.reviews.opening import assignment_row, open_review, review_for
 from qa_app.services.reviews.queue import next_assignment
-from qa_app.storage.models import Assignment, Review, ReviewGrade, User
-from scoring.rubric.conditions import Condition
+from qa_app.services.reviews.review_scores import (
+    missing_criteria,
+    preview_score,
+    scoring_grades,
+    stored_score,
+)
+from qa_app.services.reviews.review_values import (
+    LOCKED_STATUSES,
+    GradeInput,
+    ReviewContext,
+    ReviewDraft,
+    SavedReview,
+)
+from qa_app.storage.models import Assignment, Review, ReviewGrade
 from scoring.rubric.files import Rubric
-from scoring.rubric.score_maths import GradeError, ReviewScore, check_grades, score_review
+from scoring.rubric.score_maths import check_grades
 
-LOCKED_STATUSES = ("submitted", "disputed", "final")
-
-
-@dataclass(slots=True)
-class GradeInput:
-    """What the reviewer entered for one criterion (value None + not N/A = not graded)."""
-
-    value: float | None = None
-    not_applicable: bool = False
-    comment: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return self.value is None and not self.not_applicable and not self.comment.strip()
-
-
-@dataclass(slots=True)
-class ReviewDraft:
-    grades: dict[str, GradeInput] = field(default_factory=dict)
-    comment: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewContext:
-    """Everything the review page shows for one assignment."""
-
-    assignment_id: int
-    conversation_id: int
-    reviewer: str
-    assignment_status: str
-    blind: bool
-    editable: bool
-    rubric: rubrics.StoredRubric
-    transcript: Transcript
-    review_id: int | None
-    review_status: str | None
-    lock_version: int | None
-    draft: ReviewDraft
-    suggestions: dict[str, Suggestion]
-    overall_score: float | None
-    #: Criteria N/A automatically (their ``applies_when`` does not hold), with the condition
-    #: to show as the reason: evaluated now while the review is open, as stored once it is not.
-    auto_na: dict[str, Condition] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class SavedReview:
-    review_id: int
-    lock_version: int
-    status: str
-    score: ReviewScore
-    next_assignment_id: int | None = None
-
-
-def scoring_grades(
-    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
-) -> dict[str, float | None]:
-    """Grades in the shape score_maths expects: graded values, None for N/A, rest missing
-    (criteria N/A automatically are left to ``score_review(..., not_applicable)``)."""
-    known = set(rubric.criterion_ids())
-    grades: dict[str, float | None] = {}
-    for criterion_id, grade in draft.grades.items():
-        if criterion_id not in known or criterion_id in not_applicable:
-            continue
-        if grade.not_applicable:
-            grades[criterion_id] = None
-        elif grade.value is not None:
-            grades[criterion_id] = grade.value
-    return grades
-
-
-def preview_score(
-    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
-) -> ReviewScore:
-    """The live score of a draft (missing criteria are listed, not counted; criteria in
-    ``not_applicable`` are N/A automatically, exactly like a manual N/A)."""
-    try:
-        return score_review(
-            rubric, scoring_grades(rubric, draft, not_applicable), frozenset(not_applicable)
-        )
-    except GradeError as exc:
-        raise InvalidInput(str(exc), key="review.error.bad_grade", detail=str(exc)) from exc
-
-
-def _assignment(session: Session, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None:
-        raise NotFound(f"assignment {assignment_id} not found", key="error.not_found")
-    return row
-
-
-def _check_can_open(actor: Actor, assignment: Assignment) -> bool:
-    """Reviewers open their own assignments, leads any; returns whether the actor may edit."""
-    require(actor, "review.grade")
-    own = assignment.reviewer_id == actor.user_id
-    if not own and not can(actor, "review.read_any"):
-        raise PermissionDenied(
-            "this conversation is in another reviewer's queue",
-            key="review.error.not_yours",
-            role=actor.role,
-        )
-    return own
-
-
-def _review_for(session: Session, assignment_id: int) -> Review | None:
-    return session.scalar(select(Review).where(Review.assignment_id == assignment_id))
-
-
-def _draft_of(review: Review | None) -> ReviewDraft:
-    if review is None:
-        return ReviewDraft()
-    grades = {
-        g.criterion_id: GradeInput(g.value, g.not_applicable, g.comment or "")
-        for g in review.grades
-        if not g.auto_na
-    }
-    return ReviewDraft(grades=grades, comment=review.comment or "")
-
-
-def open_review(session: Session, actor: Actor, assignment_id: int) -> ReviewContext:
-    """Load one assignment for grading; a reviewer opening their own marks it in progress."""
-    assignment = _assignment(session, assignment_id)
-    own = _check_can_open(actor, assignment)
-    if own and assignment.status == "pending":
-        assignment.status = "in_progress"
-        session.flush()
-    review = _review_for(session, assignment_id)
-    stored = rubrics.get_version(session, assignment.rubric_version_id)
-    reviewer = session.get(User, assignment.reviewer_id)
-    editable = (
-        own and assignment.status != "cancelled" and (review is None or review.status == "draft")
-    )
-    if review is None or review.status == "draft":
-        auto_na = conditions_failing(session, stored.rubric, assignment.conversation_id)
-    else:
-        auto_na = reasons_for(stored.rubric, stored_auto_na(review))
-    return ReviewContext(
-        assignment_id=assignment.id,
-        conversation_id=assignment.conversation_id,
-        reviewer=(reviewer.display_name or reviewer.username) if reviewer else "",
-        assignment_status=assignment.status,
-        blind=assignment.blind,
-        editable=editable,
-        rubric=stored,
-        transcript=load_transcript(session, assignment.conversation_id, blind=assignment.blind),
-        review_id=review.id if review else None,
-        review_status=review.status if review else None,
-        lock_version=review.lock_version if review else None,
-        draft=_draft_of(review),
-        suggestions=suggestions_for(
-            session, assignment.conversation_id, stored.rubric, with_verdicts=True
-        ),
-        overall_score=review.overall_score if review else None,
-        auto_na=auto_na,
-    )
+__all__ = [
+    "GradeInput",
+    "ReviewContext",
+    "ReviewDraft",
+    "SavedReview",
+    "missing_criteria",
+    "open_review",
+    "preview_score",
+    "save_draft",
+    "scoring_grades",
+    "stored_score",
+    "submit_review",
+]
 
 
 def _stale(review_id: int | None) -> Conflict:
@@ -214,7 +82,7 @@ def _editable_review(
         )
     if assignment.status == "cancelled":
         raise Conflict("assignment was cancelled", key="review.error.cancelled")
-    review = _review_for(session, assignment.id)
+    review = review_for(session, assignment.id)
     if review is None:
         if lock_version is not None:
             raise _stale(None)
@@ -305,7 +173,7 @@ def _checked_input(session: Session, actor: Actor, assignment_id: int, draft: Re
     """What saving and submitting both start with: role, assignment, rubric, the criteria
     N/A automatically on this conversation, valid values."""
     require(actor, "review.grade")
-    assignment = _assignment(session, assignment_id)
+    assignment = assignment_row(session, assignment_id)
     stored = rubrics.get_version(session, assignment.rubric_version_id)
     auto_na = frozenset(conditions_failing(session, stored.rubric, assignment.conversation_id))
     _check_values(stored.rubric, draft, auto_na)
@@ -332,13 +200,6 @@ def save_draft(
     _flush(session, review)
     score = preview_score(stored.rubric, draft, auto_na)
     return SavedReview(review.id, review.lock_version, review.status, score)
-
-
-def missing_criteria(
-    rubric: Rubric, draft: ReviewDraft, not_applicable: Collection[str] = ()
-) -> list[str]:
-    """Ids of criteria neither graded nor N/A (by hand or automatically), in rubric order."""
-    return list(preview_score(rubric, draft, not_applicable).missing)
 
 
 def submit_review(
@@ -390,14 +251,3 @@ def submit_review(
     return SavedReview(
         review.id, review.lock_version, review.status, score, next_assignment(session, actor)
     )
-
-
-def stored_score(
-    session: Session, review_id: int
-) -> tuple[Review, rubrics.StoredRubric, ReviewScore]:
-    """A review's score recomputed from its stored grades (disputes and detail views)."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound(f"review {review_id} not found", key="error.not_found")
-    stored = rubrics.get_version(session, review.rubric_version_id)
-    return review, stored, preview_score(stored.rubric, _draft_of(review), stored_auto_na(review))

@@ -16,7 +16,7 @@ from qa_app.services.actor import Actor
 from qa_app.services.autoqa import MessageEvidence, message_evidence
 from qa_app.services.permissions import can
 from qa_app.services.reviews.goals import GoalProgress, goal_progress, my_progress
-from qa_app.services.reviews.grading import ReviewContext, open_review, preview_score
+from qa_app.services.reviews.opening import open_review
 from qa_app.services.reviews.queue import (
     BUCKETS,
     QueueCounts,
@@ -27,6 +27,8 @@ from qa_app.services.reviews.queue import (
     queue_counts,
     reviewer_options,
 )
+from qa_app.services.reviews.review_scores import preview_score
+from qa_app.services.reviews.review_values import ReviewContext
 from qa_app.storage.uow import UnitOfWork
 from scoring.rubric.score_maths import ReviewScore
 

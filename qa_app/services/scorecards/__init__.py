@@ -40,16 +40,15 @@ from qa_app.services.scorecards.figures import (
     signal_summary,
     trend,
 )
+from qa_app.services.scorecards.frame_queries import COUNTED_STATUSES
 from qa_app.services.scorecards.frames import (
-    COUNTED_STATUSES,
-    Period,
-    Scope,
-    agent_directory,
     conversation_frame,
     grade_counts,
     review_frame,
     survey_frame,
 )
+from qa_app.services.scorecards.lookups import agent_directory
+from qa_app.services.scorecards.period import Period, Scope
 from qa_app.services.scorecards.ranking_check import (
     MeanWithInterval,
     RankingCheck,

@@ -19,8 +19,10 @@ from qa_app.services.clock import utc_now
 from qa_app.services.errors import InvalidInput, NotFound
 from qa_app.services.scorecards import tables
 from qa_app.services.scorecards.access import require_agent, team_ids_for
-from qa_app.services.scorecards.frames import Period, Scope, agent_directory, review_frame
+from qa_app.services.scorecards.frames import review_frame
+from qa_app.services.scorecards.lookups import agent_directory
 from qa_app.services.scorecards.pdf import scorecard_pdf, survey_warning, team_pdf
+from qa_app.services.scorecards.period import Period, Scope
 from qa_app.services.scorecards.scorecard import build_scorecard
 from qa_app.services.scorecards.team import TeamFilters, build_team_dashboard
 from qa_app.services.use_case import atomic

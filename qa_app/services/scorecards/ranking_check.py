@@ -23,7 +23,9 @@ import numpy as np
 from scipy import stats
 from sqlalchemy.orm import Session
 
-from qa_app.services.scorecards.frames import Period, agent_directory, data_days, review_frame
+from qa_app.services.scorecards.frames import review_frame
+from qa_app.services.scorecards.lookups import agent_directory, data_days
+from qa_app.services.scorecards.period import Period
 from qa_app.services.scorecards.team import score_arrays
 from qa_app.storage.uow import UnitOfWork
 from scoring.stats import shrink_agent_means

@@ -15,16 +15,14 @@ from qa_app.services.actor import Actor
 from qa_app.services.clock import utc_now
 from qa_app.services.scorecards import figures
 from qa_app.services.scorecards.access import require_agent
+from qa_app.services.scorecards.frame_queries import later_contacts, review_comments
 from qa_app.services.scorecards.frames import (
-    Period,
-    Scope,
     conversation_frame,
     grade_counts,
-    later_contacts,
-    review_comments,
     review_frame,
     survey_frame,
 )
+from qa_app.services.scorecards.period import Period, Scope
 from qa_app.storage.models import AutoScoreRun, Team
 from scoring.rubric.model import Rubric
 from scoring.stats import Comparison, Estimate, compare_means

@@ -9,12 +9,8 @@ import pandas as pd
 
 from qa_app.services.actor import Actor
 from qa_app.services.scorecards.access import readable_agent_ids, team_ids_for
-from qa_app.services.scorecards.frames import (
-    Period,
-    agent_directory,
-    channel_language_choices,
-    data_days,
-)
+from qa_app.services.scorecards.lookups import agent_directory, channel_language_choices, data_days
+from qa_app.services.scorecards.period import Period
 from qa_app.services.scorecards.scorecard import Scorecard, build_scorecard
 from qa_app.services.scorecards.team import TeamDashboard, TeamFilters, build_team_dashboard
 from qa_app.storage.uow import UnitOfWork

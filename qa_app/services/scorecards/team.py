@@ -24,14 +24,13 @@ from qa_app.services.clock import utc_now
 from qa_app.services.scorecards import figures
 from qa_app.services.scorecards.access import team_ids_for
 from qa_app.services.scorecards.frames import (
-    Period,
-    Scope,
-    agent_directory,
     conversation_counts,
     grade_counts,
     response_times,
     review_frame,
 )
+from qa_app.services.scorecards.lookups import agent_directory
+from qa_app.services.scorecards.period import Period, Scope
 from qa_app.services.scorecards.scorecard import criterion_names, rubric_lookup
 from qa_app.storage.models import AssignmentPlan, User
 from scoring.stats import (

@@ -7,7 +7,7 @@ it; each fragment run re-checks the sign-in session first. The transcript column
 (sticky) while the form scrolls with the page, so neither hides in a short inner box.
 Keys grade too (``grading_keys``). The page keeps the lock version it last saw; a save
 after someone else's shows a clear conflict, keeps the reviewer's input, and offers to load
-the other version or keep theirs.
+the other version or keep theirs (``review_drafts``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,20 @@ import streamlit as st
 
 from qa_app.i18n import in_language
 from qa_app.services import reviews
-from qa_app.services.errors import Conflict, InvalidInput, ServiceError
+from qa_app.services.errors import Conflict, InvalidInput
 from qa_app.services.permissions import can
 from qa_app.ui import context, grading_keys, review_form, user_text
 from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data_review import ensure_rubrics
+from qa_app.ui.review_drafts import (
+    autosave,
+    conflict_key,
+    first_ungraded,
+    jump_key,
+    lock_key,
+    remember,
+    render_conflict,
+)
 from qa_app.ui.transcript_view import render_transcript
 
 TARGET = "review.assignment_id"
@@ -34,28 +43,6 @@ LAYOUT_CSS = """
   position: sticky; top: 3.75rem; align-self: flex-start;}
 </style>
 """
-
-
-def _lock_key(aid: int) -> str:
-    return f"rv{aid}.lock"
-
-
-def _saved_key(aid: int) -> str:
-    return f"rv{aid}.saved"
-
-
-def _conflict_key(aid: int) -> str:
-    return f"rv{aid}.conflict"
-
-
-def _jump_key(aid: int) -> str:
-    return f"rv{aid}.jump"
-
-
-def first_ungraded(ctx: reviews.ReviewContext, score) -> str | None:
-    """The first criterion in the rubric's order that has no grade yet."""
-    missing = set(score.missing)
-    return next((c.id for c in ctx.rubric.rubric.criteria() if c.id in missing), None)
 
 
 def requested_assignment() -> tuple[bool, int | None]:
@@ -80,59 +67,8 @@ def load_screen(actor) -> reviews.ReviewScreen | None:
         return None
     if not asked:
         st.session_state[TARGET] = screen.assignment_id
-    _remember(screen.review)
+    remember(screen.review)
     return screen
-
-
-def _remember(ctx: reviews.ReviewContext) -> None:
-    aid = ctx.assignment_id
-    if _lock_key(aid) not in st.session_state:
-        st.session_state[_lock_key(aid)] = ctx.lock_version
-        st.session_state[_saved_key(aid)] = review_form.normalised(ctx.draft)
-        if ctx.editable:  # a freshly opened review starts at its first ungraded criterion
-            score = reviews.preview_score(ctx.rubric.rubric, ctx.draft, ctx.auto_na)
-            st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
-    review_form.load_state(ctx)
-
-
-def autosave(actor, ctx: reviews.ReviewContext, draft: reviews.ReviewDraft) -> None:
-    """Save the draft when it differs from what was last saved (every change, no button)."""
-    aid = ctx.assignment_id
-    if not ctx.editable or review_form.normalised(draft) == st.session_state.get(_saved_key(aid)):
-        return
-    if st.session_state.get(_conflict_key(aid)):
-        return  # wait for the reviewer to choose how to resolve the conflict
-    try:
-        saved = reviews.do_save_draft(
-            context.uow(), actor, aid, draft, st.session_state[_lock_key(aid)]
-        )
-    except Conflict:
-        st.session_state[_conflict_key(aid)] = True
-        st.rerun()  # show the two ways out right away; the widgets keep the input
-    except ServiceError as exc:
-        context.show_error(exc)
-        return
-    st.session_state[_lock_key(aid)] = saved.lock_version
-    st.session_state[_saved_key(aid)] = review_form.normalised(draft)
-    st.toast(tr("review.draft_saved"), icon=":material/cloud_done:")
-
-
-def render_conflict(actor, ctx: reviews.ReviewContext) -> None:
-    """Two ways out of a conflict; until one is chosen the reviewer's input stays as is."""
-    aid = ctx.assignment_id
-    if not st.session_state.get(_conflict_key(aid)):
-        return
-    st.warning(tr("review.error.stale"), icon=":material/sync_problem:")
-    cols = st.columns(2)
-    if cols[0].button(tr("review.conflict.take_theirs"), key=f"rv{aid}.theirs"):
-        review_form.forget_state(aid)
-        st.rerun()
-    if cols[1].button(tr("review.conflict.keep_mine"), key=f"rv{aid}.mine", type="primary"):
-        fresh = reviews.review_screen(context.uow(), actor, aid).review
-        st.session_state[_lock_key(aid)] = fresh.lock_version
-        st.session_state[_saved_key(aid)] = review_form.normalised(fresh.draft)
-        st.session_state[_conflict_key(aid)] = False
-        st.rerun()
 
 
 #: Set just before a fragment runs inside a run that has checked the sign-in session
@@ -173,15 +109,15 @@ def _submit(actor, ctx: reviews.ReviewContext) -> None:
     st.session_state[f"rv{aid}.tried"] = True
     try:
         result = reviews.do_submit_review(
-            context.uow(), actor, aid, draft, st.session_state[_lock_key(aid)]
+            context.uow(), actor, aid, draft, st.session_state[lock_key(aid)]
         )
     except InvalidInput as exc:
         st.session_state[f"rv{aid}.error"] = exc
         score = reviews.preview_score(ctx.rubric.rubric, draft, ctx.auto_na)
-        st.session_state[_jump_key(aid)] = first_ungraded(ctx, score)
+        st.session_state[jump_key(aid)] = first_ungraded(ctx, score)
         st.rerun(PANEL_FRAGMENT)
     except Conflict:
-        st.session_state[_conflict_key(aid)] = True
+        st.session_state[conflict_key(aid)] = True
         st.rerun(PANEL_FRAGMENT)
     review_form.forget_state(aid)
     score = "—" if result.score.overall is None else f"{result.score.overall:.0f}"
@@ -282,7 +218,7 @@ def grading_panel(actor, ctx: reviews.ReviewContext) -> None:
     with st.container(key=grading_keys.FORM_KEY):
         review_form.render_form(ctx)
     render_actions(actor, ctx)
-    target = st.session_state.pop(_jump_key(ctx.assignment_id), None)
+    target = st.session_state.pop(jump_key(ctx.assignment_id), None)
     if target:
         nonce = st.session_state.get("review.jumps", 0) + 1
         st.session_state["review.jumps"] = nonce
