@@ -22,6 +22,7 @@ TASK_MODULES = [
     "scoring.evaluation.empathy",
     "scoring.evaluation.reference_replies",
     "scoring.evaluation.detox_pairs",
+    "scoring.evaluation.cross_domain",
     "scoring.evaluation.counterfactual",
 ]
 

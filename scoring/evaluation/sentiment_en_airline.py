@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.evaluation import EvalResult, first_rows
+from scoring.evaluation import EvalResult
+from scoring.evaluation.shared_runs import airline
 from scoring.scorers.sentiment import LABELS, SentimentScorer
-from scoring.training.datasets import load_airline
 
 DATASET = "sentiment-en-airline (all 14,640)"
 PUBLISHED = "README: VADER 0.457; TF-IDF LR on GoEmotions 0.472"
@@ -34,17 +34,12 @@ def vader_labels(texts: list[str]) -> tuple[list[str], float]:
 
 
 def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
-    data = load_airline(datasets_dir)
-    texts, gold = first_rows(data.texts, data.labels, limit)
+    texts, gold, ours, speed, scorer = airline(Path(datasets_dir), limit)
     n = len(texts)
 
     def macro(pred) -> float:
         return float(f1_score(gold, pred, labels=list(LABELS), average="macro"))
 
-    scorer = SentimentScorer(lang="en")
-    start = time.perf_counter()
-    ours = scorer.predict(texts, "en")
-    speed = n / max(time.perf_counter() - start, 1e-9)
     rules = SentimentScorer(lang="en", use_model=False).predict(texts, "en")
     vader, vader_speed = vader_labels(texts)
     task = "sentiment (en)"

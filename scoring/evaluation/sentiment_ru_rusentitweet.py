@@ -11,24 +11,20 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.evaluation import EvalResult, first_rows
+from scoring.evaluation import EvalResult
+from scoring.evaluation.shared_runs import rusentitweet
 from scoring.scorers.sentiment import LABELS, SentimentScorer
-from scoring.training.datasets import load_rusentitweet
 
 DATASET = "sentiment-ru-rusentitweet test (3 labels)"
 PUBLISHED = "Smetanin 2022, in-domain, 5 labels: NB 0.522, RuBERT 0.655"
 
 
 def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
-    data = load_rusentitweet(datasets_dir, "test")
-    rows = [(t, y) for t, y in zip(data.texts, data.labels, strict=True) if y in LABELS]
-    texts, gold = first_rows([t for t, _ in rows], [y for _, y in rows], limit)
+    texts, gold, ours, _, scorer = rusentitweet(Path(datasets_dir), limit)
 
     def macro(pred) -> float:
         return float(f1_score(gold, pred, labels=list(LABELS), average="macro"))
 
-    scorer = SentimentScorer(lang="ru")
-    ours = scorer.predict(texts, "ru")
     rules = SentimentScorer(lang="ru", use_model=False).predict(texts, "ru")
     task, n = "sentiment (ru)", len(texts)
     results = [
