@@ -23,6 +23,7 @@ TASK_MODULES = [
     "scoring.evaluation.reference_replies",
     "scoring.evaluation.detox_pairs",
     "scoring.evaluation.cross_domain",
+    "scoring.evaluation.embedding_alternative",
     "scoring.evaluation.counterfactual",
 ]
 

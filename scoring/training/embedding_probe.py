@@ -95,10 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.datasets or default_datasets_dir()
     embed = Embedder(args.cache)
     for lang in ("en", "ru"):
-        for line in sentiment_probe(root, lang, embed, args.measure):
-            print(line, flush=True)
-    for line in empathy_probe(root, embed, args.measure):
-        print(line, flush=True)
+        print("\n".join(sentiment_probe(root, lang, embed, args.measure).lines), flush=True)
+    print("\n".join(empathy_probe(root, embed, args.measure).lines), flush=True)
     if embed.embedded:
         print(f"embedded {embed.embedded} texts at {embed.embedded / embed.seconds:.1f}/s")
     return 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +34,23 @@ from scoring.training.embedding_probe import (
 )
 
 AIRLINE_SAMPLE = 3000
+
+
+class Measured(NamedTuple):
+    """One figure on an evaluation-only set (computed once, after every choice was made)."""
+
+    dataset: str
+    candidate: str
+    value: float
+    n: int
+    chosen: bool  # the candidate chosen on train:yes data
+
+
+class Probe(NamedTuple):
+    """What the design phase printed, and the measured figures (empty without --measure)."""
+
+    lines: list[str]
+    measured: list[Measured]
 
 
 def _public_test(root: Path, lang: str) -> tuple[list[str], list[str]]:
@@ -107,7 +125,7 @@ def _labels(proba: np.ndarray) -> list[str]:
     return [LABELS[i] for i in proba.argmax(axis=1)]
 
 
-def sentiment_probe(root: Path, lang: str, embed: Embedder, measure: bool) -> list[str]:
+def sentiment_probe(root: Path, lang: str, embed: Embedder, measure: bool) -> Probe:
     """Choose on train:yes data; with ``measure``, score the evaluation-only set once."""
     from scoring.lexicons.polarity import PolarityRules
     from scoring.scorers.sentiment import SentimentScorer
@@ -132,14 +150,16 @@ def sentiment_probe(root: Path, lang: str, embed: Embedder, measure: bool) -> li
         lines.append(f"[{lang}] {name}: design {figures[0]:.3f}, check {figures[1]:.3f}")
     chosen = max(means, key=means.get)
     lines.append(f"[{lang}] chosen on train:yes data: {chosen}")
+    measured = []
     if measure:
         texts, gold, name = _evaluation_set(root, lang)
         views = _views(texts, lang, scorer, rules)
         emb = lr.predict_proba(embed(name, texts))
         for label in dict.fromkeys(("shipped", "embedding LR", chosen)):
             value = macro(gold, _labels(candidates[label](views, emb)))
+            measured.append(Measured(name, label, value, len(texts), label == chosen))
             lines.append(f"[{lang}] MEASURED ONCE {name} (n={len(texts)}) {label}: {value:.3f}")
-    return lines
+    return Probe(lines, measured)
 
 
 def _evaluation_set(root: Path, lang: str) -> tuple[list[str], list[str], str]:
@@ -170,7 +190,7 @@ def own_empathy_examples() -> dict[str, tuple[list[str], list[str], list[int]]]:
     return out
 
 
-def empathy_probe(root: Path, embed: Embedder, measure: bool) -> list[str]:
+def empathy_probe(root: Path, embed: Embedder, measure: bool) -> Probe:
     """Emotional reactions: rules vs embedding LR vs the higher of the two levels."""
     from scoring.scorers.empathy import EmpathyScorer
     from scoring.training.datasets import load_epitome
@@ -192,10 +212,12 @@ def empathy_probe(root: Path, embed: Embedder, measure: bool) -> list[str]:
     chosen = max(scores, key=lambda k: (scores[k], k == "rules (shipped)"))
     lines = [f"[empathy] C holdout macro-F1: {c_scores}; chosen C={c:g}",
              f"[empathy] holdout macro-F1: {scores}; chosen: {chosen}"]  # fmt: skip
+    measured = []
     if measure:
         data = load_epitome(root, mechanism)
         found = candidates(data.texts, ["en"] * len(data), embed("epitome_er", data.texts))
         for name in dict.fromkeys(("rules (shipped)", "embedding LR", chosen)):
             value = macro(data.labels, found[name], levels)
+            measured.append(Measured("epitome_er", name, value, len(data), name == chosen))
             lines.append(f"[empathy] MEASURED ONCE EPITOME ER (n={len(data)}) {name}: {value:.3f}")
-    return lines
+    return Probe(lines, measured)
