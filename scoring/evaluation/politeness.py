@@ -59,7 +59,8 @@ def cross_domain_row(datasets_dir: Path) -> EvalResult:
     found = communities(datasets_dir)
     note = (
         f"not measurable here: the shared set holds only {', '.join(found)} requests; the "
-        "Stack Exchange part of the Stanford Politeness Corpus is not in ../shared/datasets"
+        "Stack Exchange part of the Stanford Politeness Corpus is not in ../shared/datasets; "
+        "other domains: the cross-domain politeness rows"
     )
     return EvalResult(
         "politeness cross-domain (en)", "politeness-en-wikipedia", "accuracy, train on one "
