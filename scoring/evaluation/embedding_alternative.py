@@ -56,7 +56,7 @@ def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:
         if m.candidate in SHIPPED:
             continue
         task, dataset, target = TASKS[m.dataset]
-        role = "chosen on train:yes data" if m.chosen else "not chosen (worse on train:yes data)"
+        role = "chosen on train:yes data" if m.chosen else "not chosen (worse on the design data)"
         out.append(
             EvalResult(
                 f"{task}, embedding alternative", dataset, f"macro-F1, {m.candidate}", m.value,
