@@ -13,8 +13,8 @@ own hand-labelled replies), with the source-domain figure from the same run besi
 - politeness (ru): RuParaDetox (``rudeness_ru``) -> the Russian hand-labelled replies.
 
 Targets: issue 18 (sentiment 0.72 EN, 0.66 RU; politeness at least 0.70 across domains).
-The sentiment and shipped-politeness predictions are shared with the per-dataset modules
-(``shared_runs``), so these rows cost only the source-domain sets and two small ablations.
+The sentiment predictions are shared with the per-dataset modules (``shared_runs``), so
+these rows cost only the source-domain sets, the reference replies and the detox pairs.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Scorer runs that several evaluation task modules report on, computed once per process.
 
 The airline tweets take the longest to score; the cross-domain rows
-(``scoring.evaluation.cross_domain``) read the same predictions as the per-dataset rows
-instead of scoring the sets again. Results are memoised on the datasets folder and the row
+(``scoring.evaluation.cross_domain``) read the same sentiment predictions as the
+per-dataset rows instead of scoring the sets again. Results are memoised on the datasets folder and the row
 limit, so ``qa-studio eval`` pays for each run once whichever module asks first.
 """
 
