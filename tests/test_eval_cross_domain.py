@@ -36,6 +36,9 @@ def test_cross_domain_rows_reuse_the_per_dataset_predictions():
     assert "source domain" in cross["cross-domain sentiment (en)"].reference
     politeness = [r for r in results if r.task.startswith("cross-domain politeness")]
     assert len(politeness) == 5
-    assert all(r.target == 0.70 for r in politeness)
+    # A reply set with one class only (no impolite EN reply by hand) is not held against
+    # the target: its figure only says that no polite reply was flagged.
+    for row in politeness:
+        assert row.target == (None if "one class only" in row.note else 0.70), row
     for r in politeness:
         assert r.n == 0 or 0.0 <= r.value <= 1.0

@@ -120,8 +120,11 @@ def politeness_reference_rows(datasets_dir: Path, limit: int | None) -> list[Eva
             continue
         gold = np.array([r.labels["impolite"] == "yes" for r in replies])
         value, note = _flag_summary(gold, np.asarray(flag([r.text for r in replies]), bool))
+        # With one class only the figure says no polite reply was flagged; it is no
+        # accuracy across domains, so it is not held against the target.
+        target = POLITENESS_TARGET if 0 < gold.sum() < len(gold) else None
         out.append(EvalResult(task, dataset, metric, value, POLITENESS_PUBLISHED,
-                              POLITENESS_TARGET, len(replies), note))  # fmt: skip
+                              target, len(replies), note))  # fmt: skip
     return out
 
 
