@@ -8,12 +8,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
+from test_import_survey import _stored as _ratings
 from ui_harness import make_user, signed_in_entries
 
 from qa_app.cli import cli
 from qa_app.ingest.mapping import ColumnMapping, MappingError, guess_mapping
 from qa_app.storage.db import unit_of_work
-from qa_app.storage.models import Conversation, SurveyRating
+from qa_app.storage.models import Conversation
 from qa_app.ui import context
 
 CSV = (
@@ -31,20 +32,6 @@ MAPPING = (
     "  'survey:courtesy': Courtesy rating}\n"
     "defaults: {channel: chat, language: en}\n"
 )
-
-
-def _ratings(url: str) -> dict[str, list[tuple[str, int, float | None]]]:
-    with unit_of_work(url) as session:
-        rows = session.execute(
-            select(Conversation.external_id, SurveyRating.attribute, SurveyRating.satisfaction,
-                   SurveyRating.importance)
-            .join(SurveyRating, SurveyRating.conversation_id == Conversation.id)
-            .order_by(Conversation.external_id, SurveyRating.attribute)
-        ).all()  # fmt: skip
-    found: dict[str, list] = {}
-    for external_id, attribute, rating, importance in rows:
-        found.setdefault(external_id, []).append((attribute, rating, importance))
-    return found
 
 
 def test_survey_columns_map_to_ratings_and_a_bad_rating_rejects_its_row(db_url, tmp_path):
