@@ -27,76 +27,33 @@ from scoring.scorers.politeness_features import (
     count_matrix,
     strategy_matrix,
 )
+from scoring.scorers.politeness_rules import (
+    CURT_RULE,
+    CURT_WEIGHT,
+    IMPOLITE_MARKERS,
+    LEARNED_EVIDENCE_MIN,
+    LEARNED_LOGIT,
+    LEARNED_RULE,
+    NON_MARKERS,
+    PRIOR_WEIGHTS,
+    RUDENESS_WEIGHTS,
+    SEVERE_RUDENESS,
+    TOXIC_RULES,
+    TOXICITY_LOGIT,
+    UNFLAGGED_SHRINK,
+    UNMARKED_SHRINK,
+    WEAK_TOXIC,
+    WORD_EVIDENCE_MIN,
+    curt_replies,
+    lexicon_hit,
+    rude_noisy_or,
+    strong_toxic,
+    toxic_kind,
+)
 from scoring.scorers.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
 from scoring.text import detect_languages
 
 MODEL_NAME = "politeness_v2"
-# Logit weights used where training data is silent (and by the rules-only fallback).
-PRIOR_WEIGHTS: dict[str, float] = {
-    "gratitude": 1.0, "deference": 1.0, "greeting": 0.6, "apologizing": 0.6,
-    "please": 0.5, "please_start": -0.3, "indirect_btw": 0.3, "direct_question": -0.6,
-    "direct_start": -0.4, "counterfactual_modal": 0.8, "indicative_modal": 0.2,
-    "first_person_start": 0.2, "first_person_plural": 0.3, "first_person": 0.1,
-    "second_person": 0.0, "second_person_start": -0.4, "hedges": 0.4, "factuality": -0.5,
-    "positive_lexicon": 0.5, "negative_lexicon": -0.5, "thanks_for_contacting": 1.2,
-    "apology_inconvenience": 1.0, "thanks_for_waiting": 1.2, "glad_to_help": 1.0,
-    "customer_name": 0.5, "formal_address": 0.3, "informal_address": -1.0, "command": -0.8,
-    "blame": -1.8, "repetition": -1.5, "dismissive": -1.8, "sarcasm": -1.5,
-    "shouting": -1.5, "exclamation": -0.5,
-}  # fmt: skip
-# Chance that one occurrence alone makes a reply rude (noisy-OR), hand-set for support QA.
-RUDENESS_WEIGHTS: dict[str, float] = {
-    "blame": 0.6, "dismissive": 0.6, "sarcasm": 0.5, "repetition": 0.5, "shouting": 0.5,
-    "command": 0.25, "informal_address": 0.5, "exclamation": 0.15,
-}  # fmt: skip
-TOXICITY_LOGIT = 3.0
-# Russian learned rudeness (``scoring.scorers.rudeness_ru``): P(rude) times this is taken
-# off the politeness logit; at or above the model's own threshold (chosen on train:yes dev
-# data so that polite support text is rarely reached) it also joins the rude noisy-OR and
-# may make a reply impolite. Below ``LEARNED_EVIDENCE_MIN`` its words are not shown.
-LEARNED_LOGIT = 2.0
-LEARNED_RULE = "learned"
-LEARNED_EVIDENCE_MIN = 0.3
-SEVERE_RUDENESS = frozenset({"blame", "dismissive", "sarcasm", "repetition", "shouting"})
-# Pronoun, position and sentiment-word features alone are not politeness markers. The model
-# learned from Wikipedia *requests*; a support message with no marker at all ("Your order
-# has shipped") is pulled halfway to neutral and never labelled impolite on those alone.
-NON_MARKERS = frozenset(
-    {"first_person", "first_person_start", "first_person_plural", "second_person"}
-    | {"second_person_start", "positive_lexicon", "negative_lexicon", "formal_address"}
-)
-UNMARKED_SHRINK = 0.5
-# Support etiquette (issue 18): asking a direct question, giving an instruction or asking the
-# customer to DM is ordinary good support, though Wikipedia requests taught the model that
-# it is impolite. Only these strategies (and insults, and a curt reply to an upset customer)
-# may make a reply impolite; without one, a negative logit is shrunk this much, so such a
-# reply comes out neutral, and its label never rests on the learned words alone.
-IMPOLITE_MARKERS = frozenset(
-    {"informal_address", "blame", "repetition", "dismissive", "sarcasm", "shouting"}
-)
-UNFLAGGED_SHRINK = 0.3
-# A reply of at most this many words, with no courtesy in it, to a customer who is upset.
-CURT_WORDS = 2
-CURT_RULE = "curt_reply"
-CURT_WEIGHT = 0.5
-COURTESY = frozenset(
-    {"gratitude", "deference", "greeting", "apologizing", "please", "thanks_for_contacting"}
-    | {"apology_inconvenience", "thanks_for_waiting", "glad_to_help", "customer_name"}
-)
-WORD_EVIDENCE_MIN = 0.15  # calibrated logit a word or word pair must move to be shown
-_TOXIC_RULES = ("profanity", "insult", "threat")
-# Toxicity kinds too weak to show as rudeness on their own ("блин", contempt not aimed at
-# the customer; the toxicity model's "learned" words, since rudeness_ru speaks here);
-# toxicity rules read "kind:entry" or "kind_addressed:entry".
-_WEAK_TOXIC = frozenset({"mild", "contempt", LEARNED_RULE})
-
-
-def _toxic_kind(rule: str) -> str:
-    return rule.split(":", 1)[0]
-
-
-def _lexicon_hit(result: ScoreResult) -> bool:
-    return any(_toxic_kind(e.rule) != LEARNED_RULE for e in result.evidence)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -264,14 +221,14 @@ class PolitenessScorer:
         # Only messages with lexicon hits count: the scorer's floor is not evidence, and the
         # toxicity model's words alone are left to this scorer's own rudeness_ru.
         tox = np.array(
-            [r.score if _lexicon_hit(r) else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
+            [r.score if lexicon_hit(r) else 0.0 for r in toxic] if toxic else [0.0] * len(texts)
         )
         kinds = [{d.strategy for d in a.detections} for a in analyses]
-        curt = _curt(texts, kinds, upset)
+        curt = curt_replies(texts, kinds, upset)
         learned = self._learned(texts, resolved)
         learned_rude = learned >= self._learned_threshold()
         flagged = [
-            bool(k & IMPOLITE_MARKERS) or c or _strong_toxic(r) or bool(m)
+            bool(k & IMPOLITE_MARKERS) or c or strong_toxic(r) or bool(m)
             for k, c, r, m in zip(
                 kinds, curt, toxic or [None] * len(texts), learned_rude, strict=True
             )
@@ -286,8 +243,8 @@ class PolitenessScorer:
         # patience, unfortunately that's not our problem" must not come out polite.
         severe = [k & SEVERE_RUDENESS for k in kinds]
         if any(severe):
-            polite *= 1.0 - _noisy_or(severe, np.zeros(len(texts)))
-        rude = _noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
+            polite *= 1.0 - rude_noisy_or(severe, np.zeros(len(texts)))
+        rude = rude_noisy_or([k & RUDE_STRATEGIES for k in kinds], tox)
         rude = 1.0 - (1.0 - rude) * (1.0 - np.where(learned_rude, learned, 0.0))
         if any(curt):
             rude = 1.0 - (1.0 - rude) * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
@@ -382,7 +339,7 @@ class PolitenessScorer:
                     e.start, e.end, f"toxicity_{e.rule}", -TOXICITY_LOGIT * toxic.score, e.text
                 )
                 for e in toxic.evidence
-                if e.rule.startswith(_TOXIC_RULES)
+                if e.rule.startswith(TOXIC_RULES)
             ]
         out.sort(key=_evidence_order)
         return tuple(out)
@@ -432,7 +389,7 @@ class PolitenessScorer:
             )  # fmt: skip
             if batch.toxic and batch.toxic[i].evidence:
                 evidence += tuple(
-                    e for e in batch.toxic[i].evidence if _toxic_kind(e.rule) not in _WEAK_TOXIC
+                    e for e in batch.toxic[i].evidence if toxic_kind(e.rule) not in WEAK_TOXIC
                 )
             if batch.curt[i]:
                 evidence += (Evidence(0, len(text), CURT_RULE, CURT_WEIGHT, text),)
@@ -462,35 +419,8 @@ class _Batch(NamedTuple):
     learned_rude: list[bool]  # the Russian model alone reached its threshold
 
 
-def _strong_toxic(result: ScoreResult | None) -> bool:
-    """Profanity, insults or threats (not "блин", not contempt aimed elsewhere)."""
-    return result is not None and any(
-        _toxic_kind(e.rule) not in _WEAK_TOXIC for e in result.evidence
-    )
-
-
-def _curt(texts: list[str], kinds: list[set[str]], upset) -> list[bool]:
-    """A reply of ``CURT_WORDS`` words or fewer, without courtesy, to an upset customer
-    ("Нет.", "No.", "Wait"): the customer needed more than that."""
-    if upset is None:
-        return [False] * len(texts)
-    return [
-        bool(was_upset) and 0 < len(text.split()) <= CURT_WORDS and not k & COURTESY
-        for text, k, was_upset in zip(texts, kinds, upset, strict=True)
-    ]
-
-
 def _evidence_order(e: Evidence) -> tuple[int, int, str]:
     return e.start, e.end, e.rule
-
-
-def _noisy_or(found: list[set[str]], floor: np.ndarray) -> np.ndarray:
-    """1 - (1 - floor) * prod(1 - weight) over each message's rude strategies."""
-    keep = 1.0 - floor
-    for i, strategies in enumerate(found):
-        for strategy in strategies:
-            keep[i] *= 1.0 - RUDENESS_WEIGHTS[strategy]
-    return 1.0 - keep
 
 
 def _tfidf_values(counts, idf: np.ndarray, row_of: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ NB_ALPHA = 1.0
 
 
 def strategy_priors() -> np.ndarray:
-    from scoring.scorers.politeness import PRIOR_WEIGHTS
+    from scoring.scorers.politeness_rules import PRIOR_WEIGHTS
 
     return np.array([PRIOR_WEIGHTS[s] for s in STRATEGIES])
 
