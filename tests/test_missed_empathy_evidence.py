@@ -61,3 +61,18 @@ def test_tone_evidence_only_pulls_the_way_the_score_went_and_names_rules_first()
     end = next(s for s in sentiment_signals(_turns({"sentiment": sentiment})[:1])
                if s.name == "sentiment_end")  # fmt: skip
     assert [e.text for _i, e in end.evidence] == ["thanks", "it"]
+
+
+def test_a_calm_request_the_emotion_model_calls_annoyed_is_not_upset():
+    from scoring.pipeline.signals import is_upset
+
+    calm = {"sentiment": _result("sentiment", "neutral", 0.05),
+            "emotions": _result("emotions", "annoyance", 0.99)}  # fmt: skip
+    unsure = {"sentiment": _result("sentiment", "neutral", -0.1),
+              "emotions": _result("emotions", "disapproval", 0.45)}  # fmt: skip
+    annoyed = {"sentiment": _result("sentiment", "neutral", -0.1),
+               "emotions": _result("emotions", "annoyance", 0.7)}  # fmt: skip
+    angry_words = {"sentiment": _result("sentiment", "negative", -0.6),
+                   "emotions": _result("emotions", "neutral", 0.8)}  # fmt: skip
+    assert not is_upset(calm) and not is_upset(unsure)
+    assert is_upset(annoyed) and is_upset(angry_words)

