@@ -35,7 +35,7 @@ from qa_app.services.mystery.visit_building import (
     _times,
     write_answers,
 )
-from qa_app.services.mystery.visit_files import _attach
+from qa_app.services.mystery.visit_files import attach_uploads
 from qa_app.services.mystery.visit_inputs import TEXT_LIMIT, Upload, VisitInput
 from qa_app.services.permissions import can, require
 from qa_app.storage.models import MysteryVisit, User
@@ -146,14 +146,7 @@ def update_visit(
         session.flush()
     except StaleDataError as exc:  # saved by someone else between our read and our write
         raise _stale(visit_id) from exc
-    stored: list[str] = []
-    try:
-        for upload, kind in zip(uploads, kinds, strict=True):
-            stored.append(_attach(session, actor, visit.id, upload, kind, now))
-        session.flush()
-    except Exception:
-        files.remove_files(stored)
-        raise
+    stored = attach_uploads(session, actor, visit.id, uploads, kinds, now)
     items = sorted(k for k in answers_before.keys() | answers_after.keys()
                    if answers_before.get(k) != answers_after.get(k))  # fmt: skip
     record_event(

@@ -38,6 +38,27 @@ def _attach(
     return stored
 
 
+def attach_uploads(
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    uploads: Sequence[Upload],
+    kinds: Sequence,
+    now: datetime | None,
+) -> list[str]:
+    """Store checked uploads as the visit's attachments; if any write or the flush fails,
+    the files already written are removed, so a failed save leaves no stray file."""
+    stored: list[str] = []
+    try:
+        for upload, kind in zip(uploads, kinds, strict=True):
+            stored.append(_attach(session, actor, visit_id, upload, kind, now))
+        session.flush()
+    except Exception:
+        files.remove_files(stored)
+        raise
+    return stored
+
+
 def add_attachments(
     session: Session,
     actor: Actor,

@@ -19,7 +19,7 @@ from qa_app.services.clock import utc_now
 from qa_app.services.errors import Conflict, NotFound
 from qa_app.services.mystery import attachments as files
 from qa_app.services.mystery.visit_building import build_visit
-from qa_app.services.mystery.visit_files import _attach
+from qa_app.services.mystery.visit_files import attach_uploads
 from qa_app.services.mystery.visit_inputs import Upload, VisitInput
 from qa_app.services.permissions import require
 from qa_app.storage.models import MysteryVisit
@@ -40,15 +40,7 @@ def record_visit(
     kinds = [files.check_upload(u.name, u.data) for u in uploads]
     visit = build_visit(session, actor, data, now=now)
     session.flush()
-    stored: list[str] = []
-    try:
-        for upload, kind in zip(uploads, kinds, strict=True):
-            stored.append(_attach(session, actor, visit.id, upload, kind, now))
-        session.flush()
-    except Exception:
-        for name in stored:
-            files.remove_file(name)
-        raise
+    stored = attach_uploads(session, actor, visit.id, uploads, kinds, now)
     record_event(
         session, actor, "mystery.visit_recorded", "mystery_visit", visit.id, now=now,
         attachments=len(stored),
