@@ -109,9 +109,13 @@ def _account(session: Session, subject: str, email: str, now: datetime) -> User 
     user = session.scalar(select(User).where(User.sso_subject == subject))
     if user is None:
         same_name = find_user(session, email)
-        if same_name is not None:
+        if same_name is not None and same_name.sso_subject == subject:
+            # The same person's first sign-in in another tab committed the account between
+            # the two reads: it is theirs, not someone else's name.
+            user = same_name
+        elif same_name is not None:
             _refuse(session, email, "name_taken", now)
-    elif not user.is_active:
+    if user is not None and not user.is_active:
         _refuse(session, email, "deactivated", now)
     return user
 
