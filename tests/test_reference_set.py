@@ -58,7 +58,8 @@ def test_each_language_has_at_least_300_labelled_replies_from_documented_sources
     sources_md = (REFERENCE / "SOURCES.md").read_text(encoding="utf-8")
     assert all(f"`{r.source}`" in sources_md for r in replies)
     assert {r.slice for r in replies} <= {"random", "hard:apology", "hard:question",
-                                          "hard:curt", "hard:instruction"}  # fmt: skip
+                                          "hard:curt", "hard:instruction",
+                                          "hard:distress"}  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -86,11 +87,22 @@ def test_shipped_label_files_hold_no_source_text():
             assert len(reply.text_sha1) == 12
 
 
-def test_agreement_table_lists_every_label_per_language():
+def test_agreement_table_lists_every_label_per_language_and_second_labelling():
     table = agreement_table(REFERENCE)
-    for lang in ("en", "ru"):
-        for name in LABELS:
-            assert f"| {lang} | {name} | " in table
+    for labelling in ("second pass", "blind"):
+        for lang in ("en", "ru"):
+            for name in LABELS:
+                assert f"| {labelling} | {lang} | {name} | " in table
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_blind_labelling_covers_exactly_the_empathy_opportunity_slice(lang):
+    """The independent annotator labelled every reply to a customer in distress, no other."""
+    slice_ids = {r.id for r in load_reference(REFERENCE / f"replies-{lang}.csv")
+                 if r.slice == "hard:distress"}  # fmt: skip
+    blind = load_labels(REFERENCE / f"blind-distress-{lang}.csv")
+    assert len(slice_ids) == 50
+    assert set(blind) == slice_ids
 
 
 # --- loader errors ------------------------------------------------------------------------

@@ -5,6 +5,9 @@ Run from the project root with the source checkouts (commits in SOURCES.md)::
     .venv/bin/python data/reference/make_sample.py --root abcd-sample=DIR --root multiwoz-en=DIR \\
         --root multiwoz-ru-mt=DIR --root sgd=DIR --texts-dir OUTSIDE_THE_REPO
 
+``--append-distress`` instead adds the empathy-opportunity slice (below) to the existing
+``replies-{en,ru}.csv`` without touching their rows.
+
 It writes ``replies-{en,ru}.csv`` here with empty label columns (the labeller fills them)
 and ``texts-{en,ru}.csv`` (id, context, text) into ``--texts-dir``. Random draws skip exact
 duplicate texts; the hard-case slice is drawn from turns not already sampled, a fixed number
@@ -45,6 +48,68 @@ HARD_RULES = {
          and not t.endswith("?")),
     ],
 }  # fmt: skip
+
+
+# Empathy-opportunity slice (added after the first labelling, which found 2 empathetic
+# replies in 679): replies whose *customer* turn reports distress. Selected on the customer's
+# words only, never on the reply's, so the slice holds replies with and without empathy and
+# does not favour what the empathy scorer looks for. EN comes from MultiWOZ train files
+# 001-008, RU from Russian MultiWOZ train files 009-017, so no reply in the slice is a
+# translation of another; EN dialogues whose Russian translation is already in the Russian
+# set are skipped.
+DISTRESS_PER_LANG = 50
+DISTRESS = {
+    "en": ("multiwoz-en-train", re.compile(
+        r"\b(robbed|stolen|stole|theft|injur\w*|hurt|accident|emergenc\w*|lost my|sick|"
+        r"urgent\w*|crash\w*|attacked|mugged|bleeding|dying|terrible|awful|upset|stressed|"
+        r"worried|afraid|scared|broke down|in pain)\b", re.I)),
+    "ru": ("multiwoz-ru-mt", re.compile(
+        r"(ограб|украл|украд|краж|травм|ранен|авари|срочн|потерял|заболел|болен|болит|напал|"
+        r"ужасн|расстро|беспокоюсь|волнуюсь|боюсь|напуган|кровот|плохо себя|сломал)", re.I)),
+}  # fmt: skip
+_FILE_NO = re.compile(r"train_dialogues_(\d{3})")
+
+
+def dialogue_key(source_id: str) -> str:
+    """``NNN#dK``: the same key for a MultiWOZ dialogue and its Russian translation."""
+    number = _FILE_NO.search(source_id)
+    return f"{number.group(1) if number else source_id}#{source_id.split('#')[1].split('.')[0]}"
+
+
+def distress_slice(lang: str, root: Path, taken: list[dict]) -> list[tuple[str, SourceReply]]:
+    """Up to DISTRESS_PER_LANG replies to a customer in distress, seeded, distinct texts."""
+    source, pattern = DISTRESS[lang]
+    in_ru_set = {dialogue_key(r["source_id"]) for r in taken if r["source"] == "multiwoz-ru-mt"}
+    seen: set[str] = set()
+
+    def eligible(reply: SourceReply) -> bool:
+        number = int(_FILE_NO.search(reply.source_id).group(1))
+        if lang == "ru" and number < 9:
+            return False
+        return (
+            bool(pattern.search(reply.context)) and dialogue_key(reply.source_id) not in in_ru_set
+        )
+
+    pool = [r for r in read_source(source, root) if eligible(r)]
+    rng = random.Random(f"{SEED}-distress-{lang}")
+    return [("hard:distress", r) for r in distinct_sample(pool, DISTRESS_PER_LANG, rng, seen)]
+
+
+def append_distress(roots: dict[str, Path], texts_dir: Path) -> None:
+    """Add the distress slice to both label files, keeping every existing row and id."""
+    ru_rows = list(csv.DictReader((HERE / "replies-ru.csv").open(encoding="utf-8")))
+    for lang in ("en", "ru"):
+        path = HERE / f"replies-{lang}.csv"
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        if any(r["slice"] == "hard:distress" for r in rows):
+            raise SystemExit(f"{path.name} already has the distress slice")
+        added = distress_slice(lang, roots[DISTRESS[lang][0]], ru_rows)
+        with path.open("a", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            for i, (slice_, r) in enumerate(added, len(rows) + 1):
+                w.writerow([f"{lang}-{i:04d}", r.source, r.source_id, slice_, text_sha1(r.text),
+                            "", "", *[""] * len(LABELS)])  # fmt: skip
+        print(lang, len(added), "distress replies appended")
 
 
 def distinct_sample(pool: list[SourceReply], n: int | None, rng: random.Random, seen: set[str]):
@@ -98,8 +163,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", action="append", default=[], metavar="SOURCE=DIR")
     parser.add_argument("--texts-dir", required=True, type=Path)
+    parser.add_argument("--append-distress", action="store_true")
     args = parser.parse_args()
     roots = {k: Path(v) for k, v in (item.split("=", 1) for item in args.root)}
+    if args.append_distress:
+        append_distress(roots, args.texts_dir)
+        return
     args.texts_dir.mkdir(parents=True, exist_ok=True)
     for lang, plan in PLAN.items():
         needed = set(plan["random"]) | set(plan["hard_from"])

@@ -1,4 +1,4 @@
-"""Every flag on the hand-labelled reference replies (``data/reference``, 339 EN and 340 RU
+"""Every flag on the hand-labelled reference replies (``data/reference``, 389 EN and 390 RU
 agent replies from public dialogue data; the Russian ones are machine translations).
 
 What a team lead feels is the false flag: a polite agent called impolite. So beside
@@ -6,7 +6,7 @@ precision and recall this reports the share of replies a person judged not impol
 the scorer still labels impolite (target at most 1%). The other labels of the guidelines
 are scored the same way, each from what the shipped scorers say of the reply alone:
 apology and greeting (the politeness strategies found), empathy none/weak/strong (the
-empathy scorer; macro-F1 over the three levels), clear (the clarity label is not
+empathy scorer; macro-F1 over the levels people used), clear (the clarity label is not
 "unclear") and resolves (a confirmation or a concrete next step among the resolution
 markers). Nothing was fitted on these replies.
 
@@ -48,7 +48,7 @@ APOLOGY_RULES = frozenset({"apologizing", "apology_inconvenience"})
 CAVEATS = {
     "apology": "; in-sample: phrases added after reading this set's misses",
     "greeting": "; in-sample: phrases added after reading this set's misses",
-    "empathy": "; the sources are task dialogues: too few empathetic replies to measure",
+    "empathy": "; most empathetic replies are in the 50 replies to a customer in distress",
     "resolves": "; only explicit confirmations and next steps are detected, not answers",
 }
 
@@ -84,13 +84,36 @@ def predicted_flags(texts: list[str], lang: str) -> list[dict[str, str]]:
     return out
 
 
-def _empathy_macro_f1(replies: list, flags: list[dict[str, str]]) -> float:
+def _empathy_macro_f1(replies: list, flags: list[dict[str, str]]) -> tuple[float, list[str]]:
+    """Macro-F1 over the levels a person gave at least once. A level nobody used (no reply
+    was labelled strong) has F1 0 whatever the scorer does, which would cap the figure at
+    2/3; replies the scorer calls strong still count, as errors against the other levels."""
     from sklearn.metrics import f1_score
 
     gold = [r.labels["empathy"] for r in replies]
     predicted = [f["empathy"] for f in flags]
-    return float(f1_score(gold, predicted, labels=["none", "weak", "strong"], average="macro",
-                          zero_division=0))  # fmt: skip
+    levels = [level for level in ("none", "weak", "strong") if level in gold]
+    return float(f1_score(gold, predicted, labels=levels, average="macro",
+                          zero_division=0)), levels  # fmt: skip
+
+
+def _empathy_rows(replies: list, flags: list[dict[str, str]], lang: str, dataset: str) -> list:
+    """Empathy levels on the whole set and on the empathy-opportunity slice alone."""
+    out = []
+    distress = [i for i, r in enumerate(replies) if r.slice == "hard:distress"]
+    parts = [("", list(range(len(replies))))]
+    if distress:
+        parts.append((", replies to a customer in distress", distress))
+    for suffix, rows in parts:
+        gold_here = [replies[i] for i in rows]
+        f1, levels = _empathy_macro_f1(gold_here, [flags[i] for i in rows])
+        empathetic = sum(r.labels["empathy"] != "none" for r in gold_here)
+        note = (f"macro over the levels labelled by hand ({' / '.join(levels)}; GUIDELINES.md); "
+                f"{empathetic} of {len(rows)} replies weak or strong by hand")  # fmt: skip
+        out.append(EvalResult(f"empathy flag ({lang})", dataset + suffix,
+                              "macro-F1 (empathy levels)", f1, "", TARGET_EMPATHY_MACRO_F1,
+                              len(rows), note))  # fmt: skip
+    return out
 
 
 def _other_flags(replies: list, flags: list[dict[str, str]], lang: str, dataset: str) -> list:
@@ -108,10 +131,7 @@ def _other_flags(replies: list, flags: list[dict[str, str]], lang: str, dataset:
         metric = "F1 (weak or strong vs none)" if name == "empathy" else "F1"
         out.append(EvalResult(f"{name} flag ({lang})", dataset, metric, score.f1, "",
                               TARGET_F1.get(name), n, note))  # fmt: skip
-    out.append(EvalResult(f"empathy flag ({lang})", dataset, "macro-F1 (none / weak / strong)",
-                          _empathy_macro_f1(replies, flags), "", TARGET_EMPATHY_MACRO_F1, n,
-                          "three levels as labelled by hand (GUIDELINES.md)"))  # fmt: skip
-    return out
+    return out + _empathy_rows(replies, flags, lang, dataset)
 
 
 def evaluate(datasets_dir: Path, limit: int | None = None) -> list[EvalResult]:

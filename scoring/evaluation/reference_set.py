@@ -290,18 +290,27 @@ def _as_label_map(
     return {r.id: r.labels for r in gold}
 
 
+#: Second labellings: the labeller's own second pass over a random 120 ids, and an
+#: independent blind labelling (another annotator, who saw only the guidelines and the
+#: texts) of the empathy-opportunity slice added later.
+SECOND_PASSES = {"second pass": "second-pass-{lang}.csv", "blind": "blind-distress-{lang}.csv"}
+
+
 def agreement_table(reference_dir: Path) -> str:
-    """Markdown table of both passes' agreement per language (what ``main`` prints)."""
-    lines = ["| lang | label | n | kappa | agreement | yes in pass 1 | yes in pass 2 |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
-    for lang in ("en", "ru"):
-        first = load_labels(Path(reference_dir) / f"replies-{lang}.csv")
-        second = load_labels(Path(reference_dir) / f"second-pass-{lang}.csv")
-        for a in agreement(first, second).values():
-            lines.append(
-                f"| {lang} | {a.label} | {a.n} | {a.kappa:.3f} | {a.percent:.3f} "
-                f"| {a.first_positive} | {a.second_positive} |"
-            )
+    """Markdown table of agreement per second labelling and language (what ``main`` prints)."""
+    lines = ["| pass | lang | label | n | kappa | agreement | yes in pass 1 | yes in pass 2 |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name, pattern in SECOND_PASSES.items():
+        for lang in ("en", "ru"):
+            first = load_labels(Path(reference_dir) / f"replies-{lang}.csv")
+            path = Path(reference_dir) / pattern.format(lang=lang)
+            if not path.is_file():
+                continue
+            for a in agreement(first, load_labels(path)).values():
+                lines.append(
+                    f"| {name} | {lang} | {a.label} | {a.n} | {a.kappa:.3f} | {a.percent:.3f} "
+                    f"| {a.first_positive} | {a.second_positive} |"
+                )
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,8 @@ Command line (writes one CSV of ``id, context, text`` per language)::
 
     python -m scoring.evaluation.reference_sources \\
         --root abcd-sample=../abcd --root multiwoz-en=../Russian-MultiWOZ \\
-        --root multiwoz-ru-mt=../Russian-MultiWOZ --root sgd=../dstc8-schema-guided-dialogue \\
+        --root multiwoz-en-train=../Russian-MultiWOZ --root multiwoz-ru-mt=../Russian-MultiWOZ \\
+        --root sgd=../dstc8-schema-guided-dialogue \\
         --labels data/reference/replies-en.csv --out texts-en.csv
 """
 
@@ -103,6 +104,9 @@ SOURCES: dict[str, Callable[[Path], Iterable[SourceReply]]] = {
     "abcd-sample": read_abcd_sample,
     "multiwoz-en": lambda root: read_multiwoz_txt(
         root, "interim/v1/english", "[dt]e[vs]*_dialogues_*.txt", "multiwoz-en"
+    ),
+    "multiwoz-en-train": lambda root: read_multiwoz_txt(
+        root, "interim/v1/english", "train_dialogues_00[1-8].txt", "multiwoz-en-train"
     ),
     "multiwoz-ru-mt": lambda root: read_multiwoz_txt(
         root, "interim/v1/russian", "train_*_ru.txt", "multiwoz-ru-mt"
