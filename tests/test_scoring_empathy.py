@@ -55,7 +55,7 @@ def test_strong_empathy_combines_mechanisms(scorer):
     strong, weak, none = scorer.score_texts(
         [
             "Анна, понимаю, как это неприятно. Не переживайте, я лично прослежу за заказом.",
-            "Сожалею.",
+            "Жаль это слышать.",
             "Ваш номер заявки 4521.",
         ]
     )
@@ -63,6 +63,44 @@ def test_strong_empathy_combines_mechanisms(scorer):
     assert weak.label == "weak"
     assert none.label == "none" and not none.evidence
     assert strong.score > weak.score > none.score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sorry, there are no rooms left on Friday.",
+        "Sorry, they do not have live music.",
+        "You're welcome, glad to help. Have a nice day!",
+        "Извините, но бронирование не удалось.",
+        "Ничто не соответствует вашему запросу. Мне жаль.",
+        "Сожалею.",
+    ],
+)
+def test_a_bare_apology_or_a_stock_closing_is_not_empathy_in_support(scorer, text):
+    """GUIDELINES.md: "Sorry for the wait" is an apology, "Have a nice day" courtesy; the
+    caring-language model's vote on them is not counted either."""
+    result = scorer.score_texts([text])[0]
+    assert result.label == "none" and not result.evidence
+
+
+def test_a_bare_apology_is_still_an_epitome_weak_emotional_reaction(scorer):
+    """EPITOME counts "sorry" as a weak reaction; its levels must not move with the support
+    reading (the EPITOME figure stays comparable)."""
+    levels = scorer.mechanism_levels(["Sorry, that's all I know.", "Try the FAQ."],
+                                     "emotional-reactions")  # fmt: skip
+    assert levels.tolist() == [1, 0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sorry to hear about your injury.",
+        "So sorry to hear that.",
+        "Мне жаль слышать о вашей травме.",
+    ],
+)
+def test_sympathy_phrased_as_sorry_stays_empathy(scorer, text):
+    assert scorer.score_texts([text])[0].label in {"weak", "strong"}
 
 
 def test_negated_understanding_is_not_empathy(scorer):

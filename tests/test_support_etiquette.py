@@ -137,6 +137,7 @@ def test_sarcastic_congratulations_still_count(text, lang):
         ("Мои извинения. Наша система считает только поездки в Кембридж.", "ru", "apologizing"),
         # A sentence-initial "No" answers the customer; it does not negate the apology.
         ("No I'm sorry there are not on a Wednesday.", "en", "apologizing"),
+        ("Жаль это слышать! Ближайшая больница находится на Hills Rd.", "ru", "apologizing"),
     ],
 )
 def test_greetings_and_apologies_found_on_reference_replies(text, lang, strategy):
@@ -144,6 +145,19 @@ def test_greetings_and_apologies_found_on_reference_replies(text, lang, strategy
 
     polite, _rude = PolitenessScorer().score_with_rudeness([text], [lang])
     assert strategy in {e.rule for e in polite[0].evidence}
+
+
+def test_a_future_obligation_is_an_instruction_and_a_past_one_still_blame():
+    """Blame entries are matched on lemmas, and «было»/«будет» share the lemma «быть»:
+    «Вам нужно будет связаться с полицией» (you will need to) was called rude."""
+    from scoring.scorers.politeness import PolitenessScorer
+
+    texts = ["о нет! Вам нужно будет связаться с полицией по телефону 01223358966.",
+             "Вам нужно было сразу позвонить в банк."]  # fmt: skip
+    polite, rude = PolitenessScorer().score_with_rudeness(texts, ["ru", "ru"])
+    assert polite[0].label != "impolite" and rude[0].label == "ok"
+    assert "blame" not in {e.rule for e in polite[0].evidence}
+    assert "blame" in {e.rule for e in polite[1].evidence} and rude[1].label == "rude"
 
 
 def test_you_are_welcome_is_no_greeting_and_not_sorry_stays_negated():

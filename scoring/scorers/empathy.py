@@ -37,7 +37,17 @@ MECHANISM_WEIGHTS: dict[str, float] = {
     "self_disclosure": 0.15, "own_experience": 0.0,
     "personalisation": 0.15, "customer_name": 0.1, "apology_ownership": 0.4,
     "caring_language": 0.2, "caring_language_strong": 0.15,
+    "apology_plain": 0.0, "courtesy": 0.0,
 }  # fmt: skip
+# What a bare apology or a stock closing may carry along: the caring-language model reads
+# "Sorry, there are no rooms" and "Have a nice day" as caring (GoEmotions rewards both), but
+# in support they are an apology and courtesy, not empathy (data/reference/GUIDELINES.md).
+# With one of them and none of these sympathy mechanisms, the model's vote is not counted.
+FORMULAIC = frozenset({"apology_plain", "courtesy"})
+SYMPATHY = frozenset(
+    {"acknowledgement", "inferred_feeling", "validation", "emotion_strong", "emotion_intense",
+     "emotion_weak", "reassurance", "exploration", "feeling_question", "apology_ownership"}
+)  # fmt: skip
 # Wording that takes the empathy back (``CANCELLING``): the score is multiplied by this.
 CANCEL_FACTOR = 0.2
 # EPITOME mechanisms (Sharma et al. 2020) -> (weak-level, strong-level) mechanisms, from the
@@ -48,7 +58,7 @@ CANCEL_FACTOR = 0.2
 # ("what happened?"), strong = specific ("are you feeling alone right now?").
 EPITOME_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "emotional-reactions": (
-        frozenset({"emotion_weak", "emotion_intense", "reassurance", "warmth"}),
+        frozenset({"emotion_weak", "emotion_intense", "reassurance", "warmth", "apology_plain"}),
         frozenset({"emotion_strong"}),
     ),
     "interpretations": (
@@ -157,9 +167,12 @@ class EmpathyScorer:
 
     def _caring_levels(self, p: float, lang: str, found: set[str]) -> set[str]:
         """Caring language from the model, unless the rules saw it negated or taken back
-        ("I don't feel sorry for you": the n-grams read "sorry for you")."""
+        ("I don't feel sorry for you": the n-grams read "sorry for you") or explained by a
+        formula alone (``FORMULAIC``)."""
         part = self.models_.get(lang)
         if part is None or "negated" in found or found & CANCELLING:
+            return set()
+        if found & FORMULAIC and not found & SYMPATHY:
             return set()
         if p >= part["strong_threshold"]:
             return {"caring_language", "caring_language_strong"}

@@ -32,7 +32,7 @@ from scoring.scorers.politeness_strategies import detect_strategies
 CANCELLING = frozenset({"dismissal", "sarcasm", "non_apology"})
 NEGATABLE = frozenset(
     {"acknowledgement", "validation", "emotion_weak", "emotion_intense", "emotion_strong", "warmth",
-     "self_disclosure"}
+     "self_disclosure", "apology_plain"}
 )  # fmt: skip
 # Lexicon categories that are parts of a rule, never mechanisms by themselves.
 _HELPERS = frozenset(

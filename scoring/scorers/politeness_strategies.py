@@ -205,6 +205,15 @@ def _filter(
     return kept, negated
 
 
+# Russian blame entries are past obligations ("нужно было": "you should have"), matched on
+# lemmas, so "нужно будет" ("you will need to") matched them too: an instruction, not blame.
+_FUTURE_BYT = re.compile(r"\bбуд(?:у|ешь|ет|ем|ете|ут)\b", re.IGNORECASE)
+
+
+def _not_future_blame(det: Detection, text: str) -> bool:
+    return det.strategy != "blame" or not _FUTURE_BYT.search(text[det.start : det.end])
+
+
 @lru_cache(maxsize=WHOLE_TEXT_CACHE)
 def detect_strategies(text: str) -> tuple[tuple[Detection, ...], tuple[Detection, ...]]:
     """Strategies in one message and the courtesy detections cancelled by negation.
@@ -215,6 +224,7 @@ def detect_strategies(text: str) -> tuple[tuple[Detection, ...], tuple[Detection
     words, questions = split_words(text)
     detections = list(politeness_lexicon().find(words))
     if _CYRILLIC_RE.search(text):  # words already matched by a phrase are not commands
+        detections = [d for d in detections if _not_future_blame(d, text)]
         starts = {d.start for d in detections}
         taken = {i for i, w in enumerate(words) if w.start in starts}
         detections += _russian_commands(words, taken)
