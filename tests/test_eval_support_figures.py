@@ -67,3 +67,32 @@ def test_detox_pairs_are_scored_on_the_held_out_fifth_only():
 def test_cross_domain_politeness_says_why_it_is_not_measured():
     row = cross_domain_row(DATASETS)
     assert math.isnan(row.value) and row.target == 0.70 and "Stack Exchange" in row.note
+
+
+@needs_data
+def test_customer_upset_rows_name_the_missing_texts_and_still_run_the_emotion_sets(
+    tmp_path, monkeypatch
+):
+    from scoring.evaluation import customer_upset
+
+    monkeypatch.setenv("QA_STUDIO_REFERENCE_TEXTS", str(tmp_path / "none"))
+    rows = customer_upset.evaluate(DATASETS, limit=200)
+    missing = [r for r in rows if r.dataset.startswith("customer turns")]
+    assert len(missing) == 2 and all("SOURCES.md" in r.note for r in missing)
+    emotion_rows = [r for r in rows if "emotions" in r.dataset]
+    assert len(emotion_rows) == 2 and all(0.0 < r.value <= 1.0 and r.n == 200 for r in emotion_rows)
+
+
+@pytest.mark.skipif(
+    not (REFERENCE_TEXTS / "texts-ru.csv").is_file(),
+    reason=f"reference texts not built at {REFERENCE_TEXTS} (data/reference/SOURCES.md)",
+)
+def test_customer_upset_on_support_turns_keeps_calm_turns_calm():
+    """Calm task requests must not make "missed empathy" fire: at most 10% of the turns
+    people judged calm may be called upset (0.083 EN, 0.038 RU when written)."""
+    from scoring.evaluation import customer_upset
+
+    rows = {(r.task, r.metric): r for r in customer_upset.evaluate(DATASETS)}
+    for lang in ("en", "ru"):
+        assert rows[(f"customer upset ({lang})", "false-upset rate")].value <= 0.10
+        assert rows[(f"customer upset ({lang})", "precision (upset)")].value >= 0.75

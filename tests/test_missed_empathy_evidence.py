@@ -5,6 +5,8 @@ showed «мне» as evidence that the customer was upset)."""
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.base import Evidence, ScoreResult
 from scoring.pipeline.conversation import MessageScores
 from scoring.pipeline.signals import empathy_signals
@@ -76,3 +78,45 @@ def test_a_calm_request_the_emotion_model_calls_annoyed_is_not_upset():
                    "emotions": _result("emotions", "neutral", 0.8)}  # fmt: skip
     assert not is_upset(calm) and not is_upset(unsure)
     assert is_upset(annoyed) and is_upset(angry_words)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I was robbed and I need help!", "en"),
+        ("I've been injured and I need a hospital.", "en"),
+        ("Меня ограбили, мне нужна помощь!", "ru"),
+        ("Кто-то меня только что ограбил! Мне срочно нужна помощь, пожалуйста!", "ru"),
+    ],
+)
+def test_a_customer_reporting_harm_reads_negative_and_upset(text, lang):
+    """Real dialogues: «Меня ограбили, мне нужна помощь!» scored +0.53 (positive) because
+    «помощь» is a positive word and «ограбить» was in no lexicon; the reply to it could
+    never be flagged for missed empathy."""
+    from scoring.pipeline.signals import is_upset
+    from scoring.registry import get_scorer
+
+    sentiment = get_scorer("sentiment").score_texts([text], [lang])[0]
+    emotions = get_scorer("emotions").score_texts([text], [lang])[0]
+    assert sentiment.score < 0
+    assert "harm" in {e.rule for e in sentiment.evidence if e.weight <= -2.0}
+    assert is_upset({"sentiment": sentiment, "emotions": emotions})
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I'm not injured, I just need the address.", "en"),
+        ("Three people were hurt in the accident, the news said.", "en"),
+        ("I deleted the file by accident, can you restore it?", "en"),
+        ("В ДТП пострадали три человека.", "ru"),
+        ("Я не пострадал, мне нужен только адрес.", "ru"),
+    ],
+)
+def test_harm_needs_the_customer_as_the_one_harmed(text, lang):
+    """Negated harm, someone else's harm (no first person: CEDR's news sentences) and "by
+    accident" are not the customer reporting harm."""
+    from scoring.registry import get_scorer
+
+    sentiment = get_scorer("sentiment").score_texts([text], [lang])[0]
+    assert "harm" not in {e.rule for e in sentiment.evidence}

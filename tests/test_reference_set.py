@@ -249,3 +249,24 @@ def test_shipped_labels_join_the_rebuilt_texts_when_they_are_present(lang):
         pytest.skip(f"{texts} not present (rebuild it with the recipe in SOURCES.md)")
     replies = load_reference(REFERENCE / f"replies-{lang}.csv", texts=texts)
     assert all(r.text for r in replies)
+
+
+# --- customer turns labelled upset (scoring/evaluation/customer_upset.py) ----------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_customer_turn_labels_point_at_reference_replies_and_agree(lang):
+    """Two annotators labelled the same customer turns independently; the ids are those of
+    the reference replies whose context the turn is."""
+    from sklearn.metrics import cohen_kappa_score
+
+    replies = {r.id for r in load_reference(REFERENCE / f"replies-{lang}.csv")}
+    first, second = (
+        {row["id"]: row["upset"] for row in csv.DictReader(path.open(encoding="utf-8"))}
+        for path in (REFERENCE / f"customers-{lang}.csv",
+                     REFERENCE / f"customers-second-{lang}.csv")
+    )  # fmt: skip
+    assert len(first) >= 140 and set(first) == set(second) <= replies
+    assert set(first.values()) == {"yes", "no"} and set(second.values()) <= {"yes", "no"}
+    ids = sorted(first)
+    assert cohen_kappa_score([first[i] for i in ids], [second[i] for i in ids]) >= 0.8

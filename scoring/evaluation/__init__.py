@@ -21,6 +21,7 @@ TASK_MODULES = [
     "scoring.evaluation.politeness",
     "scoring.evaluation.empathy",
     "scoring.evaluation.reference_replies",
+    "scoring.evaluation.customer_upset",
     "scoring.evaluation.detox_pairs",
     "scoring.evaluation.cross_domain",
     "scoring.evaluation.embedding_alternative",

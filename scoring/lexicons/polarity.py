@@ -142,6 +142,8 @@ class PolarityRules:
         }
         self.units_ = frozenset().union(*(units for _, units, _, _ in self.counted_.values()))
         self.acks_ = {key(w) for w in mods["acknowledgements"][self.lang]}
+        self.harm_ = {key(w) for w in mods["harm"][self.lang]}
+        self.first_person_ = {key(w) for w in mods["first_person"][self.lang]}
         self.requests_ = {w.lower() for w in mods["request_forms"][self.lang]}
         self.closings_ = {
             tuple(key(w) for w in entry.split()) for entry in mods["courtesy_closings"][self.lang]
@@ -160,6 +162,11 @@ class PolarityRules:
         if weight is None and lex.stems:
             weight = lex.stems.get(stem(key, self.lang), 0.0)
         return weight or 0.0
+
+    def _first_person(self, keys: list[str]) -> bool:
+        """Does the message speak of its writer ("I", «меня»)? Harm is the customer's own
+        only then; "three people were hurt" reports someone else's."""
+        return not self.first_person_.isdisjoint(keys)
 
     def _counted(self, tokens: Sequence[Token], keys: list[str], i: int) -> tuple[int, str, float]:
         """A count followed by a unit: "3 hours", "вторую неделю" (duration), "the third
@@ -237,7 +244,9 @@ class PolarityRules:
                         break
                 if rule == "lexicon":
                     weight = self._word_weight(keys[i])
-                    if weight > 0 and tok.text.lower() in self.requests_:
+                    if weight < 0 and keys[i] in self.harm_ and self._first_person(keys):
+                        rule = "harm"  # what happened to the customer: see is_upset
+                    elif weight > 0 and tok.text.lower() in self.requests_:
                         weight, rule = 0.0, "request"
                     elif weight and i == 0 and keys[0] in self.acks_ and _ack_break(tokens):
                         weight, rule = weight * ACKNOWLEDGEMENT_SHARE, "acknowledgement"

@@ -96,10 +96,15 @@ def is_upset(results: dict) -> bool:
     ("What is the address, please." disapproval 0.45; «да должно быть на западе» annoyance):
     on the customer turns of the reference replies (task dialogues) it found 30 EN and 21 RU
     turns upset, the corroborated rule 21 and 10, at the same F1 against the negative
-    emotions of GoEmotions test (0.53) and a higher one on CEDR test (0.753 -> 0.769)."""
+    emotions of GoEmotions test (0.53) and a higher one on CEDR test (0.753 -> 0.769).
+    A customer who reports harm done to them (robbed, injured: the sentiment rule "harm",
+    not negated) is upset by the guidelines' definition even when the stacked sentiment
+    stays near zero (``scoring.evaluation.customer_upset``)."""
     sentiment, emotion = results.get("sentiment"), results.get("emotions")
     if sentiment is not None and sentiment.score <= UPSET_SENTIMENT:
         return True
+    if sentiment is not None and any(e.rule == "harm" and e.weight < 0 for e in sentiment.evidence):
+        return True  # "I was robbed": harm to the customer, however calmly reported
     return bool(
         emotion is not None
         and emotion.label in NEGATIVE_EMOTIONS
