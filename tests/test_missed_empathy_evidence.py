@@ -53,7 +53,23 @@ def test_upset_by_sentiment_shows_the_words_that_pulled_it_down():
                      (1, "empathy.none_in_reply", "")]  # fmt: skip
 
 
-def test_tone_evidence_only_pulls_the_way_the_score_went_and_names_rules_first():
+def test_upset_by_reported_harm_shows_the_harm_words_alone():
+    """Seen on a MultiWOZ chat: "I was injured and need a hospital nearby." showed
+    "injured" and the model's "was" as the reason the customer was upset."""
+    sentiment = _result("sentiment", "neutral", -0.2, [
+        Evidence(6, 13, "harm", -2.4, "injured"), Evidence(2, 5, "model_word", -1.0, "was"),
+    ])  # fmt: skip
+    found = _evidence(_turns({"sentiment": sentiment}))
+    assert found == [(0, "harm", "injured"), (1, "empathy.none_in_reply", "")]
+
+
+def test_a_harm_word_is_highlighted_as_a_negative_customer_word():
+    from qa_app.services.autoqa.queries import span_kind
+
+    assert span_kind("sentiment", "harm", -2.4) == "sentiment_neg"
+
+
+def test_tone_evidence_only_pulls_the_way_the_score_went_and_prefers_named_rules():
     from scoring.pipeline.signals import sentiment_signals
 
     sentiment = _result("sentiment", "positive", 0.6, [
@@ -62,7 +78,12 @@ def test_tone_evidence_only_pulls_the_way_the_score_went_and_names_rules_first()
     ])  # fmt: skip
     end = next(s for s in sentiment_signals(_turns({"sentiment": sentiment})[:1])
                if s.name == "sentiment_end")  # fmt: skip
-    assert [e.text for _i, e in end.evidence] == ["thanks", "it"]
+    assert [e.text for _i, e in end.evidence] == ["thanks"]
+    # only when no named rule pulls that way do the model's words stand in
+    model_only = _result("sentiment", "positive", 0.6, [Evidence(0, 2, "model_word", 0.9, "it")])
+    end = next(s for s in sentiment_signals(_turns({"sentiment": model_only})[:1])
+               if s.name == "sentiment_end")  # fmt: skip
+    assert [e.text for _i, e in end.evidence] == ["it"]
 
 
 def test_a_calm_request_the_emotion_model_calls_annoyed_is_not_upset():

@@ -74,15 +74,17 @@ def _top_evidence(item: MessageScores, task: str, n: int = 3) -> tuple:
 
 def _evidence_towards(item: MessageScores, task: str, score: float, n: int = 3) -> tuple:
     """Evidence for a score a reviewer can check: only words pulling the way the score
-    went (a positive tone is not shown by the words that weighed against it), named rules
-    and lexicon words before the model's learned word weights ("it", "Take"), which
-    explain the arithmetic but convince nobody. A neutral score (|score| < 0.1) shows none."""
+    went (a positive tone is not shown by the words that weighed against it), and named
+    rules and lexicon words alone when there are any: the model's learned word weights
+    ("it", "Take", "was") explain the arithmetic but convince nobody, so they are shown only
+    when nothing else explains the score. A neutral score (|score| < 0.1) shows none."""
     result = item.results.get(task)
     if result is None or abs(score) < 0.1:
         return ()
     towards = [e for e in result.evidence if e.text and e.weight * score > 0]
-    towards.sort(key=lambda e: (e.rule.startswith("model"), -abs(e.weight)))
-    return tuple((item.index, e) for e in towards[:n])
+    named = [e for e in towards if not e.rule.startswith("model")]
+    shown = sorted(named or towards, key=lambda e: -abs(e.weight))
+    return tuple((item.index, e) for e in shown[:n])
 
 
 def _is_upset(item: MessageScores) -> bool:
@@ -163,8 +165,12 @@ def _upset_evidence(item: MessageScores, n: int = 2) -> tuple:
     """Why a customer turn counts as upset: the words that pulled its sentiment down when
     the sentiment says so (a word that pulled it up is no evidence of upset, though the
     model weighs it), else the emotion model's verdict as a rule a reviewer can read; the
-    sentiment's words do not explain an upset the sentiment did not find."""
+    sentiment's words do not explain an upset the sentiment did not find. Harm the customer
+    reports ("injured") is shown alone: the model's words beside it ("was") convince nobody."""
     sentiment = item.results.get("sentiment")
+    harm = [e for e in sentiment.evidence if e.rule == "harm" and e.weight < 0] if sentiment else []
+    if harm:
+        return tuple((item.index, e) for e in harm[:n])
     found = _evidence_towards(item, "sentiment", -1.0, n)
     if sentiment is not None and sentiment.score <= UPSET_SENTIMENT and found:
         return found
