@@ -35,6 +35,15 @@ from scoring.scorers.resolution import (
         ("Позовите руководителя!", "ru", "escalation"),
         ("Let me escalate this to my supervisor.", "en", "escalation"),
         ("Какая сегодня погода?", "ru", "none"),
+        # the request is met (MultiWOZ closings); a leading "no" answers "anything else?"
+        ("No thanks that's all I need.", "en", "confirmed"),
+        ("No, I have all the information I need. Thanks.", "en", "confirmed"),
+        ("You were very helpful, thank you!", "en", "confirmed"),
+        ("That's not all I need, I also want a taxi.", "en", "none"),
+        ("Нет спасибо это все что мне нужно", "ru", "confirmed"),
+        ("Сейчас мне больше ничего не нужно. Спасибо.", "ru", "confirmed"),
+        ("У меня есть вся необходимая информация.", "ru", "confirmed"),
+        ("Это не все, что мне нужно.", "ru", "none"),
     ],
 )
 def test_message_labels(text, lang, label):

@@ -1,0 +1,68 @@
+"""How the conversation-level resolution verdict reads whole public dialogues.
+
+MultiWOZ dialogues are role-played requests that nearly always end with the customer served
+("No, that's all I need, thank you"). Nobody labelled whether each was resolved, so this
+prints the distribution of the ``resolution_confirmed`` signal over the English and Russian
+dev and test dialogues, for comparing rule changes (the phrases were written from the train
+dialogues, never from these). A checkout of vonCount/Russian-MultiWOZ is needed (commit in
+``data/reference/SOURCES.md``)::
+
+    python -m scoring.evaluation.dialogue_outcomes --root PATH/Russian-MultiWOZ [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from scoring.pipeline.conversation import Conversation, Message
+
+PARTS = {"en": ("english", "[dt]e[vs]*_dialogues_*.txt"),
+         "ru": ("russian", "[dt]e[vs]*_dialogues_*_ru.txt")}  # fmt: skip
+_SLOT_BRACKETS = re.compile(r"[\[\]]")
+
+
+def read_dialogues(root: Path, lang: str) -> list[Conversation]:
+    """Whole dialogues of the plain-text export, customer first, one turn per line."""
+    folder, pattern = PARTS[lang]
+    out = []
+    for path in sorted((Path(root) / "interim" / "v1" / folder).glob(pattern)):
+        blocks = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+        for d, block in enumerate(blocks):
+            lines = [_SLOT_BRACKETS.sub("", ln).strip() for ln in block.strip().split("\n")]
+            messages = [Message("customer" if t % 2 == 0 else "agent", line)
+                        for t, line in enumerate(lines)]  # fmt: skip
+            out.append(Conversation(f"{path.name}#d{d}", "chat", lang, messages))
+    return out
+
+
+def outcome_counts(conversations: list[Conversation]) -> Counter:
+    """``resolution_confirmed`` labels of the AutoQA pipeline over the dialogues."""
+    from scoring.pipeline.autoqa import AutoQAPipeline
+
+    pipeline = AutoQAPipeline()
+    return Counter(s.signals["resolution_confirmed"].label
+                   for s in pipeline.score_conversations(conversations))  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", required=True, type=Path, help="Russian-MultiWOZ checkout")
+    parser.add_argument("--limit", type=int, default=None, help="first N dialogues per language")
+    args = parser.parse_args(argv)
+    for lang in PARTS:
+        dialogues = read_dialogues(args.root, lang)[: args.limit]
+        if not dialogues:
+            print(f"no dialogues under {args.root} for {lang}", file=sys.stderr)
+            return 2
+        counts = outcome_counts(dialogues)
+        shares = ", ".join(f"{k} {v} ({v / len(dialogues):.1%})" for k, v in counts.most_common())
+        print(f"{lang}: {len(dialogues)} dialogues: {shares}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
