@@ -124,7 +124,16 @@ def test_short_clear_replies_are_not_unclear():
     for text, lang in [("Могу ли я еще что-нибудь для вас сделать?", "ru"),
                        ("Приятного отдыха!", "ru"),
                        ("The run time is 1 hour and 40 mins.", "en"),
-                       ("Sure. Where should I look for tickets?", "en")]:  # fmt: skip
+                       ("Sure. Where should I look for tickets?", "en"),
+                       ("Ближайшая больница - Addenbrookes Hospital. Номер телефона отделения "
+                        "коронарной терапии: 01223217297.", "ru")]:  # fmt: skip
         assert scorer.score_texts([text], lang)[0].label != "unclear", text
     dense = "Pls chk the API, DNS, TTL and SSL cert via CLI, then ping L2 in Jira."
     assert scorer.score_texts([dense], "en")[0].label == "unclear"
+    # a long hard sentence is still hard to read: the prior only steadies short replies
+    hard = ("Вследствие необходимости осуществления дополнительной верификации "
+            "идентификационных характеристик абонентского устройства обслуживание "
+            "соответствующего персонифицированного лицевого счёта приостановлено "
+            "до окончательного урегулирования сложившейся неоднозначной ситуации.")  # fmt: skip
+    report = scorer.analyze([hard], ["ru"])[0]
+    assert report.reading_ease < -20 and report.label != "clear"
