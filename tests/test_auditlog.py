@@ -35,7 +35,9 @@ EVENTS = [
 def _seed(url: str) -> None:
     with storage_db.unit_of_work(url) as session:
         for at, who, action, kind, entity, details in EVENTS:
-            record_event(session, Actor(None, who, "admin"), action, kind, entity, now=at, **details)
+            record_event(
+                session, Actor(None, who, "admin"), action, kind, entity, now=at, **details
+            )
 
 
 def _actions(rows) -> list[str]:

@@ -67,8 +67,24 @@ def _open(page, base: str, path: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ("Retention periods", "If the purge ran now:", "Last purge: 2026-05-04 10:00 UTC", "Erase a customer")),
-        ("ru", ("Сроки хранения", "Если запустить очистку сейчас:", "Последняя очистка: 2026-05-04 10:00 UTC", "Удалить данные")),
+        (
+            "en",
+            (
+                "Retention periods",
+                "If the purge ran now:",
+                "Last purge: 2026-05-04 10:00 UTC",
+                "Erase a customer",
+            ),
+        ),
+        (
+            "ru",
+            (
+                "Сроки хранения",
+                "Если запустить очистку сейчас:",
+                "Последняя очистка: 2026-05-04 10:00 UTC",
+                "Удалить данные",
+            ),
+        ),
     ],
 )
 def test_privacy_and_audit_pages(app, lang, words):

@@ -91,9 +91,10 @@ def test_guess_save_and_import_an_excel_file_with_the_standard_report(db_url, tm
     (tmp_path / "m.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
     saved = invoke(db_url, "mapping", "save", "helpdesk-excel", str(tmp_path / "m.yaml"))
     assert saved.exit_code == 0, saved.output
-    assert "helpdesk-excel: conversation_id <- Номер обращения" in invoke(
-        db_url, "mapping", "list"
-    ).output
+    assert (
+        "helpdesk-excel: conversation_id <- Номер обращения"
+        in invoke(db_url, "mapping", "list").output
+    )
     result = invoke(
         db_url, "import", "--mapping", "helpdesk-excel", "--default-tz", "Europe/Moscow",
         "--errors-dir", str(tmp_path), str(workbook),

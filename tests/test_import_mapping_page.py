@@ -47,7 +47,9 @@ def test_other_roles_may_not_open_the_page(sqlite_url, role):
     assert not at.exception and at.error
 
 
-@pytest.mark.parametrize(("role", "title"), [("lead", "Import any table"), ("admin", "Import any table")])
+@pytest.mark.parametrize(
+    ("role", "title"), [("lead", "Import any table"), ("admin", "Import any table")]
+)
 def test_lead_and_admin_see_the_upload(sqlite_url, role, title):
     at = run_page("import_mapping", role, sqlite_url)
     assert not at.exception and at.title[0].value == title

@@ -19,7 +19,10 @@ from qa_app.storage.models import Dispute, Review
 # A journey walks a whole role through a real browser on a 2-core machine: one retry of a
 # step that timed out under load, never of a wrong text, a console error or a database check
 # (those fail the same way twice).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1, reruns_delay=2, only_rerun=["TimeoutError"])]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.flaky(reruns=1, reruns_delay=2, only_rerun=["TimeoutError"]),
+]
 
 AGENT = {"en": "t.baker", "ru": "a.petrova"}
 

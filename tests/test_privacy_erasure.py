@@ -112,9 +112,7 @@ def test_unknown_customer_and_roles_are_refused(db_url):
         privacy.do_erase_customer(unit_of_work(db_url), _admin(), "nobody", now=NOW)
     for role in ("lead", "reviewer", "trainer", "agent"):
         with pytest.raises(PermissionDenied):
-            privacy.do_erase_customer(
-                unit_of_work(db_url), Actor(1, "x", role), VICTIM, now=NOW
-            )
+            privacy.do_erase_customer(unit_of_work(db_url), Actor(1, "x", role), VICTIM, now=NOW)
     with storage_db.unit_of_work(db_url) as session:
         assert session.query(Conversation).filter_by(customer_id=VICTIM).count() == 2
         assert session.query(AuditEvent).filter_by(action="privacy.erased").count() == 0

@@ -62,9 +62,7 @@ def test_purge_deletes_old_keeps_aggregates_recent_held_and_other_sources(db_url
         assert not ids & done["conversations"]
         assert held["conversations"] <= ids and other["conversations"] <= ids
         assert len(ids) == 6  # 4 recent + held + the zendesk one (no policy)
-        assert not session.scalars(
-            select(Message.id).where(Message.id.in_(done["messages"]))
-        ).all()
+        assert not session.scalars(select(Message.id).where(Message.id.in_(done["messages"]))).all()
         (row,) = session.scalars(select(AgentWeekAggregate)).all()
         assert row.week_start == datetime(2025, 1, 6, tzinfo=UTC)
         assert (row.source, row.channel, row.conversations, row.messages) == ("test", "chat", 1, 2)
@@ -125,9 +123,10 @@ def test_cli_set_list_dry_run_and_purge(db_url):
         assert result.exit_code == 0, result.output
         return result.output
 
-    assert "give DAYS or --forever" in runner.invoke(
-        cli, ["--db", db_url, "retention", "set", "test"]
-    ).output
+    assert (
+        "give DAYS or --forever"
+        in runner.invoke(cli, ["--db", db_url, "retention", "set", "test"]).output
+    )
     assert run("set", "test", "365") == "test: 365 days\n"
     assert "test: 365 days; 6 conversation(s)" in run("list")
     assert "zendesk: kept for ever" in run("list")

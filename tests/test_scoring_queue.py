@@ -102,7 +102,9 @@ def test_a_worker_killed_mid_job_loses_nothing_and_scores_each_conversation_once
 
     first = _worker(pg_url, "--name", "doomed")
     try:  # kill it while a job is running, after at least one finished
-        _wait_for(lambda: _job_states(pg_url)["succeeded"] >= 1 and _job_states(pg_url)["doing"] == 1)
+        _wait_for(
+            lambda: _job_states(pg_url)["succeeded"] >= 1 and _job_states(pg_url)["doing"] == 1
+        )
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
@@ -136,8 +138,11 @@ def test_a_failed_job_keeps_its_reason_for_the_queue_page(pg_url):
                 "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, NULL, NULL, "
                 "CAST(:args AS jsonb), NULL)::procrastinate_job_to_defer_v1])"
             ),
-            {"queue": scoring_queue.QUEUE, "task": scoring_queue.SCORE_TASK,
-             "args": json.dumps({"conversation_ids": ["not-a-number"]})},  # fmt: skip
+            {
+                "queue": scoring_queue.QUEUE,
+                "task": scoring_queue.SCORE_TASK,
+                "args": json.dumps({"conversation_ids": ["not-a-number"]}),
+            },  # fmt: skip
         )
         session.commit()
     done = _worker(pg_url, "--once")

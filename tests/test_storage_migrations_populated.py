@@ -28,7 +28,11 @@ def _populated(tmp_path) -> str:
     storage_db.upgrade(url)
     flow = seed_workflow(url, conversations=6, reviewers=2)
     draft = ReviewDraft(
-        grades={"politeness": GradeInput(2), "greeting": GradeInput(1), "correct_info": GradeInput(1)}
+        grades={
+            "politeness": GradeInput(2),
+            "greeting": GradeInput(1),
+            "correct_info": GradeInput(1),
+        }
     )
     with storage_db.unit_of_work(url) as session:
         done = plans.assign_conversation(session, flow.lead, flow.conversation_ids[2], "rev1")

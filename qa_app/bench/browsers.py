@@ -58,7 +58,6 @@ class BrowserFigures:
         )
 
 
-
 def _rss_mb(pid: int) -> float:
     """Resident memory of a process and its children (Streamlit runs in one process)."""
     try:

@@ -61,7 +61,6 @@ class LoadReport:
         return self.submitted / self.seconds if self.seconds > 0 else 0.0
 
 
-
 do_assign_conversation = atomic(sampling.assign_conversation)
 do_save_draft = reviews.do_save_draft
 

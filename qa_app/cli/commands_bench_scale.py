@@ -70,7 +70,9 @@ def bench_scale(conversations: int, jobs: int, sqlite: bool, postgres: bool,
     folder.mkdir(parents=True, exist_ok=True)
     export = folder / "export.jsonl"
     written = scale.write_export(export, conversations)
-    click.echo(f"export: {written:,} conversations in {export} ({export.stat().st_size / 2**20:,.0f} MB)")
+    click.echo(
+        f"export: {written:,} conversations in {export} ({export.stat().st_size / 2**20:,.0f} MB)"
+    )
 
     def progress(stage: str) -> None:
         click.echo(f"  ... {_NAMES[stage]}", err=True)

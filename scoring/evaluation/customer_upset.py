@@ -35,7 +35,9 @@ def upset_flags(texts: list[str], lang: str) -> list[bool]:
     langs = [lang] * len(texts)
     sentiment = get_scorer("sentiment").score_texts(texts, langs)
     emotions = get_scorer("emotions").score_texts(texts, langs)
-    return [is_upset({"sentiment": s, "emotions": e}) for s, e in zip(sentiment, emotions, strict=True)]
+    return [
+        is_upset({"sentiment": s, "emotions": e}) for s, e in zip(sentiment, emotions, strict=True)
+    ]
 
 
 def _counts(gold: list[bool], predicted: list[bool]) -> tuple[int, int, int, int]:
