@@ -29,3 +29,15 @@ def test_uploader_texts_are_escaped_for_css():
     assert 'content: "Выбрать \\"файл\\" /style ";' in css  # quotes escaped, no tag
     assert 'content: "до 50 МБ на файл · CSV";' in css
     assert css.count("</style>") == 1
+
+
+def test_input_hints_css_puts_each_hint_on_its_own_selector():
+    from qa_app.ui.widget_texts import input_hints_css
+
+    css = input_hints_css("A", "B", "C", 'D"</style>')
+    assert (
+        'stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {content: "D\\" /style ";}'
+        in css
+    )
+    assert '[data-testid="stForm"] [data-testid="stTextArea"]' in css and 'content: "B";' in css
+    assert 'content: "A";' in css and 'content: "C";' in css and css.count("</style>") == 1

@@ -13,8 +13,8 @@ import streamlit as st
 from qa_app.services import accounts
 from qa_app.services.actor import Actor
 from qa_app.services.errors import ServiceError
-from qa_app.ui import context, session_cookie, sso
-from qa_app.ui.context import tr
+from qa_app.ui import context, session_cookie, sso, widget_texts
+from qa_app.ui.context import current_lang, tr
 from qa_app.ui.data import prepare_database
 from qa_app.ui.sampling.plans_view import run_due_at_start
 from qa_app.ui.screens import PAGES, SECTIONS, PageSpec, landing_page, page_by_key, sign_in
@@ -127,6 +127,7 @@ def start_run() -> Actor | None:
 def render_page_by_key(page_key: str) -> None:
     """One page with the full shell but without the router (used by the test harness)."""
     actor = start_run()
+    widget_texts.translate_input_hints(current_lang())
     if actor is None:
         sign_in.render()
         return
@@ -142,6 +143,7 @@ FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
 def main() -> None:
     st.set_page_config(page_title="QA Studio", page_icon=FAVICON, layout="wide")
     actor = start_run()
+    widget_texts.translate_input_hints(current_lang())
     if actor is None:
         router = st.navigation(sign_in_navigation(), position="hidden")
     else:
