@@ -28,6 +28,7 @@ REPEAT_CONTACT_WEIGHT = -1.2  # "the third time", "пишу пятый раз"
 WEAK = "?"  # suffix of a counted hit that needs other complaint evidence to stay
 ACKNOWLEDGEMENT_SHARE = 0.2
 SINGLE_PAREN = 0.9  # a lone ")" / "(" not closing or opening a bracket: "Спасибо)", "жаль("  # "Хорошо, жду письма": agreement keeps a fifth of its weight
+WORD_KEY_MEMO = 50_000  # word forms whose key a scorer remembers (strings only: no GC cost)
 _CLAUSE_BREAK = re.compile(r"[.!?;,:]")
 _PAREN_RUN = re.compile(r"^(\)+|\(+)$")
 
@@ -45,8 +46,9 @@ class Token(NamedTuple):
 def scan(text: str) -> tuple[Token, ...]:
     """The shared tokenizer's tokens, built as tuples for speed. Remembered for a batch's
     worth of texts: the sentiment rules and the model's explanation both read them."""
+    new = tuple.__new__  # skips the named tuple's Python-level constructor
     return tuple(
-        Token(m.group(), m.start(), m.end(), m.lastgroup or "punct")
+        new(Token, (m.group(), m.start(), m.end(), m.lastgroup or "punct"))
         for m in TOKEN_PATTERN.finditer(text or "")
     )
 
@@ -119,6 +121,7 @@ class PolarityRules:
         self.lang = lang
 
     def _prepare(self) -> None:
+        self.word_keys_: dict[str, str] = {}  # word as written -> its key, "" for a name
         mods = modifiers()
         self.lex_ = polarity_lexicon(self.lang)
         self.symbols_ = symbol_weights()
@@ -153,6 +156,15 @@ class PolarityRules:
         if self.lang == "ru":  # "рада" weighs as "рад": the speaker's gender is no sentiment
             return word_key(fold_word_ru(word.lower()), self.lang)
         return word_key(word, self.lang)
+
+    def _word_key(self, word: str) -> str:
+        """A word's key, remembered per form as written (words repeat all day long). A
+        given name carries no sentiment ("Regards, Grace"): who signs must not count."""
+        memo = self.word_keys_
+        if len(memo) >= WORD_KEY_MEMO:
+            memo.clear()
+        key = memo[word] = "" if is_person_name(word) else self._key(word)
+        return key
 
     def _word_weight(self, key: str) -> float:
         if len(key) < 2:  # "L" of a booking code "XK7P2L" is not VADER's "L" (loser)
@@ -190,11 +202,11 @@ class PolarityRules:
         if not hasattr(self, "lex_"):
             self._prepare()
         tokens = scan(text)
-        # A given name carries no sentiment ("Regards, Grace"): who signs must not count.
+        get, key_of = self.word_keys_.get, self._word_key
         keys = [
-            ("" if is_person_name(t.text) else self._key(t.text)) if t.kind == "word" else t.text
+            (k if (k := get(t[0])) is not None else key_of(t[0])) if t[3] == "word" else t[0]
             for t in tokens
-        ]
+        ]  # t[0], t[3]: Token.text, Token.kind (index access is cheaper per token)
         items = self._items(text, tokens, keys)
         if any(item[2][-1] == WEAK for item in items):
             items = _settle_weak(items)

@@ -32,7 +32,7 @@ from scoring.pipeline.conversation import (
 from scoring.pipeline.fingerprint import scoring_digest
 from scoring.pipeline.signals import conversation_signals, is_upset, signal_view
 from scoring.pipeline.timing import TimingAnalyzer
-from scoring.pipeline.workers import gc_paused, stream_in_workers
+from scoring.pipeline.workers import gc_paused, stream_in_process, stream_in_workers
 from scoring.registry import get_scorer
 from scoring.scorers.clarity import ClarityReport, ClarityScorer
 from scoring.scorers.resolution import ROLE_KINDS, find_marks
@@ -115,8 +115,8 @@ class AutoQAPipeline:
         """Stream results batch by batch, so millions of messages fit in little memory."""
         batches = _batches(conversations, self.batch_size)
         if self.n_jobs is not None and self.n_jobs == 1:
-            for batch in batches:
-                yield from self.score_batch(batch)
+            self._ensure_loaded()
+            yield from stream_in_process(self._score_batch, batches)
             return
         processes = self.n_jobs if self.n_jobs and self.n_jobs > 0 else os.cpu_count() or 1
         context = multiprocessing.get_context("spawn")

@@ -15,10 +15,10 @@ import numpy as np
 
 from scoring.base import Evidence, ScoreResult
 from scoring.lexicons import emotion_lexicon, word_key
+from scoring.lexicons.polarity import scan
 from scoring.models import MODELS_DIR, load_model
 from scoring.scorers.linear_model import LinearTextModel
 from scoring.text import detect_languages
-from scoring.text.tokens import _TOKEN_RE
 
 EMOTIONS = (
     "gratitude",
@@ -82,16 +82,17 @@ class EmotionScorer:
     def cue_hits(self, text: str, lang: str) -> list[tuple[int, int, str, str]]:
         """(start, end, emotion, cue text) for every cue word or phrase in the text.
 
-        Words are the ``word`` tokens of ``scoring.text.tokenize`` (same pattern, without
-        building token objects); their keys (lemmas) are remembered per word form."""
+        Words are the ``word`` tokens of ``scoring.text.tokenize`` as the sentiment rules
+        have just built them (``polarity.scan``, memoised per text: the pipeline runs both
+        on the same customer texts); their keys (lemmas) are remembered per word form."""
         self._ensure_loaded()
-        words = [m for m in _TOKEN_RE.finditer(text or "") if m.lastgroup == "word"]
+        words = [t for t in scan(text) if t[3] == "word"]  # Token: text, start, end, kind
         if not words:
             return []
         memo = self.keys_.setdefault(lang, {})
         keys = []
-        for match in words:
-            word = match.group()
+        for token in words:
+            word = token[0]
             key = memo.get(word)
             if key is None:
                 key = word_key(word, lang)
@@ -106,7 +107,7 @@ class EmotionScorer:
             for size in (3, 2, 1):
                 emotions = cues.get(tuple(keys[i : i + size]))
                 if emotions and i + size <= len(words):
-                    start, end = words[i].start(), words[i + size - 1].end()
+                    start, end = words[i][1], words[i + size - 1][2]
                     hits += [(start, end, e, text[start:end]) for e in emotions]
                     i += size - 1
                     break

@@ -107,11 +107,10 @@ class _TwoKeyLexicon(PhraseLexicon):
     def find(self, words: Sequence[Word]) -> list[Detection]:
         found: list[Detection] = []
         seen: set[tuple[str, int, int]] = set()
-        n = len(words)
-        for i, word in enumerate(words):
-            by_second = self.pairs.get(word.key)
-            if by_second is None:
-                continue
+        n, pairs = len(words), self.pairs
+        for i in [i for i, word in enumerate(words) if word[3] in pairs]:  # Word.key
+            word = words[i]
+            by_second = pairs[word.key]
             candidates = list(by_second.get("", ()))
             if i + 1 < n:
                 candidates += by_second.get(words[i + 1].key, ())

@@ -126,7 +126,7 @@ def _count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     pairs: list[list[str]] = []
     for n, text in enumerate(texts):
         previous, bigrams = None, []
-        for _, _, word in message_words(identity_neutral(text)):
+        for word in _WORD.findall(identity_neutral(text)):  # words only: no match objects
             base, cols, data = _word_columns(word)
             columns.append(cols)
             counts.append(data)

@@ -100,10 +100,14 @@ class _Phrase:
         """Index after the last word matched from word ``i`` at element ``part``, or -1."""
         if part == len(self.parts):
             return i
-        if i < len(keys) and any(self.parts[part].fullmatch(k) for k in keys[i]):
-            end = self.match(keys, i + 1, part + 1)
-            if end >= 0:
-                return end
+        if i < len(keys):
+            fullmatch = self.parts[part].fullmatch
+            for k in keys[i]:  # a loop, not any(): this runs at every candidate word
+                if fullmatch(k):
+                    end = self.match(keys, i + 1, part + 1)
+                    if end >= 0:
+                        return end
+                    break
         if self.optional[part]:
             return self.match(keys, i, part + 1)
         return -1
@@ -206,37 +210,31 @@ class ToxicityScorer:
 
     def _scan(self, text: str) -> tuple[list[tuple[int, int, str, str, float]], list]:
         """The hits and the spans of "safe" phrases («синдром Дауна», «Я дурак»), which the
-        learned model must not read either."""
+        learned model must not read either. Words come from ``findall`` (no match objects);
+        only those listed or able to begin a phrase are looked at again, and spans are
+        found only when a phrase or a word hit needs them."""
         if not text:
             return [], []
         self._ensure_compiled()
-        spans, infos = [], []
-        for m in _WORD.finditer(text):
-            spans.append((m.start(), m.end()))
-            infos.append(self._classify(m.group()))
-        keys = [info[0] for info in infos]
+        get, classify = self.memo_.get, self._classify
+        infos = [get(w) or classify(w) for w in _WORD.findall(text)]
+        starts = [i for i, info in enumerate(infos) if info[2]]
+        listed = [i for i, info in enumerate(infos) if info[1] is not None]
+        keys = [info[0] for info in infos] if starts or listed else []
         hits: list[tuple[int, int, str, str, float]] = []
         covered: list[tuple[int, int]] = []
         safe: list[tuple[int, int]] = []
-        # Phrases, tried only where a word can begin one.
-        i = 0
-        while i < len(infos):
-            best, best_end = -1, i
-            for p, j in infos[i][2]:
-                end = self.phrases_[p].match(keys, i, j)
-                if end > i and (best < 0 or end > best_end):
-                    best, best_end = p, end
-            if best >= 0:
-                phrase = self.phrases_[best]
-                start, stop = spans[i][0], spans[best_end - 1][1]
-                covered.append((start, stop))
-                if phrase.kind != "safe":
-                    hits.append((start, stop, phrase.kind, phrase.entry, phrase.weight))
-                else:
-                    safe.append((start, stop))
-                i = best_end
+        spans: list[tuple[int, int]] = []
+        matched = self._phrase_matches(infos, keys, starts) if starts else []
+        if matched or listed:
+            spans = [m.span() for m in _WORD.finditer(text)]
+        for i, end, phrase in matched:
+            start, stop = spans[i][0], spans[end - 1][1]
+            covered.append((start, stop))
+            if phrase.kind != "safe":
+                hits.append((start, stop, phrase.kind, phrase.entry, phrase.weight))
             else:
-                i += 1
+                safe.append((start, stop))
         # Spaced-out letters: "б л я т ь" read as one word.
         if " " in text or "." in text or "-" in text:
             for m in _SPACED.finditer(text):
@@ -245,12 +243,36 @@ class ToxicityScorer:
                 if hit is not None and not _overlaps(covered, m.start(), m.end()):
                     hits.append((m.start(), m.end(), hit[0], hit[2], hit[1]))
                     covered.append((m.start(), m.end()))
-        seen: set[str] = set()
-        for n, (info, (start, stop)) in enumerate(zip(infos, spans, strict=True)):
-            hit = info[1]
-            if hit is None or _overlaps(covered, start, stop):
+        if listed:
+            self._word_hits(infos, keys, spans, listed, hits, covered)
+        hits.sort()
+        return hits, safe
+
+    def _phrase_matches(self, infos: list, keys: list, starts: list[int]) -> list[tuple]:
+        """(first word, index after the last, phrase) per phrase found, left to right, the
+        longest at each word, none inside another; tried only at ``starts``."""
+        found, floor = [], 0
+        for i in starts:
+            if i < floor:
                 continue
-            kind, weight, entry = hit[0], hit[1], hit[2]
+            best, best_end = -1, i
+            for p, j in infos[i][2]:
+                end = self.phrases_[p].match(keys, i, j)
+                if end > i and (best < 0 or end > best_end):
+                    best, best_end = p, end
+            if best >= 0:
+                found.append((i, best_end, self.phrases_[best]))
+                floor = best_end
+        return found
+
+    def _word_hits(self, infos, keys, spans, listed, hits, covered) -> None:
+        """Listed single words outside the phrases and spaced letters already found."""
+        seen: set[str] = set()
+        for n in listed:
+            start, stop = spans[n]
+            if _overlaps(covered, start, stop):
+                continue
+            kind, weight, entry = infos[n][1]
             if kind in _ONCE:
                 if entry in seen or (n and keys[n - 1][0] in _NEGATIONS):
                     continue
@@ -259,8 +281,6 @@ class ToxicityScorer:
                 weight += self.bonus_
                 kind = f"{kind}_addressed"
             hits.append((start, stop, kind, entry, weight))
-        hits.sort()
-        return hits, safe
 
     def _addressed(self, keys: list[tuple[str, ...]], n: int) -> bool:
         before, after = self.window_

@@ -85,9 +85,14 @@ def letter_count(text: str) -> int:
     return len(_LETTER.findall(_cleaned(text)))
 
 
+# Kana, CJK ideographs and Hangul: scripts written without spaces between words.
+_NO_SPACES = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+
+
 def _needs_words(text: str) -> bool:
-    """Scripts written without spaces (Japanese, Chinese) carry a word in two letters."""
-    return not any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+    """Scripts written without spaces (Japanese, Chinese) carry a word in two letters.
+    One search of a character class (C) instead of a Python test per character."""
+    return _NO_SPACES.search(text) is None
 
 
 def _decidable(text: str) -> bool:
@@ -285,11 +290,14 @@ def _short_ones_follow_their_author(
     too short to identify takes the language its author mostly writes in this
     conversation, when that is not the conversation's (changes ``langs`` in place)."""
     foreign: dict[str, Counter[str]] = {}
-    own: Counter[str] = Counter()
-    for text, role, lang in zip(texts, roles, langs, strict=True):
+    for role, lang in zip(roles, langs, strict=True):
         if lang != conversation:
             foreign.setdefault(role, Counter())[lang] += 1
-        elif text and _decidable(text):
+    if not foreign:  # nothing to follow (almost every conversation): skip the letter counts
+        return
+    own: Counter[str] = Counter()
+    for text, role, lang in zip(texts, roles, langs, strict=True):
+        if lang == conversation and text and _decidable(text):
             own[role] += 1
     for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
         counts = foreign.get(role)
