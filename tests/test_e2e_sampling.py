@@ -8,6 +8,7 @@ Screenshots land in ``artifacts/screenshots`` (``sampling-<lang>-<section>.png``
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,10 @@ def test_reviewer_queue_shows_weekly_progress(demo_app):
         sign_in(page, url, "reviewer", PASSWORD)
         page.goto(f"{url}/queue")
         wait_for_app(page)
+        # a loaded machine may show "notRunning" before the queue's run has even begun (seen
+        # once on a fresh clone: the metrics' labels drawn, their values not yet): wait for
+        # the progress line itself, and fail if it never comes
+        page.get_by_text(re.compile(r"of 40 reviews done|из 40")).first.wait_for(timeout=60_000)
         text = page.inner_text("body")
         assert "of 40 reviews done" in text or "из 40" in text
         page.screenshot(path=str(SHOTS / "sampling-queue-reviewer.png"), full_page=True)
