@@ -13,30 +13,26 @@ dialogues, never from these). A checkout of vonCount/Russian-MultiWOZ is needed 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
+from scoring.evaluation.reference_sources import multiwoz_dialogues
 from scoring.pipeline.conversation import Conversation, Message
 
-PARTS = {"en": ("english", "[dt]e[vs]*_dialogues_*.txt"),
-         "ru": ("russian", "[dt]e[vs]*_dialogues_*_ru.txt")}  # fmt: skip
-_SLOT_BRACKETS = re.compile(r"[\[\]]")
+PARTS = {"en": ("interim/v1/english", "[dt]e[vs]*_dialogues_*.txt"),
+         "ru": ("interim/v1/russian", "[dt]e[vs]*_dialogues_*_ru.txt")}  # fmt: skip
 
 
 def read_dialogues(root: Path, lang: str) -> list[Conversation]:
-    """Whole dialogues of the plain-text export, customer first, one turn per line."""
+    """Whole dialogues of the plain-text export as conversations, customer first."""
     folder, pattern = PARTS[lang]
-    out = []
-    for path in sorted((Path(root) / "interim" / "v1" / folder).glob(pattern)):
-        blocks = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
-        for d, block in enumerate(blocks):
-            lines = [_SLOT_BRACKETS.sub("", ln).strip() for ln in block.strip().split("\n")]
-            messages = [Message("customer" if t % 2 == 0 else "agent", line)
-                        for t, line in enumerate(lines)]  # fmt: skip
-            out.append(Conversation(f"{path.name}#d{d}", "chat", lang, messages))
-    return out
+    return [
+        Conversation(f"{rel}#d{d}", "chat", lang,
+                     [Message("customer" if t % 2 == 0 else "agent", line)
+                      for t, line in enumerate(lines)])
+        for rel, d, lines in multiwoz_dialogues(root, folder, pattern)
+    ]  # fmt: skip
 
 
 def outcome_counts(conversations: list[Conversation]) -> Counter:

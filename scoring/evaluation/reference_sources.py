@@ -31,6 +31,7 @@ __all__ = [
     "SOURCES",
     "SourceReply",
     "build_texts",
+    "multiwoz_dialogues",
     "read_abcd_sample",
     "read_multiwoz_txt",
     "read_sgd",
@@ -70,20 +71,25 @@ def read_abcd_sample(root: Path, source: str = "abcd-sample") -> Iterator[Source
 _SLOT_BRACKETS = re.compile(r"[\[\]]")
 
 
-def read_multiwoz_txt(root: Path, folder: str, pattern: str, source: str) -> Iterator[SourceReply]:
-    """System turns of the plain-text MultiWOZ exports in vonCount/Russian-MultiWOZ.
-
-    One dialogue per blank-line-separated block, one turn per line, user first, so system
-    turns are the odd lines. The square brackets that mark slot values are dropped.
-    """
+def multiwoz_dialogues(
+    root: Path, folder: str, pattern: str
+) -> Iterator[tuple[str, int, list[str]]]:
+    """``(file, dialogue number, turns)`` of the plain-text MultiWOZ exports in
+    vonCount/Russian-MultiWOZ: one dialogue per blank-line-separated block, one turn per
+    line, user first. The square brackets that mark slot values are dropped."""
     base = Path(root) / folder
     for path in sorted(base.glob(pattern)):
-        rel = f"{folder}/{path.name}"
         blocks = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
         for d, block in enumerate(blocks):
             lines = [_SLOT_BRACKETS.sub("", ln).strip() for ln in block.strip().split("\n")]
-            for t in range(1, len(lines), 2):
-                yield SourceReply(source, f"{rel}#d{d}.t{t}", lines[t - 1], lines[t])
+            yield f"{folder}/{path.name}", d, lines
+
+
+def read_multiwoz_txt(root: Path, folder: str, pattern: str, source: str) -> Iterator[SourceReply]:
+    """System turns (the odd lines) of the MultiWOZ exports, each with the user turn before."""
+    for rel, d, lines in multiwoz_dialogues(root, folder, pattern):
+        for t in range(1, len(lines), 2):
+            yield SourceReply(source, f"{rel}#d{d}.t{t}", lines[t - 1], lines[t])
 
 
 def read_sgd(root: Path, split: str = "train", source: str = "sgd") -> Iterator[SourceReply]:
