@@ -22,6 +22,7 @@ from pathlib import Path
 
 from scoring.evaluation import EvalResult, first_rows
 from scoring.evaluation.reference_replies import LABELS_DIR, texts_dir
+from scoring.evaluation.reference_set import ratio
 
 NAN = float("nan")
 CEDR_NEGATIVE = frozenset({1, 3, 4})  # sadness, fear, anger (CEDR_LABELS ids)
@@ -47,10 +48,6 @@ def _counts(gold: list[bool], predicted: list[bool]) -> tuple[int, int, int, int
     return tp, fp, fn, len(gold) - tp - fp - fn
 
 
-def _ratio(num: int, den: int) -> float:
-    return num / den if den else NAN
-
-
 def _support_rows(lang: str, datasets_dir: Path, limit: int | None) -> list[EvalResult]:
     dataset = f"customer turns {lang} (data/reference)"
     texts_file = texts_dir(datasets_dir) / f"texts-{lang}.csv"
@@ -67,11 +64,11 @@ def _support_rows(lang: str, datasets_dir: Path, limit: int | None) -> list[Eval
     note = f"{tp + fn} of {len(ids)} turns upset by hand, {tp + fp} called upset"
     task, n = f"customer upset ({lang})", len(ids)
     return [
-        EvalResult(task, dataset, "precision (upset)", _ratio(tp, tp + fp), "", None, n, note),
-        EvalResult(task, dataset, "recall (upset)", _ratio(tp, tp + fn), "", None, n,
+        EvalResult(task, dataset, "precision (upset)", ratio(tp, tp + fp), "", None, n, note),
+        EvalResult(task, dataset, "recall (upset)", ratio(tp, tp + fn), "", None, n,
                    note + "; the distress turns were chosen by distress words: recall is "
                    "flattered by any rule that reads those words"),
-        EvalResult(task, dataset, "false-upset rate", _ratio(fp, fp + tn), "", None, n,
+        EvalResult(task, dataset, "false-upset rate", ratio(fp, fp + tn), "", None, n,
                    "calm turns called upset", higher_is_better=False),
     ]  # fmt: skip
 

@@ -232,7 +232,8 @@ class FlagScore:
     f1: float
 
 
-def _ratio(num: int, den: int) -> float:
+def ratio(num: int, den: int) -> float:
+    """A share, NaN where nothing was counted (undefined, not zero)."""
     return num / den if den else float("nan")
 
 
@@ -262,8 +263,8 @@ def flag_scores(
         tp = sum(g and p for g, p in pairs)
         fp = sum(p and not g for g, p in pairs)
         fn = sum(g and not p for g, p in pairs)
-        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-        f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+        precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
+        f1 = ratio(2 * tp, 2 * tp + fp + fn)
         out[name] = FlagScore(name, len(ids), tp, fp, fn, precision, recall, f1)
     return out
 
@@ -279,7 +280,7 @@ def impolite_false_flag_rate(
     gold_map = _as_label_map(gold)
     ids = [i for i in sorted(set(gold_map) & set(predictions)) if gold_map[i]["impolite"] == "no"]
     flagged = sum(predictions[i]["impolite"] == "yes" for i in ids)
-    return _ratio(flagged, len(ids))
+    return ratio(flagged, len(ids))
 
 
 def _as_label_map(
