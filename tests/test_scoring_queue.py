@@ -88,6 +88,15 @@ def _wait_for(condition, timeout: float = 240.0) -> None:
     raise AssertionError("timed out waiting for the queue")
 
 
+def _waiting_writers(url: str) -> int:
+    """Sessions waiting for a lock on the score tables of this test's schema."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation IN "
+        "('auto_score_runs'::regclass, 'auto_scores'::regclass)"
+    )
+    return _count(url, query)
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_job_loses_nothing_and_scores_each_conversation_once(pg_url, tmp_path):
     export = tmp_path / "a.jsonl"
@@ -101,13 +110,23 @@ def test_a_worker_killed_mid_job_loses_nothing_and_scores_each_conversation_once
     assert jobs == -(-written // 8)
 
     first = _worker(pg_url, "--name", "doomed")
+    holder = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
     try:  # kill it while a job is running, after at least one finished
-        _wait_for(
-            lambda: _job_states(pg_url)["succeeded"] >= 1 and _job_states(pg_url)["doing"] == 1
-        )
+        _wait_for(lambda: _job_states(pg_url)["succeeded"] >= 1)
+        with holder.connect() as connection:
+            # Hold the next job inside its transaction: a job writes its scores only after
+            # computing them, and this lock makes that write wait, so the kill below lands
+            # mid-job on a machine of any speed (reads still pass: SHARE blocks writers only).
+            connection.execute(sa.text("LOCK TABLE auto_score_runs, auto_scores IN SHARE MODE"))
+            _wait_for(lambda: _waiting_writers(pg_url) >= 1)
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+            connection.rollback()
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
+        if first.poll() is None:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+        holder.dispose()
     states = _job_states(pg_url)
     assert states["doing"] == 1 and states["todo"] >= 1  # the killed job is stuck "doing"
 
