@@ -349,10 +349,10 @@ def test_contract(scorer):
 
 
 def test_memo_is_bounded(scorer, monkeypatch):
-    import scoring.scorers.toxicity as module
+    import scoring.scorers.toxicity_rules as module
 
-    monkeypatch.setattr(module, "_MEMO_LIMIT", 10)
+    monkeypatch.setattr(module, "MEMO_LIMIT", 10)
     fresh = ToxicityScorer()
     fresh.predict_scores([" ".join(f"слово{i}" for i in range(50))])
-    assert len(fresh.memo_) <= 10
+    assert 0 < len(fresh.rules_.memo) <= 10
     assert ToxicityScorer().score_texts(["дебил"])[0].label == "toxic"  # still right after

@@ -28,15 +28,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 
-from scoring.scorers.toxicity import _fold_word
+from scoring.text.folding import WORD, fold_word, squeeze
 from scoring.text.gender import fold_gender_ru
 from scoring.text.names import replace_names
 from scoring.text.tokens import lemma
 
 MODEL_NAME = "rudeness_ru"
 N_BITS = 18
-_WORD = re.compile(r"[\w*@#$%\u0300\u0301\u0308]+")
-_RUN3 = re.compile(r"(\w)\1{2,}")
 _CYRILLIC = re.compile(r"[а-я]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 CHAR_RANGE = (3, 5)
@@ -47,7 +45,7 @@ WORD_CACHE_SIZE = 50_000
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def word_features(word: str) -> tuple[str, tuple[str, ...]]:
     """(lemma, features) of one word as written: its lemma and its folded char n-grams."""
-    key = _RUN3.sub(r"\1", _fold_word(word))
+    key = squeeze(fold_word(word))
     russian = bool(_CYRILLIC.search(key)) and _LETTERS.fullmatch(key) is not None
     base = lemma(key, "ru") if russian else key
     padded = f"<{key[:MAX_WORD_CHARS]}>"
@@ -62,7 +60,7 @@ def word_features(word: str) -> tuple[str, tuple[str, ...]]:
 
 def message_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of every word, masks and stress marks included."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text or "")]
+    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text or "")]
 
 
 def message_features(text: str) -> list[str]:
@@ -126,7 +124,7 @@ def _count_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     pairs: list[list[str]] = []
     for n, text in enumerate(texts):
         previous, bigrams = None, []
-        for word in _WORD.findall(identity_neutral(text)):  # words only: no match objects
+        for word in WORD.findall(identity_neutral(text)):  # words only: no match objects
             base, cols, data = _word_columns(word)
             columns.append(cols)
             counts.append(data)
