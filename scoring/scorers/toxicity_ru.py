@@ -1,6 +1,6 @@
 """The learned half of Russian toxicity: a linear model that reads what the lexicon misses.
 
-The lexicon (``toxicity.py``) explains itself and never fires on look-alikes, but it only
+The lexicon (``toxicity_rules.py``) explains itself and never fires on look-alikes, but it only
 knows the words someone wrote down. This model (``toxicity_ru``, trained by
 ``scoring/training/toxicity_ru.py`` on RuParaDetox toxic sentences vs their neutral
 rewrites, plus ordinary Russian text as not toxic) shares the ``rudeness_ru`` features, so
