@@ -118,3 +118,59 @@ def test_repeat_contacts_within_seven_days_time_zones_and_unknown_customers():
     assert not frame.loc["c", "is_repeat"] and not frame.loc["b", "followed_by_repeat"]
     assert not frame.loc[["d", "e", "f"], "is_repeat"].any()
     assert not frame.loc[["d", "e", "f"], "followed_by_repeat"].any()
+
+
+ANSWERED = [
+    ("The phone number is 01223 362456.", "en"),
+    ("TR0718 leaves at 10:07 and costs 8.08 pounds.", "en"),
+    ("I've booked it, your reference number is 2VH8SLVO.", "en"),
+    ("Your refund has been processed.", "en"),
+    ("You can reset it in Settings. Go to Settings and tap Reset.", "en"),
+    ("Shall I book it for 7 pm?", "en"),
+    ("I'd recommend the Gonville Hotel.", "en"),
+    ("Номер телефона: 8 (800) 555-35-35.", "ru"),
+    ("Бронирование прошло успешно, справочный номер EEJF27IZ.", "ru"),
+    ("Я оформил возврат, деньги уже в пути.", "ru"),
+    ("Вы можете сбросить пароль в настройках.", "ru"),
+    ("Нажмите «Забыли пароль» на странице входа.", "ru"),
+    ("Хотите, чтобы я забронировал столик?", "ru"),
+]
+NOT_ANSWERED = [
+    ("What device and OS version are you using?", "en"),
+    ("One moment, let me check.", "en"),
+    ("There are 21 hotels in the north.", "en"),
+    ("What time would you like me to book the table for?", "en"),
+    ("So a table for 2 at 7:30 pm today?", "en"),  # read back, not answered
+    ("Please confirm: a table for 2 at Meiko Sushi at 7:15 pm today.", "en"),
+    ("Please contact us again if you need anything. Goodbye!", "en"),
+    ("Your phone is not charging?", "en"),
+    ("Какой у вас номер заказа?", "ru"),
+    ("Минуточку, уточняю.", "ru"),
+    ("На какое время вы хотите забронировать столик?", "ru"),
+    ("Если что-то понадобится, свяжитесь с нами снова. Хорошего дня!", "ru"),
+    ("Столик на двоих на 19:30, всё верно?", "ru"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ANSWERED)
+def test_a_concrete_answer_is_found_in_an_agent_reply(text, lang):
+    marks = find_marks(text, lang)
+    assert marks.answer, text
+    assert all(text[e.start : e.end] == e.text for e in marks.evidence)
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_ANSWERED)
+def test_questions_holds_readbacks_and_closings_are_not_answers(text, lang):
+    assert not find_marks(text, lang).answer, text
+
+
+def test_the_answered_signal_points_at_the_agents_answers():
+    roles = ["customer", "agent", "customer", "agent"]
+    texts = ["Where is it?", "It is located at 5 Greens Road.", "Thanks", "Goodbye!"]
+    marks = [find_marks(t, "en") for t in texts]
+    signals = {s.name: s for s in resolution_signals(roles, marks)}
+    answered = signals["answered"]
+    assert answered.value == 1.0 and answered.normalised == 1.0
+    assert {i for i, _ in answered.evidence} == {1}
+    silent = [find_marks(t, "en") for t in ["Where is it?", "Let me check.", "Thanks", "Bye"]]
+    assert {s.name: s for s in resolution_signals(roles, silent)}["answered"].value == 0.0

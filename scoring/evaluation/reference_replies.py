@@ -7,8 +7,8 @@ the scorer still labels impolite (target at most 1%). The other labels of the gu
 are scored the same way, each from what the shipped scorers say of the reply alone:
 apology and greeting (the politeness strategies found), empathy none/weak/strong (the
 empathy scorer; macro-F1 over the levels people used), clear (the clarity label is not
-"unclear") and resolves (a confirmation or a concrete next step among the resolution
-markers). Nothing was fitted on these replies.
+"unclear") and resolves (a confirmation, a next step or a concrete answer among the
+resolution markers). Nothing was fitted on these replies.
 
 The texts are not in the repository (``data/reference/SOURCES.md`` has the recipe): they
 are read from ``$QA_STUDIO_REFERENCE_TEXTS`` or ``<datasets>/reference-replies``
@@ -49,7 +49,8 @@ CAVEATS = {
     "apology": "; in-sample: phrases added after reading this set's misses",
     "greeting": "; in-sample: phrases added after reading this set's misses",
     "empathy": "; most empathetic replies are in the 50 replies to a customer in distress",
-    "resolves": "; only explicit confirmations and next steps are detected, not answers",
+    "resolves": "; answers are facts, done actions, instructions and offers; the read-back, "
+    "question-word and closing exclusions were added after reading this set's false flags",
 }
 
 
@@ -79,7 +80,7 @@ def predicted_flags(texts: list[str], lang: str) -> list[dict[str, str]]:
             "greeting": _yes("greeting" in rules),
             "empathy": empathy[i].label,
             "clear": _yes(clarity[i].label != "unclear"),
-            "resolves": _yes(marks.confirmed or marks.next_steps),
+            "resolves": _yes(marks.confirmed or marks.next_steps or marks.answer),
         })  # fmt: skip
     return out
 

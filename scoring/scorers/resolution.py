@@ -3,7 +3,10 @@
 Four kinds of marker, from editable lexicons (``lexicons/resolution_{ru,en}.tsv``):
 the customer confirms ("спасибо, всё заработало"), the agent gives next steps ("в течение
 3 рабочих дней"), the customer says it is still unresolved ("still broken"), and
-escalation ("передам коллегам", "supervisor"). A confirmation preceded by a negation in
+escalation ("передам коллегам", "supervisor"). Beside them, an agent's answer: something
+concrete the customer can use (a phone number, a time, "I've booked it", "go to
+Settings", "shall I book it?"); most support chats end without the customer confirming
+anything, and this is what a reviewer looks for then. A confirmation preceded by a negation in
 the same clause ("не заработало", "that didn't fix it") counts as unresolved. Repeat
 contacts by the same customer within N days are computed from data by ``repeat_contacts``.
 """
@@ -25,8 +28,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CATEGORIES = ("confirmed", "next_steps", "unresolved", "escalation")
+ANSWER = "answer"
+# An answer is either a statement ("answer": a fact, a done action, an instruction) or an
+# "offer" to do a specific thing; "readback" (details read back for the customer to
+# confirm) is never evidence itself, it only cancels the statements of its message.
+ANSWER_KINDS = (ANSWER, "offer", "readback")
 ETIQUETTE = ("greeting", "closing", "clarifying", "apology", "thanks")
 CATEGORY_WEIGHT = {"confirmed": 1.0, "next_steps": 0.5, "unresolved": -1.0, "escalation": -0.25}
+CATEGORY_WEIGHT.update({ANSWER: 0.25, "offer": 0.25})
 CATEGORY_WEIGHT.update(dict.fromkeys(ETIQUETTE, 0.0))
 _NEGATIONS = {
     "ru": {"не", "ни", "нет", "ничего", "никак", "никогда"},
@@ -35,11 +44,19 @@ _NEGATIONS = {
 _NEG_SUFFIX = ("n't", "n’t", "nt")
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+# Question words that turn an offer into a request for details: "what time would you like
+# me to book?", «на какое время вы хотите забронировать?».
+_DETAIL_QUESTION = {
+    "ru": {"какой", "какое", "какая", "какие", "каком", "какую", "каких", "сколько", "когда",
+           "куда", "где", "во", "кто", "откуда"},
+    "en": {"what", "which", "how", "when", "where", "who", "whom"},
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 @lru_cache(maxsize=4)
 def _pattern_parts(lang: str) -> dict[str, tuple[str, ...]]:
-    parts: dict[str, list[str]] = {c: [] for c in CATEGORIES + ETIQUETTE}
+    parts: dict[str, list[str]] = {c: [] for c in (*CATEGORIES, *ANSWER_KINDS, *ETIQUETTE)}
     path = LEXICON_DIR / f"resolution_{lang}.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -92,22 +109,23 @@ class ResolutionMarks:
     next_steps = property(lambda self: "next_steps" in self.found)
     unresolved = property(lambda self: "unresolved" in self.found)
     escalation = property(lambda self: "escalation" in self.found)
+    answer = property(lambda self: ANSWER in self.found or "offer" in self.found)
 
     @property
     def label(self) -> str:
-        for name in ("unresolved", "escalation", "confirmed", "next_steps"):
+        for name in ("unresolved", "escalation", "confirmed", "next_steps", ANSWER, "offer"):
             if name in self.found:
                 return name
         return "none"
 
 
 NO_MARKS = ResolutionMarks(frozenset(), ())
-ALL_KINDS = ("unresolved", "confirmed", "next_steps", "escalation", *ETIQUETTE)
+ALL_KINDS = ("unresolved", "confirmed", "next_steps", "escalation", *ANSWER_KINDS, *ETIQUETTE)
 # What each side of a conversation can say: the pipeline scans only these.
 ROLE_KINDS = {
     "customer": ("unresolved", "confirmed", "escalation"),
-    "agent": ("next_steps", "escalation", *ETIQUETTE),
-    "bot": ("next_steps", "escalation", *ETIQUETTE),
+    "agent": ("next_steps", "escalation", *ANSWER_KINDS, *ETIQUETTE),
+    "bot": ("next_steps", "escalation", *ANSWER_KINDS, *ETIQUETTE),
 }
 
 
@@ -123,11 +141,18 @@ def find_marks(text: str, lang: str, kinds: Sequence[str] = ALL_KINDS) -> Resolu
     patterns = load_patterns(lang)
     evidence: list[Evidence] = []
     unresolved_spans: list[tuple[int, int]] = []
+    readback = "readback" in kinds and _found(patterns, "readback", lowered, origin)
     for category in kinds:
         pattern = patterns.get(category)
+        if category == "readback":
+            continue
         for match in pattern.finditer(lowered, origin) if pattern else ():
             start, end = match.span()
             rule, weight = f"resolution.{category}", CATEGORY_WEIGHT[category]
+            if category == ANSWER and (readback or _in_question(lowered, end)):
+                continue
+            if category == "offer" and _asks_for_details(lowered, start, lang):
+                continue
             if category == "unresolved":
                 unresolved_spans.append((start, end))
             elif category == "confirmed":
@@ -143,6 +168,28 @@ def find_marks(text: str, lang: str, kinds: Sequence[str] = ALL_KINDS) -> Resolu
     return ResolutionMarks(found, tuple(sorted(evidence, key=lambda e: e.start)))
 
 
+def _found(patterns: dict[str, re.Pattern], kind: str, lowered: str, origin: int) -> bool:
+    pattern = patterns.get(kind)
+    return pattern is not None and pattern.search(lowered, origin) is not None
+
+
+def _in_question(lowered: str, end: int) -> bool:
+    """The sentence holding ``end`` ends with a question mark: "a table at 7 pm today?"
+    reads the customer's details back; it does not answer them."""
+    stop = _SENTENCE_END.search(lowered, end)
+    return stop is not None and stop.group() == "?"
+
+
+def _asks_for_details(lowered: str, start: int, lang: str) -> bool:
+    """A question word among the four words before ``start`` in the same clause."""
+    window = lowered[max(0, start - 40) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window = window[breaks[-1].end() :]
+    words = _WORD.findall(window)[-4:]
+    return any(w in _DETAIL_QUESTION.get(lang, _DETAIL_QUESTION["en"]) for w in words)
+
+
 class ResolutionScorer:
     """Per-message resolution markers, following the TextScorer contract.
 
@@ -151,7 +198,7 @@ class ResolutionScorer:
 
     task = "resolution"
     version = "resolution-1"
-    labels = ("unresolved", "escalation", "none", "next_steps", "confirmed")
+    labels = ("unresolved", "escalation", "none", "offer", ANSWER, "next_steps", "confirmed")
 
     def __init__(self, lang: str = "auto") -> None:
         self.lang = lang
@@ -273,8 +320,9 @@ def _first_evidence(
 
 
 def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -> list[Signal]:
-    """Conversation signals: resolution verdict, next steps, escalation, clarifying
-    questions, greeting (first agent message) and closing (last two agent messages)."""
+    """Conversation signals: resolution verdict, next steps, concrete answers, escalation,
+    clarifying questions, greeting (first agent message) and closing (last two agent
+    messages)."""
     verdict = resolve_conversation(roles, marks)
     agent = [i for i, r in enumerate(roles) if r == "agent"]
     customer = [i for i, r in enumerate(roles) if r == "customer"]
@@ -286,6 +334,8 @@ def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -
     confirmed = 1.0 if verdict.confirmed else 0.0 if verdict.unresolved else 0.5
     negated = _first_evidence(marks, customer, "negated_confirmation")
     next_steps, next_ev = flag("next_steps", agent)
+    answer_ev = _first_evidence(marks, agent, ANSWER) + _first_evidence(marks, agent, "offer")
+    answered, answer_ev = float(bool(answer_ev)), tuple(sorted(answer_ev, key=lambda e: e[0]))[:3]
     greeting, greet_ev = flag("greeting", agent[:1])
     closing, close_ev = flag("closing", agent[-2:])
     clarifying, clar_ev = flag("clarifying", agent)
@@ -299,6 +349,8 @@ def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -
                if verdict.unresolved else ()),
         Signal("next_steps", next_steps, "flag",
                max(next_steps, float(verdict.confirmed)) if agent else None, evidence=next_ev),
+        Signal("answered", answered, "flag", max(answered, float(verdict.confirmed))
+               if agent else None, evidence=answer_ev),
         Signal("escalation", float(verdict.escalation), "flag", None,
                evidence=_first_evidence(marks, range(len(marks)), "escalation")),
         Signal("clarifying_questions", clarifying, "flag", clarifying if agent else None,
