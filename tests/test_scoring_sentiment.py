@@ -258,3 +258,27 @@ def test_lexicon_entry_written_as_the_lemma_wins_over_other_forms_of_it():
     for lang in ("en", "ru"):
         entries = [entry.lower() for entry, _ in _read_tsv(f"sentiment_{lang}.tsv")]
         assert len(entries) == len(set(entries)), f"duplicate entries in sentiment_{lang}.tsv"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Меня ограбили, мне нужна помощь!", "ru"),
+        ("I was robbed and I need help.", "en"),
+        ("My wallet was stolen at the station.", "en"),
+    ],
+)
+def test_a_calmly_reported_harm_reads_negative(text, lang):
+    """The model alone read «Меня ограбили, мне нужна помощь!» as +0.53."""
+    (result,) = SentimentScorer().score_texts([text], [lang])
+    assert result.label == "negative" and result.score < -0.3
+    assert any(e.rule == "harm" for e in result.evidence)
+
+
+def test_harm_denied_or_told_of_others_is_left_to_the_model():
+    scorer = SentimentScorer()
+    denied, news = scorer.score_texts(
+        ["Меня не ограбили, всё хорошо, спасибо", "Вчера в центре города ограбили банк."], "ru"
+    )
+    assert denied.label == "positive"
+    assert not any(e.rule == "harm" for e in news.evidence)
