@@ -164,13 +164,16 @@ def test_questions_holds_readbacks_and_closings_are_not_answers(text, lang):
     assert not find_marks(text, lang).answer, text
 
 
-def test_the_answered_signal_points_at_the_agents_answers():
+def test_the_resolves_signal_points_at_the_agents_answers():
     roles = ["customer", "agent", "customer", "agent"]
     texts = ["Where is it?", "It is located at 5 Greens Road.", "Thanks", "Goodbye!"]
     marks = [find_marks(t, "en") for t in texts]
     signals = {s.name: s for s in resolution_signals(roles, marks)}
-    answered = signals["answered"]
-    assert answered.value == 1.0 and answered.normalised == 1.0
-    assert {i for i, _ in answered.evidence} == {1}
+    resolves = signals["resolves"]
+    assert resolves.value == 1.0 and resolves.normalised == 1.0
+    assert {i for i, _ in resolves.evidence} == {1}
     silent = [find_marks(t, "en") for t in ["Where is it?", "Let me check.", "Thanks", "Bye"]]
-    assert {s.name: s for s in resolution_signals(roles, silent)}["answered"].value == 0.0
+    assert {s.name: s for s in resolution_signals(roles, silent)}["resolves"].value == 0.0
+    promised = [find_marks(t, "en") for t in ["Where is it?", "We'll email you within 2 days.",
+                                               "Thanks", "Bye"]]  # fmt: skip
+    assert {s.name: s for s in resolution_signals(roles, promised)}["resolves"].value == 1.0

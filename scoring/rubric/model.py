@@ -28,7 +28,7 @@ AUTO_SIGNALS: tuple[str, ...] = (
     "typos",
     "resolution_confirmed",
     "next_steps",
-    "answered",
+    "resolves",
     "clarifying_questions",
     "first_response_sla",
     "response_time_sla",

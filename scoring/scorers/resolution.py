@@ -320,9 +320,10 @@ def _first_evidence(
 
 
 def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -> list[Signal]:
-    """Conversation signals: resolution verdict, next steps, concrete answers, escalation,
-    clarifying questions, greeting (first agent message) and closing (last two agent
-    messages)."""
+    """Conversation signals: resolution verdict, next steps, ``resolves`` (some agent reply
+    answers, acts, instructs, offers a specific action or gives next steps: the reference
+    set's "resolves" label), escalation, clarifying questions, greeting (first agent
+    message) and closing (last two agent messages)."""
     verdict = resolve_conversation(roles, marks)
     agent = [i for i, r in enumerate(roles) if r == "agent"]
     customer = [i for i, r in enumerate(roles) if r == "customer"]
@@ -334,8 +335,9 @@ def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -
     confirmed = 1.0 if verdict.confirmed else 0.0 if verdict.unresolved else 0.5
     negated = _first_evidence(marks, customer, "negated_confirmation")
     next_steps, next_ev = flag("next_steps", agent)
-    answer_ev = _first_evidence(marks, agent, ANSWER) + _first_evidence(marks, agent, "offer")
-    answered, answer_ev = float(bool(answer_ev)), tuple(sorted(answer_ev, key=lambda e: e[0]))[:3]
+    resolving = [_first_evidence(marks, agent, kind) for kind in (ANSWER, "offer", "next_steps")]
+    resolve_ev = tuple(sorted((e for found in resolving for e in found), key=lambda e: e[0]))[:3]
+    resolves = float(bool(resolve_ev))
     greeting, greet_ev = flag("greeting", agent[:1])
     closing, close_ev = flag("closing", agent[-2:])
     clarifying, clar_ev = flag("clarifying", agent)
@@ -349,8 +351,8 @@ def resolution_signals(roles: Sequence[str], marks: Sequence[ResolutionMarks]) -
                if verdict.unresolved else ()),
         Signal("next_steps", next_steps, "flag",
                max(next_steps, float(verdict.confirmed)) if agent else None, evidence=next_ev),
-        Signal("answered", answered, "flag", max(answered, float(verdict.confirmed))
-               if agent else None, evidence=answer_ev),
+        Signal("resolves", resolves, "flag", max(resolves, float(verdict.confirmed))
+               if agent else None, evidence=resolve_ev),
         Signal("escalation", float(verdict.escalation), "flag", None,
                evidence=_first_evidence(marks, range(len(marks)), "escalation")),
         Signal("clarifying_questions", clarifying, "flag", clarifying if agent else None,
