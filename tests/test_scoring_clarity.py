@@ -137,3 +137,13 @@ def test_short_clear_replies_are_not_unclear():
             "до окончательного урегулирования сложившейся неоднозначной ситуации.")  # fmt: skip
     report = scorer.analyze([hard], ["ru"])[0]
     assert report.reading_ease < -20 and report.label != "clear"
+
+
+def test_a_name_that_opens_a_sentence_is_not_a_typo_when_it_appears_as_a_name_inside_one():
+    from scoring.scorers.clarity import ClarityScorer
+
+    text = "I'm so sorry to hear that. Parkside Police Station is at Parkside, Cambridge."
+    (result,) = ClarityScorer().score_texts([text], ["en"])
+    assert not [e for e in result.evidence if e.rule == "clarity.typo"]
+    (typo,) = ClarityScorer().score_texts(["Teh parcel left today. Thank you."], ["en"])
+    assert [e.text for e in typo.evidence if e.rule == "clarity.typo"] == ["Teh"]

@@ -247,6 +247,8 @@ class ClarityScorer:
         words = syllable_count = sentences = long_words = checked = jargon = typos = 0
         first = last = run = 0  # the current sentence: first start, last end, word count
         cache = self.word_cache_.setdefault(lang, {})
+        names: set[str] = set()  # capitalised inside a sentence somewhere in this text
+        openers: list[Evidence] = []  # typos that open a sentence: names if seen in `names`
         for match in _SCAN.finditer(text):
             kind = match.lastgroup
             if kind != "word":
@@ -269,6 +271,7 @@ class ClarityScorer:
             if run:
                 if typo is not None and capitalised:
                     typo = None  # capitalised inside a sentence: a name
+                    names.add(original)
             else:
                 first = start
             run += 1
@@ -285,6 +288,14 @@ class ClarityScorer:
                 if typo:
                     typos += 1
                     evidence.append(Evidence(start, end, "clarity.typo", -0.1, original))
+                    if run == 1 and capitalised:
+                        openers.append(evidence[-1])
+        # "Parkside Police Station is at Parkside": the name that opens a sentence is the
+        # name found inside another one, not a typo.
+        for item in (e for e in openers if e.text in names):
+            evidence.remove(item)
+            typos -= 1
+            checked -= 1
         if run:
             sentences += 1
             words += run
