@@ -165,7 +165,32 @@ def find_marks(text: str, lang: str, kinds: Sequence[str] = ALL_KINDS) -> Resolu
         "unresolved" if e.rule == "resolution.negated_confirmation" else e.rule[11:]
         for e in evidence
     )
-    return ResolutionMarks(found, tuple(sorted(evidence, key=lambda e: e.start)))
+    return ResolutionMarks(found, _joined(sorted(evidence, key=lambda e: e.start), text))
+
+
+def _joined(evidence: list[Evidence], text: str) -> tuple[Evidence, ...]:
+    """Answer spans a space apart read as one: «Телефон: 01223358966», not «Телефон:» and
+    the number as two pieces of evidence."""
+    out: list[Evidence] = []
+    for item in evidence:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.rule == item.rule == f"resolution.{ANSWER}"
+            and 0 <= item.start - last.end <= 2
+            and not text[last.end : item.start].strip()
+        ):
+            item = Evidence(
+                last.start,
+                max(last.end, item.end),
+                item.rule,
+                item.weight,
+                text[last.start : max(last.end, item.end)],
+            )
+            out[-1] = item
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def _found(patterns: dict[str, re.Pattern], kind: str, lowered: str, origin: int) -> bool:
