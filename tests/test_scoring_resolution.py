@@ -177,3 +177,21 @@ def test_the_resolves_signal_points_at_the_agents_answers():
     promised = [find_marks(t, "en") for t in ["Where is it?", "We'll email you within 2 days.",
                                                "Thanks", "Bye"]]  # fmt: skip
     assert {s.name: s for s in resolution_signals(roles, promised)}["resolves"].value == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        ("Yes, it has free parking.", "en", "answer"),
+        ("No, they don't deliver on Sundays.", "en", "answer"),
+        ("Да, у них есть бесплатная парковка.", "ru", "answer"),
+        ("OK, I have let my manager know, they will give you a call.", "en", "next_steps"),
+        ("С вами свяжется специалист.", "ru", "next_steps"),
+    ],
+)
+def test_short_answers_and_promises_by_others_count(text, lang, kind):
+    assert kind in find_marks(text, lang).found, text
+
+
+def test_a_yes_that_only_counts_results_is_not_an_answer():
+    assert not find_marks("Yes, we have dozens of trains. Where are you leaving from?", "en").answer
