@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 from review_fixtures import actor_of, seed_workflow
 
 from qa_app.services import database
@@ -118,6 +119,25 @@ def test_a_second_decision_is_a_clear_conflict(db_url):
     assert _history(db_url, review_id) == [("rejected", "politeness", 1.0, 1.0)]
 
 
+def _wait_until_blocked_on_disputes(db_url: str, timeout: float = 60.0) -> None:
+    """Until another session waits for a lock in an UPDATE of disputes: committing before
+    lead B got that far would test "already decided", not the race."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND query ILIKE 'UPDATE disputes%' AND datname = current_database()"
+    )
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if connection.scalar(query):
+                    return
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
 def test_two_leads_deciding_at_once_one_wins_the_other_gets_a_conflict(db_url):
     """Lead A has claimed the dispute and not committed yet when lead B decides: B waits on
     the row, then finds it decided and gets Conflict (PostgreSQL; SQLite locks the file)."""
@@ -140,7 +160,7 @@ def test_two_leads_deciding_at_once_one_wins_the_other_gets_a_conflict(db_url):
                     uow.session, flow.lead, dispute_id, True, "A: agreed", {"politeness": 3}
                 )
                 claimed.set()
-                time.sleep(1.0)  # B is now blocked on the dispute row
+                _wait_until_blocked_on_disputes(db_url)  # B waits on the dispute row
                 uow.commit()
             outcomes["a"] = "decided"
         except Exception as exc:  # recorded, so the assertion shows what went wrong
