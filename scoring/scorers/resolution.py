@@ -86,13 +86,18 @@ def any_marker(lang: str, kinds: tuple[str, ...]) -> re.Pattern | None:
     return _compile(joined) if joined else None
 
 
-def is_negated(lowered: str, start: int, lang: str) -> bool:
-    """A negation among the three words before ``start`` in the same clause."""
+def _words_before(lowered: str, start: int, n: int) -> list[str]:
+    """The last ``n`` words before ``start`` in the same clause."""
     window = lowered[max(0, start - 40) : start]
     breaks = list(_CLAUSE_BREAK.finditer(window))
     if breaks:
         window = window[breaks[-1].end() :]
-    words = _WORD.findall(window)[-3:]
+    return _WORD.findall(window)[-n:]
+
+
+def is_negated(lowered: str, start: int, lang: str) -> bool:
+    """A negation among the three words before ``start`` in the same clause."""
+    words = _words_before(lowered, start, 3)
     negations = _NEGATIONS.get(lang, _NEGATIONS["en"])
     return any(w in negations or w.endswith(_NEG_SUFFIX) for w in words)
 
@@ -207,11 +212,7 @@ def _in_question(lowered: str, end: int) -> bool:
 
 def _asks_for_details(lowered: str, start: int, lang: str) -> bool:
     """A question word among the four words before ``start`` in the same clause."""
-    window = lowered[max(0, start - 40) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(window))
-    if breaks:
-        window = window[breaks[-1].end() :]
-    words = _WORD.findall(window)[-4:]
+    words = _words_before(lowered, start, 4)
     return any(w in _DETAIL_QUESTION.get(lang, _DETAIL_QUESTION["en"]) for w in words)
 
 
