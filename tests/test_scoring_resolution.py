@@ -134,6 +134,7 @@ ANSWERED = [
     ("Вы можете сбросить пароль в настройках.", "ru"),
     ("Нажмите «Забыли пароль» на странице входа.", "ru"),
     ("Хотите, чтобы я забронировал столик?", "ru"),
+    ("The number is 01223 336 6611, anything else?", "en"),  # the comma ends the answer
 ]
 NOT_ANSWERED = [
     ("What device and OS version are you using?", "en"),

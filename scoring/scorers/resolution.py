@@ -51,7 +51,7 @@ _DETAIL_QUESTION = {
            "куда", "где", "во", "кто", "откуда"},
     "en": {"what", "which", "how", "when", "where", "who", "whom"},
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_CLAUSE_END = re.compile(r"[.!?,;](?=\s|$)|\n")
 
 
 @lru_cache(maxsize=4)
@@ -204,9 +204,10 @@ def _found(patterns: dict[str, re.Pattern], kind: str, lowered: str, origin: int
 
 
 def _in_question(lowered: str, end: int) -> bool:
-    """The sentence holding ``end`` ends with a question mark: "a table at 7 pm today?"
-    reads the customer's details back; it does not answer them."""
-    stop = _SENTENCE_END.search(lowered, end)
+    """The clause holding ``end`` ends with a question mark: "a table at 7 pm today?"
+    reads the customer's details back; "The number is 0122 336 6611, anything else?" still
+    answers (the comma ends the answer's clause)."""
+    stop = _CLAUSE_END.search(lowered, end)
     return stop is not None and stop.group() == "?"
 
 
