@@ -196,3 +196,17 @@ def test_short_answers_and_promises_by_others_count(text, lang, kind):
 
 def test_a_yes_that_only_counts_results_is_not_an_answer():
     assert not find_marks("Yes, we have dozens of trains. Where are you leaving from?", "en").answer
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("It is currently in progress and will reach your card soon.", "en"),
+        ("All promo codes expire after 7 days.", "en"),
+        ("Delivery takes 3-5 business days.", "en"),
+        ("Заказ уже передан в доставку.", "ru"),
+        ("Доставка займёт 3 рабочих дня.", "ru"),
+    ],
+)
+def test_an_order_status_or_a_duration_answers(text, lang):
+    assert find_marks(text, lang).answer, text
