@@ -14,7 +14,13 @@ from qa_app.services.actor import Actor
 from qa_app.services.database import unit_of_work
 from qa_app.services.errors import InvalidInput, PermissionDenied
 from qa_app.storage import db as storage_db
-from qa_app.storage.models import AgentWeekAggregate, AuditEvent, Conversation, Message
+from qa_app.storage.models import (
+    AgentWeekAggregate,
+    AuditEvent,
+    Conversation,
+    Message,
+    SurveyRating,
+)
 from tests.privacy_fixtures import seed_customer
 from tests.review_fixtures import seed_workflow
 
@@ -72,6 +78,48 @@ def test_purge_deletes_old_keeps_aggregates_recent_held_and_other_sources(db_url
         event = session.scalars(select(AuditEvent).filter_by(action="retention.purged")).one()
         assert event.details["sources"]["test"]["conversations"] == 1
         assert event.details["held"] == {"test": 1}
+
+
+def _surveyed(url: str, conversations: set[int], nps: int, ratings: dict) -> None:
+    with storage_db.unit_of_work(url) as session:
+        for cid in conversations:
+            session.get(Conversation, cid).nps = nps
+            session.add_all(
+                SurveyRating(conversation_id=cid, attribute=name, satisfaction=value,
+                             importance=importance)
+                for name, (value, importance) in ratings.items()
+            )  # fmt: skip
+        session.commit()
+
+
+def test_the_purge_keeps_the_survey_answers_scorecards_compute_csat_nps_and_csi_from(db_url):
+    flow = seed_workflow(db_url, conversations=0)
+    first = seed_customer(flow, "c-a", "A1", started=OLD, index=1)  # CSAT 4
+    second = seed_customer(flow, "c-b", "B1", started=OLD, index=2)
+    _surveyed(db_url, first["conversations"], 10, {"speed": (5, 3.0), "competence": (4, None)})
+    _surveyed(db_url, second["conversations"], 3, {"speed": (2, 5.0)})
+    with storage_db.unit_of_work(db_url) as session:
+        for cid in second["conversations"]:
+            session.get(Conversation, cid).csat = 2
+        session.commit()
+    privacy.do_set_policy(unit_of_work(db_url), ADMIN, "test", 30, now=NOW)
+    privacy.do_purge(unit_of_work(db_url), ADMIN, now=NOW)
+    assert _count(db_url, SurveyRating) == 0  # the answers themselves are gone
+    with storage_db.unit_of_work(db_url) as session:
+        (row,) = session.scalars(select(AgentWeekAggregate)).all()
+        assert (row.csat_count, row.csat_sum, row.csat_satisfied) == (2, 6, 1)
+        assert (row.nps_count, row.nps_promoters, row.nps_detractors) == (2, 1, 1)
+        assert row.survey_ratings == {  # courtesy (2, importance 2) comes with every seed
+            "speed": [7.0, 2, 8.0, 2], "competence": [4.0, 1, 0.0, 0], "courtesy": [4.0, 2, 4.0, 2]
+        }  # fmt: skip
+    third = seed_customer(flow, "c-c", "C1", started=OLD, index=3)
+    _surveyed(db_url, third["conversations"], 9, {"competence": (5, 2.0)})
+    privacy.do_purge(unit_of_work(db_url), ADMIN, now=NOW)  # folded into the same week
+    with storage_db.unit_of_work(db_url) as session:
+        (row,) = session.scalars(select(AgentWeekAggregate)).all()
+        assert (row.nps_count, row.nps_promoters, row.csat_satisfied) == (3, 2, 2)
+        assert row.survey_ratings["competence"] == [9.0, 2, 2.0, 1]
+        assert row.survey_ratings["courtesy"] == [6.0, 3, 6.0, 3]
 
 
 def test_purging_again_adds_to_the_same_week_and_is_idempotent(db_url):

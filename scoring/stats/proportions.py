@@ -81,7 +81,16 @@ def _ratings(ratings: Iterable[Any], low: int, high: int, what: str) -> list[int
     return [int(v) for v in values]
 
 
-def csat(ratings: Iterable[Any], *, satisfied_from: int = 4, level: float = 0.95) -> Estimate:
+#: The usual cut-offs: CSAT counts 4-5 of 1-5 as satisfied; NPS promoters answer 9-10,
+#: detractors 0-6 (of 0-10).
+CSAT_SATISFIED_FROM = 4
+NPS_PROMOTER_FROM = 9
+NPS_DETRACTOR_UP_TO = 6
+
+
+def csat(
+    ratings: Iterable[Any], *, satisfied_from: int = CSAT_SATISFIED_FROM, level: float = 0.95
+) -> Estimate:
     """CSAT: the share of 1-5 ratings at ``satisfied_from`` (4) or above, Wilson interval.
 
     CSAT is a share, not a mean rating, so it gets a proportion interval; unanswered
@@ -113,8 +122,8 @@ def nps(ratings: Iterable[Any], *, level: float = 0.95) -> Estimate:
     n = len(values)
     if n == 0:
         return Estimate.undefined(0, "adjusted wald (NPS)", level)
-    promoters = sum(v >= 9 for v in values)
-    detractors = sum(v <= 6 for v in values)
+    promoters = sum(v >= NPS_PROMOTER_FROM for v in values)
+    detractors = sum(v <= NPS_DETRACTOR_UP_TO for v in values)
     score = (promoters - detractors) / n
     if n == 1:  # one answer says nothing about the spread (and the adjustment would
         # move the interval off the answer itself), as for a mean of one review

@@ -7,9 +7,11 @@ app and the nightly ``qa-studio retention purge`` of one deployment read the sam
 A source without a policy is kept for ever.
 
 What scorecards keep of a purged week, per source, agent, team, ISO week and channel:
-conversation and message counts, escalations, CSAT sum and count, first-response sum and
-count, submitted reviews (count, score sum, critical fails) and the conversation-level
-automatic scores per task (sum and count), so means, volumes and trends stay computable.
+conversation and message counts, escalations, CSAT sum, count and satisfied (4-5) count,
+NPS answers, promoters and detractors, per survey attribute the satisfaction and importance
+sums and counts, first-response sum and count, submitted reviews (count, score sum,
+critical fails) and the conversation-level automatic scores per task (sum and count), so
+means, shares, volumes and trends stay computable.
 Conversations still being worked on (an assignment pending or in progress, an open
 dispute) are held back and reported, never deleted mid-review.
 """
@@ -38,7 +40,9 @@ from qa_app.storage.models import (
     Dispute,
     RetentionPolicy,
     Review,
+    SurveyRating,
 )
+from scoring.stats.proportions import CSAT_SATISFIED_FROM, NPS_DETRACTOR_UP_TO, NPS_PROMOTER_FROM
 
 MAX_DAYS = 36_500
 #: The app's own schedule: a purge runs when an admin opens the app and none ran this long.
@@ -202,7 +206,8 @@ def write_aggregates(session: Session, ids: list[int], at: datetime) -> int:
         select(
             Conversation.id, Conversation.source, Conversation.agent_id, Conversation.team_id,
             Conversation.started_at, Conversation.channel, Conversation.message_count,
-            Conversation.escalated, Conversation.csat, Conversation.first_response_seconds,
+            Conversation.escalated, Conversation.csat, Conversation.nps,
+            Conversation.first_response_seconds,
         ).where(Conversation.id.in_(ids))
     )  # fmt: skip
     for row in rows:
@@ -215,6 +220,11 @@ def write_aggregates(session: Session, ids: list[int], at: datetime) -> int:
         if row.csat is not None:
             g["csat_sum"] += row.csat
             g["csat_count"] += 1
+            g["csat_satisfied"] += int(row.csat >= CSAT_SATISFIED_FROM)
+        if row.nps is not None:
+            g["nps_count"] += 1
+            g["nps_promoters"] += int(row.nps >= NPS_PROMOTER_FROM)
+            g["nps_detractors"] += int(row.nps <= NPS_DETRACTOR_UP_TO)
         if row.first_response_seconds is not None:
             g["first_response_sum"] += row.first_response_seconds
             g["first_response_count"] += 1
@@ -241,6 +251,19 @@ def write_aggregates(session: Session, ids: list[int], at: datetime) -> int:
         pair = groups[key_of[row.conversation_id]]["auto_scores"].setdefault(row.task, [0.0, 0])
         pair[0] += row.score
         pair[1] += 1
+    ratings = session.execute(
+        select(SurveyRating.conversation_id, SurveyRating.attribute, SurveyRating.satisfaction,
+               SurveyRating.importance).where(SurveyRating.conversation_id.in_(ids))
+    )  # fmt: skip
+    for row in ratings:
+        sums = groups[key_of[row.conversation_id]]["survey_ratings"].setdefault(
+            row.attribute, [0.0, 0, 0.0, 0]
+        )
+        sums[0] += row.satisfaction
+        sums[1] += 1
+        if row.importance is not None:
+            sums[2] += row.importance
+            sums[3] += 1
     for key, values in groups.items():
         _merge(session, key, values, at)
     return len(groups)
@@ -250,7 +273,8 @@ def _empty() -> dict:
     return {
         "conversations": 0, "messages": 0, "escalated": 0, "csat_sum": 0, "csat_count": 0,
         "first_response_sum": 0.0, "first_response_count": 0, "reviews": 0,
-        "review_score_sum": 0.0, "critical_fails": 0, "auto_scores": {},
+        "review_score_sum": 0.0, "critical_fails": 0, "csat_satisfied": 0, "nps_count": 0,
+        "nps_promoters": 0, "nps_detractors": 0, "auto_scores": {}, "survey_ratings": {},
     }  # fmt: skip
 
 
@@ -271,18 +295,28 @@ def _merge(session: Session, key: tuple, values: dict, at: datetime) -> None:
     if row is None:
         row = AgentWeekAggregate(
             source=source, agent_id=agent_id, team_id=team_id, week_start=week, channel=channel,
-            **{name: 0 for name in values if name != "auto_scores"}, auto_scores={},
+            **{name: 0 for name in values if name not in _SUMS_BY_NAME}, auto_scores={},
+            survey_ratings={},
         )  # fmt: skip
         session.add(row)
     for name, value in values.items():
-        if name != "auto_scores":
-            setattr(row, name, getattr(row, name) + value)
-    merged = {task: list(pair) for task, pair in (row.auto_scores or {}).items()}
-    for task, (total, count) in values["auto_scores"].items():
-        old = merged.get(task, [0.0, 0])
-        merged[task] = [old[0] + total, old[1] + count]
-    row.auto_scores = merged  # a new object, so the JSON change is seen
+        if name not in _SUMS_BY_NAME:
+            setattr(row, name, (getattr(row, name) or 0) + value)
+    for name in _SUMS_BY_NAME:  # a new object each, so the JSON change is seen
+        setattr(row, name, _add_sums(getattr(row, name) or {}, values[name]))
     row.purged_at = at
+
+
+#: Per-name lists of sums ({"task": [sum, count]}, {"attribute": [sum, n, sum, n]}).
+_SUMS_BY_NAME = ("auto_scores", "survey_ratings")
+
+
+def _add_sums(stored: dict, added: dict) -> dict:
+    merged = {name: list(sums) for name, sums in stored.items()}
+    for name, sums in added.items():
+        old = merged.get(name, [0] * len(sums))
+        merged[name] = [a + b for a, b in zip(old, sums, strict=True)]
+    return merged
 
 
 def last_purge_at(session: Session) -> datetime | None:

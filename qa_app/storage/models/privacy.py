@@ -62,4 +62,13 @@ class AgentWeekAggregate(Base):
     critical_fails: Mapped[int] = mapped_column(Integer, default=0)
     #: Per automatic-score task: {"task": [sum of scores, how many]} (conversation level).
     auto_scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Survey answers (migration 0023): CSAT is the share of 4-5 answers, NPS promoters
+    # (9-10) minus detractors (0-6) over all answers, so their counts are kept, not means.
+    csat_satisfied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    nps_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    nps_promoters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    nps_detractors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Per survey attribute: {"speed": [satisfaction sum, answers, importance sum, importance
+    #: answers]}: the CSI's per-attribute satisfaction and importance means.
+    survey_ratings: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     purged_at: Mapped[datetime] = mapped_column(default=utc_now)
