@@ -235,3 +235,23 @@ def test_two_purges_at_once_fold_each_conversation_once(db_url):
     with storage_db.unit_of_work(db_url) as session:
         rows = session.scalars(select(AgentWeekAggregate)).all()
         assert sum(r.conversations for r in rows) == 6
+
+
+def test_after_a_purge_the_team_dashboard_still_shows_the_week_from_the_kept_counts(db_url):
+    from datetime import date
+
+    from qa_app.services import scorecards
+
+    flow = seed_workflow(db_url, conversations=0)
+    seed_customer(flow, "c-a", "A1", started=OLD, index=1)  # reviewed 90, CSAT 4
+    privacy.do_set_policy(unit_of_work(db_url), ADMIN, "test", 30, now=NOW)
+    privacy.do_purge(unit_of_work(db_url), ADMIN, now=NOW)
+    january = scorecards.Period(date(2025, 1, 1), date(2025, 1, 31))
+    with unit_of_work(db_url) as uow:
+        board = scorecards.build_team_dashboard(
+            uow.session, flow.lead, scorecards.TeamFilters(january), now=NOW
+        )
+    assert board.trend.empty or not board.trend["n"].sum()  # the reviews themselves are gone
+    (week,) = board.purged.to_dict("records")
+    assert (week["week_start"], week["conversations"], week["reviews"]) == (date(2025, 1, 6), 1, 1)
+    assert (week["score"], week["csat"]) == (90.0, 100.0)

@@ -102,6 +102,27 @@ def render_criteria(card: scorecards.Scorecard) -> None:
     st.caption(tr("scorecards.critical_note"))
 
 
+def render_purged(weeks: pd.DataFrame, *, language_filter: bool = False) -> None:
+    """The weeks a retention purge deleted, from the counts it kept; nothing when none."""
+    if weeks.empty:
+        return
+    st.subheader(tr("scorecards.purged.title"), anchor=False)
+    st.caption(tr("scorecards.purged.caption"))
+    if language_filter:
+        st.caption(tr("scorecards.purged.languages"))
+    table = pd.DataFrame({
+        tr("scorecards.purged.col.week"): weeks["week_start"],
+        tr("scorecards.purged.col.conversations"): weeks["conversations"],
+        tr("scorecards.purged.col.reviews"): weeks["reviews"],
+        tr("scorecards.purged.col.score"): weeks["score"].round(1),
+        tr("scorecards.purged.col.csat"): weeks["csat"].round(0),
+        "CSAT n": weeks["csat_n"],
+        tr("scorecards.purged.col.nps"): weeks["nps"].round(0),
+        "NPS n": weeks["nps_n"],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def render_trend(card: scorecards.Scorecard) -> None:
     weeks = card.trend
     left, right = st.columns(2)
@@ -123,6 +144,7 @@ def render_trend(card: scorecards.Scorecard) -> None:
                    text="n"),
         key="sc_distribution",
     )  # fmt: skip
+    render_purged(card.purged)
     st.markdown(f"**{tr('scorecards.channels_title')}**")
     if card.channels.empty:
         st.caption(tr("scorecards.no_reviews"))

@@ -23,6 +23,7 @@ from qa_app.services.scorecards.frames import (
     survey_frame,
 )
 from qa_app.services.scorecards.period import Period, Scope
+from qa_app.services.scorecards.purged import purged_weeks
 from qa_app.storage.models import AutoScoreRun, Team
 from scoring.rubric.model import Rubric
 from scoring.stats import Comparison, Estimate, compare_means
@@ -91,6 +92,8 @@ class Scorecard:
     reviews: pd.DataFrame
     rubric: Rubric | None = None
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Weeks of this agent a retention purge deleted, from their kept counts.
+    purged: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def criterion_name(self, criterion_id: str, lang: str) -> str:
         return self.names.get(criterion_id, {}).get(lang, criterion_id)
@@ -233,4 +236,5 @@ def build_scorecard(
         channels=figures.channel_consistency(mine),
         findings=findings(criteria, team_criteria, target), best=best, worst=worst,
         reviews=mine, rubric=rubric, names=criterion_names(lookup),
+        purged=purged_weeks(session, period, Scope(agent_ids=(agent.id,))),
     )  # fmt: skip

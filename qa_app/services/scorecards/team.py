@@ -31,6 +31,7 @@ from qa_app.services.scorecards.frames import (
 )
 from qa_app.services.scorecards.lookups import agent_directory
 from qa_app.services.scorecards.period import Period, Scope
+from qa_app.services.scorecards.purged import purged_weeks
 from qa_app.services.scorecards.scorecard import criterion_names, rubric_lookup
 from qa_app.storage.models import AssignmentPlan, User
 from scoring.stats import (
@@ -73,6 +74,8 @@ class TeamDashboard:
     waits: pd.DataFrame
     quota_per_week: int | None
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Weeks a retention purge deleted, from their kept counts (``purged.purged_weeks``).
+    purged: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def score_arrays(reviews: pd.DataFrame) -> dict[int, np.ndarray]:
@@ -190,6 +193,7 @@ def build_team_dashboard(
         heat=heat, heat_n=heat_n, severity=severity,
         trend=figures.trend(reviews, period.start, period.end, today),
         waits=_waits(session, period, scope), quota_per_week=quota, names=criterion_names(lookup),
+        purged=purged_weeks(session, period, scope),
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from qa_app.services import scorecards
 from qa_app.services.errors import ServiceError
 from qa_app.ui import charts, context, data_scorecards, export_buttons, scorecard_charts, team_view
 from qa_app.ui.context import tr
-from qa_app.ui.scorecard_view import channel, estimate_text, number
+from qa_app.ui.scorecard_view import channel, estimate_text, number, render_purged
 
 
 def _language(code: str) -> str:
@@ -129,7 +129,12 @@ def render_trend(board: scorecards.TeamDashboard) -> None:
     weeks = board.trend
     if weeks.empty or not weeks["n"].sum():
         st.caption(tr("scorecards.no_reviews"))
-        return
+    else:
+        render_trend_chart(weeks)
+    render_purged(board.purged, language_filter=bool(board.filters.languages))
+
+
+def render_trend_chart(weeks: pd.DataFrame) -> None:
     st.plotly_chart(
         scorecard_charts.trend_band(
             weeks, title=tr("team.chart.trend"), y_title=tr("scorecards.axis.score"),
