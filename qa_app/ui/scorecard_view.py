@@ -106,12 +106,12 @@ def render_purged(weeks: pd.DataFrame, *, language_filter: bool = False) -> None
     """The weeks a retention purge deleted, from the counts it kept; nothing when none."""
     if weeks.empty:
         return
-    st.subheader(tr("scorecards.purged.title"), anchor=False)
+    st.markdown(f"**{tr('scorecards.purged.title')}**")
     st.caption(tr("scorecards.purged.caption"))
     if language_filter:
         st.caption(tr("scorecards.purged.languages"))
     table = pd.DataFrame({
-        tr("scorecards.purged.col.week"): weeks["week_start"],
+        tr("scorecards.purged.col.week"): weeks["week"],
         tr("scorecards.purged.col.conversations"): weeks["conversations"],
         tr("scorecards.purged.col.reviews"): weeks["reviews"],
         tr("scorecards.purged.col.score"): weeks["score"].round(1),

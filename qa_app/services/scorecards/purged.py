@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from qa_app.services.scorecards.period import Period, Scope
 from qa_app.storage.models import AgentWeekAggregate
+from scoring.stats.trend import iso_week_label
 
 PURGED_COLUMNS = [
-    "week_start", "conversations", "reviews", "score", "csat", "csat_n", "nps", "nps_n",
+    "week", "week_start", "conversations", "reviews", "score", "csat", "csat_n", "nps", "nps_n",
 ]  # fmt: skip
 
 
@@ -46,6 +47,7 @@ def purged_weeks(session: Session, period: Period, scope: Scope) -> pd.DataFrame
     out = []
     for week, talks, reviews, score_sum, csat_n, satisfied, nps_n, promoters, detractors in rows:
         out.append({
+            "week": iso_week_label(week.date()),  # as the trend table labels its weeks
             "week_start": week.date(),  # Monday 00:00 UTC (the column keeps UTC)
             "conversations": int(talks or 0), "reviews": int(reviews or 0),
             "score": score_sum / reviews if reviews else float("nan"),
