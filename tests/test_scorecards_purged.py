@@ -107,3 +107,26 @@ def test_the_team_page_lists_the_purged_week_in_the_page_language(op, lang):
     (table,) = [d.value for d in at.dataframe if column in d.value.columns]
     assert list(table[column]) == [12]
     assert t("scorecards.purged.title", "ru" if lang == "en" else "en") not in text
+
+
+def test_the_team_workbook_and_the_scorecard_workbook_carry_the_purged_weeks(op):
+    import io
+
+    import openpyxl
+
+    title = t("scorecards.purged.title", "ru")[:31]
+    with unit_of_work(op.url) as uow:
+        team = scorecards.export_team(
+            uow.session, op.lead, scorecards.TeamFilters(MARCH), "xlsx", "ru", now=NOW
+        )
+        card = scorecards.export_scorecard(
+            uow.session, op.lead, op.agent_ids["anna"], MARCH, "xlsx", "ru", now=NOW
+        )
+        uow.commit()
+    for export, conversations in ((team, 12), (card, 5)):
+        book = openpyxl.load_workbook(io.BytesIO(export.data))
+        rows = list(book[title].iter_rows(values_only=True))
+        header = rows[0]
+        assert header[0] == t("scorecards.purged.col.week", "ru")
+        column = header.index(t("scorecards.purged.col.conversations", "ru"))
+        assert [r[column] for r in rows[1:]] == [conversations]

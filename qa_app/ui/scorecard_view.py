@@ -110,16 +110,7 @@ def render_purged(weeks: pd.DataFrame, *, language_filter: bool = False) -> None
     st.caption(tr("scorecards.purged.caption"))
     if language_filter:
         st.caption(tr("scorecards.purged.languages"))
-    table = pd.DataFrame({
-        tr("scorecards.purged.col.week"): weeks["week"],
-        tr("scorecards.purged.col.conversations"): weeks["conversations"],
-        tr("scorecards.purged.col.reviews"): weeks["reviews"],
-        tr("scorecards.purged.col.score"): weeks["score"].round(1),
-        tr("scorecards.purged.col.csat"): weeks["csat"].round(0),
-        "CSAT n": weeks["csat_n"],
-        tr("scorecards.purged.col.nps"): weeks["nps"].round(0),
-        "NPS n": weeks["nps_n"],
-    })  # fmt: skip
+    table = scorecards.purged_table(weeks, context.current_lang())
     st.dataframe(table, hide_index=True, width="stretch")
 
 

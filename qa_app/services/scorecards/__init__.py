@@ -69,7 +69,7 @@ from qa_app.services.scorecards.screens import (
     team_choices_screen,
     team_screen,
 )
-from qa_app.services.scorecards.tables import attribute_name
+from qa_app.services.scorecards.tables import attribute_name, purged_table
 from qa_app.services.scorecards.team import (
     TeamDashboard,
     TeamFilters,
@@ -102,6 +102,7 @@ __all__ = [
     "TeamFilters",
     "agent_directory",
     "attribute_name",
+    "purged_table",
     "build_scorecard",
     "build_team_dashboard",
     "category_scores",

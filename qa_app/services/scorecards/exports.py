@@ -74,12 +74,15 @@ def export_scorecard(
         data = scorecard_pdf(card, lang, moment, actor.username)
     else:
         summary = tables.summary_table(card, lang)
+        criteria = tables.criteria_table(card, lang)
+        surveys = tables.survey_table(card, lang, survey_warning)
         named = [
             (t("export.sheet.summary", lang), summary),
-            (t("export.sheet.criteria", lang), tables.criteria_table(card, lang)),
+            (t("export.sheet.criteria", lang), criteria),
             (t("export.sheet.trend", lang), tables.trend_table(card.trend, lang)),
+            (t("scorecards.purged.title", lang), tables.purged_table(card.purged, lang)),
             (t("export.sheet.service", lang), tables.service_table(card, lang)),
-            (t("export.sheet.surveys", lang), tables.survey_table(card, lang, survey_warning)),
+            (t("export.sheet.surveys", lang), surveys),
             (t("export.sheet.csi", lang), tables.csi_attribute_table(card, lang)),
             (t("export.sheet.signals", lang), tables.signals_table(card, lang)),
             (t("export.sheet.reviews", lang), tables.reviews_table(
@@ -88,7 +91,7 @@ def export_scorecard(
         info = _info(actor, t("scorecards.title", lang) + f": {card.agent_name}", period, lang,
                      moment, agent=card.agent_login)  # fmt: skip
         data = (reports.to_xlsx_bytes(_sheets(named), info) if fmt == "xlsx"
-                else reports.to_csv_bytes(pd.concat([summary, named[1][1], named[4][1]],
+                else reports.to_csv_bytes(pd.concat([summary, criteria, surveys],
                                                     ignore_index=True)))  # fmt: skip
     record_event(session, actor, "export.scorecard", "agent", card.agent_id, now=moment,
                  format=fmt, period=period.label(), file=name)  # fmt: skip
@@ -113,7 +116,8 @@ def export_team(
             board.heat.round(1).reset_index().rename(columns={"agent": t("team.col.agent", lang)})
         )
         named = [(t("team.title", lang), table), (t("team.tab.heat", lang), heat),
-                 (t("team.tab.trend", lang), tables.trend_table(board.trend, lang))]  # fmt: skip
+                 (t("team.tab.trend", lang), tables.trend_table(board.trend, lang)),
+                 (t("scorecards.purged.title", lang), tables.purged_table(board.purged, lang))]  # fmt: skip
         info = _info(actor, t("team.title", lang), period, lang, moment,
                      channels=", ".join(filters.channels), languages=", ".join(filters.languages))  # fmt: skip
         data = reports.to_xlsx_bytes(_sheets(named), info)

@@ -114,6 +114,22 @@ def trend_table(weeks: pd.DataFrame, lang: str) -> pd.DataFrame:
     })  # fmt: skip
 
 
+def purged_table(weeks: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The weeks a retention purge deleted (``purged.purged_weeks``), page and export alike."""
+    if weeks.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        t("scorecards.purged.col.week", lang): weeks["week"],
+        t("scorecards.purged.col.conversations", lang): weeks["conversations"],
+        t("scorecards.purged.col.reviews", lang): weeks["reviews"],
+        t("scorecards.purged.col.score", lang): [_r(v) for v in weeks["score"]],
+        t("scorecards.purged.col.csat", lang): [_r(v, 0) for v in weeks["csat"]],
+        "CSAT n": weeks["csat_n"],
+        t("scorecards.purged.col.nps", lang): [_r(v, 0) for v in weeks["nps"]],
+        "NPS n": weeks["nps_n"],
+    })  # fmt: skip
+
+
 def service_table(card: Scorecard, lang: str) -> pd.DataFrame:
     s = card.service
     if s.empty:
