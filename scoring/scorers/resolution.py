@@ -174,15 +174,15 @@ def find_marks(text: str, lang: str, kinds: Sequence[str] = ALL_KINDS) -> Resolu
 
 
 def _joined(evidence: list[Evidence], text: str) -> tuple[Evidence, ...]:
-    """Answer spans a space apart read as one: «Телефон: 01223358966», not «Телефон:» and
-    the number as two pieces of evidence."""
+    """Answer spans a space apart (or overlapping) read as one: «Телефон: 01223358966», not
+    «Телефон:» and the number as two pieces of evidence."""
     out: list[Evidence] = []
     for item in evidence:
         last = out[-1] if out else None
         if (
             last is not None
             and last.rule == item.rule == f"resolution.{ANSWER}"
-            and 0 <= item.start - last.end <= 2
+            and item.start - last.end <= 2  # a space apart, or overlapping
             and not text[last.end : item.start].strip()
         ):
             item = Evidence(
