@@ -130,3 +130,17 @@ def test_the_team_workbook_and_the_scorecard_workbook_carry_the_purged_weeks(op)
         assert header[0] == t("scorecards.purged.col.week", "ru")
         column = header.index(t("scorecards.purged.col.conversations", "ru"))
         assert [r[column] for r in rows[1:]] == [conversations]
+
+
+def test_the_team_pdf_lists_the_purged_weeks(op):
+    import io
+
+    from pypdf import PdfReader
+
+    with unit_of_work(op.url) as uow:
+        export = scorecards.export_team(
+            uow.session, op.lead, scorecards.TeamFilters(MARCH), "pdf", "ru", now=NOW
+        )
+        uow.commit()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export.data)).pages)
+    assert t("scorecards.purged.title", "ru") in text and "2026-W10" in text

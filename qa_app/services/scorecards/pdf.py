@@ -102,6 +102,7 @@ def scorecard_pdf(card: Scorecard, lang: str, now: datetime, author: str) -> byt
     report.heading(t("scorecards.tab.signals", lang))
     report.paragraph(t("scorecards.signals_note", lang))
     _table(report, tables.signals_table(card, lang))
+    _purged(report, card.purged, lang)
     _findings(report, card, lang)
     _examples(report, card, lang)
     return report.to_bytes()
@@ -174,4 +175,14 @@ def team_pdf(board: TeamDashboard, table: pd.DataFrame, lang: str, now: datetime
             title=t("team.chart.trend", lang), y_label=t("scorecards.axis.score", lang),
             band_label=t("scorecards.band", lang), lang=lang,
         ), width_mm=170)  # fmt: skip
+    _purged(report, board.purged, lang)
     return report.to_bytes()
+
+
+def _purged(report: reports.PdfReport, weeks: pd.DataFrame, lang: str) -> None:
+    """The weeks a retention purge deleted, as the page lists them; nothing when none."""
+    if weeks.empty:
+        return
+    report.heading(t("scorecards.purged.title", lang))
+    report.paragraph(t("scorecards.purged.caption", lang))
+    _table(report, tables.purged_table(weeks, lang))
