@@ -82,16 +82,23 @@ class Scope:
 
 
 def conditions(period: Period, scope: Scope) -> list:
-    conditions = [
+    return [
         Conversation.started_at >= period.utc_start,
         Conversation.started_at < period.utc_end,
+        *scope_conditions(Conversation, scope),
     ]
+
+
+def scope_conditions(model, scope: Scope) -> list:
+    """The scope on any table with ``agent_id``, ``team_id`` and ``channel`` columns (and
+    ``language``, where it has one: a retention aggregate keeps none)."""
+    out = []
     if scope.agent_ids:
-        conditions.append(Conversation.agent_id.in_(scope.agent_ids))
+        out.append(model.agent_id.in_(scope.agent_ids))
     if scope.team_ids:
-        conditions.append(Conversation.team_id.in_(scope.team_ids))
+        out.append(model.team_id.in_(scope.team_ids))
     if scope.channels:
-        conditions.append(Conversation.channel.in_(scope.channels))
-    if scope.languages:
-        conditions.append(Conversation.language.in_(scope.languages))
-    return conditions
+        out.append(model.channel.in_(scope.channels))
+    if scope.languages and hasattr(model, "language"):
+        out.append(model.language.in_(scope.languages))
+    return out

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_app.services.scorecards.period import Period, Scope
+from qa_app.services.scorecards.period import Period, Scope, scope_conditions
 from qa_app.storage.models import AgentWeekAggregate
 from scoring.stats.trend import iso_week_label
 
@@ -30,13 +30,8 @@ def purged_weeks(session: Session, period: Period, scope: Scope) -> pd.DataFrame
     does not narrow these rows (the page says so)."""
     a = AgentWeekAggregate
     first_week = datetime.combine(period.start - timedelta(days=6), time.min, tzinfo=UTC)
-    conditions = [a.week_start >= first_week, a.week_start < period.utc_end]
-    if scope.agent_ids:
-        conditions.append(a.agent_id.in_(scope.agent_ids))
-    if scope.team_ids:
-        conditions.append(a.team_id.in_(scope.team_ids))
-    if scope.channels:
-        conditions.append(a.channel.in_(scope.channels))
+    conditions = [a.week_start >= first_week, a.week_start < period.utc_end,
+                  *scope_conditions(a, scope)]  # fmt: skip
     rows = session.execute(
         select(
             a.week_start, func.sum(a.conversations), func.sum(a.reviews),
