@@ -50,6 +50,7 @@ class BrowserFigures:
     duplicated: int = 0
     console_errors: list[str] = field(default_factory=list)
     sign_in_retries: int = 0
+    click_retries: int = 0
 
     @property
     def memory_per_session_mb(self) -> float:
@@ -117,17 +118,25 @@ async def _sign_in(page, base: str, username: str, figures: BrowserFigures) -> N
         await page.wait_for_timeout(100)
 
 
-async def _grade_all(page, clicks: list[float]) -> None:
+async def _grade_all(page, figures: BrowserFigures) -> None:
     await page.wait_for_selector("[data-testid='stRadioOption']", timeout=120_000)
     groups = page.locator("[data-testid='stRadio']")
     total = await groups.count()
     for index in range(total):
         option = groups.nth(index).locator("[data-testid='stRadioOption']").first
-        await option.scroll_into_view_if_needed()
         began = time.perf_counter()
-        await option.click()
-        await page.wait_for_function(SHOWN_JS, arg=[total, index + 1], timeout=120_000, polling=20)
-        clicks.append((time.perf_counter() - began) * 1000)
+        for attempt in range(3):
+            await option.scroll_into_view_if_needed()
+            await option.click()
+            try:  # a click that landed while the page still moved is clicked again, counted
+                await page.wait_for_function(SHOWN_JS, arg=[total, index + 1],
+                                             timeout=40_000 * (attempt + 1), polling=20)  # fmt: skip
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
+                figures.click_retries += 1
+        figures.clicks_ms.append((time.perf_counter() - began) * 1000)
 
 
 async def _reviewer(browser, base: str, username: str, deadline: float, reviews: int,
@@ -144,7 +153,7 @@ async def _reviewer(browser, base: str, username: str, deadline: float, reviews:
         for done in range(reviews):
             if time.monotonic() > deadline:
                 break
-            await _grade_all(page, figures.clicks_ms)
+            await _grade_all(page, figures)
             await page.wait_for_timeout(300)  # the last autosave settles, as a person pauses
             await _idle(page)
             began = time.perf_counter()

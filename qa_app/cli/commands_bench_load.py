@@ -113,7 +113,7 @@ def format_browsers(f) -> list[str]:
         f"with every session open: {f.memory_per_session_mb:,.1f} MB per session",
         f"  database               {f.stored_reviews} submitted reviews stored, "
         f"{f.duplicated} duplicated; page errors {len(f.console_errors)}; sign-ins typed "
-        f"again {f.sign_in_retries}",
+        f"again {f.sign_in_retries}; grade clicks made again {f.click_retries}",
         *(f"    {error}"[:300] for error in f.console_errors[:5]),
     ]
 
