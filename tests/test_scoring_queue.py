@@ -89,10 +89,9 @@ def _wait_for(condition, timeout: float = 240.0) -> None:
 
 
 def _waiting_writers(url: str) -> int:
-    """Sessions waiting for a lock on the score tables of this test's schema."""
+    """Sessions waiting for a lock on the score table of this test's schema."""
     query = sa.text(
-        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation IN "
-        "('auto_score_runs'::regclass, 'auto_scores'::regclass)"
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'auto_scores'::regclass"
     )
     return _count(url, query)
 
@@ -117,7 +116,9 @@ def test_a_worker_killed_mid_job_loses_nothing_and_scores_each_conversation_once
             # Hold the next job inside its transaction: a job writes its scores only after
             # computing them, and this lock makes that write wait, so the kill below lands
             # mid-job on a machine of any speed (reads still pass: SHARE blocks writers only).
-            connection.execute(sa.text("LOCK TABLE auto_score_runs, auto_scores IN SHARE MODE"))
+            # One table only: locking a second one while a job that already wrote to it
+            # waits on the first would be a deadlock (a fresh-clone run hit exactly that).
+            connection.execute(sa.text("LOCK TABLE auto_scores IN SHARE MODE"))
             _wait_for(lambda: _waiting_writers(pg_url) >= 1)
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=30)
