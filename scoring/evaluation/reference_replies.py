@@ -51,8 +51,9 @@ CAVEATS = {
     "empathy": "; most empathetic replies are in the 50 replies to a customer in distress",
     "resolves": "; answers are facts, done actions, instructions and offers; partly in-sample: "
     "the read-back, question-word and closing exclusions and the yes/no answers were added "
-    "after reading this set's errors (the phrase lists were written from MultiWOZ train "
-    "dialogues 010-017 and the Russian dev/test files, outside this set)",
+    "after reading this set's errors, and the order statuses and durations come from the "
+    "ABCD sample, 29 of whose replies are in this set (the rest of the phrases were written "
+    "from MultiWOZ train dialogues 010-017 and the Russian dev/test files, outside it)",
 }
 
 
