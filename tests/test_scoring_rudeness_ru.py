@@ -14,7 +14,8 @@ import pytest
 
 from scoring.evaluation.detox_pairs import held_out
 from scoring.models import MODELS_DIR, load_model
-from scoring.scorers.politeness import LEARNED_RULE, PolitenessScorer
+from scoring.scorers.politeness import PolitenessScorer
+from scoring.scorers.politeness_rules import LEARNED_RULE
 from scoring.scorers.rudeness_ru import MODEL_NAME, RudenessModelRu, count_matrix
 
 RUDE = [

@@ -15,19 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scoring.base import Evidence, ScoreResult, Signal
-from scoring.scorers.clarity_words import (
-    flesch_reading_ease,
-    is_known_word,
-    read_terms,
-    script,
-    word_shape,
-)
+from scoring.scorers.clarity_scan import JargonGlossary, scan_words
+from scoring.scorers.clarity_words import flesch_reading_ease, read_terms
 from scoring.text import detect_languages
-from scoring.text.gender import fold_word_ru
-from scoring.text.names import is_person_name
-from scoring.text.tokens import lemma, stem
-
-NAME_SYLLABLES = 2  # every given name counts as one two-syllable word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +25,6 @@ if TYPE_CHECKING:
 # Reading ease mapped linearly onto 0..1 between these points. Russian words are longer, so
 # Oborneva's scale runs lower on the same plain reply: the band is shifted by 30 points.
 EASE_RANGE = {"en": (10.0, 80.0), "ru": (-20.0, 50.0)}
-LONG_SENTENCE = {"en": 25, "ru": 20}
 WEIGHTS = {"readability": 0.3, "jargon": 0.3, "typos": 0.2, "structure": 0.1, "length": 0.1}
 THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
 #: Jargon and typo rates are counted as if every reply had this many more clean words: one
@@ -43,26 +32,9 @@ THRESHOLDS = (0.55, 0.75)  # below the first: unclear; from the second: clear
 #: a long reply full of jargon still is (a prior of zero errors, weight of ten words).
 PRIOR_WORDS = 10
 MIN_WORDS_FOR_EASE = 6
-WORD_CACHE_SIZE = 50_000  # word forms remembered per language by ``ClarityScorer``
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-# Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
-_SCAN = re.compile(
-    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)"
-    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
-    r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
-)
 _LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-•*–—]|[a-zа-я][.)])\s+\S")
 _PARAGRAPH = re.compile(r"\n")
-_JARGON_RULES = ("clarity.jargon", "clarity.acronym")
-#: Russian particles written with a hyphen («что-нибудь», «кто-то», «кое-где», «скажи-ка»):
-#: not words of their own for the spelling check.
-_HYPHEN_PARTICLES = frozenset({"нибудь", "то", "либо", "кое", "ка", "таки", "де"})
-
-
-def _in_code(text: str, start: int, end: int) -> bool:
-    """Capitals that are part of a code with digits (a booking reference, a train or
-    order number): a reference a customer needs, not an acronym to explain."""
-    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
 
 
 def _band(value: float, low: float, high: float) -> float:
@@ -136,15 +108,12 @@ class ClarityScorer:
         allowed = (allowed - add) | remove
         single = {t for t in terms if re.fullmatch(r"[^\W\d_]+", t)}
         phrases = sorted(terms - single, key=len, reverse=True)
-        self.jargon_stems_ = {stem(t, script(t)) for t in single}
-        self.jargon_lemmas_ = {lemma(t, "ru") for t in single if script(t) == "ru"}
+        self.jargon_words_ = JargonGlossary.of_terms(single, frozenset(allowed))
         self.jargon_phrases_ = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
             if phrases
             else None
         )
-        self.not_jargon_ = frozenset(allowed)
-        self.word_cache_: dict[str, dict[str, tuple]] = {}  # lang -> word -> facts
         return self
 
     def _company_terms(self) -> tuple[set[str], set[str]]:
@@ -164,7 +133,7 @@ class ClarityScorer:
         questions: Sequence[str | None] | None = None,
     ) -> list[ClarityReport]:
         """Full measurements and evidence per text."""
-        if not hasattr(self, "jargon_stems_"):
+        if not hasattr(self, "jargon_words_"):
             self.fit()
         if langs is None and self.lang != "auto":
             langs = [self.lang] * len(texts)
@@ -197,13 +166,14 @@ class ClarityScorer:
         if len(lowered) != len(text):  # rare case-mapping that changes length
             lowered = "".join(ch.lower()[0] for ch in text).replace("ё", "е")
         jargon_spans = self._phrase_jargon(text, lowered, evidence)
-        words, syllable_count, sentences, long_words, checked, jargon, typos = self._scan(
-            text, lowered, lang, jargon_spans, evidence
-        )
-        jargon += len(jargon_spans)  # phrases ("вторая линия") as well as single words
+        counts = scan_words(text, lowered, lang, self.jargon_words_, jargon_spans, evidence)
+        words, checked, typos = counts.words, counts.checked, counts.typos
+        jargon = counts.jargon + len(jargon_spans)  # phrases ("вторая линия") and single words
         n_words = max(1, words)
-        ease = flesch_reading_ease(words, sentences, syllable_count, lang)
-        structure = self._structure(text, words, evidence) * (1.0 - 0.5 * long_words / n_words)
+        ease = flesch_reading_ease(words, counts.sentences, counts.syllables, lang)
+        structure = self._structure(text, words, evidence) * (
+            1.0 - 0.5 * counts.long_sentence_words / n_words
+        )
         parts = {
             "readability": _readability(ease, words, lang),
             "jargon": 1.0 - min(1.0, jargon / (n_words + PRIOR_WORDS) / 0.15),
@@ -232,113 +202,6 @@ class ClarityScorer:
         spans = [m.span() for m in self.jargon_phrases_.finditer(lowered)]
         evidence.extend(Evidence(s, e, "clarity.jargon", -0.15, text[s:e]) for s, e in spans)
         return spans
-
-    def _scan(
-        self,
-        text: str,
-        lowered: str,
-        lang: str,
-        jargon_spans: list[tuple[int, int]],
-        evidence: list[Evidence],
-    ) -> tuple[int, int, int, int, int, int, int]:
-        """One pass: words, syllables, sentences, words in long sentences, spell-checked
-        words, jargon terms and typos; evidence for jargon, typos and long sentences."""
-        limit = LONG_SENTENCE.get(lang, 25)
-        words = syllable_count = sentences = long_words = checked = jargon = typos = 0
-        first = last = run = 0  # the current sentence: first start, last end, word count
-        cache = self.word_cache_.setdefault(lang, {})
-        names: set[str] = set()  # capitalised inside a sentence somewhere in this text
-        openers: list[Evidence] = []  # typos that open a sentence: names if seen in `names`
-        for match in _SCAN.finditer(text):
-            kind = match.lastgroup
-            if kind != "word":
-                if kind == "end" and run:
-                    sentences += 1
-                    words += run
-                    if run > limit:
-                        long_words += run
-                        evidence.append(self._long_sentence(first, last, run, limit))
-                    run = 0
-                continue
-            start, end = match.span()
-            original = match.group()
-            low = lowered[start:end]
-            facts = cache.get(original)
-            if facts is None or facts[0] != low:
-                facts = self._word_facts(low, original, lang, cache)
-            _, n_syllables, rule, typo, capitalised = facts
-            syllable_count += n_syllables
-            if run:
-                if typo is not None and capitalised:
-                    typo = None  # capitalised inside a sentence: a name
-                    names.add(original)
-            else:
-                first = start
-            run += 1
-            last = end
-            if jargon_spans and any(s <= start < e for s, e in jargon_spans):
-                continue
-            if rule == "clarity.acronym" and _in_code(text, start, end):
-                rule = None  # "TR" of the train TR1840, "NJB" of the booking NJB87PAP
-            if rule is not None:
-                jargon += 1
-                evidence.append(Evidence(start, end, rule, -0.15, original))
-            elif typo is not None:
-                checked += 1
-                if typo:
-                    typos += 1
-                    evidence.append(Evidence(start, end, "clarity.typo", -0.1, original))
-                    if run == 1 and capitalised:
-                        openers.append(evidence[-1])
-        # "Parkside Police Station is at Parkside": the name that opens a sentence is the
-        # name found inside another one, not a typo.
-        for item in (e for e in openers if e.text in names):
-            evidence.remove(item)
-            typos -= 1
-            checked -= 1
-        if run:
-            sentences += 1
-            words += run
-            if run > limit:
-                long_words += run
-                evidence.append(self._long_sentence(first, last, run, limit))
-        return words, syllable_count, sentences, long_words, checked, jargon, typos
-
-    @staticmethod
-    def _long_sentence(start: int, end: int, words: int, limit: int) -> Evidence:
-        return Evidence(start, end, "clarity.long_sentence", -0.1 * words / limit, f"{words} words")
-
-    def _word_facts(self, low: str, original: str, lang: str, cache: dict) -> tuple:
-        """(lower-case form, syllables, jargon rule or None, typo: True/False or None when
-        not spell-checked, starts with a capital), remembered per word form: support texts
-        repeat the same words all day long."""
-        word_script, n_syllables = word_shape(low)
-        if is_person_name(original):  # a name is who, not how clearly: never a typo
-            facts = (low, NAME_SYLLABLES, None, None, True)
-            if len(cache) < WORD_CACHE_SIZE:
-                cache[original] = facts
-            return facts
-        if word_script == "ru" and low.endswith(("а", "ась")):  # "счастлива" reads like "счастлив"
-            n_syllables = word_shape(fold_word_ru(low))[1]
-        rule = None
-        if low not in self.not_jargon_:
-            if stem(low, word_script) in self.jargon_stems_ or (
-                word_script == "ru" and lemma(low, "ru") in self.jargon_lemmas_
-            ):
-                rule = "clarity.jargon"
-            elif original.isupper() and 2 <= len(original) <= 6:
-                rule = "clarity.acronym"
-        typo = None
-        if rule is None and len(low) >= 3 and word_script == lang and not original.isupper():
-            typo = not all(
-                is_known_word(part, lang)
-                for part in low.split("-")
-                if part and part not in _HYPHEN_PARTICLES
-            )
-        facts = (low, n_syllables, rule, typo, original[:1].isupper())
-        if len(cache) < WORD_CACHE_SIZE:
-            cache[original] = facts
-        return facts
 
     @staticmethod
     def _structure(text: str, words: int, evidence: list[Evidence]) -> float:

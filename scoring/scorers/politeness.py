@@ -15,40 +15,37 @@ impoliteness marker whose evidence is the message's top-weighted words ("learned
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
 
-from scoring.base import Evidence, ScoreResult
+from scoring.base import ScoreResult
+from scoring.scorers.politeness_evidence import (
+    PolitenessBatch,
+    politeness_evidence,
+    rudeness_evidence,
+    word_evidence,
+)
 from scoring.scorers.politeness_features import (
-    STRATEGY_INDEX,
     MessageAnalysis,
     analyse_message,
     count_matrix,
     strategy_matrix,
 )
 from scoring.scorers.politeness_rules import (
-    CURT_RULE,
     CURT_WEIGHT,
     IMPOLITE_MARKERS,
     LEARNED_EVIDENCE_MIN,
     LEARNED_LOGIT,
-    LEARNED_RULE,
     NON_MARKERS,
     PRIOR_WEIGHTS,
-    RUDENESS_WEIGHTS,
     SEVERE_RUDENESS,
-    TOXIC_RULES,
     TOXICITY_LOGIT,
     UNFLAGGED_SHRINK,
     UNMARKED_SHRINK,
-    WEAK_TOXIC,
-    WORD_EVIDENCE_MIN,
     curt_replies,
     lexicon_hit,
     rude_noisy_or,
     strong_toxic,
-    toxic_kind,
 )
 from scoring.scorers.politeness_strategies import RUDE_STRATEGIES, STRATEGIES
 from scoring.text import detect_languages
@@ -212,7 +209,7 @@ class PolitenessScorer:
 
     def _compute(
         self, texts: Sequence[str], langs, toxicity=None, explain=True, upset=None
-    ) -> _Batch:
+    ) -> PolitenessBatch:
         self._ensure_model()
         texts = [t or "" for t in texts]
         resolved = self._resolve(texts, langs)
@@ -249,10 +246,11 @@ class PolitenessScorer:
         if any(curt):
             rude = 1.0 - (1.0 - rude) * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
             polite = polite * np.where(curt, 1.0 - CURT_WEIGHT, 1.0)
-        word_evidence = self._word_evidence(analyses, rows, words) if explain else {}
+        scale = float(self.full_calibration_[0])
+        spans = word_evidence(analyses, rows, words, scale) if explain else {}
         learned_words = self._learned_words(texts, learned) if explain else {}
-        return _Batch(
-            texts, resolved, analyses, toxic, polite, rude, flagged, word_evidence, curt,
+        return PolitenessBatch(
+            texts, resolved, analyses, toxic, polite, rude, flagged, spans, curt,
             learned_words, learned_rude.tolist(),
         )  # fmt: skip
 
@@ -283,81 +281,22 @@ class PolitenessScorer:
             return "polite"
         return "neutral"
 
-    # -- explanations -----------------------------------------------------------------
-    def _word_evidence(self, analyses, rows: list[int], words, top: int = 3) -> dict:
-        """Per English row, the few words or word pairs whose learned weights moved the
-        score most (|calibrated contribution| >= ``WORD_EVIDENCE_MIN``), found for the
-        whole batch at once: spans are looked up only for the columns that qualify."""
-        if words is None:
-            return {}
-        indptr, indices, contribution = words
-        scaled = contribution * float(self.full_calibration_[0])
-        strong = np.flatnonzero(np.abs(scaled) >= WORD_EVIDENCE_MIN)
-        if not strong.size:
-            return {}
-        owner = np.searchsorted(indptr, strong, side="right") - 1
-        out: dict[int, list[tuple[int, int, str, float]]] = {}
-        for local in np.unique(owner).tolist():
-            picked = strong[owner == local]
-            wanted = dict(zip(indices[picked].tolist(), scaled[picked].tolist(), strict=True))
-            found = [
-                (abs(wanted[col]), start, end, gram, wanted[col])
-                for col, start, end, gram in analyses[rows[local]].lexical.spans_of(wanted)
-                if gram[0].isalnum()
-            ]
-            if found:
-                found.sort(reverse=True)
-                out[rows[local]] = [(st, en, g, c) for _, st, en, g, c in found[:top]]
-        return out
-
-    def _evidence(self, batch: _Batch, i: int) -> tuple[Evidence, ...]:
-        text, lang, analysis = batch.texts[i], batch.langs[i], batch.analyses[i]
-        coef = self.full_strategy_coef_ if lang == "en" else self.strategy_coef_
-        out = [
-            Evidence(d.start, d.end, d.strategy, float(coef[STRATEGY_INDEX[d.strategy]]),
-                     text[d.start : d.end])
-            for d in analysis.detections
-        ]  # fmt: skip
-        out += [
-            Evidence(d.start, d.end, f"negated_{d.strategy}", 0.0, text[d.start : d.end])
-            for d in analysis.negated
-        ]
-        out += [
-            Evidence(s, e, f"word:{gram}", c, text[s:e])
-            for s, e, gram, c in batch.word_evidence.get(i, ())
-        ]
-        if batch.curt[i]:
-            out.append(Evidence(0, len(text), CURT_RULE, -CURT_WEIGHT, text))
-        out += [
-            Evidence(s, e, f"{LEARNED_RULE}:{word}", -LEARNED_LOGIT * c, text[s:e])
-            for s, e, word, c in batch.learned_words.get(i, ())
-        ]
-        toxic = batch.toxic[i] if batch.toxic else None
-        if toxic is not None and toxic.evidence:
-            out += [
-                Evidence(
-                    e.start, e.end, f"toxicity_{e.rule}", -TOXICITY_LOGIT * toxic.score, e.text
-                )
-                for e in toxic.evidence
-                if e.rule.startswith(TOXIC_RULES)
-            ]
-        out.sort(key=_evidence_order)
-        return tuple(out)
-
     def score_texts(self, texts: Sequence[str], langs=None) -> list[ScoreResult]:
         """Label, probability of polite and evidence (strategies, words, insults) per text."""
         return self._politeness_results(self._compute(texts, langs))
 
-    def _politeness_results(self, batch: _Batch) -> list[ScoreResult]:
+    def _politeness_results(self, batch: PolitenessBatch) -> list[ScoreResult]:
         polite, rude = batch.polite.tolist(), batch.rude.tolist()
         return [
             ScoreResult(
                 self.label_for(polite[i], rude[i], batch.flagged[i]),
                 polite[i],
-                batch.langs[i],
-                self._evidence(batch, i),
+                lang,
+                politeness_evidence(
+                    batch, i, self.full_strategy_coef_ if lang == "en" else self.strategy_coef_
+                ),
             )
-            for i in range(len(batch.texts))
+            for i, lang in enumerate(batch.langs)
         ]
 
     def score_with_rudeness(
@@ -377,50 +316,17 @@ class PolitenessScorer:
         """Rudeness as its own signal: label rude/ok, score 0..1, only the rude evidence."""
         return self._rudeness_results(self._compute(texts, langs))
 
-    def _rudeness_results(self, batch: _Batch) -> list[ScoreResult]:
-        results = []
+    def _rudeness_results(self, batch: PolitenessBatch) -> list[ScoreResult]:
         rude = batch.rude.tolist()
-        for i, text in enumerate(batch.texts):
-            evidence = tuple(
-                Evidence(d.start, d.end, d.strategy, RUDENESS_WEIGHTS[d.strategy],
-                         text[d.start : d.end])
-                for d in batch.analyses[i].detections
-                if d.strategy in RUDE_STRATEGIES
-            )  # fmt: skip
-            if batch.toxic and batch.toxic[i].evidence:
-                evidence += tuple(
-                    e for e in batch.toxic[i].evidence if toxic_kind(e.rule) not in WEAK_TOXIC
-                )
-            if batch.curt[i]:
-                evidence += (Evidence(0, len(text), CURT_RULE, CURT_WEIGHT, text),)
-            if batch.learned_rude[i]:
-                evidence += tuple(
-                    Evidence(s, e, f"{LEARNED_RULE}:{word}", c, text[s:e])
-                    for s, e, word, c in batch.learned_words.get(i, ())
-                )
-            label = "rude" if rude[i] >= self.rude_threshold else "ok"
-            results.append(ScoreResult(label, rude[i], batch.langs[i], evidence))
-        return results
-
-
-class _Batch(NamedTuple):
-    """Everything one scoring call computes, shared by the politeness and rudeness results."""
-
-    texts: list[str]
-    langs: list[str]
-    analyses: list[MessageAnalysis]
-    toxic: list[ScoreResult] | None
-    polite: np.ndarray
-    rude: np.ndarray
-    flagged: list[bool]  # an impoliteness marker, insult or curt reply was found
-    word_evidence: dict[int, list[tuple[int, int, str, float]]]
-    curt: list[bool]
-    learned_words: dict[int, list[tuple[int, int, str, float]]]  # Russian model's top words
-    learned_rude: list[bool]  # the Russian model alone reached its threshold
-
-
-def _evidence_order(e: Evidence) -> tuple[int, int, str]:
-    return e.start, e.end, e.rule
+        return [
+            ScoreResult(
+                "rude" if rude[i] >= self.rude_threshold else "ok",
+                rude[i],
+                batch.langs[i],
+                rudeness_evidence(batch, i),
+            )
+            for i in range(len(batch.texts))
+        ]
 
 
 def _tfidf_values(counts, idf: np.ndarray, row_of: np.ndarray) -> np.ndarray:
