@@ -15,6 +15,7 @@ from qa_app.services.rubrics import store as rubrics
 from qa_app.storage import db as storage_db
 from qa_app.storage.models import (
     Agent,
+    AgentWeekAggregate,
     AutoScoreRun,
     Review,
     ReviewGrade,
@@ -125,3 +126,26 @@ def seed_operation(url: str) -> Operation:
             agent_ids={k: v.id for k, v in agents.items()},
             team_ids={"t1": t1.id, "t2": t2.id},
         )
+
+
+def add_purged_week(operation: Operation, week: datetime) -> None:
+    """What a retention purge keeps of one week: anna 5 conversations (2 reviews, score sum
+    150, CSAT 3 of 4 satisfied, NPS 1 promoter of 2), boris 3 by e-mail (1 review, 40),
+    carl of the second team 4 (no review; NPS one promoter, one detractor)."""
+    with storage_db.unit_of_work(operation.url) as session:
+        kept = [  # (agent, team, channel, conversations, reviews, score sum, CSAT n/4-5, NPS n/+/-)
+            ("anna", "t1", "chat", 5, 2, 150.0, (4, 3), (2, 1, 0)),
+            ("boris", "t1", "email", 3, 1, 40.0, (2, 0), (0, 0, 0)),
+            ("carl", "t2", "chat", 4, 0, 0.0, (0, 0), (1, 0, 1)),
+        ]  # fmt: skip
+        for who, team, channel, talks, reviews, total, csat, nps in kept:
+            session.add(AgentWeekAggregate(
+                source="test", agent_id=operation.agent_ids[who],
+                team_id=operation.team_ids[team], week_start=week, channel=channel,
+                conversations=talks, messages=talks * 4, escalated=0, csat_sum=4 * csat[0],
+                csat_count=csat[0], csat_satisfied=csat[1], first_response_sum=0.0,
+                first_response_count=0, reviews=reviews, review_score_sum=total,
+                critical_fails=0, nps_count=nps[0], nps_promoters=nps[1],
+                nps_detractors=nps[2], auto_scores={}, survey_ratings={},
+            ))  # fmt: skip
+        session.commit()

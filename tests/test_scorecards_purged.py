@@ -14,10 +14,8 @@ from ui_harness import make_user, signed_in_entries, visible_text
 from qa_app.i18n import t
 from qa_app.services import scorecards
 from qa_app.services.database import unit_of_work
-from qa_app.storage import db as storage_db
-from qa_app.storage.models import AgentWeekAggregate
 from qa_app.ui import context
-from tests.scorecard_fixtures import NOW, seed_operation
+from tests.scorecard_fixtures import NOW, add_purged_week, seed_operation
 
 MARCH = scorecards.Period(date(2026, 3, 1), date(2026, 3, 20))
 WEEK = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday inside March
@@ -26,23 +24,7 @@ WEEK = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday inside March
 @pytest.fixture
 def op(db_url):
     operation = seed_operation(db_url)
-    with storage_db.unit_of_work(db_url) as session:
-        kept = [  # (agent, team, channel, conversations, reviews, score sum, CSAT n/4-5, NPS n/+/-)
-            ("anna", "t1", "chat", 5, 2, 150.0, (4, 3), (2, 1, 0)),
-            ("boris", "t1", "email", 3, 1, 40.0, (2, 0), (0, 0, 0)),
-            ("carl", "t2", "chat", 4, 0, 0.0, (0, 0), (1, 0, 1)),
-        ]  # fmt: skip
-        for who, team, channel, talks, reviews, total, csat, nps in kept:
-            session.add(AgentWeekAggregate(
-                source="test", agent_id=operation.agent_ids[who],
-                team_id=operation.team_ids[team], week_start=WEEK, channel=channel,
-                conversations=talks, messages=talks * 4, escalated=0, csat_sum=4 * csat[0],
-                csat_count=csat[0], csat_satisfied=csat[1], first_response_sum=0.0,
-                first_response_count=0, reviews=reviews, review_score_sum=total,
-                critical_fails=0, nps_count=nps[0], nps_promoters=nps[1],
-                nps_detractors=nps[2], auto_scores={}, survey_ratings={},
-            ))  # fmt: skip
-        session.commit()
+    add_purged_week(operation, WEEK)
     return operation
 
 

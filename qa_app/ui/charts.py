@@ -20,6 +20,8 @@ CHANNEL_COLOURS = {
     "social": "#b04a8f",
     "phone": "#7f7f7f",
 }
+#: Weeks a retention purge deleted, drawn beside the channels as the counts it kept.
+PURGED_COLOUR = "#c8c8c8"
 NPS_COLOURS = {"detractor": "#c0392b", "passive": "#c9a227", "promoter": "#3a9d5d"}
 HEIGHT = 340
 

@@ -170,6 +170,8 @@ def render_effect(effect: coaching.PlanEffect | None) -> None:
             until=effect.until.strftime("%Y-%m-%d"),
         )
     )
+    if effect.purged_reviews:
+        st.caption(tr("coaching.effect.purged", n=effect.purged_reviews))
     if not effect.rows:
         st.info(tr("coaching.effect.no_reviews"))
         return

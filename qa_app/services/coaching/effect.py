@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qa_app.services.coaching import evidence
 from qa_app.services.coaching.evidence import Window
 from qa_app.services.coaching.ranking import criterion_weights
 from qa_app.services.coaching.recommendations import catalogue
+from qa_app.storage.models import AgentWeekAggregate
 from scoring.rubric.model import Rubric
 from scoring.stats import Comparison, compare_means
 
@@ -44,6 +46,9 @@ class PlanEffect:
     until: datetime
     rubric: Rubric | None
     rows: tuple[CriterionChange, ...]
+    #: Reviews of these agents in the weeks overlapping "before" that a retention purge
+    #: deleted: the comparison reads only what is kept, and the page says how much is not.
+    purged_reviews: int = 0
 
 
 def topic_scores(scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -86,9 +91,10 @@ def plan_effect(
     if first_session is None:
         return None
     window = Window(since=first_session - BEFORE, until=now, agent_ids=tuple(agent_ids))
+    purged = purged_reviews(session, agent_ids, window.since, first_session)
     scores = evidence.criterion_scores(session, window)
     if scores.empty:
-        return PlanEffect(first_session, window.since, now, None, ())
+        return PlanEffect(first_session, window.since, now, None, (), purged)
     newest = evidence.newest_version_id(session, scores["version_id"].unique())
     slug, rubric = evidence.rubric_version(session, int(newest))
     same = [
@@ -99,4 +105,19 @@ def plan_effect(
     scores = scores[scores["version_id"].isin(same)]
     criteria = catalogue().topic(topic_id).criterion_ids(rubric.id)
     rows = before_after(scores, first_session, criteria, criterion_weights(rubric))
-    return PlanEffect(first_session, window.since, now, rubric, rows)
+    return PlanEffect(first_session, window.since, now, rubric, rows, purged)
+
+
+def purged_reviews(
+    session: Session, agent_ids: Sequence[int], since: datetime, until: datetime
+) -> int:
+    """Reviews of ``agent_ids`` a purge deleted from the weeks overlapping [since, until)."""
+    if not agent_ids or until <= since:
+        return 0
+    a = AgentWeekAggregate
+    total = session.scalar(
+        select(func.sum(a.reviews)).where(
+            a.agent_id.in_(agent_ids), *a.weeks_overlapping(since, until)
+        )
+    )
+    return int(total or 0)

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import String, false, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from qa_app.services import scorecards
 from qa_app.services.actor import Actor
 from qa_app.services.overview import stats
 from qa_app.storage.models import Conversation, Team
@@ -53,7 +54,7 @@ class FilterOptions:
     teams: tuple[tuple[int, str], ...]
     channels: tuple[str, ...]
     languages: tuple[str, ...]
-    first_day: date | None
+    first_day: date | None  # the earliest live conversation or purged week, if earlier
     last_day: date | None
     total: int
 
@@ -76,6 +77,10 @@ class Overview:
     escalations: stats.Rate
     timezone: str = "UTC"
     sla_targets: dict[str, float | None] = field(default_factory=dict)
+    #: Weeks a retention purge deleted, from their kept counts (``scorecards.purged_weeks``);
+    #: empty under a language filter, which they cannot honour (``purged_hidden``).
+    purged: pd.DataFrame = field(default_factory=pd.DataFrame)
+    purged_hidden: bool = False
 
 
 def _visible(actor: Actor) -> list:
@@ -83,6 +88,31 @@ def _visible(actor: Actor) -> list:
     if actor.is_agent:
         return [Conversation.agent_id == actor.agent_id] if actor.agent_id else [false()]
     return []
+
+
+def _purged_scope(actor: Actor, filters: OverviewFilters) -> scorecards.Scope | None:
+    """The retention aggregates the actor may see under the filters; None when none: an
+    agent without an agent record sees nothing, and a language filter cannot be applied
+    to counts that kept no language."""
+    if actor.is_agent and not actor.agent_id:
+        return None
+    agents = (actor.agent_id,) if actor.is_agent else ()
+    return scorecards.Scope(agent_ids=agents, team_ids=filters.team_ids, channels=filters.channels)
+
+
+def _purged(session: Session, actor: Actor, filters: OverviewFilters) -> tuple[pd.DataFrame, bool]:
+    """The purged weeks in the filters' period, and whether a language filter hides some."""
+    scope = _purged_scope(actor, filters)
+    if scope is None:
+        return pd.DataFrame(columns=scorecards.PURGED_COLUMNS), False
+    period = None
+    if filters.date_from or filters.date_to:
+        start = filters.date_from or date(1970, 1, 1)
+        period = scorecards.Period(start, filters.date_to or date(9999, 12, 30))
+    weeks = scorecards.purged_weeks(session, period, scope)
+    if filters.languages:
+        return weeks.iloc[0:0], not weeks.empty
+    return weeks, False
 
 
 def _utc_bounds(filters: OverviewFilters, tz: str) -> list:
@@ -128,11 +158,16 @@ def filter_options(session: Session, actor: Actor, tz: str = "UTC") -> FilterOpt
         ).where(*visible)
     ).one()
     zone = ZoneInfo(tz)
+    first_day = _local_day(first, zone)
+    scope = _purged_scope(actor, OverviewFilters())
+    purged_from = scorecards.first_purged_day(session, scope) if scope else None
+    if purged_from is not None and (first_day is None or purged_from < first_day):
+        first_day = purged_from
     return FilterOptions(
         teams=tuple((team_id, name) for team_id, name in teams),
         channels=tuple(channels),
         languages=tuple(languages),
-        first_day=_local_day(first, zone),
+        first_day=first_day,
         last_day=_local_day(last, zone),
         total=int(total or 0),
     )
@@ -228,6 +263,7 @@ def load_overview(
     conditions = scope_conditions(actor, filters, tz)
     timing = _timing_frame(session, conditions)
     targets = {ch: sla.for_channel(ch).first_response for ch in stats.CHANNEL_ORDER}
+    purged, purged_hidden = _purged(session, actor, filters)
     return Overview(
         total=len(timing),
         by_channel=_counts(session, Conversation.channel, conditions, "channel"),
@@ -243,4 +279,6 @@ def load_overview(
         escalations=_escalations(session, conditions),
         timezone=tz,
         sla_targets=targets,
+        purged=purged,
+        purged_hidden=purged_hidden,
     )

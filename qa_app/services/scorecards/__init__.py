@@ -49,6 +49,7 @@ from qa_app.services.scorecards.frames import (
 )
 from qa_app.services.scorecards.lookups import agent_directory
 from qa_app.services.scorecards.period import Period, Scope
+from qa_app.services.scorecards.purged import PURGED_COLUMNS, first_purged_day, purged_weeks
 from qa_app.services.scorecards.ranking_check import (
     MeanWithInterval,
     RankingCheck,
@@ -81,6 +82,7 @@ MIME_XLSX = MIME["xlsx"]
 __all__ = [
     "MIME",
     "MIME_XLSX",
+    "PURGED_COLUMNS",
     "COUNTED_STATUSES",
     "FCR_WINDOW",
     "SIGNALS",
@@ -102,7 +104,9 @@ __all__ = [
     "TeamFilters",
     "agent_directory",
     "attribute_name",
+    "first_purged_day",
     "purged_table",
+    "purged_weeks",
     "build_scorecard",
     "build_team_dashboard",
     "category_scores",

@@ -9,7 +9,7 @@ silent gap. No interval is given: one needs the single reviews, and they are gon
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -24,14 +24,14 @@ PURGED_COLUMNS = [
 ]  # fmt: skip
 
 
-def purged_weeks(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
-    """One row per ISO week that overlaps ``period`` and holds purged conversations of the
-    scope's agents, teams and channels. A purge keeps no language, so a language filter
-    does not narrow these rows (the page says so)."""
+def purged_weeks(session: Session, period: Period | None, scope: Scope) -> pd.DataFrame:
+    """One row per ISO week that overlaps ``period`` (every week when None) and holds
+    purged conversations of the scope's agents, teams and channels. A purge keeps no
+    language, so a language filter does not narrow these rows (the page says so)."""
     a = AgentWeekAggregate
-    first_week = datetime.combine(period.start - timedelta(days=6), time.min, tzinfo=UTC)
-    conditions = [a.week_start >= first_week, a.week_start < period.utc_end,
-                  *scope_conditions(a, scope)]  # fmt: skip
+    conditions = scope_conditions(a, scope)
+    if period is not None:
+        conditions += a.weeks_overlapping(period.utc_start, period.utc_end)
     rows = session.execute(
         select(
             a.week_start, func.sum(a.conversations), func.sum(a.reviews),
@@ -52,3 +52,13 @@ def purged_weeks(session: Session, period: Period, scope: Scope) -> pd.DataFrame
             "nps_n": int(nps_n or 0),
         })  # fmt: skip
     return pd.DataFrame(out, columns=PURGED_COLUMNS)
+
+
+def first_purged_day(session: Session, scope: Scope) -> date | None:
+    """The Monday of the earliest purged week in the scope: a date filter that starts at
+    the first live conversation could never reach the weeks a purge summarised."""
+    a = AgentWeekAggregate
+    first = session.scalar(select(func.min(a.week_start)).where(*scope_conditions(a, scope)))
+    if first is None:
+        return None
+    return first.date() if isinstance(first, datetime) else date.fromisoformat(str(first)[:10])

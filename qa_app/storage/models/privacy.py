@@ -3,7 +3,7 @@ purge."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +43,12 @@ class AgentWeekAggregate(Base):
 
     __tablename__ = "agent_week_aggregates"
     __table_args__ = (Index("ix_agent_week_aggregates_agent_week", "agent_id", "week_start"),)
+
+    @classmethod
+    def weeks_overlapping(cls, start: datetime, end: datetime) -> list:
+        """WHERE conditions for the weeks sharing a moment with [start, end): a week's
+        rows cannot be split by day, so a period that cuts a week still reads all of it."""
+        return [cls.week_start > start - timedelta(days=7), cls.week_start < end]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(120))

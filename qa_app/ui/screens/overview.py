@@ -10,16 +10,33 @@ from qa_app.services import overview
 from qa_app.services.overview import CHANNEL_ORDER, FRT_BUCKETS
 from qa_app.ui import charts, context, data
 from qa_app.ui.context import tr
+from qa_app.ui.scorecard_view import render_purged
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PURGED = "__purged__"  # the weekly chart's series of weeks a retention purge deleted
 
 
 def _channel(code: str) -> str:
+    if code == PURGED:
+        return tr("overview.purged.series")
     return tr(f"overview.channel.{code}") if code in CHANNEL_ORDER else str(code)
 
 
 def _channel_colours() -> dict[str, str]:
-    return {_channel(code): colour for code, colour in charts.CHANNEL_COLOURS.items()}
+    colours = {_channel(code): colour for code, colour in charts.CHANNEL_COLOURS.items()}
+    return colours | {_channel(PURGED): charts.PURGED_COLOUR}
+
+
+def _weekly_with_purged(figures: overview.Overview) -> pd.DataFrame:
+    """Live weeks per channel, and the purged weeks' kept counts as one more series."""
+    purged = figures.purged
+    if purged.empty:
+        return figures.by_week
+    kept = pd.DataFrame({
+        "week": pd.to_datetime(purged["week_start"]), "channel": PURGED,
+        "n": purged["conversations"],
+    })  # fmt: skip
+    return pd.concat([kept, figures.by_week], ignore_index=True)
 
 
 def _language(code: str) -> str:
@@ -120,7 +137,7 @@ def _named(frame: pd.DataFrame, column: str, namer) -> pd.DataFrame:
 
 def render_volume(figures: overview.Overview) -> None:
     n_title = tr("overview.axis.conversations")
-    weekly = _named(figures.by_week, "channel", _channel)
+    weekly = _named(_weekly_with_purged(figures), "channel", _channel)
     st.plotly_chart(
         charts.stacked_over_time(
             weekly, "week", "n", "channel", title=tr("overview.chart.by_week"),
@@ -128,6 +145,9 @@ def render_volume(figures: overview.Overview) -> None:
         ).update_xaxes(tickformat="%d.%m.%Y" if context.current_lang() == "ru" else "%b %d, %Y"),
         key="chart_week",
     )  # fmt: skip
+    render_purged(figures.purged)
+    if figures.purged_hidden:
+        st.caption(tr("overview.purged.hidden"))
     left, middle, right = st.columns(3)
     for col, frame, column, namer, title in (
         (left, figures.by_channel, "channel", _channel, "overview.chart.by_channel"),
@@ -249,6 +269,7 @@ def render() -> None:
     figures = data.overview_figures(url, actor, filters, tz)
     if figures.total == 0:
         st.info(tr("overview.no_match"), icon=":material/filter_alt_off:")
+        render_purged(figures.purged)  # a period before the retention limit: only counts
         return
     render_headline(figures)
     volume, satisfaction, timing = st.tabs(
