@@ -108,7 +108,11 @@ def render_headline(figures: overview.Overview) -> None:
     """Key numbers in two rows (volume and satisfaction, then service), each with its n."""
     csat, nps = figures.csat, figures.nps
     first, second = st.columns(3), st.columns(3)
-    first[0].metric(tr("overview.metric.conversations"), _count(figures.total))
+    purged = int(figures.purged["conversations"].sum()) if not figures.purged.empty else 0
+    first[0].metric(
+        tr("overview.metric.conversations"), _count(figures.total),
+        help=tr("overview.metric.conversations_purged_help", n=_count(purged)) if purged else None,
+    )  # fmt: skip
     first[1].metric(
         tr("overview.metric.csat"), "—" if csat.mean is None else _decimal(csat.mean),
         help=tr("overview.metric.csat_help", n=csat.n, share=_percent(csat.top_two_share)),
