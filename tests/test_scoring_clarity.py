@@ -147,3 +147,34 @@ def test_a_name_that_opens_a_sentence_is_not_a_typo_when_it_appears_as_a_name_in
     assert not [e for e in result.evidence if e.rule == "clarity.typo"]
     (typo,) = ClarityScorer().score_texts(["Teh parcel left today. Thank you."], ["en"])
     assert [e.text for e in typo.evidence if e.rule == "clarity.typo"] == ["Teh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("@jdoe_88 Sorry to hear that! Please DM us your order number. ^JK", "en"),
+        ("@mary_k Which app version are you on? Try reinstalling. *SR", "en"),
+        ("@bob_k Our team answers on chat around the clock. #here4you -AB", "en"),
+        ("@lily_p You're welcome! Have a great day :) ~Lou", "en"),
+        ("@ivan_petrov Здравствуйте! Напишите нам в ЛС номер договора. ^АК", "ru"),
+        ("@olga_s Спасибо, что написали! Ответим в личных сообщениях. — ТВ", "ru"),
+    ],
+)
+def test_social_replies_handles_hashtags_signatures_and_dm_are_not_flagged(text, lang):
+    """A reply on a social channel opens with the customer's @handle, may carry a hashtag
+    and ends with the agent's initials; none of these is a typo or an acronym to explain,
+    and "DM" / «ЛС» is how customers themselves write."""
+    report = ClarityScorer().analyze([text], [lang])[0]
+    assert rules(report, "clarity.typo") == []
+    assert rules(report, "clarity.acronym") == [] and rules(report, "clarity.jargon") == []
+    assert report.label == "clear"
+
+
+def test_initials_count_as_a_signature_only_at_the_very_end():
+    """Inside the reply, "-AB" or "*SR" is text like any other: the acronym check stays."""
+    inside = ClarityScorer().analyze(["Open the app -SSO will ask you to sign in again."], ["en"])[0]
+    assert rules(inside, "clarity.jargon") == ["SSO"]
+    end = ClarityScorer().analyze(["Please check your VPN settings."], ["en"])[0]
+    assert rules(end, "clarity.jargon") == ["VPN"]  # no sigil before it: not a signature
+    signed = ClarityScorer().analyze(["Please check your VPN settings. ^VPN"], ["en"])[0]
+    assert rules(signed, "clarity.jargon") == ["VPN"]  # the one in the sentence still counts

@@ -70,6 +70,8 @@ def test_strong_empathy_combines_mechanisms(scorer):
     [
         "I'm sorry, there are no rooms left on Friday.",
         "Sorry, they do not have live music.",
+        "Sorry, we don't have an ETA at the moment. Keep an eye on our status page.",
+        "Sorry we are unable to change the delivery date once shipped.",
         "You're welcome, glad to help. Have a nice day!",
         "Извините, но бронирование не удалось.",
         "Ничто не соответствует вашему запросу. Мне жаль.",
@@ -89,6 +91,15 @@ def test_a_bare_apology_is_still_an_epitome_weak_emotional_reaction(scorer):
     levels = scorer.mechanism_levels(["Sorry, that's all I know.", "Try the FAQ."],
                                      "emotional-reactions")  # fmt: skip
     assert levels.tolist() == [1, 0]
+
+
+def test_sorry_we_owns_a_failing_only_when_it_does_not_go_on_to_refuse(scorer):
+    """"Sorry we missed your call" owns a failing; "Sorry, we can't ..." announces a no."""
+    owned, refused = scorer.score_texts(
+        ["Sorry we missed your call, we will ring you back at 5.", "Sorry, we can't do that."]
+    )
+    assert "apology_ownership" in {e.rule for e in owned.evidence}
+    assert "apology_ownership" not in {e.rule for e in refused.evidence}
 
 
 @pytest.mark.parametrize(

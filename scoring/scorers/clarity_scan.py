@@ -20,9 +20,15 @@ from scoring.text.tokens import lemma, stem
 NAME_SYLLABLES = 2  # every given name counts as one two-syllable word
 LONG_SENTENCE = {"en": 25, "ru": 20}
 WORD_CACHE_SIZE = 50_000  # word forms remembered per language by each ``JargonGlossary``
-# Words, sentence ends (punctuation runs, line breaks) and URLs/e-mails to step over.
+# Words, sentence ends (punctuation runs, line breaks) and what is not prose to step over:
+# URLs, e-mails, @handles and #hashtags of social replies, and the agent's initials that
+# sign a reply on social media ("^JK", "*SR", "-AB", «^АК» at its very end), which are
+# neither typos nor acronyms a customer needs explained.
+_SIGNATURE = r"(?:[\^*~]\s?[^\W\d_]{1,12}|(?<!\w)[-–—/]\s?[A-ZА-ЯЁ]{1,3})(?=\W*$)"
 _SCAN = re.compile(
-    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)"
+    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)[@#]\w+|"
+    + _SIGNATURE
+    + r")"
     r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
     r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
 )

@@ -87,6 +87,13 @@ uncle aunt cousin fiance fiancee
 # Hearts and hugs: warmth without words ("<3", "❤", "🤗", "🫂", "🙏").
 _WARM_SYMBOLS = re.compile("<3+|[\u2764\u2665\U0001f493-\U0001f49f\U0001f917\U0001fac2\U0001f64f]")
 _PAST_RU = re.compile(r"(?:л|ла|ли|ло|лся|лась|лись)$")
+#: After "sorry (that) we", what makes it a refusal, not ownership: "Sorry, we don't have an
+#: ETA", "sorry, we can't", "sorry, we are unable to" (apology yes, ownership no), whereas
+#: "sorry we missed your call" and "sorry we didn't reply sooner" own a failing.
+_REFUSING = frozenset({"don't", "can't", "cannot", "aren't", "won't", "doesn't", "isn't",
+                       "currently", "only", "no"})  # fmt: skip
+_REFUSING_AUX = frozenset({"do", "does", "are", "can", "will", "have"})
+_REFUSING_AFTER_AUX = frozenset({"not", "unable", "no"})
 
 
 class _TwoKeyLexicon(PhraseLexicon):
@@ -223,6 +230,18 @@ def _questions(found, words, questions, first) -> tuple[list[Detection], set[int
     return out, excluded
 
 
+def _refusal_follows(words, j: int) -> bool:
+    """Whether the ownership phrase ending at word ``j`` ("sorry we") goes on to refuse."""
+    if words[j].lower != "we" or j + 1 >= len(words):
+        return False
+    after = words[j + 1].lower
+    if after in _REFUSING:
+        return True
+    return (
+        after in _REFUSING_AUX and j + 2 < len(words) and words[j + 2].lower in _REFUSING_AFTER_AUX
+    )
+
+
 def _sarcastic_sentences(words) -> list[Detection]:
     """Mock sympathy: an interjection opening a sentence with a stretched word ("oh, I'm
     sooo sorry", "ой, как жааль")."""
@@ -261,6 +280,8 @@ def detect_mechanisms(text: str) -> tuple[Detection, ...]:
             found.append(det._replace(strategy="negated"))  # also silences the model
             continue
         if det.strategy in ("exploration", "checkin") and words[idx].sentence in excluded:
+            continue
+        if det.strategy == "apology_ownership" and _refusal_follows(words, last[det.end]):
             continue
         if det.strategy == "checkin" and words[idx].sentence not in questions:
             continue
