@@ -172,7 +172,8 @@ def test_social_replies_handles_hashtags_signatures_and_dm_are_not_flagged(text,
 
 def test_initials_count_as_a_signature_only_at_the_very_end():
     """Inside the reply, "-AB" or "*SR" is text like any other: the acronym check stays."""
-    inside = ClarityScorer().analyze(["Open the app -SSO will ask you to sign in again."], ["en"])[0]
+    text = "Open the app -SSO will ask you to sign in again."
+    inside = ClarityScorer().analyze([text], ["en"])[0]
     assert rules(inside, "clarity.jargon") == ["SSO"]
     end = ClarityScorer().analyze(["Please check your VPN settings."], ["en"])[0]
     assert rules(end, "clarity.jargon") == ["VPN"]  # no sigil before it: not a signature

@@ -94,7 +94,8 @@ def test_a_bare_apology_is_still_an_epitome_weak_emotional_reaction(scorer):
 
 
 def test_sorry_we_owns_a_failing_only_when_it_does_not_go_on_to_refuse(scorer):
-    """"Sorry we missed your call" owns a failing; "Sorry, we can't ..." announces a no."""
+    """A "sorry we" that owns a failing ("Sorry we missed your call") is ownership; one
+    that announces a no ("Sorry, we can't ...") is not."""
     owned, refused = scorer.score_texts(
         ["Sorry we missed your call, we will ring you back at 5.", "Sorry, we can't do that."]
     )

@@ -26,9 +26,7 @@ WORD_CACHE_SIZE = 50_000  # word forms remembered per language by each ``JargonG
 # neither typos nor acronyms a customer needs explained.
 _SIGNATURE = r"(?:[\^*~]\s?[^\W\d_]{1,12}|(?<!\w)[-–—/]\s?[A-ZА-ЯЁ]{1,3})(?=\W*$)"
 _SCAN = re.compile(
-    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)[@#]\w+|"
-    + _SIGNATURE
-    + r")"
+    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)[@#]\w+|" + _SIGNATURE + r")"
     r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
     r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
 )
