@@ -282,3 +282,26 @@ def test_harm_denied_or_told_of_others_is_left_to_the_model():
     )
     assert denied.label == "positive"
     assert not any(e.rule == "harm" for e in news.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "opener"),
+    [
+        ("отличный сервис, третий раз переносят доставку 👏", "ru", "отличный"),
+        ("Прекрасный магазин, опять перенесли доставку", "ru", "Прекрасный"),
+        ("Great service, third time my delivery is moved 👏", "en", "Great"),
+    ],
+)
+def test_praise_of_the_service_before_a_complaint_is_sarcasm(scorer, text, lang, opener):
+    """An adjective opener («отличный сервис») is as sarcastic as the adverb («отлично»),
+    and a clapping emoji after the complaint is part of the irony, not praise."""
+    result = scorer.score_texts([text], [lang])[0]
+    assert result.label == "negative"
+    assert any(e.rule == "sarcasm" and e.text.startswith(opener) for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    "text", ["Отличный сервис, спасибо! 👏", "Отличный тариф, пользуюсь третий год :)"]
+)
+def test_praise_without_a_complaint_stays_positive(scorer, text):
+    assert scorer.score_texts([text], ["ru"])[0].label == "positive"

@@ -320,7 +320,12 @@ class PolarityRules:
             (j for j in range(at + 1, len(tokens)) if tokens[j].text[:1] in ".!?…"),
             len(tokens),
         )
-        rest = sum(item[3] for item in items[n + 1 :] if item[4] < end)
+        # a clapping or smiling emoji after the complaint is part of the irony, not praise
+        rest = sum(
+            item[3]
+            for item in items[n + 1 :]
+            if item[4] < end and not (item[2] == "emoticon" and item[3] > 0)
+        )
         repeat = any(k in self.repeats_ for k in keys[at + 1 : end])
         return rest < -1.0 or (repeat and rest < 0)
 
