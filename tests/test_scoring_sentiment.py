@@ -305,3 +305,25 @@ def test_praise_of_the_service_before_a_complaint_is_sarcasm(scorer, text, lang,
 )
 def test_praise_without_a_complaint_stays_positive(scorer, text):
     assert scorer.score_texts([text], ["ru"])[0].label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "span"),
+    [
+        ("This is the 3rd time I am writing about the same issue", "en", "3rd time"),
+        ("Пишу вам 3-й раз, ответа нет", "ru", "3-й раз"),
+        ("пишу 3й раз", "ru", "3й раз"),
+        ("It is my 2nd day without internet", "en", "2nd day"),
+    ],
+)
+def test_counts_written_as_numeral_ordinals_count_like_words(rules, text, lang, span):
+    """ "3rd time" is "third time" and «3-й раз» is «третий раз»: the same repeat contact or
+    waiting, found whether the customer writes the ordinal in letters or digits."""
+    result = rules.score_texts([text], [lang])[0]
+    found = {e.text: e.rule for e in result.evidence}
+    assert found.get(span) in ("repeat_contact", "duration")
+
+
+def test_a_suffix_apart_from_its_number_is_not_an_ordinal(rules):
+    result = rules.score_texts(["Flight 3 rd time"], ["en"])[0]
+    assert not any(e.rule in ("repeat_contact", "duration") for e in result.evidence)

@@ -100,6 +100,23 @@ def _lone_parens(tokens: Sequence[Token]) -> dict[int, float]:
     return out
 
 
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "й", "ий", "ый", "ой", "я", "е", "го"})
+
+
+def _after_ordinal(tokens: Sequence[Token], i: int) -> int:
+    """Index of the word after a number written as an ordinal ("3rd", "3-й", "3й"), or -1.
+    The suffix must touch the number (or its hyphen): "3 rd" is not an ordinal."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].text == "-" and tokens[j].start == tokens[i].end:
+        j += 1
+    suffix = tokens[j] if j < len(tokens) else None
+    if suffix is None or suffix.kind != "word" or suffix.start != tokens[j - 1].end:
+        return -1
+    if suffix.text.lower() not in _ORDINAL_SUFFIXES or j + 1 >= len(tokens):
+        return -1
+    return j + 1
+
+
 def _settle_weak(items: list[list]) -> list[list]:
     """Keep plain counted hits ("3 hours") only beside other negative evidence."""
     complains = any(item[3] < 0 and item[2][-1] != WEAK for item in items)
@@ -240,6 +257,15 @@ class PolarityRules:
         while i < n:
             tok = tokens[i]
             span, weight, rule = 1, 0.0, "lexicon"
+            unit = _after_ordinal(tokens, i) if tok.kind == "number" else -1
+            if unit > 0 and keys[unit] in self.units_:  # "3rd time", «3-й раз»: an ordinal
+                rule, weight = next(
+                    (rule, weight) for rule, (_, units, weight, _) in self.counted_.items()
+                    if keys[unit] in units
+                )  # fmt: skip
+                items.append([tok.start, tokens[unit].end, rule, weight, i])
+                i = unit + 1
+                continue
             if tok.kind in ("word", "number") and i + 1 < n and keys[i + 1] in self.units_:
                 span, rule, weight = self._counted(tokens, keys, i)
                 if span:
