@@ -179,3 +179,27 @@ def test_initials_count_as_a_signature_only_at_the_very_end():
     assert rules(end, "clarity.jargon") == ["VPN"]  # no sigil before it: not a signature
     signed = ClarityScorer().analyze(["Please check your VPN settings. ^VPN"], ["en"])[0]
     assert rules(signed, "clarity.jargon") == ["VPN"]  # the one in the sentence still counts
+
+
+def test_an_unpunctuated_speech_transcript_is_not_one_long_sentence():
+    """Phone transcripts carry no punctuation: sentence length cannot be measured there, so
+    a plain spoken reply is read as ordinary sentences; written text without a full stop
+    still gets the long-sentence check."""
+    spoken = (
+        "okay i'm really sorry about that let me just pull up your account can you give me "
+        "the account number or the phone number on the account please"
+    )
+    report = ClarityScorer().analyze([spoken], ["en"])[0]
+    assert rules(report, "clarity.long_sentence") == [] and report.label == "clear"
+    written = ClarityScorer().analyze([spoken.capitalize()], ["en"])[0]
+    assert rules(written, "clarity.long_sentence") == ["28 words"]
+    russian = (
+        "спасибо вижу у вас в районе авария инженеры уже работают обещают восстановить до "
+        "шести вечера если не заработает перезвоните нам и мы отправим мастера"
+    )
+    assert rules(ClarityScorer().analyze([russian], ["ru"])[0], "clarity.long_sentence") == []
+
+
+def test_an_outage_is_a_word_customers_use():
+    report = ClarityScorer().analyze(["There is an outage in your area."], ["en"])[0]
+    assert rules(report, "clarity.jargon") == []

@@ -210,3 +210,45 @@ def test_a_yes_that_only_counts_results_is_not_an_answer():
 )
 def test_an_order_status_or_a_duration_answers(text, lang):
     assert find_marks(text, lang).answer, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("It left our warehouse on March 3 and should reach you by Friday.", "en"),
+        ("I can see there is an outage in your area, engineers expect it fixed by six.", "en"),
+        ("The technician will arrive between 8 and 12 tomorrow.", "en"),
+        ("Заказ 5521 сегодня передан курьеру, доставка ожидается 14 марта.", "ru"),
+        ("Посылка задержалась на сортировочном складе в Казани.", "ru"),
+        ("В вашем районе авария, связь восстановят до 18:00.", "ru"),
+    ],
+)
+def test_a_status_an_arrival_time_or_a_known_outage_answers(text, lang):
+    """E-mail and phone replies tell the customer where the order is and when it comes, or
+    that an outage explains the fault: the request is answered."""
+    assert find_marks(text, lang).answer, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("When should the package arrive?", "en"),
+        ("Is there an outage in your area too?", "en"),
+        ("Когда ожидается доставка 14 марта или позже?", "ru"),
+    ],
+)
+def test_asking_about_a_status_is_not_answering(text, lang):
+    assert not find_marks(text, lang).answer, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("If it doesn't arrive, I'll send a replacement right away.", "en"),
+        ("I'll escalate this to our billing team.", "en"),
+        ("Если заказ не придёт, мы оформим возврат средств.", "ru"),
+        ("Мы заменим товар за наш счёт.", "ru"),
+    ],
+)
+def test_a_specific_commitment_is_a_next_step(text, lang):
+    assert "next_steps" in find_marks(text, lang).found, text

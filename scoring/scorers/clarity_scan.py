@@ -8,6 +8,7 @@ score lives in ``clarity.py``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -173,6 +174,12 @@ def scan_words(
         evidence.remove(item)
         typos -= 1
         checked -= 1
+    if run and not sentences and run > limit and not any(map(str.isupper, text)):
+        # An unpunctuated, all-lower-case reply is a speech transcript: where its sentences
+        # end is unknown, so it is read as sentences of ordinary length, not one long one.
+        return WordCounts(
+            run, syllable_count, math.ceil(run / (limit / 2)), 0, checked, jargon, typos
+        )
     if run:
         sentences += 1
         words += run
