@@ -100,6 +100,8 @@ def _lone_parens(tokens: Sequence[Token]) -> dict[int, float]:
     return out
 
 
+_DECLINE = frozenset({"no", "нет"})
+_THANKS = frozenset({"thanks", "thank", "thx", "спасибо"})
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "й", "ий", "ый", "ой", "я", "е", "го"})
 
 
@@ -313,7 +315,8 @@ class PolarityRules:
                 break
             boost += self.boosters_.get(keys[j], 0.0) * (1.0 if seen == 1 else 0.6)
             if keys[j] in self.negators_ and rule != "phrase":
-                negated = True
+                # "no thanks" / «нет, спасибо» declines politely: the thanks stay thanks
+                negated = not (seen == 1 and keys[j] in _DECLINE and keys[i] in _THANKS)
         tok = tokens[i]
         if tok.kind == "word" and tok.text.isupper() and len(tok.text) > 1 and not text_caps:
             boost += CAPS_BOOST

@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -36,9 +37,11 @@ from scoring.pipeline.workers import gc_paused, stream_in_process, stream_in_wor
 from scoring.registry import get_scorer
 from scoring.scorers.clarity import ClarityReport, ClarityScorer
 from scoring.scorers.resolution import ROLE_KINDS, find_marks
+from scoring.text.answers import mask_answer_particle
 from scoring.text.identify import is_supported, message_languages
 
 PIPELINE_VERSION = "autoqa-1"
+_QUESTION_END = re.compile(r"\?[^\w?]*$")  # "...?", "...? 🙂"
 CUSTOMER_TASKS = ("sentiment", "emotions", "defect_report")
 AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 
@@ -141,7 +144,7 @@ class AutoQAPipeline:
             messages = tuple(
                 MessageScores(
                     table.message_index[row], table.roles[row], table.langs[row],
-                    per_row[row], marks[row],
+                    per_row[row], marks[row], table.answering[row],
                 )
                 for row in rows
             )  # fmt: skip
@@ -206,14 +209,20 @@ class AutoQAPipeline:
             # Agent replies are keyed by whether the customer was upset just before them
             # (a curt "No." is rude only then); customers are scored first, so it is known.
             upset_of = [
-                table.question_row[i] is not None
-                and is_upset(per_row[table.question_row[i]])
+                (q := table.question_row[i]) is not None
+                and is_upset(per_row[q], answering=table.answering[q])
                 for i in rows
             ]  # fmt: skip
+            # A customer's leading "no" that answers the agent's question is not read as
+            # sentiment (``scoring.text.answers``); agent rows are read as written.
+            read = [
+                mask_answer_particle(table.texts[i]) if table.answering[i] else table.texts[i]
+                for i in rows
+            ]
             position: dict[tuple[str, str, bool], int] = {}
             slot = [
-                position.setdefault((table.texts[i], table.langs[i], u), len(position))
-                for i, u in zip(rows, upset_of, strict=True)
+                position.setdefault((text, table.langs[i], u), len(position))
+                for i, text, u in zip(rows, read, upset_of, strict=True)
             ]
             texts = [t for t, _, _ in position]
             langs = [lang for _, lang, _ in position]
@@ -266,13 +275,14 @@ class _MessageTable:
     langs: list[str]
     question: list[str | None]  # the customer's preceding message, for agent rows
     question_row: list[int | None]  # its row in the table
+    answering: list[bool]  # a customer row right after an agent's or bot's question
     message_index: list[int]
     offsets: list[int]
     conv_lang: list[str]
 
     @classmethod
     def build(cls, conversations: Sequence[Conversation]) -> _MessageTable:
-        table = cls([], [], [], [], [], [], [0], [])
+        table = cls([], [], [], [], [], [], [], [0], [])
         for conversation in conversations:
             texts = [m.text or "" for m in conversation.messages]
             roles = [normalise_role(m.role) for m in conversation.messages]
@@ -283,7 +293,10 @@ class _MessageTable:
             table.conv_lang.append(lang)
             last_customer: str | None = None
             last_row: int | None = None
+            asked = False  # the message before was an agent's or bot's question
             for index, (text, role) in enumerate(zip(texts, roles, strict=True)):
+                table.answering.append(role == CUSTOMER and asked)
+                asked = role in ANSWERING_ROLES and _QUESTION_END.search(text) is not None
                 table.texts.append(text)
                 table.roles.append(role)
                 table.langs.append(langs[index])

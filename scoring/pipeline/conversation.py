@@ -149,6 +149,8 @@ class MessageScores:
     lang: str
     results: Mapping[str, ScoreResult]
     marks: ResolutionMarks
+    #: a customer message right after an agent's (or bot's) question: it answers it
+    answers_question: bool = False
 
 
 @compact_pickle

@@ -24,6 +24,7 @@ from scoring.pipeline.handover import find_handover
 from scoring.pipeline.timing import TimingResult, timing_signals
 from scoring.scorers.clarity import ClarityReport, clarity_signals
 from scoring.scorers.resolution import resolution_signals
+from scoring.text.answers import ANSWER_PARTICLES
 
 # Signals that need a scorer or an agent message: present (as None) even when they cannot
 # be computed, so every result has the same keys.
@@ -37,6 +38,7 @@ SIGNAL_UNITS = {
 }
 NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
+MODEL_RULES = frozenset({"model", "model_word"})  # sentiment evidence from the learned model
 UPSET_EMOTION_MIN = 0.5  # a negative emotion counts only this sure, with negative sentiment
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
 EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
@@ -88,10 +90,10 @@ def _evidence_towards(item: MessageScores, task: str, score: float, n: int = 3) 
 
 
 def _is_upset(item: MessageScores) -> bool:
-    return is_upset(item.results)
+    return is_upset(item.results, answering=item.answers_question)
 
 
-def is_upset(results: dict) -> bool:
+def is_upset(results: dict, answering: bool = False) -> bool:
     """A customer message's scores say they are upset: clearly negative sentiment, or a
     negative emotion the emotion model is at least ``UPSET_EMOTION_MIN`` sure of and the
     sentiment leans the same way. The emotion label alone called calm requests upset
@@ -103,6 +105,8 @@ def is_upset(results: dict) -> bool:
     not negated) is upset by the guidelines' definition even when the stacked sentiment
     stays near zero (``scoring.evaluation.customer_upset``)."""
     sentiment, emotion = results.get("sentiment"), results.get("emotions")
+    if answering and not _upset_in_words(sentiment):
+        return False
     if sentiment is not None and sentiment.score <= UPSET_SENTIMENT:
         return True
     if sentiment is not None and any(e.rule == "harm" and e.weight < 0 for e in sentiment.evidence):
@@ -112,6 +116,19 @@ def is_upset(results: dict) -> bool:
         and emotion.label in NEGATIVE_EMOTIONS
         and emotion.score >= UPSET_EMOTION_MIN
         and (sentiment is None or sentiment.score < 0)
+    )
+
+
+def _upset_in_words(sentiment) -> bool:
+    """Whether the rules found negative affect in a customer's answer to the agent's
+    question: a complaint, waiting, repeat contact, harm, shouting. "No, I don't have Fios"
+    answers "Do you have Fios?"; the answer's "no" and the model's dislike of negations
+    (learned from Reddit arguments) are not the customer being upset."""
+    if sentiment is None:
+        return True  # nothing to read the answer with: the emotion rule decides alone
+    return any(
+        e.weight < 0 and e.rule not in MODEL_RULES and e.text.lower() not in ANSWER_PARTICLES
+        for e in sentiment.evidence
     )
 
 
