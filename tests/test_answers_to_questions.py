@@ -105,3 +105,22 @@ def test_no_thanks_declines_politely_rather_than_negating_the_thanks():
         result = rules.score_texts([text], [lang])[0]
         assert "negation" not in {e.rule for e in result.evidence}
         assert result.label != "negative"
+
+
+def test_a_learned_word_too_light_to_explain_the_score_is_not_shown_as_evidence(pipeline):
+    """The phone walk's last customer turn "its 555 0134" leaned −0.16 on the model's
+    weight for "its" (−0.39): "Positive tone: 2 · Weak, evidence “its”" convinced nobody."""
+    (scores,) = pipeline.score_conversations(
+        [
+            _chat(
+                ("customer", "my internet is down"),
+                ("agent", "Can you give me the account number?"),
+                ("customer", "its 555 0134"),
+            )
+        ]  # fmt: skip
+    )
+    assert scores.signals["sentiment_end"].evidence == ()
+    (complaint,) = pipeline.score_conversations(
+        [_chat(("agent", "Hello!"), ("customer", "It doesn't work and nobody helps"))]
+    )
+    assert complaint.signals["sentiment_end"].evidence  # named rules still explain it

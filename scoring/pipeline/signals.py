@@ -39,6 +39,7 @@ SIGNAL_UNITS = {
 NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "fear"})
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
 MODEL_RULES = frozenset({"model", "model_word"})  # sentiment evidence from the learned model
+MODEL_WORD_EVIDENCE_MIN = 1.0  # |learned weight| below which a model word is not shown
 UPSET_EMOTION_MIN = 0.5  # a negative emotion counts only this sure, with negative sentiment
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
 EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
@@ -79,11 +80,19 @@ def _evidence_towards(item: MessageScores, task: str, score: float, n: int = 3) 
     went (a positive tone is not shown by the words that weighed against it), and named
     rules and lexicon words alone when there are any: the model's learned word weights
     ("it", "Take", "was") explain the arithmetic but convince nobody, so they are shown only
-    when nothing else explains the score. A neutral score (|score| < 0.1) shows none."""
+    when nothing else explains the score, and only those that weigh at least
+    ``MODEL_WORD_EVIDENCE_MIN`` ("its" at −0.39 explains nothing). A neutral score
+    (|score| < 0.1) shows none."""
     result = item.results.get(task)
     if result is None or abs(score) < 0.1:
         return ()
-    towards = [e for e in result.evidence if e.text and e.weight * score > 0]
+    towards = [
+        e
+        for e in result.evidence
+        if e.text
+        and e.weight * score > 0
+        and not (e.rule.startswith("model") and abs(e.weight) < MODEL_WORD_EVIDENCE_MIN)
+    ]
     named = [e for e in towards if not e.rule.startswith("model")]
     shown = sorted(named or towards, key=lambda e: -abs(e.weight))
     return tuple((item.index, e) for e in shown[:n])
