@@ -79,11 +79,14 @@ def test_tone_evidence_only_pulls_the_way_the_score_went_and_prefers_named_rules
     end = next(s for s in sentiment_signals(_turns({"sentiment": sentiment})[:1])
                if s.name == "sentiment_end")  # fmt: skip
     assert [e.text for _i, e in end.evidence] == ["thanks"]
-    # only when no named rule pulls that way do the model's words stand in
-    model_only = _result("sentiment", "positive", 0.6, [Evidence(0, 2, "model_word", 0.9, "it")])
+    # only when no named rule pulls that way do the model's words stand in, and only those
+    # heavy enough to explain something
+    model_only = _result("sentiment", "positive", 0.6, [
+        Evidence(0, 2, "model_word", 0.9, "it"), Evidence(3, 8, "model_word", 1.4, "great"),
+    ])  # fmt: skip
     end = next(s for s in sentiment_signals(_turns({"sentiment": model_only})[:1])
                if s.name == "sentiment_end")  # fmt: skip
-    assert [e.text for _i, e in end.evidence] == ["it"]
+    assert [e.text for _i, e in end.evidence] == ["great"]
 
 
 def test_a_calm_request_the_emotion_model_calls_annoyed_is_not_upset():
@@ -95,10 +98,15 @@ def test_a_calm_request_the_emotion_model_calls_annoyed_is_not_upset():
               "emotions": _result("emotions", "disapproval", 0.45)}  # fmt: skip
     annoyed = {"sentiment": _result("sentiment", "neutral", -0.1),
                "emotions": _result("emotions", "annoyance", 0.7)}  # fmt: skip
-    angry_words = {"sentiment": _result("sentiment", "negative", -0.6),
+    angry_words = {"sentiment": _result("sentiment", "negative", -0.6,
+                                        [Evidence(0, 10, "lexicon", -3.0, "безобразие")]),
                    "emotions": _result("emotions", "neutral", 0.8)}  # fmt: skip
+    problem_only = {"sentiment": _result("sentiment", "negative", -0.6,
+                                         [Evidence(0, 11, "phrase", -2.2, "не работает")]),
+                    "emotions": _result("emotions", "neutral", 0.8)}  # fmt: skip
     assert not is_upset(calm) and not is_upset(unsure)
     assert is_upset(annoyed) and is_upset(angry_words)
+    assert not is_upset(problem_only)  # a problem reported calmly names no feeling
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from scoring.pipeline.conversation import (
 from scoring.pipeline.handover import find_handover
 from scoring.pipeline.timing import TimingResult, timing_signals
 from scoring.scorers.clarity import ClarityReport, clarity_signals
+from scoring.scorers.missed_empathy import upset_wording
 from scoring.scorers.resolution import resolution_signals
 from scoring.text.answers import ANSWER_PARTICLES
 
@@ -40,6 +41,12 @@ NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "sadness", "
 UPSET_SENTIMENT = -0.3  # customer sentiment at or below this counts as upset
 MODEL_RULES = frozenset({"model", "model_word"})  # sentiment evidence from the learned model
 MODEL_WORD_EVIDENCE_MIN = 1.0  # |learned weight| below which a model word is not shown
+#: Sentiment rules that show a feeling, not only a problem (see ``_feeling_in_words``).
+FEELING_RULES = frozenset(
+    {"repeat_contact", "duration", "harm", "sarcasm", "exclamation", "questions"}
+)
+FRUSTRATION_WORDS = frozenset({"still", "again", "опять", "снова", "до сих пор", "так и не",
+                               "всё равно", "все равно", "до сих пор не"})  # fmt: skip
 UPSET_EMOTION_MIN = 0.5  # a negative emotion counts only this sure, with negative sentiment
 TREND_DELTA = 0.3  # sentiment change needed to call a trajectory improved/worsened
 EMPATHY_SHOWN = 0.2  # an agent reply at or above this empathy score shows empathy
@@ -112,20 +119,43 @@ def is_upset(results: dict, answering: bool = False) -> bool:
     emotions of GoEmotions test (0.53) and a higher one on CEDR test (0.753 -> 0.769).
     A customer who reports harm done to them (robbed, injured: the sentiment rule "harm",
     not negated) is upset by the guidelines' definition even when the stacked sentiment
-    stays near zero (``scoring.evaluation.customer_upset``)."""
+    stays near zero (``scoring.evaluation.customer_upset``).
+
+    Negative sentiment alone is not enough: "Бонусы пропали 18 января", "Charged on
+    January 13, $89.90" report a problem calmly, and the guidelines call that not upset.
+    It takes a feeling in the words too (``_feeling_in_words``) or the emotion model's
+    negative emotion; on the demo corpus this took the share of customer messages called
+    upset from 30% to about 20%, and on the reference customer turns raised precision
+    (EN 0.81 -> 0.95, RU 0.90 -> 0.97; docs/evaluation.md for the current figures)."""
     sentiment, emotion = results.get("sentiment"), results.get("emotions")
     if answering and not _upset_in_words(sentiment):
         return False
-    if sentiment is not None and sentiment.score <= UPSET_SENTIMENT:
-        return True
     if sentiment is not None and any(e.rule == "harm" and e.weight < 0 for e in sentiment.evidence):
         return True  # "I was robbed": harm to the customer, however calmly reported
-    return bool(
+    negative_emotion = (
         emotion is not None
         and emotion.label in NEGATIVE_EMOTIONS
         and emotion.score >= UPSET_EMOTION_MIN
-        and (sentiment is None or sentiment.score < 0)
     )
+    if sentiment is not None and sentiment.score <= UPSET_SENTIMENT:
+        return negative_emotion or _feeling_in_words(sentiment)
+    return negative_emotion and (sentiment is None or sentiment.score < 0)
+
+
+def _feeling_in_words(sentiment) -> bool:
+    """Whether the sentiment rules found a feeling, not only a problem, in the message:
+    repeat contact, waiting, harm, sarcasm, shouting (capitals, "!", "?!"), one of
+    ``FRUSTRATION_WORDS`` ("still", «опять», «так и не»), or a hit of the empathy lexicon's
+    "upset" vocabulary ("ridiculous", "already contacted", «безобразие», «сколько можно»).
+    "Doesn't work", «сбой», "charged twice" weigh as much but name the problem only."""
+    for e in sentiment.evidence:
+        if e.weight >= 0 or e.rule in MODEL_RULES:
+            continue
+        if e.rule in FEELING_RULES or (len(e.text) > 1 and e.text.isupper()):
+            return True
+        if e.text.lower() in FRUSTRATION_WORDS or upset_wording(e.text):
+            return True
+    return False
 
 
 def _upset_in_words(sentiment) -> bool:

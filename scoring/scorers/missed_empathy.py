@@ -41,6 +41,13 @@ def customer_upset(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def upset_wording(text: str) -> bool:
+    """Whether ``text`` holds a phrase of the lexicon's "upset" vocabulary (complaint and
+    frustration wording: "ridiculous", "fed up", «безобразие», «сколько можно»)."""
+    words, _ = split_words(text or "")
+    return any(d.strategy == "upset" for d in empathy_lexicon().find(words))
+
+
 def _upset_evidence(index: int, text: str, upset: float) -> list[tuple[int, Evidence]]:
     words, _ = split_words(text)
     hits = [d for d in empathy_lexicon().find(words) if d.strategy == "upset"]
