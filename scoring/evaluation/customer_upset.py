@@ -25,6 +25,10 @@ from scoring.evaluation.reference_replies import LABELS_DIR, texts_dir
 from scoring.evaluation.reference_set import ratio
 
 NAN = float("nan")
+IN_SAMPLE_RU = (
+    "; partly in-sample: the road-accident phrases («автомобильная авария», «попасть в "
+    "аварию») were added on 2026-12-08 after reading this set's misses"
+)
 CEDR_NEGATIVE = frozenset({1, 3, 4})  # sadness, fear, anger (CEDR_LABELS ids)
 
 
@@ -67,7 +71,8 @@ def _support_rows(lang: str, datasets_dir: Path, limit: int | None) -> list[Eval
         EvalResult(task, dataset, "precision (upset)", ratio(tp, tp + fp), "", None, n, note),
         EvalResult(task, dataset, "recall (upset)", ratio(tp, tp + fn), "", None, n,
                    note + "; the distress turns were chosen by distress words: recall is "
-                   "flattered by any rule that reads those words"),
+                   "flattered by any rule that reads those words"
+                   + (IN_SAMPLE_RU if lang == "ru" else "")),
         EvalResult(task, dataset, "false-upset rate", ratio(fp, fp + tn), "", None, n,
                    "calm turns called upset", higher_is_better=False),
     ]  # fmt: skip
