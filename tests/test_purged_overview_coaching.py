@@ -11,13 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-from ui_harness import make_user, signed_in_entries, visible_text
+from ui_harness import run_page, visible_text
 
 from qa_app.i18n import t
 from qa_app.services import overview
 from qa_app.services.coaching.effect import plan_effect, purged_reviews
 from qa_app.services.database import unit_of_work
-from qa_app.ui import context
 from tests.scorecard_fixtures import NOW, add_purged_week, seed_operation
 
 WEEK = datetime(2026, 3, 2, tzinfo=UTC)  # the live conversations' first week
@@ -68,13 +67,7 @@ def test_the_date_filter_reaches_back_to_the_first_purged_week(op):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_overview_page_shows_the_purged_weeks_in_the_page_language(op, lang):
-    actor = make_user(op.url, "lead", username="lead-overview", lang=lang)
-    at = AppTest.from_function(_page, args=("overview",), default_timeout=60)
-    at.session_state[context.SESSION_DB] = op.url
-    for key, value in signed_in_entries(op.url, actor).items():
-        at.session_state[key] = value
-    at.session_state[context.SESSION_CLOCK] = NOW
-    at.run()
+    at = run_page("overview", "lead", op.url, lang, username="lead-overview", timeout=60)
     assert not at.exception, at.exception
     text = visible_text(at)
     assert t("scorecards.purged.title", lang) in text
@@ -92,12 +85,6 @@ def _values(array) -> list:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
-
-
-def _page(page_key: str) -> None:
-    from qa_app.ui.app import render_page_by_key
-
-    render_page_by_key(page_key)
 
 
 def test_a_plan_s_effect_counts_the_before_reviews_a_purge_deleted(op):
