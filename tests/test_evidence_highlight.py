@@ -95,3 +95,8 @@ def test_span_kinds():
     assert span_kind("defect_report", "defect:the app", 0.3) is None  # context, not a symptom
     assert span_kind("clarity", "clarity.reading_ease", 0.4) is None
     assert span_kind("sentiment", "lexicon", -2.0) == "sentiment_neg"
+    # sarcastic praise («отличный сервис, третий раз ...») and counted complaints are words a
+    # reviewer can see: painted negative, not left bare
+    assert span_kind("sentiment", "sarcasm", -2.4) == "sentiment_neg"
+    assert span_kind("sentiment", "repeat_contact", -1.2) == "sentiment_neg"
+    assert span_kind("sentiment", "model_word", -6.1) is None

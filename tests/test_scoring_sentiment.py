@@ -298,6 +298,8 @@ def test_praise_of_the_service_before_a_complaint_is_sarcasm(scorer, text, lang,
     result = scorer.score_texts([text], [lang])[0]
     assert result.label == "negative"
     assert any(e.rule == "sarcasm" and e.text.startswith(opener) for e in result.evidence)
+    emoji = [e for e in result.evidence if e.text == "👏"]
+    assert all(e.rule == "sarcasm" and e.weight < 0 for e in emoji)  # part of the irony
 
 
 @pytest.mark.parametrize(

@@ -335,16 +335,20 @@ class PolarityRules:
                 item[3] *= CONTRAST_BEFORE if item[4] < contrast_at else CONTRAST_AFTER
         else:
             for n, item in enumerate(items):
-                if item[3] > 0 and self._sarcastic(tokens, keys, items, n):
+                if item[3] > 0 and (end := self._sarcasm_end(tokens, keys, items, n)) >= 0:
                     item[2], item[3] = "sarcasm", -abs(item[3]) * 0.8
+                    for later in items[n + 1 :]:  # the clapping emoji is part of the irony
+                        if later[4] < end and later[2] == "emoticon" and later[3] > 0:
+                            later[2], later[3] = "sarcasm", -later[3] * 0.8
         return items
 
-    def _sarcastic(self, tokens, keys, items, n) -> bool:
+    def _sarcasm_end(self, tokens, keys, items, n) -> int:
         """Praise followed, in the same sentence, by a complaint: 'great, broken again',
-        'thanks for losing my bag', 'отлично, опять ничего не работает'."""
+        'thanks for losing my bag', 'отлично, опять ничего не работает'. Returns the index of
+        the token that ends the sentence when item ``n`` is such praise, else -1."""
         at = items[n][4]
         if tokens[at].kind != "word" or keys[at] not in self.openers_:
-            return False
+            return -1
         end = next(
             (j for j in range(at + 1, len(tokens)) if tokens[j].text[:1] in ".!?…"),
             len(tokens),
@@ -356,7 +360,7 @@ class PolarityRules:
             if item[4] < end and not (item[2] == "emoticon" and item[3] > 0)
         )
         repeat = any(k in self.repeats_ for k in keys[at + 1 : end])
-        return rest < -1.0 or (repeat and rest < 0)
+        return end if rest < -1.0 or (repeat and rest < 0) else -1
 
     def _finish(self, text: str, items: list[list]) -> Polarity:
         hits = [PolarityHit(s, e, r, w, text[s:e]) for s, e, r, w, _ in items]

@@ -38,7 +38,16 @@ LABEL_TASKS = {
     "bot": ("politeness", "empathy", "clarity", "toxicity"),  # scored like an agent
 }
 #: Lexicon words and phrases only: the model's per-word weights touch pronouns too.
-SENTIMENT_RULES = ("lexicon", "phrase", "emoticon", "negation", "harm")
+SENTIMENT_RULES = (
+    "lexicon",
+    "phrase",
+    "emoticon",
+    "negation",
+    "harm",
+    "sarcasm",
+    "repeat_contact",
+    "duration",
+)  # the customer-side rules a reviewer can see in the words
 MIN_POLITE, MIN_RUDE, MIN_EMPATHY, MIN_SENTIMENT = 0.5, -0.5, 0.25, 1.0
 MIN_DEFECT = 1.0
 CLARITY_RULES = ("clarity.jargon", "clarity.acronym", "clarity.typo", "clarity.long_sentence")
