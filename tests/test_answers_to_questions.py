@@ -55,6 +55,7 @@ def test_only_a_leading_answer_particle_is_blanked_and_spans_keep_their_place(te
         ("Did you restart the router?", "no I didn't", "Ok."),
         ("Is it still broken?", "no, it's fine now", "Great!"),
         ("Вы уже перезагружали роутер?", "Нет, не перезагружал.", "Хорошо."),
+        ("@kim_a Do you have our Fiber service? ^JK", "@AcmeHelp No, I don't have it", "Ok."),
     ],
 )
 def test_an_answered_no_is_not_upset_and_the_short_reply_is_not_curt(

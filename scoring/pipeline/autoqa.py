@@ -41,7 +41,8 @@ from scoring.text.answers import mask_answer_particle
 from scoring.text.identify import is_supported, message_languages
 
 PIPELINE_VERSION = "autoqa-1"
-_QUESTION_END = re.compile(r"\?[^\w?]*$")  # "...?", "...? 🙂"
+#: A reply that ends with a question: "...?", "...? 🙂", and on social media "...? ^JK"
+_QUESTION_END = re.compile(r"\?[^\w?]*(?:[\^*~/–—-]\s?[^\W\d_]{1,12}\W*)?$")
 CUSTOMER_TASKS = ("sentiment", "emotions", "defect_report")
 AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 
