@@ -39,10 +39,11 @@ from scoring.scorers.clarity import ClarityReport, ClarityScorer
 from scoring.scorers.resolution import ROLE_KINDS, find_marks
 from scoring.text.answers import mask_answer_particle
 from scoring.text.identify import is_supported, message_languages
+from scoring.text.signatures import SIGNATURE
 
 PIPELINE_VERSION = "autoqa-1"
 #: A reply that ends with a question: "...?", "...? 🙂", and on social media "...? ^JK"
-_QUESTION_END = re.compile(r"\?[^\w?]*(?:[\^*~/–—-]\s?[^\W\d_]{1,12}\W*)?$")
+_QUESTION_END = re.compile(r"\?[^\w?]*(?:" + SIGNATURE + r"\W*)?$")
 CUSTOMER_TASKS = ("sentiment", "emotions", "defect_report")
 AGENT_TASKS = ("toxicity", "politeness", "empathy", "clarity")  # toxicity feeds politeness
 

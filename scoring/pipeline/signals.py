@@ -98,9 +98,9 @@ def _evidence_towards(item: MessageScores, task: str, score: float, n: int = 3) 
         for e in result.evidence
         if e.text
         and e.weight * score > 0
-        and not (e.rule.startswith("model") and abs(e.weight) < MODEL_WORD_EVIDENCE_MIN)
+        and not (e.rule in MODEL_RULES and abs(e.weight) < MODEL_WORD_EVIDENCE_MIN)
     ]
-    named = [e for e in towards if not e.rule.startswith("model")]
+    named = [e for e in towards if e.rule not in MODEL_RULES]
     shown = sorted(named or towards, key=lambda e: -abs(e.weight))
     return tuple((item.index, e) for e in shown[:n])
 

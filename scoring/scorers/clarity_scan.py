@@ -16,6 +16,7 @@ from scoring.base import Evidence
 from scoring.scorers.clarity_words import is_known_word, script, word_shape
 from scoring.text.gender import fold_word_ru
 from scoring.text.names import is_person_name
+from scoring.text.signatures import SIGNATURE
 from scoring.text.tokens import lemma, stem
 
 NAME_SYLLABLES = 2  # every given name counts as one two-syllable word
@@ -25,9 +26,10 @@ WORD_CACHE_SIZE = 50_000  # word forms remembered per language by each ``JargonG
 # URLs, e-mails, @handles and #hashtags of social replies, and the agent's initials that
 # sign a reply on social media ("^JK", "*SR", "-AB", «^АК» at its very end), which are
 # neither typos nor acronyms a customer needs explained.
-_SIGNATURE = r"(?:[\^*~]\s?[^\W\d_]{1,12}|(?<!\w)[-–—/]\s?[A-ZА-ЯЁ]{1,3})(?=\W*$)"
 _SCAN = re.compile(
-    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)[@#]\w+|" + _SIGNATURE + r")"
+    r"(?P<skip>https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)[@#]\w+|"
+    + SIGNATURE
+    + r"(?=\W*$))"
     r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
     r"|(?P<end>[.!?…]+(?=\s|$)|\n)"
 )
@@ -68,14 +70,12 @@ class JargonGlossary:
             allowed,
         )
 
-    def word_facts(self, low: str, original: str, lang: str) -> tuple:
+    def learn(self, low: str, original: str, lang: str) -> tuple:
         """(lower-case form, syllables, jargon rule or None, typo: True/False or None when
-        not spell-checked, starts with a capital)."""
-        cache = self.word_cache.setdefault(lang, {})
-        facts = cache.get(original)
-        if facts is not None and facts[0] == low:
-            return facts
+        not spell-checked, starts with a capital) of a word form not yet in ``word_cache``,
+        remembered there while it has room."""
         facts = self._facts(low, original, lang)
+        cache = self.word_cache.setdefault(lang, {})
         if len(cache) < WORD_CACHE_SIZE:
             cache[original] = facts
         return facts
@@ -124,7 +124,7 @@ def scan_words(
     words = syllable_count = sentences = long_words = checked = jargon = typos = 0
     first = last = run = 0  # the current sentence: first start, last end, word count
     cache = glossary.word_cache.setdefault(lang, {})
-    word_facts = glossary.word_facts
+    learn = glossary.learn
     names: set[str] = set()  # capitalised inside a sentence somewhere in this text
     openers: list[Evidence] = []  # typos that open a sentence: names if seen in `names`
     for match in _SCAN.finditer(text):
@@ -143,7 +143,7 @@ def scan_words(
         low = lowered[start:end]
         facts = cache.get(original)
         if facts is None or facts[0] != low:
-            facts = word_facts(low, original, lang)
+            facts = learn(low, original, lang)
         _, n_syllables, rule, typo, capitalised = facts
         syllable_count += n_syllables
         if run:

@@ -18,7 +18,9 @@ ANSWER_PARTICLES = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "нет
 # a space and a word that starts the answer's own clause ("no I didn't", «нет не
 # перезагружал»). "No one answers", "no signal", «нет интернета» are complaints, not answers.
 _LEADING = re.compile(
-    r"^(?:\s*@\w+)*\s*(?P<particle>(?i:no|nope|nah|yes|yeah|yep|нет|неа|да|ага))"
+    r"^(?:\s*@\w+)*\s*(?P<particle>(?i:"
+    + "|".join(sorted(ANSWER_PARTICLES, key=len, reverse=True))
+    + "))"
     r"(?=[,.!…]|\s*$|\s+(?i:i|i'm|i've|i'd|it|it's|we|they|that|that's|this|not|thanks|thank"
     r"|не|я|мы|это|спасибо|всё|все|он|она|оно|они|пока|ещё|еще)\b)"
 )
